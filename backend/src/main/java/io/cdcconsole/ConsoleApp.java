@@ -1,0 +1,104 @@
+package io.cdcconsole;
+
+import io.cdcconsole.audit.Audit;
+import io.cdcconsole.audit.AuditRoutes;
+import io.cdcconsole.audit.AuditStore;
+import io.cdcconsole.auth.AuthRoutes;
+import io.cdcconsole.auth.AuthService;
+import io.cdcconsole.auth.JwtSessions;
+import io.cdcconsole.auth.LoginThrottle;
+import io.cdcconsole.auth.PasswordHasher;
+import io.cdcconsole.auth.TokenRoutes;
+import io.cdcconsole.auth.TokenService;
+import io.cdcconsole.auth.TokenStore;
+import io.cdcconsole.auth.UserRoutes;
+import io.cdcconsole.auth.UserService;
+import io.cdcconsole.auth.UserStore;
+import io.cdcconsole.config.ConsoleConfig;
+import io.cdcconsole.config.MasterKeyCheck;
+import io.cdcconsole.config.SecretCipher;
+import io.cdcconsole.store.Database;
+import io.cdcconsole.store.SettingStore;
+import io.cdcconsole.web.ApiRouter;
+import io.cdcconsole.web.HealthRoutes;
+import io.cdcconsole.web.SpaRoutes;
+import io.cdcconsole.web.WebServer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running console: start-up composed in the order of design.md section 2 (store and migrations, services, HTTP),
+ * and a stop that undoes it. Tests start it the same way {@link Main} does.
+ */
+public final class ConsoleApp {
+  private static final Logger LOG = LoggerFactory.getLogger(ConsoleApp.class);
+
+  private final Vertx vertx;
+  private final Database database;
+  private final HttpServer server;
+
+  private ConsoleApp(Vertx vertx, Database database, HttpServer server) {
+    this.vertx = vertx;
+    this.database = database;
+    this.server = server;
+  }
+
+  public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher) {
+    Clock clock = Clock.systemUTC();
+    return Database.open(vertx, config).compose(database -> startServices(vertx, config, cipher, clock, database)
+        .recover(err -> database.close().transform(ignored -> Future.failedFuture(err))));
+  }
+
+  private static Future<ConsoleApp> startServices(Vertx vertx, ConsoleConfig config, SecretCipher cipher, Clock clock,
+                                                  Database database) {
+    var pool = database.pool();
+    UserStore userStore = new UserStore(pool);
+    PasswordHasher hasher = new PasswordHasher(vertx, config.auth().passwordHashCost());
+    UserService users = new UserService(userStore, hasher);
+    TokenService tokens = new TokenService(new TokenStore(pool), clock);
+    AuditStore auditStore = new AuditStore(pool);
+
+    return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool))
+        .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
+        .compose(ok -> Future.all(JwtSessions.create(vertx, config, clock), SpaRoutes.load(vertx)))
+        .compose(loaded -> {
+          JwtSessions sessions = loaded.resultAt(0);
+          SpaRoutes spa = loaded.resultAt(1);
+          AuthService auth = new AuthService(userStore, hasher, sessions, tokens,
+              new LoginThrottle(config.auth().lockout(), clock));
+          return WebServer.start(vertx, config.http(), new Audit(auditStore), router -> {
+            ApiRouter api = new ApiRouter(router, auth);
+            new AuthRoutes(auth).addRoutes(api);
+            new UserRoutes(users, sessions).addRoutes(api);
+            new TokenRoutes(tokens, clock).addRoutes(api);
+            new AuditRoutes(auditStore).addRoutes(api);
+            new HealthRoutes(database).addRoutes(router);
+          }, spa);
+        })
+        .map(server -> {
+          LOG.info("CDC Console is listening on http://{}:{}/", config.http().host(), server.actualPort());
+          return new ConsoleApp(vertx, database, server);
+        });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Stops taking requests, then closes the database (and the embedded server, if it runs one). */
+  public Future<Void> stop() {
+    return server.close().eventually(database::close);
+  }
+}

@@ -1,0 +1,115 @@
+package io.cdcconsole;
+
+import io.cdcconsole.config.ConfigException;
+import io.cdcconsole.config.ConfigLoader;
+import io.cdcconsole.config.EncryptCommand;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * The command line: {@code java -jar cdc-console.jar [--config FILE]} starts the console;
+ * {@code java -jar cdc-console.jar encrypt} turns a value on standard input into {@code ENC(...)}.
+ * A start that cannot succeed ends with one clear line and exit code 1 (2 for a usage error).
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final String USAGE = """
+      usage: java -jar cdc-console.jar [--config FILE]     start the console
+             java -jar cdc-console.jar encrypt             read a value on stdin, print it as ENC(...)
+      environment: CDC_CONSOLE_HOME (default ./data), CDC_CONSOLE_HTTP_PORT, CDC_CONSOLE_DB_URL, CDC_CONSOLE_DB_USER,
+                   CDC_CONSOLE_DB_PASSWORD, CDC_CONSOLE_MASTER_KEY, CDC_CONSOLE_ADMIN_PASSWORD (see README.md)""";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    if (args.length == 1 && "encrypt".equals(args[0])) {
+      System.exit(EncryptCommand.run(System.in, System.out, System.err, System.getenv()));
+    }
+    Optional<Path> configFile;
+    try {
+      configFile = parseArgs(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("cdc-console: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    if (configFile == null) {
+      System.out.println(USAGE);
+      return;
+    }
+    ConfigLoader.Loaded loaded;
+    try {
+      loaded = ConfigLoader.load(configFile, System.getenv());
+    } catch (ConfigException e) {
+      fail("configuration: " + e.getMessage());
+      return;
+    }
+    loaded.config().warnings().forEach(LOG::warn);
+
+    Vertx vertx = Vertx.vertx(new VertxOptions());
+    CountDownLatch started = new CountDownLatch(1);
+    ConsoleApp.start(vertx, loaded.config(), loaded.cipher())
+        .onSuccess(app -> {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Stopping CDC Console");
+            app.stop().eventually(vertx::close).await();
+          }, "cdc-console-shutdown"));
+          started.countDown();
+        })
+        .onFailure(err -> {
+          vertx.close();
+          fail(oneLine(err));
+        });
+    try {
+      started.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The config file, or null when help was asked for. */
+  private static Optional<Path> parseArgs(String[] args) {
+    Optional<Path> config = Optional.empty();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--help", "-h" -> {
+          return null;
+        }
+        case "--config" -> {
+          if (i + 1 >= args.length) {
+            throw new IllegalArgumentException("--config needs a file");
+          }
+          config = Optional.of(Path.of(args[++i]));
+        }
+        default -> throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+      }
+    }
+    return config;
+  }
+
+  /** The message of the failure and its causes, without stack frames: one line an operator can act on. */
+  static String oneLine(Throwable err) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = err; t != null && sb.length() < 600; t = t.getCause()) {
+      String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().replaceAll("\\s+", " ");
+      if (sb.indexOf(msg) < 0) {
+        sb.append(sb.length() == 0 ? "" : ": ").append(msg);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void fail(String message) {
+    System.err.println("cdc-console: cannot start: " + message);
+    System.exit(1);
+  }
+}

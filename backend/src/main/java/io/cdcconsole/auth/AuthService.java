@@ -1,0 +1,67 @@
+package io.cdcconsole.auth;
+
+import io.cdcconsole.error.TooManyRequests;
+import io.cdcconsole.error.Unauthorized;
+import io.vertx.core.Future;
+
+/** Sign-in, and turning a request's {@code Authorization} header into a {@link Principal}. */
+public final class AuthService {
+  private final UserStore users;
+  private final PasswordHasher hasher;
+  private final JwtSessions sessions;
+  private final TokenService tokens;
+  private final LoginThrottle throttle;
+
+  public AuthService(UserStore users, PasswordHasher hasher, JwtSessions sessions, TokenService tokens,
+                     LoginThrottle throttle) {
+    this.users = users;
+    this.hasher = hasher;
+    this.sessions = sessions;
+    this.tokens = tokens;
+    this.throttle = throttle;
+  }
+
+  /** Signs in; the same answer for an unknown user, a wrong password and a disabled account, so none can be told apart. */
+  public Future<JwtSessions.Issued> login(String username, String password, String clientAddress) {
+    var lock = throttle.lockFor(username, clientAddress);
+    if (lock.isPresent()) {
+      long seconds = Math.max(1, lock.get().remaining().toSeconds());
+      return Future.failedFuture(new TooManyRequests("Too many failed sign-ins for " + lock.get().reason()
+          + "; try again in " + seconds + " seconds.", seconds));
+    }
+    return users.findByUsername(username).compose(found -> {
+      Future<Boolean> checked = found.isPresent()
+          ? hasher.verify(password, found.get().passwordHash())
+          : hasher.verifyNothing(password);
+      return checked.compose(ok -> {
+        if (!ok || found.get().user().disabled()) {
+          throttle.failed(username, clientAddress);
+          return Future.failedFuture(new Unauthorized("Invalid username or password."));
+        }
+        throttle.succeeded(username);
+        return Future.succeededFuture(sessions.issue(found.get().user()));
+      });
+    });
+  }
+
+  /** Accepts {@code Bearer <JWT>} and {@code Bearer <API token>}. */
+  public Future<Principal> authenticate(String authorizationHeader) {
+    if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return Future.failedFuture(new Unauthorized("Sign in first: send 'Authorization: Bearer <session or API token>'."));
+    }
+    String credential = authorizationHeader.substring(7).trim();
+    if (TokenService.looksLikeToken(credential)) {
+      return tokens.authenticate(credential);
+    }
+    return sessions.verify(credential).compose(claims -> users.findById(claims.userId()).compose(found -> {
+      if (found.isEmpty() || found.get().disabled()) {
+        return Future.failedFuture(new Unauthorized("This account is disabled or no longer exists."));
+      }
+      User user = found.get();
+      if (user.sessionVersion() != claims.sessionVersion()) {
+        return Future.failedFuture(new Unauthorized("This session ended because the password changed; sign in again."));
+      }
+      return Future.succeededFuture(new Principal(user.id(), user.username(), user.role(), null));
+    }));
+  }
+}

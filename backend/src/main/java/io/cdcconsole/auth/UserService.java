@@ -1,0 +1,132 @@
+package io.cdcconsole.auth;
+
+import io.cdcconsole.config.Secret;
+import io.cdcconsole.error.Conflict;
+import io.cdcconsole.error.NotFound;
+import io.cdcconsole.error.ValidationFailed;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
+import io.vertx.core.Future;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Users: the first admin, administration by admins, and each user's own password. */
+public final class UserService {
+  private static final Logger LOG = LoggerFactory.getLogger(UserService.class);
+  private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+  public static final String FIRST_ADMIN = "admin";
+
+  public record NewUser(String username, String password, Role role) {}
+
+  public record Changes(Optional<Role> role, Optional<Boolean> disabled, Optional<String> password) {}
+
+  private final UserStore store;
+  private final PasswordHasher hasher;
+
+  public UserService(UserStore store, PasswordHasher hasher) {
+    this.store = store;
+    this.hasher = hasher;
+  }
+
+  /**
+   * On a console without users, creates {@code admin} with the configured password, or a random one that is printed
+   * once: the only way in on a fresh install.
+   */
+  public Future<Void> createFirstAdmin(Optional<Secret> configured) {
+    return store.count().compose(count -> {
+      if (count > 0) {
+        return Future.succeededFuture();
+      }
+      String password = configured.map(Secret::value).orElseGet(UserService::randomPassword);
+      if (configured.isPresent()) {
+        PasswordHasher.checkPolicy("CDC_CONSOLE_ADMIN_PASSWORD", password);
+      }
+      return hasher.hash(password)
+          .compose(hash -> store.insert(FIRST_ADMIN, hash, Role.ADMIN))
+          .onSuccess(user -> {
+            if (configured.isPresent()) {
+              LOG.info("Created the first user '{}' (admin) with the password from CDC_CONSOLE_ADMIN_PASSWORD.", FIRST_ADMIN);
+            } else {
+              LOG.warn("Created the first user '{}' (admin) with the password: {}  -- it is shown only this once; "
+                  + "sign in and change it.", FIRST_ADMIN, password);
+            }
+          })
+          .recover(err -> err instanceof Conflict ? Future.succeededFuture() : Future.failedFuture(err))
+          .mapEmpty();
+    });
+  }
+
+  public Future<User> create(NewUser request) {
+    if (request.username() == null || !USERNAME.matcher(request.username()).matches()) {
+      return Future.failedFuture(ValidationFailed.of("username",
+          "must be 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit"));
+    }
+    try {
+      PasswordHasher.checkPolicy("password", request.password());
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
+    return hasher.hash(request.password()).compose(hash -> store.insert(request.username(), hash, request.role()));
+  }
+
+  public Future<User> get(long id) {
+    return store.findById(id).compose(found -> found.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(new NotFound("No user " + id + "."))));
+  }
+
+  public Future<Page<User>> list(PageRequest page) {
+    return store.list(page);
+  }
+
+  /** Role, disabled and password reset by an admin; the last enabled admin cannot be demoted or disabled. */
+  public Future<User> change(long id, Changes changes) {
+    try {
+      changes.password().ifPresent(p -> PasswordHasher.checkPolicy("password", p));
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
+    return get(id).compose(user -> {
+      boolean losesAdmin = user.role() == Role.ADMIN && !user.disabled()
+          && (changes.role().filter(r -> r != Role.ADMIN).isPresent() || changes.disabled().orElse(false));
+      Future<Void> guard = !losesAdmin ? Future.succeededFuture() : store.countOtherEnabledAdmins(id).compose(others ->
+          others > 0 ? Future.succeededFuture()
+              : Future.failedFuture(new Conflict("'" + user.username() + "' is the last enabled admin; "
+                  + "make another user admin first.")));
+      return guard
+          .compose(ok -> changes.password().isPresent()
+              ? hasher.hash(changes.password().get()).map(Optional::of)
+              : Future.succeededFuture(Optional.<String>empty()))
+          .compose(hash -> store.update(id, changes.role(), changes.disabled(), hash))
+          .map(Optional::orElseThrow);
+    });
+  }
+
+  /** A user's own password change, which needs the current password and ends the user's other sessions. */
+  public Future<User> changeOwnPassword(long userId, String currentPassword, String newPassword) {
+    try {
+      PasswordHasher.checkPolicy("newPassword", newPassword);
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
+    return store.passwordHash(userId)
+        .compose(hash -> hash.isPresent() && currentPassword != null
+            ? hasher.verify(currentPassword, hash.get()) : Future.succeededFuture(false))
+        .compose(ok -> ok ? hasher.hash(newPassword)
+            : Future.failedFuture(ValidationFailed.of("currentPassword", "is not your current password")))
+        .compose(hash -> store.update(userId, Optional.empty(), Optional.empty(), Optional.of(hash)))
+        .map(Optional::orElseThrow);
+  }
+
+  private static String randomPassword() {
+    final String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    SecureRandom random = new SecureRandom();
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return sb.toString();
+  }
+}

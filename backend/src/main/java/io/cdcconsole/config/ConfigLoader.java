@@ -1,0 +1,215 @@
+package io.cdcconsole.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+
+/**
+ * Builds {@link ConsoleConfig} from defaults, then the YAML file ({@code --config FILE} or
+ * {@code $CDC_CONSOLE_HOME/conf/cdc-console.yaml}), then {@code CDC_CONSOLE_*} environment variables. Every error names
+ * where the bad value came from (file:line or the variable), so the operator can fix it from one line of output.
+ */
+public final class ConfigLoader {
+  public static final String HOME_ENV = "CDC_CONSOLE_HOME";
+  public static final String CONFIG_FILE_NAME = "cdc-console.yaml";
+
+  /** A raw value and where it came from, for messages. */
+  private record Raw(String value, String origin) {}
+
+  private final Map<String, String> env;
+  private final Map<Setting, Raw> raw = new LinkedHashMap<>();
+  private final List<String> warnings = new ArrayList<>();
+  private SecretCipher cipher;
+
+  private ConfigLoader(Map<String, String> env) {
+    this.env = env;
+  }
+
+  /** The config and the cipher built from the master key it found. */
+  public record Loaded(ConsoleConfig config, SecretCipher cipher) {}
+
+  public static Path home(Map<String, String> env) {
+    String home = env.get(HOME_ENV);
+    return Path.of(home == null || home.isBlank() ? "data" : home).toAbsolutePath().normalize();
+  }
+
+  public static Loaded load(Optional<Path> configFile, Map<String, String> env) throws ConfigException {
+    return new ConfigLoader(env).load(configFile);
+  }
+
+  private Loaded load(Optional<Path> explicitFile) throws ConfigException {
+    Path home = home(env);
+    Path file = explicitFile.orElse(home.resolve("conf").resolve(CONFIG_FILE_NAME));
+    if (explicitFile.isPresent() && !Files.isRegularFile(file)) {
+      throw new ConfigException("config file " + file + " does not exist or is not a file");
+    }
+    if (Files.isRegularFile(file)) {
+      readFile(file);
+    }
+    for (Setting s : Setting.values()) {
+      String fromEnv = env.get(s.env());
+      if (fromEnv != null && !fromEnv.isEmpty()) {
+        raw.put(s, new Raw(fromEnv, "environment variable " + s.env()));
+      }
+    }
+    cipher = new SecretCipher(MasterKey.resolve(env, home.resolve("conf")));
+
+    ConsoleConfig.Http http = new ConsoleConfig.Http(
+        string(Setting.HTTP_HOST).orElseThrow(),
+        integer(Setting.HTTP_PORT, 0, 65535),
+        integer(Setting.HTTP_MAX_BODY_SIZE, 1024, 64 * 1024 * 1024));
+    Optional<String> dbUrl = string(Setting.DB_URL);
+    if (dbUrl.isPresent() && !dbUrl.get().startsWith("jdbc:postgresql://")
+        && !dbUrl.get().startsWith("postgresql://") && !dbUrl.get().startsWith("postgres://")) {
+      throw new ConfigException(origin(Setting.DB_URL)
+          + ": expected a PostgreSQL URL such as jdbc:postgresql://host:5432/cdc_console");
+    }
+    Optional<String> dbUser = string(Setting.DB_USER);
+    if (dbUrl.isPresent() && dbUser.isEmpty()) {
+      throw new ConfigException("database.user (" + Setting.DB_USER.env() + ") is required when database.url is set");
+    }
+    ConsoleConfig.Database database = new ConsoleConfig.Database(dbUrl, dbUser.orElse("postgres"),
+        secret(Setting.DB_PASSWORD), integer(Setting.DB_POOL_SIZE, 1, 100));
+    ConsoleConfig.Auth auth = new ConsoleConfig.Auth(
+        secret(Setting.JWT_SECRET),
+        duration(Setting.TOKEN_LIFETIME, Duration.ofMinutes(1), Duration.ofDays(30)),
+        secret(Setting.ADMIN_PASSWORD),
+        integer(Setting.PASSWORD_HASH_COST, 10, 16),
+        new ConsoleConfig.Lockout(
+            integer(Setting.LOCKOUT_MAX_FAILURES, 1, 1000),
+            integer(Setting.LOCKOUT_MAX_FAILURES_PER_ADDRESS, 1, 100000),
+            duration(Setting.LOCKOUT_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)),
+            duration(Setting.LOCKOUT_DURATION, Duration.ofSeconds(1), Duration.ofDays(1))));
+    if (auth.jwtSecret().isPresent() && auth.jwtSecret().get().value().length() < 32) {
+      throw new ConfigException(origin(Setting.JWT_SECRET) + ": the JWT secret must be at least 32 characters");
+    }
+    return new Loaded(new ConsoleConfig(home, http, database, auth, List.copyOf(warnings)), cipher);
+  }
+
+  private void readFile(Path file) throws ConfigException {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(10);
+    options.setCodePointLimit(1024 * 1024);
+    Node root;
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      root = new Yaml(options).compose(reader);
+    } catch (MarkedYAMLException e) {
+      Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      String where = mark == null ? file.toString() : file + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1);
+      String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+      throw new ConfigException(where + ": malformed YAML: " + problem.trim());
+    } catch (YAMLException e) {
+      throw new ConfigException(file + ": malformed YAML: " + e.getMessage());
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    if (root == null) {
+      return;
+    }
+    if (!(root instanceof MappingNode mapping)) {
+      throw new ConfigException(file + ":" + line(root) + ": expected a mapping of settings such as 'http: {port: 8080}'");
+    }
+    flatten(file, "", mapping);
+  }
+
+  private void flatten(Path file, String prefix, MappingNode mapping) throws ConfigException {
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+        throw new ConfigException(file + ":" + line(tuple.getKeyNode()) + ": keys must be plain names");
+      }
+      String path = prefix.isEmpty() ? key.getValue() : prefix + "." + key.getValue();
+      Node value = tuple.getValueNode();
+      if (value instanceof MappingNode nested) {
+        flatten(file, path, nested);
+        continue;
+      }
+      Optional<Setting> setting = Setting.byPath(path);
+      if (setting.isEmpty()) {
+        warnings.add(file + ":" + line(key) + ": unknown setting '" + path + "' is ignored");
+        continue;
+      }
+      if (!(value instanceof ScalarNode scalar)) {
+        throw new ConfigException(file + ":" + line(value) + ": " + path + ": expected a single value");
+      }
+      String text = scalar.getValue();
+      if (!text.isEmpty() && !"~".equals(text) && !"null".equals(text)) {
+        raw.put(setting.get(), new Raw(text, file + ":" + line(value)));
+      }
+    }
+  }
+
+  private static int line(Node node) {
+    return node.getStartMark() == null ? 1 : node.getStartMark().getLine() + 1;
+  }
+
+  private String origin(Setting s) {
+    Raw r = raw.get(s);
+    return (r == null ? "default" : r.origin()) + ": " + s.path();
+  }
+
+  /** The value with ENC(...) decrypted, or the default. */
+  private Optional<String> string(Setting s) throws ConfigException {
+    Raw r = raw.get(s);
+    if (r == null) {
+      return Optional.ofNullable(s.defaultValue());
+    }
+    if (!SecretCipher.isEncrypted(r.value())) {
+      return Optional.of(r.value().trim());
+    }
+    try {
+      return Optional.of(cipher.decrypt(r.value()));
+    } catch (SecretCipher.WrongKeyException e) {
+      throw new ConfigException(origin(s) + ": cannot decrypt ENC(...): wrong master key ("
+          + MasterKey.ENV + " or $" + HOME_ENV + "/conf/master.key) or a damaged value");
+    }
+  }
+
+  private Optional<Secret> secret(Setting s) throws ConfigException {
+    return string(s).map(Secret::new);
+  }
+
+  private int integer(Setting s, int min, int max) throws ConfigException {
+    String text = string(s).orElseThrow();
+    try {
+      int value = Integer.parseInt(text);
+      if (value < min || value > max) {
+        throw new ConfigException(origin(s) + ": " + value + " is out of range " + min + ".." + max);
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(origin(s) + ": expected a whole number, got '" + text + "'");
+    }
+  }
+
+  private Duration duration(Setting s, Duration min, Duration max) throws ConfigException {
+    String text = string(s).orElseThrow();
+    Duration d;
+    try {
+      d = Durations.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(origin(s) + ": " + e.getMessage() + ", got '" + text + "'");
+    }
+    if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+      throw new ConfigException(origin(s) + ": " + text + " is out of range " + min + ".." + max);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,33 @@
+package io.cdcconsole.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The console's typed configuration, after defaults, the YAML file and the environment were merged and ENC() decrypted. */
+public record ConsoleConfig(Path home, Http http, Database database, Auth auth, List<String> warnings) {
+
+  public record Http(String host, int port, int maxBodyBytes) {}
+
+  /** {@code url} empty means: run the embedded Postgres with its data in {@code $CDC_CONSOLE_HOME/postgres}. */
+  public record Database(Optional<String> url, String user, Optional<Secret> password, int poolSize) {
+    public boolean embedded() {
+      return url.isEmpty();
+    }
+  }
+
+  public record Auth(Optional<Secret> jwtSecret, Duration tokenLifetime, Optional<Secret> adminPassword,
+                     int passwordHashCost, Lockout lockout) {}
+
+  /** Failed sign-ins: after {@code maxFailures} for one user (or {@code maxFailuresPerAddress} for one client address) within {@code window}, refuse for {@code duration}. */
+  public record Lockout(int maxFailures, int maxFailuresPerAddress, Duration window, Duration duration) {}
+
+  public Path confDir() {
+    return home.resolve("conf");
+  }
+
+  public ConsoleConfig withHttpPort(int port) {
+    return new ConsoleConfig(home, new Http(http.host(), port, http.maxBodyBytes()), database, auth, warnings);
+  }
+}

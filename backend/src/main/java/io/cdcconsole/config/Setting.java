@@ -1,0 +1,54 @@
+package io.cdcconsole.config;
+
+/**
+ * Every configuration key: its path in the YAML file, the environment variable that overrides it, and its default.
+ * One table, so that the file, the environment and the README name the same things.
+ */
+public enum Setting {
+  HTTP_HOST("http.host", "CDC_CONSOLE_HTTP_HOST", "0.0.0.0"),
+  HTTP_PORT("http.port", "CDC_CONSOLE_HTTP_PORT", "8080"),
+  HTTP_MAX_BODY_SIZE("http.maxBodySize", "CDC_CONSOLE_HTTP_MAX_BODY_SIZE", "1048576"),
+  DB_URL("database.url", "CDC_CONSOLE_DB_URL", null),
+  DB_USER("database.user", "CDC_CONSOLE_DB_USER", null),
+  DB_PASSWORD("database.password", "CDC_CONSOLE_DB_PASSWORD", null),
+  DB_POOL_SIZE("database.poolSize", "CDC_CONSOLE_DB_POOL_SIZE", "8"),
+  JWT_SECRET("auth.jwtSecret", "CDC_CONSOLE_JWT_SECRET", null),
+  TOKEN_LIFETIME("auth.tokenLifetime", "CDC_CONSOLE_TOKEN_LIFETIME", "8h"),
+  ADMIN_PASSWORD("auth.adminPassword", "CDC_CONSOLE_ADMIN_PASSWORD", null),
+  PASSWORD_HASH_COST("auth.passwordHashCost", "CDC_CONSOLE_PASSWORD_HASH_COST", "12"),
+  LOCKOUT_MAX_FAILURES("auth.lockout.maxFailures", "CDC_CONSOLE_LOCKOUT_MAX_FAILURES", "5"),
+  LOCKOUT_MAX_FAILURES_PER_ADDRESS("auth.lockout.maxFailuresPerAddress", "CDC_CONSOLE_LOCKOUT_MAX_FAILURES_PER_ADDRESS", "20"),
+  LOCKOUT_WINDOW("auth.lockout.window", "CDC_CONSOLE_LOCKOUT_WINDOW", "15m"),
+  LOCKOUT_DURATION("auth.lockout.duration", "CDC_CONSOLE_LOCKOUT_DURATION", "15m");
+
+  private final String path;
+  private final String env;
+  private final String defaultValue;
+
+  Setting(String path, String env, String defaultValue) {
+    this.path = path;
+    this.env = env;
+    this.defaultValue = defaultValue;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public String env() {
+    return env;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public static java.util.Optional<Setting> byPath(String path) {
+    for (Setting s : values()) {
+      if (s.path.equals(path)) {
+        return java.util.Optional.of(s);
+      }
+    }
+    return java.util.Optional.empty();
+  }
+}

@@ -1,0 +1,7 @@
+package io.cdcconsole.error;
+
+public final class BadRequest extends ApiError {
+  public BadRequest(String detail) {
+    super(400, "Bad Request", detail);
+  }
+}

@@ -1,0 +1,7 @@
+package io.cdcconsole.error;
+
+public final class Forbidden extends ApiError {
+  public Forbidden(String detail) {
+    super(403, "Forbidden", detail);
+  }
+}

@@ -1,0 +1,136 @@
+package io.cdcconsole.store;
+
+import io.cdcconsole.config.ConsoleConfig;
+import io.cdcconsole.config.Secret;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Postgres store: the embedded server when no {@code database.url} is configured, else the external one.
+ * Start-up (embedded server, Flyway over JDBC) runs on a worker thread; request-time access goes through {@link #pool()}.
+ */
+public final class Database {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final EmbeddedPostgres embedded;
+
+  private Database(Vertx vertx, Pool pool, EmbeddedPostgres embedded) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.embedded = embedded;
+  }
+
+  /** Where to connect, resolved once the server is known to be up. */
+  private record Target(String jdbcUrl, PgConnectOptions options, EmbeddedPostgres embedded) {}
+
+  public static Future<Database> open(Vertx vertx, ConsoleConfig config) {
+    return vertx.executeBlocking(() -> {
+      Target target = config.database().embedded() ? startEmbedded(config.home()) : external(config.database());
+      try {
+        migrate(target, config.database());
+      } catch (RuntimeException e) {
+        closeQuietly(target.embedded());
+        throw e;
+      }
+      return target;
+    }, false).map(target -> {
+      Pool pool = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(config.database().poolSize()))
+          .connectingTo(target.options())
+          .using(vertx)
+          .build();
+      return new Database(vertx, pool, target.embedded());
+    });
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public boolean embedded() {
+    return embedded != null;
+  }
+
+  /** True when the server answers a trivial query within a few seconds. */
+  public Future<Boolean> ping() {
+    return pool.query("select 1").execute()
+        .timeout(3, TimeUnit.SECONDS)
+        .map(rows -> true)
+        .otherwise(false);
+  }
+
+  public Future<Void> close() {
+    return pool.close().eventually(() -> embedded == null ? Future.succeededFuture()
+        : vertx.executeBlocking(() -> {
+          closeQuietly(embedded);
+          return null;
+        }, false));
+  }
+
+  private static Target startEmbedded(Path home) throws IOException {
+    Path dataDir = home.resolve("postgres");
+    Files.createDirectories(dataDir);
+    LOG.info("No database.url configured: starting the embedded PostgreSQL with its data in {}. "
+        + "For production set CDC_CONSOLE_DB_URL, CDC_CONSOLE_DB_USER and CDC_CONSOLE_DB_PASSWORD "
+        + "(or database.url/user/password in cdc-console.yaml) to use your own PostgreSQL server.", dataDir);
+    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(false)
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .start();
+    String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
+    PgConnectOptions options = new PgConnectOptions()
+        .setHost("127.0.0.1").setPort(pg.getPort()).setDatabase("postgres").setUser("postgres");
+    LOG.info("Embedded PostgreSQL is up on 127.0.0.1:{}", pg.getPort());
+    return new Target(jdbcUrl, options, pg);
+  }
+
+  private static Target external(ConsoleConfig.Database db) {
+    String url = db.url().orElseThrow();
+    String jdbcUrl = url.startsWith("jdbc:") ? url : "jdbc:" + url.replaceFirst("^postgres://", "postgresql://");
+    PgConnectOptions options = PgConnectOptions.fromUri(jdbcUrl.substring("jdbc:".length()))
+        .setUser(db.user());
+    db.password().map(Secret::value).ifPresent(options::setPassword);
+    LOG.info("Using PostgreSQL at {}:{}/{}", options.getHost(), options.getPort(), options.getDatabase());
+    return new Target(jdbcUrl, options, null);
+  }
+
+  private static void migrate(Target target, ConsoleConfig.Database db) {
+    String user = target.embedded() != null ? "postgres" : db.user();
+    String password = target.embedded() != null ? null : db.password().map(Secret::value).orElse(null);
+    MigrateResult result = Flyway.configure()
+        .dataSource(target.jdbcUrl(), user, password)
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    LOG.info("Database schema at version {} ({} migration(s) applied now)",
+        result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+        result.migrationsExecuted);
+  }
+
+  private static void closeQuietly(EmbeddedPostgres pg) {
+    if (pg == null) {
+      return;
+    }
+    try {
+      pg.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Stopping the embedded PostgreSQL failed: {}", e.getMessage());
+    }
+  }
+}

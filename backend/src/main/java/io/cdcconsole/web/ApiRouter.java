@@ -1,0 +1,106 @@
+package io.cdcconsole.web;
+
+import io.cdcconsole.audit.Audit;
+import io.cdcconsole.auth.AuthService;
+import io.cdcconsole.auth.Principal;
+import io.cdcconsole.auth.Role;
+import io.cdcconsole.error.Forbidden;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * How every {@code /api/v1} route is declared: each states the least role it needs (checked on the server before the
+ * handler runs) and each mutating one names its audit action. A route cannot be added without saying who may call it.
+ */
+public final class ApiRouter {
+  public static final String PREFIX = "/api/v1";
+
+  private final Router router;
+  private final AuthService auth;
+
+  public ApiRouter(Router router, AuthService auth) {
+    this.router = router;
+    this.auth = auth;
+  }
+
+  public void get(String path, Role role, Handler<RoutingContext> handler) {
+    route(HttpMethod.GET, path, role, null, handler);
+  }
+
+  public void post(String path, Role role, String action, Handler<RoutingContext> handler) {
+    route(HttpMethod.POST, path, role, action, handler);
+  }
+
+  public void put(String path, Role role, String action, Handler<RoutingContext> handler) {
+    route(HttpMethod.PUT, path, role, action, handler);
+  }
+
+  public void patch(String path, Role role, String action, Handler<RoutingContext> handler) {
+    route(HttpMethod.PATCH, path, role, action, handler);
+  }
+
+  public void delete(String path, Role role, String action, Handler<RoutingContext> handler) {
+    route(HttpMethod.DELETE, path, role, action, handler);
+  }
+
+  /** A route anyone may call, such as sign-in. */
+  public void publicPost(String path, String action, Handler<RoutingContext> handler) {
+    router.route(HttpMethod.POST, PREFIX + path).handler(ctx -> tag(ctx, action)).handler(handler);
+  }
+
+  private void route(HttpMethod method, String path, Role role, String action, Handler<RoutingContext> handler) {
+    Route route = router.route(method, PREFIX + path);
+    if (action != null) {
+      route.handler(ctx -> tag(ctx, action));
+    }
+    route.handler(this::authenticate).handler(ctx -> authorize(ctx, role)).handler(handler);
+  }
+
+  private static void tag(RoutingContext ctx, String action) {
+    Audit.action(ctx, action);
+    ctx.next();
+  }
+
+  private void authenticate(RoutingContext ctx) {
+    auth.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
+        .onSuccess(principal -> {
+          ctx.put(Audit.PRINCIPAL, principal);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static void authorize(RoutingContext ctx, Role needed) {
+    Principal principal = principal(ctx);
+    if (!principal.role().atLeast(needed)) {
+      ctx.fail(new Forbidden("This needs the " + needed.json() + " role; you have " + principal.role().json() + "."));
+      return;
+    }
+    ctx.next();
+  }
+
+  public static Principal principal(RoutingContext ctx) {
+    return ctx.get(Audit.PRINCIPAL);
+  }
+
+  /** Answers 200 with the JSON the future brings, or hands its failure to the failure handler. */
+  public static void respond(RoutingContext ctx, Future<JsonObject> result) {
+    result.onSuccess(json -> json(ctx, 200, json)).onFailure(ctx::fail);
+  }
+
+  /** Answers 201 with a {@code Location} header. */
+  public static void created(RoutingContext ctx, String location, JsonObject json) {
+    ctx.response().putHeader(HttpHeaders.LOCATION, PREFIX + location);
+    json(ctx, 201, json);
+  }
+
+  public static void json(RoutingContext ctx, int status, JsonObject json) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(json.encode());
+  }
+}

@@ -1,0 +1,62 @@
+package io.cdcconsole.web;
+
+import io.cdcconsole.error.ApiError;
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become HTTP answers: typed {@link ApiError}s keep their status and detail; anything
+ * unexpected is logged with an id and answered 500 with that id only, never a stack trace.
+ */
+public final class FailureHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+
+  private final int maxBodyBytes;
+
+  public FailureHandler(int maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Problem problem = toProblem(ctx);
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    problem.send(ctx.response(), ctx.request().path());
+  }
+
+  private Problem toProblem(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiError error) {
+      return Problem.of(error);
+    }
+    if (failure instanceof DecodeException) {
+      return Problem.of(400, "The request body is not valid JSON.");
+    }
+    int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
+    return switch (status) {
+      case 400 -> Problem.of(400, "The request is malformed.");
+      case 404 -> Problem.of(404, "Nothing is at " + ctx.request().path() + ".");
+      case 405 -> Problem.of(405, ctx.request().method() + " is not allowed on " + ctx.request().path() + ".");
+      case 413 -> Problem.of(413, "The request body is larger than the limit of " + maxBodyBytes + " bytes.");
+      default -> {
+        if (status >= 400 && status < 500) {
+          yield Problem.of(status, "The request was refused.");
+        }
+        String errorId = UUID.randomUUID().toString();
+        LOG.error("Internal error {} on {} {}", errorId, ctx.request().method(), ctx.request().path(), failure);
+        yield Problem.of(500, "An internal error occurred; it was logged with id " + errorId + ".");
+      }
+    };
+  }
+}

@@ -1,0 +1,91 @@
+package io.cdcconsole.web;
+
+import io.cdcconsole.auth.Role;
+import io.cdcconsole.error.BadRequest;
+import io.cdcconsole.error.ValidationFailed;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/** A request's JSON object body with typed, field-named access: wrong types answer 400 naming the field. */
+public final class JsonBody {
+  private final JsonObject json;
+
+  private JsonBody(JsonObject json) {
+    this.json = json;
+  }
+
+  public static JsonBody of(RoutingContext ctx) {
+    Buffer buffer = ctx.body().buffer();
+    if (buffer == null || buffer.length() == 0) {
+      throw new BadRequest("A JSON object is required as the request body.");
+    }
+    try {
+      return new JsonBody(new JsonObject(buffer));
+    } catch (DecodeException | ClassCastException e) {
+      throw new BadRequest("The request body is not a valid JSON object.");
+    }
+  }
+
+  public JsonObject raw() {
+    return json;
+  }
+
+  public Optional<String> string(String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof String s)) {
+      throw ValidationFailed.of(field, "must be a string");
+    }
+    return Optional.of(s);
+  }
+
+  public String requiredString(String field) {
+    return string(field).filter(s -> !s.isEmpty())
+        .orElseThrow(() -> ValidationFailed.of(field, "is required"));
+  }
+
+  public Optional<Boolean> bool(String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof Boolean b)) {
+      throw ValidationFailed.of(field, "must be true or false");
+    }
+    return Optional.of(b);
+  }
+
+  public Optional<Long> integer(String field, long min, long max) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.longValue() < min || n.longValue() > max) {
+      throw ValidationFailed.of(field, "must be a whole number from " + min + " to " + max);
+    }
+    return Optional.of(n.longValue());
+  }
+
+  public Optional<Role> role(String field) {
+    return string(field).map(text -> Role.parse(text)
+        .orElseThrow(() -> ValidationFailed.of(field, "must be one of viewer, operator, admin")));
+  }
+
+  public Optional<Instant> instant(String field) {
+    return string(field).map(text -> {
+      try {
+        return Instant.parse(text);
+      } catch (DateTimeParseException e) {
+        throw ValidationFailed.of(field, "must be an ISO-8601 UTC time such as 2030-01-31T00:00:00Z");
+      }
+    });
+  }
+}

@@ -1,0 +1,154 @@
+package io.cdcconsole.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cdcconsole.test.Http;
+import io.cdcconsole.test.Jwts;
+import io.cdcconsole.test.TestConsole;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class AuthApiTest {
+  private static TestConsole console;
+  private static Http http;
+
+  @BeforeAll
+  static void start(Vertx vertx) {
+    Map<String, String> env = TestConsole.defaultEnv();
+    env.put("CDC_CONSOLE_LOCKOUT_MAX_FAILURES", "3");
+    env.put("CDC_CONSOLE_LOCKOUT_DURATION", "2s");
+    console = TestConsole.start(vertx, env);
+    http = console.http();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    console.close();
+  }
+
+  @Test
+  void loginAnswersASessionTokenThatShowsWhoIAm() {
+    Http.Response login = http.post("/api/v1/auth/login", null,
+        new JsonObject().put("username", "admin").put("password", TestConsole.ADMIN_PASSWORD));
+    assertEquals(200, login.status(), login.body());
+    String token = login.json().getString("token");
+    Instant expiresAt = Instant.parse(login.json().getString("expiresAt"));
+    assertTrue(expiresAt.isAfter(Instant.now().plusSeconds(7 * 3600)), "default lifetime is 8 h: " + expiresAt);
+
+    Http.Response me = http.get("/api/v1/me", token);
+    assertEquals(200, me.status(), me.body());
+    assertEquals("admin", me.json().getString("username"));
+    assertEquals("admin", me.json().getString("role"));
+    assertEquals("session", me.json().getString("authenticatedBy"));
+  }
+
+  @Test
+  void usernamesAreCaseInsensitiveAtLogin() {
+    assertNotNull(http.login("ADMIN", TestConsole.ADMIN_PASSWORD));
+  }
+
+  @Test
+  void wrongPasswordAndUnknownUserGetTheSame401() {
+    Http.Response wrong = http.post("/api/v1/auth/login", null,
+        new JsonObject().put("username", "admin").put("password", "not-the-password"));
+    Http.Response unknown = http.post("/api/v1/auth/login", null,
+        new JsonObject().put("username", "nobody-here").put("password", "not-the-password"));
+    assertEquals(401, wrong.status());
+    assertEquals(401, unknown.status());
+    assertEquals(wrong.json().getString("detail"), unknown.json().getString("detail"));
+    assertEquals("application/problem+json", wrong.contentType());
+  }
+
+  @Test
+  void repeatedFailuresLockTheAccountForAWhileAndSaySo() throws Exception {
+    console.userToken("locky", "viewer");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(401, http.post("/api/v1/auth/login", null,
+          new JsonObject().put("username", "locky").put("password", "wrong-password-" + i)).status());
+    }
+    // locked now: even the right password is refused, with a clear reason and Retry-After
+    Http.Response locked = http.post("/api/v1/auth/login", null,
+        new JsonObject().put("username", "locky").put("password", "locky-Pass-123"));
+    assertEquals(429, locked.status(), locked.body());
+    assertTrue(locked.json().getString("detail").contains("Too many failed sign-ins"), locked.body());
+    assertNotNull(locked.header("Retry-After"));
+    // other users are not locked by it
+    assertNotNull(http.login("admin", TestConsole.ADMIN_PASSWORD));
+    // after the lock duration the right password works again
+    Http.Response after = null;
+    for (int i = 0; i < 50; i++) {
+      Thread.sleep(200);
+      after = http.post("/api/v1/auth/login", null,
+          new JsonObject().put("username", "locky").put("password", "locky-Pass-123"));
+      if (after.status() == 200) {
+        break;
+      }
+    }
+    assertEquals(200, after.status(), after.body());
+  }
+
+  @Test
+  void forgedUnsignedExpiredAndForeignJwtsAreRefused() throws Exception {
+    String key = Files.readString(console.config().confDir().resolve("jwt.key")).trim();
+    String real = http.login("admin", TestConsole.ADMIN_PASSWORD);
+    JsonObject claims = Jwts.claims(real);
+    long now = Instant.now().getEpochSecond();
+
+    // control: a token we sign ourselves with the real key is accepted, so the refusals below are about what we changed
+    String selfSigned = Jwts.hs256(key, claims.copy().put("iat", now).put("exp", now + 600));
+    assertEquals(200, http.get("/api/v1/me", selfSigned).status());
+
+    JsonObject otherUser = claims.copy().put("sub", "999999");
+    assertUnauthorized(Jwts.tampered(real, otherUser), "tampered payload");
+    assertUnauthorized(Jwts.unsigned(claims), "alg none");
+    assertUnauthorized(Jwts.hs256(key, claims.copy().put("iat", now - 7200).put("exp", now - 3600)), "expired");
+    assertUnauthorized(Jwts.hs256("another-key-another-key-another-key-0123456789", claims), "wrong key");
+    assertUnauthorized(Jwts.hs256(key, claims.copy().put("iss", "someone-else")), "wrong issuer");
+    assertUnauthorized("not-a-jwt-at-all", "garbage");
+    assertEquals(401, http.send("GET", "/api/v1/me", null, null, "Basic YWRtaW46YWRtaW4=").status());
+    assertEquals(401, http.get("/api/v1/me", null).status());
+  }
+
+  @Test
+  void changingMyPasswordEndsMyOldSessions() {
+    String old = console.userToken("changer", "operator");
+    Http.Response wrongCurrent = http.put("/api/v1/me/password", old,
+        new JsonObject().put("currentPassword", "nope-nope-nope").put("newPassword", "brand-New-Pass-1"));
+    assertEquals(400, wrongCurrent.status());
+    assertEquals("currentPassword", wrongCurrent.json().getJsonArray("errors").getJsonObject(0).getString("path"));
+
+    Http.Response tooShort = http.put("/api/v1/me/password", old,
+        new JsonObject().put("currentPassword", "changer-Pass-123").put("newPassword", "short"));
+    assertEquals(400, tooShort.status());
+
+    Http.Response changed = http.put("/api/v1/me/password", old,
+        new JsonObject().put("currentPassword", "changer-Pass-123").put("newPassword", "brand-New-Pass-1"));
+    assertEquals(200, changed.status(), changed.body());
+    String fresh = changed.json().getString("token");
+    assertNotEquals(old, fresh);
+    assertEquals(401, http.get("/api/v1/me", old).status());
+    assertEquals(200, http.get("/api/v1/me", fresh).status());
+    assertEquals(401, http.post("/api/v1/auth/login", null,
+        new JsonObject().put("username", "changer").put("password", "changer-Pass-123")).status());
+    assertNotNull(http.login("changer", "brand-New-Pass-1"));
+  }
+
+  private static void assertUnauthorized(String token, String what) {
+    Http.Response r = http.get("/api/v1/me", token);
+    assertEquals(401, r.status(), what + ": " + r.body());
+    assertEquals("application/problem+json", r.contentType(), what);
+    assertNotNull(r.header("WWW-Authenticate"), what);
+  }
+}

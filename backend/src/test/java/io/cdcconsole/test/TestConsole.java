@@ -1,0 +1,131 @@
+package io.cdcconsole.test;
+
+import io.cdcconsole.ConsoleApp;
+import io.cdcconsole.config.ConfigLoader;
+import io.cdcconsole.config.ConsoleConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real console for a test class: its own home directory, a fresh database on the test PostgreSQL (or the console's
+ * own embedded one), listening on a random port of 127.0.0.1. Started through the same {@link ConfigLoader} and
+ * {@link ConsoleApp} as {@code java -jar}.
+ */
+public final class TestConsole implements AutoCloseable {
+  public static final String ADMIN_PASSWORD = "admin-Secret-4711";
+
+  private final Vertx vertx;
+  private final Map<String, String> env;
+  private final ConsoleConfig config;
+  private ConsoleApp app;
+  private Http http;
+
+  private TestConsole(Vertx vertx, Map<String, String> env, ConsoleConfig config, ConsoleApp app) {
+    this.vertx = vertx;
+    this.env = env;
+    this.config = config;
+    this.app = app;
+    this.http = new Http(app.port());
+  }
+
+  /** Environment for a console with a fresh home and a fresh database on the shared test server. */
+  public static Map<String, String> defaultEnv() {
+    Map<String, String> env = embeddedEnv(newHome());
+    TestDatabase.Db db = TestDatabase.create();
+    env.put("CDC_CONSOLE_DB_URL", db.url());
+    env.put("CDC_CONSOLE_DB_USER", db.user());
+    env.put("CDC_CONSOLE_DB_PASSWORD", db.password());
+    return env;
+  }
+
+  /** Environment for a console that runs its own embedded PostgreSQL in {@code home}. */
+  public static Map<String, String> embeddedEnv(Path home) {
+    Map<String, String> env = new HashMap<>();
+    env.put("CDC_CONSOLE_HOME", home.toString());
+    env.put("CDC_CONSOLE_HTTP_HOST", "127.0.0.1");
+    env.put("CDC_CONSOLE_HTTP_PORT", "0");
+    env.put("CDC_CONSOLE_ADMIN_PASSWORD", ADMIN_PASSWORD);
+    env.put("CDC_CONSOLE_PASSWORD_HASH_COST", "10");
+    return env;
+  }
+
+  public static Path newHome() {
+    try {
+      Path work = Path.of(System.getProperty("cdc.test.workdir", "target/test-work"));
+      Files.createDirectories(work);
+      return Files.createTempDirectory(work, "home-");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static TestConsole start(Vertx vertx) {
+    return start(vertx, defaultEnv());
+  }
+
+  public static TestConsole start(Vertx vertx, Map<String, String> env) {
+    try {
+      ConfigLoader.Loaded loaded = ConfigLoader.load(Optional.empty(), env);
+      ConsoleApp app = await(ConsoleApp.start(vertx, loaded.config(), loaded.cipher()));
+      return new TestConsole(vertx, env, loaded.config(), app);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the console: " + e.getMessage(), e);
+    }
+  }
+
+  /** Stops and starts the console again with the same home, database and environment. */
+  public void restart() throws Exception {
+    await(app.stop());
+    ConfigLoader.Loaded loaded = ConfigLoader.load(Optional.empty(), env);
+    app = await(ConsoleApp.start(vertx, loaded.config(), loaded.cipher()));
+    http = new Http(app.port());
+  }
+
+  public Http http() {
+    return http;
+  }
+
+  public ConsoleApp app() {
+    return app;
+  }
+
+  public ConsoleConfig config() {
+    return config;
+  }
+
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public String adminToken() {
+    return http.login("admin", ADMIN_PASSWORD);
+  }
+
+  /** Creates a user through the API and answers a session token for it. */
+  public String userToken(String username, String role) {
+    String admin = adminToken();
+    Http.Response r = http.post("/api/v1/users", admin, new JsonObject()
+        .put("username", username).put("password", username + "-Pass-123").put("role", role));
+    if (r.status() != 201) {
+      throw new AssertionError("creating " + username + " failed: " + r.status() + " " + r.body());
+    }
+    return http.login(username, username + "-Pass-123");
+  }
+
+  public static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    await(app.stop());
+  }
+}

@@ -1,0 +1,95 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { ApiError, api, setUnauthorizedHandler, type Me } from '../api';
+import { clearSession, loadSession, parseExpiry, saveSession, type StoredSession } from './session';
+
+export interface AuthContextValue {
+  /** The stored session, or null when signed out. */
+  session: StoredSession | null;
+  /** Who the session belongs to, once GET /me has answered. */
+  user: Me | null;
+  /** Why GET /me failed (other than an ended session), if it did. */
+  userError: string | null;
+  /** A message for the login page, e.g. after the session ended. */
+  notice: string | null;
+  signIn(username: string, password: string): Promise<void>;
+  signOut(notice?: string): void;
+  reloadUser(): void;
+}
+
+const AuthContext = createContext<AuthContextValue | null>(null);
+
+const SESSION_ENDED = 'Your session has ended. Please sign in again.';
+// setTimeout takes a signed 32-bit delay.
+const MAX_TIMER_MS = 2_147_483_647;
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<StoredSession | null>(() => loadSession());
+  const [user, setUser] = useState<Me | null>(null);
+  const [userError, setUserError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [reloads, setReloads] = useState(0);
+
+  const signOut = useCallback((message?: string) => {
+    clearSession();
+    setSession(null);
+    setUser(null);
+    setUserError(null);
+    setNotice(message ?? null);
+  }, []);
+
+  const signIn = useCallback(async (username: string, password: string) => {
+    const res = await api.login(username, password);
+    const next: StoredSession = { token: res.token, expiresAt: parseExpiry(res.expiresAt) };
+    saveSession(next);
+    setUser(null);
+    setUserError(null);
+    setNotice(null);
+    setSession(next);
+  }, []);
+
+  const reloadUser = useCallback(() => setReloads((n) => n + 1), []);
+
+  // Any authenticated call that answers 401 ends the session.
+  useEffect(() => {
+    setUnauthorizedHandler(() => signOut(SESSION_ENDED));
+    return () => setUnauthorizedHandler(null);
+  }, [signOut]);
+
+  // Load who we are whenever the session changes.
+  useEffect(() => {
+    if (!session) return;
+    const ctrl = new AbortController();
+    setUserError(null);
+    api.me(ctrl.signal).then(
+      (me) => {
+        if (!ctrl.signal.aborted) setUser(me);
+      },
+      (e: unknown) => {
+        if (ctrl.signal.aborted) return;
+        if (e instanceof ApiError && e.status === 401) signOut(SESSION_ENDED);
+        else setUserError(e instanceof Error ? e.message : String(e));
+      },
+    );
+    return () => ctrl.abort();
+  }, [session, reloads, signOut]);
+
+  // Drop the session when the server said it expires.
+  useEffect(() => {
+    if (!session?.expiresAt) return;
+    const delay = Math.min(Math.max(session.expiresAt - Date.now(), 0), MAX_TIMER_MS);
+    const timer = setTimeout(() => signOut(SESSION_ENDED), delay);
+    return () => clearTimeout(timer);
+  }, [session, signOut]);
+
+  const value = useMemo<AuthContextValue>(
+    () => ({ session, user, userError, notice, signIn, signOut, reloadUser }),
+    [session, user, userError, notice, signIn, signOut, reloadUser],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthContextValue {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('useAuth must be used inside <AuthProvider>');
+  return ctx;
+}

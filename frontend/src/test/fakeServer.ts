@@ -1,0 +1,47 @@
+import { vi } from 'vitest';
+
+export interface Call {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+type Handler = (call: Call) => Response | Promise<Response>;
+
+export function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
+export function problem(status: number, title: string, detail: string): Response {
+  return new Response(JSON.stringify({ type: 'about:blank', title, status, detail }), {
+    status,
+    headers: { 'Content-Type': 'application/problem+json' },
+  });
+}
+
+/**
+ * Replaces global fetch with a router keyed by "METHOD /path".
+ * Unknown routes answer 404 problem+json. Returns the recorded calls.
+ */
+export function fakeServer(routes: Record<string, Handler>): Call[] {
+  const calls: Call[] = [];
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const headers: Record<string, string> = {};
+    new Headers(init?.headers).forEach((v, k) => {
+      headers[k] = v;
+    });
+    const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+    const call: Call = { method, url, headers, body };
+    calls.push(call);
+    const handler = routes[`${method} ${url}`];
+    return handler ? handler(call) : problem(404, 'Not Found', `No route for ${method} ${url}`);
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return calls;
+}
