@@ -8,6 +8,7 @@ import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -59,10 +60,7 @@ public final class Main {
     CountDownLatch started = new CountDownLatch(1);
     ConsoleApp.start(vertx, loaded.config(), loaded.cipher())
         .onSuccess(app -> {
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("Stopping CDC Console");
-            app.stop().eventually(vertx::close).await();
-          }, "cdc-console-shutdown"));
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app, vertx), "cdc-console-shutdown"));
           started.countDown();
         })
         .onFailure(err -> {
@@ -73,6 +71,18 @@ public final class Main {
       started.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the console (HTTP, database, embedded server), then Vert.x; each step waited for, one after the other. */
+  private static void stop(ConsoleApp app, Vertx vertx) {
+    LOG.info("Stopping CDC Console");
+    try {
+      app.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      LOG.info("CDC Console stopped");
+    } catch (Exception e) {
+      LOG.warn("Stopping did not finish cleanly: {}", oneLine(e));
     }
   }
 

@@ -5,6 +5,8 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,16 @@ public final class FailureHandler implements Handler<RoutingContext> {
     problem.send(ctx.response(), ctx.request().path());
   }
 
+  /** Lost or refused database connections are an outage (503), not a bug (500). */
+  private static boolean isDatabaseUnreachable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Problem toProblem(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiError error) {
@@ -42,6 +54,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof DecodeException) {
       return Problem.of(400, "The request body is not valid JSON.");
+    }
+    if (isDatabaseUnreachable(failure)) {
+      LOG.warn("The database is not reachable: {}", failure.getMessage());
+      return Problem.of(503, "The database is not reachable; try again shortly.");
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     return switch (status) {

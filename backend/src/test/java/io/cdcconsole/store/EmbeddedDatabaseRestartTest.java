@@ -1,0 +1,62 @@
+package io.cdcconsole.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cdcconsole.test.Http;
+import io.cdcconsole.test.TestConsole;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The console's own embedded PostgreSQL: data in the home survives restarts and a crash of the database. */
+@ExtendWith(VertxExtension.class)
+class EmbeddedDatabaseRestartTest {
+
+  @Test
+  void dataSurvivesRestartsAndReadinessFollowsTheDatabase(Vertx vertx) throws Exception {
+    Path home = TestConsole.newHome();
+    try (TestConsole console = TestConsole.start(vertx, TestConsole.embeddedEnv(home))) {
+      assertTrue(console.app().database().embedded());
+      assertTrue(Files.isRegularFile(home.resolve("postgres/PG_VERSION")), "data lives in the home");
+      String session = console.userToken("keeper", "operator");
+      String masterKey = Files.readString(home.resolve("conf/master.key"));
+
+      console.restart();
+      Http http = console.http();
+      assertEquals(200, http.get("/api/v1/me", session).status(), "a session survives a restart");
+      assertEquals("keeper", http.get("/api/v1/me", http.login("keeper", "keeper-Pass-123")).json().getString("username"));
+      assertEquals(masterKey, Files.readString(home.resolve("conf/master.key")));
+
+      // the database goes down under a running console
+      long postmaster = Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).trim());
+      // SIGINT is PostgreSQL's fast shutdown: it drops the console's connections instead of waiting for them
+      assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(postmaster)).start().waitFor());
+      Http.Response ready = null;
+      for (int i = 0; i < 100; i++) {
+        ready = http.get("/ready", null);
+        if (ready.status() == 503) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertEquals(503, ready.status(), ready.body());
+      assertEquals("application/problem+json", ready.contentType());
+      assertEquals("DOWN", ready.json().getJsonObject("checks").getString("database"));
+      assertEquals(200, http.get("/health", null).status(), "the process is still alive");
+      Http.Response me = http.get("/api/v1/me", session);
+      assertEquals(503, me.status(), me.body());
+
+      // and comes back with the next start, data intact
+      console.restart();
+      assertEquals(200, console.http().get("/ready", null).status());
+      assertEquals(200, console.http().get("/api/v1/me", session).status());
+      JsonObject users = console.http().get("/api/v1/users", console.adminToken()).json();
+      assertEquals(2, users.getLong("total"));
+    }
+  }
+}

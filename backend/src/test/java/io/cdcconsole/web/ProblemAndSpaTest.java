@@ -1,0 +1,130 @@
+package io.cdcconsole.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.cdcconsole.test.Http;
+import io.cdcconsole.test.TestConsole;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+class ProblemAndSpaTest {
+  private static TestConsole console;
+  private static Http http;
+  private static String admin;
+
+  @BeforeAll
+  static void start(Vertx vertx) {
+    java.util.Map<String, String> env = TestConsole.defaultEnv();
+    env.put("CDC_CONSOLE_HTTP_MAX_BODY_SIZE", "4096");
+    console = TestConsole.start(vertx, env);
+    http = console.http();
+    admin = console.adminToken();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    console.close();
+  }
+
+  @Test
+  void malformedJsonIs400() {
+    for (String body : new String[] {"{\"username\": ", "[1,2,3]", "just text", ""}) {
+      Http.Response r = http.send("POST", "/api/v1/users", admin, body, null);
+      assertProblem(r, 400);
+      assertFalse(r.body().contains("Exception"), r.body());
+    }
+    assertProblem(http.send("POST", "/api/v1/auth/login", null, "{\"username\": \"admin\", ", null), 400);
+  }
+
+  @Test
+  void validationErrorsNameTheirFields() {
+    Http.Response r = http.post("/api/v1/auth/login", null, new JsonObject().put("username", "admin"));
+    assertProblem(r, 400);
+    JsonObject error = r.json().getJsonArray("errors").getJsonObject(0);
+    assertEquals("password", error.getString("path"));
+    assertEquals("is required", error.getString("message"));
+  }
+
+  @Test
+  void missingOrBadCredentialsAre401() {
+    Http.Response r = http.get("/api/v1/me", null);
+    assertProblem(r, 401);
+    assertTrue(r.header("WWW-Authenticate").startsWith("Bearer"));
+  }
+
+  @Test
+  void insufficientRoleIs403() {
+    assertProblem(http.get("/api/v1/audit", console.userToken("pat", "viewer")), 403);
+  }
+
+  @Test
+  void unknownApiPathsAre404ProblemsNotTheSpa() {
+    assertProblem(http.get("/api/v1/nothing-here", admin), 404);
+    assertProblem(http.get("/api/v2/users", admin), 404);
+    assertProblem(http.get("/api/v1/nothing-here", null), 404);
+    assertProblem(http.get("/api/v1/users/abc", admin), 404);
+  }
+
+  @Test
+  void oversizedBodiesAre413AndTheServerStaysUp() {
+    String big = new JsonObject().put("username", "big").put("password", "x".repeat(10_000)).encode();
+    Http.Response r = http.send("POST", "/api/v1/users", admin, big, null);
+    assertProblem(r, 413);
+    assertTrue(r.json().getString("detail").contains("4096"));
+    assertEquals(200, http.get("/health", null).status());
+    assertEquals(200, http.get("/api/v1/me", admin).status());
+  }
+
+  @Test
+  void healthAndReadiness() {
+    Http.Response health = http.get("/health", null);
+    assertEquals(200, health.status());
+    assertEquals("UP", health.json().getString("status"));
+    Http.Response ready = http.get("/ready", null);
+    assertEquals(200, ready.status());
+    assertEquals("UP", ready.json().getJsonObject("checks").getString("database"));
+  }
+
+  @Test
+  void theSpaIsServedAtTheRootAndAtDeepClientRoutes() {
+    assumeTrue(getClass().getClassLoader().getResource("webroot/index.html") != null,
+        "the frontend was not built (-Dskip.frontend)");
+    Http.Response root = http.get("/", null);
+    assertEquals(200, root.status());
+    assertTrue(root.contentType().startsWith("text/html"), root.contentType());
+    assertTrue(root.body().contains("<div id=\"root\">"), root.body());
+    assertEquals("nosniff", root.header("X-Content-Type-Options"));
+
+    Http.Response deep = http.get("/pipelines/orders-to-doris/runs", null);
+    assertEquals(200, deep.status());
+    assertEquals(root.body(), deep.body());
+    assertEquals("no-cache", deep.header("Cache-Control"));
+
+    String asset = root.body().replaceAll("(?s).*src=\"(/assets/[^\"]+\\.js)\".*", "$1");
+    Http.Response js = http.get(asset, null);
+    assertEquals(200, js.status(), asset);
+    assertTrue(js.header("Cache-Control").contains("immutable"));
+    assertProblem(http.get("/assets/missing-file.js", null), 404);
+  }
+
+  private static void assertProblem(Http.Response r, int status) {
+    assertEquals(status, r.status(), r.body());
+    assertEquals("application/problem+json", r.contentType());
+    JsonObject p = r.json();
+    assertEquals(status, p.getInteger("status"));
+    assertNotNull(p.getString("title"));
+    assertNotNull(p.getString("detail"));
+    assertTrue(p.getString("type").startsWith("urn:cdc-console:problem:"));
+    assertFalse(r.body().contains("\tat "), "no stack trace");
+  }
+}
