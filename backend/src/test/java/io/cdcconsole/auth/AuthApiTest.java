@@ -7,36 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdcconsole.test.Http;
 import io.cdcconsole.test.Jwts;
+import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.TestConsole;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.time.Instant;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-class AuthApiTest {
-  private static TestConsole console;
-  private static Http http;
-
-  @BeforeAll
-  static void start(Vertx vertx) {
-    Map<String, String> env = TestConsole.defaultEnv();
-    env.put("CDC_CONSOLE_LOCKOUT_MAX_FAILURES", "3");
-    env.put("CDC_CONSOLE_LOCKOUT_DURATION", "2s");
-    console = TestConsole.start(vertx, env);
-    http = console.http();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    console.close();
-  }
+@ConsoleTest.Env({"CDC_CONSOLE_LOCKOUT_MAX_FAILURES=3", "CDC_CONSOLE_LOCKOUT_DURATION=2s"})
+class AuthApiTest extends ConsoleTest {
 
   @Test
   void loginAnswersASessionTokenThatShowsWhoIAm() {

@@ -7,34 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdcconsole.test.Http;
+import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.TestConsole;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Instant;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-class TokenApiTest {
-  private static TestConsole console;
-  private static Http http;
-
-  @BeforeAll
-  static void start(Vertx vertx) {
-    console = TestConsole.start(vertx);
-    http = console.http();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    console.close();
-  }
+class TokenApiTest extends ConsoleTest {
 
   @Test
   void aTokenIsShownOnceStoredAsAHashUsableAsBearerListedWithLastUseAndRevocable() throws Exception {

@@ -5,32 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdcconsole.test.Http;
+import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.TestConsole;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-class UserAdminTest {
-  private static TestConsole console;
-  private static Http http;
-  private static String admin;
-
-  @BeforeAll
-  static void start(Vertx vertx) {
-    console = TestConsole.start(vertx);
-    http = console.http();
-    admin = console.adminToken();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    console.close();
-  }
+class UserAdminTest extends ConsoleTest {
 
   @Test
   void adminCreatesListsAndChangesUsers() {

@@ -7,34 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cdcconsole.test.Http;
+import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.TestConsole;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-@ExtendWith(VertxExtension.class)
-class ProblemAndSpaTest {
-  private static TestConsole console;
-  private static Http http;
-  private static String admin;
-
-  @BeforeAll
-  static void start(Vertx vertx) {
-    java.util.Map<String, String> env = TestConsole.defaultEnv();
-    env.put("CDC_CONSOLE_HTTP_MAX_BODY_SIZE", "4096");
-    console = TestConsole.start(vertx, env);
-    http = console.http();
-    admin = console.adminToken();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    console.close();
-  }
+@ConsoleTest.Env("CDC_CONSOLE_HTTP_MAX_BODY_SIZE=4096")
+class ProblemAndSpaTest extends ConsoleTest {
 
   @Test
   void malformedJsonIs400() {
