@@ -14,6 +14,11 @@ import io.cdcconsole.auth.TokenStore;
 import io.cdcconsole.auth.UserRoutes;
 import io.cdcconsole.auth.UserService;
 import io.cdcconsole.auth.UserStore;
+import io.cdcconsole.cluster.ClusterClients;
+import io.cdcconsole.cluster.ClusterHealthWatcher;
+import io.cdcconsole.cluster.ClusterRoutes;
+import io.cdcconsole.cluster.ClusterService;
+import io.cdcconsole.cluster.ClusterStore;
 import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.config.MasterKeyCheck;
 import io.cdcconsole.config.SecretCipher;
@@ -40,11 +45,13 @@ public final class ConsoleApp {
   private final Vertx vertx;
   private final Database database;
   private final HttpServer server;
+  private final ClusterHealthWatcher clusterHealth;
 
-  private ConsoleApp(Vertx vertx, Database database, HttpServer server) {
+  private ConsoleApp(Vertx vertx, Database database, HttpServer server, ClusterHealthWatcher clusterHealth) {
     this.vertx = vertx;
     this.database = database;
     this.server = server;
+    this.clusterHealth = clusterHealth;
   }
 
   public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher) {
@@ -61,6 +68,10 @@ public final class ConsoleApp {
     UserService users = new UserService(userStore, hasher);
     TokenService tokens = new TokenService(new TokenStore(pool), clock);
     AuditStore auditStore = new AuditStore(pool);
+    ClusterStore clusterStore = new ClusterStore(pool);
+    ClusterHealthWatcher clusterHealth = new ClusterHealthWatcher(vertx, clusterStore,
+        new ClusterClients(vertx, cipher, config.clusters().probeTimeout()), clock, config.clusters().healthInterval());
+    ClusterService clusters = new ClusterService(vertx, clusterStore, clusterHealth, cipher);
 
     return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool))
         .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
@@ -76,12 +87,14 @@ public final class ConsoleApp {
             new UserRoutes(users, sessions).addRoutes(api);
             new TokenRoutes(tokens, clock).addRoutes(api);
             new AuditRoutes(auditStore).addRoutes(api);
+            new ClusterRoutes(clusters).addRoutes(api);
             new HealthRoutes(database).addRoutes(router);
           }, spa);
         })
         .map(server -> {
           LOG.info("CDC Console is listening on http://{}:{}/", config.http().host(), server.actualPort());
-          return new ConsoleApp(vertx, database, server);
+          clusterHealth.start();
+          return new ConsoleApp(vertx, database, server, clusterHealth);
         });
   }
 
@@ -99,6 +112,7 @@ public final class ConsoleApp {
 
   /** Stops taking requests, then closes the database (and the embedded server, if it runs one). */
   public Future<Void> stop() {
+    clusterHealth.stop();
     return server.close().eventually(database::close);
   }
 }

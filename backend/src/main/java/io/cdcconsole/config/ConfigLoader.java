@@ -100,7 +100,10 @@ public final class ConfigLoader {
     if (auth.jwtSecret().isPresent() && auth.jwtSecret().get().value().length() < 32) {
       throw new ConfigException(origin(Setting.JWT_SECRET) + ": the JWT secret must be at least 32 characters");
     }
-    return new Loaded(new ConsoleConfig(home, http, database, auth, List.copyOf(warnings)), cipher);
+    ConsoleConfig.Clusters clusters = new ConsoleConfig.Clusters(
+        duration(Setting.CLUSTER_HEALTH_INTERVAL, Duration.ofMillis(200), Duration.ofHours(1)),
+        duration(Setting.CLUSTER_PROBE_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)));
+    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, List.copyOf(warnings)), cipher);
   }
 
   private void readFile(Path file) throws ConfigException {

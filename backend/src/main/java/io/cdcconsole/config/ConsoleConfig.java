@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /** The console's typed configuration, after defaults, the YAML file and the environment were merged and ENC() decrypted. */
-public record ConsoleConfig(Path home, Http http, Database database, Auth auth, List<String> warnings) {
+public record ConsoleConfig(Path home, Http http, Database database, Auth auth, Clusters clusters,
+                            List<String> warnings) {
 
   public record Http(String host, int port, int maxBodyBytes) {}
 
@@ -23,11 +24,11 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
   /** Failed sign-ins: after {@code maxFailures} for one user (or {@code maxFailuresPerAddress} for one client address) within {@code window}, refuse for {@code duration}. */
   public record Lockout(int maxFailures, int maxFailuresPerAddress, Duration window, Duration duration) {}
 
+  /** How often every cluster is probed, and how long one probe may take before the cluster counts as unreachable. */
+  public record Clusters(Duration healthInterval, Duration probeTimeout) {}
+
   public Path confDir() {
     return home.resolve("conf");
   }
 
-  public ConsoleConfig withHttpPort(int port) {
-    return new ConsoleConfig(home, new Http(http.host(), port, http.maxBodyBytes()), database, auth, warnings);
-  }
 }

@@ -19,7 +19,9 @@ public enum Setting {
   LOCKOUT_MAX_FAILURES("auth.lockout.maxFailures", "CDC_CONSOLE_LOCKOUT_MAX_FAILURES", "5"),
   LOCKOUT_MAX_FAILURES_PER_ADDRESS("auth.lockout.maxFailuresPerAddress", "CDC_CONSOLE_LOCKOUT_MAX_FAILURES_PER_ADDRESS", "20"),
   LOCKOUT_WINDOW("auth.lockout.window", "CDC_CONSOLE_LOCKOUT_WINDOW", "15m"),
-  LOCKOUT_DURATION("auth.lockout.duration", "CDC_CONSOLE_LOCKOUT_DURATION", "15m");
+  LOCKOUT_DURATION("auth.lockout.duration", "CDC_CONSOLE_LOCKOUT_DURATION", "15m"),
+  CLUSTER_HEALTH_INTERVAL("clusters.healthInterval", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL", "10s"),
+  CLUSTER_PROBE_TIMEOUT("clusters.probeTimeout", "CDC_CONSOLE_CLUSTER_PROBE_TIMEOUT", "5s");
 
   private final String path;
   private final String env;

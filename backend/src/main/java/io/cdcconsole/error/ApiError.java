@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonObject;
  */
 public abstract sealed class ApiError extends RuntimeException
     permits BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, PayloadTooLarge,
-    ValidationFailed, TooManyRequests, Unavailable {
+    ValidationFailed, TooManyRequests, Unavailable, PreconditionRequired {
 
   private final int status;
   private final String title;

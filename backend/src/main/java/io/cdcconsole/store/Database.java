@@ -116,6 +116,8 @@ public final class Database {
     MigrateResult result = Flyway.configure()
         .dataSource(target.jdbcUrl(), user, password)
         .locations("classpath:db/migration")
+        // SQL here may mention ${...} (pipeline YAML syntax): never treat it as a Flyway placeholder
+        .placeholderReplacement(false)
         .load()
         .migrate();
     LOG.info("Database schema at version {} ({} migration(s) applied now)",

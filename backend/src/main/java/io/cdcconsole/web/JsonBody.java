@@ -14,9 +14,11 @@ import java.util.Optional;
 /** A request's JSON object body with typed, field-named access: wrong types answer 400 naming the field. */
 public final class JsonBody {
   private final JsonObject json;
+  private final String prefix;
 
-  private JsonBody(JsonObject json) {
+  private JsonBody(JsonObject json, String prefix) {
     this.json = json;
+    this.prefix = prefix;
   }
 
   public static JsonBody of(RoutingContext ctx) {
@@ -25,7 +27,7 @@ public final class JsonBody {
       throw new BadRequest("A JSON object is required as the request body.");
     }
     try {
-      return new JsonBody(new JsonObject(buffer));
+      return new JsonBody(new JsonObject(buffer), "");
     } catch (DecodeException | ClassCastException e) {
       throw new BadRequest("The request body is not a valid JSON object.");
     }
@@ -35,20 +37,47 @@ public final class JsonBody {
     return json;
   }
 
+  /** A nested object, empty when absent; errors inside it name the full path ({@code auth.type}). */
+  public JsonBody object(String field) {
+    Object value = json.getValue(field);
+    if (value != null && !(value instanceof JsonObject)) {
+      throw ValidationFailed.of(path(field), "must be an object");
+    }
+    return new JsonBody(value == null ? new JsonObject() : (JsonObject) value, path(field) + ".");
+  }
+
+  /** A flat object of string values, such as labels or headers. */
+  public java.util.Map<String, String> stringMap(String field) {
+    java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+    JsonBody nested = object(field);
+    for (String key : nested.json.fieldNames()) {
+      map.put(key, nested.string(key).orElseThrow(() -> ValidationFailed.of(nested.path(key), "must be a string")));
+    }
+    return map;
+  }
+
+  public boolean has(String field) {
+    return json.containsKey(field);
+  }
+
+  private String path(String field) {
+    return prefix + field;
+  }
+
   public Optional<String> string(String field) {
     Object value = json.getValue(field);
     if (value == null) {
       return Optional.empty();
     }
     if (!(value instanceof String s)) {
-      throw ValidationFailed.of(field, "must be a string");
+      throw ValidationFailed.of(path(field), "must be a string");
     }
     return Optional.of(s);
   }
 
   public String requiredString(String field) {
     return string(field).filter(s -> !s.isEmpty())
-        .orElseThrow(() -> ValidationFailed.of(field, "is required"));
+        .orElseThrow(() -> ValidationFailed.of(path(field), "is required"));
   }
 
   public Optional<Boolean> bool(String field) {
@@ -57,7 +86,7 @@ public final class JsonBody {
       return Optional.empty();
     }
     if (!(value instanceof Boolean b)) {
-      throw ValidationFailed.of(field, "must be true or false");
+      throw ValidationFailed.of(path(field), "must be true or false");
     }
     return Optional.of(b);
   }
@@ -69,14 +98,14 @@ public final class JsonBody {
     }
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
         || n.longValue() < min || n.longValue() > max) {
-      throw ValidationFailed.of(field, "must be a whole number from " + min + " to " + max);
+      throw ValidationFailed.of(path(field), "must be a whole number from " + min + " to " + max);
     }
     return Optional.of(n.longValue());
   }
 
   public Optional<Role> role(String field) {
     return string(field).map(text -> Role.parse(text)
-        .orElseThrow(() -> ValidationFailed.of(field, "must be one of viewer, operator, admin")));
+        .orElseThrow(() -> ValidationFailed.of(path(field), "must be one of viewer, operator, admin")));
   }
 
   public Optional<Instant> instant(String field) {
@@ -84,7 +113,7 @@ public final class JsonBody {
       try {
         return Instant.parse(text);
       } catch (DateTimeParseException e) {
-        throw ValidationFailed.of(field, "must be an ISO-8601 UTC time such as 2030-01-31T00:00:00Z");
+        throw ValidationFailed.of(path(field), "must be an ISO-8601 UTC time such as 2030-01-31T00:00:00Z");
       }
     });
   }

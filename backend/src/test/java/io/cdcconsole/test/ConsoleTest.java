@@ -46,8 +46,11 @@ public abstract class ConsoleTest {
   @AfterAll
   static void stopConsole() throws Exception {
     try {
-      console.close();
+      if (console != null) {
+        console.close();
+      }
     } finally {
+      console = null;
       TestConsole.await(vertx.close());
     }
   }

@@ -48,6 +48,11 @@ public final class Http {
     return send("PUT", path, token, body.encode(), null);
   }
 
+  /** An update with {@code If-Match}. */
+  public Response put(String path, String token, JsonObject body, String ifMatch) {
+    return send("PUT", path, token, body.encode(), null, java.util.Map.of("If-Match", ifMatch));
+  }
+
   public Response patch(String path, String token, JsonObject body) {
     return send("PATCH", path, token, body.encode(), null);
   }
@@ -58,11 +63,17 @@ public final class Http {
 
   /** Any request; {@code authorization} is the whole header value when given. */
   public Response send(String method, String path, String token, String body, String authorization) {
+    return send(method, path, token, body, authorization, java.util.Map.of());
+  }
+
+  public Response send(String method, String path, String token, String body, String authorization,
+                       java.util.Map<String, String> headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
+    if (body != null && !headers.containsKey("Content-Type")) {
       b.header("Content-Type", "application/json");
     }
+    headers.forEach(b::header);
     if (authorization != null) {
       b.header("Authorization", authorization);
     } else if (token != null) {

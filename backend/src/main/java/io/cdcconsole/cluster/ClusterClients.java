@@ -1,0 +1,64 @@
+package io.cdcconsole.cluster;
+
+import io.cdcconsole.config.SecretCipher;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link FlinkRestClient} per cluster, built (secrets decrypted) once per cluster version off the event loop and
+ * reused by every probe and, later, every job call.
+ */
+public final class ClusterClients {
+  private record Key(long id, int version) {}
+
+  private final Vertx vertx;
+  private final SecretCipher cipher;
+  private final Duration timeout;
+  private final Map<Long, Map.Entry<Key, Future<FlinkRestClient>>> clients = new ConcurrentHashMap<>();
+
+  public ClusterClients(Vertx vertx, SecretCipher cipher, Duration timeout) {
+    this.vertx = vertx;
+    this.cipher = cipher;
+    this.timeout = timeout;
+  }
+
+  public Future<FlinkRestClient> of(Cluster cluster) {
+    Key key = new Key(cluster.id(), cluster.version());
+    Map.Entry<Key, Future<FlinkRestClient>> current = clients.get(cluster.id());
+    if (current != null && current.getKey().equals(key)) {
+      return current.getValue();
+    }
+    Future<FlinkRestClient> created = vertx.executeBlocking(() -> build(cluster), false);
+    clients.put(cluster.id(), Map.entry(key, created));
+    if (current != null) {
+      current.getValue().onSuccess(FlinkRestClient::close);
+    }
+    return created;
+  }
+
+  public void forget(long clusterId) {
+    Map.Entry<Key, Future<FlinkRestClient>> removed = clients.remove(clusterId);
+    if (removed != null) {
+      removed.getValue().onSuccess(FlinkRestClient::close);
+    }
+  }
+
+  private FlinkRestClient build(Cluster cluster) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    cluster.headers().forEach((name, value) -> headers.put(name, cipher.reveal(value)));
+    Cluster.Auth auth = cluster.auth();
+    if ("basic".equals(auth.type())) {
+      String pair = auth.username() + ":" + cipher.reveal(auth.secret());
+      headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+    } else if ("bearer".equals(auth.type())) {
+      headers.put("Authorization", "Bearer " + cipher.reveal(auth.secret()));
+    }
+    return new FlinkRestClient(vertx, cluster.restUrl(), headers, cluster.tls(), timeout);
+  }
+}

@@ -1,0 +1,119 @@
+package io.cdcconsole.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Probes every registered cluster on a timer ({@code GET /overview} and {@code GET /config}) and keeps what it found.
+ * Probes run side by side and each is bounded by the client's timeout, and a cluster whose probe is still under way
+ * is skipped by the next tick, so a slow or broken cluster never delays the others. Status changes are published on
+ * the event bus at {@link #ADDRESS}.
+ */
+public final class ClusterHealthWatcher {
+  public static final String ADDRESS = "cluster.health";
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterHealthWatcher.class);
+
+  private final Vertx vertx;
+  private final ClusterStore store;
+  private final ClusterClients clients;
+  private final Clock clock;
+  private final Duration interval;
+  private final Map<Long, ClusterHealth> health = new ConcurrentHashMap<>();
+  private final Set<Long> probing = ConcurrentHashMap.newKeySet();
+  private long timerId = -1;
+
+  public ClusterHealthWatcher(Vertx vertx, ClusterStore store, ClusterClients clients, Clock clock, Duration interval) {
+    this.vertx = vertx;
+    this.store = store;
+    this.clients = clients;
+    this.clock = clock;
+    this.interval = interval;
+  }
+
+  public void start() {
+    tick();
+    timerId = vertx.setPeriodic(interval.toMillis(), id -> tick());
+  }
+
+  public void stop() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+  }
+
+  public ClusterHealth health(long clusterId) {
+    return health.getOrDefault(clusterId, ClusterHealth.UNKNOWN);
+  }
+
+  public void forget(long clusterId) {
+    health.remove(clusterId);
+    clients.forget(clusterId);
+  }
+
+  /** Probes one cluster now (e.g. right after it was added or changed) and answers what it found. */
+  public Future<ClusterHealth> probe(Cluster cluster) {
+    if (!probing.add(cluster.id())) {
+      return Future.succeededFuture(health(cluster.id()));
+    }
+    long started = System.nanoTime();
+    return clients.of(cluster)
+        .compose(client -> {
+          Future<JsonObject> overview = client.getJson("/overview");
+          Future<JsonObject> config = client.getJson("/config");
+          return Future.all(overview, config).map(done -> {
+            long latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            return answered(overview.result(), config.result(), latency);
+          });
+        })
+        .otherwise(err -> ClusterHealth.unreachable(health(cluster.id()), clock.instant(), describe(err)))
+        .onComplete(ar -> probing.remove(cluster.id()))
+        .map(found -> record(cluster, found));
+  }
+
+  private void tick() {
+    store.all()
+        .onSuccess(clusters -> clusters.forEach(this::probe))
+        .onFailure(err -> LOG.warn("Cannot list clusters to probe: {}", err.getMessage()));
+  }
+
+  private ClusterHealth answered(JsonObject overview, JsonObject config, long latencyMs) {
+    try {
+      String version = config.getString("flink-version", overview.getString("flink-version"));
+      return ClusterHealth.answered(version, overview.getInteger("taskmanagers"), overview.getInteger("slots-total"),
+          overview.getInteger("slots-available"), overview.getInteger("jobs-running"), latencyMs, clock.instant());
+    } catch (ClassCastException | NullPointerException e) {
+      throw new FlinkRestClient.FlinkRestException(200, "the answer is not a Flink /overview");
+    }
+  }
+
+  private ClusterHealth record(Cluster cluster, ClusterHealth found) {
+    ClusterHealth previous = health.put(cluster.id(), found);
+    ClusterHealth.Status before = previous == null ? ClusterHealth.Status.UNKNOWN : previous.status();
+    if (before != found.status()) {
+      LOG.info("Cluster '{}' is {} (was {}){}", cluster.name(), found.status(), before,
+          found.error() == null ? "" : ": " + found.error());
+      vertx.eventBus().publish(ADDRESS, new JsonObject()
+          .put("clusterId", cluster.id()).put("name", cluster.name())
+          .put("status", found.status().name()).put("previous", before.name())
+          .put("health", found.toJson()));
+    }
+    return found;
+  }
+
+  private static String describe(Throwable err) {
+    if (err instanceof java.util.concurrent.TimeoutException
+        || String.valueOf(err.getMessage()).toLowerCase().contains("timeout")
+        || String.valueOf(err.getMessage()).toLowerCase().contains("timed out")) {
+      return "no answer within the probe timeout";
+    }
+    return err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+  }
+}

@@ -1,0 +1,92 @@
+package io.cdcconsole.cluster;
+
+import io.cdcconsole.audit.Audit;
+import io.cdcconsole.auth.Role;
+import io.cdcconsole.web.ApiRouter;
+import io.cdcconsole.web.JsonBody;
+import io.cdcconsole.web.Query;
+import io.cdcconsole.web.Versions;
+import io.cdcconsole.validation.Labels;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code /clusters}: everyone reads (with health), admins write. */
+public final class ClusterRoutes {
+  private final ClusterService clusters;
+
+  public ClusterRoutes(ClusterService clusters) {
+    this.clusters = clusters;
+  }
+
+  public void addRoutes(ApiRouter api) {
+    api.get("/clusters", Role.VIEWER, this::list);
+    api.get("/clusters/:id", Role.VIEWER, this::get);
+    api.post("/clusters", Role.ADMIN, "cluster.create", this::create);
+    api.put("/clusters/:id", Role.ADMIN, "cluster.update", this::update);
+    api.delete("/clusters/:id", Role.ADMIN, "cluster.delete", this::delete);
+  }
+
+  private void list(RoutingContext ctx) {
+    var label = Query.string(ctx, "label").map(Labels::filter);
+    ApiRouter.respond(ctx, clusters.list().map(all -> {
+      JsonArray items = new JsonArray();
+      all.stream()
+          .filter(o -> label.isEmpty() || label.get().getValue().isEmpty()
+              ? label.isEmpty() || o.cluster().labels().containsKey(label.get().getKey())
+              : label.get().getValue().equals(o.cluster().labels().get(label.get().getKey())))
+          .forEach(o -> items.add(o.cluster().toJson(o.health())));
+      return new JsonObject().put("items", items).put("total", items.size());
+    }));
+  }
+
+  private void get(RoutingContext ctx) {
+    clusters.get(Query.id(ctx, "id", "cluster")).onSuccess(o -> {
+      Versions.etag(ctx, o.cluster().version());
+      ApiRouter.json(ctx, 200, o.cluster().toJson(o.health()));
+    }).onFailure(ctx::fail);
+  }
+
+  private void create(RoutingContext ctx) {
+    ClusterSpec spec = spec(JsonBody.of(ctx));
+    Audit.detail(ctx, new JsonObject().put("name", spec.name()).put("restUrl", spec.restUrl()));
+    clusters.create(spec).onSuccess(o -> {
+      Audit.resourceId(ctx, o.cluster().id());
+      Versions.etag(ctx, o.cluster().version());
+      ApiRouter.created(ctx, "/clusters/" + o.cluster().id(), o.cluster().toJson(o.health()));
+    }).onFailure(ctx::fail);
+  }
+
+  private void update(RoutingContext ctx) {
+    long id = Query.id(ctx, "id", "cluster");
+    ClusterSpec spec = spec(JsonBody.of(ctx));
+    Audit.detail(ctx, new JsonObject().put("name", spec.name()).put("restUrl", spec.restUrl()));
+    clusters.update(id, spec, Versions.ifMatch(ctx)).onSuccess(o -> {
+      Versions.etag(ctx, o.cluster().version());
+      ApiRouter.json(ctx, 200, o.cluster().toJson(o.health()));
+    }).onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    clusters.delete(Query.id(ctx, "id", "cluster"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private static ClusterSpec spec(JsonBody body) {
+    JsonBody auth = body.object("auth");
+    String type = auth.string("type").orElse("none");
+    String secret = "bearer".equals(type) ? auth.string("token").orElse(null) : auth.string("password").orElse(null);
+    JsonBody tls = body.object("tls");
+    JsonBody cdc = body.object("cdc");
+    return new ClusterSpec(
+        body.requiredString("name"),
+        body.requiredString("restUrl"),
+        new Cluster.Auth(type, auth.string("username").orElse(null), secret),
+        body.stringMap("headers"),
+        new Cluster.Tls(tls.bool("insecure").orElse(false), tls.string("caPem").orElse(null)),
+        Labels.parse("labels", body.object("labels").raw()),
+        body.string("description").orElse(""),
+        new Cluster.Cdc(cdc.string("mode").orElse("provided"), cdc.requiredString("version")));
+  }
+}

@@ -1,0 +1,201 @@
+package io.cdcconsole.cluster;
+
+import io.cdcconsole.config.Secret;
+import io.cdcconsole.config.SecretCipher;
+import io.cdcconsole.error.Conflict;
+import io.cdcconsole.error.FieldError;
+import io.cdcconsole.error.NotFound;
+import io.cdcconsole.error.PreconditionFailed;
+import io.cdcconsole.error.ValidationFailed;
+import io.cdcconsole.validation.Names;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The cluster registry: validation, encrypted secrets, optimistic updates, and deletion only while unused. */
+public final class ClusterService {
+  private static final Set<String> AUTH_TYPES = Set.of("none", "basic", "bearer");
+  private static final Set<String> CDC_MODES = Set.of("provided", "shipped");
+  private static final Pattern VERSION = Pattern.compile("\\d+\\.\\d+(\\.\\d+)?");
+  private static final Pattern HEADER_NAME = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}");
+  private static final int MAX_HEADERS = 32;
+
+  /** A cluster with what the last probe found. */
+  public record Observed(Cluster cluster, ClusterHealth health) {}
+
+  private final Vertx vertx;
+  private final ClusterStore store;
+  private final ClusterHealthWatcher watcher;
+  private final SecretCipher cipher;
+
+  public ClusterService(Vertx vertx, ClusterStore store, ClusterHealthWatcher watcher, SecretCipher cipher) {
+    this.vertx = vertx;
+    this.store = store;
+    this.watcher = watcher;
+    this.cipher = cipher;
+  }
+
+  public Future<List<Observed>> list() {
+    return store.all().map(all -> all.stream().map(c -> new Observed(c, watcher.health(c.id()))).toList());
+  }
+
+  public Future<Observed> get(long id) {
+    return find(id).map(c -> new Observed(c, watcher.health(c.id())));
+  }
+
+  public Future<Cluster> find(long id) {
+    return store.find(id).compose(found -> found.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(new NotFound("No cluster " + id + "."))));
+  }
+
+  /** Registers a cluster and probes it at once, so the answer already says whether it is reachable. */
+  public Future<Observed> create(ClusterSpec spec) {
+    try {
+      validate(spec, Optional.empty());
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.executeBlocking(() -> encrypted(spec, Optional.empty(), 0L), false)
+        .compose(store::insert)
+        .compose(cluster -> watcher.probe(cluster).map(health -> new Observed(cluster, health)));
+  }
+
+  /** Replaces the definition; {@code ifMatch} (when given) must be the current version. */
+  public Future<Observed> update(long id, ClusterSpec spec, Optional<Integer> ifMatch) {
+    return find(id).compose(stored -> {
+      if (ifMatch.isPresent() && ifMatch.get() != stored.version()) {
+        return Future.failedFuture(staleVersion(stored.version()));
+      }
+      try {
+        validate(spec, Optional.of(stored));
+      } catch (ValidationFailed e) {
+        return Future.failedFuture(e);
+      }
+      return vertx.executeBlocking(() -> encrypted(spec, Optional.of(stored), id), false)
+          .compose(cluster -> store.update(cluster, stored.version()))
+          .compose(updated -> updated.map(Future::succeededFuture)
+              .orElseGet(() -> Future.failedFuture(staleVersion(stored.version() + 1))))
+          .compose(cluster -> watcher.probe(cluster).map(health -> new Observed(cluster, health)));
+    });
+  }
+
+  public Future<Void> delete(long id) {
+    return find(id).compose(cluster -> store.pipelinesUsing(id).compose(pipelines -> {
+      if (!pipelines.isEmpty()) {
+        return Future.failedFuture(new Conflict("Cluster '" + cluster.name() + "' is used by pipelines: "
+            + String.join(", ", pipelines) + ". Move them to another cluster or delete them first."));
+      }
+      return store.delete(id).map(deleted -> {
+        watcher.forget(id);
+        return null;
+      });
+    }));
+  }
+
+  private static PreconditionFailed staleVersion(int current) {
+    return new PreconditionFailed("The cluster was changed meanwhile; its current version is " + current
+        + ". Reload it and apply your change again.", current);
+  }
+
+  private static void validate(ClusterSpec spec, Optional<Cluster> stored) {
+    List<FieldError> errors = new ArrayList<>();
+    if (!Names.isSlug(spec.name())) {
+      errors.add(FieldError.of("name", "must be 1 to 63 lowercase letters, digits or '-', starting with a letter or digit"));
+    }
+    try {
+      URI uri = new URI(spec.restUrl() == null ? "" : spec.restUrl());
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null
+          || uri.getQuery() != null || uri.getFragment() != null) {
+        errors.add(FieldError.of("restUrl", "must be an http:// or https:// URL of the Flink REST endpoint, e.g. http://jobmanager:8081"));
+      }
+    } catch (URISyntaxException e) {
+      errors.add(FieldError.of("restUrl", "is not a valid URL"));
+    }
+    Cluster.Auth auth = spec.auth();
+    if (!AUTH_TYPES.contains(auth.type())) {
+      errors.add(FieldError.of("auth.type", "must be one of none, basic, bearer"));
+    } else if (!"none".equals(auth.type())) {
+      String field = "basic".equals(auth.type()) ? "auth.password" : "auth.token";
+      if ("basic".equals(auth.type()) && (auth.username() == null || auth.username().isBlank())) {
+        errors.add(FieldError.of("auth.username", "is required for basic authentication"));
+      }
+      boolean keepsStored = Secret.MASK.equals(auth.secret()) && stored.map(c -> c.auth().secret() != null
+          && c.auth().type().equals(auth.type())).orElse(false);
+      if (auth.secret() == null || auth.secret().isEmpty() || (Secret.MASK.equals(auth.secret()) && !keepsStored)) {
+        errors.add(FieldError.of(field, "is required for " + auth.type() + " authentication"));
+      }
+    }
+    if (spec.headers().size() > MAX_HEADERS) {
+      errors.add(FieldError.of("headers", "at most " + MAX_HEADERS + " headers"));
+    }
+    spec.headers().forEach((name, value) -> {
+      if (!HEADER_NAME.matcher(name).matches() || value.length() > 4096 || value.contains("\n") || value.contains("\r")) {
+        errors.add(FieldError.of("headers." + name, "must be a valid HTTP header name with a single-line value"));
+      } else if (Secret.MASK.equals(value) && stored.map(c -> !c.headers().containsKey(name)).orElse(true)) {
+        errors.add(FieldError.of("headers." + name, "the mask can only keep a value that was saved before"));
+      }
+    });
+    if (spec.tls().caPem() != null && !spec.tls().caPem().isBlank()
+        && !spec.tls().caPem().contains("-----BEGIN CERTIFICATE-----")) {
+      errors.add(FieldError.of("tls.caPem", "must be a PEM certificate (-----BEGIN CERTIFICATE-----)"));
+    }
+    if (!CDC_MODES.contains(spec.cdc().mode())) {
+      errors.add(FieldError.of("cdc.mode", "must be 'provided' (Flink CDC on the cluster's classpath) or 'shipped' (by the console)"));
+    }
+    if (spec.cdc().version() == null || !VERSION.matcher(spec.cdc().version()).matches()) {
+      errors.add(FieldError.of("cdc.version", "must be a Flink CDC version such as 3.2.0"));
+    }
+    if (spec.description() != null && spec.description().length() > 2000) {
+      errors.add(FieldError.of("description", "at most 2000 characters"));
+    }
+    if (!errors.isEmpty()) {
+      throw new ValidationFailed(errors);
+    }
+  }
+
+  /** The cluster to store: new secrets encrypted, masked ones taken over from the stored definition. */
+  private Cluster encrypted(ClusterSpec spec, Optional<Cluster> stored, long id) {
+    Cluster.Auth auth = spec.auth();
+    String secret = null;
+    if (!"none".equals(auth.type())) {
+      secret = Secret.MASK.equals(auth.secret()) ? stored.orElseThrow().auth().secret() : encrypt(auth.secret());
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    spec.headers().forEach((name, value) -> {
+      if (Secret.MASK.equals(value)) {
+        headers.put(name, stored.orElseThrow().headers().get(name));
+      } else {
+        headers.put(name, ClusterSecrets.isSensitiveHeader(name) ? encrypt(value) : value);
+      }
+    });
+    return new Cluster(id, spec.name(), stripSlash(spec.restUrl()),
+        new Cluster.Auth(auth.type(), "basic".equals(auth.type()) ? auth.username() : null, secret),
+        headers, spec.tls(), spec.labels(), spec.description() == null ? "" : spec.description(), spec.cdc(),
+        stored.map(Cluster::version).orElse(1), null, null);
+  }
+
+  /** Plaintext is encrypted; an {@code ENC(...)} value is kept, once it is known to open with this console's key. */
+  private String encrypt(String value) {
+    if (!SecretCipher.isEncrypted(value)) {
+      return cipher.encrypt(value);
+    }
+    try {
+      cipher.decrypt(value);
+      return value;
+    } catch (SecretCipher.WrongKeyException e) {
+      throw ValidationFailed.of("auth", "an ENC(...) value does not decrypt with this console's master key");
+    }
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}
