@@ -256,7 +256,7 @@ start_console() {
   fi
   ready_s="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", (b - a) / 1e9 }')"
 
-  sleep "$IDLE"
+  sleep "$IDLE" & wait $! # (not a plain sleep: a TERM to this script is handled at once, not after the sleep)
   gone "$JAVA_PID" && die "$phase run $run: the console exited while idle"
   rss="$(awk -v r="$(kib "$JAVA_PID")" 'BEGIN { printf "%.1f", r / 1024 }')"
   if [[ "$MODE" == embedded ]]; then
@@ -436,7 +436,7 @@ for phase in $(awk -F'\t' 'NR > 1 { print $1 }' "$RAW" | awk '!seen[$0]++'); do
   echo "| master-key check, first admin, JWT key, SPA, HTTP listen | $(step_stats 4 "$phase") |"
   echo "| listening → first 200 seen by the poller | $(step_stats 5 "$phase") |"
 done
-LOGS_WARN="$(cat "$WORK"/*.log 2>/dev/null | grep -E ' (ERROR|WARN) |Exception' | sed -E 's/^[0-9T:.+-]+Z? //; s/[0-9]{2,}/N/g' | sort | uniq -c | sort -rn | head -n 15 || true)"
+LOGS_WARN="$(cat "$WORK"/*.log 2>/dev/null | grep -E ' (ERROR|WARN) |Exception' | sed -E "s|$WORK|<tmp>|g; s/^[0-9T:.+-]+Z? //; s/home-[0-9]+/home-N/g; s/[0-9]{2,}/N/g" | sort | uniq -c | sort -rn | head -n 15 || true)"
 if [[ -n "$LOGS_WARN" ]]; then
   echo
   echo "Console log lines at WARN/ERROR or naming an exception (all starts, numbers masked, count first):"
