@@ -22,6 +22,15 @@ import io.cdcconsole.cluster.ClusterStore;
 import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.config.MasterKeyCheck;
 import io.cdcconsole.config.SecretCipher;
+import io.cdcconsole.pipeline.ConnectorCatalog;
+import io.cdcconsole.pipeline.PipelineRoutes;
+import io.cdcconsole.pipeline.PipelineService;
+import io.cdcconsole.pipeline.PipelineStore;
+import io.cdcconsole.pipeline.PipelineYamlValidator;
+import io.cdcconsole.pipeline.SecretFields;
+import io.cdcconsole.secret.SecretRoutes;
+import io.cdcconsole.secret.SecretService;
+import io.cdcconsole.secret.SecretStore;
 import io.cdcconsole.store.Database;
 import io.cdcconsole.store.SettingStore;
 import io.cdcconsole.web.ApiRouter;
@@ -72,13 +81,18 @@ public final class ConsoleApp {
     ClusterHealthWatcher clusterHealth = new ClusterHealthWatcher(vertx, clusterStore,
         new ClusterClients(vertx, cipher, config.clusters().probeTimeout()), clock, config.clusters().healthInterval());
     ClusterService clusters = new ClusterService(vertx, clusterStore, clusterHealth, cipher);
+    SecretService secrets = new SecretService(vertx, new SecretStore(pool), cipher);
 
     return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool))
         .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
-        .compose(ok -> Future.all(JwtSessions.create(vertx, config, clock), SpaRoutes.load(vertx)))
+        .compose(ok -> Future.all(JwtSessions.create(vertx, config, clock), SpaRoutes.load(vertx),
+            vertx.executeBlocking(ConnectorCatalog::builtIn, false)))
         .compose(loaded -> {
           JwtSessions sessions = loaded.resultAt(0);
           SpaRoutes spa = loaded.resultAt(1);
+          ConnectorCatalog catalog = loaded.resultAt(2);
+          PipelineService pipelines = new PipelineService(vertx, new PipelineStore(pool), clusters, secrets, cipher,
+              new PipelineYamlValidator(catalog), new SecretFields(catalog));
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens,
               new LoginThrottle(config.auth().lockout(), clock));
           return WebServer.start(vertx, config.http(), new Audit(auditStore), router -> {
@@ -88,6 +102,8 @@ public final class ConsoleApp {
             new TokenRoutes(tokens, clock).addRoutes(api);
             new AuditRoutes(auditStore).addRoutes(api);
             new ClusterRoutes(clusters).addRoutes(api);
+            new SecretRoutes(secrets).addRoutes(api);
+            new PipelineRoutes(pipelines).addRoutes(api);
             new HealthRoutes(database).addRoutes(router);
           }, spa);
         })

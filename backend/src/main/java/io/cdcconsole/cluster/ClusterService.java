@@ -56,6 +56,11 @@ public final class ClusterService {
         .orElseGet(() -> Future.failedFuture(new NotFound("No cluster " + id + "."))));
   }
 
+  public Future<Cluster> findByName(String name) {
+    return store.findByName(name).compose(found -> found.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(new NotFound("No cluster '" + name + "'."))));
+  }
+
   /** Registers a cluster and probes it at once, so the answer already says whether it is reachable. */
   public Future<Observed> create(ClusterSpec spec) {
     try {

@@ -3,15 +3,12 @@ package io.cdcconsole.cluster;
 import io.cdcconsole.error.Conflict;
 import io.cdcconsole.store.Rows;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /** Clusters in {@code flink_cluster}. */
 public final class ClusterStore {
@@ -26,8 +23,8 @@ public final class ClusterStore {
   public Future<Cluster> insert(Cluster c) {
     return pool.preparedQuery("insert into flink_cluster (name, rest_url, auth, headers, tls, labels, description, "
             + "cdc_mode, cdc_version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning *")
-        .execute(Tuple.from(new Object[] {c.name(), c.restUrl(), c.auth().toStored(), json(c.headers()),
-            c.tls().toJson(), json(c.labels()), c.description(), c.cdc().mode(), c.cdc().version()}))
+        .execute(Tuple.from(new Object[] {c.name(), c.restUrl(), c.auth().toStored(), Rows.json(c.headers()),
+            c.tls().toJson(), Rows.json(c.labels()), c.description(), c.cdc().mode(), c.cdc().version()}))
         .map(rows -> map(rows.iterator().next()))
         .recover(err -> duplicate(err, c.name()));
   }
@@ -37,8 +34,8 @@ public final class ClusterStore {
     return pool.preparedQuery("update flink_cluster set name = $2, rest_url = $3, auth = $4, headers = $5, tls = $6, "
             + "labels = $7, description = $8, cdc_mode = $9, cdc_version = $10, version = version + 1, updated_at = now() "
             + "where id = $1 and version = $11 returning *")
-        .execute(Tuple.from(new Object[] {c.id(), c.name(), c.restUrl(), c.auth().toStored(), json(c.headers()),
-            c.tls().toJson(), json(c.labels()), c.description(), c.cdc().mode(), c.cdc().version(), expectedVersion}))
+        .execute(Tuple.from(new Object[] {c.id(), c.name(), c.restUrl(), c.auth().toStored(), Rows.json(c.headers()),
+            c.tls().toJson(), Rows.json(c.labels()), c.description(), c.cdc().mode(), c.cdc().version(), expectedVersion}))
         .map(rows -> Rows.first(rows, ClusterStore::map))
         .recover(err -> duplicate(err, c.name()));
   }
@@ -77,26 +74,14 @@ public final class ClusterStore {
         ? new Conflict("A cluster named '" + name + "' exists already.") : err);
   }
 
-  private static JsonObject json(Map<String, String> map) {
-    return new JsonObject(new TreeMap<String, Object>(map));
-  }
 
-  private static Map<String, String> strings(JsonObject json) {
-    Map<String, String> map = new TreeMap<>();
-    json.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
-    return map;
-  }
 
   private static Cluster map(Row r) {
     return new Cluster(r.getLong("id"), r.getString("name"), r.getString("rest_url"),
-        Cluster.Auth.fromStored(jsonColumn(r, "auth")), strings(jsonColumn(r, "headers")),
-        Cluster.Tls.fromJson(jsonColumn(r, "tls")), strings(jsonColumn(r, "labels")), r.getString("description"),
+        Cluster.Auth.fromStored(Rows.json(r, "auth")), Rows.stringMap(r, "headers"),
+        Cluster.Tls.fromJson(Rows.json(r, "tls")), Rows.stringMap(r, "labels"), r.getString("description"),
         new Cluster.Cdc(r.getString("cdc_mode"), r.getString("cdc_version")), r.getInteger("version"),
         Rows.instant(r, "created_at"), Rows.instant(r, "updated_at"));
   }
 
-  static JsonObject jsonColumn(Row r, String column) {
-    Object value = r.getValue(column);
-    return value instanceof JsonObject j ? j : new JsonObject();
-  }
 }

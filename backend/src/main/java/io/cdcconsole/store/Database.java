@@ -9,10 +9,18 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.cdcconsole.config.ConfigException;
+import io.cdcconsole.config.KeyFiles;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -36,7 +44,7 @@ public final class Database {
   }
 
   /** Where to connect, resolved once the server is known to be up. */
-  private record Target(String jdbcUrl, PgConnectOptions options, EmbeddedPostgres embedded) {}
+  private record Target(String jdbcUrl, PgConnectOptions options, EmbeddedPostgres embedded, String password) {}
 
   public static Future<Database> open(Vertx vertx, ConsoleConfig config) {
     return vertx.executeBlocking(() -> {
@@ -82,22 +90,69 @@ public final class Database {
         }, false));
   }
 
-  private static Target startEmbedded(Path home) throws IOException {
+  private static Target startEmbedded(Path home) throws IOException, ConfigException, SQLException {
     Path dataDir = home.resolve("postgres");
     Files.createDirectories(dataDir);
     LOG.info("No database.url configured: starting the embedded PostgreSQL with its data in {}. "
         + "For production set CDC_CONSOLE_DB_URL, CDC_CONSOLE_DB_USER and CDC_CONSOLE_DB_PASSWORD "
         + "(or database.url/user/password in cdc-console.yaml) to use your own PostgreSQL server.", dataDir);
-    EmbeddedPostgres pg = EmbeddedPostgres.builder()
-        .setDataDirectory(dataDir)
-        .setCleanDataDirectory(false)
-        .setServerConfig("listen_addresses", "127.0.0.1")
-        .start();
+    String password = KeyFiles.readOrCreate(home.resolve("conf").resolve("db.password"), 24).value();
+    EmbeddedPostgres pg;
+    try {
+      pg = EmbeddedPostgres.builder()
+          .setDataDirectory(dataDir)
+          .setCleanDataDirectory(false)
+          // the server binaries unpack into the home, not a shared and world-writable /tmp
+          .setOverrideWorkingDirectory(home.resolve("postgres-bin").toFile())
+          .setServerConfig("listen_addresses", "127.0.0.1")
+          // the library's test defaults trade durability for speed; this is the console's real data
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
+          .setConnectConfig("password", password)
+          .start();
+    } catch (IOException e) {
+      if (String.valueOf(e.getMessage()).contains("could not lock")) {
+        throw new ConfigException("another console (or process) is using the embedded database in " + dataDir
+            + "; stop it or give this one its own CDC_CONSOLE_HOME");
+      }
+      throw e;
+    }
     String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
+    requirePassword(pg, jdbcUrl, password);
     PgConnectOptions options = new PgConnectOptions()
-        .setHost("127.0.0.1").setPort(pg.getPort()).setDatabase("postgres").setUser("postgres");
+        .setHost("127.0.0.1").setPort(pg.getPort()).setDatabase("postgres").setUser("postgres").setPassword(password);
     LOG.info("Embedded PostgreSQL is up on 127.0.0.1:{}", pg.getPort());
-    return new Target(jdbcUrl, options, pg);
+    return new Target(jdbcUrl, options, pg, password);
+  }
+
+  /**
+   * The server is initialised with {@code trust} authentication; give the superuser the console's own password and
+   * require it, so that no other local user can connect without it. Idempotent: runs at every start.
+   */
+  private static void requirePassword(EmbeddedPostgres pg, String jdbcUrl, String password)
+      throws IOException, SQLException {
+    try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", password);
+         Statement st = c.createStatement()) {
+      st.execute("alter user postgres with password '" + password.replace("'", "''") + "'");
+      Path hba = Path.of(query(st, "show hba_file"));
+      String current = Files.readString(hba);
+      String required = current.lines()
+          .map(line -> line.startsWith("#") || line.isBlank() ? line : line.replaceAll("\\btrust\\b", "scram-sha-256"))
+          .collect(Collectors.joining("\n", "", "\n"));
+      if (!required.equals(current)) {
+        Files.writeString(hba, required);
+        query(st, "select pg_reload_conf()");
+        LOG.info("The embedded PostgreSQL now requires the password kept in $CDC_CONSOLE_HOME/conf/db.password");
+      }
+    }
+  }
+
+  private static String query(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
   }
 
   private static Target external(ConsoleConfig.Database db) {
@@ -107,14 +162,13 @@ public final class Database {
         .setUser(db.user());
     db.password().map(Secret::value).ifPresent(options::setPassword);
     LOG.info("Using PostgreSQL at {}:{}/{}", options.getHost(), options.getPort(), options.getDatabase());
-    return new Target(jdbcUrl, options, null);
+    return new Target(jdbcUrl, options, null, db.password().map(Secret::value).orElse(null));
   }
 
   private static void migrate(Target target, ConsoleConfig.Database db) {
     String user = target.embedded() != null ? "postgres" : db.user();
-    String password = target.embedded() != null ? null : db.password().map(Secret::value).orElse(null);
     MigrateResult result = Flyway.configure()
-        .dataSource(target.jdbcUrl(), user, password)
+        .dataSource(target.jdbcUrl(), user, target.password())
         .locations("classpath:db/migration")
         // SQL here may mention ${...} (pipeline YAML syntax): never treat it as a Flyway placeholder
         .placeholderReplacement(false)

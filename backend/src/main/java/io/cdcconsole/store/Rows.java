@@ -1,5 +1,6 @@
 package io.cdcconsole.store;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import java.time.Instant;
@@ -7,6 +8,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -21,6 +24,24 @@ public final class Rows {
 
   public static OffsetDateTime timestamp(Instant instant) {
     return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  /** A jsonb column as an object; empty when null. */
+  public static JsonObject json(Row row, String column) {
+    Object value = row.getValue(column);
+    return value instanceof JsonObject j ? j : new JsonObject();
+  }
+
+  /** A jsonb column of string values (labels, headers) as a sorted map. */
+  public static Map<String, String> stringMap(Row row, String column) {
+    Map<String, String> map = new TreeMap<>();
+    json(row, column).forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
+    return map;
+  }
+
+  /** A map of strings as a jsonb parameter. */
+  public static JsonObject json(Map<String, String> map) {
+    return new JsonObject(new TreeMap<String, Object>(map));
   }
 
   public static <T> List<T> all(RowSet<Row> rows, Function<Row, T> mapper) {

@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.util.UUID;
@@ -41,6 +42,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
   private static boolean isDatabaseUnreachable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+        return true;
+      }
+      // 08xxx: connection exceptions; 57P0x: the server is shutting down, restarting or not yet accepting
+      if (t instanceof PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P0"))) {
         return true;
       }
     }

@@ -65,6 +65,34 @@ class MainProcessTest {
   }
 
   @Test
+  void theCommandLineStartsAWorkingConsoleAndStopsItCleanly() throws Exception {
+    Path home = TestConsole.newHome();
+    Process p = command(home, Map.of("CDC_CONSOLE_ADMIN_PASSWORD", TestConsole.ADMIN_PASSWORD)).start();
+    try (var log = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+      Integer port = null;
+      for (String line; port == null && (line = log.readLine()) != null; ) {
+        var m = java.util.regex.Pattern.compile("listening on http://[0-9.]+:(\\d+)/").matcher(line);
+        if (m.find()) {
+          port = Integer.parseInt(m.group(1));
+        }
+      }
+      assertTrue(port != null, "the console never said where it listens");
+      io.cdcconsole.test.Http http = new io.cdcconsole.test.Http(port);
+      assertEquals(200, http.get("/ready", null).status());
+      assertEquals("admin", http.get("/api/v1/me", http.login("admin", TestConsole.ADMIN_PASSWORD)).json().getString("username"));
+      // the embedded server's binaries unpack into the home, not a shared /tmp
+      assertTrue(Files.isDirectory(home.resolve("postgres-bin")));
+      assertTrue(Files.exists(home.resolve("postgres/postmaster.pid")));
+
+      p.destroy(); // SIGTERM, as a service manager stops it
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the console did not stop");
+      assertTrue(Files.notExists(home.resolve("postgres/postmaster.pid")), "the embedded PostgreSQL stopped with it");
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
   void anUnknownArgumentIsAUsageError() throws Exception {
     Result r = run(TestConsole.newHome(), Map.of(), "--frobnicate");
     assertEquals(2, r.exitCode());

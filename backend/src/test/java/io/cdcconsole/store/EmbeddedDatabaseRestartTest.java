@@ -1,6 +1,7 @@
 package io.cdcconsole.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdcconsole.test.Http;
@@ -10,6 +11,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -25,6 +30,7 @@ class EmbeddedDatabaseRestartTest {
       assertTrue(Files.isRegularFile(home.resolve("postgres/PG_VERSION")), "data lives in the home");
       String session = console.userToken("keeper", "operator");
       String masterKey = Files.readString(home.resolve("conf/master.key"));
+      assertHardened(home);
 
       console.restart();
       Http http = console.http();
@@ -57,6 +63,22 @@ class EmbeddedDatabaseRestartTest {
       assertEquals(200, console.http().get("/api/v1/me", session).status());
       JsonObject users = console.http().get("/api/v1/users", console.adminToken()).json();
       assertEquals(2, users.getLong("total"));
+      assertHardened(home);
+    }
+  }
+
+  /** Durable and password-protected (where the binaries unpack is checked in a JVM of its own: MainProcessTest). */
+  private static void assertHardened(Path home) throws Exception {
+    int port = Integer.parseInt(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(3).trim());
+    String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    SQLException refused = assertThrows(SQLException.class, () -> DriverManager.getConnection(url, "postgres", "").close());
+    assertTrue(String.valueOf(refused.getMessage()).contains("password"), refused.getMessage());
+    String password = Files.readString(home.resolve("conf/db.password")).trim();
+    try (Connection c = DriverManager.getConnection(url, "postgres", password);
+         ResultSet rs = c.createStatement().executeQuery("select current_setting('fsync'), current_setting('synchronous_commit')")) {
+      assertTrue(rs.next());
+      assertEquals("on", rs.getString(1));
+      assertEquals("on", rs.getString(2));
     }
   }
 }

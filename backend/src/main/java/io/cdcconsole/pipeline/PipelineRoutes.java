@@ -1,0 +1,227 @@
+package io.cdcconsole.pipeline;
+
+import io.cdcconsole.audit.Audit;
+import io.cdcconsole.auth.Role;
+import io.cdcconsole.error.FieldError;
+import io.cdcconsole.error.NotFound;
+import io.cdcconsole.validation.Labels;
+import io.cdcconsole.web.ApiRouter;
+import io.cdcconsole.web.JsonBody;
+import io.cdcconsole.web.Query;
+import io.cdcconsole.web.Versions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code /pipelines}: viewers read (secrets masked), operators write, admins may reveal secrets. A pipeline is named in
+ * paths by its id or its name.
+ */
+public final class PipelineRoutes {
+  private final PipelineService pipelines;
+
+  public PipelineRoutes(PipelineService pipelines) {
+    this.pipelines = pipelines;
+  }
+
+  public void addRoutes(ApiRouter api) {
+    api.get("/pipelines", Role.VIEWER, this::list);
+    api.post("/pipelines/validate", Role.VIEWER, "pipeline.validate", this::validate);
+    api.post("/pipelines/import", Role.OPERATOR, "pipeline.import", this::importFile);
+    api.post("/pipelines", Role.OPERATOR, "pipeline.create", this::create);
+    api.get("/pipelines/:id", Role.VIEWER, this::get);
+    api.put("/pipelines/:id", Role.OPERATOR, "pipeline.update", this::update);
+    api.delete("/pipelines/:id", Role.OPERATOR, "pipeline.delete", this::delete);
+    api.get("/pipelines/:id/versions", Role.VIEWER, this::versions);
+    api.get("/pipelines/:id/versions/:a/diff/:b", Role.VIEWER, this::diff);
+    api.get("/pipelines/:id/versions/:n", Role.VIEWER, this::version);
+    api.post("/pipelines/:id/versions/:n/rollback", Role.OPERATOR, "pipeline.rollback", this::rollback);
+    api.get("/pipelines/:id/export", Role.VIEWER, this::export);
+    api.post("/pipelines/:id/reveal", Role.ADMIN, "pipeline.reveal-secrets", this::reveal);
+  }
+
+  private void list(RoutingContext ctx) {
+    ApiRouter.respond(ctx, pipelines.list(Query.string(ctx, "cluster"), Query.string(ctx, "label").map(Labels::filter),
+            Query.string(ctx, "name"), Query.page(ctx))
+        .map(page -> page.toJson(p -> p.toJson(null))));
+  }
+
+  /** Takes {@code {yaml, cluster}} as JSON, or the YAML itself as the body (any non-JSON content type). */
+  private void validate(RoutingContext ctx) {
+    String yaml;
+    Optional<String> cluster;
+    if (isJson(ctx)) {
+      JsonBody body = JsonBody.of(ctx);
+      yaml = body.requiredString("yaml");
+      cluster = clusterRef(body);
+    } else {
+      yaml = text(ctx);
+      cluster = Query.string(ctx, "cluster");
+    }
+    ApiRouter.respond(ctx, pipelines.validate(yaml, cluster).map(v -> new JsonObject()
+        .put("valid", v.errors().isEmpty())
+        .put("errors", errors(v.errors()))
+        .put("warnings", errors(v.warnings()))));
+  }
+
+  private void create(RoutingContext ctx) {
+    PipelineSpec spec = spec(JsonBody.of(ctx), Optional.empty());
+    Audit.detail(ctx, new JsonObject().put("name", spec.name()));
+    pipelines.create(ApiRouter.principal(ctx), spec).onSuccess(saved -> {
+      Audit.resourceId(ctx, saved.pipeline().id());
+      Versions.etag(ctx, saved.pipeline().version());
+      ApiRouter.created(ctx, "/pipelines/" + saved.pipeline().id(), view(saved));
+    }).onFailure(ctx::fail);
+  }
+
+  private void get(RoutingContext ctx) {
+    pipelines.get(ctx.pathParam("id")).onSuccess(p -> {
+      Versions.etag(ctx, p.version());
+      ApiRouter.json(ctx, 200, p.toJson(pipelines.masked(p.yaml())));
+    }).onFailure(ctx::fail);
+  }
+
+  private void update(RoutingContext ctx) {
+    int ifMatch = Versions.requireIfMatch(ctx, "pipeline");
+    JsonBody body = JsonBody.of(ctx);
+    pipelines.get(ctx.pathParam("id"))
+        .compose(stored -> {
+          Audit.resourceId(ctx, stored.id());
+          PipelineSpec spec = spec(body, Optional.of(stored));
+          Audit.detail(ctx, new JsonObject().put("name", spec.name()).put("fromVersion", ifMatch));
+          return pipelines.update(ApiRouter.principal(ctx), Long.toString(stored.id()), spec, ifMatch);
+        })
+        .onSuccess(saved -> {
+          Versions.etag(ctx, saved.pipeline().version());
+          ApiRouter.json(ctx, 200, view(saved));
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    pipelines.delete(ctx.pathParam("id"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void versions(RoutingContext ctx) {
+    ApiRouter.respond(ctx, pipelines.versions(ctx.pathParam("id")).map(all -> {
+      JsonArray items = new JsonArray();
+      all.forEach(v -> items.add(v.toJson(null)));
+      return new JsonObject().put("items", items).put("total", items.size());
+    }));
+  }
+
+  private void version(RoutingContext ctx) {
+    ApiRouter.respond(ctx, pipelines.version(ctx.pathParam("id"), versionParam(ctx, "n"))
+        .map(v -> v.toJson(pipelines.masked(v.yaml()))));
+  }
+
+  private void diff(RoutingContext ctx) {
+    int a = versionParam(ctx, "a");
+    int b = versionParam(ctx, "b");
+    ApiRouter.respond(ctx, pipelines.diff(ctx.pathParam("id"), a, b)
+        .map(diff -> new JsonObject().put("from", a).put("to", b).put("diff", diff)));
+  }
+
+  private void rollback(RoutingContext ctx) {
+    int ifMatch = Versions.requireIfMatch(ctx, "pipeline");
+    int to = versionParam(ctx, "n");
+    Audit.detail(ctx, new JsonObject().put("toVersion", to));
+    pipelines.rollback(ApiRouter.principal(ctx), ctx.pathParam("id"), to, ifMatch).onSuccess(saved -> {
+      Versions.etag(ctx, saved.pipeline().version());
+      ApiRouter.json(ctx, 200, view(saved));
+    }).onFailure(ctx::fail);
+  }
+
+  /** {@code ?secrets=encrypted} keeps ENC(...) values (operators and admins); the default masks them. */
+  private void export(RoutingContext ctx) {
+    String mode = Query.string(ctx, "secrets").orElse("masked");
+    if (!mode.equals("masked") && !mode.equals("encrypted")) {
+      throw io.cdcconsole.error.ValidationFailed.of("secrets", "must be masked or encrypted");
+    }
+    boolean encrypted = mode.equals("encrypted");
+    if (encrypted && !ApiRouter.principal(ctx).role().atLeast(Role.OPERATOR)) {
+      throw new io.cdcconsole.error.Forbidden("Exporting encrypted secrets needs the operator role.");
+    }
+    String id = ctx.pathParam("id");
+    pipelines.export(id, encrypted).onSuccess(file -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
+        .putHeader("Content-Disposition", "attachment; filename=\"" + id.replaceAll("[^a-z0-9-]", "") + ".yaml\"")
+        .end(file)).onFailure(ctx::fail);
+  }
+
+  /** The body is the export file (YAML); {@code ?name=} and {@code ?cluster=} override its header. */
+  private void importFile(RoutingContext ctx) {
+    String text = text(ctx);
+    pipelines.importFile(ApiRouter.principal(ctx), text, Query.string(ctx, "name"), Query.string(ctx, "cluster"))
+        .onSuccess(saved -> {
+          Audit.resourceId(ctx, saved.pipeline().id());
+          Audit.detail(ctx, new JsonObject().put("name", saved.pipeline().name())
+              .put("version", saved.pipeline().version()));
+          Versions.etag(ctx, saved.pipeline().version());
+          if (saved.pipeline().version() == 1) {
+            ApiRouter.created(ctx, "/pipelines/" + saved.pipeline().id(), view(saved));
+          } else {
+            ApiRouter.json(ctx, 200, view(saved));
+          }
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void reveal(RoutingContext ctx) {
+    ApiRouter.respond(ctx, pipelines.reveal(ctx.pathParam("id")).map(values -> {
+      JsonObject secrets = new JsonObject();
+      values.forEach(secrets::put);
+      return new JsonObject().put("secrets", secrets);
+    }));
+  }
+
+  private JsonObject view(PipelineService.Saved saved) {
+    return saved.pipeline().toJson(pipelines.masked(saved.pipeline().yaml())).put("warnings", errors(saved.warnings()));
+  }
+
+  /** The definition from a JSON body; on update, absent fields keep their stored values. */
+  private static PipelineSpec spec(JsonBody body, Optional<Pipeline> stored) {
+    return new PipelineSpec(
+        body.string("name").or(() -> stored.map(Pipeline::name)).orElseGet(() -> body.requiredString("name")),
+        body.string("description").or(() -> stored.map(Pipeline::description)).orElse(""),
+        clusterRef(body).or(() -> stored.map(p -> Long.toString(p.clusterId()))).orElse(null),
+        body.has("labels") ? Labels.parse("labels", body.object("labels").raw())
+            : stored.map(Pipeline::labels).orElse(java.util.Map.of()),
+        body.string("yaml").or(() -> stored.map(Pipeline::yaml)).orElseGet(() -> body.requiredString("yaml")),
+        body.string("comment").orElse(""));
+  }
+
+  /** {@code clusterId} (number) or {@code cluster} (id or name). */
+  private static Optional<String> clusterRef(JsonBody body) {
+    return body.integer("clusterId", 1, Long.MAX_VALUE).map(String::valueOf).or(() -> body.string("cluster"));
+  }
+
+  private static int versionParam(RoutingContext ctx, String name) {
+    try {
+      return Integer.parseInt(ctx.pathParam(name));
+    } catch (NumberFormatException e) {
+      throw new NotFound("No version '" + ctx.pathParam(name) + "'.");
+    }
+  }
+
+  private static boolean isJson(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    return type != null && type.toLowerCase().contains("json");
+  }
+
+  private static String text(RoutingContext ctx) {
+    return ctx.body().buffer() == null ? "" : ctx.body().buffer().toString(StandardCharsets.UTF_8);
+  }
+
+  private static JsonArray errors(List<FieldError> errors) {
+    JsonArray array = new JsonArray();
+    errors.forEach(e -> array.add(e.toJson()));
+    return array;
+  }
+}

@@ -1,0 +1,262 @@
+package io.cdcconsole.pipeline;
+
+import com.github.difflib.DiffUtils;
+import com.github.difflib.UnifiedDiffUtils;
+import io.cdcconsole.auth.Principal;
+import io.cdcconsole.cluster.Cluster;
+import io.cdcconsole.cluster.ClusterService;
+import io.cdcconsole.config.SecretCipher;
+import io.cdcconsole.error.FieldError;
+import io.cdcconsole.error.NotFound;
+import io.cdcconsole.error.PayloadTooLarge;
+import io.cdcconsole.error.PreconditionFailed;
+import io.cdcconsole.error.ValidationFailed;
+import io.cdcconsole.secret.SecretService;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
+import io.cdcconsole.validation.Names;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Pipeline definitions: every save is validated, has its secrets encrypted (masked ones keep the stored value), and
+ * makes an immutable version; updates must name the version they edited.
+ */
+public final class PipelineService {
+  public static final int MAX_YAML_BYTES = 256 * 1024;
+  private static final int MAX_DESCRIPTION = 2000;
+
+  /** A saved pipeline and the warnings its validation produced (e.g. a connector newer than the cluster's Flink CDC). */
+  public record Saved(Pipeline pipeline, List<FieldError> warnings) {}
+
+  private final Vertx vertx;
+  private final PipelineStore store;
+  private final ClusterService clusters;
+  private final SecretService secrets;
+  private final SecretCipher cipher;
+  private final PipelineYamlValidator validator;
+  private final SecretFields secretFields;
+
+  public PipelineService(Vertx vertx, PipelineStore store, ClusterService clusters, SecretService secrets,
+                         SecretCipher cipher, PipelineYamlValidator validator, SecretFields secretFields) {
+    this.vertx = vertx;
+    this.store = store;
+    this.clusters = clusters;
+    this.secrets = secrets;
+    this.cipher = cipher;
+    this.validator = validator;
+    this.secretFields = secretFields;
+  }
+
+  /** The dry run: what a save would say, without saving. Masks count as kept values here. */
+  public Future<PipelineYamlValidator.Validation> validate(String yaml, Optional<String> cluster) {
+    checkSize(yaml);
+    Future<Optional<String>> cdcVersion = cluster.isEmpty() ? Future.succeededFuture(Optional.empty())
+        : resolveCluster(cluster.get()).map(c -> Optional.of(c.cdc().version()));
+    return cdcVersion.map(version -> validator.validate(yaml, version));
+  }
+
+  public Future<Pipeline> get(String idOrName) {
+    return find(idOrName);
+  }
+
+  public Future<Page<Pipeline>> list(Optional<String> cluster, Optional<Map.Entry<String, String>> label,
+                                     Optional<String> name, PageRequest page) {
+    Future<Optional<Long>> clusterId = cluster.isEmpty() ? Future.succeededFuture(Optional.empty())
+        : resolveCluster(cluster.get()).map(c -> Optional.of(c.id()));
+    return clusterId.compose(id -> store.list(new PipelineStore.Filter(id, label, name), page));
+  }
+
+  public Future<Saved> create(Principal author, PipelineSpec spec) {
+    return prepare(spec, Optional.empty())
+        .compose(p -> store.insert(p.save(author, spec.comment())).map(saved -> new Saved(saved, p.warnings())));
+  }
+
+  public Future<Saved> update(Principal author, String idOrName, PipelineSpec spec, int ifMatch) {
+    return find(idOrName).compose(stored -> {
+      if (stored.version() != ifMatch) {
+        return Future.failedFuture(stale(stored.version()));
+      }
+      return prepare(spec, Optional.of(stored))
+          .compose(p -> store.update(stored.id(), ifMatch, p.save(author, spec.comment())))
+          .compose(saved -> saved.isPresent() ? Future.succeededFuture(saved.get())
+              : find(idOrName).compose(now -> Future.failedFuture(stale(now.version()))))
+          .map(saved -> new Saved(saved, List.of()));
+    });
+  }
+
+  public Future<Void> delete(String idOrName) {
+    return find(idOrName).compose(p -> store.delete(p.id())).mapEmpty();
+  }
+
+  public Future<List<PipelineVersion>> versions(String idOrName) {
+    return find(idOrName).compose(p -> store.versions(p.id()));
+  }
+
+  public Future<PipelineVersion> version(String idOrName, int version) {
+    return find(idOrName).compose(p -> store.version(p.id(), version)).compose(found -> found
+        .map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(new NotFound("No version " + version + " of pipeline " + idOrName + "."))));
+  }
+
+  /** A unified diff from version {@code a} to {@code b}, with secrets masked on both sides. */
+  public Future<String> diff(String idOrName, int a, int b) {
+    return version(idOrName, a).compose(va -> version(idOrName, b).map(vb -> {
+      List<String> left = List.of(masked(va.yaml()).split("\n", -1));
+      List<String> right = List.of(masked(vb.yaml()).split("\n", -1));
+      List<String> lines = UnifiedDiffUtils.generateUnifiedDiff("version " + a, "version " + b, left,
+          DiffUtils.diff(left, right), 3);
+      return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
+    }));
+  }
+
+  /** A new version equal to an old one (YAML, cluster, description, labels). */
+  public Future<Saved> rollback(Principal author, String idOrName, int toVersion, int ifMatch) {
+    return find(idOrName).compose(current -> {
+      if (current.version() != ifMatch) {
+        return Future.failedFuture(stale(current.version()));
+      }
+      return version(idOrName, toVersion).compose(old -> clusters.find(old.clusterId()).compose(cluster ->
+              missingSecrets(secretFields.secretReferences(old.yaml())).map(ok -> new PipelineStore.Save(current.name(),
+                  old.description(), cluster.id(), old.labels(), old.yaml(),
+                  List.copyOf(secretFields.secretReferences(old.yaml())), author.userId(), author.username(),
+                  "Rolled back to version " + toVersion))))
+          .compose(save -> store.update(current.id(), ifMatch, save))
+          .compose(saved -> saved.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(stale(ifMatch + 1))))
+          .map(saved -> new Saved(saved, List.of()));
+    });
+  }
+
+  /** The export file: secrets masked, or as {@code ENC(...)} for moving a pipeline between consoles sharing a key. */
+  public Future<String> export(String idOrName, boolean encrypted) {
+    return find(idOrName).compose(p -> clusters.find(p.clusterId()).map(cluster ->
+        PipelineExport.render(p, cluster.name(), encrypted ? p.yaml() : masked(p.yaml()),
+            encrypted ? "encrypted" : "masked")));
+  }
+
+  /**
+   * Creates the pipeline named in the file (or by {@code name}), or saves a new version of it if it exists.
+   * Masked secrets in the file keep the stored values.
+   */
+  public Future<Saved> importFile(Principal author, String text, Optional<String> name, Optional<String> cluster) {
+    checkSize(text);
+    PipelineExport.Header header = PipelineExport.parseHeader(text);
+    Optional<String> pipelineName = name.or(header::name);
+    if (pipelineName.isEmpty()) {
+      return Future.failedFuture(ValidationFailed.of("name", "is required: give ?name= or a '# name:' header line"));
+    }
+    return store.findByName(pipelineName.get()).compose(existing -> {
+      Optional<String> clusterRef = cluster.or(header::cluster)
+          .or(() -> existing.map(p -> Long.toString(p.clusterId())));
+      if (clusterRef.isEmpty()) {
+        return Future.failedFuture(ValidationFailed.of("cluster", "is required: give ?cluster= or a '# cluster:' header line"));
+      }
+      PipelineSpec spec = new PipelineSpec(pipelineName.get(),
+          header.description().or(() -> existing.map(Pipeline::description)).orElse(""), clusterRef.get(),
+          header.labels().isEmpty() ? existing.map(Pipeline::labels).orElse(Map.of()) : header.labels(), text,
+          "Imported");
+      return existing.isPresent() ? update(author, Long.toString(existing.get().id()), spec, existing.get().version())
+          : create(author, spec);
+    });
+  }
+
+  /** The plaintext of every secret in the pipeline, by path, with named secrets resolved: for admins, audited. */
+  public Future<Map<String, String>> reveal(String idOrName) {
+    return find(idOrName).compose(p -> {
+      Set<String> refs = secretFields.secretReferences(p.yaml());
+      return secrets.resolve(refs).compose(named -> vertx.executeBlocking(() -> {
+        Map<String, String> out = new TreeMap<>();
+        secretFields.secretValues(p.yaml()).forEach((path, value) -> out.put(path, cipher.reveal(value)));
+        named.forEach((secretName, value) -> out.put("${secret:" + secretName + "}", value));
+        return out;
+      }, false));
+    });
+  }
+
+  /** The YAML as answers show it: every secret replaced by the mask. */
+  public String masked(String yaml) {
+    return secretFields.mask(yaml);
+  }
+
+  /** Everything a save needs, checked and encrypted; the same for create, update and import. */
+  private record Prepared(String name, String description, long clusterId, Map<String, String> labels,
+                          String encryptedYaml, List<String> secretRefs, List<FieldError> warnings) {
+    PipelineStore.Save save(Principal author, String comment) {
+      return new PipelineStore.Save(name, description, clusterId, labels, encryptedYaml, secretRefs,
+          author.userId(), author.username(), comment == null ? "" : comment);
+    }
+  }
+
+  private Future<Prepared> prepare(PipelineSpec spec, Optional<Pipeline> stored) {
+    try {
+      checkSize(spec.yaml());
+      Names.slug("name", spec.name());
+      if (spec.description() != null && spec.description().length() > MAX_DESCRIPTION) {
+        throw ValidationFailed.of("description", "at most " + MAX_DESCRIPTION + " characters");
+      }
+      if (spec.cluster() == null || spec.cluster().isBlank()) {
+        throw ValidationFailed.of("cluster", "is required: the id or name of the cluster the pipeline runs on");
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return resolveCluster(spec.cluster()).compose(cluster -> {
+      SecretFields.Kept kept = secretFields.keepMasked(spec.yaml(), stored.map(Pipeline::yaml).orElse(null));
+      if (!kept.errors().isEmpty()) {
+        return Future.failedFuture(new ValidationFailed(kept.errors()));
+      }
+      PipelineYamlValidator.Validation validation = validator.validate(kept.yaml(), Optional.of(cluster.cdc().version()));
+      if (!validation.errors().isEmpty()) {
+        return Future.failedFuture(new ValidationFailed(validation.errors()));
+      }
+      Set<String> refs = secretFields.secretReferences(kept.yaml());
+      return missingSecrets(refs)
+          .compose(ok -> vertx.executeBlocking(() -> secretFields.encryptAll(kept.yaml(), cipher), false))
+          .map(encrypted -> new Prepared(spec.name(), spec.description() == null ? "" : spec.description(),
+              cluster.id(), spec.labels(), encrypted, List.copyOf(refs), validation.warnings()));
+    });
+  }
+
+  private Future<Void> missingSecrets(Set<String> refs) {
+    return secrets.missing(refs).compose(missing -> missing.isEmpty() ? Future.succeededFuture()
+        : Future.failedFuture(new ValidationFailed(missing.stream()
+            .map(n -> FieldError.of("yaml", "refers to ${secret:" + n + "}, but no secret of that name exists"))
+            .toList())));
+  }
+
+  private Future<Pipeline> find(String idOrName) {
+    Future<Optional<Pipeline>> found = idOrName.matches("\\d{1,18}")
+        ? store.find(Long.parseLong(idOrName)) : store.findByName(idOrName);
+    return found.compose(p -> p.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(new NotFound("No pipeline '" + idOrName + "'."))));
+  }
+
+  private Future<Cluster> resolveCluster(String idOrName) {
+    Future<Cluster> found = idOrName.matches("\\d{1,18}") ? clusters.find(Long.parseLong(idOrName))
+        : clusters.findByName(idOrName);
+    return found.recover(err -> Future.failedFuture(err instanceof NotFound
+        ? ValidationFailed.of("cluster", "no cluster '" + idOrName + "' is registered") : err));
+  }
+
+  private static void checkSize(String yaml) {
+    if (yaml == null || yaml.isBlank()) {
+      throw ValidationFailed.of("yaml", "is required: the Flink CDC pipeline definition");
+    }
+    if (yaml.getBytes(StandardCharsets.UTF_8).length > MAX_YAML_BYTES) {
+      throw new PayloadTooLarge("The pipeline YAML is larger than " + MAX_YAML_BYTES / 1024 + " KiB.");
+    }
+  }
+
+  private static PreconditionFailed stale(int current) {
+    return new PreconditionFailed("The pipeline was saved meanwhile; its current version is " + current
+        + ". Reload it and apply your change again.", current);
+  }
+}

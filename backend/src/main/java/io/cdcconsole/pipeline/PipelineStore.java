@@ -1,0 +1,148 @@
+package io.cdcconsole.pipeline;
+
+import io.cdcconsole.error.Conflict;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
+import io.cdcconsole.store.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Pipelines in {@code pipeline} and their immutable history in {@code pipeline_version}, written together. */
+public final class PipelineStore {
+  private static final String SELECT = "select p.*, u.username as owner_name from pipeline p "
+      + "left join app_user u on u.id = p.owner_id ";
+
+  /** What a save writes: the new current state and who made it. */
+  public record Save(String name, String description, long clusterId, Map<String, String> labels, String yaml,
+                     List<String> secretRefs, Long authorId, String author, String comment) {}
+
+  /** List filters; each optional. */
+  public record Filter(Optional<Long> clusterId, Optional<Map.Entry<String, String>> label, Optional<String> name) {}
+
+  private final Pool pool;
+
+  public PipelineStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Pipeline> insert(Save s) {
+    return pool.withTransaction(conn -> conn.preparedQuery("insert into pipeline (name, description, cluster_id, "
+                + "labels, owner_id, yaml, secret_refs, version) values ($1, $2, $3, $4, $5, $6, $7, 1) returning id")
+            .execute(Tuple.from(new Object[] {s.name(), s.description(), s.clusterId(), Rows.json(s.labels()),
+                s.authorId(), s.yaml(), s.secretRefs().toArray(String[]::new)}))
+            .compose(rows -> {
+              long id = rows.iterator().next().getLong("id");
+              return insertVersion(conn, id, 1, s).map(id);
+            }))
+        .compose(id -> find(id).map(Optional::orElseThrow))
+        .recover(err -> duplicate(err, s.name()));
+  }
+
+  /** Saves a new version if the current one is still {@code expectedVersion}; empty when someone saved meanwhile. */
+  public Future<Optional<Pipeline>> update(long id, int expectedVersion, Save s) {
+    return pool.withTransaction(conn -> conn.preparedQuery("update pipeline set name = $2, description = $3, "
+                + "cluster_id = $4, labels = $5, yaml = $6, secret_refs = $7, version = version + 1, updated_at = now() "
+                + "where id = $1 and version = $8 returning version")
+            .execute(Tuple.from(new Object[] {id, s.name(), s.description(), s.clusterId(), Rows.json(s.labels()),
+                s.yaml(), s.secretRefs().toArray(String[]::new), expectedVersion}))
+            .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
+                : insertVersion(conn, id, rows.iterator().next().getInteger("version"), s).map(true)))
+        .compose(saved -> saved ? find(id) : Future.succeededFuture(Optional.<Pipeline>empty()))
+        .recover(err -> duplicate(err, s.name()));
+  }
+
+  private static Future<Void> insertVersion(SqlConnection conn, long id, int version, Save s) {
+    return conn.preparedQuery("insert into pipeline_version (pipeline_id, version, yaml, description, cluster_id, "
+            + "labels, author_id, author_name, comment) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .execute(Tuple.from(new Object[] {id, version, s.yaml(), s.description(), s.clusterId(), Rows.json(s.labels()),
+            s.authorId(), s.author(), s.comment() == null ? "" : s.comment()}))
+        .mapEmpty();
+  }
+
+  public Future<Optional<Pipeline>> find(long id) {
+    return pool.preparedQuery(SELECT + "where p.id = $1").execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows, PipelineStore::map));
+  }
+
+  public Future<Optional<Pipeline>> findByName(String name) {
+    return pool.preparedQuery(SELECT + "where p.name = $1").execute(Tuple.of(name))
+        .map(rows -> Rows.first(rows, PipelineStore::map));
+  }
+
+  public Future<Page<Pipeline>> list(Filter f, PageRequest page) {
+    List<String> where = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
+    f.clusterId().ifPresent(id -> {
+      args.add(id);
+      where.add("p.cluster_id = $" + args.size());
+    });
+    f.label().ifPresent(label -> {
+      if (label.getValue().isEmpty()) {
+        args.add(label.getKey());
+        where.add("p.labels ? $" + args.size());
+      } else {
+        args.add(new JsonObject().put(label.getKey(), label.getValue()));
+        where.add("p.labels @> $" + args.size());
+      }
+    });
+    f.name().ifPresent(name -> {
+      args.add("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+      where.add("p.name like $" + args.size());
+    });
+    String filter = where.isEmpty() ? "" : "where " + String.join(" and ", where) + " ";
+    Future<Long> total = pool.preparedQuery("select count(*) from pipeline p " + filter).execute(Tuple.from(args))
+        .map(rows -> rows.iterator().next().getLong(0));
+    List<Object> pageArgs = new ArrayList<>(args);
+    pageArgs.add(page.limit());
+    pageArgs.add(page.offset());
+    Future<List<Pipeline>> items = pool.preparedQuery(SELECT + filter + "order by p.name limit $" + (args.size() + 1)
+            + " offset $" + (args.size() + 2))
+        .execute(Tuple.from(pageArgs))
+        .map(rows -> Rows.all(rows, PipelineStore::map));
+    return Future.all(total, items).map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));
+  }
+
+  public Future<List<PipelineVersion>> versions(long id) {
+    return pool.preparedQuery("select * from pipeline_version where pipeline_id = $1 order by version desc")
+        .execute(Tuple.of(id))
+        .map(rows -> Rows.all(rows, PipelineStore::mapVersion));
+  }
+
+  public Future<Optional<PipelineVersion>> version(long id, int version) {
+    return pool.preparedQuery("select * from pipeline_version where pipeline_id = $1 and version = $2")
+        .execute(Tuple.of(id, version))
+        .map(rows -> Rows.first(rows, PipelineStore::mapVersion));
+  }
+
+  public Future<Boolean> delete(long id) {
+    return pool.preparedQuery("delete from pipeline where id = $1").execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+  }
+
+  private static <T> Future<T> duplicate(Throwable err, String name) {
+    return Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
+        ? new Conflict("A pipeline named '" + name + "' exists already.") : err);
+  }
+
+  private static Pipeline map(Row r) {
+    return new Pipeline(r.getLong("id"), r.getString("name"), r.getString("description"), r.getLong("cluster_id"),
+        Rows.stringMap(r, "labels"), r.getLong("owner_id"), r.getString("owner_name"), r.getString("yaml"),
+        Arrays.asList(r.getArrayOfStrings("secret_refs")), r.getInteger("version"), Rows.instant(r, "created_at"),
+        Rows.instant(r, "updated_at"));
+  }
+
+  private static PipelineVersion mapVersion(Row r) {
+    return new PipelineVersion(r.getLong("pipeline_id"), r.getInteger("version"), r.getString("yaml"),
+        r.getString("description"), r.getLong("cluster_id"), Rows.stringMap(r, "labels"), r.getLong("author_id"),
+        r.getString("author_name"), r.getString("comment"), Rows.instant(r, "created_at"));
+  }
+}

@@ -1,0 +1,89 @@
+package io.cdcconsole.secret;
+
+import io.cdcconsole.config.SecretCipher;
+import io.cdcconsole.error.Conflict;
+import io.cdcconsole.error.NotFound;
+import io.cdcconsole.error.ValidationFailed;
+import io.cdcconsole.validation.Names;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Named secrets that pipelines refer to as {@code ${secret:NAME}}: one place to rotate a password that many
+ * pipelines share. Write-only through the API; values are resolved in memory, and only where the console needs them.
+ */
+public final class SecretService {
+  private static final int MAX_VALUE = 64 * 1024;
+
+  private final Vertx vertx;
+  private final SecretStore store;
+  private final SecretCipher cipher;
+
+  public SecretService(Vertx vertx, SecretStore store, SecretCipher cipher) {
+    this.vertx = vertx;
+    this.store = store;
+    this.cipher = cipher;
+  }
+
+  public Future<List<NamedSecret>> list() {
+    return store.list();
+  }
+
+  /** Stores the value encrypted; answers true when the secret is new. */
+  public Future<Boolean> put(String name, String value, String description, String by) {
+    try {
+      Names.slug("name", name);
+      if (value == null || value.isEmpty() || value.length() > MAX_VALUE) {
+        throw ValidationFailed.of("value", "is required, at most " + MAX_VALUE + " characters");
+      }
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.executeBlocking(() -> SecretCipher.isEncrypted(value) ? checked(value) : cipher.encrypt(value), false)
+        .compose(encrypted -> store.put(name, encrypted, description == null ? "" : description, by));
+  }
+
+  public Future<Void> delete(String name) {
+    return store.find(name).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new NotFound("No secret named '" + name + "'."));
+      }
+      if (!found.get().usedBy().isEmpty()) {
+        return Future.failedFuture(new Conflict("Secret '" + name + "' is used by pipelines: "
+            + String.join(", ", found.get().usedBy()) + ". Change them first."));
+      }
+      return store.delete(name).mapEmpty();
+    });
+  }
+
+  /** Names among {@code names} that do not exist. */
+  public Future<Set<String>> missing(Set<String> names) {
+    return store.encryptedValues(names).map(found -> {
+      Set<String> missing = new java.util.TreeSet<>(names);
+      missing.removeAll(found.keySet());
+      return missing;
+    });
+  }
+
+  /** Plaintext values of the named secrets, for submit time or an audited reveal; unknown names are absent. */
+  public Future<Map<String, String>> resolve(Set<String> names) {
+    return store.encryptedValues(names).compose(encrypted -> vertx.executeBlocking(() -> {
+      Map<String, String> plain = new HashMap<>();
+      encrypted.forEach((name, enc) -> plain.put(name, cipher.decrypt(enc)));
+      return plain;
+    }, false));
+  }
+
+  private String checked(String encrypted) {
+    try {
+      cipher.decrypt(encrypted);
+      return encrypted;
+    } catch (SecretCipher.WrongKeyException e) {
+      throw ValidationFailed.of("value", "an ENC(...) value does not decrypt with this console's master key");
+    }
+  }
+}
