@@ -46,7 +46,9 @@ public final class FlinkRestClient {
     this.timeoutMs = timeout.toMillis();
     WebClientOptions options = new WebClientOptions()
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
-        .setIdleTimeout((int) Math.max(1, timeout.toSeconds()))
+        // twice the call timeout: the call gives up first, then the hung connection is closed and not reused
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, 2 * timeoutMs))
         .setKeepAlive(true)
         .setUserAgent("cdc-console")
         .setFollowRedirects(false);

@@ -102,7 +102,7 @@ class PipelineApiTest extends ConsoleTest {
       assertNoPlaintext(exportedEnc.body());
       assertEquals(403, http.get("/api/v1/pipelines/" + id + "/export?secrets=encrypted", viewer).status());
 
-      for (String table : List.of("pipeline", "pipeline_version", "audit_event", "flink_cluster", "named_secret")) {
+      for (String table : tables()) {
         assertNoPlaintext(dump(table));
       }
       assertNoPlaintext(http.get("/api/v1/audit?limit=500", admin).body());
@@ -154,6 +154,19 @@ class PipelineApiTest extends ConsoleTest {
     assertTrue(row != null, "the reveal is audited");
     assertEquals("admin", row.getString("actor"));
     assertNoPlaintext(row.encode());
+  }
+
+  @Test
+  void aConnectorNewerThanTheClustersFlinkCdcIsSavedWithAWarning() {
+    long oldCluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "old-cdc")
+        .put("restUrl", "http://127.0.0.1:9").put("cdc", new JsonObject().put("version", "3.0.0"))).json().getLong("id");
+    String kafka = "source:\n  type: values\nsink:\n  type: kafka\n  properties.bootstrap.servers: k:9092\n";
+    Http.Response saved = http.post("/api/v1/pipelines", operator,
+        new JsonObject().put("name", "to-kafka").put("clusterId", oldCluster).put("yaml", kafka));
+    assertEquals(201, saved.status(), saved.body());
+    JsonObject warning = saved.json().getJsonArray("warnings").getJsonObject(0);
+    assertEquals("sink.type", warning.getString("path"));
+    assertTrue(warning.getString("message").contains("3.1.0"), warning.encode());
   }
 
   @Test
@@ -272,6 +285,22 @@ class PipelineApiTest extends ConsoleTest {
     assertFalse(text.contains(MYSQL_PASSWORD), "MySQL password in: " + text);
     assertFalse(text.contains(DORIS_PASSWORD), "Doris password in: " + text);
     assertFalse(text.contains("Named-Shared-Secret-55"), "named secret in: " + text);
+  }
+
+  /** Every table of the console's schema, so that a table added later is checked too. */
+  private static List<String> tables() throws Exception {
+    var db = console.config().database();
+    List<String> tables = new java.util.ArrayList<>();
+    try (Connection c = DriverManager.getConnection(db.url().orElseThrow(), db.user(),
+        db.password().map(s -> s.value()).orElse(""));
+         ResultSet rs = c.createStatement().executeQuery(
+             "select table_name from information_schema.tables where table_schema = 'public'")) {
+      while (rs.next()) {
+        tables.add(rs.getString(1));
+      }
+    }
+    assertTrue(tables.containsAll(List.of("pipeline", "pipeline_version", "named_secret", "audit_event")), tables.toString());
+    return tables;
   }
 
   private static String dump(String table) throws Exception {
