@@ -28,6 +28,11 @@ import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.pipeline.PipelineStore;
 import io.cdcconsole.pipeline.PipelineYamlValidator;
 import io.cdcconsole.pipeline.SecretFields;
+import io.cdcconsole.run.LauncherJar;
+import io.cdcconsole.run.LauncherUploads;
+import io.cdcconsole.run.RunStore;
+import io.cdcconsole.run.RunWatcher;
+import io.cdcconsole.run.Runs;
 import io.cdcconsole.secret.SecretRoutes;
 import io.cdcconsole.secret.SecretService;
 import io.cdcconsole.secret.SecretStore;
@@ -41,6 +46,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,12 +61,15 @@ public final class ConsoleApp {
   private final Database database;
   private final HttpServer server;
   private final ClusterHealthWatcher clusterHealth;
+  private final RunWatcher runWatcher;
 
-  private ConsoleApp(Vertx vertx, Database database, HttpServer server, ClusterHealthWatcher clusterHealth) {
+  private ConsoleApp(Vertx vertx, Database database, HttpServer server, ClusterHealthWatcher clusterHealth,
+                     RunWatcher runWatcher) {
     this.vertx = vertx;
     this.database = database;
     this.server = server;
     this.clusterHealth = clusterHealth;
+    this.runWatcher = runWatcher;
   }
 
   public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher) {
@@ -78,10 +87,15 @@ public final class ConsoleApp {
     TokenService tokens = new TokenService(new TokenStore(pool), clock);
     AuditStore auditStore = new AuditStore(pool);
     ClusterStore clusterStore = new ClusterStore(pool);
-    ClusterHealthWatcher clusterHealth = new ClusterHealthWatcher(vertx, clusterStore,
-        new ClusterClients(vertx, cipher, config.clusters().probeTimeout()), clock, config.clusters().healthInterval());
+    ClusterClients clusterClients = new ClusterClients(vertx, cipher, config.clusters().probeTimeout());
+    ClusterHealthWatcher clusterHealth = new ClusterHealthWatcher(vertx, clusterStore, clusterClients, clock,
+        config.clusters().healthInterval());
     ClusterService clusters = new ClusterService(vertx, clusterStore, clusterHealth, cipher);
     SecretService secrets = new SecretService(vertx, new SecretStore(pool), cipher);
+    RunStore runStore = new RunStore(pool);
+    LauncherUploads launcher = new LauncherUploads(vertx.executeBlocking(LauncherJar::load, false)
+        .onFailure(err -> LOG.warn("Pipelines cannot be started: {}", err.getMessage())));
+    AtomicReference<String> consoleUrl = new AtomicReference<>();
 
     return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool))
         .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
@@ -91,8 +105,11 @@ public final class ConsoleApp {
           JwtSessions sessions = loaded.resultAt(0);
           SpaRoutes spa = loaded.resultAt(1);
           ConnectorCatalog catalog = loaded.resultAt(2);
+          SecretFields secretFields = new SecretFields(catalog);
           PipelineService pipelines = new PipelineService(vertx, new PipelineStore(pool), clusters, secrets, cipher,
-              new PipelineYamlValidator(catalog), new SecretFields(catalog));
+              new PipelineYamlValidator(catalog), secretFields, runStore::current);
+          Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, cipher, secretFields,
+              launcher, config.runs(), consoleUrl::get, clock);
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens,
               new LoginThrottle(config.auth().lockout(), clock));
           return WebServer.start(vertx, config.http(), new Audit(auditStore), router -> {
@@ -104,14 +121,23 @@ public final class ConsoleApp {
             new ClusterRoutes(clusters).addRoutes(api);
             new SecretRoutes(secrets).addRoutes(api);
             new PipelineRoutes(pipelines).addRoutes(api);
-            new HealthRoutes(database).addRoutes(router);
-          }, spa);
-        })
-        .map(server -> {
-          LOG.info("CDC Console is listening on http://{}:{}/", config.http().host(), server.actualPort());
-          clusterHealth.start();
-          return new ConsoleApp(vertx, database, server, clusterHealth);
+            runs.routes().addRoutes(api);
+            runs.tickets().addRoutes(router);
+            new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
+          }, spa).map(server -> {
+            LOG.info("CDC Console is listening on http://{}:{}/", config.http().host(), server.actualPort());
+            consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.actualPort())));
+            clusterHealth.start();
+            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher());
+          // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
+          }).compose(app -> runs.watcher().start().map(app));
         });
+  }
+
+  /** Where a JobManager on this host reaches the console; other hosts need {@code console.url}. */
+  private static String ownUrl(ConsoleConfig.Http http, int port) {
+    String host = "0.0.0.0".equals(http.host()) || "::".equals(http.host()) ? "127.0.0.1" : http.host();
+    return "http://" + host + ":" + port;
   }
 
   public int port() {
@@ -129,6 +155,7 @@ public final class ConsoleApp {
   /** Stops taking requests, then closes the database (and the embedded server, if it runs one). */
   public Future<Void> stop() {
     clusterHealth.stop();
+    runWatcher.stop();
     return server.close().eventually(database::close);
   }
 }

@@ -5,14 +5,18 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.multipart.MultipartForm;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -26,17 +30,28 @@ public final class FlinkRestClient {
   private final MultiMap headers;
   private final long timeoutMs;
 
-  /** A failed call: the cluster answered with a status other than 2xx, or not with JSON. */
+  /** A failed call: the cluster answered with a status other than 2xx (with Flink's {@code errors}), or not with JSON. */
   public static final class FlinkRestException extends RuntimeException {
     private final int status;
+    private final List<String> errors;
 
     public FlinkRestException(int status, String message) {
+      this(status, message, List.of());
+    }
+
+    public FlinkRestException(int status, String message, List<String> errors) {
       super(message, null, false, false);
       this.status = status;
+      this.errors = List.copyOf(errors);
     }
 
     public int status() {
       return status;
+    }
+
+    /** Flink's own explanation (for a failed job submission: the cause chain). */
+    public List<String> errors() {
+      return errors;
     }
   }
 
@@ -65,7 +80,28 @@ public final class FlinkRestClient {
   }
 
   public Future<JsonObject> getJson(String path) {
-    return send(request("GET", path));
+    return send(request("GET", path), timeoutMs);
+  }
+
+  /** A POST with a JSON body; {@code timeout} for calls that do real work on the JobManager, such as running a jar. */
+  public Future<JsonObject> postJson(String path, JsonObject body, Duration timeout) {
+    HttpRequest<Buffer> request = request("POST", path).timeout(timeout.toMillis());
+    return request.sendJsonObject(body)
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .compose(FlinkRestClient::json);
+  }
+
+  public Future<JsonObject> patch(String path) {
+    return send(request("PATCH", path), timeoutMs);
+  }
+
+  /** {@code POST /jars/upload} as Flink's web UI does it: one multipart field {@code jarfile}. */
+  public Future<JsonObject> uploadJar(String fileName, Buffer jar, Duration timeout) {
+    MultipartForm form = MultipartForm.create()
+        .binaryFileUpload("jarfile", fileName, jar, "application/x-java-archive");
+    return request("POST", "/jars/upload").timeout(timeout.toMillis()).sendMultipartForm(form)
+        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .compose(FlinkRestClient::json);
   }
 
   public void close() {
@@ -80,16 +116,25 @@ public final class FlinkRestClient {
     return request;
   }
 
-  private Future<JsonObject> send(HttpRequest<Buffer> request) {
+  private Future<JsonObject> send(HttpRequest<Buffer> request, long timeout) {
     return request.send()
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .timeout(timeout, TimeUnit.MILLISECONDS)
         .compose(FlinkRestClient::json);
   }
 
   private static Future<JsonObject> json(HttpResponse<Buffer> response) {
     if (response.statusCode() / 100 != 2) {
+      List<String> errors = new ArrayList<>();
+      try {
+        JsonObject body = response.bodyAsJsonObject();
+        if (body != null && body.getValue("errors") instanceof JsonArray array) {
+          array.forEach(e -> errors.add(String.valueOf(e)));
+        }
+      } catch (RuntimeException notJson) {
+        // a proxy's HTML error page: the status says enough
+      }
       return Future.failedFuture(new FlinkRestException(response.statusCode(),
-          "Flink answered HTTP " + response.statusCode()));
+          "Flink answered HTTP " + response.statusCode(), errors));
     }
     try {
       Buffer body = response.body();

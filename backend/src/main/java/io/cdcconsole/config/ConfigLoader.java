@@ -103,7 +103,12 @@ public final class ConfigLoader {
     ConsoleConfig.Clusters clusters = new ConsoleConfig.Clusters(
         duration(Setting.CLUSTER_HEALTH_INTERVAL, Duration.ofMillis(200), Duration.ofHours(1)),
         duration(Setting.CLUSTER_PROBE_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)));
-    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, List.copyOf(warnings)), cipher);
+    ConsoleConfig.Runs runs = new ConsoleConfig.Runs(
+        string(Setting.CONSOLE_URL).map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u),
+        duration(Setting.RUN_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(10)),
+        duration(Setting.RUN_FAST_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(1)),
+        duration(Setting.RUN_LOST_GRACE, Duration.ZERO, Duration.ofDays(1)));
+    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, List.copyOf(warnings)), cipher);
   }
 
   private void readFile(Path file) throws ConfigException {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The console's typed configuration, after defaults, the YAML file and the environment were merged and ENC() decrypted. */
-public record ConsoleConfig(Path home, Http http, Database database, Auth auth, Clusters clusters,
+public record ConsoleConfig(Path home, Http http, Database database, Auth auth, Clusters clusters, Runs runs,
                             List<String> warnings) {
 
   public record Http(String host, int port, int maxBodyBytes) {}
@@ -26,6 +26,12 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
 
   /** How often every cluster is probed, and how long one probe may take before the cluster counts as unreachable. */
   public record Clusters(Duration healthInterval, Duration probeTimeout) {}
+
+  /**
+   * Watching runs. {@code consoleUrl} is how a JobManager reaches this console to fetch a launch ticket (empty: this
+   * console's own address, right when Flink runs on the same host).
+   */
+  public record Runs(Optional<String> consoleUrl, Duration pollInterval, Duration fastPollInterval, Duration lostGrace) {}
 
   public Path confDir() {
     return home.resolve("conf");

@@ -21,7 +21,11 @@ public enum Setting {
   LOCKOUT_WINDOW("auth.lockout.window", "CDC_CONSOLE_LOCKOUT_WINDOW", "15m"),
   LOCKOUT_DURATION("auth.lockout.duration", "CDC_CONSOLE_LOCKOUT_DURATION", "15m"),
   CLUSTER_HEALTH_INTERVAL("clusters.healthInterval", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL", "10s"),
-  CLUSTER_PROBE_TIMEOUT("clusters.probeTimeout", "CDC_CONSOLE_CLUSTER_PROBE_TIMEOUT", "5s");
+  CLUSTER_PROBE_TIMEOUT("clusters.probeTimeout", "CDC_CONSOLE_CLUSTER_PROBE_TIMEOUT", "5s"),
+  CONSOLE_URL("console.url", "CDC_CONSOLE_URL", null),
+  RUN_POLL_INTERVAL("runs.pollInterval", "CDC_CONSOLE_RUN_POLL_INTERVAL", "5s"),
+  RUN_FAST_POLL_INTERVAL("runs.fastPollInterval", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL", "1s"),
+  RUN_LOST_GRACE("runs.lostGrace", "CDC_CONSOLE_RUN_LOST_GRACE", "60s");
 
   private final String path;
   private final String env;

@@ -47,7 +47,8 @@ public final class PipelineRoutes {
   private void list(RoutingContext ctx) {
     ApiRouter.respond(ctx, pipelines.list(Query.string(ctx, "cluster"), Query.string(ctx, "label").map(Labels::filter),
             Query.string(ctx, "name"), Query.page(ctx))
-        .map(page -> page.toJson(p -> p.toJson(null))));
+        .compose(page -> pipelines.currentRuns(page.items().stream().map(Pipeline::id).toList())
+            .map(runs -> page.toJson(p -> p.toJson(null).put("currentRun", runs.get(p.id()))))));
   }
 
   /** Takes {@code {yaml, cluster}} as JSON, or the YAML itself as the body (any non-JSON content type). */
@@ -79,10 +80,10 @@ public final class PipelineRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    pipelines.get(ctx.pathParam("id")).onSuccess(p -> {
+    pipelines.get(ctx.pathParam("id")).compose(p -> pipelines.currentRuns(List.of(p.id())).map(runs -> {
       Versions.etag(ctx, p.version());
-      ApiRouter.json(ctx, 200, p.toJson(pipelines.masked(p.yaml())));
-    }).onFailure(ctx::fail);
+      return p.toJson(pipelines.masked(p.yaml())).put("currentRun", runs.get(p.id()));
+    })).onSuccess(json -> ApiRouter.json(ctx, 200, json)).onFailure(ctx::fail);
   }
 
   private void update(RoutingContext ctx) {

@@ -6,6 +6,7 @@ import io.cdcconsole.auth.Principal;
 import io.cdcconsole.cluster.Cluster;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.config.SecretCipher;
+import io.cdcconsole.error.Conflict;
 import io.cdcconsole.error.FieldError;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.error.PayloadTooLarge;
@@ -17,6 +18,7 @@ import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -44,9 +46,12 @@ public final class PipelineService {
   private final SecretCipher cipher;
   private final PipelineYamlValidator validator;
   private final SecretFields secretFields;
+  private final PipelineRuns runs;
 
   public PipelineService(Vertx vertx, PipelineStore store, ClusterService clusters, SecretService secrets,
-                         SecretCipher cipher, PipelineYamlValidator validator, SecretFields secretFields) {
+                         SecretCipher cipher, PipelineYamlValidator validator, SecretFields secretFields,
+                         PipelineRuns runs) {
+    this.runs = runs;
     this.vertx = vertx;
     this.store = store;
     this.clusters = clusters;
@@ -93,8 +98,21 @@ public final class PipelineService {
     });
   }
 
+  /** Deletes the pipeline with its history; refused while it has an active run. */
   public Future<Void> delete(String idOrName) {
-    return find(idOrName).compose(p -> store.delete(p.id())).mapEmpty();
+    return find(idOrName).compose(p -> runs.current(List.of(p.id())).compose(current -> {
+      JsonObject run = current.get(p.id());
+      if (run != null && run.getBoolean("active")) {
+        return Future.failedFuture(new Conflict("Pipeline '" + p.name() + "' has an active run (" + run.getLong("id")
+            + ", " + run.getString("state") + "); stop or cancel it first."));
+      }
+      return store.delete(p.id()).mapEmpty();
+    }));
+  }
+
+  /** The newest run of each pipeline, for lists and details. */
+  public Future<Map<Long, JsonObject>> currentRuns(List<Long> pipelineIds) {
+    return runs.current(pipelineIds);
   }
 
   public Future<List<PipelineVersion>> versions(String idOrName) {

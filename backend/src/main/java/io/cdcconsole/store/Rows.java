@@ -52,6 +52,6 @@ public final class Rows {
 
   public static <T> Optional<T> first(RowSet<Row> rows, Function<Row, T> mapper) {
     var it = rows.iterator();
-    return it.hasNext() ? Optional.of(mapper.apply(it.next())) : Optional.empty();
+    return it.hasNext() ? Optional.ofNullable(mapper.apply(it.next())) : Optional.empty();
   }
 }

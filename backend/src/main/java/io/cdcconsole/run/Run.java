@@ -1,0 +1,37 @@
+package io.cdcconsole.run;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** A run of a pipeline on a cluster, tracked by the JobID the console gave it. */
+public record Run(long id, long pipelineId, String pipelineName, int pipelineVersion, long clusterId, String jobId,
+                  RunState state, String flinkState, boolean stale, String fromSavepoint, boolean allowNonRestoredState,
+                  JsonObject flinkConfig, String idempotencyKey, String createdBy, Instant createdAt,
+                  Instant startedAt, Instant endedAt, Instant lastSeenAt, Instant missingSince, String lastError,
+                  int restarts, JsonObject lastCheckpoint, JsonObject operation) {
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("id", id)
+        .put("pipelineId", pipelineId)
+        .put("pipeline", pipelineName)
+        .put("pipelineVersion", pipelineVersion)
+        .put("clusterId", clusterId)
+        .put("jobId", jobId)
+        .put("state", state.name())
+        .put("flinkState", flinkState)
+        .put("stale", stale)
+        .put("fromSavepoint", fromSavepoint)
+        .put("allowNonRestoredState", allowNonRestoredState)
+        .put("flinkConfiguration", flinkConfig)
+        .put("createdBy", createdBy)
+        .put("createdAt", createdAt)
+        .put("startedAt", startedAt)
+        .put("endedAt", endedAt)
+        .put("lastSeenAt", lastSeenAt)
+        .put("lastError", lastError)
+        .put("restarts", restarts)
+        .put("lastCheckpoint", lastCheckpoint)
+        .put("operation", operation);
+  }
+}

@@ -1,0 +1,92 @@
+package io.cdcconsole.run;
+
+import io.cdcconsole.audit.Audit;
+import io.cdcconsole.auth.Role;
+import io.cdcconsole.error.NotFound;
+import io.cdcconsole.web.ApiRouter;
+import io.cdcconsole.web.JsonBody;
+import io.cdcconsole.web.Query;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * Runs: start ({@code POST /pipelines/{id}/runs}), cancel, stop, savepoint — all answer 202 with the run's
+ * {@code Location} and finish in the background — and the runs, their history and the savepoint ledger to read.
+ */
+public final class RunRoutes {
+  private final RunService runs;
+  private final RunWatcher watcher;
+
+  public RunRoutes(RunService runs, RunWatcher watcher) {
+    this.runs = runs;
+    this.watcher = watcher;
+  }
+
+  public void addRoutes(ApiRouter api) {
+    api.post("/pipelines/:id/runs", Role.OPERATOR, "run.start", this::start);
+    api.get("/pipelines/:id/runs", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
+        runs.list(ctx.pathParam("id"), Query.page(ctx)).map(page -> page.toJson(Run::toJson))));
+    api.get("/runs/:runId", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.details(runId(ctx))));
+    api.post("/pipelines/:id/cancel", Role.OPERATOR, "run.cancel", ctx ->
+        accepted(ctx, runs.cancel(ApiRouter.principal(ctx), ctx.pathParam("id"))));
+    api.post("/pipelines/:id/stop", Role.OPERATOR, "run.stop", this::stop);
+    api.post("/pipelines/:id/savepoints", Role.OPERATOR, "run.savepoint", ctx -> {
+      JsonBody body = optionalBody(ctx);
+      accepted(ctx, runs.savepoint(ApiRouter.principal(ctx), ctx.pathParam("id"), body == null ? Optional.empty()
+          : body.string("targetDirectory")));
+    });
+    api.get("/pipelines/:id/savepoints", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.ledger(ctx.pathParam("id"))));
+  }
+
+  private void start(RoutingContext ctx) {
+    JsonBody body = optionalBody(ctx);
+    RunService.StartOptions options = body == null
+        ? new RunService.StartOptions(Optional.empty(), false, new JsonObject())
+        : new RunService.StartOptions(body.string("fromSavepoint"), body.bool("allowNonRestoredState").orElse(false),
+            flinkConfiguration(body));
+    Optional<String> key = Optional.ofNullable(ctx.request().getHeader("Idempotency-Key")).filter(k -> !k.isBlank());
+    Audit.detail(ctx, new JsonObject().put("pipeline", ctx.pathParam("id"))
+        .put("fromSavepoint", options.fromSavepoint().orElse(null)));
+    accepted(ctx, runs.start(ApiRouter.principal(ctx), ctx.pathParam("id"), options, key));
+  }
+
+  private void stop(RoutingContext ctx) {
+    JsonBody body = optionalBody(ctx);
+    RunService.StopOptions options = body == null ? new RunService.StopOptions(true, false, Optional.empty())
+        : new RunService.StopOptions(body.bool("savepoint").orElse(true), body.bool("drain").orElse(false),
+            body.string("targetDirectory"));
+    accepted(ctx, runs.stop(ApiRouter.principal(ctx), ctx.pathParam("id"), options));
+  }
+
+  /** 202 with the run and where to follow it. */
+  private void accepted(RoutingContext ctx, Future<Run> run) {
+    run.onSuccess(r -> {
+      Audit.resourceId(ctx, r.id());
+      watcher.hurry(r.clusterId());
+      ctx.response().putHeader(HttpHeaders.LOCATION, ApiRouter.PREFIX + "/runs/" + r.id());
+      ApiRouter.json(ctx, 202, r.toJson());
+    }).onFailure(ctx::fail);
+  }
+
+  /** Flink settings for the job (e.g. {@code execution.checkpointing.interval}): string values only. */
+  private static JsonObject flinkConfiguration(JsonBody body) {
+    JsonObject config = new JsonObject();
+    body.stringMap("flinkConfiguration").forEach(config::put);
+    return config;
+  }
+
+  private static JsonBody optionalBody(RoutingContext ctx) {
+    return ctx.body().buffer() == null || ctx.body().buffer().length() == 0 ? null : JsonBody.of(ctx);
+  }
+
+  private static long runId(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("runId"));
+    } catch (NumberFormatException e) {
+      throw new NotFound("No run '" + ctx.pathParam("runId") + "'.");
+    }
+  }
+}

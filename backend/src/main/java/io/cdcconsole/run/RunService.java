@@ -1,0 +1,378 @@
+package io.cdcconsole.run;
+
+import io.cdcconsole.auth.Principal;
+import io.cdcconsole.cluster.Cluster;
+import io.cdcconsole.cluster.ClusterClients;
+import io.cdcconsole.cluster.ClusterService;
+import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.cluster.FlinkRestClient.FlinkRestException;
+import io.cdcconsole.error.Conflict;
+import io.cdcconsole.error.NotFound;
+import io.cdcconsole.error.ValidationFailed;
+import io.cdcconsole.pipeline.Pipeline;
+import io.cdcconsole.pipeline.PipelineService;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starting and controlling runs. A start writes the run (SUBMITTING, with the JobID) before Flink is called and
+ * answers at once; submission, stops and savepoints finish in the background. What Flink then does is observed by
+ * {@link RunWatcher}.
+ */
+public final class RunService {
+  private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
+  private static final Duration RUN_JAR_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration OPERATION_POLL = Duration.ofSeconds(1);
+  private static final Duration OPERATION_LIMIT = Duration.ofMinutes(30);
+
+  /** How to start: from which state and with which Flink settings. */
+  public record StartOptions(Optional<String> fromSavepoint, boolean allowNonRestoredState, JsonObject flinkConfiguration) {}
+
+  /** How to stop: with a savepoint (Flink's stop) or by cancelling; {@code drain} ends event time first. */
+  public record StopOptions(boolean savepoint, boolean drain, Optional<String> targetDirectory) {}
+
+  private final Vertx vertx;
+  private final RunStore store;
+  private final PipelineService pipelines;
+  private final ClusterService clusters;
+  private final ClusterClients clients;
+  private final LauncherUploads launcher;
+  private final LaunchTickets tickets;
+  private final SubmitYaml submitYaml;
+  private final RunEvents events;
+  private final Supplier<String> consoleUrl;
+  private final SecureRandom random = new SecureRandom();
+  private final Set<Long> submitting = ConcurrentHashMap.newKeySet();
+  private final Set<Long> operating = ConcurrentHashMap.newKeySet();
+
+  RunService(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
+             LauncherUploads launcher, LaunchTickets tickets, SubmitYaml submitYaml, RunEvents events,
+             Supplier<String> consoleUrl) {
+    this.vertx = vertx;
+    this.store = store;
+    this.pipelines = pipelines;
+    this.clusters = clusters;
+    this.clients = clients;
+    this.launcher = launcher;
+    this.tickets = tickets;
+    this.submitYaml = submitYaml;
+    this.events = events;
+    this.consoleUrl = consoleUrl;
+  }
+
+  /**
+   * Starts the pipeline's current version. A restore point is never dropped silently: without {@code fromSavepoint}
+   * a pipeline that has one is refused. The same {@code Idempotency-Key} answers the run it started before.
+   */
+  public Future<Run> start(Principal by, String pipelineRef, StartOptions options, Optional<String> idempotencyKey) {
+    return pipelines.get(pipelineRef).compose(pipeline -> {
+      Future<Optional<Run>> earlier = idempotencyKey.isEmpty() ? Future.succeededFuture(Optional.empty())
+          : store.findByIdempotencyKey(pipeline.id(), idempotencyKey.get());
+      return earlier.compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+          : store.active(pipeline.id()).compose(active -> {
+            if (active.isPresent()) {
+              return Future.failedFuture(new Conflict("Pipeline '" + pipeline.name() + "' has an active run ("
+                  + active.get().id() + ", " + active.get().state() + "); stop or cancel it first."));
+            }
+            return store.restorePoint(pipeline.id())
+                .compose(restore -> savepointFor(options.fromSavepoint(), restore))
+                .compose(savepoint -> store.insertSubmitting(new RunStore.NewRun(pipeline.id(), pipeline.version(),
+                    pipeline.clusterId(), newJobId(), savepoint.orElse(null), options.allowNonRestoredState(),
+                    options.flinkConfiguration(), idempotencyKey.orElse(null), by.username())))
+                .onSuccess(run -> {
+                  events.changed(run, null, "console");
+                  submit(run);
+                });
+          }));
+    });
+  }
+
+  private static Future<Optional<String>> savepointFor(Optional<String> asked, Optional<String> restorePoint) {
+    if (asked.isEmpty()) {
+      return restorePoint.isEmpty() ? Future.succeededFuture(Optional.empty())
+          : Future.failedFuture(ValidationFailed.of("fromSavepoint", "the pipeline has a restore point ("
+              + restorePoint.get() + "): say 'latest' to start from it, or 'none' to start without state"));
+    }
+    return switch (asked.get()) {
+      case "none" -> Future.succeededFuture(Optional.empty());
+      case "latest" -> Future.succeededFuture(restorePoint);
+      default -> Future.succeededFuture(asked);
+    };
+  }
+
+  /**
+   * Submits a SUBMITTING run with its JobID: resolves the YAML, makes sure the cluster has the launcher, runs it.
+   * Also used after a crash for a run Flink does not know ({@link RunWatcher}); at most one submission per run at a time.
+   */
+  Future<Void> submit(Run run) {
+    if (!submitting.add(run.id())) {
+      return Future.succeededFuture();
+    }
+    return pipelines.version(Long.toString(run.pipelineId()), run.pipelineVersion())
+        .compose(version -> clusters.find(run.clusterId()).compose(cluster -> clients.of(cluster).compose(client ->
+            submitYaml.resolve(version.yaml(), run.pipelineName()).compose(resolved -> runJar(run, cluster, client, resolved)
+                .recover(err -> submitFailed(run, client, resolved.scrub(describe(err)), err))))))
+        .recover(err -> fail(run, describe(err)))
+        .eventually(() -> {
+          submitting.remove(run.id());
+          return Future.succeededFuture();
+        })
+        .mapEmpty();
+  }
+
+  boolean isSubmitting(long runId) {
+    return submitting.contains(runId);
+  }
+
+  private Future<Void> runJar(Run run, Cluster cluster, FlinkRestClient client, SubmitYaml.Resolved resolved) {
+    // the YAML goes as the program argument only when it holds no secret; else the launcher fetches it with a ticket
+    String argument = resolved.secrets().isEmpty() ? resolved.yaml()
+        : consoleUrl.get() + LaunchTickets.PATH + tickets.issue(resolved.yaml());
+    JsonObject body = new JsonObject()
+        .put("entryClass", LauncherJar.ENTRY_CLASS)
+        .put("programArgsList", new JsonArray().add(argument))
+        .put("jobId", run.jobId())
+        .put("allowNonRestoredState", run.allowNonRestoredState())
+        .put("flinkConfiguration", run.flinkConfig());
+    if (run.fromSavepoint() != null) {
+      body.put("savepointPath", run.fromSavepoint());
+    }
+    return launcher.jarId(cluster.id(), client)
+        .compose(jarId -> client.postJson("/jars/" + jarId + "/run", body, RUN_JAR_TIMEOUT))
+        .recover(err -> {
+          if (err instanceof FlinkRestException f && f.status() == 404) {
+            // the JobManager lost its uploaded jars (a restart): upload again and retry once
+            launcher.forget(cluster.id());
+            JsonObject retry = body.copy();
+            if (!resolved.secrets().isEmpty()) {
+              retry.put("programArgsList", new JsonArray().add(consoleUrl.get() + LaunchTickets.PATH
+                  + tickets.issue(resolved.yaml())));
+            }
+            return launcher.jarId(cluster.id(), client)
+                .compose(jarId -> client.postJson("/jars/" + jarId + "/run", retry, RUN_JAR_TIMEOUT));
+          }
+          return Future.failedFuture(err);
+        })
+        .compose(answer -> moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "console", "accepted by Flink"))
+        .mapEmpty();
+  }
+
+  /**
+   * A submission that failed. Flink's own refusal (4xx/5xx with a cause) is final. A timeout or a broken connection
+   * leaves it open whether Flink took the job, so Flink is asked for the JobID before the run is called failed.
+   */
+  private Future<Void> submitFailed(Run run, FlinkRestClient client, String cause, Throwable err) {
+    if (err instanceof FlinkRestException) {
+      return fail(run, cause);
+    }
+    return client.getJson("/jobs/" + run.jobId())
+        .compose(job -> moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "console",
+            "accepted by Flink (found after: " + cause + ")").mapEmpty(),
+            notThere -> notThere instanceof FlinkRestException f && f.status() == 404 ? fail(run, cause)
+                // the cluster does not answer at all: the watcher resolves the run once it does
+                : store.error(run.id(), cause));
+  }
+
+  private Future<Void> fail(Run run, String cause) {
+    LOG.warn("Run {} of pipeline '{}' could not be submitted: {}", run.id(), run.pipelineName(), cause);
+    return store.error(run.id(), cause)
+        .compose(ok -> moveTo(run, RunState.SUBMITTING, RunState.FAILED_TO_SUBMIT, "console", cause))
+        .mapEmpty();
+  }
+
+  /** Moves the run (if it is still in {@code from}) and tells the event bus. */
+  Future<Optional<Run>> moveTo(Run run, RunState from, RunState to, String source, String detail) {
+    return store.transition(run.id(), from, to, source, detail, null).onSuccess(moved -> moved.ifPresent(r -> {
+      LOG.info("Run {} of '{}': {} -> {} ({})", r.id(), r.pipelineName(), from, to, source);
+      events.changed(r, from, source);
+    }));
+  }
+
+  /** Cancels the active run's job. A job Flink already ended is no error: the watcher records how it ended. */
+  public Future<Run> cancel(Principal by, String pipelineRef) {
+    return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client ->
+        client.patch("/jobs/" + run.jobId() + "?mode=cancel")
+            .compose(ok -> moveTo(run, run.state(), RunState.CANCELLING, "console", "cancelled by " + by.username()))
+            .recover(err -> calm(err, run))
+            .map(moved -> run)));
+  }
+
+  /** Stops with a savepoint (Flink's stop), or cancels when {@code savepoint} is false. */
+  public Future<Run> stop(Principal by, String pipelineRef, StopOptions options) {
+    if (!options.savepoint()) {
+      return cancel(by, pipelineRef);
+    }
+    return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
+      JsonObject body = new JsonObject().put("drain", options.drain());
+      options.targetDirectory().ifPresent(dir -> body.put("targetDirectory", dir));
+      return client.postJson("/jobs/" + run.jobId() + "/stop", body, Duration.ofSeconds(30))
+          .compose(trigger -> operationStarted(run, "stop", trigger.getString("request-id"), options.targetDirectory())
+              .compose(ok -> moveTo(run, run.state(), RunState.STOPPING, "console",
+                  "stop with savepoint by " + by.username())))
+          .recover(err -> calm(err, run))
+          .map(moved -> run);
+    }));
+  }
+
+  /** Triggers a savepoint of the running job; the path lands in the ledger when Flink has written it. */
+  public Future<Run> savepoint(Principal by, String pipelineRef, Optional<String> targetDirectory) {
+    return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
+      JsonObject body = new JsonObject().put("cancel-job", false);
+      targetDirectory.ifPresent(dir -> body.put("target-directory", dir));
+      return client.postJson("/jobs/" + run.jobId() + "/savepoints", body, Duration.ofSeconds(30))
+          .compose(trigger -> operationStarted(run, "savepoint", trigger.getString("request-id"), targetDirectory))
+          .map(ok -> run);
+    }));
+  }
+
+  private Future<Void> operationStarted(Run run, String kind, String triggerId, Optional<String> targetDirectory) {
+    JsonObject operation = new JsonObject().put("kind", kind).put("triggerId", triggerId).put("status", "IN_PROGRESS")
+        .put("startedAt", Instant.now()).put("targetDirectory", targetDirectory.orElse(null));
+    return store.operation(run.id(), operation).onSuccess(ok -> followOperation(run.id()));
+  }
+
+  /**
+   * Polls a savepoint or stop trigger until Flink says it completed or failed; also picks up operations that were
+   * under way when the console stopped.
+   */
+  void followOperation(long runId) {
+    if (!operating.add(runId)) {
+      return;
+    }
+    Instant giveUp = Instant.now().plus(OPERATION_LIMIT);
+    pollOperation(runId, giveUp);
+  }
+
+  boolean isFollowing(long runId) {
+    return operating.contains(runId);
+  }
+
+  private void pollOperation(long runId, Instant giveUp) {
+    store.find(runId).compose(found -> {
+      Run run = found.orElseThrow();
+      JsonObject op = run.operation();
+      if (op == null || !"IN_PROGRESS".equals(op.getString("status"))) {
+        return Future.succeededFuture(true);
+      }
+      return clientFor(run).compose(client ->
+          client.getJson("/jobs/" + run.jobId() + "/savepoints/" + op.getString("triggerId")).compose(status -> {
+            if (!"COMPLETED".equals(status.getJsonObject("status", new JsonObject()).getString("id"))) {
+              return Future.succeededFuture(Instant.now().isAfter(giveUp));
+            }
+            return operationDone(run, op, status.getJsonObject("operation", new JsonObject())).map(true);
+          }));
+    }).onComplete(ar -> {
+      if (ar.succeeded() && ar.result()) {
+        operating.remove(runId);
+      } else {
+        vertx.setTimer(OPERATION_POLL.toMillis(), id -> pollOperation(runId, giveUp));
+      }
+    });
+  }
+
+  private Future<Void> operationDone(Run run, JsonObject op, JsonObject result) {
+    String location = result.getString("location");
+    JsonObject done = op.copy().put("finishedAt", Instant.now());
+    if (location != null) {
+      done.put("status", "COMPLETED").put("location", location);
+      return store.recordSavepoint(run.pipelineId(), run.id(), "savepoint", op.getString("kind"), location)
+          .compose(ok -> store.operation(run.id(), done))
+          .onSuccess(ok -> LOG.info("Run {} of '{}': {} wrote savepoint {}", run.id(), run.pipelineName(),
+              op.getString("kind"), location));
+    }
+    JsonObject cause = result.getJsonObject("failure-cause", new JsonObject());
+    String why = op.getString("kind") + " failed: " + firstLine(cause.getString("stack-trace", cause.getString("class", "unknown cause")));
+    done.put("status", "FAILED").put("error", why);
+    return store.operation(run.id(), done).compose(ok -> store.error(run.id(), why))
+        // a failed stop leaves the job running: the watcher moves STOPPING back to what Flink reports
+        .compose(ok -> run.state() == RunState.STOPPING
+            ? moveTo(run, RunState.STOPPING, RunState.RUNNING, "console", why).mapEmpty() : Future.succeededFuture());
+  }
+
+  /** Flink's 404/409 for a job that already ended: nothing to do, the watcher settles the run. */
+  private static Future<Optional<Run>> calm(Throwable err, Run run) {
+    if (err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)) {
+      return Future.succeededFuture(Optional.of(run));
+    }
+    return Future.failedFuture(err);
+  }
+
+  private Future<Run> activeRun(String pipelineRef) {
+    return pipelines.get(pipelineRef).compose(p -> store.active(p.id()).compose(active -> {
+      if (active.isEmpty()) {
+        return Future.failedFuture(new Conflict("Pipeline '" + p.name() + "' has no active run."));
+      }
+      if (active.get().state() == RunState.SUBMITTING) {
+        return Future.failedFuture(new Conflict("The run is still being submitted; try again in a moment."));
+      }
+      return Future.succeededFuture(active.get());
+    }));
+  }
+
+  /** The client of the cluster the run was started on (clients are cached per cluster version). */
+  private Future<FlinkRestClient> clientFor(Run run) {
+    return clusters.find(run.clusterId()).compose(clients::of);
+  }
+
+  public Future<Page<Run>> list(String pipelineRef, PageRequest page) {
+    return pipelines.get(pipelineRef).compose(p -> store.list(p.id(), page));
+  }
+
+  public Future<Run> get(long runId) {
+    return store.find(runId).compose(found -> found.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(new NotFound("No run " + runId + "."))));
+  }
+
+  /** The whole story of a run: state, transitions, its savepoints, last checkpoint, and where to see it in Flink. */
+  public Future<JsonObject> details(long runId) {
+    return get(runId).compose(run -> Future.all(store.transitions(run.id()), store.savepoints(run.pipelineId(), run.id()),
+        clusters.find(run.clusterId())).map(all -> run.toJson()
+        .put("transitions", all.<JsonArray>resultAt(0))
+        .put("savepoints", all.<JsonArray>resultAt(1))
+        .put("flinkUiUrl", all.<Cluster>resultAt(2).restUrl() + "/#/job/"
+            + (run.state().terminal() ? "completed" : "running") + "/" + run.jobId() + "/overview")));
+  }
+
+  /** The pipeline's savepoint ledger and its restore point. */
+  public Future<JsonObject> ledger(String pipelineRef) {
+    return pipelines.get(pipelineRef).compose(p -> Future.all(store.savepoints(p.id(), null), store.restorePoint(p.id()))
+        .map(all -> new JsonObject().put("restorePoint", all.<Optional<String>>resultAt(1).orElse(null))
+            .put("items", all.<JsonArray>resultAt(0))));
+  }
+
+  private String newJobId() {
+    byte[] bytes = new byte[16];
+    random.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  static String describe(Throwable err) {
+    if (err instanceof FlinkRestException f && !f.errors().isEmpty()) {
+      String cause = "Flink refused the job (HTTP " + f.status() + "): " + String.join(" | ", f.errors());
+      return cause.length() > 8000 ? cause.substring(0, 8000) + " …" : cause;
+    }
+    if (err instanceof ValidationFailed v) {
+      return v.detail();
+    }
+    return err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+  }
+
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
+  }
+}

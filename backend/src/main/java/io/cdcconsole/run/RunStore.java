@@ -1,0 +1,214 @@
+package io.cdcconsole.run;
+
+import io.cdcconsole.error.Conflict;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
+import io.cdcconsole.store.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs, their transitions and the savepoint ledger. Every state change is written with its transition, together. */
+public final class RunStore {
+  private static final String SELECT = "select r.*, p.name as pipeline_name from pipeline_run r "
+      + "join pipeline p on p.id = r.pipeline_id ";
+  static final String ACTIVE = "r.state not in ('FAILED_TO_SUBMIT', 'FINISHED', 'CANCELED', 'STOPPED', 'FAILED', 'LOST')";
+
+  /** A new run as the caller asked for it. */
+  public record NewRun(long pipelineId, int pipelineVersion, long clusterId, String jobId, String fromSavepoint,
+                       boolean allowNonRestoredState, JsonObject flinkConfig, String idempotencyKey, String createdBy) {}
+
+  private final Pool pool;
+
+  public RunStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Writes the run as SUBMITTING before anything is sent to Flink; a second active run of the pipeline is refused. */
+  public Future<Run> insertSubmitting(NewRun n) {
+    return pool.withTransaction(conn -> conn.preparedQuery("insert into pipeline_run (pipeline_id, pipeline_version, "
+                + "cluster_id, job_id, state, from_savepoint, allow_non_restored, flink_config, idempotency_key, created_by) "
+                + "values ($1, $2, $3, $4, 'SUBMITTING', $5, $6, $7, $8, $9) returning id")
+            .execute(Tuple.from(new Object[] {n.pipelineId(), n.pipelineVersion(), n.clusterId(), n.jobId(),
+                n.fromSavepoint(), n.allowNonRestoredState(), n.flinkConfig(), n.idempotencyKey(), n.createdBy()}))
+            .compose(rows -> {
+              long id = rows.iterator().next().getLong("id");
+              return conn.preparedQuery("insert into run_transition (run_id, from_state, to_state, source, detail) "
+                      + "values ($1, null, 'SUBMITTING', 'console', $2)")
+                  .execute(Tuple.of(id, "started by " + n.createdBy()))
+                  .map(id);
+            }))
+        .compose(id -> find(id).map(Optional::orElseThrow))
+        .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? Future.failedFuture(new Conflict("The pipeline has an active run already; stop or cancel it first."))
+            : Future.failedFuture(err));
+  }
+
+  /**
+   * Moves the run to {@code to} if it is still in {@code from} (so concurrent observers cannot both move it) and
+   * records the transition; answers the run as it is afterwards, or empty if it had moved on.
+   */
+  public Future<Optional<Run>> transition(long id, RunState from, RunState to, String source, String detail,
+                                          String flinkState) {
+    return pool.withTransaction(conn -> conn.preparedQuery("update pipeline_run set state = $3, flink_state = coalesce($4, flink_state), "
+                + "updated_at = now(), started_at = case when $3 in ('RUNNING') and started_at is null then now() else started_at end, "
+                + "ended_at = case when $5 then now() else ended_at end, missing_since = null "
+                + "where id = $1 and state = $2 returning id")
+            .execute(Tuple.of(id, from.name(), to.name(), flinkState, to.terminal()))
+            .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
+                : conn.preparedQuery("insert into run_transition (run_id, from_state, to_state, source, detail) "
+                        + "values ($1, $2, $3, $4, $5)")
+                    .execute(Tuple.of(id, from.name(), to.name(), source, detail))
+                    .map(true)))
+        .compose(moved -> moved ? find(id) : Future.succeededFuture(Optional.<Run>empty()));
+  }
+
+  public Future<Void> observed(long id, String flinkState, boolean stale) {
+    return pool.preparedQuery("update pipeline_run set flink_state = coalesce($2, flink_state), stale = $3, "
+            + "last_seen_at = case when $3 then last_seen_at else now() end, "
+            + "missing_since = case when $2::text is null then missing_since else null end where id = $1")
+        .execute(Tuple.of(id, flinkState, stale)).mapEmpty();
+  }
+
+  /** Marks the runs of a cluster stale (it does not answer) or fresh again. */
+  public Future<Void> markStale(long clusterId, boolean stale) {
+    return pool.preparedQuery("update pipeline_run r set stale = $2 where cluster_id = $1 and " + ACTIVE + " and stale <> $2")
+        .execute(Tuple.of(clusterId, stale)).mapEmpty();
+  }
+
+  /** Notes since when a reachable cluster no longer lists the job; answers that time. */
+  public Future<java.time.Instant> missing(long id) {
+    return pool.preparedQuery("update pipeline_run set missing_since = coalesce(missing_since, now()) where id = $1 "
+            + "returning missing_since")
+        .execute(Tuple.of(id)).map(rows -> Rows.instant(rows.iterator().next(), "missing_since"));
+  }
+
+  public Future<Void> error(long id, String lastError) {
+    return pool.preparedQuery("update pipeline_run set last_error = $2, updated_at = now() where id = $1")
+        .execute(Tuple.of(id, lastError)).mapEmpty();
+  }
+
+  public Future<Void> restarts(long id, int restarts) {
+    return pool.preparedQuery("update pipeline_run set restarts = $2 where id = $1").execute(Tuple.of(id, restarts)).mapEmpty();
+  }
+
+  public Future<Void> checkpoint(long id, JsonObject checkpoint) {
+    return pool.preparedQuery("update pipeline_run set last_checkpoint = $2 where id = $1")
+        .execute(Tuple.of(id, checkpoint)).mapEmpty();
+  }
+
+  public Future<Void> operation(long id, JsonObject operation) {
+    return pool.preparedQuery("update pipeline_run set operation = $2, updated_at = now() where id = $1")
+        .execute(Tuple.of(id, operation)).mapEmpty();
+  }
+
+  public Future<Optional<Run>> find(long id) {
+    return pool.preparedQuery(SELECT + "where r.id = $1").execute(Tuple.of(id)).map(rows -> Rows.first(rows, RunStore::map));
+  }
+
+  public Future<Optional<Run>> findByIdempotencyKey(long pipelineId, String key) {
+    return pool.preparedQuery(SELECT + "where r.pipeline_id = $1 and r.idempotency_key = $2")
+        .execute(Tuple.of(pipelineId, key)).map(rows -> Rows.first(rows, RunStore::map));
+  }
+
+  public Future<Optional<Run>> active(long pipelineId) {
+    return pool.preparedQuery(SELECT + "where r.pipeline_id = $1 and " + ACTIVE)
+        .execute(Tuple.of(pipelineId)).map(rows -> Rows.first(rows, RunStore::map));
+  }
+
+  /** The newest run of the pipeline, active or not. */
+  public Future<Optional<Run>> latest(long pipelineId) {
+    return pool.preparedQuery(SELECT + "where r.pipeline_id = $1 order by r.id desc limit 1")
+        .execute(Tuple.of(pipelineId)).map(rows -> Rows.first(rows, RunStore::map));
+  }
+
+  public Future<List<Run>> activeOnCluster(long clusterId) {
+    return pool.preparedQuery(SELECT + "where r.cluster_id = $1 and " + ACTIVE + " order by r.id")
+        .execute(Tuple.of(clusterId)).map(rows -> Rows.all(rows, RunStore::map));
+  }
+
+  /** Ids of the clusters that have active runs. */
+  public Future<List<Long>> clustersWithActiveRuns() {
+    return pool.query("select distinct r.cluster_id from pipeline_run r where " + ACTIVE).execute()
+        .map(rows -> Rows.all(rows, r -> r.getLong("cluster_id")));
+  }
+
+  public Future<Page<Run>> list(long pipelineId, PageRequest page) {
+    Future<Long> total = pool.preparedQuery("select count(*) from pipeline_run where pipeline_id = $1")
+        .execute(Tuple.of(pipelineId)).map(rows -> rows.iterator().next().getLong(0));
+    Future<List<Run>> items = pool.preparedQuery(SELECT + "where r.pipeline_id = $1 order by r.id desc limit $2 offset $3")
+        .execute(Tuple.of(pipelineId, page.limit(), page.offset())).map(rows -> Rows.all(rows, RunStore::map));
+    return Future.all(total, items).map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));
+  }
+
+  /** The newest run of each of the pipelines, in one query (for pipeline lists). */
+  public Future<java.util.Map<Long, JsonObject>> current(List<Long> pipelineIds) {
+    if (pipelineIds.isEmpty()) {
+      return Future.succeededFuture(java.util.Map.of());
+    }
+    return pool.preparedQuery("select distinct on (r.pipeline_id) r.pipeline_id, r.id, r.state, r.stale from pipeline_run r "
+            + "where r.pipeline_id = any($1) order by r.pipeline_id, r.id desc")
+        .execute(Tuple.of(pipelineIds.toArray(Long[]::new)))
+        .map(rows -> {
+          java.util.Map<Long, JsonObject> out = new java.util.HashMap<>();
+          rows.forEach(r -> out.put(r.getLong("pipeline_id"), new JsonObject().put("id", r.getLong("id"))
+              .put("state", r.getString("state")).put("stale", r.getBoolean("stale"))
+              .put("active", !RunState.valueOf(r.getString("state")).terminal())));
+          return out;
+        });
+  }
+
+  public Future<JsonArray> transitions(long runId) {
+    return pool.preparedQuery("select * from run_transition where run_id = $1 order by id").execute(Tuple.of(runId))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> out.add(new JsonObject().put("from", r.getString("from_state")).put("to", r.getString("to_state"))
+              .put("at", Rows.instant(r, "at")).put("source", r.getString("source")).put("detail", r.getString("detail"))));
+          return out;
+        });
+  }
+
+  /** Adds a savepoint or checkpoint to the pipeline's ledger and makes it the restore point. */
+  public Future<Void> recordSavepoint(long pipelineId, Long runId, String kind, String source, String path) {
+    return pool.withTransaction(conn -> conn.preparedQuery("insert into savepoint (pipeline_id, run_id, kind, source, path) "
+                + "values ($1, $2, $3, $4, $5) on conflict (pipeline_id, path) do nothing")
+            .execute(Tuple.of(pipelineId, runId, kind, source, path))
+            .compose(ignored -> conn.preparedQuery("update pipeline set restore_point = $2 where id = $1")
+                .execute(Tuple.of(pipelineId, path))))
+        .mapEmpty();
+  }
+
+  public Future<JsonArray> savepoints(long pipelineId, Long runId) {
+    String where = runId == null ? "where pipeline_id = $1" : "where pipeline_id = $1 and run_id = $2";
+    Tuple args = runId == null ? Tuple.of(pipelineId) : Tuple.of(pipelineId, runId);
+    return pool.preparedQuery("select * from savepoint " + where + " order by id desc").execute(args).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("runId", r.getLong("run_id"))
+          .put("kind", r.getString("kind")).put("source", r.getString("source")).put("path", r.getString("path"))
+          .put("createdAt", Rows.instant(r, "created_at"))));
+      return out;
+    });
+  }
+
+  public Future<Optional<String>> restorePoint(long pipelineId) {
+    return pool.preparedQuery("select restore_point from pipeline where id = $1").execute(Tuple.of(pipelineId))
+        .map(rows -> Rows.first(rows, r -> r.getString("restore_point")));
+  }
+
+  private static Run map(Row r) {
+    return new Run(r.getLong("id"), r.getLong("pipeline_id"), r.getString("pipeline_name"), r.getInteger("pipeline_version"),
+        r.getLong("cluster_id"), r.getString("job_id"), RunState.valueOf(r.getString("state")), r.getString("flink_state"),
+        r.getBoolean("stale"), r.getString("from_savepoint"), r.getBoolean("allow_non_restored"),
+        Rows.json(r, "flink_config"), r.getString("idempotency_key"), r.getString("created_by"),
+        Rows.instant(r, "created_at"), Rows.instant(r, "started_at"), Rows.instant(r, "ended_at"),
+        Rows.instant(r, "last_seen_at"), Rows.instant(r, "missing_since"), r.getString("last_error"),
+        r.getInteger("restarts"), r.getValue("last_checkpoint") instanceof JsonObject j ? j : null,
+        r.getValue("operation") instanceof JsonObject o ? o : null);
+  }
+}

@@ -1,0 +1,27 @@
+package io.cdcconsole.run;
+
+import io.cdcconsole.cluster.ClusterClients;
+import io.cdcconsole.cluster.ClusterService;
+import io.cdcconsole.config.ConsoleConfig;
+import io.cdcconsole.config.SecretCipher;
+import io.cdcconsole.pipeline.PipelineService;
+import io.cdcconsole.pipeline.SecretFields;
+import io.cdcconsole.secret.SecretService;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/** The run capability assembled: service, watcher, routes and the launch-ticket endpoint share one store. */
+public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, LaunchTickets tickets) {
+
+  public static Runs create(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters,
+                            ClusterClients clients, SecretService secrets, SecretCipher cipher, SecretFields secretFields,
+                            LauncherUploads launcher, ConsoleConfig.Runs config, Supplier<String> consoleUrl, Clock clock) {
+    LaunchTickets tickets = new LaunchTickets(clock);
+    RunService service = new RunService(vertx, store, pipelines, clusters, clients, launcher, tickets,
+        new SubmitYaml(vertx, secretFields, secrets, cipher), new RunEvents(vertx), consoleUrl);
+    RunWatcher watcher = new RunWatcher(vertx, store, service, clusters, clients, clock,
+        new RunWatcher.Timing(config.pollInterval(), config.fastPollInterval(), config.lostGrace()));
+    return new Runs(service, watcher, new RunRoutes(service, watcher), tickets);
+  }
+}

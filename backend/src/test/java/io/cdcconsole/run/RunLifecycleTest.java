@@ -1,0 +1,243 @@
+package io.cdcconsole.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
+import io.cdcconsole.test.ConsoleTest;
+import io.cdcconsole.test.Http;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Pipelines run on the real sandbox with real Flink CDC (values source and sink), through the console's API only. */
+@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
+    "CDC_CONSOLE_RUN_LOST_GRACE=5s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=2s"})
+class RunLifecycleTest extends ConsoleTest {
+  @RegisterExtension
+  static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
+
+  static final String BOUNDED = """
+      source:
+        type: values
+        event-set.id: SINGLE_SPLIT_SINGLE_TABLE
+      sink:
+        type: values
+      pipeline:
+        parallelism: 1
+      """;
+  /** The values source stops at the injected failure until a checkpoint completes: without checkpoints it runs on. */
+  static final String KEEPS_RUNNING = """
+      source:
+        type: values
+        event-set.id: SINGLE_SPLIT_SINGLE_TABLE
+        failure.injection.index: 3
+      sink:
+        type: values
+      pipeline:
+        parallelism: 1
+      """;
+
+  private static long clusterId;
+  private static String operator;
+
+  @BeforeAll
+  static void registerSandbox() {
+    Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "sandbox")
+        .put("restUrl", FLINK.restUrl()).put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
+    assertEquals(201, cluster.status(), cluster.body());
+    clusterId = cluster.json().getLong("id");
+    operator = console.userToken("runner", "operator");
+  }
+
+  @Test
+  void aBoundedPipelineRunsWithTheConsolesJobIdAndFinishes() throws Exception {
+    pipeline("bounded", BOUNDED);
+    Http.Response started = http.post("/api/v1/pipelines/bounded/runs", operator, new JsonObject());
+    assertEquals(202, started.status(), started.body());
+    String location = started.header("Location");
+    assertTrue(location.matches("/api/v1/runs/\\d+"), location);
+    JsonObject run = started.json();
+    String jobId = run.getString("jobId");
+    assertTrue(jobId.matches("[0-9a-f]{32}"), jobId);
+    assertEquals("SUBMITTING", run.getString("state"));
+
+    JsonObject finished = waitForState(location, "FINISHED");
+    assertEquals(jobId, finished.getString("jobId"));
+    assertEquals("FINISHED", flinkState(jobId, "FINISHED"));
+    JsonObject job = flink("/jobs/" + jobId);
+    assertEquals("bounded", job.getString("name"), "the job is named after the pipeline");
+    JsonArray transitions = finished.getJsonArray("transitions");
+    assertEquals("SUBMITTING", transitions.getJsonObject(0).getString("to"));
+    assertEquals("FINISHED", transitions.getJsonObject(transitions.size() - 1).getString("to"));
+    assertTrue(finished.getString("flinkUiUrl").contains(jobId));
+    assertNotNull(finished.getString("endedAt"));
+
+    JsonObject listed = http.get("/api/v1/pipelines/bounded", operator).json();
+    assertEquals("FINISHED", listed.getJsonObject("currentRun").getString("state"));
+    assertEquals(1, http.get("/api/v1/pipelines/bounded/runs", operator).json().getInteger("total"));
+  }
+
+  @Test
+  void aRunningPipelineIsCancelledAndOnlyOneRunIsActiveAtATime() throws Exception {
+    pipeline("cancelled", KEEPS_RUNNING);
+    Http.Response started = http.send("POST", "/api/v1/pipelines/cancelled/runs", operator, "{}", null,
+        Map.of("Idempotency-Key", "deploy-42"));
+    assertEquals(202, started.status(), started.body());
+    String location = started.header("Location");
+    JsonObject running = waitForState(location, "RUNNING");
+    assertEquals("RUNNING", flinkState(running.getString("jobId"), "RUNNING"));
+
+    Http.Response again = http.post("/api/v1/pipelines/cancelled/runs", operator, new JsonObject());
+    assertEquals(409, again.status(), again.body());
+    Http.Response sameKey = http.send("POST", "/api/v1/pipelines/cancelled/runs", operator, "{}", null,
+        Map.of("Idempotency-Key", "deploy-42"));
+    assertEquals(202, sameKey.status(), sameKey.body());
+    assertEquals(location, sameKey.header("Location"), "the same key answers the first run");
+    assertEquals(409, http.delete("/api/v1/pipelines/cancelled", operator).status(), "no delete while running");
+
+    Http.Response cancel = http.post("/api/v1/pipelines/cancelled/cancel", operator, null);
+    assertEquals(202, cancel.status(), cancel.body());
+    JsonObject cancelled = waitForState(location, "CANCELED");
+    assertEquals("CANCELED", flinkState(cancelled.getString("jobId"), "CANCELED"));
+    assertEquals(409, http.post("/api/v1/pipelines/cancelled/cancel", operator, null).status(), "nothing left to cancel");
+  }
+
+  @Test
+  void stopWithSavepointRecordsThePathAndAResumeRestoresFromIt() throws Exception {
+    pipeline("stopped", KEEPS_RUNNING);
+    String location = http.post("/api/v1/pipelines/stopped/runs", operator, new JsonObject()).header("Location");
+    waitForState(location, "RUNNING");
+    Http.Response stop = http.post("/api/v1/pipelines/stopped/stop", operator, new JsonObject().put("savepoint", true));
+    assertEquals(202, stop.status(), stop.body());
+    JsonObject stopped = waitForState(location, "STOPPED");
+    String path = stopped.getJsonObject("operation").getString("location");
+    assertNotNull(path, stopped.encodePrettily());
+    assertTrue(stopped.getJsonArray("savepoints").stream().anyMatch(s -> path.equals(((JsonObject) s).getString("path"))));
+    JsonObject ledger = http.get("/api/v1/pipelines/stopped/savepoints", operator).json();
+    assertEquals(path, ledger.getString("restorePoint"));
+
+    // state is never dropped silently: a start without fromSavepoint is refused while there is a restore point
+    Http.Response implicit = http.post("/api/v1/pipelines/stopped/runs", operator, new JsonObject());
+    assertEquals(400, implicit.status(), implicit.body());
+    assertTrue(implicit.body().contains("fromSavepoint"));
+
+    Http.Response resumed = http.post("/api/v1/pipelines/stopped/runs", operator,
+        new JsonObject().put("fromSavepoint", "latest"));
+    assertEquals(202, resumed.status(), resumed.body());
+    assertEquals(path, resumed.json().getString("fromSavepoint"));
+    String jobId = resumed.json().getString("jobId");
+    JsonObject restored = null;
+    for (int i = 0; i < 300 && restored == null; i++) {
+      Thread.sleep(200);
+      JsonObject checkpoints = flinkOrNull("/jobs/" + jobId + "/checkpoints");
+      if (checkpoints != null && checkpoints.getJsonObject("latest", new JsonObject()).getJsonObject("restored") != null) {
+        restored = checkpoints.getJsonObject("latest").getJsonObject("restored");
+      }
+    }
+    assertNotNull(restored, "Flink reports the restore");
+    assertEquals(path.replaceFirst("^file:", ""), restored.getString("external_path").replaceFirst("^file:", ""));
+  }
+
+  @Test
+  void anInjectedFailureWithCheckpointingOnEndsFailedWithItsRootCause() throws Exception {
+    pipeline("failing", KEEPS_RUNNING);
+    Http.Response started = http.post("/api/v1/pipelines/failing/runs", operator, new JsonObject()
+        .put("fromSavepoint", "none")
+        .put("flinkConfiguration", new JsonObject()
+            .put("execution.checkpointing.interval", "500ms")
+            .put("restart-strategy.type", "none")));
+    assertEquals(202, started.status(), started.body());
+    JsonObject failed = waitForState(started.header("Location"), "FAILED");
+    String cause = failed.getString("lastError");
+    assertNotNull(cause, failed.encodePrettily());
+    assertFalse(cause.isBlank());
+  }
+
+  @Test
+  void flinksRefusalIsKeptWithoutTheSecretsAndNoSecretReachesFlink() throws Exception {
+    String password = "Run-Mysql-Secret-73";
+    String mysql = """
+        source:
+          type: mysql
+          hostname: 127.0.0.1
+          port: 1
+          username: cdc
+          password: %s
+          tables: shop.orders
+        sink:
+          type: values
+        """.formatted(password);
+    pipeline("refused", mysql);
+    String location = http.post("/api/v1/pipelines/refused/runs", operator, new JsonObject()).header("Location");
+    JsonObject refused = waitForState(location, "FAILED_TO_SUBMIT");
+    String cause = refused.getString("lastError");
+    assertNotNull(cause);
+    assertTrue(cause.toLowerCase().contains("mysql"), cause);
+    for (String path : new String[] {"/jars", "/jobmanager/config", "/jobs/overview"}) {
+      assertFalse(flinkText(path).contains(password), path);
+    }
+    assertFalse(http.get(location.replace("/api/v1", "/api/v1"), operator).body().contains(password));
+  }
+
+  private static void pipeline(String name, String yaml) {
+    Http.Response created = http.post("/api/v1/pipelines", operator,
+        new JsonObject().put("name", name).put("clusterId", clusterId).put("yaml", yaml));
+    assertEquals(201, created.status(), created.body());
+  }
+
+  private static JsonObject waitForState(String location, String state) throws InterruptedException {
+    JsonObject run = null;
+    for (int i = 0; i < 600; i++) {
+      run = http.get(location, operator).json();
+      if (state.equals(run.getString("state"))) {
+        return run;
+      }
+      if (!state.equals(run.getString("state")) && isTerminal(run.getString("state")) && !isTerminal(state)) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("run never reached " + state + ": " + (run == null ? null : run.encodePrettily()));
+  }
+
+  private static boolean isTerminal(String state) {
+    return RunState.valueOf(state).terminal();
+  }
+
+  /** Flink's own view of the job; its job details are cached for a few seconds, so wait for them to catch up. */
+  private static String flinkState(String jobId, String expected) throws Exception {
+    String state = null;
+    for (int i = 0; i < 50 && !expected.equals(state); i++) {
+      state = flink("/jobs/" + jobId).getString("state");
+      if (!expected.equals(state)) {
+        Thread.sleep(200);
+      }
+    }
+    return state;
+  }
+
+  private static JsonObject flink(String path) throws Exception {
+    return new JsonObject(flinkText(path));
+  }
+
+  private static JsonObject flinkOrNull(String path) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + path))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
+  }
+
+  private static String flinkText(String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+}
