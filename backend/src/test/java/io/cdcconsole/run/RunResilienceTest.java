@@ -1,0 +1,221 @@
+package io.cdcconsole.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
+import io.cdcconsole.test.ConsoleTest;
+import io.cdcconsole.test.Http;
+import io.cdcconsole.test.TestConsole;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What the console does when it or the cluster goes away, and how much it asks of a cluster while watching. */
+@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
+    "CDC_CONSOLE_RUN_LOST_GRACE=4s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=1s"})
+class RunResilienceTest extends ConsoleTest {
+  @RegisterExtension
+  static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
+
+  private static long clusterId;
+  private static String operator;
+
+  @BeforeAll
+  static void registerSandbox() {
+    clusterId = http.post("/api/v1/clusters", admin, cluster("sandbox", FLINK.restUrl())).json().getLong("id");
+    operator = console.userToken("resilient", "operator");
+  }
+
+  @Test
+  void aConsoleCrashBeforeFlinkWasCalledLeavesARunThatStartUpSubmitsOnce() throws Exception {
+    long pipelineId = pipeline("crash-before", clusterId, RunLifecycleTest.KEEPS_RUNNING);
+    String jobId = "0123456789abcdef0123456789abcdef";
+    // the state a crash right after writing the run leaves behind: the row, and nothing on Flink
+    sql("insert into pipeline_run (pipeline_id, pipeline_version, cluster_id, job_id, state, created_by) "
+        + "values (" + pipelineId + ", 1, " + clusterId + ", '" + jobId + "', 'SUBMITTING', 'crashed')");
+    console.restart();
+    http = console.http();
+    JsonObject run = waitForState("crash-before", "RUNNING");
+    assertEquals(jobId, run.getString("jobId"));
+    assertEquals(1, jobsNamed("crash-before").size(), "exactly one job on Flink for the run");
+    assertTrue(run.getJsonArray("transitions").stream().anyMatch(t -> "console".equals(((JsonObject) t).getString("source"))
+        && "INITIALIZING".equals(((JsonObject) t).getString("to"))));
+    http.post("/api/v1/pipelines/crash-before/cancel", operator, null);
+    waitForState("crash-before", "CANCELED");
+  }
+
+  @Test
+  void aConsoleCrashRightAfterFlinkAcceptedTheJobIsTrackedNotSubmittedAgain() throws Exception {
+    pipeline("crash-after", clusterId, RunLifecycleTest.KEEPS_RUNNING);
+    String location = http.post("/api/v1/pipelines/crash-after/runs", operator, new JsonObject()).header("Location");
+    JsonObject running = waitForState("crash-after", "RUNNING");
+    // the state a crash right after Flink accepted leaves behind: Flink runs the job, the row still says SUBMITTING
+    console.app().stop().toCompletionStage().toCompletableFuture().get();
+    sql("update pipeline_run set state = 'SUBMITTING' where id = " + running.getLong("id"));
+    console.restart();
+    http = console.http();
+    JsonObject tracked = waitForState("crash-after", "RUNNING");
+    assertEquals(running.getString("jobId"), tracked.getString("jobId"));
+    assertTrue(tracked.getJsonArray("transitions").stream().anyMatch(t -> "reconcile".equals(((JsonObject) t).getString("source"))),
+        tracked.encodePrettily());
+    assertEquals(1, jobsNamed("crash-after").size(), "exactly one job on Flink for the run");
+    assertEquals(location, "/api/v1/runs/" + tracked.getLong("id"));
+    http.post("/api/v1/pipelines/crash-after/cancel", operator, null);
+    waitForState("crash-after", "CANCELED");
+  }
+
+  @Test
+  void manyJobsOnOneClusterCostOneOverviewRequestPerTick() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    Map<String, Integer> requests = new ConcurrentHashMap<>();
+    try {
+      WebClient toFlink = WebClient.create(vertx);
+      HttpServer proxy = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+        String path = req.path().replaceAll("[0-9a-f]{32}", "{jobId}");
+        requests.merge(req.method() + " " + path, 1, Integer::sum);
+        var forward = toFlink.requestAbs(req.method(), FLINK.restUrl() + req.uri());
+        req.headers().forEach((k, v) -> {
+          if (!k.equalsIgnoreCase("host")) {
+            forward.putHeader(k, v);
+          }
+        });
+        forward.sendBuffer(body).onComplete(ar -> {
+          if (ar.failed()) {
+            req.response().setStatusCode(502).end();
+          } else {
+            req.response().setStatusCode(ar.result().statusCode());
+            ar.result().headers().forEach((k, v) -> {
+              if (!k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("transfer-encoding")) {
+                req.response().putHeader(k, v);
+              }
+            });
+            req.response().end(ar.result().bodyAsBuffer() == null ? io.vertx.core.buffer.Buffer.buffer()
+                : ar.result().bodyAsBuffer());
+          }
+        });
+      }));
+      int port = TestConsole.await(proxy.listen(0, "127.0.0.1")).actualPort();
+      long counted = http.post("/api/v1/clusters", admin, cluster("counted", "http://127.0.0.1:" + port)).json().getLong("id");
+      int jobs = 4;
+      for (int i = 0; i < jobs; i++) {
+        pipeline("counted-" + i, counted, RunLifecycleTest.KEEPS_RUNNING);
+        assertEquals(202, http.post("/api/v1/pipelines/counted-" + i + "/runs", operator, new JsonObject()).status());
+      }
+      for (int i = 0; i < jobs; i++) {
+        waitForState("counted-" + i, "RUNNING");
+      }
+      Thread.sleep(1500); // settle: the fast cadence ends once nothing is changing
+      requests.clear();
+      long started = System.nanoTime();
+      Thread.sleep(6000);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      int overviews = requests.getOrDefault("GET /jobs/overview", 0);
+      int jobDetails = requests.getOrDefault("GET /jobs/{jobId}", 0);
+      assertTrue(overviews >= 3 && overviews <= seconds + 2, "about one overview per second for the cluster: " + requests);
+      assertEquals(0, jobDetails, "never a request per job on a tick: " + requests);
+      int checkpointCalls = requests.getOrDefault("GET /jobs/{jobId}/checkpoints", 0);
+      assertTrue(checkpointCalls <= jobs * (overviews / 6 + 1), "checkpoints on a slower cadence: " + requests);
+      for (int i = 0; i < jobs; i++) {
+        http.post("/api/v1/pipelines/counted-" + i + "/cancel", operator, null);
+      }
+      for (int i = 0; i < jobs; i++) {
+        waitForState("counted-" + i, "CANCELED");
+      }
+    } finally {
+      TestConsole.await(vertx.close());
+    }
+  }
+
+  @Test
+  void anUnreachableClusterLeavesRunsStaleAndAClusterWithoutTheJobMakesItLost() throws Exception {
+    pipeline("outage", clusterId, RunLifecycleTest.KEEPS_RUNNING);
+    http.post("/api/v1/pipelines/outage/runs", operator, new JsonObject());
+    JsonObject running = waitForState("outage", "RUNNING");
+    String location = "/api/v1/runs/" + running.getLong("id");
+    try {
+      FLINK.stop();
+      JsonObject stale = null;
+      for (int i = 0; i < 100; i++) {
+        stale = http.get(location, operator).json();
+        if (stale.getBoolean("stale")) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertTrue(stale.getBoolean("stale"), stale.encodePrettily());
+      Thread.sleep(5000); // longer than the LOST grace: an unreachable cluster never makes a run LOST or FAILED
+      JsonObject still = http.get(location, operator).json();
+      assertEquals("RUNNING", still.getString("state"));
+      assertTrue(still.getBoolean("stale"));
+    } finally {
+      FLINK.start(); // a new cluster on the same address, without the old job
+    }
+    JsonObject lost = waitForState("outage", "LOST");
+    assertTrue(!lost.getBoolean("stale"));
+    assertNotNull(lost.getString("endedAt"));
+  }
+
+  private static JsonObject cluster(String name, String url) {
+    return new JsonObject().put("name", name).put("restUrl", url)
+        .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0"));
+  }
+
+  private static long pipeline(String name, long cluster, String yaml) {
+    Http.Response created = http.post("/api/v1/pipelines", operator,
+        new JsonObject().put("name", name).put("clusterId", cluster).put("yaml", yaml));
+    assertEquals(201, created.status(), created.body());
+    return created.json().getLong("id");
+  }
+
+  private static JsonObject waitForState(String pipeline, String state) throws InterruptedException {
+    JsonObject run = null;
+    for (int i = 0; i < 600; i++) {
+      JsonArray runs = http.get("/api/v1/pipelines/" + pipeline + "/runs", operator).items();
+      if (runs != null && !runs.isEmpty()) {
+        run = http.get("/api/v1/runs/" + runs.getJsonObject(0).getLong("id"), operator).json();
+        if (state.equals(run.getString("state"))) {
+          return run;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(pipeline + " never reached " + state + ": " + (run == null ? null : run.encodePrettily()));
+  }
+
+  private static List<JsonObject> jobsNamed(String name) throws Exception {
+    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + "/jobs/overview"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    List<JsonObject> out = new CopyOnWriteArrayList<>();
+    new JsonObject(body).getJsonArray("jobs").forEach(j -> {
+      if (name.equals(((JsonObject) j).getString("name"))) {
+        out.add((JsonObject) j);
+      }
+    });
+    return out;
+  }
+
+  private static void sql(String statement) throws Exception {
+    var db = console.config().database();
+    try (Connection c = DriverManager.getConnection(db.url().orElseThrow(), db.user(),
+        db.password().map(s -> s.value()).orElse(""))) {
+      c.createStatement().execute(statement);
+    }
+  }
+}
