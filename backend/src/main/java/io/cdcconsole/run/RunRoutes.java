@@ -39,6 +39,10 @@ public final class RunRoutes {
           : body.string("targetDirectory")));
     });
     api.get("/pipelines/:id/savepoints", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.ledger(ctx.pathParam("id"))));
+    api.get("/orphans", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
+        runs.orphans().map(items -> new JsonObject().put("items", items).put("total", items.size()))));
+    api.post("/pipelines/:id/adopt", Role.OPERATOR, "run.adopt", ctx ->
+        accepted(ctx, runs.adopt(ApiRouter.principal(ctx), ctx.pathParam("id"), JsonBody.of(ctx).requiredString("jobId"))));
   }
 
   private void start(RoutingContext ctx) {

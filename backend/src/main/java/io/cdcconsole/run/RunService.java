@@ -328,6 +328,71 @@ public final class RunService {
     return clusters.find(run.clusterId()).compose(clients::of);
   }
 
+  /**
+   * Jobs on registered clusters that the console did not start but that carry a pipeline's name (e.g. started by hand
+   * or by an older tool): one {@code /jobs/overview} per reachable cluster, asked now.
+   */
+  public Future<JsonArray> orphans() {
+    return clusters.list().compose(all -> Future.join(all.stream()
+        .map(o -> clients.of(o.cluster()).compose(client -> client.getJson("/jobs/overview"))
+            .compose(overview -> orphansOn(o.cluster(), overview))
+            .otherwise(new JsonArray()))
+        .toList())
+        .map(done -> {
+          JsonArray items = new JsonArray();
+          done.<JsonArray>list().forEach(items::addAll);
+          return items;
+        }));
+  }
+
+  private Future<JsonArray> orphansOn(Cluster cluster, JsonObject overview) {
+    java.util.List<JsonObject> live = overview.getJsonArray("jobs", new JsonArray()).stream().map(JsonObject.class::cast)
+        .filter(job -> RunState.fromFlink(job.getString("state")).map(s -> !s.terminal()).orElse(false))
+        .toList();
+    return store.knownJobIds(live.stream().map(j -> j.getString("jid")).toList()).compose(known -> Future.join(live.stream()
+        .filter(job -> !known.contains(job.getString("jid")))
+        .map(job -> pipelines.get(job.getString("name"))
+            .map(p -> p.clusterId() == cluster.id() ? new JsonObject().put("clusterId", cluster.id())
+                .put("cluster", cluster.name()).put("jobId", job.getString("jid")).put("name", job.getString("name"))
+                .put("state", job.getString("state")).put("pipelineId", p.id())
+                .put("startTime", Instant.ofEpochMilli(job.getLong("start-time", 0L))) : null)
+            .otherwise((JsonObject) null))
+        .toList()).map(found -> {
+          JsonArray out = new JsonArray();
+          found.<JsonObject>list().stream().filter(java.util.Objects::nonNull).forEach(out::add);
+          return out;
+        }));
+  }
+
+  /** Tracks a job the console did not start as a run of the pipeline whose name it carries. */
+  public Future<Run> adopt(Principal by, String pipelineRef, String jobId) {
+    if (jobId == null || !jobId.matches("[0-9a-f]{32}")) {
+      return Future.failedFuture(ValidationFailed.of("jobId", "must be a Flink JobID (32 hex characters)"));
+    }
+    return pipelines.get(pipelineRef).compose(pipeline -> store.active(pipeline.id()).compose(active -> {
+      if (active.isPresent()) {
+        return Future.failedFuture(new Conflict("Pipeline '" + pipeline.name() + "' has an active run already."));
+      }
+      return store.knownJobIds(java.util.List.of(jobId)).compose(known -> {
+        if (!known.isEmpty()) {
+          return Future.failedFuture(new Conflict("Job " + jobId + " is tracked by a run already."));
+        }
+        return clusters.find(pipeline.clusterId()).compose(clients::of)
+            .compose(client -> client.getJson("/jobs/" + jobId))
+            .recover(err -> Future.failedFuture(err instanceof FlinkRestException f && f.status() == 404
+                ? new NotFound("The pipeline's cluster has no job " + jobId + ".") : err))
+            .compose(job -> {
+              if (!pipeline.name().equals(job.getString("name"))) {
+                return Future.failedFuture(new Conflict("Job " + jobId + " is named '" + job.getString("name")
+                    + "', not after pipeline '" + pipeline.name() + "'."));
+              }
+              return store.insertAdopted(new RunStore.NewRun(pipeline.id(), pipeline.version(), pipeline.clusterId(),
+                  jobId, null, false, new JsonObject(), null, by.username()));
+            });
+      });
+    })).onSuccess(run -> events.changed(run, null, "adopt"));
+  }
+
   public Future<Page<Run>> list(String pipelineRef, PageRequest page) {
     return pipelines.get(pipelineRef).compose(p -> store.list(p.id(), page));
   }

@@ -32,16 +32,26 @@ public final class RunStore {
 
   /** Writes the run as SUBMITTING before anything is sent to Flink; a second active run of the pipeline is refused. */
   public Future<Run> insertSubmitting(NewRun n) {
+    return insert(n, RunState.SUBMITTING, "console", "started by " + n.createdBy());
+  }
+
+  /** Takes over a job the console did not start (an orphan): tracked from here on like any other run. */
+  public Future<Run> insertAdopted(NewRun n) {
+    return insert(n, RunState.INITIALIZING, "adopt", "adopted by " + n.createdBy());
+  }
+
+  private Future<Run> insert(NewRun n, RunState state, String source, String detail) {
     return pool.withTransaction(conn -> conn.preparedQuery("insert into pipeline_run (pipeline_id, pipeline_version, "
                 + "cluster_id, job_id, state, from_savepoint, allow_non_restored, flink_config, idempotency_key, created_by) "
-                + "values ($1, $2, $3, $4, 'SUBMITTING', $5, $6, $7, $8, $9) returning id")
+                + "values ($1, $2, $3, $4, $10, $5, $6, $7, $8, $9) returning id")
             .execute(Tuple.from(new Object[] {n.pipelineId(), n.pipelineVersion(), n.clusterId(), n.jobId(),
-                n.fromSavepoint(), n.allowNonRestoredState(), n.flinkConfig(), n.idempotencyKey(), n.createdBy()}))
+                n.fromSavepoint(), n.allowNonRestoredState(), n.flinkConfig(), n.idempotencyKey(), n.createdBy(),
+                state.name()}))
             .compose(rows -> {
               long id = rows.iterator().next().getLong("id");
               return conn.preparedQuery("insert into run_transition (run_id, from_state, to_state, source, detail) "
-                      + "values ($1, null, 'SUBMITTING', 'console', $2)")
-                  .execute(Tuple.of(id, "started by " + n.createdBy()))
+                      + "values ($1, null, $2, $3, $4)")
+                  .execute(Tuple.of(id, state.name(), source, detail))
                   .map(id);
             }))
         .compose(id -> find(id).map(Optional::orElseThrow))
@@ -110,6 +120,17 @@ public final class RunStore {
 
   public Future<Optional<Run>> find(long id) {
     return pool.preparedQuery(SELECT + "where r.id = $1").execute(Tuple.of(id)).map(rows -> Rows.first(rows, RunStore::map));
+  }
+
+  /** Which of these JobIDs the console tracks (in any run, active or not). */
+  public Future<java.util.Set<String>> knownJobIds(List<String> jobIds) {
+    return pool.preparedQuery("select job_id from pipeline_run where job_id = any($1)")
+        .execute(Tuple.of(jobIds.toArray(String[]::new)))
+        .map(rows -> {
+          java.util.Set<String> known = new java.util.HashSet<>();
+          rows.forEach(r -> known.add(r.getString("job_id")));
+          return known;
+        });
   }
 
   public Future<Optional<Run>> findByIdempotencyKey(long pipelineId, String key) {

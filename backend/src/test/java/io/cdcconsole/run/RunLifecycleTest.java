@@ -189,6 +189,59 @@ class RunLifecycleTest extends ConsoleTest {
     assertFalse(http.get(location.replace("/api/v1", "/api/v1"), operator).body().contains(password));
   }
 
+  @Test
+  void aJobStartedBehindTheConsolesBackIsReportedAsAnOrphanAndCanBeAdopted() throws Exception {
+    pipeline("orphaned", KEEPS_RUNNING);
+    // someone runs the pipeline by hand, with Flink's REST API, under the pipeline's name
+    String jarId = uploadLauncher();
+    String jobId = "fedcba9876543210fedcba9876543210";
+    String yaml = KEEPS_RUNNING.replace("  parallelism: 1", "  parallelism: 1\n  name: orphaned");
+    HttpResponse<String> run = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create(FLINK.restUrl() + "/jars/" + jarId + "/run"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("entryClass", LauncherJar.ENTRY_CLASS)
+            .put("programArgsList", new JsonArray().add(yaml)).put("jobId", jobId).encode())).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, run.statusCode(), run.body());
+    assertEquals("RUNNING", flinkState(jobId, "RUNNING"));
+
+    JsonArray orphans = http.get("/api/v1/orphans", operator).json().getJsonArray("items");
+    JsonObject orphan = orphans.stream().map(JsonObject.class::cast).filter(o -> jobId.equals(o.getString("jobId")))
+        .findFirst().orElseThrow(() -> new AssertionError("not reported: " + orphans.encodePrettily()));
+    assertEquals("orphaned", orphan.getString("name"));
+    assertEquals("sandbox", orphan.getString("cluster"));
+
+    Http.Response adopted = http.post("/api/v1/pipelines/orphaned/adopt", operator, new JsonObject().put("jobId", jobId));
+    assertEquals(202, adopted.status(), adopted.body());
+    JsonObject tracked = waitForState(adopted.header("Location"), "RUNNING");
+    assertEquals(jobId, tracked.getString("jobId"));
+    assertTrue(http.get("/api/v1/orphans", operator).json().getJsonArray("items").stream()
+        .noneMatch(o -> jobId.equals(((JsonObject) o).getString("jobId"))), "no longer an orphan");
+    assertEquals(409, http.post("/api/v1/pipelines/orphaned/adopt", operator, new JsonObject().put("jobId", jobId)).status());
+    http.post("/api/v1/pipelines/orphaned/cancel", operator, null);
+    waitForState(adopted.header("Location"), "CANCELED");
+  }
+
+  /** Uploads the launcher jar the console carries, as anyone could with Flink's REST API. */
+  private static String uploadLauncher() throws Exception {
+    byte[] jar;
+    try (var in = RunLifecycleTest.class.getClassLoader().getResourceAsStream(LauncherJar.RESOURCE)) {
+      jar = in.readAllBytes();
+    }
+    String boundary = "----cdc" + System.nanoTime();
+    var body = new java.io.ByteArrayOutputStream();
+    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"by-hand.jar\"\r\n"
+        + "Content-Type: application/x-java-archive\r\n\r\n").getBytes());
+    body.write(jar);
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes());
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + "/jars/upload"))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    String path = new JsonObject(r.body()).getString("filename");
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
   private static void pipeline(String name, String yaml) {
     Http.Response created = http.post("/api/v1/pipelines", operator,
         new JsonObject().put("name", name).put("clusterId", clusterId).put("yaml", yaml));
