@@ -222,6 +222,27 @@ class RunLifecycleTest extends ConsoleTest {
     waitForState(adopted.header("Location"), "CANCELED");
   }
 
+  @Test
+  void aSecretResolvedAtSubmitTimeAppearsInNoFlinkAnswerAboutTheJob() throws Exception {
+    // the values connector has no credential option, so a named secret stands in one of its options: whatever a
+    // secret resolves to travels to the JobManager through a launch ticket, never as a program argument
+    String secret = "SINGLE_SPLIT_SINGLE_TABLE";
+    assertEquals(201, http.put("/api/v1/secrets/event-set", admin, new JsonObject().put("value", secret)).status());
+    pipeline("with-secret", KEEPS_RUNNING.replace("event-set.id: SINGLE_SPLIT_SINGLE_TABLE", "event-set.id: ${secret:event-set}"));
+    String location = http.post("/api/v1/pipelines/with-secret/runs", operator, new JsonObject()).header("Location");
+    JsonObject running = waitForState(location, "RUNNING");
+    String jobId = running.getString("jobId");
+    for (String path : new String[] {"/jobs/" + jobId, "/jobs/" + jobId + "/config", "/jobs/" + jobId + "/plan",
+        "/jobmanager/config", "/jars", "/jobs/overview"}) {
+      String answer = flinkText(path);
+      assertTrue(answer.length() > 2, path);
+      assertFalse(answer.contains(secret), "the secret is in Flink's answer to " + path + ": " + answer);
+    }
+    assertFalse(http.get(location, operator).body().contains(secret));
+    http.post("/api/v1/pipelines/with-secret/cancel", operator, null);
+    waitForState(location, "CANCELED");
+  }
+
   /** Uploads the launcher jar the console carries, as anyone could with Flink's REST API. */
   private static String uploadLauncher() throws Exception {
     byte[] jar;
