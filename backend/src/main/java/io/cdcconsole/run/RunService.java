@@ -154,7 +154,7 @@ public final class RunService {
     return launcher.jarId(cluster.id(), client)
         .compose(jarId -> client.postJson("/jars/" + jarId + "/run", body, RUN_JAR_TIMEOUT))
         .recover(err -> {
-          if (err instanceof FlinkRestException f && f.status() == 404) {
+          if (jarMissing(err)) {
             // the JobManager lost its uploaded jars (a restart): upload again and retry once
             launcher.forget(cluster.id());
             JsonObject retry = body.copy();
@@ -169,6 +169,12 @@ public final class RunService {
         })
         .compose(answer -> moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "console", "accepted by Flink"))
         .mapEmpty();
+  }
+
+  /** Flink answers 404, or 500 "Jar file ... does not exist", for an uploaded jar it no longer has. */
+  private static boolean jarMissing(Throwable err) {
+    return err instanceof FlinkRestException f && (f.status() == 404
+        || f.errors().stream().anyMatch(e -> e.contains("Jar file") && e.contains("does not exist")));
   }
 
   /**
@@ -289,7 +295,8 @@ public final class RunService {
     JsonObject done = op.copy().put("finishedAt", Instant.now());
     if (location != null) {
       done.put("status", "COMPLETED").put("location", location);
-      return store.recordSavepoint(run.pipelineId(), run.id(), "savepoint", op.getString("kind"), location)
+      String source = "stop".equals(op.getString("kind")) ? "stop" : "manual";
+      return store.recordSavepoint(run.pipelineId(), run.id(), "savepoint", source, location)
           .compose(ok -> store.operation(run.id(), done))
           .onSuccess(ok -> LOG.info("Run {} of '{}': {} wrote savepoint {}", run.id(), run.pipelineName(),
               op.getString("kind"), location));
@@ -427,13 +434,31 @@ public final class RunService {
 
   static String describe(Throwable err) {
     if (err instanceof FlinkRestException f && !f.errors().isEmpty()) {
-      String cause = "Flink refused the job (HTTP " + f.status() + "): " + String.join(" | ", f.errors());
+      String cause = "Flink refused the job (HTTP " + f.status() + "): " + causes(f.errors());
       return cause.length() > 8000 ? cause.substring(0, 8000) + " …" : cause;
     }
     if (err instanceof ValidationFailed v) {
       return v.detail();
     }
     return err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+  }
+
+  /** Flink's errors carry whole stack traces: keep the message and the "Caused by" chain, which say what went wrong. */
+  private static String causes(java.util.List<String> errors) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    for (String error : errors) {
+      for (String line : error.split("\n")) {
+        String t = line.trim();
+        if (t.isEmpty() || t.startsWith("at ") || t.startsWith("...") || t.startsWith("<Exception on server side")
+            || t.startsWith("End of exception on server side") || t.equals("Internal server error.")) {
+          continue;
+        }
+        if (!lines.contains(t)) {
+          lines.add(t);
+        }
+      }
+    }
+    return String.join("\n", lines);
   }
 
   private static String firstLine(String text) {

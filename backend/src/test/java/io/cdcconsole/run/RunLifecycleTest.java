@@ -20,48 +20,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pipelines run on the real sandbox with real Flink CDC (values source and sink), through the console's API only. */
-@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
-    "CDC_CONSOLE_RUN_LOST_GRACE=5s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=2s"})
-class RunLifecycleTest extends ConsoleTest {
+class RunLifecycleTest extends SandboxRunTest {
   @RegisterExtension
   static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
 
-  static final String BOUNDED = """
-      source:
-        type: values
-        event-set.id: SINGLE_SPLIT_SINGLE_TABLE
-      sink:
-        type: values
-      pipeline:
-        parallelism: 1
-      """;
-  /** The values source stops at the injected failure until a checkpoint completes: without checkpoints it runs on. */
-  static final String KEEPS_RUNNING = """
-      source:
-        type: values
-        event-set.id: SINGLE_SPLIT_SINGLE_TABLE
-        failure.injection.index: 3
-      sink:
-        type: values
-      pipeline:
-        parallelism: 1
-      """;
-
-  private static long clusterId;
-  private static String operator;
-
-  @BeforeAll
-  static void registerSandbox() {
-    Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "sandbox")
-        .put("restUrl", FLINK.restUrl()).put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
-    assertEquals(201, cluster.status(), cluster.body());
-    clusterId = cluster.json().getLong("id");
-    operator = console.userToken("runner", "operator");
+  @Override
+  protected FlinkSandboxExtension flink() {
+    return FLINK;
   }
 
   @Test
   void aBoundedPipelineRunsWithTheConsolesJobIdAndFinishes() throws Exception {
-    pipeline("bounded", BOUNDED);
+    pipeline("bounded", bounded("bounded"));
     Http.Response started = http.post("/api/v1/pipelines/bounded/runs", operator, new JsonObject());
     assertEquals(202, started.status(), started.body());
     String location = started.header("Location");
@@ -85,11 +55,23 @@ class RunLifecycleTest extends ConsoleTest {
     JsonObject listed = http.get("/api/v1/pipelines/bounded", operator).json();
     assertEquals("FINISHED", listed.getJsonObject("currentRun").getString("state"));
     assertEquals(1, http.get("/api/v1/pipelines/bounded/runs", operator).json().getInteger("total"));
+
+    // the JobManager forgets its uploaded jars (as after a restart): the next start uploads the launcher again
+    JsonArray jars = flink("/jars").getJsonArray("files");
+    assertTrue(jars.stream().anyMatch(j -> ((JsonObject) j).getString("name").startsWith("cdc-console-launcher-")), jars.encode());
+    for (Object jar : jars) {
+      HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + "/jars/"
+          + ((JsonObject) jar).getString("id"))).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+    pipeline("bounded-again", bounded("bounded-again"));
+    String again = http.post("/api/v1/pipelines/bounded-again/runs", operator, new JsonObject()).header("Location");
+    waitForState(again, "FINISHED");
+    assertEquals(1, flink("/jars").getJsonArray("files").size(), "uploaded once more, and only once");
   }
 
   @Test
   void aRunningPipelineIsCancelledAndOnlyOneRunIsActiveAtATime() throws Exception {
-    pipeline("cancelled", KEEPS_RUNNING);
+    pipeline("cancelled", keepsRunning("cancelled"));
     Http.Response started = http.send("POST", "/api/v1/pipelines/cancelled/runs", operator, "{}", null,
         Map.of("Idempotency-Key", "deploy-42"));
     assertEquals(202, started.status(), started.body());
@@ -110,57 +92,6 @@ class RunLifecycleTest extends ConsoleTest {
     JsonObject cancelled = waitForState(location, "CANCELED");
     assertEquals("CANCELED", flinkState(cancelled.getString("jobId"), "CANCELED"));
     assertEquals(409, http.post("/api/v1/pipelines/cancelled/cancel", operator, null).status(), "nothing left to cancel");
-  }
-
-  @Test
-  void stopWithSavepointRecordsThePathAndAResumeRestoresFromIt() throws Exception {
-    pipeline("stopped", KEEPS_RUNNING);
-    String location = http.post("/api/v1/pipelines/stopped/runs", operator, new JsonObject()).header("Location");
-    waitForState(location, "RUNNING");
-    Http.Response stop = http.post("/api/v1/pipelines/stopped/stop", operator, new JsonObject().put("savepoint", true));
-    assertEquals(202, stop.status(), stop.body());
-    JsonObject stopped = waitForState(location, "STOPPED");
-    String path = stopped.getJsonObject("operation").getString("location");
-    assertNotNull(path, stopped.encodePrettily());
-    assertTrue(stopped.getJsonArray("savepoints").stream().anyMatch(s -> path.equals(((JsonObject) s).getString("path"))));
-    JsonObject ledger = http.get("/api/v1/pipelines/stopped/savepoints", operator).json();
-    assertEquals(path, ledger.getString("restorePoint"));
-
-    // state is never dropped silently: a start without fromSavepoint is refused while there is a restore point
-    Http.Response implicit = http.post("/api/v1/pipelines/stopped/runs", operator, new JsonObject());
-    assertEquals(400, implicit.status(), implicit.body());
-    assertTrue(implicit.body().contains("fromSavepoint"));
-
-    Http.Response resumed = http.post("/api/v1/pipelines/stopped/runs", operator,
-        new JsonObject().put("fromSavepoint", "latest"));
-    assertEquals(202, resumed.status(), resumed.body());
-    assertEquals(path, resumed.json().getString("fromSavepoint"));
-    String jobId = resumed.json().getString("jobId");
-    JsonObject restored = null;
-    for (int i = 0; i < 300 && restored == null; i++) {
-      Thread.sleep(200);
-      JsonObject checkpoints = flinkOrNull("/jobs/" + jobId + "/checkpoints");
-      if (checkpoints != null && checkpoints.getJsonObject("latest", new JsonObject()).getJsonObject("restored") != null) {
-        restored = checkpoints.getJsonObject("latest").getJsonObject("restored");
-      }
-    }
-    assertNotNull(restored, "Flink reports the restore");
-    assertEquals(path.replaceFirst("^file:", ""), restored.getString("external_path").replaceFirst("^file:", ""));
-  }
-
-  @Test
-  void anInjectedFailureWithCheckpointingOnEndsFailedWithItsRootCause() throws Exception {
-    pipeline("failing", KEEPS_RUNNING);
-    Http.Response started = http.post("/api/v1/pipelines/failing/runs", operator, new JsonObject()
-        .put("fromSavepoint", "none")
-        .put("flinkConfiguration", new JsonObject()
-            .put("execution.checkpointing.interval", "500ms")
-            .put("restart-strategy.type", "none")));
-    assertEquals(202, started.status(), started.body());
-    JsonObject failed = waitForState(started.header("Location"), "FAILED");
-    String cause = failed.getString("lastError");
-    assertNotNull(cause, failed.encodePrettily());
-    assertFalse(cause.isBlank());
   }
 
   @Test
@@ -191,11 +122,11 @@ class RunLifecycleTest extends ConsoleTest {
 
   @Test
   void aJobStartedBehindTheConsolesBackIsReportedAsAnOrphanAndCanBeAdopted() throws Exception {
-    pipeline("orphaned", KEEPS_RUNNING);
+    pipeline("orphaned", keepsRunning("orphaned"));
     // someone runs the pipeline by hand, with Flink's REST API, under the pipeline's name
     String jarId = uploadLauncher();
     String jobId = "fedcba9876543210fedcba9876543210";
-    String yaml = KEEPS_RUNNING.replace("  parallelism: 1", "  parallelism: 1\n  name: orphaned");
+    String yaml = keepsRunning("orphaned").replace("  parallelism: 1", "  parallelism: 1\n  name: orphaned");
     HttpResponse<String> run = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
             URI.create(FLINK.restUrl() + "/jars/" + jarId + "/run"))
         .header("Content-Type", "application/json")
@@ -228,7 +159,7 @@ class RunLifecycleTest extends ConsoleTest {
     // secret resolves to travels to the JobManager through a launch ticket, never as a program argument
     String secret = "SINGLE_SPLIT_SINGLE_TABLE";
     assertEquals(201, http.put("/api/v1/secrets/event-set", admin, new JsonObject().put("value", secret)).status());
-    pipeline("with-secret", KEEPS_RUNNING.replace("event-set.id: SINGLE_SPLIT_SINGLE_TABLE", "event-set.id: ${secret:event-set}"));
+    pipeline("with-secret", keepsRunning("with-secret").replace("event-set.id: SINGLE_SPLIT_SINGLE_TABLE", "event-set.id: ${secret:event-set}"));
     String location = http.post("/api/v1/pipelines/with-secret/runs", operator, new JsonObject()).header("Location");
     JsonObject running = waitForState(location, "RUNNING");
     String jobId = running.getString("jobId");
@@ -263,55 +194,4 @@ class RunLifecycleTest extends ConsoleTest {
     return path.substring(path.lastIndexOf('/') + 1);
   }
 
-  private static void pipeline(String name, String yaml) {
-    Http.Response created = http.post("/api/v1/pipelines", operator,
-        new JsonObject().put("name", name).put("clusterId", clusterId).put("yaml", yaml));
-    assertEquals(201, created.status(), created.body());
-  }
-
-  private static JsonObject waitForState(String location, String state) throws InterruptedException {
-    JsonObject run = null;
-    for (int i = 0; i < 600; i++) {
-      run = http.get(location, operator).json();
-      if (state.equals(run.getString("state"))) {
-        return run;
-      }
-      if (!state.equals(run.getString("state")) && isTerminal(run.getString("state")) && !isTerminal(state)) {
-        break;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("run never reached " + state + ": " + (run == null ? null : run.encodePrettily()));
-  }
-
-  private static boolean isTerminal(String state) {
-    return RunState.valueOf(state).terminal();
-  }
-
-  /** Flink's own view of the job; its job details are cached for a few seconds, so wait for them to catch up. */
-  private static String flinkState(String jobId, String expected) throws Exception {
-    String state = null;
-    for (int i = 0; i < 50 && !expected.equals(state); i++) {
-      state = flink("/jobs/" + jobId).getString("state");
-      if (!expected.equals(state)) {
-        Thread.sleep(200);
-      }
-    }
-    return state;
-  }
-
-  private static JsonObject flink(String path) throws Exception {
-    return new JsonObject(flinkText(path));
-  }
-
-  private static JsonObject flinkOrNull(String path) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + path))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
-  }
-
-  private static String flinkText(String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + path)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
-  }
 }

@@ -45,7 +45,7 @@ class RunResilienceTest extends ConsoleTest {
 
   @Test
   void aConsoleCrashBeforeFlinkWasCalledLeavesARunThatStartUpSubmitsOnce() throws Exception {
-    long pipelineId = pipeline("crash-before", clusterId, RunLifecycleTest.KEEPS_RUNNING);
+    long pipelineId = pipeline("crash-before", clusterId, SandboxRunTest.keepsRunning("crash-before"));
     String jobId = "0123456789abcdef0123456789abcdef";
     // the state a crash right after writing the run leaves behind: the row, and nothing on Flink
     sql("insert into pipeline_run (pipeline_id, pipeline_version, cluster_id, job_id, state, created_by) "
@@ -63,7 +63,7 @@ class RunResilienceTest extends ConsoleTest {
 
   @Test
   void aConsoleCrashRightAfterFlinkAcceptedTheJobIsTrackedNotSubmittedAgain() throws Exception {
-    pipeline("crash-after", clusterId, RunLifecycleTest.KEEPS_RUNNING);
+    pipeline("crash-after", clusterId, SandboxRunTest.keepsRunning("crash-after"));
     String location = http.post("/api/v1/pipelines/crash-after/runs", operator, new JsonObject()).header("Location");
     JsonObject running = waitForState("crash-after", "RUNNING");
     // the state a crash right after Flink accepted leaves behind: Flink runs the job, the row still says SUBMITTING
@@ -115,7 +115,7 @@ class RunResilienceTest extends ConsoleTest {
       long counted = http.post("/api/v1/clusters", admin, cluster("counted", "http://127.0.0.1:" + port)).json().getLong("id");
       int jobs = 4;
       for (int i = 0; i < jobs; i++) {
-        pipeline("counted-" + i, counted, RunLifecycleTest.KEEPS_RUNNING);
+        pipeline("counted-" + i, counted, SandboxRunTest.keepsRunning("counted-" + i));
         assertEquals(202, http.post("/api/v1/pipelines/counted-" + i + "/runs", operator, new JsonObject()).status());
       }
       for (int i = 0; i < jobs; i++) {
@@ -145,7 +145,7 @@ class RunResilienceTest extends ConsoleTest {
 
   @Test
   void anUnreachableClusterLeavesRunsStaleAndAClusterWithoutTheJobMakesItLost() throws Exception {
-    pipeline("outage", clusterId, RunLifecycleTest.KEEPS_RUNNING);
+    pipeline("outage", clusterId, SandboxRunTest.keepsRunning("outage"));
     http.post("/api/v1/pipelines/outage/runs", operator, new JsonObject());
     JsonObject running = waitForState("outage", "RUNNING");
     String location = "/api/v1/runs/" + running.getLong("id");

@@ -1,0 +1,126 @@
+package io.cdcconsole.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
+import io.cdcconsole.test.ConsoleTest;
+import io.cdcconsole.test.Http;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * Base of the tests that run pipelines on a real sandbox: each test class brings its own sandbox (the values
+ * connector keeps state in static memory of the TaskManager JVM, so some scenarios need a fresh one), registered once
+ * per class as cluster "sandbox", with an operator to act.
+ */
+@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
+    "CDC_CONSOLE_RUN_LOST_GRACE=5s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=2s"})
+abstract class SandboxRunTest extends ConsoleTest {
+  private record Setup(long clusterId, String operator) {}
+
+  private static final Map<Class<?>, Setup> SETUPS = new ConcurrentHashMap<>();
+
+  protected long clusterId;
+  protected String operator;
+
+  /** The sandbox of the concrete test class (a static {@code @RegisterExtension} field there). */
+  protected abstract FlinkSandboxExtension flink();
+
+  @BeforeEach
+  void registerSandbox() {
+    Setup setup = SETUPS.computeIfAbsent(getClass(), c -> {
+      Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "sandbox")
+          .put("restUrl", flink().restUrl()).put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
+      assertEquals(201, cluster.status(), cluster.body());
+      return new Setup(cluster.json().getLong("id"), console.userToken("runner", "operator"));
+    });
+    clusterId = setup.clusterId();
+    operator = setup.operator();
+  }
+
+  /**
+   * A values pipeline writing to a table of its own: the values sink keeps its tables in static memory of the
+   * TaskManager JVM, so two pipelines (or two runs) writing one table collide ("col3 is already existed").
+   */
+  static String bounded(String table) {
+    return """
+        source:
+          type: values
+          event-set.id: SINGLE_SPLIT_SINGLE_TABLE
+        sink:
+          type: values
+        route:
+          - source-table: default_namespace.default_schema.table1
+            sink-table: default_namespace.default_schema.%s
+        pipeline:
+          parallelism: 1
+        """.formatted(table.replace('-', '_'));
+  }
+
+  /**
+   * The values source stops at the injected failure until a checkpoint completes: without checkpoints it runs on.
+   * (Its "a checkpoint completed" flag is static in the TaskManager JVM: a sandbox that has completed a checkpoint
+   * or savepoint fails such jobs at once, hence the separate test classes for those.)
+   */
+  static String keepsRunning(String table) {
+    return bounded(table).replace("event-set.id: SINGLE_SPLIT_SINGLE_TABLE",
+        "event-set.id: SINGLE_SPLIT_SINGLE_TABLE\n  failure.injection.index: 3");
+  }
+  void pipeline(String name, String yaml) {
+    Http.Response created = http.post("/api/v1/pipelines", operator,
+        new JsonObject().put("name", name).put("clusterId", clusterId).put("yaml", yaml));
+    assertEquals(201, created.status(), created.body());
+  }
+
+  JsonObject waitForState(String location, String state) throws InterruptedException {
+    JsonObject run = null;
+    for (int i = 0; i < 600; i++) {
+      run = http.get(location, operator).json();
+      if (state.equals(run.getString("state"))) {
+        return run;
+      }
+      if (!state.equals(run.getString("state")) && isTerminal(run.getString("state")) && !isTerminal(state)) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("run never reached " + state + ": " + (run == null ? null : run.encodePrettily()));
+  }
+
+  private static boolean isTerminal(String state) {
+    return RunState.valueOf(state).terminal();
+  }
+
+  /** Flink's own view of the job; its job details are cached for a few seconds, so wait for them to catch up. */
+  String flinkState(String jobId, String expected) throws Exception {
+    String state = null;
+    for (int i = 0; i < 50 && !expected.equals(state); i++) {
+      state = flink("/jobs/" + jobId).getString("state");
+      if (!expected.equals(state)) {
+        Thread.sleep(200);
+      }
+    }
+    return state;
+  }
+
+  JsonObject flink(String path) throws Exception {
+    return new JsonObject(flinkText(path));
+  }
+
+  JsonObject flinkOrNull(String path) throws Exception {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(flink().restUrl() + path))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
+  }
+
+  String flinkText(String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(flink().restUrl() + path)).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+}
