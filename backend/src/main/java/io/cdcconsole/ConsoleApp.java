@@ -29,7 +29,6 @@ import io.cdcconsole.pipeline.PipelineStore;
 import io.cdcconsole.pipeline.PipelineYamlValidator;
 import io.cdcconsole.pipeline.SecretFields;
 import io.cdcconsole.run.LauncherJar;
-import io.cdcconsole.run.LauncherUploads;
 import io.cdcconsole.run.RunStore;
 import io.cdcconsole.run.RunWatcher;
 import io.cdcconsole.run.Runs;
@@ -93,8 +92,8 @@ public final class ConsoleApp {
     ClusterService clusters = new ClusterService(vertx, clusterStore, clusterHealth, cipher);
     SecretService secrets = new SecretService(vertx, new SecretStore(pool), cipher);
     RunStore runStore = new RunStore(pool);
-    LauncherUploads launcher = new LauncherUploads(vertx.executeBlocking(LauncherJar::load, false)
-        .onFailure(err -> LOG.warn("Pipelines cannot be started: {}", err.getMessage())));
+    Future<LauncherJar> launcher = vertx.executeBlocking(LauncherJar::load, false)
+        .onFailure(err -> LOG.warn("Pipelines cannot be started: {}", err.getMessage()));
     AtomicReference<String> consoleUrl = new AtomicReference<>();
 
     return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool))
@@ -109,7 +108,7 @@ public final class ConsoleApp {
           PipelineService pipelines = new PipelineService(vertx, new PipelineStore(pool), clusters, secrets, cipher,
               new PipelineYamlValidator(catalog), secretFields, runStore::current);
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, cipher, secretFields,
-              launcher, config.runs(), consoleUrl::get, clock);
+              launcher, config.home(), config.runs(), consoleUrl::get, clock);
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens,
               new LoginThrottle(config.auth().lockout(), clock));
           return WebServer.start(vertx, config.http(), new Audit(auditStore), router -> {

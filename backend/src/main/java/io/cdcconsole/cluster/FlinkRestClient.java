@@ -95,10 +95,26 @@ public final class FlinkRestClient {
     return send(request("PATCH", path), timeoutMs);
   }
 
-  /** {@code POST /jars/upload} as Flink's web UI does it: one multipart field {@code jarfile}. */
-  public Future<JsonObject> uploadJar(String fileName, Buffer jar, Duration timeout) {
+  /** A GET of an endpoint that answers a JSON array (e.g. {@code /jobmanager/config}). */
+  public Future<JsonArray> getJsonArray(String path) {
+    return request("GET", path).send()
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .compose(response -> {
+          if (response.statusCode() / 100 != 2) {
+            return Future.failedFuture(new FlinkRestException(response.statusCode(), "Flink answered HTTP " + response.statusCode()));
+          }
+          try {
+            return Future.succeededFuture(response.bodyAsJsonArray());
+          } catch (RuntimeException e) {
+            return Future.failedFuture(new FlinkRestException(response.statusCode(), "the answer is not Flink REST JSON"));
+          }
+        });
+  }
+
+  /** {@code POST /jars/upload} as Flink's web UI does it: one multipart field {@code jarfile}, streamed from disk. */
+  public Future<JsonObject> uploadJar(String fileName, java.nio.file.Path jar, Duration timeout) {
     MultipartForm form = MultipartForm.create()
-        .binaryFileUpload("jarfile", fileName, jar, "application/x-java-archive");
+        .binaryFileUpload("jarfile", fileName, jar.toString(), "application/x-java-archive");
     return request("POST", "/jars/upload").timeout(timeout.toMillis()).sendMultipartForm(form)
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
         .compose(FlinkRestClient::json);

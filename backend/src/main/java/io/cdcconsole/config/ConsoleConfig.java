@@ -28,10 +28,12 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
   public record Clusters(Duration healthInterval, Duration probeTimeout) {}
 
   /**
-   * Watching runs. {@code consoleUrl} is how a JobManager reaches this console to fetch a launch ticket (empty: this
+   * Running pipelines. {@code flinkCdcDir} holds Flink CDC jars by version ({@code <dir>/3.2.0/*.jar}) for clusters
+   * whose Flink CDC is shipped by the console. {@code consoleUrl} is how a JobManager reaches this console to fetch a launch ticket (empty: this
    * console's own address, right when Flink runs on the same host).
    */
-  public record Runs(Optional<String> consoleUrl, Duration pollInterval, Duration fastPollInterval, Duration lostGrace) {}
+  public record Runs(Optional<String> consoleUrl, Duration pollInterval, Duration fastPollInterval, Duration lostGrace,
+                     Path flinkCdcDir) {}
 
   public Path confDir() {
     return home.resolve("conf");

@@ -1,6 +1,7 @@
 package io.cdcconsole.run;
 
 import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.error.ValidationFailed;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -8,41 +9,68 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Which jar id the launcher has on each cluster: found among the cluster's jars by its hashed name, else uploaded. */
-public final class LauncherUploads {
-  private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(2);
+/**
+ * Which jar id a bundle has on each cluster: found among the cluster's jars by its content-hashed name, else uploaded
+ * — after checking that it fits the cluster's upload limit, so a too-large bundle fails with a clear message instead
+ * of a dropped connection.
+ */
+final class LauncherUploads {
+  private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(5);
+  private static final String MAX_CONTENT = "rest.server.max-content-length";
+  private static final long DEFAULT_MAX_CONTENT = 104_857_600L;
+  /** Room for the multipart framing around the jar. */
+  private static final long MULTIPART_OVERHEAD = 64 * 1024;
 
-  private final Future<LauncherJar> jar;
-  private final Map<Long, Future<String>> jarIds = new ConcurrentHashMap<>();
+  private record Key(long clusterId, String fileName) {}
 
-  /** {@code jar} fails when this build has no launcher: then every submission fails, saying so. */
-  public LauncherUploads(Future<LauncherJar> jar) {
-    this.jar = jar;
+  private final Map<Key, Future<String>> jarIds = new ConcurrentHashMap<>();
+
+  Future<String> jarId(long clusterId, FlinkRestClient client, LaunchBundles.Bundle bundle) {
+    return jarIds.compute(new Key(clusterId, bundle.fileName()),
+        (key, known) -> known != null && !known.failed() ? known : findOrUpload(client, bundle));
   }
 
-  public Future<String> jarId(long clusterId, FlinkRestClient client) {
-    return jar.compose(j -> jarIds.compute(clusterId,
-        (id, known) -> known != null && !known.failed() ? known : findOrUpload(j, client)));
+  /** Forgets the cluster's jars, e.g. after Flink said it no longer has one (the JobManager restarted). */
+  void forget(long clusterId) {
+    jarIds.keySet().removeIf(key -> key.clusterId() == clusterId);
   }
 
-  /** Forgets the cluster's jar, e.g. after Flink answered 404 for it (the JobManager restarted and lost its uploads). */
-  public void forget(long clusterId) {
-    jarIds.remove(clusterId);
-  }
-
-  private static Future<String> findOrUpload(LauncherJar jar, FlinkRestClient client) {
+  private static Future<String> findOrUpload(FlinkRestClient client, LaunchBundles.Bundle bundle) {
     return client.getJson("/jars").compose(list -> {
-      JsonArray files = list.getJsonArray("files", new JsonArray());
-      for (Object f : files) {
+      for (Object f : list.getJsonArray("files", new JsonArray())) {
         JsonObject file = (JsonObject) f;
-        if (jar.fileName().equals(file.getString("name"))) {
+        if (bundle.fileName().equals(file.getString("name"))) {
           return Future.succeededFuture(file.getString("id"));
         }
       }
-      return client.uploadJar(jar.fileName(), jar.bytes(), UPLOAD_TIMEOUT).map(uploaded -> {
-        String path = uploaded.getString("filename");
-        return path.substring(path.lastIndexOf('/') + 1);
+      return uploadLimit(client).compose(limit -> {
+        if (bundle.size() + MULTIPART_OVERHEAD > limit) {
+          return Future.failedFuture(ValidationFailed.of("cluster.cdc", String.format(
+              "the jar to upload (launcher with Flink CDC) is %.1f MiB, more than the cluster accepts (%s = %.1f MiB): "
+                  + "raise %s on the cluster, or put Flink CDC on its class path and set the cluster's cdc.mode to provided",
+              bundle.size() / 1048576.0, MAX_CONTENT, limit / 1048576.0, MAX_CONTENT)));
+        }
+        return client.uploadJar(bundle.fileName(), bundle.file(), UPLOAD_TIMEOUT).map(uploaded -> {
+          String path = uploaded.getString("filename");
+          return path.substring(path.lastIndexOf('/') + 1);
+        });
       });
     });
+  }
+
+  private static Future<Long> uploadLimit(FlinkRestClient client) {
+    return client.getJsonArray("/jobmanager/config").map(entries -> {
+      for (Object e : entries) {
+        JsonObject entry = (JsonObject) e;
+        if (MAX_CONTENT.equals(entry.getString("key"))) {
+          try {
+            return Long.parseLong(entry.getString("value").trim());
+          } catch (NumberFormatException notANumber) {
+            return DEFAULT_MAX_CONTENT;
+          }
+        }
+      }
+      return DEFAULT_MAX_CONTENT;
+    }).otherwise(DEFAULT_MAX_CONTENT);
   }
 }

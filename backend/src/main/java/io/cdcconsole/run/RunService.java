@@ -50,6 +50,7 @@ public final class RunService {
   private final PipelineService pipelines;
   private final ClusterService clusters;
   private final ClusterClients clients;
+  private final LaunchBundles bundles;
   private final LauncherUploads launcher;
   private final LaunchTickets tickets;
   private final SubmitYaml submitYaml;
@@ -60,13 +61,14 @@ public final class RunService {
   private final Set<Long> operating = ConcurrentHashMap.newKeySet();
 
   RunService(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
-             LauncherUploads launcher, LaunchTickets tickets, SubmitYaml submitYaml, RunEvents events,
+             LaunchBundles bundles, LauncherUploads launcher, LaunchTickets tickets, SubmitYaml submitYaml, RunEvents events,
              Supplier<String> consoleUrl) {
     this.vertx = vertx;
     this.store = store;
     this.pipelines = pipelines;
     this.clusters = clusters;
     this.clients = clients;
+    this.bundles = bundles;
     this.launcher = launcher;
     this.tickets = tickets;
     this.submitYaml = submitYaml;
@@ -151,7 +153,7 @@ public final class RunService {
     if (run.fromSavepoint() != null) {
       body.put("savepointPath", run.fromSavepoint());
     }
-    return launcher.jarId(cluster.id(), client)
+    return bundles.forRun(cluster, resolved.connectorTypes()).compose(bundle -> launcher.jarId(cluster.id(), client, bundle)
         .compose(jarId -> client.postJson("/jars/" + jarId + "/run", body, RUN_JAR_TIMEOUT))
         .recover(err -> {
           if (jarMissing(err)) {
@@ -162,11 +164,11 @@ public final class RunService {
               retry.put("programArgsList", new JsonArray().add(consoleUrl.get() + LaunchTickets.PATH
                   + tickets.issue(resolved.yaml())));
             }
-            return launcher.jarId(cluster.id(), client)
+            return launcher.jarId(cluster.id(), client, bundle)
                 .compose(jarId -> client.postJson("/jars/" + jarId + "/run", retry, RUN_JAR_TIMEOUT));
           }
           return Future.failedFuture(err);
-        })
+        }))
         .compose(answer -> moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "console", "accepted by Flink"))
         .mapEmpty();
   }
@@ -182,7 +184,7 @@ public final class RunService {
    * leaves it open whether Flink took the job, so Flink is asked for the JobID before the run is called failed.
    */
   private Future<Void> submitFailed(Run run, FlinkRestClient client, String cause, Throwable err) {
-    if (err instanceof FlinkRestException) {
+    if (err instanceof FlinkRestException || err instanceof ValidationFailed) {
       return fail(run, cause);
     }
     return client.getJson("/jobs/" + run.jobId())

@@ -7,7 +7,9 @@ import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.pipeline.SecretFields;
 import io.cdcconsole.secret.SecretService;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -16,9 +18,11 @@ public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, Lau
 
   public static Runs create(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters,
                             ClusterClients clients, SecretService secrets, SecretCipher cipher, SecretFields secretFields,
-                            LauncherUploads launcher, ConsoleConfig.Runs config, Supplier<String> consoleUrl, Clock clock) {
+                            Future<LauncherJar> launcher, Path home, ConsoleConfig.Runs config,
+                            Supplier<String> consoleUrl, Clock clock) {
     LaunchTickets tickets = new LaunchTickets(clock);
-    RunService service = new RunService(vertx, store, pipelines, clusters, clients, launcher, tickets,
+    LaunchBundles bundles = new LaunchBundles(vertx, launcher, home.resolve("bundles"), config.flinkCdcDir());
+    RunService service = new RunService(vertx, store, pipelines, clusters, clients, bundles, new LauncherUploads(), tickets,
         new SubmitYaml(vertx, secretFields, secrets, cipher), new RunEvents(vertx), consoleUrl);
     RunWatcher watcher = new RunWatcher(vertx, store, service, clusters, clients, clock,
         new RunWatcher.Timing(config.pollInterval(), config.fastPollInterval(), config.lostGrace()));

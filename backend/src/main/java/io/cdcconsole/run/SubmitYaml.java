@@ -20,8 +20,11 @@ import org.yaml.snakeyaml.Yaml;
  * (so that Flink's job list can be matched to pipelines). Built in memory at submit time only, never stored.
  */
 final class SubmitYaml {
-  /** The resolved YAML and the plaintext secrets in it, to keep them out of program arguments and error texts. */
-  record Resolved(String yaml, Set<String> secrets) {
+  /**
+   * The resolved YAML, the plaintext secrets in it (to keep them out of program arguments and error texts) and the
+   * connector types of its source and sink (for a bundle that ships Flink CDC).
+   */
+  record Resolved(String yaml, Set<String> secrets, Set<String> connectorTypes) {
     String scrub(String text) {
       String out = text;
       for (String secret : secrets) {
@@ -57,15 +60,29 @@ final class SubmitYaml {
       String plain = secretFields.decryptAll(withRefs, cipher);
       Set<String> values = new HashSet<>(named.values());
       values.addAll(secretFields.secretValues(plain).values());
-      return new Resolved(named(plain, pipelineName), values);
+      Map<String, Object> doc = load(plain);
+      return new Resolved(named(doc, pipelineName), values, connectorTypes(doc));
     }, false));
   }
 
-  @SuppressWarnings("unchecked")
-  private static String named(String yaml, String pipelineName) {
+  private static Map<String, Object> load(String yaml) {
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(10);
-    Map<String, Object> doc = new Yaml(options).load(yaml);
+    return new Yaml(options).load(yaml);
+  }
+
+  private static Set<String> connectorTypes(Map<String, Object> doc) {
+    Set<String> types = new java.util.TreeSet<>();
+    for (String section : new String[] {"source", "sink"}) {
+      if (doc.get(section) instanceof Map<?, ?> m && m.get("type") != null) {
+        types.add(String.valueOf(m.get("type")));
+      }
+    }
+    return types;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String named(Map<String, Object> doc, String pipelineName) {
     Object pipeline = doc.get("pipeline");
     Map<String, Object> section = pipeline instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
     section.put("name", pipelineName);

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.TestInfo;
  * admin session. {@link Env} on the test class adds environment settings, as an operator would.
  */
 public abstract class ConsoleTest {
-  /** Extra {@code NAME=value} environment settings for the console of this test class. */
+  /** Extra {@code NAME=value} environment settings for the console of this test class (inherited; a subclass's own replaces it). */
+  @java.lang.annotation.Inherited
   @Retention(RetentionPolicy.RUNTIME)
   @Target(ElementType.TYPE)
   public @interface Env {
