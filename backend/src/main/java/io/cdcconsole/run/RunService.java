@@ -243,6 +243,12 @@ public final class RunService {
       targetDirectory.ifPresent(dir -> body.put("target-directory", dir));
       return client.postJson("/jobs/" + run.jobId() + "/savepoints", body, Duration.ofSeconds(30))
           .compose(trigger -> operationStarted(run, "savepoint", trigger.getString("request-id"), targetDirectory))
+          .recover(err -> Future.failedFuture(err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)
+              ? new Conflict("Flink cannot take a savepoint of job " + run.jobId() + " now (HTTP " + f.status()
+                  + "): it is not running.")
+              : err instanceof FlinkRestException || err instanceof io.cdcconsole.error.ApiError ? err
+              : new io.cdcconsole.error.Unavailable("The cluster of run " + run.id() + " does not answer ("
+                  + describe(err) + "); try again when it is back.")))
           .map(ok -> run);
     }));
   }
@@ -312,10 +318,17 @@ public final class RunService {
             ? moveTo(run, RunState.STOPPING, RunState.RUNNING, "console", why).mapEmpty() : Future.succeededFuture());
   }
 
-  /** Flink's 404/409 for a job that already ended: nothing to do, the watcher settles the run. */
+  /**
+   * Flink's 404/409 for a job that already ended: nothing to do, the watcher settles the run. A cluster that does not
+   * answer is an outage for the caller to retry (503), not an internal error.
+   */
   private static Future<Optional<Run>> calm(Throwable err, Run run) {
     if (err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)) {
       return Future.succeededFuture(Optional.of(run));
+    }
+    if (!(err instanceof FlinkRestException) && !(err instanceof io.cdcconsole.error.ApiError)) {
+      return Future.failedFuture(new io.cdcconsole.error.Unavailable("The cluster of run " + run.id()
+          + " does not answer (" + describe(err) + "); the run is unchanged, try again when it is back."));
     }
     return Future.failedFuture(err);
   }

@@ -41,7 +41,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
   /** Lost or refused database connections are an outage (503), not a bug (500). */
   private static boolean isDatabaseUnreachable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+      // Flink calls map their own connection failures to Unavailable; what is left here is the database's
+      if (t instanceof ConnectException || t instanceof java.net.SocketException || t instanceof ClosedConnectionException) {
         return true;
       }
       // 08xxx: connection exceptions; 57P0x: the server is shutting down, restarting or not yet accepting
