@@ -22,6 +22,7 @@ import io.cdcconsole.cluster.ClusterStore;
 import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.config.MasterKeyCheck;
 import io.cdcconsole.config.SecretCipher;
+import io.cdcconsole.ds.DsRoutes;
 import io.cdcconsole.pipeline.ConnectorCatalog;
 import io.cdcconsole.pipeline.PipelineRoutes;
 import io.cdcconsole.pipeline.PipelineService;
@@ -121,6 +122,7 @@ public final class ConsoleApp {
             new SecretRoutes(secrets).addRoutes(api);
             new PipelineRoutes(pipelines).addRoutes(api);
             runs.routes().addRoutes(api);
+            new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
             runs.tickets().addRoutes(router);
             new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
           }, spa).map(server -> {

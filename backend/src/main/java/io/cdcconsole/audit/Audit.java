@@ -21,6 +21,7 @@ public final class Audit implements Handler<RoutingContext> {
   private static final String RESOURCE_ID = "cdc.audit.resourceId";
   private static final String ACTOR_NAME = "cdc.audit.actorName";
   private static final String DETAIL = "cdc.audit.detail";
+  private static final String ALWAYS = "cdc.audit.always";
   /** Where the authenticated {@link Principal} is kept on the routing context. */
   public static final String PRINCIPAL = "cdc.principal";
 
@@ -44,6 +45,11 @@ public final class Audit implements Handler<RoutingContext> {
     ctx.put(ACTOR_NAME, name);
   }
 
+  /** Audits this call even if it changes nothing (a scheduler's status check). */
+  public static void always(RoutingContext ctx) {
+    ctx.put(ALWAYS, true);
+  }
+
   /** Secret-free facts worth keeping, such as the changed fields. */
   public static void detail(RoutingContext ctx, JsonObject detail) {
     ctx.put(DETAIL, detail);
@@ -51,9 +57,11 @@ public final class Audit implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (MUTATING.contains(ctx.request().method())) {
-      ctx.addEndHandler(done -> record(ctx));
-    }
+    ctx.addEndHandler(done -> {
+      if (MUTATING.contains(ctx.request().method()) || Boolean.TRUE.equals(ctx.get(ALWAYS))) {
+        record(ctx);
+      }
+    });
     ctx.next();
   }
 

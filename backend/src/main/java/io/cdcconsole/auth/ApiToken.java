@@ -5,7 +5,7 @@ import java.time.Instant;
 
 /** An API token as listed: never its secret, which is shown once at creation and only its hash is kept. */
 public record ApiToken(long id, long userId, String username, String name, Role role, Instant createdAt,
-                       Instant expiresAt, Instant lastUsedAt, Instant revokedAt) {
+                       Instant expiresAt, Instant lastUsedAt, Instant revokedAt, TokenScope scope) {
 
   public String status(Instant now) {
     if (revokedAt != null) {
@@ -25,6 +25,7 @@ public record ApiToken(long id, long userId, String username, String name, Role 
         .put("createdAt", createdAt)
         .put("expiresAt", expiresAt)
         .put("lastUsedAt", lastUsedAt)
-        .put("revokedAt", revokedAt);
+        .put("revokedAt", revokedAt)
+        .put("scope", scope == null ? null : scope.toJson());
   }
 }

@@ -44,8 +44,14 @@ public final class AuthService {
     });
   }
 
-  /** Accepts {@code Bearer <JWT>} and {@code Bearer <API token>}. */
-  public Future<Principal> authenticate(String authorizationHeader) {
+  /**
+   * Accepts {@code Bearer <JWT>} and {@code Bearer <API token>}; also an API token in a {@code token} header, which is
+   * how DolphinScheduler sends its own token (its HTTP task headers are static, so a token goes there).
+   */
+  public Future<Principal> authenticate(String authorizationHeader, String tokenHeader) {
+    if (authorizationHeader == null && tokenHeader != null && TokenService.looksLikeToken(tokenHeader.trim())) {
+      return tokens.authenticate(tokenHeader.trim());
+    }
     if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Future.failedFuture(new Unauthorized("Sign in first: send 'Authorization: Bearer <session or API token>'."));
     }

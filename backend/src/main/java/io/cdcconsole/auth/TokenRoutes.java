@@ -41,7 +41,7 @@ public final class TokenRoutes {
       throw ValidationFailed.of("expiresInDays", "give either expiresAt or expiresInDays, not both");
     }
     TokenService.NewToken request = new TokenService.NewToken(body.requiredString("name"), body.role("role"),
-        expiresAt.or(() -> days.map(d -> clock.instant().plus(Duration.ofDays(d)))));
+        expiresAt.or(() -> days.map(d -> clock.instant().plus(Duration.ofDays(d)))), scope(body));
     Audit.detail(ctx, new JsonObject().put("name", request.name()));
     tokens.create(ApiRouter.principal(ctx), request)
         .onSuccess(created -> {
@@ -50,6 +50,22 @@ public final class TokenRoutes {
               created.token().toJson(clock.instant()).put("token", created.secret()));
         })
         .onFailure(ctx::fail);
+  }
+
+  /** {@code scope: {pipelines: [names], labels: {k: v}}}, optional. */
+  private static Optional<TokenScope> scope(JsonBody body) {
+    if (!body.has("scope")) {
+      return Optional.empty();
+    }
+    JsonBody scope = body.object("scope");
+    Object names = scope.raw().getValue("pipelines");
+    if (names != null && !(names instanceof io.vertx.core.json.JsonArray array
+        && array.stream().allMatch(n -> n instanceof String))) {
+      throw ValidationFailed.of("scope.pipelines", "must be a list of pipeline names");
+    }
+    java.util.List<String> pipelines = names == null ? java.util.List.of()
+        : ((io.vertx.core.json.JsonArray) names).stream().map(String::valueOf).toList();
+    return Optional.of(new TokenScope(pipelines, scope.stringMap("labels")));
   }
 
   private void revoke(RoutingContext ctx) {

@@ -29,7 +29,7 @@ public final class TokenService {
   public record Created(ApiToken token, String secret) {}
 
   /** What a caller asks for; {@code role} defaults to the caller's own. */
-  public record NewToken(String name, Optional<Role> role, Optional<Instant> expiresAt) {}
+  public record NewToken(String name, Optional<Role> role, Optional<Instant> expiresAt, Optional<TokenScope> scope) {}
 
   private final TokenStore store;
   private final Clock clock;
@@ -54,6 +54,12 @@ public final class TokenService {
       return Future.failedFuture(ValidationFailed.of("role",
           "a token cannot have more rights than its creator (" + caller.role().json() + ")"));
     }
+    if (request.scope().isPresent() && role == Role.ADMIN) {
+      return Future.failedFuture(ValidationFailed.of("role", "a token scoped to pipelines acts as operator at most"));
+    }
+    if (request.scope().filter(s -> s.pipelines().isEmpty() && s.labels().isEmpty()).isPresent()) {
+      return Future.failedFuture(ValidationFailed.of("scope", "name pipelines or labels, or leave the scope out"));
+    }
     Instant expiresAt = request.expiresAt().orElse(null);
     if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
       return Future.failedFuture(ValidationFailed.of("expiresAt", "must be in the future"));
@@ -61,7 +67,7 @@ public final class TokenService {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    return store.insert(caller.userId(), name, hash(secret), role, expiresAt)
+    return store.insert(caller.userId(), name, hash(secret), role, expiresAt, request.scope().orElse(null))
         .map(token -> new Created(token, secret));
   }
 
@@ -101,7 +107,7 @@ public final class TokenService {
           }
           store.touch(token.id());
           yield Future.succeededFuture(
-              new Principal(owner.id(), owner.username(), Role.lower(token.role(), owner.role()), token.id()));
+              new Principal(owner.id(), owner.username(), Role.lower(token.role(), owner.role()), token.id(), token.scope()));
         }
       };
     });

@@ -14,7 +14,7 @@ import java.util.Optional;
 /** API tokens in {@code api_token}, found by the SHA-256 of their secret. */
 public final class TokenStore {
   private static final String SELECT = "select t.id, t.user_id, u.username, t.name, t.role, t.created_at, t.expires_at, "
-      + "t.last_used_at, t.revoked_at from api_token t join app_user u on u.id = t.user_id ";
+      + "t.last_used_at, t.revoked_at, t.scope from api_token t join app_user u on u.id = t.user_id ";
 
   /** A token found by its secret, with its owner as the owner is now. */
   public record Owned(ApiToken token, User owner) {}
@@ -25,10 +25,11 @@ public final class TokenStore {
     this.pool = pool;
   }
 
-  public Future<ApiToken> insert(long userId, String name, String tokenHash, Role role, Instant expiresAt) {
-    return pool.preparedQuery("insert into api_token (user_id, name, token_hash, role, expires_at) "
-            + "values ($1, $2, $3, $4, $5) returning id")
-        .execute(Tuple.of(userId, name, tokenHash, role.json(), Rows.timestamp(expiresAt)))
+  public Future<ApiToken> insert(long userId, String name, String tokenHash, Role role, Instant expiresAt, TokenScope scope) {
+    return pool.preparedQuery("insert into api_token (user_id, name, token_hash, role, expires_at, scope) "
+            + "values ($1, $2, $3, $4, $5, $6) returning id")
+        .execute(Tuple.from(new Object[] {userId, name, tokenHash, role.json(), Rows.timestamp(expiresAt),
+            scope == null ? null : scope.toJson()}))
         .compose(rows -> findById(rows.iterator().next().getLong("id")))
         .map(Optional::orElseThrow);
   }
@@ -41,13 +42,13 @@ public final class TokenStore {
 
   public Future<Optional<Owned>> findByHash(String tokenHash) {
     return pool.preparedQuery("select t.id as token_id, t.user_id, t.name, t.role as token_role, t.created_at as token_created_at, "
-            + "t.expires_at, t.last_used_at, t.revoked_at, u.id, u.username, u.role, u.disabled, u.session_version, "
+            + "t.expires_at, t.last_used_at, t.revoked_at, t.scope, u.id, u.username, u.role, u.disabled, u.session_version, "
             + "u.created_at, u.updated_at from api_token t join app_user u on u.id = t.user_id where t.token_hash = $1")
         .execute(Tuple.of(tokenHash))
         .map(rows -> Rows.first(rows, r -> new Owned(new ApiToken(r.getLong("token_id"), r.getLong("user_id"),
             r.getString("username"), r.getString("name"), Role.parse(r.getString("token_role")).orElseThrow(),
             Rows.instant(r, "token_created_at"), Rows.instant(r, "expires_at"), Rows.instant(r, "last_used_at"),
-            Rows.instant(r, "revoked_at")), UserStore.map(r))));
+            Rows.instant(r, "revoked_at"), scope(r)), UserStore.map(r))));
   }
 
   /** Lists tokens, of one user or (userId null) of everyone, newest first. */
@@ -82,6 +83,10 @@ public final class TokenStore {
   private static ApiToken map(Row r) {
     return new ApiToken(r.getLong("id"), r.getLong("user_id"), r.getString("username"), r.getString("name"),
         Role.parse(r.getString("role")).orElseThrow(), Rows.instant(r, "created_at"), Rows.instant(r, "expires_at"),
-        Rows.instant(r, "last_used_at"), Rows.instant(r, "revoked_at"));
+        Rows.instant(r, "last_used_at"), Rows.instant(r, "revoked_at"), scope(r));
+  }
+
+  private static TokenScope scope(Row r) {
+    return r.getValue("scope") instanceof io.vertx.core.json.JsonObject json ? TokenScope.fromJson(json) : null;
   }
 }

@@ -8,7 +8,8 @@ public record Run(long id, long pipelineId, String pipelineName, int pipelineVer
                   RunState state, String flinkState, boolean stale, String fromSavepoint, boolean allowNonRestoredState,
                   JsonObject flinkConfig, String idempotencyKey, String createdBy, Instant createdAt,
                   Instant startedAt, Instant endedAt, Instant lastSeenAt, Instant missingSince, String lastError,
-                  int restarts, JsonObject lastCheckpoint, JsonObject operation) {
+                  int restarts, JsonObject lastCheckpoint, JsonObject operation, String dsTaskInstanceId,
+                  String dsWorkflowInstanceId) {
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -32,6 +33,8 @@ public record Run(long id, long pipelineId, String pipelineName, int pipelineVer
         .put("lastError", lastError)
         .put("restarts", restarts)
         .put("lastCheckpoint", lastCheckpoint)
-        .put("operation", operation);
+        .put("operation", operation)
+        .put("dsTaskInstanceId", dsTaskInstanceId)
+        .put("dsWorkflowInstanceId", dsWorkflowInstanceId);
   }
 }

@@ -99,6 +99,13 @@ public final class RunStore {
         .execute(Tuple.of(id)).map(rows -> Rows.instant(rows.iterator().next(), "missing_since"));
   }
 
+  /** The DolphinScheduler task and workflow instance a run was started for. */
+  public Future<Void> dsIds(long id, String taskInstanceId, String workflowInstanceId) {
+    return pool.preparedQuery("update pipeline_run set ds_task_instance_id = coalesce($2, ds_task_instance_id), "
+            + "ds_workflow_instance_id = coalesce($3, ds_workflow_instance_id) where id = $1")
+        .execute(Tuple.of(id, taskInstanceId, workflowInstanceId)).mapEmpty();
+  }
+
   public Future<Void> error(long id, String lastError) {
     return pool.preparedQuery("update pipeline_run set last_error = $2, updated_at = now() where id = $1")
         .execute(Tuple.of(id, lastError)).mapEmpty();
@@ -230,6 +237,7 @@ public final class RunStore {
         Rows.instant(r, "created_at"), Rows.instant(r, "started_at"), Rows.instant(r, "ended_at"),
         Rows.instant(r, "last_seen_at"), Rows.instant(r, "missing_since"), r.getString("last_error"),
         r.getInteger("restarts"), r.getValue("last_checkpoint") instanceof JsonObject j ? j : null,
-        r.getValue("operation") instanceof JsonObject o ? o : null);
+        r.getValue("operation") instanceof JsonObject o ? o : null, r.getString("ds_task_instance_id"),
+        r.getString("ds_workflow_instance_id"));
   }
 }

@@ -14,7 +14,8 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /** The run capability assembled: service, watcher, routes and the launch-ticket endpoint share one store. */
-public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, LaunchTickets tickets) {
+public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, LaunchTickets tickets, RunWaiter waiter,
+                   RunStore store) {
 
   public static Runs create(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters,
                             ClusterClients clients, SecretService secrets, SecretCipher cipher, SecretFields secretFields,
@@ -26,6 +27,6 @@ public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, Lau
         new SubmitYaml(vertx, secretFields, secrets, cipher), new RunEvents(vertx), consoleUrl);
     RunWatcher watcher = new RunWatcher(vertx, store, service, clusters, clients, clock,
         new RunWatcher.Timing(config.pollInterval(), config.fastPollInterval(), config.lostGrace()));
-    return new Runs(service, watcher, new RunRoutes(service, watcher), tickets);
+    return new Runs(service, watcher, new RunRoutes(service, watcher), tickets, new RunWaiter(vertx, store), store);
   }
 }

@@ -35,6 +35,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
+    if (ctx.request().path().startsWith(ApiRouter.PREFIX + "/ds/")) {
+      // a DolphinScheduler task checks the body for the result marker: failures say so in the same words
+      problem = new Problem(problem.status(), problem.title(), problem.detail(),
+          problem.extensions().copy().put("result", "FAILURE").put("reason", problem.detail()));
+    }
     problem.send(ctx.response(), ctx.request().path());
   }
 

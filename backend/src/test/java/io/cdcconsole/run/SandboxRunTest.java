@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 @ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
     "CDC_CONSOLE_RUN_LOST_GRACE=5s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=2s"})
-abstract class SandboxRunTest extends ConsoleTest {
+public abstract class SandboxRunTest extends ConsoleTest {
   private record Setup(long clusterId, String operator) {}
 
   private static final Map<Class<?>, Setup> SETUPS = new ConcurrentHashMap<>();
@@ -33,7 +33,7 @@ abstract class SandboxRunTest extends ConsoleTest {
   protected abstract FlinkSandboxExtension flink();
 
   @BeforeEach
-  void registerSandbox() {
+  protected void registerSandbox() {
     Setup setup = SETUPS.computeIfAbsent(getClass(), c -> {
       Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "sandbox")
           .put("restUrl", flink().restUrl()).put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
@@ -48,7 +48,7 @@ abstract class SandboxRunTest extends ConsoleTest {
    * A values pipeline writing to a table of its own: the values sink keeps its tables in static memory of the
    * TaskManager JVM, so two pipelines (or two runs) writing one table collide ("col3 is already existed").
    */
-  static String bounded(String table) {
+  protected static String bounded(String table) {
     return """
         source:
           type: values
@@ -68,17 +68,17 @@ abstract class SandboxRunTest extends ConsoleTest {
    * (Its "a checkpoint completed" flag is static in the TaskManager JVM: a sandbox that has completed a checkpoint
    * or savepoint fails such jobs at once, hence the separate test classes for those.)
    */
-  static String keepsRunning(String table) {
+  protected static String keepsRunning(String table) {
     return bounded(table).replace("event-set.id: SINGLE_SPLIT_SINGLE_TABLE",
         "event-set.id: SINGLE_SPLIT_SINGLE_TABLE\n  failure.injection.index: 3");
   }
-  void pipeline(String name, String yaml) {
+  protected void pipeline(String name, String yaml) {
     Http.Response created = http.post("/api/v1/pipelines", operator,
         new JsonObject().put("name", name).put("clusterId", clusterId).put("yaml", yaml));
     assertEquals(201, created.status(), created.body());
   }
 
-  JsonObject waitForState(String location, String state) throws InterruptedException {
+  protected JsonObject waitForState(String location, String state) throws InterruptedException {
     JsonObject run = null;
     for (int i = 0; i < 600; i++) {
       run = http.get(location, operator).json();
@@ -98,7 +98,7 @@ abstract class SandboxRunTest extends ConsoleTest {
   }
 
   /** Flink's own view of the job; its job details are cached for a few seconds, so wait for them to catch up. */
-  String flinkState(String jobId, String expected) throws Exception {
+  protected String flinkState(String jobId, String expected) throws Exception {
     String state = null;
     for (int i = 0; i < 50 && !expected.equals(state); i++) {
       state = flink("/jobs/" + jobId).getString("state");
@@ -109,17 +109,17 @@ abstract class SandboxRunTest extends ConsoleTest {
     return state;
   }
 
-  JsonObject flink(String path) throws Exception {
+  protected JsonObject flink(String path) throws Exception {
     return new JsonObject(flinkText(path));
   }
 
-  JsonObject flinkOrNull(String path) throws Exception {
+  protected JsonObject flinkOrNull(String path) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(flink().restUrl() + path))
         .build(), HttpResponse.BodyHandlers.ofString());
     return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
   }
 
-  String flinkText(String path) throws Exception {
+  protected String flinkText(String path) throws Exception {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(flink().restUrl() + path)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }

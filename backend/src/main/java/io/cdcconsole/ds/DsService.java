@@ -1,0 +1,132 @@
+package io.cdcconsole.ds;
+
+import io.cdcconsole.auth.Principal;
+import io.cdcconsole.error.ApiError;
+import io.cdcconsole.error.Forbidden;
+import io.cdcconsole.pipeline.Pipeline;
+import io.cdcconsole.pipeline.PipelineService;
+import io.cdcconsole.run.Run;
+import io.cdcconsole.run.RunService;
+import io.cdcconsole.run.RunState;
+import io.cdcconsole.run.RunStore;
+import io.cdcconsole.run.RunWaiter;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What DolphinScheduler tasks ask for: start a pipeline (and wait until it runs or finishes), stop it (with a
+ * savepoint, waiting for the end), and check its state. A DS retry of the same task instance gets the same run.
+ */
+final class DsService {
+  private static final Set<String> START_WAITS = Set.of("NONE", "RUNNING", "FINISHED");
+
+  private final PipelineService pipelines;
+  private final RunService runs;
+  private final RunStore runStore;
+  private final RunWaiter waiter;
+
+  DsService(PipelineService pipelines, RunService runs, RunStore runStore, RunWaiter waiter) {
+    this.pipelines = pipelines;
+    this.runs = runs;
+    this.runStore = runStore;
+    this.waiter = waiter;
+  }
+
+  Future<DsOutcome> start(Principal caller, DsParams params) {
+    String wait = params.get("wait").orElse("RUNNING").toUpperCase(Locale.ROOT);
+    if (!START_WAITS.contains(wait)) {
+      return Future.failedFuture(io.cdcconsole.error.ValidationFailed.of("wait", "must be none, RUNNING or FINISHED"));
+    }
+    Duration timeout = params.timeout();
+    Optional<String> key = params.taskInstanceId().map(id -> "ds-task-" + id);
+    return pipeline(caller, params).compose(p -> runs.start(caller, Long.toString(p.id()),
+            new RunService.StartOptions(params.get("fromSavepoint"), params.flag("allowNonRestoredState", false),
+                new JsonObject()), key)
+        .compose(run -> runStore.dsIds(run.id(), params.taskInstanceId().orElse(null),
+            params.workflowInstanceId().orElse(null)).map(run))
+        .compose(run -> switch (wait) {
+          case "NONE" -> Future.succeededFuture(DsOutcome.success("started", p.name(), run));
+          case "RUNNING" -> waitFor(p, run, RunState.RUNNING, timeout);
+          default -> waitFor(p, run, RunState.FINISHED, timeout);
+        })
+        .recover(err -> failure(err, p.name())));
+  }
+
+  Future<DsOutcome> stop(Principal caller, DsParams params) {
+    boolean savepoint = params.flag("savepoint", true);
+    boolean drain = params.flag("drain", false);
+    boolean wait = params.flag("wait", true);
+    Duration timeout = params.timeout();
+    RunState wanted = savepoint ? RunState.STOPPED : RunState.CANCELED;
+    return pipeline(caller, params).compose(p -> runStore.latest(p.id()).compose(latest -> {
+      if (latest.isEmpty()) {
+        return Future.succeededFuture(DsOutcome.failure(409, "the pipeline has never run", p.name(), null));
+      }
+      Run run = latest.get();
+      if (run.state() == wanted) {
+        // a DS retry after the stop went through: the asked outcome holds
+        return Future.succeededFuture(DsOutcome.success("already " + wanted, p.name(), run));
+      }
+      if (run.state().terminal()) {
+        return Future.succeededFuture(DsOutcome.failure(409, "the pipeline is not running (its last run ended "
+            + run.state() + ")", p.name(), run));
+      }
+      Future<Run> asked = run.state() == RunState.STOPPING || run.state() == RunState.CANCELLING
+          ? Future.succeededFuture(run)
+          : runs.stop(caller, Long.toString(p.id()), new RunService.StopOptions(savepoint, drain, params.get("targetDirectory")));
+      return asked.compose(r -> wait ? waitFor(p, r, wanted, timeout)
+          : Future.succeededFuture(DsOutcome.success("stop requested", p.name(), r)))
+          .recover(err -> failure(err, p.name()));
+    }));
+  }
+
+  Future<DsOutcome> status(Principal caller, DsParams params) {
+    Optional<String> expect = params.get("expect").map(e -> e.toUpperCase(Locale.ROOT));
+    return pipeline(caller, params).compose(p -> runStore.latest(p.id()).map(latest -> {
+      Run run = latest.orElse(null);
+      String state = run == null ? "NONE" : run.state().name();
+      if (expect.isEmpty() || expect.get().equals(state)) {
+        return DsOutcome.success("state is " + state, p.name(), run);
+      }
+      return DsOutcome.failure(409, "state is " + state + ", expected " + expect.get(), p.name(), run);
+    }));
+  }
+
+  private Future<DsOutcome> waitFor(Pipeline p, Run run, RunState wanted, Duration timeout) {
+    return waiter.until(run.id(), r -> r.state() == wanted, timeout).map(now -> {
+      if (now.state() == wanted) {
+        return DsOutcome.success("reached " + wanted, p.name(), now);
+      }
+      if (now.state().terminal()) {
+        return DsOutcome.failure(409, "the run ended " + now.state() + " instead of reaching " + wanted
+            + (now.lastError() == null ? "" : ": " + firstLine(now.lastError())), p.name(), now);
+      }
+      return DsOutcome.failure(504, "not " + wanted + " within " + timeout.toSeconds() + " s (the run goes on, now "
+          + now.state() + "); check again with /ds/status?expect=" + wanted, p.name(), now);
+    });
+  }
+
+  /** The pipeline, if the caller's token may act on it. */
+  private Future<Pipeline> pipeline(Principal caller, DsParams params) {
+    return pipelines.get(params.pipeline()).compose(p -> caller.scoped() && !caller.scope().allows(p.name(), p.labels())
+        ? Future.failedFuture(new Forbidden("This token may not act on pipeline '" + p.name() + "'."))
+        : Future.succeededFuture(p));
+  }
+
+  /** Refusals (a conflict, a validation error) become FAILURE answers with the same status; the rest fail the call. */
+  private static Future<DsOutcome> failure(Throwable err, String pipeline) {
+    if (err instanceof ApiError api) {
+      return Future.succeededFuture(DsOutcome.failure(api.status(), api.detail(), pipeline, null));
+    }
+    return Future.failedFuture(err);
+  }
+
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
+  }
+}
