@@ -23,6 +23,8 @@ import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.config.MasterKeyCheck;
 import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.ds.DsRoutes;
+import io.cdcconsole.ds.TriggerRoutes;
+import io.cdcconsole.ds.TriggerService;
 import io.cdcconsole.pipeline.ConnectorCatalog;
 import io.cdcconsole.pipeline.PipelineRoutes;
 import io.cdcconsole.pipeline.PipelineService;
@@ -62,9 +64,11 @@ public final class ConsoleApp {
   private final HttpServer server;
   private final ClusterHealthWatcher clusterHealth;
   private final RunWatcher runWatcher;
+  private final TriggerService dsTriggers;
 
   private ConsoleApp(Vertx vertx, Database database, HttpServer server, ClusterHealthWatcher clusterHealth,
-                     RunWatcher runWatcher) {
+                     RunWatcher runWatcher, TriggerService dsTriggers) {
+    this.dsTriggers = dsTriggers;
     this.vertx = vertx;
     this.database = database;
     this.server = server;
@@ -110,6 +114,7 @@ public final class ConsoleApp {
               new PipelineYamlValidator(catalog), secretFields, runStore::current);
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, cipher, secretFields,
               launcher, config.home(), config.runs(), consoleUrl::get, clock);
+          TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens,
               new LoginThrottle(config.auth().lockout(), clock));
           return WebServer.start(vertx, config.http(), new Audit(auditStore), router -> {
@@ -123,13 +128,15 @@ public final class ConsoleApp {
             new PipelineRoutes(pipelines).addRoutes(api);
             runs.routes().addRoutes(api);
             new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
+            new TriggerRoutes(dsTriggers).addRoutes(api);
             runs.tickets().addRoutes(router);
             new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
           }, spa).map(server -> {
             LOG.info("CDC Console is listening on http://{}:{}/", config.http().host(), server.actualPort());
             consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.actualPort())));
             clusterHealth.start();
-            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher());
+            dsTriggers.start();
+            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers);
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
           }).compose(app -> runs.watcher().start().map(app));
         });
@@ -157,6 +164,7 @@ public final class ConsoleApp {
   public Future<Void> stop() {
     clusterHealth.stop();
     runWatcher.stop();
+    dsTriggers.stop();
     return server.close().eventually(database::close);
   }
 }

@@ -108,7 +108,8 @@ public final class ConfigLoader {
         duration(Setting.RUN_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(10)),
         duration(Setting.RUN_FAST_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(1)),
         duration(Setting.RUN_LOST_GRACE, Duration.ZERO, Duration.ofDays(1)),
-        string(Setting.FLINK_CDC_DIR).map(Path::of).orElse(home.resolve("flink-cdc")).toAbsolutePath());
+        string(Setting.FLINK_CDC_DIR).map(Path::of).orElse(home.resolve("flink-cdc")).toAbsolutePath(),
+        duration(Setting.DS_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)));
     return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, List.copyOf(warnings)), cipher);
   }
 

@@ -33,7 +33,7 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
    * console's own address, right when Flink runs on the same host).
    */
   public record Runs(Optional<String> consoleUrl, Duration pollInterval, Duration fastPollInterval, Duration lostGrace,
-                     Path flinkCdcDir) {}
+                     Path flinkCdcDir, Duration dsRetryBackoff) {}
 
   public Path confDir() {
     return home.resolve("conf");

@@ -24,6 +24,7 @@ public enum Setting {
   CLUSTER_PROBE_TIMEOUT("clusters.probeTimeout", "CDC_CONSOLE_CLUSTER_PROBE_TIMEOUT", "5s"),
   CONSOLE_URL("console.url", "CDC_CONSOLE_URL", null),
   FLINK_CDC_DIR("flinkCdc.dir", "CDC_CONSOLE_FLINK_CDC_DIR", null),
+  DS_RETRY_BACKOFF("ds.retryBackoff", "CDC_CONSOLE_DS_RETRY_BACKOFF", "5s"),
   RUN_POLL_INTERVAL("runs.pollInterval", "CDC_CONSOLE_RUN_POLL_INTERVAL", "5s"),
   RUN_FAST_POLL_INTERVAL("runs.fastPollInterval", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL", "1s"),
   RUN_LOST_GRACE("runs.lostGrace", "CDC_CONSOLE_RUN_LOST_GRACE", "60s");

@@ -19,6 +19,12 @@ public final class SettingStore {
         .map(rows -> Rows.first(rows, r -> r.getString("value")));
   }
 
+  public Future<Void> put(String name, String value) {
+    return pool.preparedQuery("insert into console_setting (name, value) values ($1, $2) "
+            + "on conflict (name) do update set value = excluded.value")
+        .execute(Tuple.of(name, value)).mapEmpty();
+  }
+
   /** Stores the value unless one is there already; answers the value that is stored afterwards. */
   public Future<String> putIfAbsent(String name, String value) {
     return pool.preparedQuery("insert into console_setting (name, value) values ($1, $2) on conflict (name) do nothing")

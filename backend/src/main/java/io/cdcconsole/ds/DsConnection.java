@@ -1,0 +1,15 @@
+package io.cdcconsole.ds;
+
+import io.cdcconsole.config.Secret;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/** A DolphinScheduler the console starts workflows on; its token is stored as {@code ENC(...)} and shown masked. */
+public record DsConnection(long id, String name, String url, String version, String encryptedToken, String description,
+                           Instant createdAt, Instant updatedAt) {
+
+  public JsonObject toJson() {
+    return new JsonObject().put("id", id).put("name", name).put("url", url).put("version", version)
+        .put("token", Secret.MASK).put("description", description).put("createdAt", createdAt).put("updatedAt", updatedAt);
+  }
+}

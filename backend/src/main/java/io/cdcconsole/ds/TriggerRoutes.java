@@ -1,0 +1,66 @@
+package io.cdcconsole.ds;
+
+import io.cdcconsole.audit.Audit;
+import io.cdcconsole.auth.Role;
+import io.cdcconsole.web.ApiRouter;
+import io.cdcconsole.web.JsonBody;
+import io.cdcconsole.web.Query;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.Function;
+
+/** {@code /ds-connections} (admins), {@code /pipelines/{id}/triggers} (operators) and their deliveries. */
+public final class TriggerRoutes {
+  private final TriggerService triggers;
+
+  public TriggerRoutes(TriggerService triggers) {
+    this.triggers = triggers;
+  }
+
+  public void addRoutes(ApiRouter api) {
+    api.get("/ds-connections", Role.VIEWER, ctx -> ApiRouter.respond(ctx, triggers.connections().map(all -> list(all, DsConnection::toJson))));
+    api.post("/ds-connections", Role.ADMIN, "ds-connection.create", this::addConnection);
+    api.delete("/ds-connections/:name", Role.ADMIN, "ds-connection.delete", ctx ->
+        triggers.deleteConnection(ctx.pathParam("name")).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
+    api.get("/pipelines/:id/triggers", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
+        triggers.triggers(ctx.pathParam("id")).map(all -> list(all, DsTrigger::toJson))));
+    api.post("/pipelines/:id/triggers", Role.OPERATOR, "ds-trigger.create", this::addTrigger);
+    api.delete("/pipelines/:id/triggers/:triggerId", Role.OPERATOR, "ds-trigger.delete", ctx ->
+        triggers.deleteTrigger(ctx.pathParam("id"), Query.id(ctx, "triggerId", "trigger"))
+            .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
+    api.get("/pipelines/:id/deliveries", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
+        triggers.deliveries(ctx.pathParam("id")).map(items -> new JsonObject().put("items", items).put("total", items.size()))));
+  }
+
+  private void addConnection(RoutingContext ctx) {
+    JsonBody body = JsonBody.of(ctx);
+    String name = body.requiredString("name");
+    Audit.detail(ctx, new JsonObject().put("name", name).put("url", body.string("url").orElse(null)));
+    triggers.addConnection(name, body.requiredString("url"), body.requiredString("version"), body.requiredString("token"),
+            body.string("description").orElse(""))
+        .onSuccess(c -> {
+          Audit.resourceId(ctx, c.id());
+          ApiRouter.created(ctx, "/ds-connections/" + c.name(), c.toJson());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void addTrigger(RoutingContext ctx) {
+    JsonBody body = JsonBody.of(ctx);
+    triggers.addTrigger(ctx.pathParam("id"), body.requiredString("connection"), body.requiredString("onState"),
+            body.requiredString("projectCode"), body.requiredString("workflowCode"), ApiRouter.principal(ctx).username())
+        .onSuccess(t -> {
+          Audit.resourceId(ctx, t.id());
+          ApiRouter.created(ctx, "/pipelines/" + t.pipelineId() + "/triggers/" + t.id(), t.toJson());
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private static <T> JsonObject list(List<T> all, Function<T, JsonObject> json) {
+    JsonArray items = new JsonArray();
+    all.forEach(t -> items.add(json.apply(t)));
+    return new JsonObject().put("items", items).put("total", items.size());
+  }
+}

@@ -1,0 +1,164 @@
+package io.cdcconsole.ds;
+
+import io.cdcconsole.config.SecretCipher;
+import io.cdcconsole.error.NotFound;
+import io.cdcconsole.error.ValidationFailed;
+import io.cdcconsole.pipeline.PipelineService;
+import io.cdcconsole.run.RunEvents;
+import io.cdcconsole.run.RunState;
+import io.cdcconsole.store.SettingStore;
+import io.cdcconsole.validation.Names;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Triggers back into DolphinScheduler: "when a run of pipeline P reaches state X, start workflow W". Deliveries are
+ * derived from the stored run transitions (a cursor in the database), written before they are attempted, and retried
+ * with back-off until DS says code 0: at least once, across restarts.
+ */
+public final class TriggerService {
+  private static final Logger LOG = LoggerFactory.getLogger(TriggerService.class);
+  private static final String CURSOR = "ds_trigger_cursor";
+  private static final Set<String> VERSIONS = Set.of("3.2", "3.3");
+  private static final int MAX_ATTEMPTS = 10;
+  private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
+
+  private final Vertx vertx;
+  private final TriggerStore store;
+  private final SettingStore settings;
+  private final PipelineService pipelines;
+  private final SecretCipher cipher;
+  private final DsOpenApi openApi;
+  private final Duration backoff;
+  private final AtomicBoolean working = new AtomicBoolean();
+  private long timerId = -1;
+
+  public TriggerService(Vertx vertx, io.vertx.sqlclient.Pool pool, PipelineService pipelines, SecretCipher cipher,
+                        Duration backoff) {
+    this.vertx = vertx;
+    this.store = new TriggerStore(pool);
+    this.settings = new SettingStore(pool);
+    this.pipelines = pipelines;
+    this.cipher = cipher;
+    this.openApi = new DsOpenApi(vertx, Duration.ofSeconds(30));
+    this.backoff = backoff;
+  }
+
+  public void start() {
+    vertx.eventBus().<JsonObject>consumer(RunEvents.ADDRESS, m -> work());
+    timerId = vertx.setPeriodic(Math.max(200, Math.min(backoff.toMillis(), 2000)), id -> work());
+  }
+
+  public void stop() {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+  }
+
+  Future<DsConnection> addConnection(String name, String url, String version, String token, String description) {
+    try {
+      Names.slug("name", name);
+      URI uri = URI.create(url == null ? "" : url);
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+        throw ValidationFailed.of("url", "must be the http(s) URL of the DolphinScheduler API server, e.g. http://ds:12345");
+      }
+      if (!VERSIONS.contains(version)) {
+        throw ValidationFailed.of("version", "must be 3.2 or 3.3");
+      }
+      if (token == null || token.isBlank()) {
+        throw ValidationFailed.of("token", "is required: a DolphinScheduler access token");
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return vertx.executeBlocking(() -> cipher.encrypt(token), false)
+        .compose(enc -> store.insertConnection(name, url, version, enc, description == null ? "" : description));
+  }
+
+  Future<List<DsConnection>> connections() {
+    return store.connections();
+  }
+
+  Future<Void> deleteConnection(String idOrName) {
+    return connection(idOrName).compose(c -> store.deleteConnection(c.id())).mapEmpty();
+  }
+
+  Future<DsTrigger> addTrigger(String pipelineRef, String connectionRef, String onState, String projectCode,
+                               String workflowCode, String by) {
+    try {
+      if (onState == null || java.util.Arrays.stream(RunState.values()).noneMatch(st -> st.name().equals(onState))) {
+        throw ValidationFailed.of("onState", "must be a run state such as RUNNING, FINISHED, STOPPED or FAILED");
+      }
+      if (projectCode == null || !projectCode.matches("\\d{1,20}")) {
+        throw ValidationFailed.of("projectCode", "must be the DolphinScheduler project code (digits)");
+      }
+      if (workflowCode == null || !workflowCode.matches("\\d{1,20}")) {
+        throw ValidationFailed.of("workflowCode", "must be the DolphinScheduler workflow definition code (digits)");
+      }
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
+    return pipelines.get(pipelineRef).compose(p -> connection(connectionRef)
+        .compose(c -> store.insertTrigger(p.id(), c.id(), onState, projectCode, workflowCode, by)));
+  }
+
+  Future<List<DsTrigger>> triggers(String pipelineRef) {
+    return pipelines.get(pipelineRef).compose(p -> store.triggers(p.id()));
+  }
+
+  Future<Void> deleteTrigger(String pipelineRef, long id) {
+    return pipelines.get(pipelineRef).compose(p -> store.deleteTrigger(p.id(), id)).compose(deleted -> deleted
+        ? Future.succeededFuture() : Future.failedFuture(new NotFound("No trigger " + id + " on that pipeline.")));
+  }
+
+  Future<JsonArray> deliveries(String pipelineRef) {
+    return pipelines.get(pipelineRef).compose(p -> store.deliveries(p.id()));
+  }
+
+  private Future<DsConnection> connection(String idOrName) {
+    return store.connection(idOrName).compose(c -> c.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(ValidationFailed.of("connection", "no DolphinScheduler connection '" + idOrName + "'"))));
+  }
+
+  /** One pass: new transitions become deliveries, then every due delivery is attempted. Never two passes at once. */
+  private void work() {
+    if (!working.compareAndSet(false, true)) {
+      return;
+    }
+    settings.get(CURSOR)
+        .compose(cursor -> store.enqueue(Long.parseLong(cursor.orElse("0"))))
+        .compose(last -> settings.put(CURSOR, Long.toString(last)))
+        .compose(ok -> store.due(50))
+        .compose(due -> Future.join(due.stream().map(this::deliver).toList()))
+        .onFailure(err -> LOG.warn("DolphinScheduler triggers: {}", err.getMessage()))
+        .onComplete(done -> working.set(false));
+  }
+
+  private Future<Void> deliver(TriggerStore.Due due) {
+    return vertx.executeBlocking(() -> cipher.decrypt(due.connection().encryptedToken()), false)
+        .compose(token -> openApi.startWorkflow(due.connection(), token, due.trigger().projectCode(),
+            due.trigger().workflowCode()))
+        .compose(answer -> {
+          LOG.info("Started DolphinScheduler workflow {} for run {} reaching {}", due.trigger().workflowCode(),
+              due.runId(), due.state());
+          return store.delivered(due.id(), new JsonObject().put("code", answer.getValue("code"))
+              .put("msg", answer.getValue("msg")).put("data", answer.getValue("data")));
+        }, err -> {
+          int attempt = due.attempts() + 1;
+          Long retryIn = attempt >= MAX_ATTEMPTS ? null
+              : Math.min(MAX_BACKOFF.toMillis(), backoff.toMillis() * (1L << Math.min(20, attempt - 1)));
+          LOG.warn("Starting DolphinScheduler workflow {} failed (attempt {}): {}", due.trigger().workflowCode(), attempt,
+              err.getMessage());
+          return store.failed(due.id(), err.getMessage(), retryIn);
+        });
+  }
+}

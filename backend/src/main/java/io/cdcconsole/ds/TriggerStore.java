@@ -1,0 +1,148 @@
+package io.cdcconsole.ds;
+
+import io.cdcconsole.error.Conflict;
+import io.cdcconsole.store.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+import java.util.Optional;
+
+/** DS connections, triggers and deliveries. */
+final class TriggerStore {
+  private static final String TRIGGERS = "select t.*, c.name as connection_name from ds_trigger t "
+      + "join ds_connection c on c.id = t.connection_id ";
+
+  /** A delivery that is due, with what it takes to make it. */
+  record Due(long id, int attempts, DsTrigger trigger, DsConnection connection, long runId, String state) {}
+
+  private final Pool pool;
+
+  TriggerStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<DsConnection> insertConnection(String name, String url, String version, String token, String description) {
+    return pool.preparedQuery("insert into ds_connection (name, url, version, token, description) "
+            + "values ($1, $2, $3, $4, $5) returning *")
+        .execute(Tuple.of(name, url, version, token, description))
+        .map(rows -> connection(rows.iterator().next()))
+        .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? new Conflict("A DolphinScheduler connection named '" + name + "' exists already.") : err));
+  }
+
+  Future<List<DsConnection>> connections() {
+    return pool.query("select * from ds_connection order by name").execute().map(rows -> Rows.all(rows, TriggerStore::connection));
+  }
+
+  Future<Optional<DsConnection>> connection(String idOrName) {
+    boolean id = idOrName.matches("\\d{1,18}");
+    return pool.preparedQuery("select * from ds_connection where " + (id ? "id = $1" : "name = $1"))
+        .execute(Tuple.of(id ? (Object) Long.parseLong(idOrName) : idOrName))
+        .map(rows -> Rows.first(rows, TriggerStore::connection));
+  }
+
+  Future<Boolean> deleteConnection(long id) {
+    return pool.preparedQuery("delete from ds_connection where id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.rowCount() == 1)
+        .recover(err -> Future.failedFuture(err instanceof PgException pg && "23503".equals(pg.getSqlState())
+            ? new Conflict("Triggers use this connection; delete them first.") : err));
+  }
+
+  Future<DsTrigger> insertTrigger(long pipelineId, long connectionId, String onState, String projectCode,
+                                  String workflowCode, String by) {
+    return pool.preparedQuery("insert into ds_trigger (pipeline_id, connection_id, on_state, project_code, workflow_code, "
+            + "created_by) values ($1, $2, $3, $4, $5, $6) returning id")
+        .execute(Tuple.of(pipelineId, connectionId, onState, projectCode, workflowCode, by))
+        .compose(rows -> pool.preparedQuery(TRIGGERS + "where t.id = $1").execute(Tuple.of(rows.iterator().next().getLong("id"))))
+        .map(rows -> trigger(rows.iterator().next()));
+  }
+
+  Future<List<DsTrigger>> triggers(long pipelineId) {
+    return pool.preparedQuery(TRIGGERS + "where t.pipeline_id = $1 order by t.id").execute(Tuple.of(pipelineId))
+        .map(rows -> Rows.all(rows, TriggerStore::trigger));
+  }
+
+  Future<Boolean> deleteTrigger(long pipelineId, long id) {
+    return pool.preparedQuery("delete from ds_trigger where id = $1 and pipeline_id = $2").execute(Tuple.of(id, pipelineId))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Turns the transitions after {@code cursor} into deliveries of the triggers they match (at most once per trigger
+   * and transition) and answers the new cursor. Safe to repeat: nothing is lost if the console stops in between.
+   */
+  Future<Long> enqueue(long cursor) {
+    return pool.withTransaction(conn -> conn.preparedQuery("select coalesce(max(id), $1) as last from "
+                + "(select id from run_transition where id > $1 order by id limit 1000) batch")
+            .execute(Tuple.of(cursor))
+            .compose(rows -> {
+              long last = rows.iterator().next().getLong("last");
+              return conn.preparedQuery("insert into ds_delivery (trigger_id, transition_id, run_id, status) "
+                      + "select g.id, t.id, t.run_id, 'PENDING' from run_transition t "
+                      + "join pipeline_run r on r.id = t.run_id "
+                      + "join ds_trigger g on g.pipeline_id = r.pipeline_id and g.enabled and g.on_state = t.to_state "
+                      + "where t.id > $1 and t.id <= $2 on conflict (trigger_id, transition_id) do nothing")
+                  .execute(Tuple.of(cursor, last)).map(last);
+            }));
+  }
+
+  Future<List<Due>> due(int limit) {
+    return pool.preparedQuery("select d.id as delivery_id, d.attempts, d.run_id, t2.to_state, " + "t.*, c.name as connection_name, "
+            + "c.id as c_id, c.name as c_name, c.url as c_url, c.version as c_version, c.token as c_token, "
+            + "c.description as c_description, c.created_at as c_created_at, c.updated_at as c_updated_at "
+            + "from ds_delivery d join ds_trigger t on t.id = d.trigger_id join ds_connection c on c.id = t.connection_id "
+            + "join run_transition t2 on t2.id = d.transition_id "
+            + "where d.status = 'PENDING' and d.next_attempt_at <= now() order by d.id limit $1")
+        .execute(Tuple.of(limit))
+        .map(rows -> Rows.all(rows, r -> new Due(r.getLong("delivery_id"), r.getInteger("attempts"), trigger(r),
+            new DsConnection(r.getLong("c_id"), r.getString("c_name"), r.getString("c_url"), r.getString("c_version"),
+                r.getString("c_token"), r.getString("c_description"), Rows.instant(r, "c_created_at"),
+                Rows.instant(r, "c_updated_at")),
+            r.getLong("run_id"), r.getString("to_state"))));
+  }
+
+  Future<Void> delivered(long id, JsonObject response) {
+    return pool.preparedQuery("update ds_delivery set status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(), "
+            + "response = $2, last_error = null where id = $1").execute(Tuple.of(id, response)).mapEmpty();
+  }
+
+  /** Records a failed attempt; the delivery is retried at {@code retryInMillis}, or given up when that is null. */
+  Future<Void> failed(long id, String error, Long retryInMillis) {
+    return pool.preparedQuery("update ds_delivery set attempts = attempts + 1, last_error = $2, "
+            + "status = case when $3::bigint is null then 'FAILED' else 'PENDING' end, "
+            + "next_attempt_at = now() + coalesce($3::bigint, 0) * interval '1 millisecond' where id = $1")
+        .execute(Tuple.of(id, error, retryInMillis)).mapEmpty();
+  }
+
+  Future<JsonArray> deliveries(long pipelineId) {
+    return pool.preparedQuery("select d.*, t.workflow_code, t.on_state from ds_delivery d join ds_trigger t on t.id = d.trigger_id "
+            + "where t.pipeline_id = $1 order by d.id desc limit 200")
+        .execute(Tuple.of(pipelineId))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("triggerId", r.getLong("trigger_id"))
+              .put("runId", r.getLong("run_id")).put("onState", r.getString("on_state"))
+              .put("workflowCode", r.getString("workflow_code")).put("status", r.getString("status"))
+              .put("attempts", r.getInteger("attempts")).put("lastError", r.getString("last_error"))
+              .put("response", r.getValue("response")).put("createdAt", Rows.instant(r, "created_at"))
+              .put("deliveredAt", Rows.instant(r, "delivered_at"))));
+          return out;
+        });
+  }
+
+  private static DsConnection connection(Row r) {
+    return new DsConnection(r.getLong("id"), r.getString("name"), r.getString("url"), r.getString("version"),
+        r.getString("token"), r.getString("description"), Rows.instant(r, "created_at"), Rows.instant(r, "updated_at"));
+  }
+
+  private static DsTrigger trigger(Row r) {
+    return new DsTrigger(r.getLong("id"), r.getLong("pipeline_id"), r.getLong("connection_id"), r.getString("connection_name"),
+        r.getString("on_state"), r.getString("project_code"), r.getString("workflow_code"), r.getBoolean("enabled"),
+        r.getString("created_by"), Rows.instant(r, "created_at"));
+  }
+}

@@ -1,0 +1,138 @@
+package io.cdcconsole.ds;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cdcconsole.run.SandboxRunTest;
+import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
+import io.cdcconsole.test.ConsoleTest;
+import io.cdcconsole.test.Http;
+import io.cdcconsole.test.TestConsole;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Triggers back into DolphinScheduler against a small stand-in DS API server (no DS runs here): the request matches
+ * the DS OpenAPI of each version, and a 500 is retried until DS answers code 0, then recorded as delivered.
+ */
+@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
+    "CDC_CONSOLE_DS_RETRY_BACKOFF=200ms"})
+class DsTriggerTest extends SandboxRunTest {
+  @RegisterExtension
+  static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
+
+  record Call(String path, String token, MultiMap form) {}
+
+  private static final List<Call> CALLS = new CopyOnWriteArrayList<>();
+  private static final AtomicInteger FAIL_FIRST = new AtomicInteger();
+  private static Vertx vertx;
+  private static int dsPort;
+
+  @Override
+  protected FlinkSandboxExtension flink() {
+    return FLINK;
+  }
+
+  @BeforeAll
+  static void standInDolphinScheduler() throws Exception {
+    vertx = Vertx.vertx();
+    HttpServer server = vertx.createHttpServer().requestHandler(req -> {
+      req.setExpectMultipart(true);
+      req.endHandler(v -> {
+        CALLS.add(new Call(req.path(), req.getHeader("token"), MultiMap.caseInsensitiveMultiMap().addAll(req.formAttributes())));
+        if (FAIL_FIRST.getAndDecrement() > 0) {
+          req.response().setStatusCode(500).end("{\"code\":10000,\"msg\":\"internal\"}");
+        } else {
+          req.response().putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("code", 0).put("msg", "success").put("data", new JsonArray().add(4242)).encode());
+        }
+      });
+    });
+    dsPort = TestConsole.await(server.listen(0, "127.0.0.1")).actualPort();
+  }
+
+  @AfterAll
+  static void stopStandIn() throws Exception {
+    TestConsole.await(vertx.close());
+  }
+
+  @Test
+  void aFinishedRunStartsTheWorkflowOnDs33AfterARetry() throws Exception {
+    String dsToken = "ds-access-token-33";
+    Http.Response connection = http.post("/api/v1/ds-connections", admin, new JsonObject().put("name", "ds33")
+        .put("url", "http://127.0.0.1:" + dsPort).put("version", "3.3").put("token", dsToken));
+    assertEquals(201, connection.status(), connection.body());
+    assertFalse(connection.body().contains(dsToken), "the DS token is never shown");
+    assertEquals(403, http.post("/api/v1/ds-connections", operator, new JsonObject().put("name", "x")
+        .put("url", "http://127.0.0.1:1").put("version", "3.3").put("token", "t")).status());
+
+    pipeline("feeds-ds", bounded("feeds_ds"));
+    Http.Response trigger = http.post("/api/v1/pipelines/feeds-ds/triggers", operator, new JsonObject()
+        .put("connection", "ds33").put("onState", "FINISHED").put("projectCode", "1001").put("workflowCode", "2002"));
+    assertEquals(201, trigger.status(), trigger.body());
+    assertEquals(400, http.post("/api/v1/pipelines/feeds-ds/triggers", operator, new JsonObject()
+        .put("connection", "ds33").put("onState", "DONE").put("projectCode", "1").put("workflowCode", "2")).status());
+
+    CALLS.clear();
+    FAIL_FIRST.set(1);
+    String location = http.post("/api/v1/pipelines/feeds-ds/runs", operator, new JsonObject()).header("Location");
+    waitForState(location, "FINISHED");
+    JsonObject delivery = waitForDelivery("feeds-ds");
+    assertEquals("DELIVERED", delivery.getString("status"), delivery.encodePrettily());
+    assertEquals(2, delivery.getInteger("attempts"), "a 500 first, then delivered");
+    assertEquals(0, delivery.getJsonObject("response").getInteger("code"));
+
+    assertEquals(2, CALLS.size(), CALLS.toString());
+    Call call = CALLS.get(1);
+    assertEquals("/dolphinscheduler/projects/1001/executors/start-workflow-instance", call.path());
+    assertEquals(dsToken, call.token());
+    assertEquals("2002", call.form().get("workflowDefinitionCode"));
+    assertEquals("CONTINUE", call.form().get("failureStrategy"));
+    assertEquals("NONE", call.form().get("warningType"));
+  }
+
+  @Test
+  void ds32GetsItsOwnFormOfTheCall() throws Exception {
+    http.post("/api/v1/ds-connections", admin, new JsonObject().put("name", "ds32")
+        .put("url", "http://127.0.0.1:" + dsPort + "/dolphinscheduler").put("version", "3.2").put("token", "ds-token-32"));
+    pipeline("feeds-ds32", bounded("feeds_ds32"));
+    http.post("/api/v1/pipelines/feeds-ds32/triggers", operator, new JsonObject()
+        .put("connection", "ds32").put("onState", "FINISHED").put("projectCode", "31").put("workflowCode", "32"));
+    CALLS.clear();
+    FAIL_FIRST.set(0);
+    String location = http.post("/api/v1/pipelines/feeds-ds32/runs", operator, new JsonObject()).header("Location");
+    waitForState(location, "FINISHED");
+    assertEquals("DELIVERED", waitForDelivery("feeds-ds32").getString("status"));
+    Call call = CALLS.stream().filter(c -> c.path().contains("/projects/31/")).findFirst().orElseThrow();
+    assertEquals("/dolphinscheduler/projects/31/executors/start-process-instance", call.path());
+    assertEquals("32", call.form().get("processDefinitionCode"));
+    assertEquals("ds-token-32", call.token());
+    assertTrue(call.form().contains("scheduleTime"));
+  }
+
+  private JsonObject waitForDelivery(String pipeline) throws InterruptedException {
+    JsonObject last = null;
+    for (int i = 0; i < 150; i++) {
+      JsonArray items = http.get("/api/v1/pipelines/" + pipeline + "/deliveries", operator).json().getJsonArray("items");
+      if (!items.isEmpty()) {
+        last = items.getJsonObject(0);
+        if (!"PENDING".equals(last.getString("status"))) {
+          return last;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no delivery settled: " + last);
+  }
+}
