@@ -226,22 +226,25 @@ public final class PipelineService {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return resolveCluster(spec.cluster()).compose(cluster -> {
+    // parsing and checking a YAML of up to 256 KiB is CPU work: keep it off the event loop
+    return resolveCluster(spec.cluster()).compose(cluster -> vertx.executeBlocking(() -> {
       SecretFields.Kept kept = secretFields.keepMasked(spec.yaml(), stored.map(Pipeline::yaml).orElse(null));
       if (!kept.errors().isEmpty()) {
-        return Future.failedFuture(new ValidationFailed(kept.errors()));
+        throw new ValidationFailed(kept.errors());
       }
       PipelineYamlValidator.Validation validation = validator.validate(kept.yaml(), Optional.of(cluster.cdc().version()));
       if (!validation.errors().isEmpty()) {
-        return Future.failedFuture(new ValidationFailed(validation.errors()));
+        throw new ValidationFailed(validation.errors());
       }
-      Set<String> refs = secretFields.secretReferences(kept.yaml());
-      return missingSecrets(refs)
-          .compose(ok -> vertx.executeBlocking(() -> secretFields.encryptAll(kept.yaml(), cipher), false))
-          .map(encrypted -> new Prepared(spec.name(), spec.description() == null ? "" : spec.description(),
-              cluster.id(), spec.labels(), encrypted, List.copyOf(refs), validation.warnings()));
-    });
+      return new Checked(kept.yaml(), validation.warnings(), secretFields.secretReferences(kept.yaml()));
+    }, false).compose(checked -> missingSecrets(checked.refs())
+        .compose(ok -> vertx.executeBlocking(() -> secretFields.encryptAll(checked.yaml(), cipher), false))
+        .map(encrypted -> new Prepared(spec.name(), spec.description() == null ? "" : spec.description(),
+            cluster.id(), spec.labels(), encrypted, List.copyOf(checked.refs()), checked.warnings()))));
   }
+
+  /** A definition that passed validation, with masks already replaced by the stored values. */
+  private record Checked(String yaml, List<FieldError> warnings, Set<String> refs) {}
 
   private Future<Void> missingSecrets(Set<String> refs) {
     return secrets.missing(refs).compose(missing -> missing.isEmpty() ? Future.succeededFuture()
