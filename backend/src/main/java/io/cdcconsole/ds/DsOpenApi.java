@@ -28,14 +28,13 @@ final class DsOpenApi {
     boolean v33 = "3.3".equals(connection.version());
     String path = "/dolphinscheduler/projects/" + projectCode + "/executors/"
         + (v33 ? "start-workflow-instance" : "start-process-instance");
+    // both versions require scheduleTime (empty for a plain start); 3.3 leaves an unset priority null, so it is sent
     MultiMap form = MultiMap.caseInsensitiveMultiMap()
         .add(v33 ? "workflowDefinitionCode" : "processDefinitionCode", workflowCode)
+        .add("scheduleTime", "")
         .add("failureStrategy", "CONTINUE")
-        .add("warningType", "NONE");
-    if (!v33) {
-      // 3.2 requires a schedule time; empty means "now"
-      form.add("scheduleTime", "");
-    }
+        .add("warningType", "NONE")
+        .add(v33 ? "workflowInstancePriority" : "processInstancePriority", "MEDIUM");
     return client.postAbs(base + path)
         .putHeader("token", token)
         .timeout(timeout.toMillis())

@@ -42,10 +42,9 @@ final class DsService {
       return Future.failedFuture(io.cdcconsole.error.ValidationFailed.of("wait", "must be none, RUNNING or FINISHED"));
     }
     Duration timeout = params.timeout();
-    Optional<String> key = params.taskInstanceId().map(id -> "ds-task-" + id);
-    return pipeline(caller, params).compose(p -> runs.start(caller, Long.toString(p.id()),
-            new RunService.StartOptions(params.get("fromSavepoint"), params.flag("allowNonRestoredState", false),
-                new JsonObject()), key)
+    return pipeline(caller, params).compose(p -> idempotencyKey(p, params, wait).compose(key -> runs.start(caller,
+            Long.toString(p.id()), new RunService.StartOptions(params.get("fromSavepoint"),
+                params.flag("allowNonRestoredState", false), new JsonObject()), key))
         .compose(run -> runStore.dsIds(run.id(), params.taskInstanceId().orElse(null),
             params.workflowInstanceId().orElse(null)).map(run))
         .compose(run -> switch (wait) {
@@ -54,6 +53,32 @@ final class DsService {
           default -> waitFor(p, run, RunState.FINISHED, timeout);
         })
         .recover(err -> failure(err, p.name())));
+  }
+
+  /**
+   * Which earlier start this call repeats. DS runs each retry of a task as a new task instance (a new
+   * {@code system.task.instance.id}) in the same workflow instance, so the key is the workflow instance and the task
+   * definition; without them, the task instance. A workflow instance that is rerun after its run ended otherwise
+   * (failed, stopped) gets a new run: the key then names the run it follows.
+   */
+  private Future<Optional<String>> idempotencyKey(Pipeline p, DsParams params, String wait) {
+    Optional<String> base = params.workflowInstanceId()
+        .map(w -> "ds-wf-" + w + "-" + params.get("taskDefinitionCode").orElse("start"))
+        .or(() -> params.taskInstanceId().map(t -> "ds-task-" + t));
+    if (base.isEmpty()) {
+      return Future.succeededFuture(base);
+    }
+    return followOn(p.id(), base.get(), wait).map(Optional::of);
+  }
+
+  private Future<String> followOn(long pipelineId, String key, String wait) {
+    return runStore.findByIdempotencyKey(pipelineId, key).compose(found -> {
+      if (found.isEmpty() || !found.get().state().terminal()
+          || ("FINISHED".equals(wait) && found.get().state() == RunState.FINISHED)) {
+        return Future.succeededFuture(key);
+      }
+      return followOn(pipelineId, key + "-after-" + found.get().id(), wait);
+    });
   }
 
   Future<DsOutcome> stop(Principal caller, DsParams params) {

@@ -101,8 +101,9 @@ public final class RunStore {
 
   /** The DolphinScheduler task and workflow instance a run was started for. */
   public Future<Void> dsIds(long id, String taskInstanceId, String workflowInstanceId) {
-    return pool.preparedQuery("update pipeline_run set ds_task_instance_id = coalesce($2, ds_task_instance_id), "
-            + "ds_workflow_instance_id = coalesce($3, ds_workflow_instance_id) where id = $1")
+    // the first DS task instance that started it stays; every later call is in the audit trail
+    return pool.preparedQuery("update pipeline_run set ds_task_instance_id = coalesce(ds_task_instance_id, $2), "
+            + "ds_workflow_instance_id = coalesce(ds_workflow_instance_id, $3) where id = $1")
         .execute(Tuple.of(id, taskInstanceId, workflowInstanceId)).mapEmpty();
   }
 

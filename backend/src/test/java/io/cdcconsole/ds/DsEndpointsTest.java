@@ -54,7 +54,7 @@ class DsEndpointsTest extends SandboxRunTest {
 
   @Test
   @Order(1)
-  void startWaitsForRunningAndARetryOfTheSameTaskInstanceGetsTheSameRun() throws Exception {
+  void startWaitsForRunningAndADsRetryGetsTheSameRun() throws Exception {
     pipeline("ds-orders", keepsRunning("ds_orders"));
     String token = token(null);
     DsHttpTask.Result first = new DsHttpTask(Version.V3_3, "POST", ds("start"))
@@ -66,8 +66,9 @@ class DsEndpointsTest extends SandboxRunTest {
     assertEquals("RUNNING", answer.getString("state"));
     assertNotNull(answer.getString("jobId"));
 
+    // a DS retry: a new task instance in the same workflow instance
     DsHttpTask.Result retry = new DsHttpTask(Version.V3_2, "POST", ds("start"))
-        .param("pipeline", "ds-orders").param("taskInstanceId", "7001")
+        .param("pipeline", "ds-orders").param("taskInstanceId", "7002").param("workflowInstanceId", "88")
         .header("Authorization", "Bearer " + token).run();
     assertTrue(retry.success(), retry.checkedBody());
     assertEquals(answer.getLong("runId"), new JsonObject(retry.checkedBody()).getLong("runId"), "the same run");
@@ -78,9 +79,9 @@ class DsEndpointsTest extends SandboxRunTest {
     assertEquals("7001", run.getString("dsTaskInstanceId"));
     assertEquals("88", run.getString("dsWorkflowInstanceId"));
 
-    // a different task instance while it runs: refused, as a failure DS can see
+    // another workflow instance while it runs: refused, as a failure DS can see
     DsHttpTask.Result other = new DsHttpTask(Version.V3_2, "POST", ds("start"))
-        .param("pipeline", "ds-orders").param("taskInstanceId", "7002").header("token", token)
+        .param("pipeline", "ds-orders").param("taskInstanceId", "7003").param("workflowInstanceId", "89").header("token", token)
         .check(Check.BODY_CONTAINS, SUCCESS).run();
     assertFalse(other.success());
     assertEquals(409, other.status());

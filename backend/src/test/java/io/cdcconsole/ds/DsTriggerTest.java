@@ -100,6 +100,8 @@ class DsTriggerTest extends SandboxRunTest {
     assertEquals("2002", call.form().get("workflowDefinitionCode"));
     assertEquals("CONTINUE", call.form().get("failureStrategy"));
     assertEquals("NONE", call.form().get("warningType"));
+    assertEquals("", call.form().get("scheduleTime"), "required by 3.3 too");
+    assertEquals("MEDIUM", call.form().get("workflowInstancePriority"));
   }
 
   @Test
@@ -118,7 +120,8 @@ class DsTriggerTest extends SandboxRunTest {
     assertEquals("/dolphinscheduler/projects/31/executors/start-process-instance", call.path());
     assertEquals("32", call.form().get("processDefinitionCode"));
     assertEquals("ds-token-32", call.token());
-    assertTrue(call.form().contains("scheduleTime"));
+    assertEquals("", call.form().get("scheduleTime"));
+    assertEquals("MEDIUM", call.form().get("processInstancePriority"));
   }
 
   private JsonObject waitForDelivery(String pipeline) throws InterruptedException {
