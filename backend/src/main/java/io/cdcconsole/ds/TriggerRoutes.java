@@ -30,8 +30,21 @@ public final class TriggerRoutes {
     api.delete("/pipelines/:id/triggers/:triggerId", Role.OPERATOR, "ds-trigger.delete", ctx ->
         triggers.deleteTrigger(ctx.pathParam("id"), Query.id(ctx, "triggerId", "trigger"))
             .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
+    api.get("/pipelines/:id/ds-snippet", Role.VIEWER, this::snippet);
     api.get("/pipelines/:id/deliveries", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
         triggers.deliveries(ctx.pathParam("id")).map(items -> new JsonObject().put("items", items).put("total", items.size()))));
+  }
+
+  /** The DS HTTP task definitions for the pipeline, for {@code ?version=3.2|3.3} (default 3.3). */
+  private void snippet(RoutingContext ctx) {
+    String version = Query.string(ctx, "version").orElse("3.3");
+    if (!version.equals("3.2") && !version.equals("3.3")) {
+      throw io.cdcconsole.error.ValidationFailed.of("version", "must be 3.2 or 3.3");
+    }
+    var authority = ctx.request().authority();
+    String consoleUrl = ctx.request().scheme() + "://" + authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
+    ApiRouter.respond(ctx, triggers.pipelineName(ctx.pathParam("id"))
+        .map(name -> DsSnippets.forPipeline(consoleUrl, name, version)));
   }
 
   private void addConnection(RoutingContext ctx) {

@@ -120,6 +120,10 @@ public final class TriggerService {
         ? Future.succeededFuture() : Future.failedFuture(new NotFound("No trigger " + id + " on that pipeline.")));
   }
 
+  Future<String> pipelineName(String pipelineRef) {
+    return pipelines.get(pipelineRef).map(p -> p.name());
+  }
+
   Future<JsonArray> deliveries(String pipelineRef) {
     return pipelines.get(pipelineRef).compose(p -> store.deliveries(p.id()));
   }

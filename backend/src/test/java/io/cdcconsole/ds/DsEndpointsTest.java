@@ -108,6 +108,33 @@ class DsEndpointsTest extends SandboxRunTest {
   }
 
   @Test
+  @Order(2)
+  void theSnippetIsATaskDefinitionThatWorksAsItStands() throws Exception {
+    JsonObject v33 = http.get("/api/v1/pipelines/ds-orders/ds-snippet?version=3.3", operator).json();
+    JsonObject startBody = new JsonObject(v33.getJsonObject("start").getJsonObject("taskParams").getString("httpBody"));
+    assertEquals("ds-orders", startBody.getString("pipeline"));
+    assertEquals("${system.task.instance.id}", startBody.getString("taskInstanceId"));
+    assertEquals(60000, v33.getJsonObject("status").getJsonObject("taskParams").getInteger("connectTimeout"));
+
+    // run 3.2's status check as DS would, from the definition alone (with a real token in place of the placeholder)
+    JsonObject status = http.get("/api/v1/pipelines/ds-orders/ds-snippet?version=3.2", operator).json()
+        .getJsonObject("status").getJsonObject("taskParams");
+    DsHttpTask task = new DsHttpTask(Version.V3_2, status.getString("httpMethod"), status.getString("url"))
+        .check(Check.valueOf(status.getString("httpCheckCondition")), status.getString("condition"));
+    for (Object o : status.getJsonArray("httpParams")) {
+      JsonObject p = (JsonObject) o;
+      if ("HEADERS".equals(p.getString("httpParametersType"))) {
+        task.header(p.getString("prop"), token(null));
+      } else {
+        task.param(p.getString("prop"), p.getString("value"));
+      }
+    }
+    DsHttpTask.Result result = task.run();
+    assertTrue(result.success(), result.checkedBody());
+    assertEquals(400, http.get("/api/v1/pipelines/ds-orders/ds-snippet?version=4.0", operator).status());
+  }
+
+  @Test
   @Order(3)
   void aWaitThatTimesOutFailsBeforeTheTimeout() throws Exception {
     pipeline("ds-slow", keepsRunning("ds_slow"));
