@@ -13,21 +13,13 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** What the console does when it or the cluster goes away, and how much it asks of a cluster while watching. */
+/** What the console does when the cluster goes away, and how much it asks of a cluster while watching (crashes: RunCrashTest). */
 @ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
     "CDC_CONSOLE_RUN_LOST_GRACE=4s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=1s"})
 class RunResilienceTest extends ConsoleTest {
@@ -43,43 +35,7 @@ class RunResilienceTest extends ConsoleTest {
     operator = console.userToken("resilient", "operator");
   }
 
-  @Test
-  void aConsoleCrashBeforeFlinkWasCalledLeavesARunThatStartUpSubmitsOnce() throws Exception {
-    long pipelineId = pipeline("crash-before", clusterId, SandboxRunTest.keepsRunning("crash-before"));
-    String jobId = "0123456789abcdef0123456789abcdef";
-    // the state a crash right after writing the run leaves behind: the row, and nothing on Flink
-    sql("insert into pipeline_run (pipeline_id, pipeline_version, cluster_id, job_id, state, created_by) "
-        + "values (" + pipelineId + ", 1, " + clusterId + ", '" + jobId + "', 'SUBMITTING', 'crashed')");
-    console.restart();
-    http = console.http();
-    JsonObject run = waitForState("crash-before", "RUNNING");
-    assertEquals(jobId, run.getString("jobId"));
-    assertEquals(1, jobsNamed("crash-before").size(), "exactly one job on Flink for the run");
-    assertTrue(run.getJsonArray("transitions").stream().anyMatch(t -> "console".equals(((JsonObject) t).getString("source"))
-        && "INITIALIZING".equals(((JsonObject) t).getString("to"))));
-    http.post("/api/v1/pipelines/crash-before/cancel", operator, null);
-    waitForState("crash-before", "CANCELED");
-  }
 
-  @Test
-  void aConsoleCrashRightAfterFlinkAcceptedTheJobIsTrackedNotSubmittedAgain() throws Exception {
-    pipeline("crash-after", clusterId, SandboxRunTest.keepsRunning("crash-after"));
-    String location = http.post("/api/v1/pipelines/crash-after/runs", operator, new JsonObject()).header("Location");
-    JsonObject running = waitForState("crash-after", "RUNNING");
-    // the state a crash right after Flink accepted leaves behind: Flink runs the job, the row still says SUBMITTING
-    console.app().stop().toCompletionStage().toCompletableFuture().get();
-    sql("update pipeline_run set state = 'SUBMITTING' where id = " + running.getLong("id"));
-    console.restart();
-    http = console.http();
-    JsonObject tracked = waitForState("crash-after", "RUNNING");
-    assertEquals(running.getString("jobId"), tracked.getString("jobId"));
-    assertTrue(tracked.getJsonArray("transitions").stream().anyMatch(t -> "reconcile".equals(((JsonObject) t).getString("source"))),
-        tracked.encodePrettily());
-    assertEquals(1, jobsNamed("crash-after").size(), "exactly one job on Flink for the run");
-    assertEquals(location, "/api/v1/runs/" + tracked.getLong("id"));
-    http.post("/api/v1/pipelines/crash-after/cancel", operator, null);
-    waitForState("crash-after", "CANCELED");
-  }
 
   @Test
   void manyJobsOnOneClusterCostOneOverviewRequestPerTick() throws Exception {
@@ -199,23 +155,5 @@ class RunResilienceTest extends ConsoleTest {
     throw new AssertionError(pipeline + " never reached " + state + ": " + (run == null ? null : run.encodePrettily()));
   }
 
-  private static List<JsonObject> jobsNamed(String name) throws Exception {
-    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + "/jobs/overview"))
-        .build(), HttpResponse.BodyHandlers.ofString()).body();
-    List<JsonObject> out = new CopyOnWriteArrayList<>();
-    new JsonObject(body).getJsonArray("jobs").forEach(j -> {
-      if (name.equals(((JsonObject) j).getString("name"))) {
-        out.add((JsonObject) j);
-      }
-    });
-    return out;
-  }
 
-  private static void sql(String statement) throws Exception {
-    var db = console.config().database();
-    try (Connection c = DriverManager.getConnection(db.url().orElseThrow(), db.user(),
-        db.password().map(s -> s.value()).orElse(""))) {
-      c.createStatement().execute(statement);
-    }
-  }
 }

@@ -1,0 +1,234 @@
+package io.cdcconsole.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
+import io.cdcconsole.test.Http;
+import io.cdcconsole.test.TestConsole;
+import io.cdcconsole.test.TestDatabase;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The console process is killed (SIGKILL) at the two moments that matter — after the run row is written but before
+ * Flink got the job, and right after Flink accepted it — and started again: each time exactly one job exists on Flink
+ * for the run, and it is tracked. A proxy between the console and the real sandbox holds the console's calls at those
+ * moments, so no hook in the console is needed.
+ */
+class RunCrashTest {
+  @RegisterExtension
+  static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
+
+  enum Mode { FORWARD, HOLD_JARS, HOLD_RUN_ANSWER }
+
+  private static final AtomicReference<Mode> MODE = new AtomicReference<>(Mode.FORWARD);
+  private static final List<String> HELD = new ArrayList<>();
+  private static Vertx vertx;
+  private static int proxyPort;
+  private static Map<String, String> env;
+  private static Process console;
+  private static Http http;
+  private static String admin;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    WebClient toFlink = WebClient.create(vertx);
+    proxyPort = TestConsole.await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      boolean jars = req.path().startsWith("/jars");
+      boolean run = req.path().matches("/jars/[^/]+/run");
+      if (MODE.get() == Mode.HOLD_JARS && jars) {
+        synchronized (HELD) {
+          HELD.add(req.path());
+        }
+        return; // never answered, never forwarded: Flink is not called
+      }
+      var forward = toFlink.requestAbs(req.method(), FLINK.restUrl() + req.uri());
+      req.headers().forEach((k, v) -> {
+        if (!k.equalsIgnoreCase("host") && !k.equalsIgnoreCase("content-length")) {
+          forward.putHeader(k, v);
+        }
+      });
+      forward.sendBuffer(body).onComplete(ar -> {
+        if (MODE.get() == Mode.HOLD_RUN_ANSWER && run) {
+          synchronized (HELD) {
+            HELD.add(req.path());
+          }
+          return; // Flink accepted the job; the console never hears of it
+        }
+        if (ar.failed()) {
+          req.response().setStatusCode(502).end();
+          return;
+        }
+        req.response().setStatusCode(ar.result().statusCode());
+        String type = ar.result().getHeader("Content-Type");
+        if (type != null) {
+          req.response().putHeader("Content-Type", type);
+        }
+        req.response().end(ar.result().bodyAsBuffer() == null ? Buffer.buffer() : ar.result().bodyAsBuffer());
+      });
+    })).listen(0, "127.0.0.1")).actualPort();
+
+    TestDatabase.Db db = TestDatabase.create();
+    env = new HashMap<>(TestConsole.embeddedEnv(TestConsole.newHome()));
+    env.put("CDC_CONSOLE_DB_URL", db.url());
+    env.put("CDC_CONSOLE_DB_USER", db.user());
+    env.put("CDC_CONSOLE_DB_PASSWORD", db.password());
+    env.put("CDC_CONSOLE_HTTP_PORT", Integer.toString(freePort()));
+    env.put("CDC_CONSOLE_RUN_POLL_INTERVAL", "1s");
+    env.put("CDC_CONSOLE_RUN_FAST_POLL_INTERVAL", "300ms");
+    startConsole();
+    admin = http.login("admin", TestConsole.ADMIN_PASSWORD);
+    Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "behind-proxy")
+        .put("restUrl", "http://127.0.0.1:" + proxyPort).put("cdc", new JsonObject().put("version", "3.2.0")));
+    assertEquals(201, cluster.status(), cluster.body());
+    for (String name : new String[] {"crash-before-flink", "crash-after-flink"}) {
+      Http.Response p = http.post("/api/v1/pipelines", admin, new JsonObject().put("name", name)
+          .put("clusterId", cluster.json().getLong("id")).put("yaml", SandboxRunTest.keepsRunning(name)));
+      assertEquals(201, p.status(), p.body());
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (console != null) {
+      console.destroy();
+      console.waitFor(30, TimeUnit.SECONDS);
+      console.destroyForcibly();
+    }
+    TestConsole.await(vertx.close());
+  }
+
+  @Test
+  void killedAfterTheRowIsWrittenButBeforeFlinkIsCalled() throws Exception {
+    MODE.set(Mode.HOLD_JARS);
+    JsonObject run = http.post("/api/v1/pipelines/crash-before-flink/runs", admin, new JsonObject()).json();
+    waitUntilHeld();
+    kill();
+    assertTrue(jobsNamed("crash-before-flink").isEmpty(), "Flink never got the job");
+
+    MODE.set(Mode.FORWARD);
+    startConsole();
+    JsonObject running = waitForState(run.getLong("id"), "RUNNING");
+    assertEquals(run.getString("jobId"), running.getString("jobId"));
+    assertEquals(1, jobsNamed("crash-before-flink").size(), "exactly one job on Flink");
+    http.post("/api/v1/pipelines/crash-before-flink/cancel", admin, null);
+    waitForState(run.getLong("id"), "CANCELED");
+  }
+
+  @Test
+  void killedRightAfterFlinkAcceptedTheJob() throws Exception {
+    MODE.set(Mode.HOLD_RUN_ANSWER);
+    JsonObject run = http.post("/api/v1/pipelines/crash-after-flink/runs", admin, new JsonObject()).json();
+    for (int i = 0; i < 300 && jobsNamed("crash-after-flink").isEmpty(); i++) {
+      Thread.sleep(100);
+    }
+    waitUntilHeld();
+    kill();
+    assertEquals(1, jobsNamed("crash-after-flink").size(), "Flink accepted the job before the kill");
+
+    MODE.set(Mode.FORWARD);
+    startConsole();
+    JsonObject tracked = waitForState(run.getLong("id"), "RUNNING");
+    assertEquals(run.getString("jobId"), tracked.getString("jobId"));
+    assertTrue(tracked.getJsonArray("transitions").stream()
+        .anyMatch(t -> "reconcile".equals(((JsonObject) t).getString("source"))), tracked.encodePrettily());
+    assertEquals(1, jobsNamed("crash-after-flink").size(), "still exactly one job on Flink");
+    http.post("/api/v1/pipelines/crash-after-flink/cancel", admin, null);
+    waitForState(run.getLong("id"), "CANCELED");
+  }
+
+  private static void waitUntilHeld() throws InterruptedException {
+    for (int i = 0; i < 300; i++) {
+      synchronized (HELD) {
+        if (!HELD.isEmpty()) {
+          HELD.clear();
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the console never reached the held call");
+  }
+
+  /** SIGKILL: no shutdown hook, no clean close — as a crash or an OOM kill. */
+  private static void kill() throws Exception {
+    console.destroyForcibly();
+    assertTrue(console.waitFor(30, TimeUnit.SECONDS));
+    console = null;
+  }
+
+  private static void startConsole() throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "io.cdcconsole.Main"));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().keySet().removeIf(k -> k.startsWith("CDC_CONSOLE_"));
+    pb.environment().putAll(env);
+    Path log = Path.of(env.get("CDC_CONSOLE_HOME"), "console.log");
+    pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    console = pb.start();
+    http = new Http(Integer.parseInt(env.get("CDC_CONSOLE_HTTP_PORT")));
+    for (int i = 0; i < 600; i++) {
+      try {
+        if (http.get("/ready", null).status() == 200) {
+          return;
+        }
+      } catch (IllegalStateException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the console did not become ready: " + Files.readString(log));
+  }
+
+  private static JsonObject waitForState(long runId, String state) throws InterruptedException {
+    JsonObject run = null;
+    for (int i = 0; i < 600; i++) {
+      run = http.get("/api/v1/runs/" + runId, admin).json();
+      if (state.equals(run.getString("state"))) {
+        return run;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("run never reached " + state + ": " + run);
+  }
+
+  private static List<JsonObject> jobsNamed(String name) throws Exception {
+    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + "/jobs/overview"))
+        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    List<JsonObject> out = new ArrayList<>();
+    for (Object j : new JsonObject(body).getJsonArray("jobs", new JsonArray())) {
+      if (name.equals(((JsonObject) j).getString("name"))) {
+        out.add((JsonObject) j);
+      }
+    }
+    return out;
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
