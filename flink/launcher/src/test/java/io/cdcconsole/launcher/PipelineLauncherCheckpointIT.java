@@ -7,9 +7,9 @@ import static io.cdcconsole.launcher.PipelineLauncherIT.routes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -47,7 +47,7 @@ class PipelineLauncherCheckpointIT {
         }
         isFirstTest = false;
         api = new FlinkApi(flink.restUrl());
-        jarId = api.uploadJar(FlinkApi.launcherJar());
+        jarId = api.uploadJarId(FlinkApi.launcherJar());
         report(test.getDisplayName() + ": sandbox ready and launcher uploaded in " + millisSince(start) + " ms");
     }
 

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class PipelineLauncherIT {
     @BeforeAll
     static void uploadLauncherOnce() throws Exception {
         api = new FlinkApi(flink.restUrl());
-        jarId = api.uploadJar(FlinkApi.launcherJar());
+        jarId = api.uploadJarId(FlinkApi.launcherJar());
         tickets = new TicketServer();
     }
 

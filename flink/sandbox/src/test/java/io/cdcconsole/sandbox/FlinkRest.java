@@ -17,45 +17,65 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
-/** Minimal Flink REST client for the tests, on java.net.http. */
-final class FlinkRest {
+/**
+ * Minimal Flink REST client for the tests, on java.net.http and Jackson. Public (and in the test-jar)
+ * for the tests of other modules, which extend it with their own helpers (the launcher's FlinkApi).
+ */
+public class FlinkRest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final Set<String> TERMINAL = Set.of("FINISHED", "FAILED", "CANCELED");
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 
     private final String baseUrl;
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    FlinkRest(String baseUrl) {
+    public FlinkRest(String baseUrl) {
         this.baseUrl = baseUrl;
     }
 
-    record Response(int status, String body) {
-        JsonNode json() throws IOException {
+    public record Response(int status, String body) {
+        public JsonNode json() throws IOException {
             return JSON.readTree(body);
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + body;
         }
     }
 
-    Response get(String path) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(30)).GET().build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        return new Response(r.statusCode(), r.body());
+    public static String newJobId() {
+        return UUID.randomUUID().toString().replace("-", "");
     }
 
-    Response postJson(String path, JsonNode body) throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .timeout(Duration.ofSeconds(60))
+    public Response get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+    }
+
+    public Response postJson(String path, JsonNode body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                .build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
+    public Response patch(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()));
+    }
+
+    private Response send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return new Response(r.statusCode(), r.body());
     }
 
     /** POST /jars/upload as multipart/form-data, field {@code jarfile}. */
-    Response uploadJar(Path jar) throws IOException, InterruptedException {
+    public Response uploadJar(Path jar) throws IOException, InterruptedException {
         String boundary = "----cdcconsole" + UUID.randomUUID().toString().replace("-", "");
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         String head = "--" + boundary + "\r\n"
@@ -64,97 +84,91 @@ final class FlinkRest {
         body.write(head.getBytes(StandardCharsets.UTF_8));
         body.write(Files.readAllBytes(jar));
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/jars/upload"))
-                .timeout(Duration.ofSeconds(60))
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + "/jars/upload"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                .build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        return new Response(r.statusCode(), r.body());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
     }
 
     /** Uploads a jar and returns its id (the last path element of {@code filename}). */
-    String uploadJarId(Path jar) throws IOException, InterruptedException {
+    public String uploadJarId(Path jar) throws IOException, InterruptedException {
         Response r = uploadJar(jar);
         if (r.status() != 200) {
-            throw new IllegalStateException("upload failed: " + r.status() + " " + r.body());
+            throw new IllegalStateException("upload failed: " + r);
         }
         String filename = r.json().path("filename").asText();
         return filename.substring(filename.lastIndexOf('/') + 1);
     }
 
-    /** POST /jars/{id}/run with entryClass, a fixed jobId and program arguments. */
-    Response runJar(String jarId, String entryClass, String jobId, List<String> args)
+    /** POST /jars/{id}/run with the given body. */
+    public Response run(String jarId, JsonNode body) throws IOException, InterruptedException {
+        return postJson("/jars/" + jarId + "/run", body);
+    }
+
+    /** POST /jars/{id}/run with entryClass, a fixed jobId, parallelism 1 and program arguments. */
+    public Response runJar(String jarId, String entryClass, String jobId, List<String> args)
             throws IOException, InterruptedException {
         ObjectNode body = JSON.createObjectNode();
         body.put("entryClass", entryClass);
         body.put("jobId", jobId);
         body.put("parallelism", 1);
         body.putArray("programArgsList").addAll(args.stream().map(JSON.getNodeFactory()::textNode).toList());
-        return postJson("/jars/" + jarId + "/run", body);
+        return run(jarId, body);
     }
 
     /** Polls GET /jobs/{id} until the state is one of the wanted or a terminal one; returns the last details. */
-    JsonNode awaitJobState(String jobId, Set<String> wanted, Duration timeout) throws Exception {
-        Set<String> terminal = Set.of("FINISHED", "FAILED", "CANCELED");
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            Response r = get("/jobs/" + jobId);
-            if (r.status() == 200) {
-                last = r.json();
-                String state = last.path("state").asText();
-                if (wanted.contains(state) || terminal.contains(state)) {
-                    return last;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("job " + jobId + " did not reach " + wanted + " in " + timeout + ": " + last);
+    public JsonNode awaitJobState(String jobId, Set<String> wanted, Duration timeout) throws Exception {
+        return poll("/jobs/" + jobId, timeout, "job " + jobId + " did not reach " + wanted, job -> {
+            String state = job.path("state").asText();
+            return wanted.contains(state) || TERMINAL.contains(state);
+        });
     }
 
-    /** Polls GET /jobs/{id} until the job and all its vertices are RUNNING (needed before a savepoint). */
-    void awaitAllTasksRunning(String jobId, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            Response r = get("/jobs/" + jobId);
-            if (r.status() == 200) {
-                last = r.json();
-                boolean allRunning = "RUNNING".equals(last.path("state").asText()) && last.path("vertices").size() > 0;
-                for (JsonNode v : last.path("vertices")) {
-                    allRunning &= "RUNNING".equals(v.path("status").asText());
-                }
-                if (allRunning) {
-                    return;
-                }
+    /**
+     * Polls GET /jobs/{id} until the job and all its vertices are RUNNING (needed before a savepoint);
+     * fails at once if the job ends instead. Returns the last details.
+     */
+    public JsonNode awaitAllTasksRunning(String jobId, Duration timeout) throws Exception {
+        return poll("/jobs/" + jobId, timeout, "job " + jobId + " not fully running", job -> {
+            String state = job.path("state").asText();
+            if (TERMINAL.contains(state)) {
+                throw new AssertionError("job " + jobId + " ended " + state + " instead of running: " + job);
             }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("job " + jobId + " not fully running in " + timeout + ": " + last);
+            boolean allRunning = "RUNNING".equals(state) && job.path("vertices").size() > 0;
+            for (JsonNode v : job.path("vertices")) {
+                allRunning &= "RUNNING".equals(v.path("status").asText());
+            }
+            return allRunning;
+        });
     }
 
     /** Polls GET /jobs/{id}/savepoints/{triggerId} until COMPLETED; fails on a failure cause. */
-    JsonNode awaitSavepoint(String jobId, String triggerId, Duration timeout) throws Exception {
+    public JsonNode awaitSavepoint(String jobId, String triggerId, Duration timeout) throws Exception {
+        return poll("/jobs/" + jobId + "/savepoints/" + triggerId, timeout,
+                "savepoint " + triggerId + " not completed", savepoint -> {
+                    if (!"COMPLETED".equals(savepoint.path("status").path("id").asText())) {
+                        return false;
+                    }
+                    if (savepoint.path("operation").has("failure-cause")) {
+                        throw new AssertionError("savepoint failed: " + savepoint);
+                    }
+                    return true;
+                });
+    }
+
+    /** Polls GET {path} until an answer 200 is {@code done}; returns it, or fails with the last one seen. */
+    private JsonNode poll(String path, Duration timeout, String notDone, Predicate<JsonNode> done) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            Response r = get("/jobs/" + jobId + "/savepoints/" + triggerId);
+            Response r = get(path);
             if (r.status() == 200) {
                 last = r.json();
-                if ("COMPLETED".equals(last.path("status").path("id").asText())) {
-                    if (last.path("operation").has("failure-cause")) {
-                        throw new AssertionError("savepoint failed: " + last);
-                    }
+                if (done.test(last)) {
                     return last;
                 }
             }
-            Thread.sleep(200);
+            Thread.sleep(POLL_INTERVAL.toMillis());
         }
-        throw new AssertionError("savepoint " + triggerId + " not completed in " + timeout + ": " + last);
-    }
-
-    static String newJobId() {
-        return UUID.randomUUID().toString().replace("-", "");
+        throw new AssertionError(notDone + " in " + timeout + ": " + last);
     }
 }
