@@ -44,6 +44,8 @@ set -euo pipefail
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e 's/^# \{0,1\}//' -e '/^set -euo/d'; }
 die() { echo "startup.sh: $*" >&2; exit 1; }
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # ---------- arguments ----------
 START_PG="${BENCH_START_PG:-0}"
@@ -97,11 +99,6 @@ BENCH_DBS=()
 CLK_TCK="$(getconf CLK_TCK)"
 
 # Is the process gone (or a zombie, i.e. exited but not yet reaped)?
-gone() {
-  local st
-  st="$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null || true)"
-  [[ -z "$st" || "$st" == Z ]]
-}
 
 # SIGTERM, wait up to $2 seconds, SIGKILL. Sets STOP_S (seconds), STOP_RC (exit code) and STOP_KILLED (0/1).
 # Runs in the main shell (not in $(...)), so that `wait` can collect the exit code of its child.
@@ -172,19 +169,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------- helpers ----------
-free_port() {
-  local p tries=200
-  while [[ $tries -gt 0 ]]; do
-    p=$((20000 + RANDOM % 40000))
-    if command -v ss >/dev/null; then
-      [[ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]] && { echo "$p"; return; }
-    elif ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"; return
-    fi
-    tries=$((tries - 1))
-  done
-  die "found no free port"
-}
 
 kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || true; }
 pss_kib() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null || true; }

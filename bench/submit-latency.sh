@@ -52,6 +52,8 @@ export LC_ALL=C
 usage() { sed -n '2,/^set -euo/p' "$0" | sed -e 's/^# \{0,1\}//' -e '/^set -euo/d'; }
 die() { echo "submit-latency.sh: $*" >&2; exit 1; }
 log() { echo "[submit $(date +%H:%M:%S)] $*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # ---------- arguments ----------
 BUILD="${BENCH_BUILD:-$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)}"
@@ -110,11 +112,6 @@ CONSOLE_PID=""
 CLI_PID=""
 T_START="$(date +%s)"
 
-gone() {
-  local st
-  st="$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null || true)"
-  [[ -z "$st" || "$st" == Z ]]
-}
 
 # SIGTERM, up to $2 seconds, then SIGKILL; reaps the child.
 stop_pid() {
@@ -169,19 +166,6 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # ---------- helpers ----------
-free_port() {
-  local p tries=200
-  while [[ $tries -gt 0 ]]; do
-    p=$((20000 + RANDOM % 40000))
-    if command -v ss >/dev/null; then
-      [[ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]] && { echo "$p"; return; }
-    elif ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"; return
-    fi
-    tries=$((tries - 1))
-  done
-  die "found no free port"
-}
 
 now_us() { NOW="${EPOCHREALTIME/./}"; }                  # sets NOW (microseconds since the epoch), no fork
 secs() { printf -v "$1" '%d.%06d' $(($2 / 1000000)) $(($2 % 1000000)); } # var, microseconds -> seconds
