@@ -70,6 +70,33 @@ class RunLifecycleTest extends SandboxRunTest {
   }
 
   @Test
+  void stateChangesAreStreamedAsServerSentEvents() throws Exception {
+    pipeline("streamed", bounded("streamed"));
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + console.app().port() + "/api/v1/events"))
+        .header("Authorization", "Bearer " + operator).build();
+    HttpResponse<java.util.stream.Stream<String>> events = HttpClient.newHttpClient()
+        .send(request, HttpResponse.BodyHandlers.ofLines());
+    assertEquals(200, events.statusCode());
+    assertTrue(events.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+    long runId = http.post("/api/v1/pipelines/streamed/runs", operator, new JsonObject()).json().getLong("id");
+    java.util.List<String> seen = new java.util.ArrayList<>();
+    var lines = events.body().iterator();
+    while (!seen.contains("FINISHED") && lines.hasNext()) {
+      String line = lines.next();
+      if (line.startsWith("data: ")) {
+        JsonObject event = new JsonObject(line.substring(6));
+        if (event.getLong("runId", -1L) == runId) {
+          seen.add(event.getString("to"));
+        }
+      }
+    }
+    events.body().close();
+    assertEquals("SUBMITTING", seen.get(0), seen.toString());
+    assertTrue(seen.contains("INITIALIZING") && seen.contains("FINISHED"), seen.toString());
+    assertEquals(401, http.get("/api/v1/events", null).status());
+  }
+
+  @Test
   void aRunningPipelineIsCancelledAndOnlyOneRunIsActiveAtATime() throws Exception {
     pipeline("cancelled", keepsRunning("cancelled"));
     Http.Response started = http.send("POST", "/api/v1/pipelines/cancelled/runs", operator, "{}", null,
