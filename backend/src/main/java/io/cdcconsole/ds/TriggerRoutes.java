@@ -22,6 +22,7 @@ public final class TriggerRoutes {
   public void addRoutes(ApiRouter api) {
     api.get("/ds-connections", Role.VIEWER, ctx -> ApiRouter.respond(ctx, triggers.connections().map(all -> list(all, DsConnection::toJson))));
     api.post("/ds-connections", Role.ADMIN, "ds-connection.create", this::addConnection);
+    api.put("/ds-connections/:name", Role.ADMIN, "ds-connection.update", this::updateConnection);
     api.delete("/ds-connections/:name", Role.ADMIN, "ds-connection.delete", ctx ->
         triggers.deleteConnection(ctx.pathParam("name")).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
     api.get("/pipelines/:id/triggers", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
@@ -57,6 +58,15 @@ public final class TriggerRoutes {
           Audit.resourceId(ctx, c.id());
           ApiRouter.created(ctx, "/ds-connections/" + c.name(), c.toJson());
         })
+        .onFailure(ctx::fail);
+  }
+
+  private void updateConnection(RoutingContext ctx) {
+    JsonBody body = JsonBody.of(ctx);
+    Audit.detail(ctx, new JsonObject().put("name", ctx.pathParam("name")).put("url", body.string("url").orElse(null)));
+    triggers.updateConnection(ctx.pathParam("name"), body.requiredString("url"), body.requiredString("version"),
+            body.requiredString("token"), body.string("description").orElse(null))
+        .onSuccess(c -> ApiRouter.json(ctx, 200, c.toJson()))
         .onFailure(ctx::fail);
   }
 

@@ -67,22 +67,45 @@ public final class TriggerService {
   Future<DsConnection> addConnection(String name, String url, String version, String token, String description) {
     try {
       Names.slug("name", name);
-      URI uri = URI.create(url == null ? "" : url);
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-        throw ValidationFailed.of("url", "must be the http(s) URL of the DolphinScheduler API server, e.g. http://ds:12345");
-      }
-      if (!VERSIONS.contains(version)) {
-        throw ValidationFailed.of("version", "must be 3.2 or 3.3");
-      }
-      if (token == null || token.isBlank()) {
-        throw ValidationFailed.of("token", "is required: a DolphinScheduler access token");
-      }
+      checkConnection(url, version, token);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     return vertx.executeBlocking(() -> cipher.encrypt(token), false)
         .compose(enc -> store.insertConnection(name, url, version, enc, description == null ? "" : description));
   }
+
+  /** Changes a connection; a token sent as the mask keeps the stored one (e.g. to move DS to a new address). */
+  Future<DsConnection> updateConnection(String idOrName, String url, String version, String token, String description) {
+    try {
+      checkConnection(url, version, token);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    return connection(idOrName).compose(stored -> vertx.executeBlocking(() ->
+            io.cdcconsole.config.Secret.MASK.equals(token) ? stored.encryptedToken() : cipher.encrypt(token), false)
+        .compose(enc -> store.updateConnection(stored.id(), url, version, enc,
+            description == null ? stored.description() : description)));
+  }
+
+  private static void checkConnection(String url, String version, String token) {
+    URI uri;
+    try {
+      uri = URI.create(url == null ? "" : url);
+    } catch (IllegalArgumentException e) {
+      uri = URI.create("");
+    }
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      throw ValidationFailed.of("url", "must be the http(s) URL of the DolphinScheduler API server, e.g. http://ds:12345");
+    }
+    if (!VERSIONS.contains(version)) {
+      throw ValidationFailed.of("version", "must be 3.2 or 3.3");
+    }
+    if (token == null || token.isBlank()) {
+      throw ValidationFailed.of("token", "is required: a DolphinScheduler access token");
+    }
+  }
+
 
   Future<List<DsConnection>> connections() {
     return store.connections();

@@ -35,6 +35,13 @@ final class TriggerStore {
             ? new Conflict("A DolphinScheduler connection named '" + name + "' exists already.") : err));
   }
 
+  Future<DsConnection> updateConnection(long id, String url, String version, String token, String description) {
+    return pool.preparedQuery("update ds_connection set url = $2, version = $3, token = $4, description = $5, "
+            + "updated_at = now() where id = $1 returning *")
+        .execute(Tuple.of(id, url, version, token, description))
+        .map(rows -> connection(rows.iterator().next()));
+  }
+
   Future<List<DsConnection>> connections() {
     return pool.query("select * from ds_connection order by name").execute().map(rows -> Rows.all(rows, TriggerStore::connection));
   }

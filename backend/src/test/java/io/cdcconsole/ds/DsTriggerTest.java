@@ -108,6 +108,14 @@ class DsTriggerTest extends SandboxRunTest {
   void ds32GetsItsOwnFormOfTheCall() throws Exception {
     http.post("/api/v1/ds-connections", admin, new JsonObject().put("name", "ds32")
         .put("url", "http://127.0.0.1:" + dsPort + "/dolphinscheduler").put("version", "3.2").put("token", "ds-token-32"));
+    // the DS token is rotated: the mask keeps it, a new value replaces it
+    Http.Response kept = http.put("/api/v1/ds-connections/ds32", admin, new JsonObject().put("url",
+        "http://127.0.0.1:" + dsPort + "/dolphinscheduler").put("version", "3.2").put("token", "******"));
+    assertEquals(200, kept.status(), kept.body());
+    assertEquals(200, http.put("/api/v1/ds-connections/ds32", admin, new JsonObject().put("url",
+        "http://127.0.0.1:" + dsPort).put("version", "3.2").put("token", "ds-token-32-rotated")).status());
+    assertEquals(400, http.put("/api/v1/ds-connections/ds32", admin, new JsonObject().put("url", "not a url")
+        .put("version", "3.2").put("token", "******")).status());
     pipeline("feeds-ds32", bounded("feeds_ds32"));
     http.post("/api/v1/pipelines/feeds-ds32/triggers", operator, new JsonObject()
         .put("connection", "ds32").put("onState", "FINISHED").put("projectCode", "31").put("workflowCode", "32"));
@@ -119,7 +127,7 @@ class DsTriggerTest extends SandboxRunTest {
     Call call = CALLS.stream().filter(c -> c.path().contains("/projects/31/")).findFirst().orElseThrow();
     assertEquals("/dolphinscheduler/projects/31/executors/start-process-instance", call.path());
     assertEquals("32", call.form().get("processDefinitionCode"));
-    assertEquals("ds-token-32", call.token());
+    assertEquals("ds-token-32-rotated", call.token());
     assertEquals("", call.form().get("scheduleTime"));
     assertEquals("MEDIUM", call.form().get("processInstancePriority"));
   }
