@@ -32,10 +32,6 @@ public abstract sealed class ApiError extends RuntimeException
     return getMessage();
   }
 
-  /** A short slug for the problem {@code type} URI. */
-  public String slug() {
-    return title.toLowerCase().replace(' ', '-');
-  }
 
   /** Extra members of the problem document (e.g. {@code errors}); empty by default. */
   public JsonObject extensions() {
