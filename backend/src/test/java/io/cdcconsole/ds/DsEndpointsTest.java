@@ -1,5 +1,6 @@
 package io.cdcconsole.ds;
 
+import static io.cdcconsole.test.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -213,11 +214,11 @@ class DsEndpointsTest extends SandboxRunTest {
         .check(Check.BODY_CONTAINS, SUCCESS).run();
     assertTrue(again.success(), "a DS retry after the stop: " + again.checkedBody());
 
-    JsonArray audit = new JsonArray();
-    for (int i = 0; i < 50 && audit.size() < 3; i++) {
-      audit = http.get("/api/v1/audit?action=ds.*&limit=500", admin).items();
-      Thread.sleep(50);
-    }
+    // audit rows are written after the answer is sent
+    JsonArray audit = eventually(() -> http.get("/api/v1/audit?action=ds.*&limit=500", admin).items(),
+        rows -> rows.stream().map(JsonObject.class::cast).anyMatch(a -> "ds.stop".equals(a.getString("action"))
+            && "7100".equals(a.getJsonObject("detail").getString("taskInstanceId")))
+            && rows.stream().map(JsonObject.class::cast).anyMatch(a -> "ds.status".equals(a.getString("action"))));
     assertTrue(audit.stream().map(JsonObject.class::cast).anyMatch(a -> "ds.status".equals(a.getString("action"))),
         "status checks are audited too");
     assertTrue(audit.stream().map(JsonObject.class::cast).anyMatch(a -> "ds.stop".equals(a.getString("action"))

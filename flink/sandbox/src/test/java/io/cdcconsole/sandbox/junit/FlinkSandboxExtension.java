@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  *
  * <p>The field must be {@code static}: the sandbox starts in {@code beforeAll} and stops in
  * {@code afterAll}. It starts {@code java -jar <jar> --port 0 --work-dir <dir>} and waits (at most
- * {@link #startTimeout(Duration) 120 s}) for the line {@code FLINK SANDBOX READY port=N ...} on
+ * {@link #startTimeout(Duration) 180 s}) for the line {@code FLINK SANDBOX READY port=N ...} on
  * its stdout; if the process dies or the line does not come, the class fails with the last lines
  * of the sandbox log. The port is free-chosen by the sandbox; {@link #restUrl()} and {@link
  * #port()} tell it.
@@ -480,7 +480,7 @@ public final class FlinkSandboxExtension implements BeforeAllCallback, AfterAllC
         if (startTimeout != null) {
             return startTimeout;
         }
-        return Duration.ofSeconds(Long.getLong(START_TIMEOUT_PROPERTY, 120L));
+        return Duration.ofSeconds(Long.getLong(START_TIMEOUT_PROPERTY, 180L));
     }
 
     private static Path targetDir() {
