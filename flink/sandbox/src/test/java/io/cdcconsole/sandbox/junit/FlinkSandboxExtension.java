@@ -308,6 +308,18 @@ public final class FlinkSandboxExtension implements BeforeAllCallback, AfterAllC
         stopProcess();
     }
 
+    /**
+     * Kills the sandbox process (SIGKILL), as a host or network outage: unlike {@link #stop()}, Flink reports nothing
+     * on the way down (a graceful stop fails the running jobs first, and a watcher may see them FAILED). The port
+     * stays known for {@link #start()}.
+     */
+    public synchronized void crash() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+        stopProcess();
+    }
+
     // ---------------------------------------------------------------- internals
 
     private void stopProcess() {
