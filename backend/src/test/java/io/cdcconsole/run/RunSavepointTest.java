@@ -26,7 +26,7 @@ class RunSavepointTest extends SandboxRunTest {
   void stopWithSavepointRecordsThePathAndAResumeRestoresFromIt() throws Exception {
     pipeline("stopped", keepsRunning("stopped"));
     String location = http.post("/api/v1/pipelines/stopped/runs", operator, new JsonObject()).header("Location");
-    waitForState(location, "RUNNING");
+    waitForAllTasksRunning(waitForState(location, "RUNNING").getString("jobId"));
 
     Http.Response savepoint = http.post("/api/v1/pipelines/stopped/savepoints", operator, null);
     assertEquals(202, savepoint.status(), savepoint.body());

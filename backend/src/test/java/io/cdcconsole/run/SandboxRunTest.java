@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -98,6 +99,16 @@ public abstract class SandboxRunTest extends ConsoleTest {
   /** Flink's own view of the job; its job details are cached for a few seconds, so wait for them to catch up. */
   protected String flinkState(String jobId, String expected) throws Exception {
     return eventually(() -> flink("/jobs/" + jobId).getString("state"), expected::equals);
+  }
+
+  /**
+   * Until every task of the job runs: Flink calls a job RUNNING while its tasks still deploy, and refuses a savepoint
+   * until they all run ("Not all required tasks are currently running"), a gap that grows on a busy machine.
+   */
+  protected void waitForAllTasksRunning(String jobId) throws Exception {
+    eventually(() -> flink("/jobs/" + jobId).getJsonArray("vertices", new JsonArray()),
+        vertices -> !vertices.isEmpty()
+            && vertices.stream().allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status"))));
   }
 
   protected JsonObject flink(String path) throws Exception {
