@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -117,7 +118,7 @@ class EmbeddedDatabaseCrashTest {
     return ProcessHandle.of(pid).orElseThrow();
   }
 
-  private static java.util.Optional<ProcessHandle> watchdogOf(Process console) {
+  private static Optional<ProcessHandle> watchdogOf(Process console) {
     return console.toHandle().children()
         .filter(c -> c.info().arguments().map(a -> List.of(a).contains("cdc-console-pg-watchdog")).orElse(false))
         .findFirst();
