@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +66,22 @@ class EmbeddedDatabaseCrashTest {
     assertTrue(!postmaster.isAlive(), "the start stopped the orphan");
   }
 
+  @Test
+  void theDatabaseOfALiveConsoleIsNeverTakenOver() throws Exception {
+    startWithAUser();
+    ProcessHandle postmaster = postmaster();
+    Map<String, String> first = env;
+    env = new HashMap<>(first);
+    env.put("CDC_CONSOLE_HTTP_PORT", Integer.toString(freePort()));
+    Process second = start(false);
+    assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the second console on the same home stops");
+    assertEquals(1, second.exitValue());
+    assertTrue(Files.readString(home.resolve("console.log")).contains("another console is using the embedded database"));
+    assertTrue(postmaster.isAlive(), "the first console's PostgreSQL still runs");
+    env = first;
+    assertEquals(200, http().get("/ready", null).status(), "and the first console still works");
+  }
+
   private Process startWithAUser() throws Exception {
     home = TestConsole.newHome();
     env = TestConsole.embeddedEnv(home);
@@ -86,6 +103,11 @@ class EmbeddedDatabaseCrashTest {
   }
 
   private Process start() throws Exception {
+    return start(true);
+  }
+
+  /** A console process; with {@code ready}, once it answers /ready (a console that exits instead fails the wait). */
+  private Process start(boolean ready) throws Exception {
     List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.cdcconsole.Main");
     ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -95,6 +117,9 @@ class EmbeddedDatabaseCrashTest {
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Process console = pb.start();
     started.add(console);
+    if (!ready) {
+      return console;
+    }
     Http http = http();
     eventually(() -> {
       if (!console.isAlive()) {
