@@ -332,12 +332,16 @@ public final class RunService {
               op.getString("kind"), location));
     }
     JsonObject cause = result.getJsonObject("failure-cause", new JsonObject());
-    String why = op.getString("kind") + " failed: " + firstLine(cause.getString("stack-trace", cause.getString("class", "unknown cause")));
-    done.put("status", "FAILED").put("error", why);
-    return store.operation(run.id(), done).compose(ok -> store.error(run.id(), why))
-        // a failed stop leaves the job running: the watcher moves STOPPING back to what Flink reports
-        .compose(ok -> run.state() == RunState.STOPPING
-            ? moveTo(run, RunState.STOPPING, RunState.RUNNING, "console", why).mapEmpty() : Future.succeededFuture());
+    String flinkWhy = op.getString("kind") + " failed: "
+        + firstLine(cause.getString("stack-trace", cause.getString("class", "unknown cause")));
+    // Flink's text, like a runtime failure cause, is scrubbed of the run's secrets before it is kept
+    return scrub(run, flinkWhy).compose(why -> {
+      done.put("status", "FAILED").put("error", why);
+      return store.operation(run.id(), done).compose(ok -> store.error(run.id(), why))
+          // a failed stop leaves the job running: the watcher moves STOPPING back to what Flink reports
+          .compose(ok -> run.state() == RunState.STOPPING
+              ? moveTo(run, RunState.STOPPING, RunState.RUNNING, "console", why).mapEmpty() : Future.succeededFuture());
+    });
   }
 
   /**
