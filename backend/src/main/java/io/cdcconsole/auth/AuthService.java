@@ -32,7 +32,7 @@ public final class AuthService {
     if (refused.isPresent()) {
       long seconds = Math.max(1, refused.get().remaining().toSeconds());
       return Future.failedFuture(new TooManyRequests("Too many failed sign-ins for " + refused.get().reason()
-          + "; try again in " + seconds + " seconds.", seconds));
+          + "; try again in " + seconds + (seconds == 1 ? " second." : " seconds."), seconds));
     }
     return users.findByUsername(username)
         .compose(found -> (found.isPresent() ? hasher.verify(password, found.get().passwordHash())
