@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,9 @@ public final class Chromium {
 
   public static Playwright playwright() {
     assertTrue(Files.isExecutable(EXECUTABLE), EXECUTABLE + " is missing: install Debian's chromium (.ci/run does)");
+    // Playwright's assertions wait for the page; their default (5 s) is too short for a busy machine. Generous, since
+    // a page that gets there never waits for the bound.
+    PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
     return Playwright.create(new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
   }
 
