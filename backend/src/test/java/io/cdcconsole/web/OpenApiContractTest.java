@@ -115,6 +115,8 @@ class OpenApiContractTest extends ConsoleTest {
     assertTrue(error.getMessage().contains("GET /api/v1/clusters answered 200"), error.getMessage());
     assertThrows(AssertionError.class, () -> contract.check("GET", "/api/v1/not-documented", 200,
         "application/json", "{}"));
+    assertThrows(AssertionError.class, () -> contract.checkEvent("run.state", new JsonObject().put("runId", "x").encode()));
+    assertThrows(AssertionError.class, () -> contract.checkEvent("no.such.event", "{}"));
   }
 
   @Test
