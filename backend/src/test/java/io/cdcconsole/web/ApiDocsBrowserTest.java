@@ -11,6 +11,8 @@ import io.cdcconsole.test.OpenApiContract;
 import io.cdcconsole.test.TestConsole;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +48,7 @@ class ApiDocsBrowserTest {
   }
 
   @Test
-  void theReferenceShowsEveryOperation() {
+  void theReferenceShowsEveryOperation() throws Exception {
     String base = "http://127.0.0.1:" + console.app().port();
     List<String> elsewhere = new ArrayList<>();
     try (var context = browser.newContext()) {
@@ -64,6 +66,9 @@ class ApiDocsBrowserTest {
       assertThat(page.locator(".info .title")).containsText("CDC Console API");
       assertThat(page.locator(".opblock")).hasCount(OpenApiContract.get().operations().size());
       assertThat(page.locator(".opblock-summary-path[data-path='/pipelines/{id}/runs']")).hasCount(2);
+      Path shots = Path.of("target", "screenshots");
+      Files.createDirectories(shots);
+      page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("api-docs.png")));
     }
     assertTrue(elsewhere.isEmpty(), "requests to other origins: " + elsewhere);
   }
