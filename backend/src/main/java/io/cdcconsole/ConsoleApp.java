@@ -34,6 +34,7 @@ import io.cdcconsole.pipeline.SecretFields;
 import io.cdcconsole.run.LauncherJar;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunStore;
+import io.cdcconsole.run.RunTransition;
 import io.cdcconsole.run.RunWatcher;
 import io.cdcconsole.run.Runs;
 import io.cdcconsole.secret.SecretRoutes;
@@ -132,7 +133,10 @@ public final class ConsoleApp {
             runs.routes().addRoutes(api);
             new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
             new TriggerRoutes(dsTriggers).addRoutes(api);
-            new EventRoutes(vertx, List.of(RunEvents.ADDRESS, ClusterHealthWatcher.ADDRESS)).addRoutes(api);
+            new EventRoutes(vertx, auth, config.events(),
+                List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS), RunEvents.ADDRESS,
+                (after, limit) -> runStore.after(after, limit)
+                    .map(found -> found.stream().map(RunTransition::toEvent).toList())).addRoutes(api);
             runs.tickets().addRoutes(router);
             new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
           }, spa).map(server -> {
