@@ -9,6 +9,7 @@ import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
 import io.cdcconsole.test.Sse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -66,6 +67,8 @@ class EventStreamTest extends SandboxRunTest {
       assertEquals(storedB, replayed.stream().filter(e -> e.data().getLong("runId") == runB)
           .map(e -> e.data().getString("to")).toList(), "every missed transition of the run, once, in order");
       assertIncreasingAfter(lastSeen, replayed);
+      assertEquals(feed(lastSeen), replayed.stream().map(Sse.Event::id).toList(),
+          "exactly the stored transitions after Last-Event-ID");
 
       pipeline("replay-c", bounded("replay-c"));
       long runC = start("replay-c");
@@ -150,5 +153,18 @@ class EventStreamTest extends SandboxRunTest {
       previous = e.id();
     }
     assertFalse(events.isEmpty());
+  }
+
+  /** The ids of the stored transitions after {@code after}, oldest first, from the transition feed. */
+  private List<Long> feed(long after) {
+    JsonArray items = http.get("/api/v1/transitions?limit=500", operator).items();
+    List<Long> ids = new ArrayList<>();
+    for (int i = items.size() - 1; i >= 0; i--) {
+      long id = items.getJsonObject(i).getLong("id");
+      if (id > after) {
+        ids.add(id);
+      }
+    }
+    return ids;
   }
 }
