@@ -33,6 +33,7 @@ import io.cdcconsole.pipeline.PipelineYamlValidator;
 import io.cdcconsole.pipeline.SecretFields;
 import io.cdcconsole.run.LauncherJar;
 import io.cdcconsole.run.RunEvents;
+import io.cdcconsole.run.RunState;
 import io.cdcconsole.run.RunStore;
 import io.cdcconsole.run.RunTransition;
 import io.cdcconsole.run.RunWatcher;
@@ -129,7 +130,8 @@ public final class ConsoleApp {
             new AuditRoutes(auditStore).addRoutes(api);
             new ClusterRoutes(clusters).addRoutes(api);
             new SecretRoutes(secrets).addRoutes(api);
-            new PipelineRoutes(pipelines).addRoutes(api);
+            new PipelineRoutes(pipelines, java.util.Arrays.stream(RunState.values()).map(Enum::name).toList())
+                .addRoutes(api);
             runs.routes().addRoutes(api);
             new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
             new TriggerRoutes(dsTriggers).addRoutes(api);

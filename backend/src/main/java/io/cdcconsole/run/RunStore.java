@@ -244,13 +244,14 @@ public final class RunStore {
     if (pipelineIds.isEmpty()) {
       return Future.succeededFuture(java.util.Map.of());
     }
-    return pool.preparedQuery("select distinct on (r.pipeline_id) r.pipeline_id, r.id, r.state, r.stale from pipeline_run r "
-            + "where r.pipeline_id = any($1) order by r.pipeline_id, r.id desc")
+    return pool.preparedQuery("select distinct on (r.pipeline_id) r.pipeline_id, r.id, r.state, r.stale, r.job_id, "
+            + "r.started_at from pipeline_run r where r.pipeline_id = any($1) order by r.pipeline_id, r.id desc")
         .execute(Tuple.of(pipelineIds.toArray(Long[]::new)))
         .map(rows -> {
           java.util.Map<Long, JsonObject> out = new java.util.HashMap<>();
           rows.forEach(r -> out.put(r.getLong("pipeline_id"), new JsonObject().put("id", r.getLong("id"))
               .put("state", r.getString("state")).put("stale", r.getBoolean("stale"))
+              .put("jobId", r.getString("job_id")).put("startedAt", Rows.instant(r, "started_at"))
               .put("active", !RunState.valueOf(r.getString("state")).terminal())));
           return out;
         });
