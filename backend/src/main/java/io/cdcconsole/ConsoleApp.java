@@ -25,6 +25,8 @@ import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.ds.DsRoutes;
 import io.cdcconsole.ds.TriggerRoutes;
 import io.cdcconsole.ds.TriggerService;
+import io.cdcconsole.overview.OverviewRoutes;
+import io.cdcconsole.overview.OverviewStore;
 import io.cdcconsole.pipeline.ConnectorCatalog;
 import io.cdcconsole.pipeline.PipelineRoutes;
 import io.cdcconsole.pipeline.PipelineService;
@@ -133,6 +135,7 @@ public final class ConsoleApp {
             new PipelineRoutes(pipelines, java.util.Arrays.stream(RunState.values()).map(Enum::name).toList())
                 .addRoutes(api);
             runs.routes().addRoutes(api);
+            new OverviewRoutes(new OverviewStore(pool), clusters).addRoutes(api);
             new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
             new TriggerRoutes(dsTriggers).addRoutes(api);
             new EventRoutes(vertx, auth, config.events(),

@@ -72,6 +72,44 @@ class OverviewApiTest extends ConsoleTest {
   }
 
   @Test
+  void theOverviewCountsPipelinesByCurrentRunAndListsWhatNeedsAttentionNewestFirst() {
+    Http.Response r = http.get("/api/v1/overview", viewer);
+    assertEquals(200, r.status(), r.body());
+    JsonObject pipelines = r.json().getJsonObject("pipelines");
+    assertEquals(6, pipelines.getLong("total"));
+    assertEquals(2, pipelines.getLong("stale"));
+    JsonObject byState = pipelines.getJsonObject("byState");
+    Map<String, Long> expected = Map.of("RUNNING", 1L, "NONE", 1L, "FINISHED", 1L, "FAILED", 1L, "RESTARTING", 1L,
+        "LOST", 1L);
+    for (String state : byState.fieldNames()) {
+      assertEquals(expected.getOrDefault(state, 0L), byState.getLong(state), state + " in " + byState);
+    }
+    assertTrue(byState.containsKey("FAILED_TO_SUBMIT"), "every state is listed: " + byState);
+
+    JsonObject clusters = r.json().getJsonObject("clusters");
+    assertEquals(1, clusters.getLong("total"));
+    JsonObject byStatus = clusters.getJsonObject("byStatus");
+    assertEquals(List.of("DEGRADED", "HEALTHY", "UNKNOWN", "UNREACHABLE"), byStatus.fieldNames().stream().sorted().toList());
+    assertEquals(1, byStatus.stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum());
+
+    JsonArray attention = r.json().getJsonArray("attention");
+    assertEquals(List.of("alpha", "delta", "foxtrot", "echo"), names(attention, "pipeline"));
+    JsonObject delta = attention.getJsonObject(1);
+    assertEquals(PIPELINES.get("delta"), delta.getLong("pipelineId"));
+    assertEquals("FAILED", delta.getString("state"));
+    assertEquals("boom", delta.getString("lastError"));
+    assertEquals(false, delta.getBoolean("stale"));
+    assertNotNull(delta.getLong("runId"));
+    assertEquals(NOW.minus(Duration.ofHours(1)).toEpochMilli(), Instant.parse(delta.getString("since")).toEpochMilli(),
+        "since: when the run entered its state");
+    JsonObject alpha = attention.getJsonObject(0);
+    assertEquals(true, alpha.getBoolean("stale"));
+    assertEquals(NOW.minus(Duration.ofMinutes(30)).toEpochMilli(), Instant.parse(alpha.getString("since")).toEpochMilli(),
+        "a stale running run: since its cluster last answered");
+    assertEquals(401, http.get("/api/v1/overview", null).status());
+  }
+
+  @Test
   void pipelinesAreFilteredByTheirCurrentRunsStateAndStaleness() {
     assertEquals(List.of("alpha"), list("state=RUNNING"));
     assertEquals(List.of("bravo", "charlie"), list("state=NONE,FINISHED"));
