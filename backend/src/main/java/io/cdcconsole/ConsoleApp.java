@@ -28,6 +28,8 @@ import io.cdcconsole.ds.TriggerService;
 import io.cdcconsole.overview.OverviewRoutes;
 import io.cdcconsole.overview.OverviewStore;
 import io.cdcconsole.pipeline.ConnectorCatalog;
+import io.cdcconsole.pipeline.ConnectorRoutes;
+import io.cdcconsole.pipeline.PipelineTemplates;
 import io.cdcconsole.pipeline.PipelineRoutes;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.pipeline.PipelineStore;
@@ -132,6 +134,7 @@ public final class ConsoleApp {
             new AuditRoutes(auditStore).addRoutes(api);
             new ClusterRoutes(clusters).addRoutes(api);
             new SecretRoutes(secrets).addRoutes(api);
+            new ConnectorRoutes(catalog, new PipelineTemplates(catalog)).addRoutes(api);
             new PipelineRoutes(pipelines, java.util.Arrays.stream(RunState.values()).map(Enum::name).toList())
                 .addRoutes(api);
             runs.routes().addRoutes(api);
