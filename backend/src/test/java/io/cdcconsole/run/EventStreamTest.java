@@ -138,6 +138,24 @@ class EventStreamTest extends SandboxRunTest {
   }
 
   @Test
+  void aStreamEndsOnTheKeepAliveAfterItsUserIsDisabled() {
+    String viewer = console.userToken("soon-disabled", "viewer");
+    long userId = http.get("/api/v1/me", viewer).json().getLong("id");
+    try (Sse stream = Sse.open(console.app().port(), viewer, null)) {
+      assertEquals(200, stream.status());
+      Http.Response disabled = http.patch("/api/v1/users/" + userId, admin, new JsonObject().put("disabled", true));
+      assertEquals(200, disabled.status(), disabled.body());
+      Sse.Event last = null;
+      for (Optional<Sse.Event> e = stream.next(); e.isPresent(); e = stream.next()) {
+        last = e.get();
+      }
+      assertNotNull(last, "a stream.closed event before the end");
+      assertEquals("stream.closed", last.name(), last.toString());
+      assertSchema("StreamClosedEvent", last);
+    }
+  }
+
+  @Test
   void streamsBeyondTheCapPerUserAreRefusedWith429() {
     String viewer = console.userToken("many-tabs", "viewer");
     List<Sse> open = new ArrayList<>();
