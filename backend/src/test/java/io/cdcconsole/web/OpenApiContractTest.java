@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
 import io.cdcconsole.test.OpenApiContract;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,6 +73,11 @@ class OpenApiContractTest extends ConsoleTest {
     // a pipeline without its name, and a problem without its status: the test client would fail a test on either
     assertFalse(contract.validateComponent("Pipeline", new JsonObject().put("id", 1).encode()).isEmpty());
     assertFalse(contract.validateComponent("Problem", new JsonObject().put("title", "Bad").encode()).isEmpty());
+    // composed schemas (allOf) still refuse members they do not describe
+    JsonObject page = new JsonObject().put("items", new JsonArray()).put("total", 0)
+        .put("limit", 50).put("offset", 0);
+    assertTrue(contract.validateComponent("PipelinePage", page.encode()).isEmpty());
+    assertFalse(contract.validateComponent("PipelinePage", page.copy().put("extra", 1).encode()).isEmpty());
     AssertionError error = assertThrows(AssertionError.class, () -> contract.check("GET", "/api/v1/clusters", 200,
         "application/json", new JsonObject().put("items", "none").encode()));
     assertTrue(error.getMessage().contains("GET /api/v1/clusters answered 200"), error.getMessage());
