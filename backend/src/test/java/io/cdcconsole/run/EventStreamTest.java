@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
-import io.cdcconsole.test.OpenApiContract;
 import io.cdcconsole.test.Sse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,7 +47,6 @@ class EventStreamTest extends SandboxRunTest {
       List<Sse.Event> seen = readUntilFinished(first, runA);
       for (Sse.Event e : seen) {
         assertEquals(e.id(), e.data().getLong("id"), "the SSE id is the transition id");
-        assertSchema("RunStateEvent", e);
         for (String field : List.of("runId", "pipelineId", "pipeline", "jobId", "to", "at", "source", "stale")) {
           assertTrue(e.data().containsKey(field), field + " in " + e.data());
         }
@@ -104,7 +102,6 @@ class EventStreamTest extends SandboxRunTest {
       assertEquals(true, stale.data().getBoolean("stale"), stale.toString());
       assertEquals(null, stale.id(), "not a transition: no id");
       assertEquals("wanders", stale.data().getString("pipeline"));
-      assertSchema("RunStaleEvent", stale);
 
       // the cluster moves to where Flink is: the run is submitted there, announced fresh, and finishes
       JsonObject moved = http.get("/api/v1/clusters/" + movingId, admin).json().put("restUrl", flink().restUrl());
@@ -115,7 +112,6 @@ class EventStreamTest extends SandboxRunTest {
       Sse.Event finished = next(stream, e -> RunEvents.ADDRESS.equals(e.name()) && e.data().getLong("runId") == runId
           && "FINISHED".equals(e.data().getString("to")));
       assertEquals(false, finished.data().getBoolean("stale"));
-      assertSchema("RunStateEvent", finished);
     }
   }
 
@@ -151,7 +147,6 @@ class EventStreamTest extends SandboxRunTest {
       }
       assertNotNull(last, "a stream.closed event before the end");
       assertEquals("stream.closed", last.name(), last.toString());
-      assertSchema("StreamClosedEvent", last);
     }
   }
 
@@ -186,11 +181,6 @@ class EventStreamTest extends SandboxRunTest {
         return e;
       }
     }
-  }
-
-  private static void assertSchema(String component, Sse.Event event) {
-    var errors = OpenApiContract.get().validateComponent(component, event.data().encode());
-    assertTrue(errors.isEmpty(), component + ": " + errors + " in " + event.data().encode());
   }
 
   private long start(String pipeline) {

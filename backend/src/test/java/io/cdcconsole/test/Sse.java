@@ -10,7 +10,10 @@ import java.util.Iterator;
 import java.util.Optional;
 import java.util.stream.Stream;
 
-/** A client of {@code GET /events} that reads the stream frame by frame, as an EventSource would. */
+/**
+ * A client of {@code GET /events} that reads the stream frame by frame, as an EventSource would, and checks each
+ * event against the OpenAPI document.
+ */
 public final class Sse implements AutoCloseable {
   /** One event: {@code id} is null when the server sent none. */
   public record Event(Long id, String name, JsonObject data) {}
@@ -65,6 +68,8 @@ public final class Sse implements AutoCloseable {
       String line = lines.next();
       if (line.isEmpty()) {
         if (data != null) {
+          // every event's data must match the schema of its type in the OpenAPI document
+          OpenApiContract.get().checkEvent(name, data);
           return Optional.of(new Event(id, name, new JsonObject(data)));
         }
         continue;
