@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Ready-to-edit pipeline definitions for common source/sink pairs, built from the connector catalogue: each required
@@ -30,6 +31,8 @@ public final class PipelineTemplates {
       "sink:kafka", Map.of("properties.bootstrap.servers", "<broker-host>:9092"),
       "sink:paimon", Map.of("catalog.properties.warehouse", "<warehouse-path>"));
 
+  private static final Pattern PLACEHOLDER = Pattern.compile("<[a-z-]+>");
+
   /** One template: {@code id} is "source-sink". */
   public record Template(String id, String source, String sink, String yaml) {
     public JsonObject toJson() {
@@ -45,10 +48,11 @@ public final class PipelineTemplates {
       ConnectorCatalog.Connector source = catalog.find(ConnectorCatalog.Kind.SOURCE, pair.get(0)).orElseThrow();
       ConnectorCatalog.Connector sink = catalog.find(ConnectorCatalog.Kind.SINK, pair.get(1)).orElseThrow();
       String id = source.type() + "-" + sink.type();
-      String yaml = "# " + source.title() + " to " + sink.title() + ": replace every <placeholder>; each secret "
-          + "reference names a stored secret (create it first)\n"
-          + section(source) + section(sink)
-          + "pipeline:\n  name: " + id + "\n  parallelism: 1\n";
+      String body = section(source) + section(sink) + "pipeline:\n  name: " + id + "\n  parallelism: 1\n";
+      String yaml = "# " + source.title() + " to " + sink.title()
+          + (PLACEHOLDER.matcher(body).find() ? ": replace every <placeholder>" : "")
+          + (body.contains("${secret:") ? "; each secret reference names a stored secret (create it first)" : "")
+          + "\n" + body;
       out.add(new Template(id, source.type(), sink.type(), yaml));
     }
     this.templates = List.copyOf(out);

@@ -66,7 +66,7 @@ class ConnectorTemplatesTest extends ConsoleTest {
       assertEquals(new JsonArray(), checked.json().getJsonArray("errors"), template.getString("id") + ": " + checked.body());
       if (template.getString("id").equals("values-values")) {
         assertEquals(new JsonArray(), checked.json().getJsonArray("warnings"), checked.body());
-        assertFalse(PLACEHOLDER.matcher(yaml.replaceAll("(?m)^#.*$", "")).find(), yaml);
+        assertFalse(PLACEHOLDER.matcher(yaml).find(), yaml);
       }
 
       // filled in, with its named secrets created, it is saved as a pipeline
