@@ -9,6 +9,8 @@ import io.cdcconsole.error.PreconditionFailed;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -96,7 +98,9 @@ public final class ClusterService {
     return find(id).compose(cluster -> store.pipelinesUsing(id).compose(pipelines -> {
       if (!pipelines.isEmpty()) {
         return Future.failedFuture(new Conflict("Cluster '" + cluster.name() + "' is used by pipelines: "
-            + String.join(", ", pipelines) + ". Move them to another cluster or delete them first."));
+            + String.join(", ", pipelines.stream().map(p -> p.getString("name")).toList())
+            + ". Move them to another cluster or delete them first.",
+            new JsonObject().put("pipelines", new JsonArray(pipelines))));
       }
       return store.delete(id).map(deleted -> {
         watcher.forget(id);
