@@ -30,6 +30,6 @@ export default defineConfig({
     restoreMocks: true,
     unstubGlobals: true,
     // antd's CSS-in-JS under jsdom is slow, more so on a shared machine.
-    testTimeout: 20_000,
+    testTimeout: 40_000,
   },
 });

@@ -1,7 +1,5 @@
-import { request } from './client';
-import type { LoginResponse } from './types';
+import { body, http } from './client';
 
 export const authApi = {
-  login: (username: string, password: string) =>
-    request<LoginResponse>('/auth/login', { method: 'POST', body: { username, password }, auth: false }),
+  login: (username: string, password: string) => body(http.POST('/auth/login', { body: { username, password } }), false),
 };

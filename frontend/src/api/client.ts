@@ -2,7 +2,9 @@
 // Errors come back as RFC 9457 application/problem+json and are raised as ApiError, with field errors when the
 // server sent them. Two app-wide signals hang off it: "the session ended" (401) and "the server cannot be reached".
 
+import createClient, { type Middleware } from 'openapi-fetch';
 import { loadSession } from '../auth/session';
+import type { paths } from './schema.gen';
 
 export const API_BASE = '/api/v1';
 
@@ -174,6 +176,57 @@ export function query(params: Record<string, string | number | boolean | undefin
   return s ? `?${s}` : '';
 }
 
-export function ifMatch(version: number): Record<string, string> {
+export function ifMatch(version: number): { 'If-Match': string } {
   return { 'If-Match': `"${version}"` };
+}
+
+/** Sends the session token with every typed call. */
+const authMiddleware: Middleware = {
+  onRequest({ request, schemaPath }) {
+    const session = schemaPath === '/auth/login' ? null : loadSession();
+    if (session) request.headers.set('Authorization', `Bearer ${session.token}`);
+    request.headers.set('Accept', 'application/json, application/problem+json');
+    return request;
+  },
+};
+
+/**
+ * The typed client over the OpenAPI document (src/api/schema.gen.ts). Requests are built as absolute URLs of this
+ * origin; fetch is looked up per call so tests can replace it.
+ */
+export const http = createClient<paths>({
+  baseUrl: `${typeof window === 'undefined' ? '' : window.location.origin}${API_BASE}`,
+  fetch: (request: Request) => globalThis.fetch(request),
+});
+http.use(authMiddleware);
+
+interface FetchResult<T> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** The answer of a typed call, or an ApiError with the problem (and the same app-wide signals as call()). */
+export async function unwrap<T>(pending: Promise<FetchResult<T>>, signedIn = true): Promise<Answer<T>> {
+  let result: FetchResult<T>;
+  try {
+    result = await pending;
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    serverReachable.set(false);
+    throw new ApiError(0, '');
+  }
+  const res = result.response;
+  serverReachable.set(res.status !== 502 && res.status !== 504);
+  if (!res.ok) {
+    const problem = result.error && typeof result.error === 'object' ? (result.error as Problem) : null;
+    if (res.status === 401 && signedIn && loadSession()) unauthorizedListeners.forEach((l) => l());
+    throw new ApiError(res.status, problem?.detail || problem?.title || '', problem);
+  }
+  return { data: result.data as T, version: etagVersion(res.headers.get('etag')), status: res.status };
+}
+
+/** Just the body of a typed call. */
+export async function body<T>(pending: Promise<FetchResult<T>>, signedIn = true): Promise<T> {
+  return (await unwrap(pending, signedIn)).data;
 }

@@ -1,13 +1,14 @@
-import { call, ifMatch, query, request } from './client';
-import type { Cluster, ClusterInput } from './types';
+import { body, http, ifMatch, unwrap } from './client';
+import type { ClusterInput } from './types';
+
+const id = (cluster: number | string) => ({ path: { id: Number(cluster) } });
 
 export const clustersApi = {
-  list: (label?: string, signal?: AbortSignal) =>
-    request<{ items: Cluster[]; total: number }>(`/clusters${query({ label })}`, { signal }),
-  get: (id: number | string, signal?: AbortSignal) => call<Cluster>(`/clusters/${id}`, { signal }),
-  create: (input: ClusterInput) => call<Cluster>('/clusters', { method: 'POST', body: input }),
-  update: (id: number | string, input: ClusterInput, version: number) =>
-    call<Cluster>(`/clusters/${id}`, { method: 'PUT', body: input, headers: ifMatch(version) }),
+  list: (label?: string, signal?: AbortSignal) => body(http.GET('/clusters', { params: { query: { label } }, signal })),
+  get: (c: number | string, signal?: AbortSignal) => unwrap(http.GET('/clusters/{id}', { params: id(c), signal })),
+  create: (input: ClusterInput) => unwrap(http.POST('/clusters', { body: input })),
+  update: (c: number | string, input: ClusterInput, version: number) =>
+    unwrap(http.PUT('/clusters/{id}', { params: { ...id(c), header: ifMatch(version) } as never, body: input })),
   /** 409 while pipelines use it; the problem then lists them as `pipelines: [{id, name}]`. */
-  remove: (id: number | string) => request<void>(`/clusters/${id}`, { method: 'DELETE' }),
+  remove: (c: number | string) => body(http.DELETE('/clusters/{id}', { params: id(c) })),
 };

@@ -1,9 +1,8 @@
-import { request } from './client';
-import type { LoginResponse, Me } from './types';
+import { body, http } from './client';
 
 export const meApi = {
-  get: (signal?: AbortSignal) => request<Me>('/me', { signal }),
+  get: (signal?: AbortSignal) => body(http.GET('/me', { signal })),
   /** Ends the other sessions and answers a new token for this one. */
   changePassword: (currentPassword: string, newPassword: string) =>
-    request<LoginResponse>('/me/password', { method: 'PUT', body: { currentPassword, newPassword } }),
+    body(http.PUT('/me/password', { body: { currentPassword, newPassword } })),
 };

@@ -1,8 +1,7 @@
-import { request } from './client';
-import type { Orphan, Run } from './types';
+import { body, http } from './client';
 
 export const orphansApi = {
-  list: (signal?: AbortSignal) => request<{ items: Orphan[]; total: number }>('/orphans', { signal }),
+  list: (signal?: AbortSignal) => body(http.GET('/orphans', { signal })),
   adopt: (pipelineId: number | string, jobId: string) =>
-    request<Run>(`/pipelines/${encodeURIComponent(String(pipelineId))}/adopt`, { method: 'POST', body: { jobId } }),
+    body(http.POST('/pipelines/{id}/adopt', { params: { path: { id: String(pipelineId) } }, body: { jobId } })),
 };

@@ -1,3 +1,4 @@
+// Routes served (branch live) but not yet in the OpenAPI document: typed by hand in types.ts until they are.
 import { query, request } from './client';
 import type { Connector, Overview, Page, Template, Transition } from './types';
 

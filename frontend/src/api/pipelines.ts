@@ -1,5 +1,6 @@
-import { call, ifMatch, query, request } from './client';
-import type { Page, Pipeline, PipelineInput, PipelineVersion, Validation } from './types';
+import { body, http, ifMatch, unwrap } from './client';
+import type { operations } from './schema.gen';
+import type { Page, Pipeline, PipelineInput } from './types';
 
 export interface PipelineFilter {
   name?: string;
@@ -13,29 +14,36 @@ export interface PipelineFilter {
   offset?: number;
 }
 
-const path = (id: number | string) => `/pipelines/${encodeURIComponent(String(id))}`;
+type ListQuery = NonNullable<operations['listPipelines']['parameters']['query']>;
+const id = (pipeline: number | string) => ({ path: { id: String(pipeline) } });
 
 export const pipelinesApi = {
+  // state, stale and sort are served (branch live) but not yet in the OpenAPI document.
   list: (f: PipelineFilter, signal?: AbortSignal) =>
-    request<Page<Pipeline>>(`/pipelines${query({ ...f, stale: f.stale ? true : undefined })}`, { signal }),
-  get: (id: number | string, signal?: AbortSignal) => call<Pipeline>(path(id), { signal }),
-  create: (input: PipelineInput) => call<Pipeline>('/pipelines', { method: 'POST', body: input }),
-  update: (id: number | string, input: PipelineInput, version: number) =>
-    call<Pipeline>(path(id), { method: 'PUT', body: input, headers: ifMatch(version) }),
-  remove: (id: number | string) => request<void>(path(id), { method: 'DELETE' }),
+    body(http.GET('/pipelines', { params: { query: { ...f, stale: f.stale ? true : undefined } as ListQuery }, signal })) as Promise<
+      Page<Pipeline>
+    >,
+  get: (p: number | string, signal?: AbortSignal) => unwrap(http.GET('/pipelines/{id}', { params: id(p), signal })),
+  create: (input: PipelineInput) => unwrap(http.POST('/pipelines', { body: input as never })),
+  update: (p: number | string, input: PipelineInput, version: number) =>
+    unwrap(http.PUT('/pipelines/{id}', { params: { ...id(p), header: ifMatch(version) }, body: input })),
+  remove: (p: number | string) => body(http.DELETE('/pipelines/{id}', { params: id(p) })),
   validate: (yaml: string, cluster?: string, signal?: AbortSignal) =>
-    request<Validation>('/pipelines/validate', { method: 'POST', body: { yaml, cluster }, signal }),
-  versions: (id: number | string, signal?: AbortSignal) =>
-    request<{ items: PipelineVersion[]; total: number }>(`${path(id)}/versions`, { signal }),
-  version: (id: number | string, n: number, signal?: AbortSignal) =>
-    request<PipelineVersion>(`${path(id)}/versions/${n}`, { signal }),
-  rollback: (id: number | string, n: number, version: number) =>
-    call<Pipeline>(`${path(id)}/versions/${n}/rollback`, { method: 'POST', headers: ifMatch(version) }),
-  exportYaml: (id: number | string) => request<string>(`${path(id)}/export`, { text: true }),
+    body(http.POST('/pipelines/validate', { body: { yaml, cluster }, signal })),
+  versions: (p: number | string, signal?: AbortSignal) => body(http.GET('/pipelines/{id}/versions', { params: id(p), signal })),
+  version: (p: number | string, n: number, signal?: AbortSignal) =>
+    body(http.GET('/pipelines/{id}/versions/{n}', { params: { path: { id: String(p), n } }, signal })),
+  rollback: (p: number | string, n: number, version: number) =>
+    unwrap(http.POST('/pipelines/{id}/versions/{n}/rollback', { params: { path: { id: String(p), n }, header: ifMatch(version) } })),
+  exportYaml: (p: number | string) =>
+    body(http.GET('/pipelines/{id}/export', { params: id(p), parseAs: 'text', headers: { Accept: 'application/yaml, application/problem+json' } })),
   importYaml: (text: string, name?: string, cluster?: string) =>
-    call<Pipeline>(`/pipelines/import${query({ name, cluster })}`, {
-      method: 'POST',
-      body: text,
-      contentType: 'application/yaml',
-    }),
+    unwrap(
+      http.POST('/pipelines/import', {
+        params: { query: { name, cluster } } as never,
+        body: text,
+        bodySerializer: (b: string) => b,
+        headers: { 'Content-Type': 'application/yaml' },
+      }),
+    ),
 };

@@ -1,27 +1,19 @@
-import { query, request } from './client';
-import type { Ledger, Page, Run, StartOptions, StopOptions } from './types';
+import { body, http } from './client';
+import type { StartOptions, StopOptions } from './types';
 
-const pipe = (id: number | string) => `/pipelines/${encodeURIComponent(String(id))}`;
+const id = (pipeline: number | string) => ({ path: { id: String(pipeline) } });
 
 export const runsApi = {
-  list: (pipelineId: number | string, limit = 20, offset = 0, signal?: AbortSignal) =>
-    request<Page<Run>>(`${pipe(pipelineId)}/runs${query({ limit, offset })}`, { signal }),
-  get: (runId: number | string, signal?: AbortSignal) => request<Run>(`/runs/${runId}`, { signal }),
+  list: (p: number | string, limit = 20, offset = 0, signal?: AbortSignal) =>
+    body(http.GET('/pipelines/{id}/runs', { params: { ...id(p), query: { limit, offset } }, signal })),
+  get: (runId: number | string, signal?: AbortSignal) =>
+    body(http.GET('/runs/{runId}', { params: { path: { runId: Number(runId) } }, signal })),
   /** The key makes a repeated click (or a retry after a timeout) start one run, not two. */
-  start: (pipelineId: number | string, options: StartOptions, idempotencyKey: string) =>
-    request<Run>(`${pipe(pipelineId)}/runs`, {
-      method: 'POST',
-      body: options,
-      headers: { 'Idempotency-Key': idempotencyKey },
-    }),
-  cancel: (pipelineId: number | string) => request<Run>(`${pipe(pipelineId)}/cancel`, { method: 'POST' }),
-  stop: (pipelineId: number | string, options: StopOptions) =>
-    request<Run>(`${pipe(pipelineId)}/stop`, { method: 'POST', body: options }),
-  savepoint: (pipelineId: number | string, targetDirectory?: string) =>
-    request<Run>(`${pipe(pipelineId)}/savepoints`, {
-      method: 'POST',
-      body: targetDirectory ? { targetDirectory } : undefined,
-    }),
-  ledger: (pipelineId: number | string, signal?: AbortSignal) =>
-    request<Ledger>(`${pipe(pipelineId)}/savepoints`, { signal }),
+  start: (p: number | string, options: StartOptions, idempotencyKey: string) =>
+    body(http.POST('/pipelines/{id}/runs', { params: { ...id(p), header: { 'Idempotency-Key': idempotencyKey } }, body: options })),
+  cancel: (p: number | string) => body(http.POST('/pipelines/{id}/cancel', { params: id(p) })),
+  stop: (p: number | string, options: StopOptions) => body(http.POST('/pipelines/{id}/stop', { params: id(p), body: options })),
+  savepoint: (p: number | string, targetDirectory?: string) =>
+    body(http.POST('/pipelines/{id}/savepoints', { params: id(p), body: targetDirectory ? { targetDirectory } : undefined })),
+  ledger: (p: number | string, signal?: AbortSignal) => body(http.GET('/pipelines/{id}/savepoints', { params: id(p), signal })),
 };

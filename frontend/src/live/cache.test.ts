@@ -7,6 +7,8 @@ import { applyEvent } from './cache';
 const pipeline = (id: number, run: Pipeline['currentRun']): Pipeline => ({
   id,
   name: `p${id}`,
+  description: '',
+  owner: null,
   clusterId: 1,
   labels: {},
   version: 1,
@@ -70,7 +72,7 @@ describe('applyEvent', () => {
     expect(qc.getQueryData<Pipeline>(keys.pipelines.one(1))!.currentRun).toMatchObject({ state: 'RUNNING', stale: true });
 
     qc.setQueryData<{ items: Partial<Cluster>[]; total: number }>(keys.clusters.list, {
-      items: [{ id: 3, name: 'c', health: { status: 'HEALTHY', reachable: true } }],
+      items: [{ id: 3, name: 'c', health: { status: 'HEALTHY', reachable: true } as Cluster['health'] }],
       total: 1,
     });
     applyEvent(qc, event('cluster.health', { clusterId: 3, name: 'c', status: 'UNREACHABLE', health: { status: 'UNREACHABLE', reachable: false } }));

@@ -50,7 +50,7 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
             ? { type: 'basic', username: v.username, password: v.secret }
             : { type: 'bearer', token: v.secret },
       headers: cluster?.headers,
-      tls: { insecure: v.insecure, caPem: v.caPem?.trim() || null },
+      tls: { insecure: v.insecure, caPem: v.caPem?.trim() || undefined },
       labels: parseLabels(v.labels),
       cdc: { mode: v.cdcMode, version: v.cdcVersion },
     };
