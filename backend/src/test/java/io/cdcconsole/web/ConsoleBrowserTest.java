@@ -62,7 +62,7 @@ class ConsoleBrowserTest {
     String base = "http://127.0.0.1:" + console.app().port();
     try (var context = browser.newContext()) {
       Page page = context.newPage();
-      page.navigate(base + "/pipelines/orders");
+      page.navigate(base + "/pipelines/orders/versions");
       // not signed in: the SPA sends us to the login page
       assertThat(page.getByTestId("login-submit")).isVisible();
 
@@ -75,7 +75,7 @@ class ConsoleBrowserTest {
       page.getByTestId("login-submit").click();
       assertThat(page.getByTestId("me-username")).hasText("admin");
       assertThat(page.getByTestId("me-role")).hasText("admin");
-      assertEquals(base + "/pipelines/orders", page.url(), "back where the user was headed");
+      assertEquals(base + "/pipelines/orders/versions", page.url(), "back where the user was headed");
 
       page.reload();
       assertThat(page.getByTestId("me-username")).hasText("admin");

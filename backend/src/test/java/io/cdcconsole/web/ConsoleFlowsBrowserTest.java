@@ -41,6 +41,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * console, one sandbox and one browser for the class, a fresh browser context per test. Every test fails on an
  * uncaught page error or a console error, apart from the failed loads it provokes on purpose (a 400, 403 or 412 the
  * server answers, or the network it cuts), which it declares with {@link #expectFailedLoads}.
+ *
+ * <p>Only one test here takes a savepoint: after one, the values source of this sandbox fails the "keeps running"
+ * pipelines at once (see {@link SandboxRunTest#keepsRunning}), so the others use bounded pipelines.
  */
 class ConsoleFlowsBrowserTest extends SandboxRunTest {
   @RegisterExtension
