@@ -231,6 +231,30 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     assertEquals(200, saved.status(), saved.body());
     assertEquals(good, saved.json().getString("yaml"));
     assertEquals(1, saved.json().getInteger("version"));
+
+    // the YAML tab checks while one types: the same error is marked and listed before any save, and goes once fixed
+    page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("YAML")).click();
+    Locator tabEditor = page.getByTestId("yaml-editor");
+    assertThat(tabEditor).containsText("type: values");
+    String changed = good.replace("parallelism: 1", "parallelism: 2");
+    assertFalse(changed.equals(good), good);
+    replaceEditorText(page, tabEditor, changed.replaceFirst("type: values", "type: valuez"));
+    Locator problem = page.getByTestId("problems").getByTestId("problem-item");
+    assertThat(problem).hasCount(1);
+    assertThat(problem).containsText("valuez");
+    assertThat(problem).containsText("line " + errorLine);
+    assertThat(page.locator(".cm-content .cm-line").nth(errorLine - 1).locator(".cm-lintRange-error, .cm-lintPoint-error"))
+        .hasCount(1);
+    shot(page, "1-yaml-tab-error");
+    replaceEditorText(page, tabEditor, changed);
+    assertThat(page.getByTestId("problems")).containsText("No problems found.");
+    assertThat(problem).hasCount(0);
+    page.getByTestId("save-comment").fill("two in parallel");
+    page.getByTestId("save-yaml").click();
+    assertThat(page.getByText("Saved as version 2.")).isVisible();
+    JsonObject v2 = http.get("/api/v1/pipelines/from-template", operator).json();
+    assertEquals(2, v2.getInteger("version"));
+    assertEquals(changed, v2.getString("yaml"));
   }
 
   // 2. start with `none`, RUNNING appears without a reload; 3. stop with savepoint, the savepoint is in the ledger;
