@@ -25,7 +25,12 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
   }, [language]);
   return (
     <I18nextProvider i18n={i18n}>
-      <ConfigProvider locale={language === 'zh-CN' ? zhCN : enUS} theme={{ token: { borderRadius: 6 } }}>
+      <ConfigProvider
+        locale={language === 'zh-CN' ? zhCN : enUS}
+        theme={{ token: { borderRadius: 6 } }}
+        // No space pushed between two Chinese characters: a button's accessible name is its label as written.
+        button={{ autoInsertSpace: false }}
+      >
         <AntApp>
           <LanguageContext.Provider value={{ language, setLanguage }}>{children}</LanguageContext.Provider>
         </AntApp>

@@ -265,6 +265,7 @@ export const en = {
     empty: 'No runs yet.',
   },
   run: {
+    pipeline: 'Pipeline',
     title: 'Run {{id}} of {{pipeline}}',
     timeline: 'State changes',
     duration: 'Time in state',

@@ -269,6 +269,7 @@ export const zhCN: Shape<Resources> = {
     empty: '尚无运行记录。',
   },
   run: {
+    pipeline: '管道',
     title: '{{pipeline}} 的运行 {{id}}',
     timeline: '状态变化',
     duration: '持续时间',

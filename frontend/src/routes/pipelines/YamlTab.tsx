@@ -118,6 +118,7 @@ export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
         {!checking && result && errors.length === 0 && warnings.length === 0 ? (
           <Typography.Text type="success">{t('yaml.valid')}</Typography.Text>
         ) : null}
+        {errors.length + warnings.length > 0 ? (
         <List
           size="small"
           dataSource={[
@@ -133,6 +134,7 @@ export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
             </List.Item>
           )}
         />
+        ) : null}
       </div>
       {canEdit ? (
         <Space.Compact block className="section-gap">

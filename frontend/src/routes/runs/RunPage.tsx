@@ -1,7 +1,7 @@
 import { Alert, Descriptions, Table, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
-import type { Savepoint } from '../../api/types';
+import { TERMINAL_STATES, type Savepoint } from '../../api/types';
 import { ProblemAlert } from '../../components/errors';
 import { useFormat } from '../../components/format';
 import { PageLoading } from '../../components/Layout';
@@ -29,7 +29,7 @@ export default function RunPage() {
         <StateBadge state={r.state} stale={r.stale} />
       </div>
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
-        <Descriptions.Item label={t('nav.pipelines')}>
+        <Descriptions.Item label={t('run.pipeline')}>
           <Link to={`/pipelines/${r.pipelineId}/overview`}>{r.pipeline}</Link> (v{r.pipelineVersion})
         </Descriptions.Item>
         <Descriptions.Item label={t('pipeline.jobId')}>
@@ -71,7 +71,9 @@ export default function RunPage() {
         data-testid="timeline"
         items={transitions.map((tr, i) => {
           const next = transitions[i + 1]?.at;
-          const end = next ? Date.parse(next) : r.endedAt ? Date.parse(r.endedAt) : now;
+          // The last state of an ended run has no duration to speak of.
+          const last = !next && TERMINAL_STATES.has(tr.to);
+          const end = next ? Date.parse(next) : now;
           return {
             key: `${tr.at}-${i}`,
             content: (
@@ -80,10 +82,16 @@ export default function RunPage() {
                 <span>
                   {t('common.source')}: {tr.source ?? '—'}
                 </span>{' '}
-                <span className="muted">
-                  {t('run.duration')}: {f.duration(end - Date.parse(tr.at))}
-                </span>
-                {tr.detail ? <div className="muted small">{tr.detail}</div> : null}
+                {last ? null : (
+                  <span className="muted">
+                    {t('run.duration')}: {f.duration(end - Date.parse(tr.at))}
+                  </span>
+                )}
+                {tr.detail ? (
+                  <Typography.Paragraph className="muted small" ellipsis={{ rows: 2, expandable: true }}>
+                    {tr.detail}
+                  </Typography.Paragraph>
+                ) : null}
               </div>
             ),
           };
