@@ -1,7 +1,9 @@
 package io.cdcconsole.pipeline;
 
 import io.cdcconsole.auth.Role;
+import io.cdcconsole.store.Page;
 import io.cdcconsole.web.ApiRouter;
+import io.cdcconsole.web.Query;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -10,25 +12,27 @@ import io.vertx.core.json.JsonObject;
  * secret), and {@code GET /templates}: pipeline definitions to start from. Both are fixed while the console runs.
  */
 public final class ConnectorRoutes {
-  private final JsonObject connectors;
-  private final JsonObject templates;
+  private final JsonArray connectors;
+  private final JsonArray secretKeyPatterns;
+  private final JsonArray templates;
 
   public ConnectorRoutes(ConnectorCatalog catalog, PipelineTemplates templates) {
-    JsonArray items = new JsonArray();
+    this.connectors = new JsonArray();
     catalog.connectors().forEach(c -> {
       JsonObject json = c.toJson();
       json.put("secret", json.remove("secrets"));
-      items.add(json);
+      connectors.add(json);
     });
-    this.connectors = new JsonObject().put("items", items)
-        .put("secretKeyPatterns", new JsonArray(catalog.secretKeyPatterns()));
-    JsonArray all = new JsonArray();
-    templates.all().forEach(t -> all.add(t.toJson()));
-    this.templates = new JsonObject().put("items", all);
+    this.secretKeyPatterns = new JsonArray(catalog.secretKeyPatterns());
+    this.templates = new JsonArray();
+    templates.all().forEach(t -> this.templates.add(t.toJson()));
   }
 
   public void addRoutes(ApiRouter api) {
-    api.get("/connectors", Role.VIEWER, ctx -> ApiRouter.json(ctx, 200, connectors));
-    api.get("/templates", Role.VIEWER, ctx -> ApiRouter.json(ctx, 200, templates));
+    // lists like every other (limit, offset); the whole catalogue fits the default page
+    api.get("/connectors", Role.VIEWER, ctx -> ApiRouter.json(ctx, 200, Page.slice(connectors, Query.page(ctx))
+        .toJson(c -> c).put("secretKeyPatterns", secretKeyPatterns.copy())));
+    api.get("/templates", Role.VIEWER, ctx -> ApiRouter.json(ctx, 200,
+        Page.slice(templates, Query.page(ctx)).toJson(t -> t)));
   }
 }

@@ -31,6 +31,10 @@ class ConnectorTemplatesTest extends ConsoleTest {
     JsonObject kafka = find(r.items(), "type", "kafka", "kind", "sink");
     assertTrue(kafka.getJsonArray("secret").contains("properties.sasl.jaas.config"));
     assertTrue(r.json().getJsonArray("secretKeyPatterns").contains("*password"));
+    assertEquals(r.items().size(), r.json().getLong("total"), "the whole catalogue on the first page");
+    Http.Response second = http.get("/api/v1/connectors?limit=2&offset=2", viewer);
+    assertEquals(r.items().getJsonObject(2), second.items().getJsonObject(0));
+    assertEquals(2, second.items().size());
     for (Object o : r.items()) {
       JsonObject c = (JsonObject) o;
       assertTrue(List.of("source", "sink").contains(c.getString("kind")), c.encode());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
+import io.cdcconsole.test.OpenApiContract;
 import io.cdcconsole.test.Sse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,6 +48,7 @@ class EventStreamTest extends SandboxRunTest {
       List<Sse.Event> seen = readUntilFinished(first, runA);
       for (Sse.Event e : seen) {
         assertEquals(e.id(), e.data().getLong("id"), "the SSE id is the transition id");
+        assertSchema("RunStateEvent", e);
         for (String field : List.of("runId", "pipelineId", "pipeline", "jobId", "to", "at", "source", "stale")) {
           assertTrue(e.data().containsKey(field), field + " in " + e.data());
         }
@@ -82,6 +84,42 @@ class EventStreamTest extends SandboxRunTest {
   }
 
   @Test
+  void aRunWhoseClusterStopsAnsweringIsAnnouncedStaleThenFreshWithoutATransition() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "moving")
+        .put("restUrl", "http://127.0.0.1:" + closed)
+        .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
+    assertEquals(201, cluster.status(), cluster.body());
+    long movingId = cluster.json().getLong("id");
+    Http.Response created = http.post("/api/v1/pipelines", operator, new JsonObject().put("name", "wanders")
+        .put("clusterId", movingId).put("yaml", bounded("wanders")));
+    assertEquals(201, created.status(), created.body());
+    try (Sse stream = Sse.open(console.app().port(), operator, null)) {
+      long runId = start("wanders");
+      // the cluster does not answer: the run stays SUBMITTING, and is announced stale
+      Sse.Event stale = next(stream, e -> RunEvents.STALE_ADDRESS.equals(e.name()) && e.data().getLong("runId") == runId);
+      assertEquals(true, stale.data().getBoolean("stale"), stale.toString());
+      assertEquals(null, stale.id(), "not a transition: no id");
+      assertEquals("wanders", stale.data().getString("pipeline"));
+      assertSchema("RunStaleEvent", stale);
+
+      // the cluster moves to where Flink is: the run is submitted there, announced fresh, and finishes
+      JsonObject moved = http.get("/api/v1/clusters/" + movingId, admin).json().put("restUrl", flink().restUrl());
+      Http.Response put = http.send("PUT", "/api/v1/clusters/" + movingId, admin, moved.encode(), null);
+      assertEquals(200, put.status(), put.body());
+      Sse.Event fresh = next(stream, e -> RunEvents.STALE_ADDRESS.equals(e.name()) && e.data().getLong("runId") == runId);
+      assertEquals(false, fresh.data().getBoolean("stale"), fresh.toString());
+      Sse.Event finished = next(stream, e -> RunEvents.ADDRESS.equals(e.name()) && e.data().getLong("runId") == runId
+          && "FINISHED".equals(e.data().getString("to")));
+      assertEquals(false, finished.data().getBoolean("stale"));
+      assertSchema("RunStateEvent", finished);
+    }
+  }
+
+  @Test
   void aStreamEndsOnTheKeepAliveAfterItsTokenIsRevoked() {
     Http.Response created = http.post("/api/v1/tokens", operator, new JsonObject().put("name", "listener"));
     assertEquals(201, created.status(), created.body());
@@ -97,6 +135,24 @@ class EventStreamTest extends SandboxRunTest {
       assertEquals("stream.closed", events.get(events.size() - 1).name(), events.toString());
     }
     assertEquals(401, Sse.open(console.app().port(), token, null).status());
+  }
+
+  @Test
+  void aStreamEndsOnTheKeepAliveAfterItsUserIsDisabled() {
+    String viewer = console.userToken("soon-disabled", "viewer");
+    long userId = http.get("/api/v1/me", viewer).json().getLong("id");
+    try (Sse stream = Sse.open(console.app().port(), viewer, null)) {
+      assertEquals(200, stream.status());
+      Http.Response disabled = http.patch("/api/v1/users/" + userId, admin, new JsonObject().put("disabled", true));
+      assertEquals(200, disabled.status(), disabled.body());
+      Sse.Event last = null;
+      for (Optional<Sse.Event> e = stream.next(); e.isPresent(); e = stream.next()) {
+        last = e.get();
+      }
+      assertNotNull(last, "a stream.closed event before the end");
+      assertEquals("stream.closed", last.name(), last.toString());
+      assertSchema("StreamClosedEvent", last);
+    }
   }
 
   @Test
@@ -120,6 +176,21 @@ class EventStreamTest extends SandboxRunTest {
     }
     Http.Response bad = http.send("GET", "/api/v1/events", viewer, null, null, java.util.Map.of("Last-Event-ID", "x"));
     assertEquals(400, bad.status(), bad.body());
+  }
+
+  /** The next event that matches, skipping the others. */
+  private static Sse.Event next(Sse stream, java.util.function.Predicate<Sse.Event> wanted) {
+    while (true) {
+      Sse.Event e = stream.next().orElseThrow(() -> new AssertionError("the stream ended"));
+      if (wanted.test(e)) {
+        return e;
+      }
+    }
+  }
+
+  private static void assertSchema(String component, Sse.Event event) {
+    var errors = OpenApiContract.get().validateComponent(component, event.data().encode());
+    assertTrue(errors.isEmpty(), component + ": " + errors + " in " + event.data().encode());
   }
 
   private long start(String pipeline) {
