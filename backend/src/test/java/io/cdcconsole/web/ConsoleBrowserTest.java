@@ -5,16 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import io.cdcconsole.test.Chromium;
 import io.cdcconsole.test.TestConsole;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,25 +21,17 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The console in a real Chromium (Debian's, never a downloaded one) against a real server. */
 @ExtendWith(VertxExtension.class)
 class ConsoleBrowserTest {
-  private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CDC_TEST_CHROMIUM", "/usr/bin/chromium"));
-
   private static TestConsole console;
   private static Playwright playwright;
   private static Browser browser;
 
   @BeforeAll
   static void start(Vertx vertx) {
-    assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: install Debian's chromium (.ci/run does)");
     assertTrue(ConsoleBrowserTest.class.getClassLoader().getResource("webroot/index.html") != null,
         "the SPA is not on the classpath: build without -Dskip.frontend");
     console = TestConsole.start(vertx);
-    playwright = Playwright.create(new Playwright.CreateOptions()
-        .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(CHROMIUM)
-        .setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run")));
+    playwright = Chromium.playwright();
+    browser = Chromium.launch(playwright);
   }
 
   @AfterAll
