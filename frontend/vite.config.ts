@@ -29,5 +29,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
     unstubGlobals: true,
+    // antd's CSS-in-JS under jsdom is slow, more so on a shared machine.
+    testTimeout: 40_000,
   },
 });

@@ -110,11 +110,11 @@ describe('login', () => {
       'POST /api/v1/auth/login': () => json(200, { token: 'tok-2', expiresAt: inAnHour() }),
       'GET /api/v1/me': () => json(200, { id: 1, username: 'bob', role: 'viewer' }),
     });
-    renderAt('/pipelines/orders-to-lake?tab=runs');
+    renderAt('/nowhere/orders-to-lake?tab=runs');
 
     await signInAs('bob', 'pw');
 
-    expect(await screen.findByTestId('not-found')).toHaveTextContent('/pipelines/orders-to-lake');
+    expect(await screen.findByTestId('not-found')).toHaveTextContent('/nowhere/orders-to-lake');
     expect(await screen.findByTestId('me-username')).toHaveTextContent('bob');
     expect(screen.getByTestId('me-role')).toHaveTextContent('viewer');
   });

@@ -1,5 +1,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { ApiError, api, setUnauthorizedHandler, type Me } from '../api';
+import { authApi } from '../api/auth';
+import { ApiError, onUnauthorized } from '../api/client';
+import { meApi } from '../api/me';
+import type { LoginResponse, Me } from '../api/types';
 import { clearSession, loadSession, parseExpiry, saveSession, type StoredSession } from './session';
 
 export interface AuthContextValue {
@@ -8,28 +11,31 @@ export interface AuthContextValue {
   /** Who the session belongs to, once GET /me has answered. */
   user: Me | null;
   /** Why GET /me failed (other than an ended session), if it did. */
-  userError: string | null;
-  /** A message for the login page, e.g. after the session ended. */
-  notice: string | null;
+  userError: unknown;
+  /** Why the login page is shown again, if there is a reason to say. */
+  notice: Notice | null;
   signIn(username: string, password: string): Promise<void>;
-  signOut(notice?: string): void;
+  signOut(notice?: Notice): void;
+  /** A new token for the same user (after a password change). */
+  replaceToken(res: LoginResponse): void;
   reloadUser(): void;
 }
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
-const SESSION_ENDED = 'Your session has ended. Please sign in again.';
+export type Notice = 'sessionEnded';
+const SESSION_ENDED: Notice = 'sessionEnded';
 // setTimeout takes a signed 32-bit delay.
 const MAX_TIMER_MS = 2_147_483_647;
 
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<StoredSession | null>(() => loadSession());
   const [user, setUser] = useState<Me | null>(null);
-  const [userError, setUserError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [userError, setUserError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const [reloads, setReloads] = useState(0);
 
-  const signOut = useCallback((message?: string) => {
+  const signOut = useCallback((message?: Notice) => {
     clearSession();
     setSession(null);
     setUser(null);
@@ -38,7 +44,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signIn = useCallback(async (username: string, password: string) => {
-    const res = await api.login(username, password);
+    const res = await authApi.login(username, password);
     const next: StoredSession = { token: res.token, expiresAt: parseExpiry(res.expiresAt) };
     saveSession(next);
     setUser(null);
@@ -47,12 +53,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setSession(next);
   }, []);
 
+  const replaceToken = useCallback((res: LoginResponse) => {
+    const next: StoredSession = { token: res.token, expiresAt: parseExpiry(res.expiresAt) };
+    saveSession(next);
+    setSession(next);
+  }, []);
+
   const reloadUser = useCallback(() => setReloads((n) => n + 1), []);
 
   // Any authenticated call that answers 401 ends the session.
   useEffect(() => {
-    setUnauthorizedHandler(() => signOut(SESSION_ENDED));
-    return () => setUnauthorizedHandler(null);
+    return onUnauthorized(() => signOut(SESSION_ENDED));
   }, [signOut]);
 
   // Load who we are whenever the session changes.
@@ -60,14 +71,14 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (!session) return;
     const ctrl = new AbortController();
     setUserError(null);
-    api.me(ctrl.signal).then(
+    meApi.get(ctrl.signal).then(
       (me) => {
         if (!ctrl.signal.aborted) setUser(me);
       },
       (e: unknown) => {
         if (ctrl.signal.aborted) return;
         if (e instanceof ApiError && e.status === 401) signOut(SESSION_ENDED);
-        else setUserError(e instanceof Error ? e.message : String(e));
+        else setUserError(e);
       },
     );
     return () => ctrl.abort();
@@ -82,8 +93,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [session, signOut]);
 
   const value = useMemo<AuthContextValue>(
-    () => ({ session, user, userError, notice, signIn, signOut, reloadUser }),
-    [session, user, userError, notice, signIn, signOut, reloadUser],
+    () => ({ session, user, userError, notice, signIn, signOut, reloadUser, replaceToken }),
+    [session, user, userError, notice, signIn, signOut, reloadUser, replaceToken],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -1,55 +1,112 @@
-import { Link, NavLink, Outlet, useNavigate } from 'react-router-dom';
+import { Alert, Badge, Button, Layout as AntLayout, Menu, Space, Spin, Tag, Tooltip } from 'antd';
+import { Suspense, useSyncExternalStore } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { serverReachable } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
+import { useLiveStatus } from '../live/LiveProvider';
+import { describeError } from './errors';
+import { LanguageSwitch } from './LanguageSwitch';
 
-/** The app shell: header with who is signed in, then the current page. */
+const SECTIONS = ['/', '/pipelines', '/clusters', '/orphans'] as const;
+
+function section(pathname: string): string {
+  return SECTIONS.filter((s) => s !== '/' && pathname.startsWith(s))[0] ?? (pathname === '/' ? '/' : '');
+}
+
+function LiveIndicator() {
+  const { t } = useTranslation();
+  const status = useLiveStatus();
+  const badge = { live: 'success', connecting: 'processing', reconnecting: 'warning', off: 'default' } as const;
+  return (
+    <Tooltip title={t('live.hint')}>
+      <span data-testid="live-status" data-status={status} className="live-status">
+        <Badge status={badge[status]} text={t(`live.${status}`)} />
+      </span>
+    </Tooltip>
+  );
+}
+
+export function PageLoading() {
+  const { t } = useTranslation();
+  return (
+    <div className="page-loading">
+      <Spin description={t('common.loading')} />
+    </div>
+  );
+}
+
+/** The app shell: menu, who is signed in, language, live status, then the current page. */
 export function Layout() {
+  const { t } = useTranslation();
   const { user, userError, signOut, reloadUser } = useAuth();
+  const reachable = useSyncExternalStore(serverReachable.subscribe, serverReachable.get, serverReachable.get);
   const navigate = useNavigate();
+  const location = useLocation();
 
   const onSignOut = () => {
     signOut();
     navigate('/login', { replace: true });
   };
 
+  const items = [
+    { key: '/', label: <Link to="/">{t('nav.overview')}</Link> },
+    { key: '/pipelines', label: <Link to="/pipelines">{t('nav.pipelines')}</Link> },
+    { key: '/clusters', label: <Link to="/clusters">{t('nav.clusters')}</Link> },
+    { key: '/orphans', label: <Link to="/orphans">{t('nav.orphans')}</Link> },
+  ];
+
   return (
-    <div className="shell">
-      <header className="topbar">
+    <AntLayout className="shell">
+      <AntLayout.Header className="topbar">
         <Link to="/" className="brand">
-          CDC Console
+          {t('brand')}
         </Link>
-        <nav className="nav">
-          <NavLink to="/" end>
-            Overview
-          </NavLink>
-        </nav>
-        <div className="whoami">
+        <Menu
+          mode="horizontal"
+          theme="dark"
+          aria-label={t('nav.menu')}
+          selectedKeys={[section(location.pathname)]}
+          items={items}
+          className="nav"
+        />
+        <Space className="whoami" size="middle">
+          <LiveIndicator />
+          <LanguageSwitch dark />
           {user ? (
             <span className="whoami-user">
-              Signed in as <strong data-testid="me-username">{user.username}</strong>{' '}
-              <span className={`role role-${String(user.role)}`} data-testid="me-role">
-                {String(user.role)}
-              </span>
+              {t('nav.signedInAs')}{' '}
+              <Link to="/me" data-testid="me-link">
+                <strong data-testid="me-username">{user.username}</strong>
+              </Link>{' '}
+              <Tag data-testid="me-role" data-role={String(user.role)}>
+                {t(`roles.${String(user.role) as 'viewer'}`, { defaultValue: String(user.role) })}
+              </Tag>
             </span>
           ) : (
-            <span className="muted">{userError ? '' : 'Loading…'}</span>
+            <span className="muted">{userError ? '' : t('common.loading')}</span>
           )}
-          <button type="button" className="button secondary" data-testid="sign-out" onClick={onSignOut}>
-            Sign out
-          </button>
-        </div>
-      </header>
-      <main className="content">
+          <Button size="small" data-testid="sign-out" onClick={onSignOut}>
+            {t('nav.signOut')}
+          </Button>
+        </Space>
+      </AntLayout.Header>
+      {!reachable ? <Alert type="warning" banner data-testid="server-unreachable" title={t('banner.unreachable')} /> : null}
+      <AntLayout.Content className="content">
         {userError ? (
-          <div className="alert" role="alert">
-            <p>Could not load your account: {userError}</p>
-            <button type="button" className="button" onClick={reloadUser}>
-              Try again
-            </button>
-          </div>
+          <Alert
+            type="error"
+            role="alert"
+            showIcon
+            title={t('errors.loadAccount', { error: describeError(userError, t).detail ?? describeError(userError, t).title })}
+            action={<Button onClick={reloadUser}>{t('common.retry')}</Button>}
+          />
         ) : (
-          <Outlet />
+          <Suspense fallback={<PageLoading />}>
+            <Outlet />
+          </Suspense>
         )}
-      </main>
-    </div>
+      </AntLayout.Content>
+    </AntLayout>
   );
 }

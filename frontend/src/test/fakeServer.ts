@@ -30,13 +30,25 @@ export function problem(status: number, title: string, detail: string): Response
 export function fakeServer(routes: Record<string, Handler>): Call[] {
   const calls: Call[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const method = (init?.method ?? 'GET').toUpperCase();
+    // Typed calls (openapi-fetch) pass a Request with an absolute URL; plain ones a path and init.
+    const request = input instanceof Request ? input : null;
+    const href = request ? request.url : input instanceof URL ? input.href : String(input);
+    const parsed = new URL(href, window.location.origin);
+    const url = parsed.pathname + parsed.search;
+    const method = (request?.method ?? init?.method ?? 'GET').toUpperCase();
     const headers: Record<string, string> = {};
-    new Headers(init?.headers).forEach((v, k) => {
+    new Headers(request?.headers ?? init?.headers).forEach((v, k) => {
       headers[k] = v;
     });
-    const body = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
+    const text = request ? await request.clone().text() : typeof init?.body === 'string' ? init.body : '';
+    let body: unknown = undefined;
+    if (text) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
     const call: Call = { method, url, headers, body };
     calls.push(call);
     const handler = routes[`${method} ${url}`];

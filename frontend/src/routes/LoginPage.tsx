@@ -1,7 +1,10 @@
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth/AuthContext';
 import type { LoginState } from '../auth/RequireAuth';
+import { errorText } from '../components/errors';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 
 function targetAfterLogin(state: unknown): string {
   const from = (state as LoginState | null)?.from;
@@ -12,12 +15,13 @@ function targetAfterLogin(state: unknown): string {
 }
 
 export function LoginPage() {
+  const { t } = useTranslation();
   const { session, signIn, notice } = useAuth();
   const location = useLocation();
   const navigate = useNavigate();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
 
   const target = targetAfterLogin(location.state);
@@ -33,7 +37,7 @@ export function LoginPage() {
       await signIn(username, password);
       navigate(target, { replace: true });
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(err);
       setPending(false);
     }
   };
@@ -41,15 +45,18 @@ export function LoginPage() {
   return (
     <div className="login-page">
       <form className="card login-card" onSubmit={onSubmit} noValidate>
-        <h1 className="login-title">CDC Console</h1>
-        <p className="muted">Sign in to continue.</p>
+        <div className="login-head">
+          <h1 className="login-title">{t('brand')}</h1>
+          <LanguageSwitch />
+        </div>
+        <p className="muted">{t('auth.subtitle')}</p>
         {notice && !error ? (
           <p className="notice" data-testid="login-notice">
-            {notice}
+            {t(`auth.${notice}`)}
           </p>
         ) : null}
         <label className="field">
-          <span>Username</span>
+          <span>{t('auth.username')}</span>
           <input
             name="username"
             autoComplete="username"
@@ -61,7 +68,7 @@ export function LoginPage() {
           />
         </label>
         <label className="field">
-          <span>Password</span>
+          <span>{t('auth.password')}</span>
           <input
             name="password"
             type="password"
@@ -74,11 +81,11 @@ export function LoginPage() {
         </label>
         {error ? (
           <p className="error" role="alert" data-testid="login-error">
-            {error}
+            {errorText(error, t)}
           </p>
         ) : null}
         <button type="submit" className="button primary" disabled={pending} data-testid="login-submit">
-          {pending ? 'Signing in…' : 'Sign in'}
+          {pending ? t('auth.signingIn') : t('auth.signIn')}
         </button>
       </form>
     </div>

@@ -1,0 +1,14 @@
+import { body, http, ifMatch, unwrap } from './client';
+import type { ClusterInput } from './types';
+
+const id = (cluster: number | string) => ({ path: { id: Number(cluster) } });
+
+export const clustersApi = {
+  list: (label?: string, signal?: AbortSignal) => body(http.GET('/clusters', { params: { query: { label } }, signal })),
+  get: (c: number | string, signal?: AbortSignal) => unwrap(http.GET('/clusters/{id}', { params: id(c), signal })),
+  create: (input: ClusterInput) => unwrap(http.POST('/clusters', { body: input })),
+  update: (c: number | string, input: ClusterInput, version: number) =>
+    unwrap(http.PUT('/clusters/{id}', { params: { ...id(c), header: ifMatch(version) } as never, body: input })),
+  /** 409 while pipelines use it; the problem then lists them as `pipelines: [{id, name}]`. */
+  remove: (c: number | string) => body(http.DELETE('/clusters/{id}', { params: id(c) })),
+};

@@ -1,0 +1,38 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { clustersApi } from '../api/clusters';
+import type { ClusterInput } from '../api/types';
+import { keys } from './keys';
+
+export function useClusters() {
+  return useQuery({ queryKey: keys.clusters.list, queryFn: ({ signal }) => clustersApi.list(undefined, signal) });
+}
+
+export function useCluster(id: number | string) {
+  return useQuery({ queryKey: keys.clusters.one(id), queryFn: async ({ signal }) => (await clustersApi.get(id, signal)).data });
+}
+
+export function useSaveCluster() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async (v: { id?: number; input: ClusterInput; version?: number }) =>
+      v.id === undefined
+        ? (await clustersApi.create(v.input)).data
+        : (await clustersApi.update(v.id, v.input, v.version ?? 0)).data,
+    onSuccess: (c) => {
+      qc.setQueryData(keys.clusters.one(c.id), c);
+      qc.invalidateQueries({ queryKey: keys.clusters.all });
+      qc.invalidateQueries({ queryKey: keys.overview });
+    },
+  });
+}
+
+export function useDeleteCluster() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => clustersApi.remove(id),
+    onSuccess: () => {
+      qc.invalidateQueries({ queryKey: keys.clusters.all });
+      qc.invalidateQueries({ queryKey: keys.overview });
+    },
+  });
+}

@@ -1,0 +1,28 @@
+// Query keys, one tree per resource, so that a change can invalidate exactly what it touches.
+import type { PipelineFilter } from '../api/pipelines';
+
+export const keys = {
+  me: ['me'] as const,
+  overview: ['overview'] as const,
+  transitions: (pipeline?: string) => ['transitions', pipeline ?? null] as const,
+  pipelines: {
+    all: ['pipelines'] as const,
+    list: (f: PipelineFilter) => ['pipelines', 'list', f] as const,
+    one: (id: number | string) => ['pipelines', 'one', String(id)] as const,
+    versions: (id: number | string) => ['pipelines', 'versions', String(id)] as const,
+    version: (id: number | string, n: number) => ['pipelines', 'version', String(id), n] as const,
+  },
+  runs: {
+    all: ['runs'] as const,
+    ofPipeline: (pipelineId: number | string) => ['runs', 'pipeline', String(pipelineId)] as const,
+    one: (runId: number | string) => ['runs', 'one', String(runId)] as const,
+    ledger: (pipelineId: number | string) => ['runs', 'ledger', String(pipelineId)] as const,
+  },
+  clusters: {
+    all: ['clusters'] as const,
+    list: ['clusters', 'list'] as const,
+    one: (id: number | string) => ['clusters', 'one', String(id)] as const,
+  },
+  orphans: ['orphans'] as const,
+  templates: ['templates'] as const,
+};

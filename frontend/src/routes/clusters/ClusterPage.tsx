@@ -1,0 +1,115 @@
+import { Alert, Button, Descriptions, Modal, Space, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { ApiError } from '../../api/client';
+import { ProblemAlert } from '../../components/errors';
+import { useFormat } from '../../components/format';
+import { PageLoading } from '../../components/Layout';
+import { RoleGate } from '../../components/RoleGate';
+import { ClusterStatusBadge } from '../../components/StateBadge';
+import { useCluster, useDeleteCluster } from '../../queries/clusters';
+import { ClusterForm } from './ClusterForm';
+
+/** A refused delete (409) names the pipelines that still use the cluster. */
+function usedBy(e: unknown): { id: number; name: string }[] {
+  const list = e instanceof ApiError && e.status === 409 ? e.problem?.pipelines : undefined;
+  return Array.isArray(list) ? (list as { id: number; name: string }[]) : [];
+}
+
+export default function ClusterPage() {
+  const { t } = useTranslation();
+  const f = useFormat();
+  const { id = '' } = useParams();
+  const navigate = useNavigate();
+  const cluster = useCluster(id);
+  const del = useDeleteCluster();
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  if (cluster.error) return <ProblemAlert error={cluster.error} onRetry={() => cluster.refetch()} />;
+  if (!cluster.data) return <PageLoading />;
+  const c = cluster.data;
+  const h = c.health;
+  const pipelines = usedBy(del.error);
+
+  return (
+    <div className="page" data-testid="cluster-page">
+      <div className="page-head">
+        <Space align="center">
+          <Typography.Title level={2}>{c.name}</Typography.Title>
+          <ClusterStatusBadge status={h?.status} />
+        </Space>
+        <RoleGate min="admin">
+          <Space>
+            <Button onClick={() => setEditing(true)}>{t('common.edit')}</Button>
+            <Button danger onClick={() => setConfirming(true)}>
+              {t('common.delete')}
+            </Button>
+          </Space>
+        </RoleGate>
+      </div>
+      {pipelines.length ? (
+        <Alert
+          type="error"
+          showIcon
+          data-testid="delete-refused"
+          title={t('cluster.deleteRefused')}
+          description={
+            <ul>
+              {pipelines.map((p) => (
+                <li key={p.id}>
+                  <Link to={`/pipelines/${p.id}/overview`}>{p.name}</Link>
+                </li>
+              ))}
+            </ul>
+          }
+        />
+      ) : (
+        <ProblemAlert error={del.error} />
+      )}
+      <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} className="section-gap">
+        <Descriptions.Item label={t('cluster.restUrl')}>
+          <a href={c.flinkUiUrl ?? c.restUrl} target="_blank" rel="noreferrer">
+            {c.restUrl}
+          </a>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('cluster.flinkVersion')}>{h?.flinkVersion ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('cluster.slots')}>{h?.slotsTotal != null ? `${h.slotsFree ?? 0} / ${h.slotsTotal}` : '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('cluster.taskManagers')}>{h?.taskManagers ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('cluster.runningJobs')}>{h?.runningJobs ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('cluster.latency')}>{h?.latencyMs != null ? f.duration(h.latencyMs) : '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('cluster.lastSeen')}>{h?.lastSeen ? f.dateTime(h.lastSeen) : t('cluster.never')}</Descriptions.Item>
+        <Descriptions.Item label={t('cluster.error')}>{h?.error ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('cluster.authType')}>{c.auth.type}</Descriptions.Item>
+        <Descriptions.Item label={t('cluster.cdcMode')}>
+          {c.cdc.mode === 'shipped' ? t('cluster.cdcShipped') : t('cluster.cdcProvided')} · {c.cdc.version}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('common.labels')} span={2}>
+          {Object.entries(c.labels).map(([k, v]) => (
+            <Tag key={k}>{`${k}=${v}`}</Tag>
+          ))}
+        </Descriptions.Item>
+        {c.description ? (
+          <Descriptions.Item label={t('common.description')} span={2}>
+            {c.description}
+          </Descriptions.Item>
+        ) : null}
+      </Descriptions>
+      {editing ? <ClusterForm cluster={c} open onClose={() => setEditing(false)} /> : null}
+      <Modal
+        open={confirming}
+        title={t('cluster.deleteConfirm', { name: c.name })}
+        okText={t('common.delete')}
+        okButtonProps={{ danger: true, loading: del.isPending }}
+        cancelText={t('common.cancel')}
+        onCancel={() => setConfirming(false)}
+        onOk={() =>
+          del.mutate(c.id, {
+            onSuccess: () => navigate('/clusters'),
+            onSettled: () => setConfirming(false),
+          })
+        }
+      />
+    </div>
+  );
+}

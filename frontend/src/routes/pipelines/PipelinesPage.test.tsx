@@ -1,0 +1,61 @@
+import { act, screen, waitFor, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { applyEvent } from '../../live/cache';
+import { json } from '../../test/fakeServer';
+import { clusterJson, pipelineJson, renderApp } from '../../test/renderApp';
+
+const page = (items: unknown[]) => json(200, { items, total: items.length, limit: 20, offset: 0 });
+
+describe('pipelines list', () => {
+  const routes = (list = [pipelineJson(), pipelineJson({ id: 2, name: 'users-sync', currentRun: null })]) => ({
+    'GET /api/v1/pipelines?sort=name&limit=20&offset=0': () => page(list),
+    'GET /api/v1/pipelines?state=FAILED%2CLOST&sort=name&limit=20&offset=0': () => page([pipelineJson({ currentRun: { id: 9, state: 'FAILED', stale: false, active: false } })]),
+    'GET /api/v1/clusters': () => json(200, { items: [clusterJson], total: 1 }),
+  });
+
+  it('shows each pipeline with its state in words and its cluster, and actions for an operator', async () => {
+    renderApp('/pipelines', routes());
+    const rows = await screen.findAllByTestId('pipeline-link');
+    expect(rows.map((r) => r.textContent)).toEqual(['orders-to-lake', 'users-sync']);
+    const badges = screen.getAllByTestId('state-badge');
+    expect(badges.map((b) => b.textContent)).toEqual(['Running', 'Never run']);
+    expect(await screen.findAllByText('flink-prod')).not.toHaveLength(0);
+    const starts = screen.getAllByRole('button', { name: 'Start' });
+    expect(starts[0]).toBeDisabled(); // running already
+    expect(starts[1]).toBeEnabled();
+    expect(screen.getAllByRole('button', { name: 'Stop' })[0]).toBeEnabled();
+  });
+
+  it('shows a viewer no action', async () => {
+    renderApp('/pipelines', routes(), 'viewer');
+    await screen.findAllByTestId('pipeline-link');
+    expect(screen.queryByRole('button', { name: 'Start' })).not.toBeInTheDocument();
+    expect(screen.queryByTestId('new-pipeline')).not.toBeInTheDocument();
+  });
+
+  it('asks the server for the states in the URL', async () => {
+    const { calls } = renderApp('/pipelines?state=FAILED,LOST', routes());
+    expect(await screen.findByText('Failed')).toBeInTheDocument();
+    expect(calls.some((c) => c.url.startsWith('/api/v1/pipelines?state=FAILED%2CLOST'))).toBe(true);
+  });
+
+  it('shows a state change from the event stream at once', async () => {
+    let state = 'RUNNING';
+    const { queryClient } = renderApp('/pipelines', {
+      ...routes(),
+      'GET /api/v1/pipelines?sort=name&limit=20&offset=0': () => page([pipelineJson({ currentRun: { id: 9, state, stale: false, active: true } })]),
+    });
+    await screen.findAllByTestId('pipeline-link');
+    state = 'STOPPING';
+    act(() =>
+      applyEvent(queryClient, {
+        event: 'run.state',
+        id: '5',
+        data: JSON.stringify({ id: 5, runId: 9, pipelineId: 1, pipeline: 'orders-to-lake', from: 'RUNNING', to: 'STOPPING', at: '2026-01-02T00:00:00Z' }),
+      }),
+    );
+    await waitFor(() => expect(screen.getAllByTestId('state-badge')[0]).toHaveTextContent('Stopping'));
+    // While the run is changing, Stop is off and says why.
+    expect(within(screen.getAllByTestId('pipeline-actions')[0]!).getByRole('button', { name: 'Stop' })).toBeDisabled();
+  });
+});

@@ -1,0 +1,156 @@
+import { Alert, App as AntApp, Button, Input, List, Space, Tag, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../api/client';
+import { pipelinesApi } from '../../api/pipelines';
+import type { FieldErrorShape, Pipeline, Validation } from '../../api/types';
+import DiffView from '../../components/DiffView';
+import { ProblemAlert } from '../../components/errors';
+import { useHasRole } from '../../components/RoleGate';
+import YamlEditor, { type Marker } from '../../components/YamlEditor';
+import { useUpdatePipeline } from '../../queries/pipelines';
+
+const VALIDATE_DELAY_MS = 600;
+
+/** Server validation of the text being edited, asked after a pause in typing. */
+function useValidation(text: string, cluster: string) {
+  const [result, setResult] = useState<Validation | null>(null);
+  const [checking, setChecking] = useState(false);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    setChecking(true);
+    const timer = setTimeout(() => {
+      pipelinesApi.validate(text, cluster, ctrl.signal).then(
+        (v) => {
+          setResult(v);
+          setChecking(false);
+        },
+        (e: unknown) => {
+          if (ctrl.signal.aborted) return;
+          // A 400 with errors is a validation answer too.
+          if (e instanceof ApiError && e.fieldErrors.length) setResult({ valid: false, errors: e.fieldErrors, warnings: [] });
+          setChecking(false);
+        },
+      );
+    }, VALIDATE_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [text, cluster]);
+  return { result, checking };
+}
+
+function markersOf(errors: FieldErrorShape[], warnings: FieldErrorShape[]): Marker[] {
+  return [
+    ...errors.map((e) => ({ line: e.line, column: e.column, message: `${e.path}: ${e.message}`, severity: 'error' as const })),
+    ...warnings.map((e) => ({ line: e.line, column: e.column, message: `${e.path}: ${e.message}`, severity: 'warning' as const })),
+  ];
+}
+
+export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const canEdit = useHasRole('operator');
+  const [base, setBase] = useState({ yaml: pipeline.yaml ?? '', version: pipeline.version });
+  const [text, setText] = useState(base.yaml);
+  const [comment, setComment] = useState('');
+  const [conflict, setConflict] = useState<Pipeline | null>(null);
+  const update = useUpdatePipeline(pipeline.id);
+  const { result, checking } = useValidation(text, String(pipeline.clusterId));
+
+  const saveErrors = update.error instanceof ApiError ? update.error.fieldErrors : [];
+  const errors = [...(result?.errors ?? []), ...saveErrors.filter((e) => e.line)];
+  const warnings = result?.warnings ?? [];
+  const markers = useMemo(() => markersOf(errors, warnings), [result, update.error]);
+
+  const save = (version: number) => {
+    update.mutate(
+      { input: { yaml: text, comment: comment.trim() || undefined }, version },
+      {
+        onSuccess: (saved) => {
+          setBase({ yaml: saved.yaml ?? text, version: saved.version });
+          setText(saved.yaml ?? text);
+          setComment('');
+          setConflict(null);
+          void message.success(t('yaml.saved', { version: saved.version }));
+        },
+        onError: async (e) => {
+          if (e instanceof ApiError && e.status === 412) {
+            const theirs = await pipelinesApi.get(pipeline.id);
+            setConflict(theirs.data);
+          }
+        },
+      },
+    );
+  };
+
+  const dirty = text !== base.yaml;
+
+  return (
+    <div data-testid="yaml-tab">
+      <Typography.Paragraph type="secondary">{canEdit ? t('yaml.secretsMasked') : t('yaml.readOnly')}</Typography.Paragraph>
+      {conflict ? (
+        <div className="conflict" data-testid="conflict">
+          <Alert type="warning" showIcon title={t('yaml.conflictTitle', { version: conflict.version })} description={t('yaml.conflictBody')} />
+          <DiffView left={conflict.yaml ?? ''} right={text} label={t('versions.compare')} />
+          <Space className="section-gap">
+            <Button
+              onClick={() => {
+                setBase({ yaml: conflict.yaml ?? '', version: conflict.version });
+                setText(conflict.yaml ?? '');
+                setConflict(null);
+                update.reset();
+              }}
+            >
+              {t('yaml.reloadTheirs')}
+            </Button>
+            <Button danger type="primary" onClick={() => save(conflict.version)} loading={update.isPending}>
+              {t('yaml.overwrite')}
+            </Button>
+          </Space>
+        </div>
+      ) : null}
+      <YamlEditor value={text} onChange={canEdit ? setText : undefined} readOnly={!canEdit} markers={markers} label={t('yaml.editorLabel')} />
+      <div className="problems" data-testid="problems" aria-live="polite">
+        <Typography.Text strong>{t('yaml.problems')}</Typography.Text>{' '}
+        {checking ? <Typography.Text type="secondary">{t('yaml.validating')}</Typography.Text> : null}
+        {!checking && result && errors.length === 0 && warnings.length === 0 ? (
+          <Typography.Text type="success">{t('yaml.valid')}</Typography.Text>
+        ) : null}
+        {errors.length + warnings.length > 0 ? (
+        <List
+          size="small"
+          dataSource={[
+            ...errors.map((e) => ({ ...e, severity: 'error' as const })),
+            ...warnings.map((e) => ({ ...e, severity: 'warning' as const })),
+          ]}
+          locale={{ emptyText: ' ' }}
+          renderItem={(e) => (
+            <List.Item data-testid="problem-item">
+              <Tag color={e.severity === 'error' ? 'red' : 'orange'}>{t(`yaml.${e.severity}`)}</Tag>
+              <code>{e.path}</code> {e.message}
+              {e.line ? <span className="muted"> — {t('yaml.at', { line: e.line, column: e.column ?? 1 })}</span> : null}
+            </List.Item>
+          )}
+        />
+        ) : null}
+      </div>
+      {canEdit ? (
+        <Space.Compact block className="section-gap">
+          <Input
+            aria-label={t('yaml.comment')}
+            placeholder={t('yaml.comment')}
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            data-testid="save-comment"
+          />
+          <Button type="primary" disabled={!dirty || !!conflict} loading={update.isPending} onClick={() => save(base.version)} data-testid="save-yaml">
+            {t('yaml.save')}
+          </Button>
+        </Space.Compact>
+      ) : null}
+      {update.error && !(update.error instanceof ApiError && update.error.status === 412) ? <ProblemAlert error={update.error} /> : null}
+    </div>
+  );
+}
