@@ -41,6 +41,7 @@ import io.cdcconsole.secret.SecretService;
 import io.cdcconsole.secret.SecretStore;
 import io.cdcconsole.store.Database;
 import io.cdcconsole.store.SettingStore;
+import io.cdcconsole.web.ApiDocsRoutes;
 import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.EventRoutes;
 import io.cdcconsole.web.HealthRoutes;
@@ -49,6 +50,7 @@ import io.cdcconsole.web.WebServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,10 +70,12 @@ public final class ConsoleApp {
   private final ClusterHealthWatcher clusterHealth;
   private final RunWatcher runWatcher;
   private final TriggerService dsTriggers;
+  private final Router router;
 
   private ConsoleApp(Vertx vertx, Database database, HttpServer server, ClusterHealthWatcher clusterHealth,
-                     RunWatcher runWatcher, TriggerService dsTriggers) {
+                     RunWatcher runWatcher, TriggerService dsTriggers, Router router) {
     this.dsTriggers = dsTriggers;
+    this.router = router;
     this.vertx = vertx;
     this.database = database;
     this.server = server;
@@ -107,11 +111,12 @@ public final class ConsoleApp {
     return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool))
         .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
         .compose(ok -> Future.all(JwtSessions.create(vertx, config, clock), SpaRoutes.load(vertx),
-            vertx.executeBlocking(ConnectorCatalog::builtIn, false)))
+            vertx.executeBlocking(ConnectorCatalog::builtIn, false), ApiDocsRoutes.load(vertx)))
         .compose(loaded -> {
           JwtSessions sessions = loaded.resultAt(0);
           SpaRoutes spa = loaded.resultAt(1);
           ConnectorCatalog catalog = loaded.resultAt(2);
+          ApiDocsRoutes apiDocs = loaded.resultAt(3);
           SecretFields secretFields = new SecretFields(catalog);
           PipelineService pipelines = new PipelineService(vertx, new PipelineStore(pool), clusters, secrets, cipher,
               new PipelineYamlValidator(catalog), secretFields, runStore::current);
@@ -120,7 +125,8 @@ public final class ConsoleApp {
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens,
               new LoginThrottle(config.auth().lockout(), clock));
-          return WebServer.start(vertx, config.http(), new Audit(auditStore), router -> {
+          Router httpRouter = Router.router(vertx);
+          return WebServer.start(vertx, httpRouter, config.http(), new Audit(auditStore), router -> {
             ApiRouter api = new ApiRouter(router, auth);
             new AuthRoutes(auth).addRoutes(api);
             new UserRoutes(users, sessions).addRoutes(api);
@@ -133,6 +139,7 @@ public final class ConsoleApp {
             new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
             new TriggerRoutes(dsTriggers).addRoutes(api);
             new EventRoutes(vertx, List.of(RunEvents.ADDRESS, ClusterHealthWatcher.ADDRESS)).addRoutes(api);
+            apiDocs.addRoutes(router);
             runs.tickets().addRoutes(router);
             new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
           }, spa).map(server -> {
@@ -140,7 +147,7 @@ public final class ConsoleApp {
             consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.actualPort())));
             clusterHealth.start();
             dsTriggers.start();
-            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers);
+            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers, httpRouter);
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
           }).compose(app -> runs.watcher().start().map(app));
         });
@@ -162,6 +169,11 @@ public final class ConsoleApp {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** Every route served under {@code /api/v1}, as {@code "GET /pipelines/{id}"}: what the OpenAPI document must list. */
+  public List<String> apiRoutes() {
+    return ApiRouter.declaredRoutes(router);
   }
 
   /** Stops taking requests, then closes the database (and the embedded server, if it runs one). */

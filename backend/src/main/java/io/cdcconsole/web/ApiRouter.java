@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /**
  * How every {@code /api/v1} route is declared: each states the least role it needs (checked on the server before the
@@ -102,6 +103,20 @@ public final class ApiRouter {
       return;
     }
     ctx.next();
+  }
+
+  /**
+   * The routes under {@link #PREFIX} that {@code router} serves, as {@code "GET /pipelines/{id}"} (path relative to
+   * the prefix, parameters in OpenAPI's braces), sorted: what the OpenAPI document must list, no more, no less.
+   */
+  public static List<String> declaredRoutes(Router router) {
+    return router.getRoutes().stream()
+        .filter(r -> r.getPath() != null && r.getPath().startsWith(PREFIX + "/") && r.methods() != null)
+        .flatMap(r -> r.methods().stream().map(m -> m.name() + " "
+            + r.getPath().substring(PREFIX.length()).replaceAll(":(\\w+)", "{$1}")))
+        .distinct()
+        .sorted()
+        .toList();
   }
 
   public static Principal principal(RoutingContext ctx) {

@@ -18,9 +18,8 @@ import java.util.function.Consumer;
 public final class WebServer {
   private WebServer() {}
 
-  public static Future<HttpServer> start(Vertx vertx, ConsoleConfig.Http config, Audit audit,
+  public static Future<HttpServer> start(Vertx vertx, Router router, ConsoleConfig.Http config, Audit audit,
                                          Consumer<Router> addApiAndHealthRoutes, SpaRoutes spa) {
-    Router router = Router.router(vertx);
     router.route().handler(ctx -> {
       ctx.response()
           .putHeader("X-Content-Type-Options", "nosniff")

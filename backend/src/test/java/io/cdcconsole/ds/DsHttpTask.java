@@ -1,5 +1,6 @@
 package io.cdcconsole.ds;
 
+import io.cdcconsole.test.OpenApiContract;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -66,6 +67,8 @@ final class DsHttpTask {
     HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(timeout).build()
         .send(request.build(), HttpResponse.BodyHandlers.ofString());
     int status = response.statusCode();
+    OpenApiContract.get().check(method, URI.create(url).getPath(), status,
+        response.headers().firstValue("content-type").orElse(""), response.body());
     String body = version == Version.V3_3 && status != 200
         ? "Request execute failed, httpCode: " + status + ", httpUrl: " + url : response.body();
     boolean success = switch (check) {

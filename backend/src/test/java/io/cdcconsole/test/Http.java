@@ -9,7 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A plain HTTP client for tests, so that the server is exercised exactly as any other client would. */
+/**
+ * A plain HTTP client for tests, so that the server is exercised exactly as any other client would. Every JSON answer
+ * from {@code /api/v1} must match the OpenAPI document ({@link OpenApiContract}), or the calling test fails.
+ */
 public final class Http {
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
@@ -81,7 +84,9 @@ public final class Http {
     }
     try {
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(r.statusCode(), r.headers(), r.body());
+      Response response = new Response(r.statusCode(), r.headers(), r.body());
+      OpenApiContract.get().check(method, path, response.status(), response.contentType(), response.body());
+      return response;
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
