@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 /** Users: the first admin, administration by admins, and each user's own password. */
 public final class UserService {
   private static final Logger LOG = LoggerFactory.getLogger(UserService.class);
+  public static final int MAX_USERNAME = 64;
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
   public static final String FIRST_ADMIN = "admin";
 

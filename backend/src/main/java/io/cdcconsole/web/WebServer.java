@@ -29,6 +29,7 @@ public final class WebServer {
     });
     router.route("/api/*").handler(audit);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    router.route("/api/*").handler(new InputGuard());
     addApiAndHealthRoutes.accept(router);
     router.route("/api/*").handler(ctx -> ctx.fail(new NotFound("No API resource at " + ctx.request().path() + ".")));
     spa.addRoutes(router);
