@@ -74,7 +74,8 @@ public final class ConfigLoader {
     ConsoleConfig.Http http = new ConsoleConfig.Http(
         string(Setting.HTTP_HOST).orElseThrow(),
         integer(Setting.HTTP_PORT, 0, 65535),
-        integer(Setting.HTTP_MAX_BODY_SIZE, 1024, 64 * 1024 * 1024));
+        integer(Setting.HTTP_MAX_BODY_SIZE, 1024, 64 * 1024 * 1024),
+        duration(Setting.HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)));
     Optional<String> dbUrl = string(Setting.DB_URL);
     if (dbUrl.isPresent() && !dbUrl.get().startsWith("jdbc:postgresql://")
         && !dbUrl.get().startsWith("postgresql://") && !dbUrl.get().startsWith("postgres://")) {
@@ -114,6 +115,10 @@ public final class ConfigLoader {
         duration(Setting.EVENTS_KEEP_ALIVE, Duration.ofMillis(200), Duration.ofMinutes(5)),
         integer(Setting.EVENTS_MAX_STREAMS_PER_USER, 1, 1000),
         integer(Setting.EVENTS_MAX_STREAMS, 1, 100000));
+    if (http.idleTimeout().compareTo(events.keepAlive()) <= 0) {
+      throw new ConfigException(origin(Setting.HTTP_IDLE_TIMEOUT) + ": must be longer than events.keepAlive ("
+          + events.keepAlive().toMillis() + " ms), or event streams would be cut between keep-alives");
+    }
     return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, List.copyOf(warnings)),
         cipher);
   }

@@ -9,7 +9,8 @@ import java.util.Optional;
 public record ConsoleConfig(Path home, Http http, Database database, Auth auth, Clusters clusters, Runs runs,
                             Events events, List<String> warnings) {
 
-  public record Http(String host, int port, int maxBodyBytes) {}
+  /** {@code idleTimeout}: a connection that sends and receives nothing for this long is closed (event streams keep theirs busy). */
+  public record Http(String host, int port, int maxBodyBytes, Duration idleTimeout) {}
 
   /** {@code url} empty means: run the embedded Postgres with its data in {@code $CDC_CONSOLE_HOME/postgres}. */
   public record Database(Optional<String> url, String user, Optional<Secret> password, int poolSize) {

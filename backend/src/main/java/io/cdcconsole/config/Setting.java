@@ -8,6 +8,7 @@ public enum Setting {
   HTTP_HOST("http.host", "CDC_CONSOLE_HTTP_HOST", "0.0.0.0"),
   HTTP_PORT("http.port", "CDC_CONSOLE_HTTP_PORT", "8080"),
   HTTP_MAX_BODY_SIZE("http.maxBodySize", "CDC_CONSOLE_HTTP_MAX_BODY_SIZE", "1048576"),
+  HTTP_IDLE_TIMEOUT("http.idleTimeout", "CDC_CONSOLE_HTTP_IDLE_TIMEOUT", "120s"),
   DB_URL("database.url", "CDC_CONSOLE_DB_URL", null),
   DB_USER("database.user", "CDC_CONSOLE_DB_USER", null),
   DB_PASSWORD("database.password", "CDC_CONSOLE_DB_PASSWORD", null),
