@@ -110,7 +110,9 @@ public final class ConfigLoader {
         duration(Setting.RUN_FAST_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(1)),
         duration(Setting.RUN_LOST_GRACE, Duration.ZERO, Duration.ofDays(1)),
         string(Setting.FLINK_CDC_DIR).map(Path::of).orElse(home.resolve("flink-cdc")).toAbsolutePath(),
-        duration(Setting.DS_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)));
+        duration(Setting.DS_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)),
+        list(Setting.RUNS_ALLOWED_FLINK_CONFIG),
+        list(Setting.RUNS_SAVEPOINT_PREFIXES));
     ConsoleConfig.Events events = new ConsoleConfig.Events(
         duration(Setting.EVENTS_KEEP_ALIVE, Duration.ofMillis(200), Duration.ofMinutes(5)),
         integer(Setting.EVENTS_MAX_STREAMS_PER_USER, 1, 1000),
@@ -204,6 +206,12 @@ public final class ConfigLoader {
 
   private Optional<Secret> secret(Setting s) throws ConfigException {
     return string(s).map(Secret::new);
+  }
+
+  /** A comma-separated list; empty when unset. */
+  private List<String> list(Setting s) throws ConfigException {
+    return string(s).map(text -> java.util.Arrays.stream(text.split(",")).map(String::trim).filter(v -> !v.isEmpty())
+        .toList()).orElse(List.of());
   }
 
   private int integer(Setting s, int min, int max) throws ConfigException {
