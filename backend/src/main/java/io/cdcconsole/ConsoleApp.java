@@ -100,7 +100,8 @@ public final class ConsoleApp {
     var pool = database.pool();
     UserStore userStore = new UserStore(pool);
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().passwordHashCost());
-    UserService users = new UserService(userStore, hasher);
+    LoginThrottle loginThrottle = new LoginThrottle(config.auth().lockout(), clock);
+    UserService users = new UserService(userStore, hasher, loginThrottle);
     TokenService tokens = new TokenService(new TokenStore(pool), clock);
     AuditStore auditStore = new AuditStore(pool);
     ClusterStore clusterStore = new ClusterStore(pool);
@@ -129,12 +130,11 @@ public final class ConsoleApp {
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, cipher, secretFields,
               launcher, config.home(), config.runs(), consoleUrl::get, clock);
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
-          AuthService auth = new AuthService(userStore, hasher, sessions, tokens,
-              new LoginThrottle(config.auth().lockout(), clock));
+          AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle);
           Router httpRouter = Router.router(vertx);
           return WebServer.start(vertx, httpRouter, config.http(), new Audit(auditStore), router -> {
             ApiRouter api = new ApiRouter(router, auth);
-            new AuthRoutes(auth).addRoutes(api);
+            new AuthRoutes(auth, users).addRoutes(api);
             new UserRoutes(users, sessions).addRoutes(api);
             new TokenRoutes(tokens, clock).addRoutes(api);
             new AuditRoutes(auditStore).addRoutes(api);

@@ -1,6 +1,8 @@
 package io.cdcconsole.audit;
 
 import io.cdcconsole.auth.Principal;
+import io.cdcconsole.validation.Text;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +24,8 @@ public final class Audit implements Handler<RoutingContext> {
   private static final String ACTOR_NAME = "cdc.audit.actorName";
   private static final String DETAIL = "cdc.audit.detail";
   private static final String ALWAYS = "cdc.audit.always";
+  /** The longest text kept in a row (actor, action, resource, each detail value); longer text is cut and marked. */
+  static final int MAX_TEXT = 256;
   /** Where the authenticated {@link Principal} is kept on the routing context. */
   public static final String PRINCIPAL = "cdc.principal";
 
@@ -76,19 +80,47 @@ public final class Audit implements Handler<RoutingContext> {
     }
     Principal principal = ctx.get(PRINCIPAL);
     int status = ctx.response().getStatusCode();
-    AuditEvent event = new AuditEvent(null, Instant.now(),
+    write(new AuditEvent(null, Instant.now(),
         principal == null ? null : principal.userId(),
         principal == null ? ctx.get(ACTOR_NAME) : principal.username(),
         action,
         action.contains(".") ? action.substring(0, action.indexOf('.')) : null,
         resourceId,
-        status < 400 ? "success" : status == 401 || status == 403 ? "denied" : "failure",
+        outcome(status),
         status,
         ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
-        withToken(principal, ctx.get(DETAIL)));
-    store.insert(event).onFailure(err ->
-        LOG.error("Could not write the audit row for {} by {} (status {}): {}", event.action(), event.actorName(),
-            status, err.getMessage()));
+        withToken(principal, ctx.get(DETAIL))));
+  }
+
+  /**
+   * Writes the row with every text cut to {@value #MAX_TEXT} characters and made storable; if even that fails, a
+   * fallback row keeps who did what with which outcome, so a call is never left without a record.
+   */
+  Future<Void> write(AuditEvent raw) {
+    AuditEvent event = sanitised(raw);
+    return store.insert(event).recover(err -> {
+      String reason = Text.sanitised(err.getMessage(), MAX_TEXT);
+      LOG.error("Could not write the audit row for {} by {} (status {}): {}; writing a fallback row",
+          event.action(), event.actorName(), event.status(), reason);
+      // only values that cannot break a constraint: the action, the status and its outcome, who and from where
+      AuditEvent fallback = new AuditEvent(null, event.at(), event.actorId(), event.actorName(),
+          event.action() == null ? "unknown" : event.action(), event.resourceType(), event.resourceId(),
+          outcome(event.status()), event.status(), event.clientAddress(),
+          new JsonObject().put("auditFallback", true).put("reason", err.getClass().getSimpleName()));
+      return store.insert(fallback).onFailure(again -> LOG.error("Could not write the fallback audit row for {} by {}: {}",
+          event.action(), event.actorName(), Text.sanitised(again.getMessage(), MAX_TEXT)));
+    });
+  }
+
+  private static String outcome(int status) {
+    return status < 400 ? "success" : status == 401 || status == 403 ? "denied" : "failure";
+  }
+
+  private static AuditEvent sanitised(AuditEvent e) {
+    return new AuditEvent(e.id(), e.at(), e.actorId(), Text.sanitised(e.actorName(), MAX_TEXT),
+        Text.sanitised(e.action(), MAX_TEXT), Text.sanitised(e.resourceType(), MAX_TEXT),
+        Text.sanitised(e.resourceId(), MAX_TEXT), e.outcome(), e.status(), Text.sanitised(e.clientAddress(), MAX_TEXT),
+        e.detail() == null ? null : (JsonObject) Text.sanitisedJson(e.detail(), MAX_TEXT));
   }
 
   private static JsonObject withToken(Principal principal, JsonObject detail) {

@@ -76,6 +76,11 @@ public final class JwtSessions {
         .recover(err -> Future.failedFuture(new Unauthorized("The session token is invalid or expired; sign in again.")))
         .compose(user -> {
           JsonObject p = user.principal();
+          // every session this console issues expires; a signed token without exp would never end
+          Object exp = user.attributes().containsKey("exp") ? user.attributes().getValue("exp") : p.getValue("exp");
+          if (!(exp instanceof Number)) {
+            return Future.failedFuture(new Unauthorized("The session token is invalid; sign in again."));
+          }
           try {
             return Future.succeededFuture(new Claims(Long.parseLong(p.getString("sub")), p.getInteger("ver")));
           } catch (RuntimeException e) {

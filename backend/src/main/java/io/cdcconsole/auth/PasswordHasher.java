@@ -86,7 +86,8 @@ public final class PasswordHasher {
     }
     try {
       return OpenBSDBCrypt.checkPassword(hash, password.toCharArray());
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
+      // a malformed hash, or text bcrypt cannot encode (Bouncy Castle throws IllegalStateException on a lone surrogate)
       return false;
     }
   }

@@ -1,6 +1,7 @@
 package io.cdcconsole.auth;
 
 import io.cdcconsole.audit.Audit;
+import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.JsonBody;
@@ -33,7 +34,14 @@ public final class TokenRoutes {
         .map(page -> page.toJson(t -> t.toJson(clock.instant()))));
   }
 
+  /**
+   * Only a signed-in session mints tokens: a token minting tokens would outlive its own expiry and revocation (a
+   * leaked token could make itself permanent), and automation has no need to.
+   */
   private void create(RoutingContext ctx) {
+    if (ApiRouter.principal(ctx).viaToken()) {
+      throw new Forbidden("API tokens are created from a signed-in session, not with another API token.");
+    }
     JsonBody body = JsonBody.of(ctx);
     var expiresAt = body.instant("expiresAt");
     Optional<Long> days = body.integer("expiresInDays", 1, 3650);

@@ -1,6 +1,7 @@
 package io.cdcconsole.auth;
 
 import io.cdcconsole.audit.Audit;
+import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.JsonBody;
 import io.cdcconsole.web.Query;
@@ -39,11 +40,15 @@ public final class UserRoutes {
   private void changeOwnPassword(RoutingContext ctx) {
     JsonBody body = JsonBody.of(ctx);
     Principal principal = ApiRouter.principal(ctx);
+    Audit.resourceId(ctx, principal.userId());
+    // an API token may be limited (a lower role, a scope); a new password yields a full session, so it takes one
+    if (principal.viaToken()) {
+      throw new Forbidden("Changing your password needs a signed-in session, not an API token.");
+    }
     String current = body.requiredString("currentPassword");
     String next = body.requiredString("newPassword");
-    Audit.resourceId(ctx, principal.userId());
     // the old sessions end with the change, so the answer carries a new one
-    ApiRouter.respond(ctx, users.changeOwnPassword(principal.userId(), current, next)
+    ApiRouter.respond(ctx, users.changeOwnPassword(principal, AuthRoutes.clientAddress(ctx), current, next)
         .map(user -> sessions.issue(user).toJson()));
   }
 

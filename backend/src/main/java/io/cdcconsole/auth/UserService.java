@@ -3,6 +3,7 @@ package io.cdcconsole.auth;
 import io.cdcconsole.config.Secret;
 import io.cdcconsole.error.Conflict;
 import io.cdcconsole.error.NotFound;
+import io.cdcconsole.error.TooManyRequests;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
@@ -16,6 +17,7 @@ import org.slf4j.LoggerFactory;
 /** Users: the first admin, administration by admins, and each user's own password. */
 public final class UserService {
   private static final Logger LOG = LoggerFactory.getLogger(UserService.class);
+  public static final int MAX_USERNAME = 64;
   private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
   public static final String FIRST_ADMIN = "admin";
 
@@ -25,10 +27,12 @@ public final class UserService {
 
   private final UserStore store;
   private final PasswordHasher hasher;
+  private final LoginThrottle throttle;
 
-  public UserService(UserStore store, PasswordHasher hasher) {
+  public UserService(UserStore store, PasswordHasher hasher, LoginThrottle throttle) {
     this.store = store;
     this.hasher = hasher;
+    this.throttle = throttle;
   }
 
   /**
@@ -104,20 +108,45 @@ public final class UserService {
     });
   }
 
-  /** A user's own password change, which needs the current password and ends the user's other sessions. */
-  public Future<User> changeOwnPassword(long userId, String currentPassword, String newPassword) {
+  /**
+   * A user's own password change, which needs the current password and ends the user's other sessions. A wrong
+   * current password counts as a failed sign-in of the user (and the address), so it cannot be guessed here either.
+   */
+  public Future<User> changeOwnPassword(Principal caller, String clientAddress, String currentPassword,
+                                        String newPassword) {
     try {
       PasswordHasher.checkPolicy("newPassword", newPassword);
     } catch (ValidationFailed e) {
       return Future.failedFuture(e);
     }
-    return store.passwordHash(userId)
+    var refused = throttle.tryReserve(caller.username(), clientAddress);
+    if (refused.isPresent()) {
+      long seconds = Math.max(1, refused.get().remaining().toSeconds());
+      return Future.failedFuture(new TooManyRequests("Too many wrong passwords for " + refused.get().reason()
+          + "; try again in " + seconds + " seconds.", seconds));
+    }
+    return store.passwordHash(caller.userId())
         .compose(hash -> hash.isPresent() && currentPassword != null
             ? hasher.verify(currentPassword, hash.get()) : Future.succeededFuture(false))
-        .compose(ok -> ok ? hasher.hash(newPassword)
-            : Future.failedFuture(ValidationFailed.of("currentPassword", "is not your current password")))
-        .compose(hash -> store.update(userId, Optional.empty(), Optional.empty(), Optional.of(hash)))
+        .transform(checked -> {
+          if (checked.failed()) {
+            throttle.released(caller.username(), clientAddress);
+            return Future.failedFuture(checked.cause());
+          }
+          if (!checked.result()) {
+            throttle.failed(caller.username(), clientAddress);
+            return Future.failedFuture(ValidationFailed.of("currentPassword", "is not your current password"));
+          }
+          throttle.succeeded(caller.username(), clientAddress);
+          return hasher.hash(newPassword);
+        })
+        .compose(hash -> store.update(caller.userId(), Optional.empty(), Optional.empty(), Optional.of(hash)))
         .map(Optional::orElseThrow);
+  }
+
+  /** Signs the user out everywhere: every session JWT of the user stops working at once. */
+  public Future<Void> endSessions(long userId) {
+    return store.endSessions(userId);
   }
 
   private static String randomPassword() {

@@ -76,6 +76,13 @@ public final class UserStore {
         .map(rows -> Rows.first(rows, UserStore::map));
   }
 
+  /** Ends every session of the user (sign-out): the JWTs carry the old session version. */
+  public Future<Void> endSessions(long id) {
+    return pool.preparedQuery("update app_user set session_version = session_version + 1, updated_at = now() where id = $1")
+        .execute(Tuple.of(id))
+        .mapEmpty();
+  }
+
   /** How many enabled admins other than {@code exceptId} there are: the last one may not be demoted or disabled. */
   public Future<Long> countOtherEnabledAdmins(long exceptId) {
     return pool.preparedQuery("select count(*) from app_user where role = 'admin' and not disabled and id <> $1")

@@ -9,6 +9,7 @@ import io.cdcconsole.web.JsonBody;
 import io.cdcconsole.web.Query;
 import io.cdcconsole.web.Versions;
 import io.cdcconsole.validation.Labels;
+import io.cdcconsole.validation.Urls;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -79,7 +80,8 @@ public final class ClusterRoutes {
     JsonBody cdc = body.object("cdc");
     return new ClusterSpec(
         body.requiredString("name"),
-        body.requiredString("restUrl"),
+        Urls.withoutCredentials("restUrl", body.requiredString("restUrl"),
+            "give them in auth ({type: basic, username, password} or {type: bearer, token})"),
         new Cluster.Auth(type, auth.string("username").orElse(null), secret),
         body.stringMap("headers"),
         new Cluster.Tls(tls.bool("insecure").orElse(false), tls.string("caPem").orElse(null)),

@@ -74,7 +74,8 @@ public final class ConfigLoader {
     ConsoleConfig.Http http = new ConsoleConfig.Http(
         string(Setting.HTTP_HOST).orElseThrow(),
         integer(Setting.HTTP_PORT, 0, 65535),
-        integer(Setting.HTTP_MAX_BODY_SIZE, 1024, 64 * 1024 * 1024));
+        integer(Setting.HTTP_MAX_BODY_SIZE, 1024, 64 * 1024 * 1024),
+        duration(Setting.HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)));
     Optional<String> dbUrl = string(Setting.DB_URL);
     if (dbUrl.isPresent() && !dbUrl.get().startsWith("jdbc:postgresql://")
         && !dbUrl.get().startsWith("postgresql://") && !dbUrl.get().startsWith("postgres://")) {
@@ -109,11 +110,17 @@ public final class ConfigLoader {
         duration(Setting.RUN_FAST_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(1)),
         duration(Setting.RUN_LOST_GRACE, Duration.ZERO, Duration.ofDays(1)),
         string(Setting.FLINK_CDC_DIR).map(Path::of).orElse(home.resolve("flink-cdc")).toAbsolutePath(),
-        duration(Setting.DS_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)));
+        duration(Setting.DS_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)),
+        list(Setting.RUNS_ALLOWED_FLINK_CONFIG),
+        list(Setting.RUNS_SAVEPOINT_PREFIXES));
     ConsoleConfig.Events events = new ConsoleConfig.Events(
         duration(Setting.EVENTS_KEEP_ALIVE, Duration.ofMillis(200), Duration.ofMinutes(5)),
         integer(Setting.EVENTS_MAX_STREAMS_PER_USER, 1, 1000),
         integer(Setting.EVENTS_MAX_STREAMS, 1, 100000));
+    if (http.idleTimeout().compareTo(events.keepAlive()) <= 0) {
+      throw new ConfigException(origin(Setting.HTTP_IDLE_TIMEOUT) + ": must be longer than events.keepAlive ("
+          + events.keepAlive().toMillis() + " ms), or event streams would be cut between keep-alives");
+    }
     return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, List.copyOf(warnings)),
         cipher);
   }
@@ -199,6 +206,12 @@ public final class ConfigLoader {
 
   private Optional<Secret> secret(Setting s) throws ConfigException {
     return string(s).map(Secret::new);
+  }
+
+  /** A comma-separated list; empty when unset. */
+  private List<String> list(Setting s) throws ConfigException {
+    return string(s).map(text -> java.util.Arrays.stream(text.split(",")).map(String::trim).filter(v -> !v.isEmpty())
+        .toList()).orElse(List.of());
   }
 
   private int integer(Setting s, int min, int max) throws ConfigException {

@@ -9,7 +9,8 @@ import java.util.Optional;
 public record ConsoleConfig(Path home, Http http, Database database, Auth auth, Clusters clusters, Runs runs,
                             Events events, List<String> warnings) {
 
-  public record Http(String host, int port, int maxBodyBytes) {}
+  /** {@code idleTimeout}: a connection that sends and receives nothing for this long is closed (event streams keep theirs busy). */
+  public record Http(String host, int port, int maxBodyBytes, Duration idleTimeout) {}
 
   /** {@code url} empty means: run the embedded Postgres with its data in {@code $CDC_CONSOLE_HOME/postgres}. */
   public record Database(Optional<String> url, String user, Optional<Secret> password, int poolSize) {
@@ -33,7 +34,8 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
    * console's own address, right when Flink runs on the same host).
    */
   public record Runs(Optional<String> consoleUrl, Duration pollInterval, Duration fastPollInterval, Duration lostGrace,
-                     Path flinkCdcDir, Duration dsRetryBackoff) {}
+                     Path flinkCdcDir, Duration dsRetryBackoff, List<String> allowedFlinkConfig,
+                     List<String> savepointPrefixes) {}
 
   /**
    * {@code GET /events} streams: a keep-alive (and a fresh check of the caller's credentials) every {@code keepAlive},

@@ -8,6 +8,7 @@ public enum Setting {
   HTTP_HOST("http.host", "CDC_CONSOLE_HTTP_HOST", "0.0.0.0"),
   HTTP_PORT("http.port", "CDC_CONSOLE_HTTP_PORT", "8080"),
   HTTP_MAX_BODY_SIZE("http.maxBodySize", "CDC_CONSOLE_HTTP_MAX_BODY_SIZE", "1048576"),
+  HTTP_IDLE_TIMEOUT("http.idleTimeout", "CDC_CONSOLE_HTTP_IDLE_TIMEOUT", "120s"),
   DB_URL("database.url", "CDC_CONSOLE_DB_URL", null),
   DB_USER("database.user", "CDC_CONSOLE_DB_USER", null),
   DB_PASSWORD("database.password", "CDC_CONSOLE_DB_PASSWORD", null),
@@ -28,6 +29,11 @@ public enum Setting {
   RUN_POLL_INTERVAL("runs.pollInterval", "CDC_CONSOLE_RUN_POLL_INTERVAL", "5s"),
   RUN_FAST_POLL_INTERVAL("runs.fastPollInterval", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL", "1s"),
   RUN_LOST_GRACE("runs.lostGrace", "CDC_CONSOLE_RUN_LOST_GRACE", "60s"),
+  RUNS_ALLOWED_FLINK_CONFIG("runs.allowedFlinkConfig", "CDC_CONSOLE_RUNS_ALLOWED_FLINK_CONFIG",
+      "execution.checkpointing.*,execution.runtime-mode,execution.savepoint.ignore-unclaimed-state,"
+          + "execution.savepoint-restore-mode,parallelism.default,pipeline.max-parallelism,pipeline.object-reuse,"
+          + "pipeline.auto-watermark-interval,restart-strategy.*,state.*,table.exec.*"),
+  RUNS_SAVEPOINT_PREFIXES("runs.savepointPrefixes", "CDC_CONSOLE_RUNS_SAVEPOINT_PREFIXES", null),
   EVENTS_KEEP_ALIVE("events.keepAlive", "CDC_CONSOLE_EVENTS_KEEP_ALIVE", "15s"),
   EVENTS_MAX_STREAMS_PER_USER("events.maxStreamsPerUser", "CDC_CONSOLE_EVENTS_MAX_STREAMS_PER_USER", "8"),
   EVENTS_MAX_STREAMS("events.maxStreams", "CDC_CONSOLE_EVENTS_MAX_STREAMS", "256");

@@ -2,6 +2,7 @@ package io.cdcconsole.ds;
 
 import io.cdcconsole.error.BadRequest;
 import io.cdcconsole.error.ValidationFailed;
+import io.cdcconsole.validation.Text;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -34,7 +35,7 @@ final class DsParams {
       try {
         new JsonObject(buffer).forEach(e -> {
           if (e.getValue() != null && !(e.getValue() instanceof JsonObject)) {
-            values.put(e.getKey(), String.valueOf(e.getValue()));
+            values.put(Text.check("(a field name)", e.getKey()), Text.check(e.getKey(), String.valueOf(e.getValue())));
           }
         });
       } catch (DecodeException | ClassCastException e) {

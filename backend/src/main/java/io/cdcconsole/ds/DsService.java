@@ -5,6 +5,7 @@ import io.cdcconsole.error.ApiError;
 import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.pipeline.Pipeline;
 import io.cdcconsole.pipeline.PipelineService;
+import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.run.Run;
 import io.cdcconsole.run.RunService;
 import io.cdcconsole.run.RunState;
@@ -87,6 +88,11 @@ final class DsService {
     boolean wait = params.flag("wait", true);
     Duration timeout = params.timeout();
     RunState wanted = savepoint ? RunState.STOPPED : RunState.CANCELED;
+    try {
+      runs.policy().checkPath("targetDirectory", params.get("targetDirectory"));
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
     return pipeline(caller, params).compose(p -> runStore.latest(p.id()).compose(latest -> {
       if (latest.isEmpty()) {
         return Future.succeededFuture(DsOutcome.failure(409, "the pipeline has never run", p.name(), null));

@@ -7,6 +7,7 @@ import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.JsonBody;
 import io.cdcconsole.web.Query;
+import io.cdcconsole.validation.Urls;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -57,6 +58,7 @@ public final class TriggerRoutes {
   private void addConnection(RoutingContext ctx) {
     JsonBody body = JsonBody.of(ctx);
     String name = body.requiredString("name");
+    Urls.withoutCredentials("url", body.string("url").orElse(null), "the DolphinScheduler access token goes in token");
     Audit.detail(ctx, new JsonObject().put("name", name).put("url", body.string("url").orElse(null)));
     triggers.addConnection(name, body.requiredString("url"), body.requiredString("version"), body.requiredString("token"),
             body.string("description").orElse(""))
@@ -69,6 +71,7 @@ public final class TriggerRoutes {
 
   private void updateConnection(RoutingContext ctx) {
     JsonBody body = JsonBody.of(ctx);
+    Urls.withoutCredentials("url", body.string("url").orElse(null), "the DolphinScheduler access token goes in token");
     Audit.detail(ctx, new JsonObject().put("name", ctx.pathParam("name")).put("url", body.string("url").orElse(null)));
     triggers.updateConnection(ctx.pathParam("name"), body.requiredString("url"), body.requiredString("version"),
             body.requiredString("token"), body.string("description").orElse(null))

@@ -56,13 +56,14 @@ public final class RunService {
   private final SubmitYaml submitYaml;
   private final RunEvents events;
   private final Supplier<String> consoleUrl;
+  private final RunPolicy policy;
   private final SecureRandom random = new SecureRandom();
   private final Set<Long> submitting = ConcurrentHashMap.newKeySet();
   private final Set<Long> operating = ConcurrentHashMap.newKeySet();
 
   RunService(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
              LaunchBundles bundles, LauncherUploads launcher, LaunchTickets tickets, SubmitYaml submitYaml, RunEvents events,
-             Supplier<String> consoleUrl) {
+             Supplier<String> consoleUrl, RunPolicy policy) {
     this.vertx = vertx;
     this.store = store;
     this.pipelines = pipelines;
@@ -74,6 +75,12 @@ public final class RunService {
     this.submitYaml = submitYaml;
     this.events = events;
     this.consoleUrl = consoleUrl;
+    this.policy = policy;
+  }
+
+  /** What operators may hand to Flink; the DS endpoints check with it before looking at runs. */
+  public RunPolicy policy() {
+    return policy;
   }
 
   /**
@@ -81,6 +88,12 @@ public final class RunService {
    * a pipeline that has one is refused. The same {@code Idempotency-Key} answers the run it started before.
    */
   public Future<Run> start(Principal by, String pipelineRef, StartOptions options, Optional<String> idempotencyKey) {
+    try {
+      policy.checkConfiguration(options.flinkConfiguration());
+      policy.checkPath("fromSavepoint", options.fromSavepoint().filter(s -> !"none".equals(s) && !"latest".equals(s)));
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
     return pipelines.get(pipelineRef).compose(pipeline -> {
       Future<Optional<Run>> earlier = idempotencyKey.isEmpty() ? Future.succeededFuture(Optional.empty())
           : store.findByIdempotencyKey(pipeline.id(), idempotencyKey.get());
@@ -252,6 +265,11 @@ public final class RunService {
     if (!options.savepoint()) {
       return cancel(by, pipelineRef);
     }
+    try {
+      policy.checkPath("targetDirectory", options.targetDirectory());
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
     return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
       JsonObject body = new JsonObject().put("drain", options.drain());
       options.targetDirectory().ifPresent(dir -> body.put("targetDirectory", dir));
@@ -266,6 +284,11 @@ public final class RunService {
 
   /** Triggers a savepoint of the running job; the path lands in the ledger when Flink has written it. */
   public Future<Run> savepoint(Principal by, String pipelineRef, Optional<String> targetDirectory) {
+    try {
+      policy.checkPath("targetDirectory", targetDirectory);
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
     return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
       JsonObject body = new JsonObject().put("cancel-job", false);
       targetDirectory.ifPresent(dir -> body.put("target-directory", dir));

@@ -24,7 +24,8 @@ public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, Lau
     LaunchTickets tickets = new LaunchTickets(clock);
     LaunchBundles bundles = new LaunchBundles(vertx, launcher, home.resolve("bundles"), config.flinkCdcDir());
     RunService service = new RunService(vertx, store, pipelines, clusters, clients, bundles, new LauncherUploads(), tickets,
-        new SubmitYaml(vertx, secretFields, secrets, cipher), new RunEvents(vertx), consoleUrl);
+        new SubmitYaml(vertx, secretFields, secrets, cipher), new RunEvents(vertx), consoleUrl,
+        new RunPolicy(config.allowedFlinkConfig(), config.savepointPrefixes()));
     RunWatcher watcher = new RunWatcher(vertx, store, service, clusters, clients, clock,
         new RunWatcher.Timing(config.pollInterval(), config.fastPollInterval(), config.lostGrace()));
     return new Runs(service, watcher, new RunRoutes(service, watcher), tickets, new RunWaiter(vertx, store), store);

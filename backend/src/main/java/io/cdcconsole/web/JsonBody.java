@@ -3,6 +3,7 @@ package io.cdcconsole.web;
 import io.cdcconsole.auth.Role;
 import io.cdcconsole.error.BadRequest;
 import io.cdcconsole.error.ValidationFailed;
+import io.cdcconsole.validation.Text;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -26,11 +27,14 @@ public final class JsonBody {
     if (buffer == null || buffer.length() == 0) {
       throw new BadRequest("A JSON object is required as the request body.");
     }
+    JsonObject json;
     try {
-      return new JsonBody(new JsonObject(buffer), "");
+      json = new JsonObject(buffer);
     } catch (DecodeException | ClassCastException e) {
       throw new BadRequest("The request body is not a valid JSON object.");
     }
+    Text.checkJson("", json);
+    return new JsonBody(json, "");
   }
 
   public JsonObject raw() {

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -29,6 +30,7 @@ public final class WebServer {
     });
     router.route("/api/*").handler(audit);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
+    router.route("/api/*").handler(new InputGuard());
     addApiAndHealthRoutes.accept(router);
     router.route("/api/*").handler(ctx -> ctx.fail(new NotFound("No API resource at " + ctx.request().path() + ".")));
     spa.addRoutes(router);
@@ -37,7 +39,10 @@ public final class WebServer {
     return vertx.createHttpServer(new HttpServerOptions()
             .setHost(config.host())
             .setPort(config.port())
-            .setCompressionSupported(true))
+            .setCompressionSupported(true)
+            // idle (and half-open, or trickling-nothing) connections cannot pile up; SSE keep-alives reset it
+            .setIdleTimeout((int) config.idleTimeout().toMillis())
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
         .requestHandler(router)
         .listen();
   }

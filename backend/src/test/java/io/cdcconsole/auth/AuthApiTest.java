@@ -85,6 +85,9 @@ class AuthApiTest extends ConsoleTest {
     JsonObject otherUser = claims.copy().put("sub", "999999");
     assertUnauthorized(Jwts.tampered(real, otherUser), "tampered payload");
     assertUnauthorized(Jwts.unsigned(claims), "alg none");
+    JsonObject noExpiry = claims.copy().put("iat", now);
+    noExpiry.remove("exp");
+    assertUnauthorized(Jwts.hs256(key, noExpiry), "no exp: a session that would never end");
     assertUnauthorized(Jwts.hs256(key, claims.copy().put("iat", now - 7200).put("exp", now - 3600)), "expired");
     assertUnauthorized(Jwts.hs256("another-key-another-key-another-key-0123456789", claims), "wrong key");
     assertUnauthorized(Jwts.hs256(key, claims.copy().put("iss", "someone-else")), "wrong issuer");
@@ -115,6 +118,48 @@ class AuthApiTest extends ConsoleTest {
     assertEquals(401, http.post("/api/v1/auth/login", null,
         new JsonObject().put("username", "changer").put("password", "changer-Pass-123")).status());
     assertNotNull(http.login("changer", "brand-New-Pass-1"));
+  }
+
+  @Test
+  void changingMyPasswordNeedsASessionAndWrongCurrentPasswordsLockLikeSignIns() throws Exception {
+    String session = console.userToken("guarded", "operator");
+    String token = http.post("/api/v1/tokens", session, new JsonObject().put("name", "ci").put("role", "viewer"))
+        .json().getString("token");
+    // a restricted token must not turn into a full session by way of a new password
+    Http.Response viaToken = http.put("/api/v1/me/password", token,
+        new JsonObject().put("currentPassword", "guarded-Pass-123").put("newPassword", "other-New-Pass-1"));
+    assertEquals(403, viaToken.status(), viaToken.body());
+    for (int i = 0; i < 3; i++) {
+      Http.Response wrong = http.put("/api/v1/me/password", session,
+          new JsonObject().put("currentPassword", "guess-" + i + "-wrong").put("newPassword", "other-New-Pass-1"));
+      assertEquals(400, wrong.status(), wrong.body());
+    }
+    // locked now, as sign-in is: even the right current password waits
+    Http.Response locked = http.put("/api/v1/me/password", session,
+        new JsonObject().put("currentPassword", "guarded-Pass-123").put("newPassword", "other-New-Pass-1"));
+    assertEquals(429, locked.status(), locked.body());
+    assertNotNull(locked.header("Retry-After"));
+    assertEquals(429, http.post("/api/v1/auth/login", null,
+        new JsonObject().put("username", "guarded").put("password", "guarded-Pass-123")).status());
+    eventually(() -> http.put("/api/v1/me/password", session,
+            new JsonObject().put("currentPassword", "guarded-Pass-123").put("newPassword", "other-New-Pass-1")),
+        r -> r.status() == 200);
+    assertNotNull(http.login("guarded", "other-New-Pass-1"));
+  }
+
+  @Test
+  void signingOutEndsEverySessionOfTheUserButNotTheirApiTokens() {
+    String session = console.userToken("leaver", "viewer");
+    String other = http.login("leaver", "leaver-Pass-123");
+    String token = http.post("/api/v1/tokens", session, new JsonObject().put("name", "keep")).json().getString("token");
+    assertEquals(403, http.post("/api/v1/auth/logout", token, null).status(), "a token is revoked, not signed out");
+    assertEquals(401, http.post("/api/v1/auth/logout", null, null).status());
+    assertEquals(204, http.post("/api/v1/auth/logout", session, null).status());
+    assertEquals(401, http.get("/api/v1/me", session).status());
+    assertEquals(401, http.get("/api/v1/me", other).status());
+    assertEquals(200, http.get("/api/v1/me", token).status());
+    assertEquals(200, http.get("/api/v1/me", http.login("leaver", "leaver-Pass-123")).status());
+    assertEquals(1, http.get("/api/v1/audit?action=session.logout&outcome=success", admin).json().getLong("total"));
   }
 
   private static void assertUnauthorized(String token, String what) {

@@ -80,6 +80,16 @@ class TokenApiTest extends ConsoleTest {
   }
 
   @Test
+  void onlyASessionMintsTokensSoNoTokenOutlivesItsParent() {
+    String session = console.userToken("minter", "operator");
+    String parent = http.post("/api/v1/tokens", session, new JsonObject().put("name", "day").put("expiresInDays", 1))
+        .json().getString("token");
+    Http.Response child = http.post("/api/v1/tokens", parent, new JsonObject().put("name", "forever-child"));
+    assertEquals(403, child.status(), child.body());
+    assertEquals(1, http.get("/api/v1/tokens", session).json().getLong("total"), "no token was made");
+  }
+
+  @Test
   void aTokenNeverHasMoreRightsThanItsOwner() {
     String viewer = console.userToken("vic", "viewer");
     Http.Response escalate = http.post("/api/v1/tokens", viewer, new JsonObject().put("name", "x").put("role", "admin"));
