@@ -46,6 +46,11 @@ public final class PipelineYamlValidator {
   private static final Set<String> SINK_LIST_KEYS = Set.of("include.schema.changes", "exclude.schema.changes");
   /** Pipeline keys whose values are structures (UDF and model definitions), not options. */
   private static final Set<String> PIPELINE_STRUCTURES = Set.of("user-defined-function", "model");
+  /**
+   * Secret options per definition, source and sink together. Real connectors take a handful; each one is encrypted
+   * on save and rewritten on every read, so thousands of them are only a way to make reads expensive (review M6).
+   */
+  public static final int MAX_SECRETS = 200;
   private static final Pattern WHOLE_NUMBER = Pattern.compile("\\+?\\d{1,10}");
 
   /** The outcome: errors make the definition unusable, warnings are worth reading. Both are in document order. */
@@ -116,6 +121,7 @@ public final class PipelineYamlValidator {
     final Set<Node> walked = Collections.newSetFromMap(new IdentityHashMap<>());
     /** The collections the walk is inside of: meeting one again means the document contains itself. */
     final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
+    int secrets;
 
     Run(Optional<Version> cluster) {
       this.cluster = cluster;
@@ -231,6 +237,11 @@ public final class PipelineYamlValidator {
             + "e.g. [create.table, add.column]"));
       } else if (o.value() instanceof MappingNode) {
         errors.add(PipelineYaml.error(o.path(), o.value(), "is nested too deeply"));
+      }
+      if (o.value() instanceof ScalarNode s && !o.isNull() && !s.getValue().isEmpty()
+          && catalog.isSecret(kind, type, o.key()) && ++secrets == MAX_SECRETS + 1) {
+        errors.add(PipelineYaml.error(o.path(), o.keyNode(), "too many secret options: at most " + MAX_SECRETS
+            + " per pipeline"));
       }
       if (o.aliased() && catalog.isSecret(kind, type, o.key())) {
         errors.add(PipelineYaml.error(o.path(), o.keyNode(), SecretFields.aliasMessage()));
