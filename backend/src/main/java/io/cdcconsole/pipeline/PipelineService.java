@@ -208,6 +208,7 @@ public final class PipelineService {
             stored.map(Pipeline::yaml).orElse(null), cluster.cdc().version())
         .compose(checked -> missingSecrets(checked.refs())
             .compose(ok -> documents.encrypt(checked.yaml()))
+            .map(PipelineService::storable)
             .map(encrypted -> new Prepared(spec.name(), spec.description() == null ? "" : spec.description(),
                 cluster.id(), spec.labels(), encrypted, List.copyOf(checked.refs()), checked.warnings()))));
   }
@@ -240,6 +241,20 @@ public final class PipelineService {
     if (yaml.getBytes(StandardCharsets.UTF_8).length > MAX_YAML_BYTES) {
       throw new PayloadTooLarge("The pipeline YAML is larger than " + MAX_YAML_BYTES / 1024 + " KiB.");
     }
+  }
+
+  /**
+   * The stored (encrypted) YAML must fit the limit too: encryption makes each secret longer, and a stored definition
+   * over the limit could no longer be read, masked, exported or run (security review L1).
+   */
+  private static String storable(String encryptedYaml) {
+    int bytes = encryptedYaml.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_YAML_BYTES) {
+      throw ValidationFailed.of("yaml", "with its secrets encrypted the definition takes " + (bytes + 1023) / 1024
+          + " KiB, more than the " + MAX_YAML_BYTES / 1024 + " KiB a pipeline can hold; use fewer or shorter secrets,"
+          + " or ${secret:NAME} references");
+    }
+    return encryptedYaml;
   }
 
   private static PreconditionFailed stale(int current) {

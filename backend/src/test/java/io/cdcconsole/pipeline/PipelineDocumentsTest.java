@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * YAML work never runs on an event loop (security review M6), and a document that contains itself is an error, not a
- * crash (L2).
+ * YAML work never runs on an event loop (security review M6), documents whose stored form would be unreadable are
+ * refused (L1), and a document that contains itself is an error, not a crash (L2).
  */
 class PipelineDocumentsTest extends ConsoleTest {
   private static final String SECRET = "Many-Secrets-Plain-77";
@@ -123,6 +123,20 @@ class PipelineDocumentsTest extends ConsoleTest {
     Http.Response saved = http.post("/api/v1/pipelines", operator, new JsonObject().put("name", "too-many")
         .put("clusterId", clusterId).put("yaml", yaml(PipelineYamlValidator.MAX_SECRETS, SECRET)));
     assertEquals(400, saved.status(), saved.body());
+  }
+
+  /** L1: the plaintext fits the limit, the encrypted form would not; the save is refused before it is stored. */
+  @Test
+  void aDefinitionWhoseEncryptedFormExceedsTheLimitIsRefusedNotStored() {
+    String longSecret = "S".repeat(1500);
+    String yaml = yaml(150, longSecret);
+    assertTrue(yaml.length() < PipelineService.MAX_YAML_BYTES, "the plaintext fits: " + yaml.length());
+    Http.Response refused = http.post("/api/v1/pipelines", operator, new JsonObject().put("name", "oversize")
+        .put("clusterId", clusterId).put("yaml", yaml));
+    assertEquals(400, refused.status(), refused.body());
+    assertTrue(refused.body().contains("encrypted"), refused.body());
+    assertFalse(refused.body().contains(longSecret));
+    assertEquals(404, http.get("/api/v1/pipelines/oversize", viewer).status());
   }
 
   /** L2: a recursive alias, on the dry run (JSON and raw YAML) and on a save. */
