@@ -66,10 +66,13 @@ public final class PipelineDocuments {
     return work(() -> secretFields.secretReferences(yaml));
   }
 
-  /** A save's checks: masks replaced by the stored values ({@code storedYaml} null for a new pipeline), validated. */
-  Future<Checked> check(String yaml, String storedYaml, String clusterCdcVersion) {
+  /**
+   * A save's checks: masks replaced by the stored values ({@code storedYaml} null for a new pipeline) as far as
+   * {@code rules} allow, then validated.
+   */
+  Future<Checked> check(String yaml, String storedYaml, String clusterCdcVersion, SecretFields.KeepRules rules) {
     return work(() -> {
-      SecretFields.Kept kept = secretFields.keepMasked(yaml, storedYaml);
+      SecretFields.Kept kept = secretFields.keepMasked(yaml, storedYaml, rules);
       if (!kept.errors().isEmpty()) {
         throw new ValidationFailed(kept.errors());
       }

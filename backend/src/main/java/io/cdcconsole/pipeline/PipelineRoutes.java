@@ -144,7 +144,8 @@ public final class PipelineRoutes {
           Audit.resourceId(ctx, stored.id());
           PipelineSpec spec = spec(body, Optional.of(stored));
           Audit.detail(ctx, new JsonObject().put("name", spec.name()).put("fromVersion", ifMatch));
-          return pipelines.update(ApiRouter.principal(ctx), Long.toString(stored.id()), spec, ifMatch);
+          return pipelines.update(ApiRouter.principal(ctx), Long.toString(stored.id()), spec, ifMatch,
+              confirmRebind(ctx));
         })
         .compose(saved -> view(saved).map(json -> {
           Versions.etag(ctx, saved.pipeline().version());
@@ -185,15 +186,18 @@ public final class PipelineRoutes {
         })));
   }
 
-  /** {@code ?secrets=encrypted} keeps ENC(...) values (operators and admins); the default masks them. */
+  /**
+   * {@code ?secrets=encrypted} keeps ENC(...) values, for admins only: an operator could paste them into another
+   * pipeline pointed at a host of their choosing (review M8). The default masks them.
+   */
   private void export(RoutingContext ctx) {
     String mode = Query.string(ctx, "secrets").orElse("masked");
     if (!mode.equals("masked") && !mode.equals("encrypted")) {
       throw ValidationFailed.of("secrets", "must be masked or encrypted");
     }
     boolean encrypted = mode.equals("encrypted");
-    if (encrypted && !ApiRouter.principal(ctx).role().atLeast(Role.OPERATOR)) {
-      throw new Forbidden("Exporting encrypted secrets needs the operator role.");
+    if (encrypted && !ApiRouter.principal(ctx).role().atLeast(Role.ADMIN)) {
+      throw new Forbidden("Exporting encrypted secrets needs the admin role.");
     }
     String id = ctx.pathParam("id");
     ApiRouter.reply(ctx, pipelines.export(id, encrypted), file -> ctx.response()
@@ -206,7 +210,7 @@ public final class PipelineRoutes {
   private void importFile(RoutingContext ctx) {
     String text = text(ctx);
     Future<PipelineService.Saved> saved = pipelines.importFile(ApiRouter.principal(ctx), text,
-        Query.string(ctx, "name"), Query.string(ctx, "cluster"));
+        Query.string(ctx, "name"), Query.string(ctx, "cluster"), confirmRebind(ctx));
     ApiRouter.reply(ctx, saved.compose(s -> view(s).map(json -> new Shown(s.pipeline(), json))), answer -> {
       Pipeline p = answer.pipeline();
       Audit.resourceId(ctx, p.id());
@@ -252,6 +256,11 @@ public final class PipelineRoutes {
   /** {@code clusterId} (number) or {@code cluster} (id or name). */
   private static Optional<String> clusterRef(JsonBody body) {
     return body.integer("clusterId", 1, Long.MAX_VALUE).map(String::valueOf).or(() -> body.string("cluster"));
+  }
+
+  /** {@code ?confirmSecretRebind=true}: an admin lets kept secrets follow a changed connection (review M8). */
+  private static boolean confirmRebind(RoutingContext ctx) {
+    return Query.flag(ctx, "confirmSecretRebind");
   }
 
   private static int versionParam(RoutingContext ctx, String name) {

@@ -1,10 +1,12 @@
 package io.cdcconsole.pipeline;
 
 import io.cdcconsole.auth.Principal;
+import io.cdcconsole.auth.Role;
 import io.cdcconsole.cluster.Cluster;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.error.Conflict;
 import io.cdcconsole.error.FieldError;
+import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.error.PayloadTooLarge;
 import io.cdcconsole.error.PreconditionFailed;
@@ -71,16 +73,27 @@ public final class PipelineService {
   }
 
   public Future<Saved> create(Principal author, PipelineSpec spec) {
-    return prepare(spec, Optional.empty())
+    return prepare(spec, Optional.empty(), keepRules(author, false))
         .compose(p -> store.insert(p.save(author, spec.comment())).map(saved -> new Saved(saved, p.warnings())));
   }
 
-  public Future<Saved> update(Principal author, String idOrName, PipelineSpec spec, int ifMatch) {
+  /**
+   * {@code confirmRebind}: an admin confirms that the stored secrets of a source, sink or model whose connection
+   * changed go with it (review M8); refused for anyone else.
+   */
+  public Future<Saved> update(Principal author, String idOrName, PipelineSpec spec, int ifMatch,
+                              boolean confirmRebind) {
+    SecretFields.KeepRules rules;
+    try {
+      rules = keepRules(author, confirmRebind);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     return find(idOrName).compose(stored -> {
       if (stored.version() != ifMatch) {
         return Future.failedFuture(stale(stored.version()));
       }
-      return prepare(spec, Optional.of(stored))
+      return prepare(spec, Optional.of(stored), rules)
           .compose(p -> store.update(stored.id(), ifMatch, p.save(author, spec.comment())))
           .compose(saved -> saved.isPresent() ? Future.succeededFuture(saved.get())
               : find(idOrName).compose(now -> Future.failedFuture(stale(now.version()))))
@@ -148,8 +161,10 @@ public final class PipelineService {
    * Creates the pipeline named in the file (or by {@code name}), or saves a new version of it if it exists.
    * Masked secrets in the file keep the stored values.
    */
-  public Future<Saved> importFile(Principal author, String text, Optional<String> name, Optional<String> cluster) {
+  public Future<Saved> importFile(Principal author, String text, Optional<String> name, Optional<String> cluster,
+                                  boolean confirmRebind) {
     checkSize(text);
+    keepRules(author, confirmRebind);
     PipelineExport.Header header = PipelineExport.parseHeader(text);
     Optional<String> pipelineName = name.or(header::name);
     if (pipelineName.isEmpty()) {
@@ -165,7 +180,8 @@ public final class PipelineService {
           header.description().or(() -> existing.map(Pipeline::description)).orElse(""), clusterRef.get(),
           header.labels().isEmpty() ? existing.map(Pipeline::labels).orElse(Map.of()) : header.labels(), text,
           "Imported");
-      return existing.isPresent() ? update(author, Long.toString(existing.get().id()), spec, existing.get().version())
+      return existing.isPresent()
+          ? update(author, Long.toString(existing.get().id()), spec, existing.get().version(), confirmRebind)
           : create(author, spec);
     });
   }
@@ -191,7 +207,20 @@ public final class PipelineService {
     }
   }
 
-  private Future<Prepared> prepare(PipelineSpec spec, Optional<Pipeline> stored) {
+  /**
+   * What a save may do with secrets it did not get in plaintext (review M8): admins may paste {@code ENC(...)} values
+   * (they can reveal them anyway) and may confirm that kept secrets follow a changed connection; operators neither.
+   */
+  private static SecretFields.KeepRules keepRules(Principal author, boolean confirmRebind) {
+    boolean admin = author.role().atLeast(Role.ADMIN);
+    if (confirmRebind && !admin) {
+      throw new Forbidden("Only an admin may confirm that stored secrets follow a changed connection "
+          + "(confirmSecretRebind); enter the secrets again instead.");
+    }
+    return new SecretFields.KeepRules(admin, confirmRebind);
+  }
+
+  private Future<Prepared> prepare(PipelineSpec spec, Optional<Pipeline> stored, SecretFields.KeepRules rules) {
     try {
       checkSize(spec.yaml());
       Names.slug("name", spec.name());
@@ -205,7 +234,7 @@ public final class PipelineService {
       return Future.failedFuture(e);
     }
     return resolveCluster(spec.cluster()).compose(cluster -> documents.check(spec.yaml(),
-            stored.map(Pipeline::yaml).orElse(null), cluster.cdc().version())
+            stored.map(Pipeline::yaml).orElse(null), cluster.cdc().version(), rules)
         .compose(checked -> missingSecrets(checked.refs())
             .compose(ok -> documents.encrypt(checked.yaml()))
             .map(PipelineService::storable)

@@ -88,7 +88,7 @@ class PipelineDocumentsTest extends ConsoleTest {
     assertEquals(201, created.status(), created.body());
     long id = created.json().getLong("id");
     String masked = created.json().getString("yaml");
-    assertTrue(masked.contains("\uD83D\uDE80") && masked.contains("jdbc.properties.a39.password: ******"), masked);
+    assertTrue(masked.contains("\uD83D\uDE80") && masked.contains("jdbc.properties.a39.password: \"******\""), masked);
     assertEquals(masked, http.get("/api/v1/pipelines/" + id, viewer).json().getString("yaml"));
 
     Http.Response updated = http.put("/api/v1/pipelines/" + id, operator,
