@@ -33,6 +33,7 @@ import io.cdcconsole.pipeline.PipelineTemplates;
 import io.cdcconsole.pipeline.PipelineRoutes;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.pipeline.PipelineStore;
+import io.cdcconsole.pipeline.PipelineDocuments;
 import io.cdcconsole.pipeline.PipelineYamlValidator;
 import io.cdcconsole.pipeline.SecretFields;
 import io.cdcconsole.run.LauncherJar;
@@ -124,10 +125,11 @@ public final class ConsoleApp {
           SpaRoutes spa = loaded.resultAt(1);
           ConnectorCatalog catalog = loaded.resultAt(2);
           ApiDocsRoutes apiDocs = loaded.resultAt(3);
-          SecretFields secretFields = new SecretFields(catalog);
-          PipelineService pipelines = new PipelineService(vertx, new PipelineStore(pool), clusters, secrets, cipher,
-              new PipelineYamlValidator(catalog), secretFields, runStore::current);
-          Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, cipher, secretFields,
+          PipelineDocuments documents = new PipelineDocuments(vertx, new SecretFields(catalog),
+              new PipelineYamlValidator(catalog), cipher);
+          PipelineService pipelines = new PipelineService(new PipelineStore(pool), clusters, secrets, documents,
+              runStore::current);
+          Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, documents,
               launcher, config.home(), config.runs(), consoleUrl::get, clock);
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle);

@@ -40,14 +40,17 @@ public final class ConnectorCatalog {
 
   /**
    * One connector. {@code options} is empty when the catalogue does not list the connector's option names; then
-   * every name is accepted.
+   * every name is accepted. {@code endpoints}: the options that say where it connects to, which stored secrets are
+   * bound to.
    */
   public record Connector(String type, Kind kind, String title, Version since, List<String> required,
-                          List<String> secrets, List<String> prefixes, Optional<List<String>> options) {
+                          List<String> secrets, List<String> endpoints, List<String> prefixes,
+                          Optional<List<String>> options) {
 
     public Connector {
       required = List.copyOf(required);
       secrets = List.copyOf(secrets);
+      endpoints = List.copyOf(endpoints);
       prefixes = List.copyOf(prefixes);
       options = options.map(List::copyOf);
     }
@@ -66,6 +69,7 @@ public final class ConnectorCatalog {
           .put("since", since.toString())
           .put("required", new JsonArray(required))
           .put("secrets", new JsonArray(secrets))
+          .put("endpoints", new JsonArray(endpoints))
           .put("prefixes", new JsonArray(prefixes));
       options.ifPresent(o -> json.put("options", new JsonArray(o)));
       return json;
@@ -77,20 +81,28 @@ public final class ConnectorCatalog {
   private final List<String> secretKeyPatterns;
   private final List<SecretKeyPattern> globalSecrets;
   private final Map<String, List<SecretKeyPattern>> connectorSecrets;
+  private final List<String> endpointKeyPatterns;
+  private final List<SecretKeyPattern> globalEndpoints;
+  private final Map<String, List<SecretKeyPattern>> connectorEndpoints;
 
-  private ConnectorCatalog(List<Connector> connectors, List<String> secretKeyPatterns) {
+  private ConnectorCatalog(List<Connector> connectors, List<String> secretKeyPatterns,
+                           List<String> endpointKeyPatterns) {
     this.connectors = List.copyOf(connectors);
     this.byKey = new LinkedHashMap<>();
     this.connectorSecrets = new LinkedHashMap<>();
+    this.connectorEndpoints = new LinkedHashMap<>();
     for (Connector c : connectors) {
       String key = key(c.kind(), c.type());
       if (byKey.put(key, c) != null) {
         throw new IllegalStateException("connector catalogue: " + c.kind().key() + " '" + c.type() + "' is listed twice");
       }
       connectorSecrets.put(key, c.secrets().stream().map(p -> SecretKeyPattern.of(p, true)).toList());
+      connectorEndpoints.put(key, c.endpoints().stream().map(p -> SecretKeyPattern.of(p, true)).toList());
     }
     this.secretKeyPatterns = List.copyOf(secretKeyPatterns);
     this.globalSecrets = secretKeyPatterns.stream().map(p -> SecretKeyPattern.of(p, false)).toList();
+    this.endpointKeyPatterns = List.copyOf(endpointKeyPatterns);
+    this.globalEndpoints = endpointKeyPatterns.stream().map(p -> SecretKeyPattern.of(p, false)).toList();
   }
 
   /** The catalogue shipped with the console, read from the classpath once. */
@@ -118,10 +130,11 @@ public final class ConnectorCatalog {
       Object options = m.get("options");
       connectors.add(new Connector(type, kind, m.get("title") == null ? type : text(m, "title"), since,
           strings(m.get("required"), where + " required"), strings(m.get("secrets"), where + " secrets"),
-          strings(m.get("prefixes"), where + " prefixes"),
+          strings(m.get("endpoints"), where + " endpoints"), strings(m.get("prefixes"), where + " prefixes"),
           options == null ? Optional.empty() : Optional.of(strings(options, where + " options"))));
     }
-    return new ConnectorCatalog(connectors, strings(root.get("secretKeyPatterns"), "secretKeyPatterns"));
+    return new ConnectorCatalog(connectors, strings(root.get("secretKeyPatterns"), "secretKeyPatterns"),
+        strings(root.get("endpointKeyPatterns"), "endpointKeyPatterns"));
   }
 
   public List<Connector> connectors() {
@@ -131,6 +144,11 @@ public final class ConnectorCatalog {
   /** The global patterns of secret option keys, as the catalogue writes them ("*password", "jaas.config", ...). */
   public List<String> secretKeyPatterns() {
     return secretKeyPatterns;
+  }
+
+  /** The global patterns of option keys that say where a connector connects to ("*host", "port", "*url", ...). */
+  public List<String> endpointKeyPatterns() {
+    return endpointKeyPatterns;
   }
 
   public List<Connector> connectors(Kind kind) {
@@ -174,12 +192,25 @@ public final class ConnectorCatalog {
     return globalSecrets.stream().anyMatch(p -> p.matches(segments));
   }
 
+  /**
+   * Whether {@code optionKey} says where a connector (or, with no kind, a model) connects to: listed by the connector
+   * as an endpoint, or matching a global endpoint pattern. A stored secret is bound to these options (review M8).
+   */
+  public boolean isEndpoint(Optional<Kind> kind, String type, String optionKey) {
+    if (optionKey == null || optionKey.isEmpty()) {
+      return false;
+    }
+    List<String> segments = SecretKeyPattern.segments(optionKey);
+    return globalEndpoints.stream().anyMatch(p -> p.matches(segments)) || (kind.isPresent() && type != null
+        && connectorEndpoints.getOrDefault(key(kind.get(), type), List.of()).stream().anyMatch(p -> p.matches(segments)));
+  }
+
   private static String key(Kind kind, String type) {
     return kind.key() + ":" + type;
   }
 
   /**
-   * A secret option pattern: dot-separated segments compared ignoring case, '-' and '_'; a leading '*' makes the
+   * An option key pattern (secret or endpoint): dot-separated segments compared ignoring case, '-' and '_'; a leading '*' makes the
    * first segment match any segment ending with the rest. Anchored patterns match the whole key (connector
    * {@code secrets}); the others match its last segments (global {@code secretKeyPatterns}).
    */

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 public final class ConnectorRoutes {
   private final JsonArray connectors;
   private final JsonArray secretKeyPatterns;
+  private final JsonArray endpointKeyPatterns;
   private final JsonArray templates;
 
   public ConnectorRoutes(ConnectorCatalog catalog, PipelineTemplates templates) {
@@ -24,6 +25,7 @@ public final class ConnectorRoutes {
       connectors.add(json);
     });
     this.secretKeyPatterns = new JsonArray(catalog.secretKeyPatterns());
+    this.endpointKeyPatterns = new JsonArray(catalog.endpointKeyPatterns());
     this.templates = new JsonArray();
     templates.all().forEach(t -> this.templates.add(t.toJson()));
   }
@@ -31,7 +33,8 @@ public final class ConnectorRoutes {
   public void addRoutes(ApiRouter api) {
     // lists like every other (limit, offset); the whole catalogue fits the default page
     api.get("/connectors", Role.VIEWER, ctx -> ApiRouter.json(ctx, 200, Page.slice(connectors, Query.page(ctx))
-        .toJson(c -> c).put("secretKeyPatterns", secretKeyPatterns.copy())));
+        .toJson(c -> c).put("secretKeyPatterns", secretKeyPatterns.copy())
+        .put("endpointKeyPatterns", endpointKeyPatterns.copy())));
     api.get("/templates", Role.VIEWER, ctx -> ApiRouter.json(ctx, 200,
         Page.slice(templates, Query.page(ctx)).toJson(t -> t)));
   }

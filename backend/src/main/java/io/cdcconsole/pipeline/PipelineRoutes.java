@@ -3,6 +3,7 @@ package io.cdcconsole.pipeline;
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.auth.Role;
 import io.cdcconsole.error.FieldError;
+import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.store.Page;
@@ -12,6 +13,7 @@ import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.JsonBody;
 import io.cdcconsole.web.Query;
 import io.cdcconsole.web.Versions;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,6 +21,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -116,41 +119,42 @@ public final class PipelineRoutes {
   private void create(RoutingContext ctx) {
     PipelineSpec spec = spec(JsonBody.of(ctx), Optional.empty());
     Audit.detail(ctx, new JsonObject().put("name", spec.name()));
-    pipelines.create(ApiRouter.principal(ctx), spec).onSuccess(saved -> {
-      Audit.resourceId(ctx, saved.pipeline().id());
-      Versions.etag(ctx, saved.pipeline().version());
-      ApiRouter.created(ctx, "/pipelines/" + saved.pipeline().id(), view(saved));
-    }).onFailure(ctx::fail);
+    Future<PipelineService.Saved> saved = pipelines.create(ApiRouter.principal(ctx), spec);
+    ApiRouter.reply(ctx, saved.compose(s -> view(s).map(json -> new Shown(s.pipeline(), json))), answer -> {
+      Pipeline p = answer.pipeline();
+      Audit.resourceId(ctx, p.id());
+      Versions.etag(ctx, p.version());
+      ApiRouter.created(ctx, "/pipelines/" + p.id(), answer.json());
+    });
   }
 
   private void get(RoutingContext ctx) {
-    pipelines.get(ctx.pathParam("id")).compose(p -> pipelines.currentRuns(List.of(p.id())).map(runs -> {
-      Versions.etag(ctx, p.version());
-      return p.toJson(pipelines.masked(p.yaml())).put("currentRun", runs.get(p.id()));
-    })).onSuccess(json -> ApiRouter.json(ctx, 200, json)).onFailure(ctx::fail);
+    ApiRouter.respond(ctx, pipelines.get(ctx.pathParam("id")).compose(p -> pipelines.currentRuns(List.of(p.id()))
+        .compose(runs -> pipelines.masked(p.yaml()).map(masked -> {
+          Versions.etag(ctx, p.version());
+          return p.toJson(masked).put("currentRun", runs.get(p.id()));
+        }))));
   }
 
   private void update(RoutingContext ctx) {
     int ifMatch = Versions.requireIfMatch(ctx, "pipeline");
     JsonBody body = JsonBody.of(ctx);
-    pipelines.get(ctx.pathParam("id"))
+    ApiRouter.respond(ctx, pipelines.get(ctx.pathParam("id"))
         .compose(stored -> {
           Audit.resourceId(ctx, stored.id());
           PipelineSpec spec = spec(body, Optional.of(stored));
           Audit.detail(ctx, new JsonObject().put("name", spec.name()).put("fromVersion", ifMatch));
-          return pipelines.update(ApiRouter.principal(ctx), Long.toString(stored.id()), spec, ifMatch);
+          return pipelines.update(ApiRouter.principal(ctx), Long.toString(stored.id()), spec, ifMatch,
+              confirmRebind(ctx));
         })
-        .onSuccess(saved -> {
+        .compose(saved -> view(saved).map(json -> {
           Versions.etag(ctx, saved.pipeline().version());
-          ApiRouter.json(ctx, 200, view(saved));
-        })
-        .onFailure(ctx::fail);
+          return json;
+        })));
   }
 
   private void delete(RoutingContext ctx) {
-    pipelines.delete(ctx.pathParam("id"))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
+    ApiRouter.reply(ctx, pipelines.delete(ctx.pathParam("id")), v -> ctx.response().setStatusCode(204).end());
   }
 
   private void versions(RoutingContext ctx) {
@@ -161,7 +165,7 @@ public final class PipelineRoutes {
 
   private void version(RoutingContext ctx) {
     ApiRouter.respond(ctx, pipelines.version(ctx.pathParam("id"), versionParam(ctx, "n"))
-        .map(v -> v.toJson(pipelines.masked(v.yaml()))));
+        .compose(v -> pipelines.masked(v.yaml()).map(v::toJson)));
   }
 
   private void diff(RoutingContext ctx) {
@@ -175,45 +179,49 @@ public final class PipelineRoutes {
     int ifMatch = Versions.requireIfMatch(ctx, "pipeline");
     int to = versionParam(ctx, "n");
     Audit.detail(ctx, new JsonObject().put("toVersion", to));
-    pipelines.rollback(ApiRouter.principal(ctx), ctx.pathParam("id"), to, ifMatch).onSuccess(saved -> {
-      Versions.etag(ctx, saved.pipeline().version());
-      ApiRouter.json(ctx, 200, view(saved));
-    }).onFailure(ctx::fail);
+    ApiRouter.respond(ctx, pipelines.rollback(ApiRouter.principal(ctx), ctx.pathParam("id"), to, ifMatch)
+        .compose(saved -> view(saved).map(json -> {
+          Versions.etag(ctx, saved.pipeline().version());
+          return json;
+        })));
   }
 
-  /** {@code ?secrets=encrypted} keeps ENC(...) values (operators and admins); the default masks them. */
+  /**
+   * {@code ?secrets=encrypted} keeps ENC(...) values, for admins only: an operator could paste them into another
+   * pipeline pointed at a host of their choosing (review M8). The default masks them.
+   */
   private void export(RoutingContext ctx) {
     String mode = Query.string(ctx, "secrets").orElse("masked");
     if (!mode.equals("masked") && !mode.equals("encrypted")) {
-      throw io.cdcconsole.error.ValidationFailed.of("secrets", "must be masked or encrypted");
+      throw ValidationFailed.of("secrets", "must be masked or encrypted");
     }
     boolean encrypted = mode.equals("encrypted");
-    if (encrypted && !ApiRouter.principal(ctx).role().atLeast(Role.OPERATOR)) {
-      throw new io.cdcconsole.error.Forbidden("Exporting encrypted secrets needs the operator role.");
+    if (encrypted && !ApiRouter.principal(ctx).role().atLeast(Role.ADMIN)) {
+      throw new Forbidden("Exporting encrypted secrets needs the admin role.");
     }
     String id = ctx.pathParam("id");
-    pipelines.export(id, encrypted).onSuccess(file -> ctx.response()
+    ApiRouter.reply(ctx, pipelines.export(id, encrypted), file -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
         .putHeader("Content-Disposition", "attachment; filename=\"" + id.replaceAll("[^a-z0-9-]", "") + ".yaml\"")
-        .end(file)).onFailure(ctx::fail);
+        .end(file));
   }
 
   /** The body is the export file (YAML); {@code ?name=} and {@code ?cluster=} override its header. */
   private void importFile(RoutingContext ctx) {
     String text = text(ctx);
-    pipelines.importFile(ApiRouter.principal(ctx), text, Query.string(ctx, "name"), Query.string(ctx, "cluster"))
-        .onSuccess(saved -> {
-          Audit.resourceId(ctx, saved.pipeline().id());
-          Audit.detail(ctx, new JsonObject().put("name", saved.pipeline().name())
-              .put("version", saved.pipeline().version()));
-          Versions.etag(ctx, saved.pipeline().version());
-          if (saved.pipeline().version() == 1) {
-            ApiRouter.created(ctx, "/pipelines/" + saved.pipeline().id(), view(saved));
-          } else {
-            ApiRouter.json(ctx, 200, view(saved));
-          }
-        })
-        .onFailure(ctx::fail);
+    Future<PipelineService.Saved> saved = pipelines.importFile(ApiRouter.principal(ctx), text,
+        Query.string(ctx, "name"), Query.string(ctx, "cluster"), confirmRebind(ctx));
+    ApiRouter.reply(ctx, saved.compose(s -> view(s).map(json -> new Shown(s.pipeline(), json))), answer -> {
+      Pipeline p = answer.pipeline();
+      Audit.resourceId(ctx, p.id());
+      Audit.detail(ctx, new JsonObject().put("name", p.name()).put("version", p.version()));
+      Versions.etag(ctx, p.version());
+      if (p.version() == 1) {
+        ApiRouter.created(ctx, "/pipelines/" + p.id(), answer.json());
+      } else {
+        ApiRouter.json(ctx, 200, answer.json());
+      }
+    });
   }
 
   private void reveal(RoutingContext ctx) {
@@ -224,8 +232,13 @@ public final class PipelineRoutes {
     }));
   }
 
-  private JsonObject view(PipelineService.Saved saved) {
-    return saved.pipeline().toJson(pipelines.masked(saved.pipeline().yaml())).put("warnings", errors(saved.warnings()));
+  /** A saved pipeline and its JSON view. */
+  private record Shown(Pipeline pipeline, JsonObject json) {}
+
+  /** A saved pipeline as answers show it: masked on a worker thread, like every read. */
+  private Future<JsonObject> view(PipelineService.Saved saved) {
+    return pipelines.masked(saved.pipeline().yaml())
+        .map(masked -> saved.pipeline().toJson(masked).put("warnings", errors(saved.warnings())));
   }
 
   /** The definition from a JSON body; on update, absent fields keep their stored values. */
@@ -235,7 +248,7 @@ public final class PipelineRoutes {
         body.string("description").or(() -> stored.map(Pipeline::description)).orElse(""),
         clusterRef(body).or(() -> stored.map(p -> Long.toString(p.clusterId()))).orElse(null),
         body.has("labels") ? Labels.parse("labels", body.object("labels").raw())
-            : stored.map(Pipeline::labels).orElse(java.util.Map.of()),
+            : stored.map(Pipeline::labels).orElse(Map.of()),
         body.string("yaml").or(() -> stored.map(Pipeline::yaml)).orElseGet(() -> body.requiredString("yaml")),
         body.string("comment").orElse(""));
   }
@@ -243,6 +256,11 @@ public final class PipelineRoutes {
   /** {@code clusterId} (number) or {@code cluster} (id or name). */
   private static Optional<String> clusterRef(JsonBody body) {
     return body.integer("clusterId", 1, Long.MAX_VALUE).map(String::valueOf).or(() -> body.string("cluster"));
+  }
+
+  /** {@code ?confirmSecretRebind=true}: an admin lets kept secrets follow a changed connection (review M8). */
+  private static boolean confirmRebind(RoutingContext ctx) {
+    return Query.flag(ctx, "confirmSecretRebind");
   }
 
   private static int versionParam(RoutingContext ctx, String name) {

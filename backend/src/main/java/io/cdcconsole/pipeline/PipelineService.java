@@ -1,13 +1,12 @@
 package io.cdcconsole.pipeline;
 
-import com.github.difflib.DiffUtils;
-import com.github.difflib.UnifiedDiffUtils;
 import io.cdcconsole.auth.Principal;
+import io.cdcconsole.auth.Role;
 import io.cdcconsole.cluster.Cluster;
 import io.cdcconsole.cluster.ClusterService;
-import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.error.Conflict;
 import io.cdcconsole.error.FieldError;
+import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.error.PayloadTooLarge;
 import io.cdcconsole.error.PreconditionFailed;
@@ -17,16 +16,12 @@ import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Pipeline definitions: every save is validated, has its secrets encrypted (masked ones keep the stored value), and
@@ -39,26 +34,19 @@ public final class PipelineService {
   /** A saved pipeline and the warnings its validation produced (e.g. a connector newer than the cluster's Flink CDC). */
   public record Saved(Pipeline pipeline, List<FieldError> warnings) {}
 
-  private final Vertx vertx;
   private final PipelineStore store;
   private final ClusterService clusters;
   private final SecretService secrets;
-  private final SecretCipher cipher;
-  private final PipelineYamlValidator validator;
-  private final SecretFields secretFields;
+  private final PipelineDocuments documents;
   private final PipelineRuns runs;
 
-  public PipelineService(Vertx vertx, PipelineStore store, ClusterService clusters, SecretService secrets,
-                         SecretCipher cipher, PipelineYamlValidator validator, SecretFields secretFields,
-                         PipelineRuns runs) {
+  public PipelineService(PipelineStore store, ClusterService clusters, SecretService secrets,
+                         PipelineDocuments documents, PipelineRuns runs) {
     this.runs = runs;
-    this.vertx = vertx;
     this.store = store;
     this.clusters = clusters;
     this.secrets = secrets;
-    this.cipher = cipher;
-    this.validator = validator;
-    this.secretFields = secretFields;
+    this.documents = documents;
   }
 
   /** The dry run: what a save would say, without saving. Masks count as kept values here. */
@@ -66,7 +54,7 @@ public final class PipelineService {
     checkSize(yaml);
     Future<Optional<String>> cdcVersion = cluster.isEmpty() ? Future.succeededFuture(Optional.empty())
         : resolveCluster(cluster.get()).map(c -> Optional.of(c.cdc().version()));
-    return cdcVersion.map(version -> validator.validate(yaml, version));
+    return cdcVersion.compose(version -> documents.validate(yaml, version));
   }
 
   public Future<Pipeline> get(String idOrName) {
@@ -85,16 +73,27 @@ public final class PipelineService {
   }
 
   public Future<Saved> create(Principal author, PipelineSpec spec) {
-    return prepare(spec, Optional.empty())
+    return prepare(spec, Optional.empty(), keepRules(author, false))
         .compose(p -> store.insert(p.save(author, spec.comment())).map(saved -> new Saved(saved, p.warnings())));
   }
 
-  public Future<Saved> update(Principal author, String idOrName, PipelineSpec spec, int ifMatch) {
+  /**
+   * {@code confirmRebind}: an admin confirms that the stored secrets of a source, sink or model whose connection
+   * changed go with it (review M8); refused for anyone else.
+   */
+  public Future<Saved> update(Principal author, String idOrName, PipelineSpec spec, int ifMatch,
+                              boolean confirmRebind) {
+    SecretFields.KeepRules rules;
+    try {
+      rules = keepRules(author, confirmRebind);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     return find(idOrName).compose(stored -> {
       if (stored.version() != ifMatch) {
         return Future.failedFuture(stale(stored.version()));
       }
-      return prepare(spec, Optional.of(stored))
+      return prepare(spec, Optional.of(stored), rules)
           .compose(p -> store.update(stored.id(), ifMatch, p.save(author, spec.comment())))
           .compose(saved -> saved.isPresent() ? Future.succeededFuture(saved.get())
               : find(idOrName).compose(now -> Future.failedFuture(stale(now.version()))))
@@ -131,13 +130,8 @@ public final class PipelineService {
 
   /** A unified diff from version {@code a} to {@code b}, with secrets masked on both sides. */
   public Future<String> diff(String idOrName, int a, int b) {
-    return version(idOrName, a).compose(va -> version(idOrName, b).map(vb -> {
-      List<String> left = List.of(masked(va.yaml()).split("\n", -1));
-      List<String> right = List.of(masked(vb.yaml()).split("\n", -1));
-      List<String> lines = UnifiedDiffUtils.generateUnifiedDiff("version " + a, "version " + b, left,
-          DiffUtils.diff(left, right), 3);
-      return lines.isEmpty() ? "" : String.join("\n", lines) + "\n";
-    }));
+    return version(idOrName, a).compose(va -> version(idOrName, b).compose(vb ->
+        documents.diff(va.yaml(), "version " + a, vb.yaml(), "version " + b)));
   }
 
   /** A new version equal to an old one (YAML, cluster, description, labels). */
@@ -147,10 +141,9 @@ public final class PipelineService {
         return Future.failedFuture(stale(current.version()));
       }
       return version(idOrName, toVersion).compose(old -> clusters.find(old.clusterId()).compose(cluster ->
-              missingSecrets(secretFields.secretReferences(old.yaml())).map(ok -> new PipelineStore.Save(current.name(),
-                  old.description(), cluster.id(), old.labels(), old.yaml(),
-                  List.copyOf(secretFields.secretReferences(old.yaml())), author.userId(), author.username(),
-                  "Rolled back to version " + toVersion))))
+              documents.references(old.yaml()).compose(refs -> missingSecrets(refs).map(ok -> new PipelineStore.Save(
+                  current.name(), old.description(), cluster.id(), old.labels(), old.yaml(), List.copyOf(refs),
+                  author.userId(), author.username(), "Rolled back to version " + toVersion)))))
           .compose(save -> store.update(current.id(), ifMatch, save))
           .compose(saved -> saved.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(stale(ifMatch + 1))))
           .map(saved -> new Saved(saved, List.of()));
@@ -159,17 +152,19 @@ public final class PipelineService {
 
   /** The export file: secrets masked, or as {@code ENC(...)} for moving a pipeline between consoles sharing a key. */
   public Future<String> export(String idOrName, boolean encrypted) {
-    return find(idOrName).compose(p -> clusters.find(p.clusterId()).map(cluster ->
-        PipelineExport.render(p, cluster.name(), encrypted ? p.yaml() : masked(p.yaml()),
-            encrypted ? "encrypted" : "masked")));
+    return find(idOrName).compose(p -> clusters.find(p.clusterId()).compose(cluster ->
+        (encrypted ? Future.succeededFuture(p.yaml()) : documents.masked(p.yaml())).map(yaml ->
+            PipelineExport.render(p, cluster.name(), yaml, encrypted ? "encrypted" : "masked"))));
   }
 
   /**
    * Creates the pipeline named in the file (or by {@code name}), or saves a new version of it if it exists.
    * Masked secrets in the file keep the stored values.
    */
-  public Future<Saved> importFile(Principal author, String text, Optional<String> name, Optional<String> cluster) {
+  public Future<Saved> importFile(Principal author, String text, Optional<String> name, Optional<String> cluster,
+                                  boolean confirmRebind) {
     checkSize(text);
+    keepRules(author, confirmRebind);
     PipelineExport.Header header = PipelineExport.parseHeader(text);
     Optional<String> pipelineName = name.or(header::name);
     if (pipelineName.isEmpty()) {
@@ -185,27 +180,22 @@ public final class PipelineService {
           header.description().or(() -> existing.map(Pipeline::description)).orElse(""), clusterRef.get(),
           header.labels().isEmpty() ? existing.map(Pipeline::labels).orElse(Map.of()) : header.labels(), text,
           "Imported");
-      return existing.isPresent() ? update(author, Long.toString(existing.get().id()), spec, existing.get().version())
+      return existing.isPresent()
+          ? update(author, Long.toString(existing.get().id()), spec, existing.get().version(), confirmRebind)
           : create(author, spec);
     });
   }
 
   /** The plaintext of every secret in the pipeline, by path, with named secrets resolved: for admins, audited. */
   public Future<Map<String, String>> reveal(String idOrName) {
-    return find(idOrName).compose(p -> {
-      Set<String> refs = secretFields.secretReferences(p.yaml());
-      return secrets.resolve(refs).compose(named -> vertx.executeBlocking(() -> {
-        Map<String, String> out = new TreeMap<>();
-        secretFields.secretValues(p.yaml()).forEach((path, value) -> out.put(path, cipher.reveal(value)));
-        named.forEach((secretName, value) -> out.put("${secret:" + secretName + "}", value));
-        return out;
-      }, false));
-    });
+    return find(idOrName).compose(p -> documents.references(p.yaml())
+        .compose(secrets::resolve)
+        .compose(named -> documents.reveal(p.yaml(), named)));
   }
 
-  /** The YAML as answers show it: every secret replaced by the mask. */
-  public String masked(String yaml) {
-    return secretFields.mask(yaml);
+  /** The YAML as answers show it: every secret replaced by the mask (worked out on a worker thread). */
+  public Future<String> masked(String yaml) {
+    return documents.masked(yaml);
   }
 
   /** Everything a save needs, checked and encrypted; the same for create, update and import. */
@@ -217,7 +207,20 @@ public final class PipelineService {
     }
   }
 
-  private Future<Prepared> prepare(PipelineSpec spec, Optional<Pipeline> stored) {
+  /**
+   * What a save may do with secrets it did not get in plaintext (review M8): admins may paste {@code ENC(...)} values
+   * (they can reveal them anyway) and may confirm that kept secrets follow a changed connection; operators neither.
+   */
+  private static SecretFields.KeepRules keepRules(Principal author, boolean confirmRebind) {
+    boolean admin = author.role().atLeast(Role.ADMIN);
+    if (confirmRebind && !admin) {
+      throw new Forbidden("Only an admin may confirm that stored secrets follow a changed connection "
+          + "(confirmSecretRebind); enter the secrets again instead.");
+    }
+    return new SecretFields.KeepRules(admin, confirmRebind);
+  }
+
+  private Future<Prepared> prepare(PipelineSpec spec, Optional<Pipeline> stored, SecretFields.KeepRules rules) {
     try {
       checkSize(spec.yaml());
       Names.slug("name", spec.name());
@@ -230,25 +233,14 @@ public final class PipelineService {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    // parsing and checking a YAML of up to 256 KiB is CPU work: keep it off the event loop
-    return resolveCluster(spec.cluster()).compose(cluster -> vertx.executeBlocking(() -> {
-      SecretFields.Kept kept = secretFields.keepMasked(spec.yaml(), stored.map(Pipeline::yaml).orElse(null));
-      if (!kept.errors().isEmpty()) {
-        throw new ValidationFailed(kept.errors());
-      }
-      PipelineYamlValidator.Validation validation = validator.validate(kept.yaml(), Optional.of(cluster.cdc().version()));
-      if (!validation.errors().isEmpty()) {
-        throw new ValidationFailed(validation.errors());
-      }
-      return new Checked(kept.yaml(), validation.warnings(), secretFields.secretReferences(kept.yaml()));
-    }, false).compose(checked -> missingSecrets(checked.refs())
-        .compose(ok -> vertx.executeBlocking(() -> secretFields.encryptAll(checked.yaml(), cipher), false))
-        .map(encrypted -> new Prepared(spec.name(), spec.description() == null ? "" : spec.description(),
-            cluster.id(), spec.labels(), encrypted, List.copyOf(checked.refs()), checked.warnings()))));
+    return resolveCluster(spec.cluster()).compose(cluster -> documents.check(spec.yaml(),
+            stored.map(Pipeline::yaml).orElse(null), cluster.cdc().version(), rules)
+        .compose(checked -> missingSecrets(checked.refs())
+            .compose(ok -> documents.encrypt(checked.yaml()))
+            .map(PipelineService::storable)
+            .map(encrypted -> new Prepared(spec.name(), spec.description() == null ? "" : spec.description(),
+                cluster.id(), spec.labels(), encrypted, List.copyOf(checked.refs()), checked.warnings()))));
   }
-
-  /** A definition that passed validation, with masks already replaced by the stored values. */
-  private record Checked(String yaml, List<FieldError> warnings, Set<String> refs) {}
 
   private Future<Void> missingSecrets(Set<String> refs) {
     return secrets.missing(refs).compose(missing -> missing.isEmpty() ? Future.succeededFuture()
@@ -278,6 +270,20 @@ public final class PipelineService {
     if (yaml.getBytes(StandardCharsets.UTF_8).length > MAX_YAML_BYTES) {
       throw new PayloadTooLarge("The pipeline YAML is larger than " + MAX_YAML_BYTES / 1024 + " KiB.");
     }
+  }
+
+  /**
+   * The stored (encrypted) YAML must fit the limit too: encryption makes each secret longer, and a stored definition
+   * over the limit could no longer be read, masked, exported or run (security review L1).
+   */
+  private static String storable(String encryptedYaml) {
+    int bytes = encryptedYaml.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_YAML_BYTES) {
+      throw ValidationFailed.of("yaml", "with its secrets encrypted the definition takes " + (bytes + 1023) / 1024
+          + " KiB, more than the " + MAX_YAML_BYTES / 1024 + " KiB a pipeline can hold; use fewer or shorter secrets,"
+          + " or ${secret:NAME} references");
+    }
+    return encryptedYaml;
   }
 
   private static PreconditionFailed stale(int current) {

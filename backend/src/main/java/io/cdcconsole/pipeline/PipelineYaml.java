@@ -75,6 +75,7 @@ final class PipelineYaml {
    * become a {@link ValidationFailed} with one error at the problem's position.
    */
   static Optional<Node> compose(String yaml) {
+    PipelineDocuments.requireWorker();
     String text = yaml == null ? "" : yaml;
     if (text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
       throw new ValidationFailed(List.of(new FieldError("", null, null, "the YAML is too large: at most 256 KiB")));
@@ -110,6 +111,7 @@ final class PipelineYaml {
    * tag on a secret, the plaintext would end up in the error. The message names the tag, never the value.
    */
   static List<FieldError> explicitTags(String yaml) {
+    PipelineDocuments.requireWorker();
     List<FieldError> out = new ArrayList<>();
     for (Event e : new Yaml(loaderOptions()).parse(new StringReader(yaml))) {
       String tag = e instanceof ScalarEvent s ? s.getTag() : e instanceof CollectionStartEvent c ? c.getTag() : null;
@@ -290,18 +292,31 @@ final class PipelineYaml {
     return parent.isEmpty() ? key : key.isEmpty() ? parent : parent + "." + key;
   }
 
-  /** Snakeyaml positions count code points; Java strings count UTF-16 chars. */
+  /**
+   * Snakeyaml positions count code points; Java strings count UTF-16 chars. The table is built once per document:
+   * walking the text for each lookup made a document with one emoji and a thousand secrets quadratic (review M6).
+   */
   static final class CodePoints {
-    private final String text;
-    private final boolean bmpOnly;
+    /** The char index of each code point index, up to the end; null when every code point is one char. */
+    private final int[] chars;
 
     CodePoints(String text) {
-      this.text = text;
-      this.bmpOnly = text.codePointCount(0, text.length()) == text.length();
+      int count = text.codePointCount(0, text.length());
+      if (count == text.length()) {
+        chars = null;
+        return;
+      }
+      chars = new int[count + 1];
+      int at = 0;
+      for (int i = 0; i < count; i++) {
+        chars[i] = at;
+        at += Character.charCount(text.codePointAt(at));
+      }
+      chars[count] = at;
     }
 
     int charIndex(int codePointIndex) {
-      return bmpOnly ? codePointIndex : text.offsetByCodePoints(0, codePointIndex);
+      return chars == null ? codePointIndex : chars[codePointIndex];
     }
   }
 }

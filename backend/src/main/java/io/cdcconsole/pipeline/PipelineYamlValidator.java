@@ -7,8 +7,10 @@ import io.cdcconsole.pipeline.ConnectorCatalog.Kind;
 import io.cdcconsole.pipeline.PipelineYaml.Entry;
 import io.cdcconsole.pipeline.PipelineYaml.Flat;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -44,6 +46,11 @@ public final class PipelineYamlValidator {
   private static final Set<String> SINK_LIST_KEYS = Set.of("include.schema.changes", "exclude.schema.changes");
   /** Pipeline keys whose values are structures (UDF and model definitions), not options. */
   private static final Set<String> PIPELINE_STRUCTURES = Set.of("user-defined-function", "model");
+  /**
+   * Secret options per definition, source and sink together. Real connectors take a handful; each one is encrypted
+   * on save and rewritten on every read, so thousands of them are only a way to make reads expensive (review M6).
+   */
+  public static final int MAX_SECRETS = 200;
   private static final Pattern WHOLE_NUMBER = Pattern.compile("\\+?\\d{1,10}");
 
   /** The outcome: errors make the definition unusable, warnings are worth reading. Both are in document order. */
@@ -110,6 +117,11 @@ public final class PipelineYamlValidator {
     final Optional<Version> cluster;
     final List<FieldError> errors = new ArrayList<>();
     final List<FieldError> warnings = new ArrayList<>();
+    /** Collections already walked, by identity: an alias re-uses its node, so a walk must not repeat it. */
+    final Set<Node> walked = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The collections the walk is inside of: meeting one again means the document contains itself. */
+    final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
+    int secrets;
 
     Run(Optional<Version> cluster) {
       this.cluster = cluster;
@@ -226,6 +238,11 @@ public final class PipelineYamlValidator {
       } else if (o.value() instanceof MappingNode) {
         errors.add(PipelineYaml.error(o.path(), o.value(), "is nested too deeply"));
       }
+      if (o.value() instanceof ScalarNode s && !o.isNull() && !s.getValue().isEmpty()
+          && catalog.isSecret(kind, type, o.key()) && ++secrets == MAX_SECRETS + 1) {
+        errors.add(PipelineYaml.error(o.path(), o.keyNode(), "too many secret options: at most " + MAX_SECRETS
+            + " per pipeline"));
+      }
       if (o.aliased() && catalog.isSecret(kind, type, o.key())) {
         errors.add(PipelineYaml.error(o.path(), o.keyNode(), SecretFields.aliasMessage()));
       } else if (o.aliased() && o.value() instanceof ScalarNode s
@@ -289,7 +306,8 @@ public final class PipelineYamlValidator {
         switch (o.key()) {
           case "parallelism" -> parallelism(o);
           case "schema.change.behavior" -> schemaChangeBehavior(o);
-          default -> { }
+          // structures (models, functions) and lists are not flattened: walk them for duplicates and cycles
+          default -> children(o.value(), o.path(), 1);
         }
       }
     }
@@ -330,13 +348,32 @@ public final class PipelineYamlValidator {
       }
     }
 
+    /**
+     * Walks into a value. A sequence holding an alias of itself ({@code a: &a [*a]}) composes into a cyclic tree, so
+     * the walk is bounded by depth and visits each collection once; a cycle is an error (Flink CDC could not read it).
+     */
     private void children(Node node, String path, int depth) {
-      if (node instanceof MappingNode m) {
-        duplicates(m, path, depth, Set.of());
-      } else if (node instanceof SequenceNode seq) {
-        for (int i = 0; i < seq.getValue().size(); i++) {
-          children(seq.getValue().get(i), path + "[" + i + "]", depth + 1);
+      if (!(node instanceof MappingNode) && !(node instanceof SequenceNode)) {
+        return;
+      }
+      if (open.contains(node)) {
+        errors.add(PipelineYaml.error(path, node, "a YAML alias cannot refer to a list or mapping that contains it"));
+        return;
+      }
+      if (depth > PipelineYaml.MAX_NESTING || !walked.add(node)) {
+        return;
+      }
+      open.add(node);
+      try {
+        if (node instanceof MappingNode m) {
+          duplicates(m, path, depth, Set.of());
+        } else if (node instanceof SequenceNode seq) {
+          for (int i = 0; i < seq.getValue().size(); i++) {
+            children(seq.getValue().get(i), path + "[" + i + "]", depth + 1);
+          }
         }
+      } finally {
+        open.remove(node);
       }
     }
   }

@@ -12,8 +12,11 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -43,8 +46,19 @@ public final class SecretFields {
     }
   }
 
-  /** One secret value in one document. */
-  private record Secret(Optional<Kind> kind, String type, String path, ScalarNode node) {
+  /**
+   * What the one saving may do beyond keeping a secret where it was stored (security review M8).
+   * {@code pasteEncrypted}: an {@code ENC(...)} value is taken as it is wherever it is written (admins: they may
+   * reveal it anyway); otherwise it must equal the value stored at the same path. {@code rebind}: a kept secret
+   * follows a changed connection (an admin who confirmed it); otherwise it must be entered again.
+   */
+  public record KeepRules(boolean pasteEncrypted, boolean rebind) {
+    /** An operator: secrets stay with the option and the connection they were saved for. */
+    public static final KeepRules EDITOR = new KeepRules(false, false);
+  }
+
+  /** One secret value in one document; {@code part} is the path of its source, sink or model. */
+  private record Secret(Optional<Kind> kind, String type, String part, String path, ScalarNode node) {
     String value() {
       return node.getValue();
     }
@@ -108,13 +122,20 @@ public final class SecretFields {
     return out;
   }
 
+  /** {@link #keepMasked(String, String, KeepRules)} for an operator. */
+  public Kept keepMasked(String newYaml, String storedYaml) {
+    return keepMasked(newYaml, storedYaml, KeepRules.EDITOR);
+  }
+
   /**
    * Where the new YAML holds {@link #MASK}, puts back the value stored at the same path, so that a user can edit a
-   * pipeline without re-entering its secrets. The stored value is only reused for the same connector type: a
-   * password must not follow the definition to another kind of system. {@code storedYaml} is null for a new
-   * pipeline. Errors are returned, not thrown, with the position of each mask (or of the syntax error).
+   * pipeline without re-entering its secrets. The stored value is only reused for the same connector type and the
+   * same connection (the catalogue's endpoint options of the same source, sink or model, such as hostname and port):
+   * a password must not follow the definition to another system or host. An {@code ENC(...)} value is held to the
+   * same rules unless {@code rules} allow more. {@code storedYaml} is null for a new pipeline. Errors are returned,
+   * not thrown, with the position of each refused value (or of the syntax error).
    */
-  public Kept keepMasked(String newYaml, String storedYaml) {
+  public Kept keepMasked(String newYaml, String storedYaml, KeepRules rules) {
     Node root;
     try {
       Optional<Node> composed = PipelineYaml.compose(newYaml);
@@ -126,13 +147,19 @@ public final class SecretFields {
       return new Kept(newYaml, e.errors());
     }
     Map<String, Secret> stored = new LinkedHashMap<>();
+    Map<String, Map<String, String>> storedEndpoints = Map.of();
     if (storedYaml != null) {
       try {
-        PipelineYaml.compose(storedYaml).ifPresent(r -> secrets(r, catalog).forEach(s -> stored.put(s.path(), s)));
+        Optional<Node> storedRoot = PipelineYaml.compose(storedYaml);
+        if (storedRoot.isPresent()) {
+          secrets(storedRoot.get(), catalog).forEach(s -> stored.put(s.path(), s));
+          storedEndpoints = endpoints(storedRoot.get(), catalog);
+        }
       } catch (ValidationFailed e) {
         // a stored definition always parses; if it does not, it has nothing to give
       }
     }
+    Map<String, Map<String, String>> endpoints = endpoints(root, catalog);
     CodePoints cp = new CodePoints(newYaml);
     List<Edit> edits = new ArrayList<>();
     List<FieldError> errors = new ArrayList<>();
@@ -143,18 +170,69 @@ public final class SecretFields {
       return new Kept(newYaml, e.errors());
     }
     for (Secret s : current) {
-      if (!s.value().equals(MASK)) {
+      boolean masked = s.value().equals(MASK);
+      if (!masked && (!SecretCipher.isEncrypted(s.value()) || rules.pasteEncrypted())) {
         continue;
       }
       Secret old = stored.get(s.path());
-      if (old == null || !old.kind().equals(s.kind()) || !old.type().equals(s.type())) {
+      boolean sameOption = old != null && old.kind().equals(s.kind()) && old.type().equals(s.type());
+      if (masked && !sameOption) {
         errors.add(PipelineYaml.error(s.path(), s.node(), "the mask " + MASK + " can only keep a value that was "
             + "saved before for this option of this connector type; enter the secret"));
-      } else {
+        continue;
+      }
+      if (!masked && (!sameOption || !old.value().equals(s.value()))) {
+        errors.add(PipelineYaml.error(s.path(), s.node(), "an encrypted value ENC(...) is only accepted where it is "
+            + "stored already; enter the secret itself (only admins may paste encrypted values)"));
+        continue;
+      }
+      List<String> changed = changed(storedEndpoints.getOrDefault(s.part(), Map.of()),
+          endpoints.getOrDefault(s.part(), Map.of()));
+      if (!changed.isEmpty() && !rules.rebind()) {
+        errors.add(PipelineYaml.error(s.path(), s.node(), "the connection of " + s.part() + " changed ("
+            + String.join(", ", changed) + "): a stored secret is only kept for the connection it was saved for; "
+            + "enter the secret again (or an admin confirms with confirmSecretRebind=true)"));
+      } else if (masked) {
         edits.add(PipelineYaml.replaceValue(newYaml, cp, s.node(), old.value()));
       }
     }
     return errors.isEmpty() ? new Kept(PipelineYaml.apply(newYaml, edits), List.of()) : new Kept(newYaml, errors);
+  }
+
+  /** The endpoint keys whose values differ between two connections, added and removed ones included, sorted. */
+  private static List<String> changed(Map<String, String> before, Map<String, String> after) {
+    Set<String> keys = new TreeSet<>(before.keySet());
+    keys.addAll(after.keySet());
+    return keys.stream().filter(k -> !Objects.equals(before.get(k), after.get(k))).toList();
+  }
+
+  /**
+   * The endpoint options of each source, sink and model, by the part's path: each key with its value as written (a
+   * list's items joined by line breaks, a nested structure as its node kind: any change of it counts).
+   */
+  private static Map<String, Map<String, String>> endpoints(Node root, ConnectorCatalog catalog) {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    for (Part part : parts(root)) {
+      Map<String, String> values = new TreeMap<>();
+      for (Entry e : part.flat().options()) {
+        if (catalog.isEndpoint(part.kind(), part.type(), e.key())) {
+          values.put(e.key(), text(e.value()));
+        }
+      }
+      out.putIfAbsent(part.path(), values);
+    }
+    return out;
+  }
+
+  private static String text(Node node) {
+    if (node instanceof ScalarNode s) {
+      return s.getValue();
+    }
+    if (node instanceof SequenceNode seq) {
+      return String.join("\n", seq.getValue().stream().map(n -> n instanceof ScalarNode s ? s.getValue()
+          : n.getNodeId().name()).toList());
+    }
+    return node.getNodeId().name() + "@" + node.getStartMark().getIndex();
   }
 
   /** The names of the named secrets that source, sink and models refer to with {@code ${secret:NAME}}. */
@@ -214,7 +292,7 @@ public final class SecretFields {
    * A part of the document whose options can hold secrets: a source, a sink, or a model of the pipeline (AI models
    * take API keys). A model has no connector kind or type: only the catalogue's global patterns apply to it.
    */
-  private record Part(Optional<Kind> kind, String type, PipelineYaml.Flat flat) {
+  private record Part(Optional<Kind> kind, String type, String path, PipelineYaml.Flat flat) {
     boolean isSecret(ConnectorCatalog catalog, String key) {
       return kind.map(k -> catalog.isSecret(k, type, key)).orElseGet(() -> catalog.isSecretKey(key));
     }
@@ -228,16 +306,17 @@ public final class SecretFields {
     }
     for (Entry e : PipelineYaml.entries(top, "")) {
       if ((e.key().equals("source") || e.key().equals("sink")) && e.value() instanceof MappingNode m) {
-        out.add(new Part(Optional.of(Kind.of(e.key())), PipelineYaml.type(m).orElse(""),
+        out.add(new Part(Optional.of(Kind.of(e.key())), PipelineYaml.type(m).orElse(""), e.key(),
             PipelineYaml.options(m, e.key())));
       } else if (e.key().equals("pipeline") && e.value() instanceof MappingNode p) {
         PipelineYaml.get(p, "model").map(Entry::value).ifPresent(models -> {
           if (models instanceof MappingNode single) {
-            out.add(new Part(Optional.empty(), "", PipelineYaml.options(single, "pipeline.model")));
+            out.add(new Part(Optional.empty(), "", "pipeline.model", PipelineYaml.options(single, "pipeline.model")));
           } else if (models instanceof SequenceNode list) {
             for (int i = 0; i < list.getValue().size(); i++) {
               if (list.getValue().get(i) instanceof MappingNode model) {
-                out.add(new Part(Optional.empty(), "", PipelineYaml.options(model, "pipeline.model[" + i + "]")));
+                String path = "pipeline.model[" + i + "]";
+                out.add(new Part(Optional.empty(), "", path, PipelineYaml.options(model, path)));
               }
             }
           }
@@ -260,7 +339,7 @@ public final class SecretFields {
         if (e.aliased()) {
           aliases.add(PipelineYaml.error(e.path(), e.keyNode(), aliasMessage()));
         } else if (!PipelineYaml.REFERENCE.matcher(node.getValue()).find()) {
-          out.add(new Secret(part.kind(), part.type(), e.path(), node));
+          out.add(new Secret(part.kind(), part.type(), part.path(), e.path(), node));
         }
       }
     }

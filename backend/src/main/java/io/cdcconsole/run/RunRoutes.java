@@ -73,12 +73,12 @@ public final class RunRoutes {
 
   /** 202 with the run and where to follow it. */
   private void accepted(RoutingContext ctx, Future<Run> run) {
-    run.onSuccess(r -> {
+    ApiRouter.reply(ctx, run, r -> {
       Audit.resourceId(ctx, r.id());
       watcher.hurry(r.clusterId());
       ctx.response().putHeader(HttpHeaders.LOCATION, ApiRouter.PREFIX + "/runs/" + r.id());
       ApiRouter.json(ctx, 202, r.toJson());
-    }).onFailure(ctx::fail);
+    });
   }
 
   /** Flink settings for the job (e.g. {@code execution.checkpointing.interval}): string values only. */

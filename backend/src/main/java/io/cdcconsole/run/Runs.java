@@ -3,9 +3,8 @@ package io.cdcconsole.run;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.config.ConsoleConfig;
-import io.cdcconsole.config.SecretCipher;
+import io.cdcconsole.pipeline.PipelineDocuments;
 import io.cdcconsole.pipeline.PipelineService;
-import io.cdcconsole.pipeline.SecretFields;
 import io.cdcconsole.secret.SecretService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,13 +17,13 @@ public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, Lau
                    RunStore store) {
 
   public static Runs create(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters,
-                            ClusterClients clients, SecretService secrets, SecretCipher cipher, SecretFields secretFields,
+                            ClusterClients clients, SecretService secrets, PipelineDocuments documents,
                             Future<LauncherJar> launcher, Path home, ConsoleConfig.Runs config,
                             Supplier<String> consoleUrl, Clock clock) {
     LaunchTickets tickets = new LaunchTickets(clock);
     LaunchBundles bundles = new LaunchBundles(vertx, launcher, home.resolve("bundles"), config.flinkCdcDir());
     RunService service = new RunService(vertx, store, pipelines, clusters, clients, bundles, new LauncherUploads(), tickets,
-        new SubmitYaml(vertx, secretFields, secrets, cipher), new RunEvents(vertx), consoleUrl,
+        new SubmitYaml(documents, secrets), new RunEvents(vertx), consoleUrl,
         new RunPolicy(config.allowedFlinkConfig(), config.savepointPrefixes()));
     RunWatcher watcher = new RunWatcher(vertx, store, service, clusters, clients, clock,
         new RunWatcher.Timing(config.pollInterval(), config.fastPollInterval(), config.lostGrace()));

@@ -1,15 +1,12 @@
 package io.cdcconsole.run;
 
-import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.error.ValidationFailed;
-import io.cdcconsole.pipeline.SecretFields;
+import io.cdcconsole.pipeline.PipelineDocuments;
 import io.cdcconsole.secret.SecretService;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -36,16 +33,12 @@ final class SubmitYaml {
     }
   }
 
-  private final Vertx vertx;
-  private final SecretFields secretFields;
+  private final PipelineDocuments documents;
   private final SecretService secrets;
-  private final SecretCipher cipher;
 
-  SubmitYaml(Vertx vertx, SecretFields secretFields, SecretService secrets, SecretCipher cipher) {
-    this.vertx = vertx;
-    this.secretFields = secretFields;
+  SubmitYaml(PipelineDocuments documents, SecretService secrets) {
+    this.documents = documents;
     this.secrets = secrets;
-    this.cipher = cipher;
   }
 
   /**
@@ -53,40 +46,37 @@ final class SubmitYaml {
    * before anything else is done with the YAML, so that every failure of the submission can be scrubbed with them.
    */
   Future<Set<String>> secretsOf(String storedYaml) {
-    Set<String> refs = secretFields.secretReferences(storedYaml);
-    return secrets.resolve(refs).compose(named -> vertx.executeBlocking(() -> {
-      Set<String> values = new HashSet<>(named.values());
-      for (String value : secretFields.secretValues(storedYaml).values()) {
-        values.add(cipher.reveal(value));
-      }
-      return Set.copyOf(values);
-    }, false));
+    return documents.references(storedYaml)
+        .compose(secrets::resolve)
+        .compose(named -> documents.plaintextSecrets(storedYaml, named));
   }
 
   /** The YAML to submit; {@code known} are the secrets from {@link #secretsOf}, which the result keeps. */
   Future<Resolved> resolve(String storedYaml, String pipelineName, Set<String> known) {
-    Set<String> refs = secretFields.secretReferences(storedYaml);
-    return secrets.resolve(refs).compose(named -> vertx.executeBlocking(() -> {
+    return documents.references(storedYaml).compose(refs -> secrets.resolve(refs).compose(named -> {
       for (String ref : refs) {
         if (!named.containsKey(ref)) {
-          throw ValidationFailed.of("yaml", "the named secret '" + ref + "' no longer exists");
+          return Future.failedFuture(ValidationFailed.of("yaml", "the named secret '" + ref + "' no longer exists"));
         }
       }
-      String withRefs = secretFields.resolveReferences(storedYaml, name -> Optional.ofNullable(named.get(name)));
-      String plain = secretFields.decryptAll(withRefs, cipher);
-      Set<String> values = new HashSet<>(known);
-      values.addAll(named.values());
-      values.addAll(secretFields.secretValues(plain).values());
-      Map<String, Object> doc;
-      try {
-        doc = load(plain);
-      } catch (YAMLException e) {
-        // the library's message may quote the text, which now holds plaintext secrets
-        throw new IllegalStateException("the pipeline YAML could not be prepared for Flink ("
-            + e.getClass().getSimpleName() + ")");
-      }
-      return new Resolved(named(doc, pipelineName), values, connectorTypes(doc));
-    }, false));
+      return documents.plaintext(storedYaml, named,
+          (plain, plainSecrets) -> prepare(plain, plainSecrets, pipelineName, known));
+    }));
+  }
+
+  /** On the worker of {@link PipelineDocuments#plaintext}: the text as Flink CDC gets it, named after the pipeline. */
+  private static Resolved prepare(String plain, Set<String> plainSecrets, String pipelineName, Set<String> known) {
+    Set<String> values = new HashSet<>(known);
+    values.addAll(plainSecrets);
+    Map<String, Object> doc;
+    try {
+      doc = load(plain);
+    } catch (YAMLException e) {
+      // the library's message may quote the text, which now holds plaintext secrets
+      throw new IllegalStateException("the pipeline YAML could not be prepared for Flink ("
+          + e.getClass().getSimpleName() + ")");
+    }
+    return new Resolved(named(doc, pipelineName), values, connectorTypes(doc));
   }
 
   /**
@@ -95,6 +85,7 @@ final class SubmitYaml {
    * ({@code 03306} to 1734) and quote it in its errors.
    */
   static Map<String, Object> load(String yaml) {
+    PipelineDocuments.requireWorker();
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(10);
     Object doc = new Yaml(new StringScalars(options)).load(yaml);

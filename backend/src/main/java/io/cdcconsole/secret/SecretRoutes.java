@@ -31,23 +31,19 @@ public final class SecretRoutes {
     String name = ctx.pathParam("name");
     JsonBody body = JsonBody.of(ctx);
     Audit.resourceId(ctx, name);
-    secrets.put(name, body.requiredString("value"), body.string("description").orElse(""),
-            ApiRouter.principal(ctx).username())
-        .onSuccess(created -> {
+    ApiRouter.reply(ctx, secrets.put(name, body.requiredString("value"), body.string("description").orElse(""),
+        ApiRouter.principal(ctx).username()), created -> {
           JsonObject json = new JsonObject().put("name", name).put("created", created);
           if (created) {
             ApiRouter.created(ctx, "/secrets/" + name, json);
           } else {
             ApiRouter.json(ctx, 200, json);
           }
-        })
-        .onFailure(ctx::fail);
+        });
   }
 
   private void delete(RoutingContext ctx) {
     Audit.resourceId(ctx, ctx.pathParam("name"));
-    secrets.delete(ctx.pathParam("name"))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
+    ApiRouter.reply(ctx, secrets.delete(ctx.pathParam("name")), v -> ctx.response().setStatusCode(204).end());
   }
 }

@@ -14,6 +14,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * How every {@code /api/v1} route is declared: each states the least role it needs (checked on the server before the
@@ -125,7 +126,26 @@ public final class ApiRouter {
 
   /** Answers 200 with the JSON the future brings, or hands its failure to the failure handler. */
   public static void respond(RoutingContext ctx, Future<JsonObject> result) {
-    result.onSuccess(json -> json(ctx, 200, json)).onFailure(ctx::fail);
+    reply(ctx, result, json -> json(ctx, 200, json));
+  }
+
+  /**
+   * Gives the future's value to {@code answer}, which sends the response. A failure, and an exception thrown by
+   * {@code answer} itself, go to the failure handler: a plain {@code onSuccess} would drop that exception and leave
+   * the request without an answer for ever (security review L1).
+   */
+  public static <T> void reply(RoutingContext ctx, Future<T> result, Consumer<T> answer) {
+    result.onComplete(done -> {
+      if (done.failed()) {
+        ctx.fail(done.cause());
+        return;
+      }
+      try {
+        answer.accept(done.result());
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    });
   }
 
   /** Answers 201 with a {@code Location} header. */

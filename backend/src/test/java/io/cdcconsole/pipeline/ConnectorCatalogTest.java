@@ -94,11 +94,39 @@ class ConnectorCatalogTest {
     assertEquals(secret, catalog.isSecret(Kind.of(kind), type, key));
   }
 
+  @ParameterizedTest
+  @CsvSource({
+      "source, mysql, hostname, true",
+      "source, mysql, port, true",
+      "source, mysql, debezium.database.hostname, true",
+      "source, mysql, jdbc.properties.socksProxyHost, true",
+      "source, mysql, username, false",
+      "source, mysql, tables, false",
+      "source, mysql, password, false",
+      "sink, doris, fenodes, true",
+      "sink, doris, jdbc-url, true",
+      "sink, starrocks, load-url, true",
+      "sink, kafka, properties.bootstrap.servers, true",
+      "sink, kafka, topic, false",
+      "sink, paimon, catalog.properties.warehouse, true",
+      "sink, iceberg, catalog.properties.s3.endpoint, true",
+      "sink, elasticsearch, hosts, true",
+      "sink, maxcompute, tunnel.endpoint, true",
+      "sink, maxcompute, project, false"})
+  void endpointOptionsFollowTheConnectorAndTheGlobalPatterns(String kind, String type, String key, boolean endpoint) {
+    assertEquals(endpoint, catalog.isEndpoint(Optional.of(Kind.of(kind)), type, key));
+  }
+
   @Test
   void catalogueIsConsistent() {
     for (Connector c : catalog.connectors()) {
       for (String secret : c.secrets()) {
         assertTrue(catalog.isSecret(c.kind(), c.type(), secret), c.type() + " " + secret);
+      }
+      for (String endpoint : c.endpoints()) {
+        assertTrue(catalog.isEndpoint(Optional.of(c.kind()), c.type(), endpoint), c.type() + " " + endpoint);
+        assertTrue(c.knowsOption(endpoint), c.type() + " knows its endpoint " + endpoint);
+        assertFalse(catalog.isSecret(c.kind(), c.type(), endpoint), c.type() + " " + endpoint + " is not a secret");
       }
       c.options().ifPresent(options -> {
         assertTrue(options.containsAll(c.required()), c.type() + " lists its required options among its options");
@@ -117,7 +145,7 @@ class ConnectorCatalogTest {
     assertTrue(kafka.knowsOption("debezium-json.timestamp-format.standard"));
     assertFalse(kafka.knowsOption("topics"));
     Connector unlisted = new Connector("x", Kind.SINK, "X", Version.parse("3.0"), List.of(), List.of(), List.of(),
-        Optional.empty());
+        List.of(), Optional.empty());
     assertTrue(unlisted.knowsOption("anything"));
   }
 

@@ -98,10 +98,11 @@ class PipelineApiTest extends ConsoleTest {
       assertEquals(200, exported.status());
       assertTrue(exported.contentType().startsWith("application/yaml"));
       assertNoPlaintext(exported.body());
-      Http.Response exportedEnc = http.get("/api/v1/pipelines/" + id + "/export?secrets=encrypted", operator);
+      Http.Response exportedEnc = http.get("/api/v1/pipelines/" + id + "/export?secrets=encrypted", admin);
       assertTrue(exportedEnc.body().contains("ENC("));
       assertNoPlaintext(exportedEnc.body());
       assertEquals(403, http.get("/api/v1/pipelines/" + id + "/export?secrets=encrypted", viewer).status());
+      assertEquals(403, http.get("/api/v1/pipelines/" + id + "/export?secrets=encrypted", operator).status());
 
       for (String table : tables()) {
         assertNoPlaintext(dump(table));
@@ -246,9 +247,9 @@ class PipelineApiTest extends ConsoleTest {
     assertEquals(409, deleteCluster.status(), deleteCluster.body());
     assertTrue(deleteCluster.json().getString("detail").contains("listed"), deleteCluster.body());
 
-    // export, then import under another name: a copy with the same (encrypted) secrets
-    String file = http.get("/api/v1/pipelines/listed/export?secrets=encrypted", operator).body();
-    Http.Response imported = http.send("POST", "/api/v1/pipelines/import?name=listed-copy", operator, file, null,
+    // an admin exports, then imports under another name: a copy with the same (encrypted) secrets
+    String file = http.get("/api/v1/pipelines/listed/export?secrets=encrypted", admin).body();
+    Http.Response imported = http.send("POST", "/api/v1/pipelines/import?name=listed-copy", admin, file, null,
         Map.of("Content-Type", "application/yaml"));
     assertEquals(201, imported.status(), imported.body());
     assertEquals(MYSQL_PASSWORD, reveal(imported.json().getLong("id")).get("source.password"));

@@ -465,6 +465,18 @@ class PipelineYamlValidatorTest {
   }
 
   @Test
+  void aCollectionThatContainsItselfIsAnErrorNotAStackOverflow() {
+    for (String yaml : List.of("a: &a [*a]\n", VALUES + "route: &r [*r]\n",
+        VALUES + "pipeline:\n  extra: &x [1, [*x]]\n", "source: &s [{type: values, more: *s}]\nsink:\n  type: values\n")) {
+      List<FieldError> errors = validator.validate(yaml);
+      assertFalse(errors.isEmpty(), yaml);
+    }
+    List<FieldError> errors = validator.validate(VALUES + "pipeline:\n  extra: &x [1, [*x]]\n");
+    assertTrue(errors.stream().anyMatch(e -> e.message().contains("contains it") && e.path().equals("pipeline.extra[1][0]")),
+        errors.toString());
+  }
+
+  @Test
   void requireValidThrowsEveryError() {
     ValidationFailed e = assertThrows(ValidationFailed.class,
         () -> validator.requireValid("source:\n  type: x\n", Optional.empty()));

@@ -150,17 +150,43 @@ class SecretFieldsTest {
   @Test
   void keepMaskedRestoresTheStoredValues() {
     String stored = fields.encryptAll(PIPELINE, CIPHER);
-    String edited = fields.mask(stored).replace("hostname: mysql.internal", "hostname: mysql-2.internal");
+    String edited = fields.mask(stored).replace("username: cdc", "username: cdc2");
     SecretFields.Kept kept = fields.keepMasked(edited, stored);
     assertEquals(List.of(), kept.errors());
     assertEquals(fields.secretValues(stored), fields.secretValues(kept.yaml()));
-    assertEquals(stored.replace("hostname: mysql.internal", "hostname: mysql-2.internal"), kept.yaml());
+    assertEquals(stored.replace("username: cdc", "username: cdc2"), kept.yaml());
 
     String newSecret = edited.replace("properties.ssl.truststore.password: \"******\"",
         "properties.ssl.truststore.password: fresh");
     Map<String, String> partly = fields.secretValues(fields.keepMasked(newSecret, stored).yaml());
     assertEquals("fresh", partly.get("sink.properties.ssl.truststore.password"));
     assertEquals(fields.secretValues(stored).get("source.password"), partly.get("source.password"));
+  }
+
+  @Test
+  void keptSecretsStayWithTheirConnection() {
+    String stored = fields.encryptAll(PIPELINE, CIPHER);
+    String moved = fields.mask(stored).replace("hostname: mysql.internal", "hostname: evil.example");
+    SecretFields.Kept refused = fields.keepMasked(moved, stored);
+    assertEquals(List.of("source.password", "source.jdbc.properties.trustCertificateKeyStorePassword"),
+        refused.errors().stream().map(FieldError::path).toList(), "only the source's secrets: " + refused.errors());
+    assertTrue(refused.errors().get(0).message().contains("(hostname)"), refused.errors().get(0).message());
+    SecretFields.Kept confirmed = fields.keepMasked(moved, stored, new SecretFields.KeepRules(false, true));
+    assertEquals(List.of(), confirmed.errors());
+    assertEquals(fields.secretValues(stored), fields.secretValues(confirmed.yaml()));
+    String movedSink = fields.mask(stored).replace("kafka:9092", "evil:9092");
+    assertTrue(fields.keepMasked(movedSink, stored).errors().stream().allMatch(e -> e.path().startsWith("sink.")),
+        fields.keepMasked(movedSink, stored).errors().toString());
+
+    // an ENC value: kept where it is stored, refused elsewhere unless pasting is allowed
+    String mysqlEnc = fields.secretValues(stored).get("source.password");
+    assertEquals(List.of(), fields.keepMasked(stored, stored).errors());
+    String elsewhere = stored.replace("  tables:", "  jdbc.properties.password: \"" + mysqlEnc + "\"\n  tables:");
+    assertEquals(List.of("source.jdbc.properties.password"),
+        fields.keepMasked(elsewhere, stored).errors().stream().map(FieldError::path).toList());
+    assertEquals(List.of(), fields.keepMasked(elsewhere, stored, new SecretFields.KeepRules(true, false)).errors());
+    assertEquals(PATHS.size(), fields.keepMasked(stored, null).errors().size(),
+        "a new pipeline has no stored value for an editor's ENC values to match");
   }
 
   @Test

@@ -91,4 +91,14 @@ class SubmitSecretsTest extends ConsoleTest {
         Set.of("Plain-Leak", "Plain-Leak-Check-99", "abc-def")));
     assertEquals("ab", Scrubber.scrub("ab", Set.of("ab")), "too short to mask without masking everything");
   }
+
+  @Test
+  void theScrubberMasksTheUrlEncodedAndJsonEscapedFormsToo() {
+    String secret = "p@ss w\"rd/\\1";
+    String text = "jdbc:mysql://cdc:p%40ss+w%22rd%2F%5C1@db/x; jdbc:x://u:p%40ss%20w%22rd%2F%5C1@h;"
+        + " {\"password\":\"p@ss w\\\"rd/\\\\1\"} plain p@ss w\"rd/\\1";
+    String scrubbed = Scrubber.scrub(text, Set.of(secret));
+    assertEquals("jdbc:mysql://cdc:******@db/x; jdbc:x://u:******@h; {\"password\":\"******\"} plain ******", scrubbed);
+    assertEquals("p@ss w\\\"rd/\\\\1", Scrubber.jsonEscaped(secret));
+  }
 }
