@@ -2,12 +2,13 @@ package io.cdcconsole.cluster;
 
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.auth.Role;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.JsonBody;
 import io.cdcconsole.web.Query;
 import io.cdcconsole.web.Versions;
 import io.cdcconsole.validation.Labels;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -29,15 +30,12 @@ public final class ClusterRoutes {
 
   private void list(RoutingContext ctx) {
     var label = Query.string(ctx, "label").map(Labels::filter);
-    ApiRouter.respond(ctx, clusters.list().map(all -> {
-      JsonArray items = new JsonArray();
-      all.stream()
-          .filter(o -> label.isEmpty() || label.get().getValue().isEmpty()
-              ? label.isEmpty() || o.cluster().labels().containsKey(label.get().getKey())
-              : label.get().getValue().equals(o.cluster().labels().get(label.get().getKey())))
-          .forEach(o -> items.add(o.cluster().toJson(o.health())));
-      return new JsonObject().put("items", items).put("total", items.size());
-    }));
+    PageRequest page = Query.page(ctx);
+    ApiRouter.respond(ctx, clusters.list().map(all -> Page.slice(all.stream()
+        .filter(o -> label.isEmpty() || label.get().getValue().isEmpty()
+            ? label.isEmpty() || o.cluster().labels().containsKey(label.get().getKey())
+            : label.get().getValue().equals(o.cluster().labels().get(label.get().getKey())))
+        .toList(), page).toJson(o -> o.cluster().toJson(o.health()))));
   }
 
   private void get(RoutingContext ctx) {

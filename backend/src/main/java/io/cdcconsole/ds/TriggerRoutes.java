@@ -2,14 +2,13 @@ package io.cdcconsole.ds;
 
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.auth.Role;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.JsonBody;
 import io.cdcconsole.web.Query;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.util.List;
-import java.util.function.Function;
 
 /** {@code /ds-connections} (admins), {@code /pipelines/{id}/triggers} (operators) and their deliveries. */
 public final class TriggerRoutes {
@@ -20,20 +19,27 @@ public final class TriggerRoutes {
   }
 
   public void addRoutes(ApiRouter api) {
-    api.get("/ds-connections", Role.VIEWER, ctx -> ApiRouter.respond(ctx, triggers.connections().map(all -> list(all, DsConnection::toJson))));
+    api.get("/ds-connections", Role.VIEWER, ctx -> {
+      PageRequest page = Query.page(ctx);
+      ApiRouter.respond(ctx, triggers.connections().map(all -> Page.slice(all, page).toJson(DsConnection::toJson)));
+    });
     api.post("/ds-connections", Role.ADMIN, "ds-connection.create", this::addConnection);
     api.put("/ds-connections/:name", Role.ADMIN, "ds-connection.update", this::updateConnection);
     api.delete("/ds-connections/:name", Role.ADMIN, "ds-connection.delete", ctx ->
         triggers.deleteConnection(ctx.pathParam("name")).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
-    api.get("/pipelines/:id/triggers", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
-        triggers.triggers(ctx.pathParam("id")).map(all -> list(all, DsTrigger::toJson))));
+    api.get("/pipelines/:id/triggers", Role.VIEWER, ctx -> {
+      PageRequest page = Query.page(ctx);
+      ApiRouter.respond(ctx, triggers.triggers(ctx.pathParam("id")).map(all -> Page.slice(all, page).toJson(DsTrigger::toJson)));
+    });
     api.post("/pipelines/:id/triggers", Role.OPERATOR, "ds-trigger.create", this::addTrigger);
     api.delete("/pipelines/:id/triggers/:triggerId", Role.OPERATOR, "ds-trigger.delete", ctx ->
         triggers.deleteTrigger(ctx.pathParam("id"), Query.id(ctx, "triggerId", "trigger"))
             .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
     api.get("/pipelines/:id/ds-snippet", Role.VIEWER, this::snippet);
-    api.get("/pipelines/:id/deliveries", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
-        triggers.deliveries(ctx.pathParam("id")).map(items -> new JsonObject().put("items", items).put("total", items.size()))));
+    api.get("/pipelines/:id/deliveries", Role.VIEWER, ctx -> {
+      PageRequest page = Query.page(ctx);
+      ApiRouter.respond(ctx, triggers.deliveries(ctx.pathParam("id")).map(all -> Page.slice(all, page).toJson(d -> d)));
+    });
   }
 
   /** The DS HTTP task definitions for the pipeline, for {@code ?version=3.2|3.3} (default 3.3). */
@@ -79,11 +85,5 @@ public final class TriggerRoutes {
           ApiRouter.created(ctx, "/pipelines/" + t.pipelineId() + "/triggers/" + t.id(), t.toJson());
         })
         .onFailure(ctx::fail);
-  }
-
-  private static <T> JsonObject list(List<T> all, Function<T, JsonObject> json) {
-    JsonArray items = new JsonArray();
-    all.forEach(t -> items.add(json.apply(t)));
-    return new JsonObject().put("items", items).put("total", items.size());
   }
 }

@@ -4,6 +4,8 @@ import io.cdcconsole.audit.Audit;
 import io.cdcconsole.auth.Role;
 import io.cdcconsole.error.FieldError;
 import io.cdcconsole.error.NotFound;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.validation.Labels;
 import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.JsonBody;
@@ -110,11 +112,9 @@ public final class PipelineRoutes {
   }
 
   private void versions(RoutingContext ctx) {
-    ApiRouter.respond(ctx, pipelines.versions(ctx.pathParam("id")).map(all -> {
-      JsonArray items = new JsonArray();
-      all.forEach(v -> items.add(v.toJson(null)));
-      return new JsonObject().put("items", items).put("total", items.size());
-    }));
+    PageRequest page = Query.page(ctx);
+    ApiRouter.respond(ctx, pipelines.versions(ctx.pathParam("id"))
+        .map(all -> Page.slice(all, page).toJson(v -> v.toJson(null))));
   }
 
   private void version(RoutingContext ctx) {

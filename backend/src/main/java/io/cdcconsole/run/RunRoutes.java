@@ -3,6 +3,8 @@ package io.cdcconsole.run;
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.auth.Role;
 import io.cdcconsole.error.NotFound;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.JsonBody;
 import io.cdcconsole.web.Query;
@@ -39,8 +41,10 @@ public final class RunRoutes {
           : body.string("targetDirectory")));
     });
     api.get("/pipelines/:id/savepoints", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.ledger(ctx.pathParam("id"))));
-    api.get("/orphans", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
-        runs.orphans().map(items -> new JsonObject().put("items", items).put("total", items.size()))));
+    api.get("/orphans", Role.VIEWER, ctx -> {
+      PageRequest page = Query.page(ctx);
+      ApiRouter.respond(ctx, runs.orphans().map(all -> Page.slice(all, page).toJson(o -> o)));
+    });
     api.post("/pipelines/:id/adopt", Role.OPERATOR, "run.adopt", ctx ->
         accepted(ctx, runs.adopt(ApiRouter.principal(ctx), ctx.pathParam("id"), JsonBody.of(ctx).requiredString("jobId"))));
   }

@@ -2,9 +2,11 @@ package io.cdcconsole.secret;
 
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.auth.Role;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.JsonBody;
-import io.vertx.core.json.JsonArray;
+import io.cdcconsole.web.Query;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,11 +19,10 @@ public final class SecretRoutes {
   }
 
   public void addRoutes(ApiRouter api) {
-    api.get("/secrets", Role.VIEWER, ctx -> ApiRouter.respond(ctx, secrets.list().map(all -> {
-      JsonArray items = new JsonArray();
-      all.forEach(s -> items.add(s.toJson()));
-      return new JsonObject().put("items", items).put("total", items.size());
-    })));
+    api.get("/secrets", Role.VIEWER, ctx -> {
+      PageRequest page = Query.page(ctx);
+      ApiRouter.respond(ctx, secrets.list().map(all -> Page.slice(all, page).toJson(NamedSecret::toJson)));
+    });
     api.put("/secrets/:name", Role.ADMIN, "secret.put", this::put);
     api.delete("/secrets/:name", Role.ADMIN, "secret.delete", this::delete);
   }

@@ -60,12 +60,14 @@ public final class ApiDocsRoutes {
         ctx.redirect(DOCS + "/");
       }
     });
-    // Swagger UI's own start-up script points at the petstore; this one points at our document
+    // Swagger UI's own start-up script points at the petstore; this one points at our document, and turns off the
+    // validator badge, which would send the document's URL to validator.swagger.io
     router.get(DOCS + "/swagger-initializer.js").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript; charset=utf-8")
         .end("window.onload = () => {\n"
             + "  window.ui = SwaggerUIBundle({url: '" + DOCUMENT_PATH + "', dom_id: '#swagger-ui', deepLinking: true,\n"
-            + "    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout'});\n"
+            + "    validatorUrl: null, presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],\n"
+            + "    layout: 'StandaloneLayout'});\n"
             + "};\n"));
     router.get(DOCS + "/*").handler(StaticHandler.create(swaggerUiRoot).setIndexPage("index.html"));
   }

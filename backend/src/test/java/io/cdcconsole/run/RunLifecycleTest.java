@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
+import io.cdcconsole.test.OpenApiContract;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -81,9 +82,14 @@ class RunLifecycleTest extends SandboxRunTest {
     long runId = http.post("/api/v1/pipelines/streamed/runs", operator, new JsonObject()).json().getLong("id");
     java.util.List<String> seen = new java.util.ArrayList<>();
     var lines = events.body().iterator();
+    String type = null;
     while (!seen.contains("FINISHED") && lines.hasNext()) {
       String line = lines.next();
+      if (line.startsWith("event: ")) {
+        type = line.substring(7);
+      }
       if (line.startsWith("data: ")) {
+        OpenApiContract.get().checkEvent(type, line.substring(6));
         JsonObject event = new JsonObject(line.substring(6));
         if (event.getLong("runId", -1L) == runId) {
           seen.add(event.getString("to"));

@@ -111,6 +111,24 @@ public final class OpenApiContract {
     }
   }
 
+  /**
+   * Checks the data of one Server-Sent Event of {@code GET /events} against the schema its type has in the document
+   * ({@code x-event-types} of the stream); an event type the document does not name fails too.
+   */
+  public void checkEvent(String type, String data) {
+    JsonNode schema = document.at("/paths/~1events/get/responses/200/content/text~1event-stream/x-event-types")
+        .get(String.valueOf(type));
+    if (schema == null) {
+      throw new AssertionError("GET /api/v1/events sent an event of type " + type
+          + ", which the OpenAPI document does not list (x-event-types)");
+    }
+    Set<ValidationMessage> errors = schemaOf(schema).validate(data, InputFormat.JSON);
+    if (!errors.isEmpty()) {
+      throw new AssertionError("GET /api/v1/events sent a " + type + " event that does not match the OpenAPI document: "
+          + errors.stream().map(ValidationMessage::toString).collect(Collectors.joining("; ")) + "\ndata: " + data);
+    }
+  }
+
   /** The operation for a path below the prefix: literal segments win over parameters ({@code /pipelines/validate}). */
   private Optional<JsonNode> operation(String method, String path) {
     String[] segments = path.split("/", -1);
