@@ -13,7 +13,9 @@
 // for CANCELED; until the pipelines' runs have made --changes transitions (or --max-minutes pass). Then every
 // transition the console recorded (GET /api/v1/transitions: `at`) is matched with the page's first showing of that
 // state for that pipeline; latency = painted - at (same machine, same clock). A transition the page never showed
-// because the next one replaced it within the same render is counted as "superseded", not as a latency.
+// because the next one replaced it within the same render is counted as "superseded", not as a latency. The page's
+// /api/v1/events stream is also teed (fetch wrapped before the page's scripts run) to note when each run.state event
+// arrived, which splits the latency into recorded -> event in the page and event -> painted.
 // Stops the console, the sandbox and Chromium at the end.
 import {
   api, launchChromium, log, options, percentile, run, signInPage, sleep, startConsole, startSandbox, summary, valuesYaml,
@@ -42,6 +44,32 @@ const OBSERVER = () => {
     if (fresh.length) requestAnimationFrame(() => setTimeout(() => { const t = wall(); fresh.forEach((o) => { o.painted = t; }); }, 0));
   };
   new MutationObserver(scan).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-state'] });
+  // When each run.state event (its id: the transition's id) reached the page: the page's /api/v1/events stream is
+  // teed, the copy read here. Splits the latency into server + network and the page's own share.
+  window.__arrivals = [];
+  const fetch0 = window.fetch;
+  window.fetch = async (...args) => {
+    const res = await fetch0(...args);
+    const url = typeof args[0] === 'string' ? args[0] : args[0] instanceof URL ? args[0].href : args[0]?.url;
+    if (!url || !url.includes('/api/v1/events') || !res.body) return res;
+    const [mine, copy] = res.body.tee();
+    (async () => {
+      const reader = copy.getReader();
+      const text = new TextDecoder();
+      let buf = '';
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        const t = wall();
+        buf += text.decode(value, { stream: true }).replace(/\r\n/g, '\n');
+        for (let i; (i = buf.indexOf('\n\n')) >= 0; buf = buf.slice(i + 2)) {
+          const id = /^id:\s*(\d+)/m.exec(buf.slice(0, i));
+          if (id) window.__arrivals.push({ id: Number(id[1]), t });
+        }
+      }
+    })().catch(() => {});
+    return new Response(mine, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
 };
 
 /** ISO-8601 with up to nanoseconds -> epoch milliseconds with the fraction kept. */
@@ -117,12 +145,16 @@ run(async () => {
   await sleep(3000); // the page's last updates
   const transitions = (await recorded()).sort((a, b) => a.id - b.id);
   const shown = await page.evaluate(() => window.__states);
+  const arrived = new Map((await page.evaluate(() => window.__arrivals)).map((a) => [a.id, a.t]));
   log(`${cycles} cycles, ${transitions.length} transitions, ${shown.length} badge changes on the page`);
 
   // Per pipeline, in order: the page's first showing of the transition's state after the previous match and before
   // it showed the next transition's state (else the page skipped this one: superseded).
   const latencies = [];
   const domLatencies = [];
+  const toPage = []; // recorded -> event in the page
+  const inPage = []; // event in the page -> painted
+  const bySource = {};
   let superseded = 0;
   for (const p of pipelines) {
     const obs = shown.filter((o) => o.id === p.id);
@@ -144,8 +176,14 @@ run(async () => {
         superseded++;
         return;
       }
-      latencies.push(obs[found].painted - at);
+      const painted = obs[found].painted ?? obs[found].dom;
+      latencies.push(painted - at);
       domLatencies.push(obs[found].dom - at);
+      (bySource[t.source] ??= []).push(painted - at);
+      if (arrived.has(t.id)) {
+        toPage.push(arrived.get(t.id) - at);
+        inPage.push(painted - arrived.get(t.id));
+      }
       ptr = found + 1;
     });
   }
@@ -161,6 +199,9 @@ run(async () => {
     + `shown and matched: ${latencies.length}; superseded before the page rendered them: ${superseded}`);
   row('recorded (at) -> shown, painted', latencies);
   row('recorded (at) -> shown, in the DOM', domLatencies);
+  row('recorded (at) -> event read in the page', toPage);
+  row('event read in the page -> painted', inPage);
+  for (const [source, values] of Object.entries(bySource)) row(`recorded -> painted, source ${source}`, values);
   const p99 = percentile([...latencies].sort((a, b) => a - b), 99);
   console.log(`RESULT live state changes: recorded -> page p99 ${p99.toFixed(1)} ms over ${latencies.length} changes; `
     + `budget ${BUDGET_MS} ms: ${p99 <= BUDGET_MS && latencies.length >= target ? 'MET' : p99 <= BUDGET_MS ? `MET for ${latencies.length} changes (fewer than ${target})` : 'MISSED'}`);

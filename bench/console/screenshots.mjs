@@ -30,7 +30,7 @@ run(async () => {
     startConsole(opt.jar ? { jar: opt.jar } : {}),
   ]);
   const base = consoleProc.base;
-  const { must } = await api(base);
+  const { call, must } = await api(base);
   const sb = await must('POST', '/clusters', {
     name: 'flink-sandbox', restUrl: sandbox.url, cdc: { mode: 'provided', version: '3.2.0' },
     labels: { env: 'dev' }, description: 'Local Flink 1.20 session cluster',
@@ -43,8 +43,9 @@ run(async () => {
     must('POST', '/pipelines', { name, clusterId: sb.id, yaml, labels, comment });
   const inventory = await create('inventory-sync', valuesYaml('inventory_v1'), { team: 'shop' }, 'first version');
   const v2 = valuesYaml('inventory_v2').replace('  parallelism: 1', '  parallelism: 1\n  name: inventory-sync\n  schema.change.behavior: evolve');
-  await must('PUT', `/pipelines/${inventory.id}`, { name: 'inventory-sync', clusterId: sb.id, yaml: v2, labels: { team: 'shop' },
-    comment: 'own sink table, evolve schema changes' });
+  const put = await call('PUT', `/pipelines/${inventory.id}`, { name: 'inventory-sync', clusterId: sb.id, yaml: v2,
+    labels: { team: 'shop' }, comment: 'own sink table, evolve schema changes' }, { 'If-Match': `"${inventory.version}"` });
+  if (put.status !== 200) throw new Error(`PUT inventory-sync: ${put.status} ${JSON.stringify(put.json)}`);
   const demo = await create('demo-values', valuesYaml('demo', { keepsRunning: true }), { team: 'platform' }, 'demo');
   await create('audit-log-copy', valuesYaml('audit'), { team: 'crm' }, 'not started yet');
   const r1 = await must('POST', `/pipelines/${inventory.id}/runs`, { fromSavepoint: 'none' });
