@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { lazy, useState } from 'react';
-import { Navigate, Route, Routes } from 'react-router-dom';
+import { Route, Routes } from 'react-router-dom';
 import { ApiError } from './api/client';
 import { AuthProvider } from './auth/AuthContext';
 import { RequireAuth } from './auth/RequireAuth';
@@ -56,7 +56,7 @@ export function App({ queryClient }: { queryClient?: QueryClient }) {
               <Route index element={<OverviewPage />} />
               <Route path="pipelines" element={<PipelinesPage />} />
               <Route path="pipelines/new" element={<NewPipelinePage />} />
-              <Route path="pipelines/:id" element={<Navigate to="overview" replace />} />
+              <Route path="pipelines/:id" element={<PipelinePage />} />
               <Route path="pipelines/:id/:tab" element={<PipelinePage />} />
               <Route path="runs/:runId" element={<RunPage />} />
               <Route path="clusters" element={<ClustersPage />} />

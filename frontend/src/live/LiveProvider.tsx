@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { Signal } from '../api/client';
+import { serverReachable, Signal } from '../api/client';
 import { useAuth } from '../auth/AuthContext';
 import { loadSession } from '../auth/session';
 import { applyEvent, refreshAfterGap } from './cache';
@@ -24,6 +24,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
         if (resumed) refreshAfterGap(qc);
       },
       onUnauthorized: () => signOut('sessionEnded'),
+      onReachable: (ok) => serverReachable.set(ok),
     });
     setStatus(stream.status);
     stream.start();

@@ -91,6 +91,29 @@ describe('LiveStream', () => {
     expect(h.delays.slice(0, 7)).toEqual([100, 200, 400, 800, 1_000, 1_000, 100]);
   });
 
+  it('reports whether the server could be reached', async () => {
+    const seen: boolean[] = [];
+    await new Promise<void>((resolve) => {
+      let n = 0;
+      const live = new LiveStream({
+        token: () => 'tok',
+        onEvent: () => {},
+        onReachable: (ok) => seen.push(ok),
+        sleep: async () => {},
+        fetchImpl: async () => {
+          n += 1;
+          if (n === 1) throw new TypeError('Failed to fetch');
+          if (n === 2) return new Response('', { status: 502 });
+          if (n === 3) return stream([]);
+          live.stop();
+          resolve();
+          return new Promise<Response>(() => {});
+        },
+      }).start();
+    });
+    expect(seen).toEqual([false, false, true]);
+  });
+
   it('stops and reports when the session is refused', async () => {
     const h = harness([() => new Response('', { status: 401 })]);
     await h.done;

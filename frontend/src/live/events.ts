@@ -13,6 +13,8 @@ export interface LiveOptions {
   /** After each successful (re)connection; `resumed` is false for the first. */
   onOpen?: (resumed: boolean) => void;
   onUnauthorized?: () => void;
+  /** Whether the server answered at all (false after a network error), for the "cannot be reached" banner. */
+  onReachable?: (reachable: boolean) => void;
   fetchImpl?: typeof fetch;
   /** First delay before reconnecting; doubles up to maxDelayMs. */
   initialDelayMs?: number;
@@ -36,8 +38,8 @@ export class LiveStream {
   readonly status = new Signal<LiveStatus>('connecting');
   lastEventId: string | null = null;
   private readonly stopper = new AbortController();
-  private readonly opts: Required<Omit<LiveOptions, 'onOpen' | 'onUnauthorized'>> &
-    Pick<LiveOptions, 'onOpen' | 'onUnauthorized'>;
+  private readonly opts: Required<Omit<LiveOptions, 'onOpen' | 'onUnauthorized' | 'onReachable'>> &
+    Pick<LiveOptions, 'onOpen' | 'onUnauthorized' | 'onReachable'>;
 
   constructor(options: LiveOptions) {
     this.opts = {
@@ -105,7 +107,14 @@ export class LiveStream {
       const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${token}` };
       if (this.lastEventId !== null) headers['Last-Event-ID'] = this.lastEventId;
       touch();
-      const res = await this.opts.fetchImpl(`${API_BASE}/events`, { headers, signal: attempt.signal, cache: 'no-store' });
+      let res: Response;
+      try {
+        res = await this.opts.fetchImpl(`${API_BASE}/events`, { headers, signal: attempt.signal, cache: 'no-store' });
+      } catch (e) {
+        if (!attempt.signal.aborted) this.opts.onReachable?.(false);
+        throw e;
+      }
+      this.opts.onReachable?.(res.status !== 502 && res.status !== 504);
       if (res.status === 401) return 'unauthorized';
       if (res.status === 404) return 'missing';
       if (!res.ok || !res.body) return 'failed';

@@ -8,6 +8,7 @@ import { PageLoading } from '../../components/Layout';
 import { useClusters } from '../../queries/clusters';
 import { useTemplates } from '../../queries/misc';
 import { useCreatePipeline, useImportPipeline } from '../../queries/pipelines';
+import { markersOf, useValidation } from './useValidation';
 
 const YamlEditor = lazy(() => import('../../components/YamlEditor'));
 
@@ -24,9 +25,10 @@ export default function NewPipelinePage() {
   const [cluster, setCluster] = useState<number>();
   const [yaml, setYaml] = useState('');
   const fields = fieldErrorMap(create.error);
-  const markers = (create.error instanceof ApiError ? create.error.fieldErrors : [])
-    .filter((e) => e.line)
-    .map((e) => ({ line: e.line, column: e.column, message: `${e.path}: ${e.message}`, severity: 'error' as const }));
+  const clusterName = clusters.data?.items.find((c) => c.id === cluster)?.name;
+  const { result } = useValidation(yaml, clusterName);
+  const saveErrors = (create.error instanceof ApiError ? create.error.fieldErrors : []).filter((e) => e.line);
+  const markers = markersOf([...(result?.errors ?? []), ...saveErrors], result?.warnings ?? []);
 
   const onCreate = () =>
     create.mutate(
@@ -42,7 +44,7 @@ export default function NewPipelinePage() {
   const onImport = async (file: File) => {
     const text = await file.text();
     importing.mutate(
-      { text, name: name || undefined, cluster: clusters.data?.items.find((c) => c.id === cluster)?.name },
+      { text, name: name || undefined, cluster: clusterName },
       {
         onSuccess: (p) => {
           void message.success(t('newPipeline.imported', { name: p.name }));

@@ -29,6 +29,7 @@ describe('pipelines list', () => {
   it('shows a viewer no action', async () => {
     renderApp('/pipelines', routes(), 'viewer');
     await screen.findAllByTestId('pipeline-link');
+    expect(await screen.findByTestId('me-role')).toHaveTextContent('viewer');
     expect(screen.queryByRole('button', { name: 'Start' })).not.toBeInTheDocument();
     expect(screen.queryByTestId('new-pipeline')).not.toBeInTheDocument();
   });

@@ -1,52 +1,15 @@
 import { Alert, App as AntApp, Button, Input, List, Space, Tag, Typography } from 'antd';
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { pipelinesApi } from '../../api/pipelines';
-import type { FieldErrorShape, Pipeline, Validation } from '../../api/types';
+import type { Pipeline } from '../../api/types';
 import DiffView from '../../components/DiffView';
 import { ProblemAlert } from '../../components/errors';
 import { useHasRole } from '../../components/RoleGate';
-import YamlEditor, { type Marker } from '../../components/YamlEditor';
+import YamlEditor from '../../components/YamlEditor';
 import { useUpdatePipeline } from '../../queries/pipelines';
-
-const VALIDATE_DELAY_MS = 600;
-
-/** Server validation of the text being edited, asked after a pause in typing. */
-function useValidation(text: string, cluster: string) {
-  const [result, setResult] = useState<Validation | null>(null);
-  const [checking, setChecking] = useState(false);
-  useEffect(() => {
-    const ctrl = new AbortController();
-    setChecking(true);
-    const timer = setTimeout(() => {
-      pipelinesApi.validate(text, cluster, ctrl.signal).then(
-        (v) => {
-          setResult(v);
-          setChecking(false);
-        },
-        (e: unknown) => {
-          if (ctrl.signal.aborted) return;
-          // A 400 with errors is a validation answer too.
-          if (e instanceof ApiError && e.fieldErrors.length) setResult({ valid: false, errors: e.fieldErrors, warnings: [] });
-          setChecking(false);
-        },
-      );
-    }, VALIDATE_DELAY_MS);
-    return () => {
-      clearTimeout(timer);
-      ctrl.abort();
-    };
-  }, [text, cluster]);
-  return { result, checking };
-}
-
-function markersOf(errors: FieldErrorShape[], warnings: FieldErrorShape[]): Marker[] {
-  return [
-    ...errors.map((e) => ({ line: e.line, column: e.column, message: `${e.path}: ${e.message}`, severity: 'error' as const })),
-    ...warnings.map((e) => ({ line: e.line, column: e.column, message: `${e.path}: ${e.message}`, severity: 'warning' as const })),
-  ];
-}
+import { markersOf, useValidation } from './useValidation';
 
 export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
   const { t } = useTranslation();

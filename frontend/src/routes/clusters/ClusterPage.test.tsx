@@ -1,0 +1,50 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { json } from '../../test/fakeServer';
+import { clusterJson, renderApp } from '../../test/renderApp';
+
+describe('cluster page', () => {
+  it('lists the pipelines that keep a cluster from being deleted', async () => {
+    renderApp(
+      '/clusters/3',
+      {
+        'GET /api/v1/clusters/3': () => json(200, clusterJson),
+        'DELETE /api/v1/clusters/3': () =>
+          new Response(
+            JSON.stringify({
+              title: 'Conflict',
+              status: 409,
+              detail: "Cluster 'flink-prod' is used by 2 pipelines.",
+              pipelines: [
+                { id: 1, name: 'orders-to-lake' },
+                { id: 2, name: 'users-sync' },
+              ],
+            }),
+            { status: 409, headers: { 'Content-Type': 'application/problem+json' } },
+          ),
+      },
+      'admin',
+    );
+    expect(await screen.findByText('1.20.1')).toBeInTheDocument();
+    expect(screen.getByTestId('cluster-status')).toHaveTextContent('Healthy');
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Delete cluster flink-prod?');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    const refused = await screen.findByTestId('delete-refused');
+    expect(within(refused).getAllByRole('link').map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
+      ['orders-to-lake', '/pipelines/1/overview'],
+      ['users-sync', '/pipelines/2/overview'],
+    ]);
+  });
+
+  it('offers a viewer no edit or delete', async () => {
+    renderApp('/clusters/3', { 'GET /api/v1/clusters/3': () => json(200, clusterJson) }, 'viewer');
+    expect(await screen.findByText('1.20.1')).toBeInTheDocument();
+    expect(await screen.findByTestId('me-role')).toHaveTextContent('viewer');
+    expect(screen.queryByRole('button', { name: 'Delete' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Edit' })).not.toBeInTheDocument();
+  });
+});

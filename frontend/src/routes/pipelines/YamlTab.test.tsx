@@ -1,0 +1,56 @@
+import { EditorView } from '@codemirror/view';
+import { act, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { Pipeline } from '../../api/types';
+import { fakeServer, json } from '../../test/fakeServer';
+import { pipelineJson } from '../../test/renderApp';
+import { renderWith } from '../../test/renderWith';
+import YamlTab from './YamlTab';
+
+const mine = 'source:\n  type: values\n';
+const theirs = 'source:\n  type: mysql\n';
+
+function typeIntoEditor(text: string) {
+  const content = screen.getByTestId('yaml-editor');
+  const view = EditorView.findFromDOM(content)!;
+  act(() => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }));
+}
+
+describe('YAML tab', () => {
+  it('shows validation problems with their line, and on a 412 shows the other version and overwrites knowingly', async () => {
+    window.sessionStorage.setItem('cdc-console.token', 'tok');
+    let putCount = 0;
+    const calls = fakeServer({
+      'GET /api/v1/me': () => json(200, { id: 1, username: 'olga', role: 'operator' }),
+      'POST /api/v1/pipelines/validate': () =>
+        json(200, { valid: true, errors: [], warnings: [{ path: 'source.hostname', line: 2, column: 3, message: 'is not set' }] }),
+      'PUT /api/v1/pipelines/1': () => {
+        putCount += 1;
+        return putCount === 1
+          ? json(412, { title: 'Precondition Failed', status: 412, detail: 'Version 4 is not the current version (5).' })
+          : new Response(JSON.stringify(pipelineJson({ version: 6, yaml: mine })), { status: 200, headers: { 'Content-Type': 'application/json', ETag: '"6"' } });
+      },
+      'GET /api/v1/pipelines/1': () => json(200, pipelineJson({ version: 5, yaml: theirs })),
+    });
+    renderWith(<YamlTab pipeline={pipelineJson({ yaml: 'source: {}\n' }) as Pipeline} />);
+
+    expect(await screen.findByText('is not set')).toBeInTheDocument();
+    expect(screen.getByTestId('problems')).toHaveTextContent('line 2, column 3');
+
+    await waitFor(() => expect(screen.getByTestId('yaml-editor')).toBeInTheDocument());
+    typeIntoEditor(mine);
+    const user = userEvent.setup();
+    await user.type(screen.getByTestId('save-comment'), 'switch source');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+
+    expect(await screen.findByTestId('conflict')).toHaveTextContent('version 5');
+    expect(screen.getByTestId('diff-view')).toHaveTextContent('mysql');
+    await user.click(screen.getByRole('button', { name: 'Overwrite with mine' }));
+
+    await waitFor(() => expect(screen.queryByTestId('conflict')).not.toBeInTheDocument());
+    const puts = calls.filter((c) => c.method === 'PUT');
+    expect(puts.map((c) => c.headers['if-match'])).toEqual(['"4"', '"5"']);
+    expect(puts[1]!.body).toEqual({ yaml: mine, comment: 'switch source' });
+  });
+});
