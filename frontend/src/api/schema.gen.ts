@@ -1093,9 +1093,8 @@ export interface components {
                 version: string;
             };
         };
-        ClusterList: {
+        ClusterPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["Cluster"][];
-            total: number;
         };
         /** @description A named credential, used in pipeline YAML as `reference`; never its value. */
         NamedSecret: {
@@ -1111,9 +1110,8 @@ export interface components {
             /** @description Names of the pipelines that use it. */
             usedBy: string[];
         };
-        NamedSecretList: {
+        NamedSecretPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["NamedSecret"][];
-            total: number;
         };
         SecretValue: {
             /** Format: password */
@@ -1220,9 +1218,8 @@ export interface components {
             labels: components["schemas"]["Labels"];
             yaml?: string;
         };
-        PipelineVersionList: {
+        PipelineVersionPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["PipelineVersion"][];
-            total: number;
         };
         VersionDiff: {
             from: number;
@@ -1375,9 +1372,8 @@ export interface components {
             /** Format: date-time */
             startTime: string;
         };
-        OrphanList: {
+        OrphanPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["Orphan"][];
-            total: number;
         };
         /** @description The data of a `run.state` event. */
         RunStateEvent: {
@@ -1474,9 +1470,8 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        DsConnectionList: {
+        DsConnectionPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["DsConnection"][];
-            total: number;
         };
         NewDsConnection: {
             name: string;
@@ -1513,9 +1508,8 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        DsTriggerList: {
+        DsTriggerPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["DsTrigger"][];
-            total: number;
         };
         NewDsTrigger: {
             /** @description The connection's name or id. */
@@ -1543,9 +1537,8 @@ export interface components {
             /** Format: date-time */
             deliveredAt: string | null;
         };
-        DsDeliveryList: {
+        DsDeliveryPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["DsDelivery"][];
-            total: number;
         };
     };
     responses: {
@@ -2034,6 +2027,8 @@ export interface operations {
             query?: {
                 /** @description `key=value`, or `key` for any value. */
                 label?: components["parameters"]["LabelFilter"];
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
             };
             header?: never;
             path?: never;
@@ -2047,7 +2042,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClusterList"];
+                    "application/json": components["schemas"]["ClusterPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2176,7 +2171,10 @@ export interface operations {
     };
     listSecrets: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2189,7 +2187,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NamedSecretList"];
+                    "application/json": components["schemas"]["NamedSecretPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2498,7 +2496,10 @@ export interface operations {
     };
     listPipelineVersions: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 /** @description The pipeline's id or name. */
@@ -2514,7 +2515,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PipelineVersionList"];
+                    "application/json": components["schemas"]["PipelineVersionPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2857,7 +2858,10 @@ export interface operations {
     };
     listOrphans: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2870,7 +2874,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrphanList"];
+                    "application/json": components["schemas"]["OrphanPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3346,7 +3350,10 @@ export interface operations {
     };
     listDsConnections: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3359,7 +3366,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DsConnectionList"];
+                    "application/json": components["schemas"]["DsConnectionPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3454,7 +3461,10 @@ export interface operations {
     };
     listDsTriggers: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 /** @description The pipeline's id or name. */
@@ -3470,7 +3480,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DsTriggerList"];
+                    "application/json": components["schemas"]["DsTriggerPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3540,7 +3550,10 @@ export interface operations {
     };
     listDsDeliveries: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 /** @description The pipeline's id or name. */
@@ -3556,7 +3569,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DsDeliveryList"];
+                    "application/json": components["schemas"]["DsDeliveryPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];
