@@ -249,8 +249,8 @@ export const en = {
   },
   versions: {
     compare: 'Compare',
-    left: 'Older',
-    right: 'Newer',
+    left: 'Show left',
+    right: 'Show right',
     current: 'current',
     rollbackConfirm: 'Roll back to version {{version}}? This saves a new version equal to it.',
     rolledBack: 'Rolled back: now version {{version}}.',
