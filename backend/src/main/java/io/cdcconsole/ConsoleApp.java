@@ -25,7 +25,11 @@ import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.ds.DsRoutes;
 import io.cdcconsole.ds.TriggerRoutes;
 import io.cdcconsole.ds.TriggerService;
+import io.cdcconsole.overview.OverviewRoutes;
+import io.cdcconsole.overview.OverviewStore;
 import io.cdcconsole.pipeline.ConnectorCatalog;
+import io.cdcconsole.pipeline.ConnectorRoutes;
+import io.cdcconsole.pipeline.PipelineTemplates;
 import io.cdcconsole.pipeline.PipelineRoutes;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.pipeline.PipelineStore;
@@ -33,7 +37,9 @@ import io.cdcconsole.pipeline.PipelineYamlValidator;
 import io.cdcconsole.pipeline.SecretFields;
 import io.cdcconsole.run.LauncherJar;
 import io.cdcconsole.run.RunEvents;
+import io.cdcconsole.run.RunState;
 import io.cdcconsole.run.RunStore;
+import io.cdcconsole.run.RunTransition;
 import io.cdcconsole.run.RunWatcher;
 import io.cdcconsole.run.Runs;
 import io.cdcconsole.secret.SecretRoutes;
@@ -134,11 +140,17 @@ public final class ConsoleApp {
             new AuditRoutes(auditStore).addRoutes(api);
             new ClusterRoutes(clusters).addRoutes(api);
             new SecretRoutes(secrets).addRoutes(api);
-            new PipelineRoutes(pipelines).addRoutes(api);
+            new ConnectorRoutes(catalog, new PipelineTemplates(catalog)).addRoutes(api);
+            new PipelineRoutes(pipelines, java.util.Arrays.stream(RunState.values()).map(Enum::name).toList())
+                .addRoutes(api);
             runs.routes().addRoutes(api);
+            new OverviewRoutes(new OverviewStore(pool), clusters).addRoutes(api);
             new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
             new TriggerRoutes(dsTriggers).addRoutes(api);
-            new EventRoutes(vertx, List.of(RunEvents.ADDRESS, ClusterHealthWatcher.ADDRESS)).addRoutes(api);
+            new EventRoutes(vertx, auth, config.events(),
+                List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS), RunEvents.ADDRESS,
+                (after, limit) -> runStore.after(after, limit)
+                    .map(found -> found.stream().map(RunTransition::toEvent).toList())).addRoutes(api);
             apiDocs.addRoutes(router);
             runs.tickets().addRoutes(router);
             new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);

@@ -9,6 +9,8 @@ import io.cdcconsole.error.PreconditionFailed;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -95,14 +97,26 @@ public final class ClusterService {
   public Future<Void> delete(long id) {
     return find(id).compose(cluster -> store.pipelinesUsing(id).compose(pipelines -> {
       if (!pipelines.isEmpty()) {
-        return Future.failedFuture(new Conflict("Cluster '" + cluster.name() + "' is used by pipelines: "
-            + String.join(", ", pipelines) + ". Move them to another cluster or delete them first."));
+        return Future.failedFuture(inUse(cluster, pipelines));
       }
-      return store.delete(id).map(deleted -> {
-        watcher.forget(id);
-        return null;
-      });
+      return store.delete(id)
+          // a pipeline was created for it between the check and the delete: name it too
+          .recover(err -> err instanceof Conflict ? store.pipelinesUsing(id)
+              .compose(now -> Future.failedFuture(now.isEmpty() ? err : inUse(cluster, now)))
+              : Future.failedFuture(err))
+          .map(deleted -> {
+            watcher.forget(id);
+            return null;
+          });
     }));
+  }
+
+  /** The refusal of a delete, naming the pipelines ({@code {id, name}}) that use the cluster. */
+  private static Conflict inUse(Cluster cluster, List<JsonObject> pipelines) {
+    return new Conflict("Cluster '" + cluster.name() + "' is used by pipelines: "
+        + String.join(", ", pipelines.stream().map(p -> p.getString("name")).toList())
+        + ". Move them to another cluster or delete them first.",
+        new JsonObject().put("pipelines", new JsonArray(pipelines)));
   }
 
   private static PreconditionFailed staleVersion(int current) {

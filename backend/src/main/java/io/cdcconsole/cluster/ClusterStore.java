@@ -3,6 +3,7 @@ package io.cdcconsole.cluster;
 import io.cdcconsole.error.Conflict;
 import io.cdcconsole.store.Rows;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -55,9 +56,10 @@ public final class ClusterStore {
   }
 
   /** Names of the pipelines that target the cluster: while there are any, it cannot be deleted. */
-  public Future<List<String>> pipelinesUsing(long id) {
-    return pool.preparedQuery("select name from pipeline where cluster_id = $1 order by name").execute(Tuple.of(id))
-        .map(rows -> Rows.all(rows, r -> r.getString("name")));
+  /** {@code {id, name}} of each pipeline on the cluster, by name. */
+  public Future<List<JsonObject>> pipelinesUsing(long id) {
+    return pool.preparedQuery("select id, name from pipeline where cluster_id = $1 order by name").execute(Tuple.of(id))
+        .map(rows -> Rows.all(rows, r -> new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))));
   }
 
   public Future<Boolean> delete(long id) {

@@ -110,7 +110,12 @@ public final class ConfigLoader {
         duration(Setting.RUN_LOST_GRACE, Duration.ZERO, Duration.ofDays(1)),
         string(Setting.FLINK_CDC_DIR).map(Path::of).orElse(home.resolve("flink-cdc")).toAbsolutePath(),
         duration(Setting.DS_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)));
-    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, List.copyOf(warnings)), cipher);
+    ConsoleConfig.Events events = new ConsoleConfig.Events(
+        duration(Setting.EVENTS_KEEP_ALIVE, Duration.ofMillis(200), Duration.ofMinutes(5)),
+        integer(Setting.EVENTS_MAX_STREAMS_PER_USER, 1, 1000),
+        integer(Setting.EVENTS_MAX_STREAMS, 1, 100000));
+    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, List.copyOf(warnings)),
+        cipher);
   }
 
   private void readFile(Path file) throws ConfigException {

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** The console's typed configuration, after defaults, the YAML file and the environment were merged and ENC() decrypted. */
 public record ConsoleConfig(Path home, Http http, Database database, Auth auth, Clusters clusters, Runs runs,
-                            List<String> warnings) {
+                            Events events, List<String> warnings) {
 
   public record Http(String host, int port, int maxBodyBytes) {}
 
@@ -34,6 +34,12 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
    */
   public record Runs(Optional<String> consoleUrl, Duration pollInterval, Duration fastPollInterval, Duration lostGrace,
                      Path flinkCdcDir, Duration dsRetryBackoff) {}
+
+  /**
+   * {@code GET /events} streams: a keep-alive (and a fresh check of the caller's credentials) every {@code keepAlive},
+   * at most {@code maxStreamsPerUser} open streams per user and {@code maxStreams} in all.
+   */
+  public record Events(Duration keepAlive, int maxStreamsPerUser, int maxStreams) {}
 
   public Path confDir() {
     return home.resolve("conf");

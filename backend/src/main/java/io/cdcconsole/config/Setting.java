@@ -27,7 +27,10 @@ public enum Setting {
   DS_RETRY_BACKOFF("ds.retryBackoff", "CDC_CONSOLE_DS_RETRY_BACKOFF", "5s"),
   RUN_POLL_INTERVAL("runs.pollInterval", "CDC_CONSOLE_RUN_POLL_INTERVAL", "5s"),
   RUN_FAST_POLL_INTERVAL("runs.fastPollInterval", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL", "1s"),
-  RUN_LOST_GRACE("runs.lostGrace", "CDC_CONSOLE_RUN_LOST_GRACE", "60s");
+  RUN_LOST_GRACE("runs.lostGrace", "CDC_CONSOLE_RUN_LOST_GRACE", "60s"),
+  EVENTS_KEEP_ALIVE("events.keepAlive", "CDC_CONSOLE_EVENTS_KEEP_ALIVE", "15s"),
+  EVENTS_MAX_STREAMS_PER_USER("events.maxStreamsPerUser", "CDC_CONSOLE_EVENTS_MAX_STREAMS_PER_USER", "8"),
+  EVENTS_MAX_STREAMS("events.maxStreams", "CDC_CONSOLE_EVENTS_MAX_STREAMS", "256");
 
   private final String path;
   private final String env;

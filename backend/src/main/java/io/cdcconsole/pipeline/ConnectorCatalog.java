@@ -74,6 +74,7 @@ public final class ConnectorCatalog {
 
   private final List<Connector> connectors;
   private final Map<String, Connector> byKey;
+  private final List<String> secretKeyPatterns;
   private final List<SecretKeyPattern> globalSecrets;
   private final Map<String, List<SecretKeyPattern>> connectorSecrets;
 
@@ -88,6 +89,7 @@ public final class ConnectorCatalog {
       }
       connectorSecrets.put(key, c.secrets().stream().map(p -> SecretKeyPattern.of(p, true)).toList());
     }
+    this.secretKeyPatterns = List.copyOf(secretKeyPatterns);
     this.globalSecrets = secretKeyPatterns.stream().map(p -> SecretKeyPattern.of(p, false)).toList();
   }
 
@@ -124,6 +126,11 @@ public final class ConnectorCatalog {
 
   public List<Connector> connectors() {
     return connectors;
+  }
+
+  /** The global patterns of secret option keys, as the catalogue writes them ("*password", "jaas.config", ...). */
+  public List<String> secretKeyPatterns() {
+    return secretKeyPatterns;
   }
 
   public List<Connector> connectors(Kind kind) {

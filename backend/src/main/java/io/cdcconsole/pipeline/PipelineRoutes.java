@@ -4,6 +4,7 @@ import io.cdcconsole.audit.Audit;
 import io.cdcconsole.auth.Role;
 import io.cdcconsole.error.FieldError;
 import io.cdcconsole.error.NotFound;
+import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.validation.Labels;
@@ -17,7 +18,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code /pipelines}: viewers read (secrets masked), operators write, admins may reveal secrets. A pipeline is named in
@@ -25,9 +29,12 @@ import java.util.Optional;
  */
 public final class PipelineRoutes {
   private final PipelineService pipelines;
+  private final List<String> runStates;
 
-  public PipelineRoutes(PipelineService pipelines) {
+  /** {@code runStates}: the names a {@code state} filter may use (besides {@code NONE}). */
+  public PipelineRoutes(PipelineService pipelines, List<String> runStates) {
     this.pipelines = pipelines;
+    this.runStates = List.copyOf(runStates);
   }
 
   public void addRoutes(ApiRouter api) {
@@ -47,10 +54,45 @@ public final class PipelineRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    ApiRouter.respond(ctx, pipelines.list(Query.string(ctx, "cluster"), Query.string(ctx, "label").map(Labels::filter),
-            Query.string(ctx, "name"), Query.page(ctx))
+    PipelineService.ListQuery query = new PipelineService.ListQuery(Query.string(ctx, "cluster"),
+        Query.string(ctx, "label").map(Labels::filter), Query.string(ctx, "name"), states(ctx),
+        Query.string(ctx, "stale").map(text -> Query.flag(ctx, "stale")), order(ctx));
+    ApiRouter.respond(ctx, pipelines.list(query, Query.page(ctx))
         .compose(page -> pipelines.currentRuns(page.items().stream().map(Pipeline::id).toList())
             .map(runs -> page.toJson(p -> p.toJson(null).put("currentRun", runs.get(p.id()))))));
+  }
+
+  /** {@code state}: comma-separated run states of the current run, {@code NONE} for no run at all. */
+  private Set<String> states(RoutingContext ctx) {
+    Set<String> states = new TreeSet<>();
+    for (String part : Query.string(ctx, "state").map(text -> text.split(",")).orElse(new String[0])) {
+      String state = part.trim().toUpperCase(Locale.ROOT);
+      if (state.isEmpty()) {
+        continue;
+      }
+      if (!runStates.contains(state) && !PipelineStore.NO_RUN.equals(state)) {
+        throw ValidationFailed.of("state", "'" + part.trim() + "' is not a run state; use "
+            + String.join(", ", runStates) + " or " + PipelineStore.NO_RUN);
+      }
+      states.add(state);
+    }
+    return states;
+  }
+
+  /** {@code sort}: name, updatedAt or state, descending with a leading '-'. */
+  private static PipelineStore.Order order(RoutingContext ctx) {
+    Optional<String> sort = Query.string(ctx, "sort");
+    if (sort.isEmpty()) {
+      return PipelineStore.Order.DEFAULT;
+    }
+    boolean descending = sort.get().startsWith("-");
+    PipelineStore.Order.Key key = switch (descending ? sort.get().substring(1) : sort.get()) {
+      case "name" -> PipelineStore.Order.Key.NAME;
+      case "updatedAt" -> PipelineStore.Order.Key.UPDATED_AT;
+      case "state" -> PipelineStore.Order.Key.STATE;
+      default -> throw ValidationFailed.of("sort", "must be one of name, -name, updatedAt, -updatedAt, state, -state");
+    };
+    return new PipelineStore.Order(key, descending);
   }
 
   /** Takes {@code {yaml, cluster}} as JSON, or the YAML itself as the body (any non-JSON content type). */

@@ -73,11 +73,15 @@ public final class PipelineService {
     return find(idOrName);
   }
 
-  public Future<Page<Pipeline>> list(Optional<String> cluster, Optional<Map.Entry<String, String>> label,
-                                     Optional<String> name, PageRequest page) {
-    Future<Optional<Long>> clusterId = cluster.isEmpty() ? Future.succeededFuture(Optional.empty())
-        : resolveCluster(cluster.get()).map(c -> Optional.of(c.id()));
-    return clusterId.compose(id -> store.list(new PipelineStore.Filter(id, label, name), page));
+  /** What a pipeline list asks for: filters (by the current run's state and staleness too) and order. */
+  public record ListQuery(Optional<String> cluster, Optional<Map.Entry<String, String>> label, Optional<String> name,
+                          java.util.Set<String> states, Optional<Boolean> stale, PipelineStore.Order order) {}
+
+  public Future<Page<Pipeline>> list(ListQuery q, PageRequest page) {
+    Future<Optional<Long>> clusterId = q.cluster().isEmpty() ? Future.succeededFuture(Optional.empty())
+        : resolveCluster(q.cluster().get()).map(c -> Optional.of(c.id()));
+    return clusterId.compose(id -> store.list(new PipelineStore.Filter(id, q.label(), q.name(), q.states(), q.stale()),
+        q.order(), page));
   }
 
   public Future<Saved> create(Principal author, PipelineSpec spec) {

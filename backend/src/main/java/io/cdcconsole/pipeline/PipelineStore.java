@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Pipelines in {@code pipeline} and their immutable history in {@code pipeline_version}, written together. */
 public final class PipelineStore {
@@ -26,8 +27,35 @@ public final class PipelineStore {
   public record Save(String name, String description, long clusterId, Map<String, String> labels, String yaml,
                      List<String> secretRefs, Long authorId, String author, String comment) {}
 
-  /** List filters; each optional. */
-  public record Filter(Optional<Long> clusterId, Optional<Map.Entry<String, String>> label, Optional<String> name) {}
+  /**
+   * List filters, each optional: {@code states} are run states of the pipeline's current (newest) run, with
+   * {@link #NO_RUN} for a pipeline that has none; {@code stale} is that run's flag.
+   */
+  public record Filter(Optional<Long> clusterId, Optional<Map.Entry<String, String>> label, Optional<String> name,
+                       Set<String> states, Optional<Boolean> stale) {}
+
+  public static final String NO_RUN = "NONE";
+
+  /** How a list is ordered: by a column, ascending or not; ties go by id. */
+  public record Order(Key key, boolean descending) {
+    public enum Key { NAME, UPDATED_AT, STATE }
+
+    public static final Order DEFAULT = new Order(Key.NAME, false);
+
+    String sql() {
+      String column = switch (key) {
+        case NAME -> "p.name";
+        case UPDATED_AT -> "p.updated_at";
+        case STATE -> "coalesce(cr.state, '" + NO_RUN + "')";
+      };
+      String direction = descending ? " desc" : "";
+      return column + direction + ", p.id" + direction;
+    }
+  }
+
+  // the newest run of each listed pipeline, read through pipeline_run_pipeline_idx
+  private static final String CURRENT_RUN = "left join lateral (select r.state, r.stale from pipeline_run r "
+      + "where r.pipeline_id = p.id order by r.id desc limit 1) cr on true ";
 
   private final Pool pool;
 
@@ -79,7 +107,7 @@ public final class PipelineStore {
         .map(rows -> Rows.first(rows, PipelineStore::map));
   }
 
-  public Future<Page<Pipeline>> list(Filter f, PageRequest page) {
+  public Future<Page<Pipeline>> list(Filter f, Order order, PageRequest page) {
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>();
     f.clusterId().ifPresent(id -> {
@@ -99,14 +127,19 @@ public final class PipelineStore {
       args.add("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
       where.add("p.name like $" + args.size());
     });
-    String filter = where.isEmpty() ? "" : "where " + String.join(" and ", where) + " ";
+    if (!f.states().isEmpty()) {
+      args.add(f.states().stream().filter(s -> !NO_RUN.equals(s)).toArray(String[]::new));
+      where.add("(cr.state = any($" + args.size() + ")" + (f.states().contains(NO_RUN) ? " or cr.state is null)" : ")"));
+    }
+    f.stale().ifPresent(stale -> where.add(stale ? "cr.stale" : "not coalesce(cr.stale, false)"));
+    String filter = CURRENT_RUN + (where.isEmpty() ? "" : "where " + String.join(" and ", where) + " ");
     Future<Long> total = pool.preparedQuery("select count(*) from pipeline p " + filter).execute(Tuple.from(args))
         .map(rows -> rows.iterator().next().getLong(0));
     List<Object> pageArgs = new ArrayList<>(args);
     pageArgs.add(page.limit());
     pageArgs.add(page.offset());
-    Future<List<Pipeline>> items = pool.preparedQuery(SELECT + filter + "order by p.name limit $" + (args.size() + 1)
-            + " offset $" + (args.size() + 2))
+    Future<List<Pipeline>> items = pool.preparedQuery(SELECT + filter + "order by " + order.sql() + " limit $"
+            + (args.size() + 1) + " offset $" + (args.size() + 2))
         .execute(Tuple.from(pageArgs))
         .map(rows -> Rows.all(rows, PipelineStore::map));
     return Future.all(total, items).map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));

@@ -1,12 +1,15 @@
 package io.cdcconsole.run;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import java.time.Instant;
+import java.util.List;
 
-/** Publishes every run state change on the event bus at {@link #ADDRESS}: SSE, alerts and DolphinScheduler waiters listen there. */
+/**
+ * Publishes run changes on the event bus: every stored transition at {@link #ADDRESS} (SSE, alerts and
+ * DolphinScheduler waiters listen there), and a run becoming stale or fresh again at {@link #STALE_ADDRESS}.
+ */
 public final class RunEvents {
   public static final String ADDRESS = "run.state";
+  public static final String STALE_ADDRESS = "run.stale";
 
   private final Vertx vertx;
 
@@ -14,15 +17,11 @@ public final class RunEvents {
     this.vertx = vertx;
   }
 
-  void changed(Run run, RunState from, String source) {
-    vertx.eventBus().publish(ADDRESS, new JsonObject()
-        .put("runId", run.id())
-        .put("pipelineId", run.pipelineId())
-        .put("pipeline", run.pipelineName())
-        .put("jobId", run.jobId())
-        .put("from", from == null ? null : from.name())
-        .put("to", run.state().name())
-        .put("source", source)
-        .put("at", Instant.now()));
+  void changed(RunTransition transition) {
+    vertx.eventBus().publish(ADDRESS, transition.toEvent());
+  }
+
+  void stale(List<RunStale> changes) {
+    changes.forEach(change -> vertx.eventBus().publish(STALE_ADDRESS, change.toEvent()));
   }
 }

@@ -41,6 +41,8 @@ public final class RunRoutes {
           : body.string("targetDirectory")));
     });
     api.get("/pipelines/:id/savepoints", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.ledger(ctx.pathParam("id"))));
+    api.get("/transitions", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
+        runs.transitions(Query.string(ctx, "pipeline"), Query.page(ctx)).map(page -> page.toJson(RunTransition::toJson))));
     api.get("/orphans", Role.VIEWER, ctx -> {
       PageRequest page = Query.page(ctx);
       ApiRouter.respond(ctx, runs.orphans().map(all -> Page.slice(all, page).toJson(o -> o)));

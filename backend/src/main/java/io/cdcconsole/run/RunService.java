@@ -95,9 +95,10 @@ public final class RunService {
                 .compose(savepoint -> store.insertSubmitting(new RunStore.NewRun(pipeline.id(), pipeline.version(),
                     pipeline.clusterId(), newJobId(), savepoint.orElse(null), options.allowNonRestoredState(),
                     options.flinkConfiguration(), idempotencyKey.orElse(null), by.username())))
-                .onSuccess(run -> {
-                  events.changed(run, null, "console");
-                  submit(run);
+                .map(moved -> {
+                  events.changed(moved.transition());
+                  submit(moved.run());
+                  return moved.run();
                 });
           }));
     });
@@ -202,11 +203,16 @@ public final class RunService {
         .mapEmpty();
   }
 
+  RunEvents events() {
+    return events;
+  }
+
   /** Moves the run (if it is still in {@code from}) and tells the event bus. */
   Future<Optional<Run>> moveTo(Run run, RunState from, RunState to, String source, String detail) {
-    return store.transition(run.id(), from, to, source, detail, null).onSuccess(moved -> moved.ifPresent(r -> {
-      LOG.info("Run {} of '{}': {} -> {} ({})", r.id(), r.pipelineName(), from, to, source);
-      events.changed(r, from, source);
+    return store.transition(run.id(), from, to, source, detail, null).map(moved -> moved.map(m -> {
+      LOG.info("Run {} of '{}': {} -> {} ({})", m.run().id(), m.run().pipelineName(), from, to, source);
+      events.changed(m.transition());
+      return m.run();
     }));
   }
 
@@ -412,7 +418,16 @@ public final class RunService {
                   jobId, null, false, new JsonObject(), null, by.username()));
             });
       });
-    })).onSuccess(run -> events.changed(run, null, "adopt"));
+    })).map(moved -> {
+      events.changed(moved.transition());
+      return moved.run();
+    });
+  }
+
+  /** Recent transitions across all runs, or the runs of one pipeline (by id or name), newest first. */
+  public Future<Page<RunTransition>> transitions(Optional<String> pipelineRef, PageRequest page) {
+    return pipelineRef.isEmpty() ? store.recentTransitions(Optional.empty(), page)
+        : pipelines.get(pipelineRef.get()).compose(p -> store.recentTransitions(Optional.of(p.id()), page));
   }
 
   public Future<Page<Run>> list(String pipelineRef, PageRequest page) {

@@ -24,6 +24,12 @@ public final class RunStore {
   public record NewRun(long pipelineId, int pipelineVersion, long clusterId, String jobId, String fromSavepoint,
                        boolean allowNonRestoredState, JsonObject flinkConfig, String idempotencyKey, String createdBy) {}
 
+  /** A run as a state change left it, with the stored transition that recorded the change. */
+  public record Moved(Run run, RunTransition transition) {}
+
+  private static final String TRANSITIONS = "select t.*, r.pipeline_id, r.job_id, r.stale, p.name as pipeline_name "
+      + "from run_transition t join pipeline_run r on r.id = t.run_id join pipeline p on p.id = r.pipeline_id ";
+
   private final Pool pool;
 
   public RunStore(Pool pool) {
@@ -31,16 +37,16 @@ public final class RunStore {
   }
 
   /** Writes the run as SUBMITTING before anything is sent to Flink; a second active run of the pipeline is refused. */
-  public Future<Run> insertSubmitting(NewRun n) {
+  public Future<Moved> insertSubmitting(NewRun n) {
     return insert(n, RunState.SUBMITTING, "console", "started by " + n.createdBy());
   }
 
   /** Takes over a job the console did not start (an orphan): tracked from here on like any other run. */
-  public Future<Run> insertAdopted(NewRun n) {
+  public Future<Moved> insertAdopted(NewRun n) {
     return insert(n, RunState.INITIALIZING, "adopt", "adopted by " + n.createdBy());
   }
 
-  private Future<Run> insert(NewRun n, RunState state, String source, String detail) {
+  private Future<Moved> insert(NewRun n, RunState state, String source, String detail) {
     return pool.withTransaction(conn -> conn.preparedQuery("insert into pipeline_run (pipeline_id, pipeline_version, "
                 + "cluster_id, job_id, state, from_savepoint, allow_non_restored, flink_config, idempotency_key, created_by) "
                 + "values ($1, $2, $3, $4, $10, $5, $6, $7, $8, $9) returning id")
@@ -50,11 +56,11 @@ public final class RunStore {
             .compose(rows -> {
               long id = rows.iterator().next().getLong("id");
               return conn.preparedQuery("insert into run_transition (run_id, from_state, to_state, source, detail) "
-                      + "values ($1, null, $2, $3, $4)")
+                      + "values ($1, null, $2, $3, $4) returning id, at")
                   .execute(Tuple.of(id, state.name(), source, detail))
-                  .map(id);
+                  .map(t -> new Recorded(id, t.iterator().next()));
             }))
-        .compose(id -> find(id).map(Optional::orElseThrow))
+        .compose(recorded -> find(recorded.runId()).map(run -> recorded.moved(run.orElseThrow(), null, source, detail)))
         .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? Future.failedFuture(new Conflict("The pipeline has an active run already; stop or cancel it first."))
             : Future.failedFuture(err));
@@ -64,32 +70,89 @@ public final class RunStore {
    * Moves the run to {@code to} if it is still in {@code from} (so concurrent observers cannot both move it) and
    * records the transition; answers the run as it is afterwards, or empty if it had moved on.
    */
-  public Future<Optional<Run>> transition(long id, RunState from, RunState to, String source, String detail,
-                                          String flinkState) {
+  public Future<Optional<Moved>> transition(long id, RunState from, RunState to, String source, String detail,
+                                            String flinkState) {
     return pool.withTransaction(conn -> conn.preparedQuery("update pipeline_run set state = $3, flink_state = coalesce($4, flink_state), "
                 + "updated_at = now(), started_at = case when $3 in ('RUNNING') and started_at is null then now() else started_at end, "
                 + "ended_at = case when $5 then now() else ended_at end, missing_since = null "
                 + "where id = $1 and state = $2 returning id")
             .execute(Tuple.of(id, from.name(), to.name(), flinkState, to.terminal()))
-            .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
+            .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<Recorded>empty())
                 : conn.preparedQuery("insert into run_transition (run_id, from_state, to_state, source, detail) "
-                        + "values ($1, $2, $3, $4, $5)")
+                        + "values ($1, $2, $3, $4, $5) returning id, at")
                     .execute(Tuple.of(id, from.name(), to.name(), source, detail))
-                    .map(true)))
-        .compose(moved -> moved ? find(id) : Future.succeededFuture(Optional.<Run>empty()));
+                    .map(t -> Optional.of(new Recorded(id, t.iterator().next())))))
+        .compose(recorded -> recorded.isEmpty() ? Future.succeededFuture(Optional.<Moved>empty())
+            : find(id).map(run -> Optional.of(recorded.get().moved(run.orElseThrow(), from, source, detail))));
   }
 
-  public Future<Void> observed(long id, String flinkState, boolean stale) {
-    return pool.preparedQuery("update pipeline_run set flink_state = coalesce($2, flink_state), stale = $3, "
-            + "last_seen_at = case when $3 then last_seen_at else now() end, "
-            + "missing_since = case when $2::text is null then missing_since else null end where id = $1")
-        .execute(Tuple.of(id, flinkState, stale)).mapEmpty();
+  /** The id and time of a transition row just written, for the run it belongs to. */
+  private record Recorded(long runId, long transitionId, java.time.Instant at) {
+    Recorded(long runId, Row row) {
+      this(runId, row.getLong("id"), Rows.instant(row, "at"));
+    }
+
+    Moved moved(Run run, RunState from, String source, String detail) {
+      return new Moved(run, new RunTransition(transitionId, run.id(), run.pipelineId(), run.pipelineName(), run.jobId(),
+          from == null ? null : from.name(), run.state().name(), at, source, detail, run.stale()));
+    }
   }
 
-  /** Marks the runs of a cluster stale (it does not answer) or fresh again. */
-  public Future<Void> markStale(long clusterId, boolean stale) {
-    return pool.preparedQuery("update pipeline_run r set stale = $2 where cluster_id = $1 and " + ACTIVE + " and stale <> $2")
-        .execute(Tuple.of(clusterId, stale)).mapEmpty();
+  /** Records a look at the run's job; answers the change of its stale flag, if this look changed it. */
+  public Future<Optional<RunStale>> observed(long id, String flinkState, boolean stale) {
+    // the old flag comes from a locked read in the same statement: RETURNING only sees the new row
+    return pool.preparedQuery("update pipeline_run r set flink_state = coalesce($2, r.flink_state), stale = $3, "
+            + "last_seen_at = case when $3 then r.last_seen_at else now() end, "
+            + "missing_since = case when $2::text is null then r.missing_since else null end "
+            + "from (select id, stale as was_stale from pipeline_run where id = $1 for update) o, pipeline p "
+            + "where r.id = o.id and p.id = r.pipeline_id "
+            + "returning r.id, r.pipeline_id, p.name, r.stale, o.was_stale, now() as at")
+        .execute(Tuple.of(id, flinkState, stale))
+        .map(rows -> Rows.first(rows, r -> r).filter(r -> r.getBoolean("stale") != r.getBoolean("was_stale"))
+            .map(RunStore::mapStale));
+  }
+
+  /** Marks the active runs of a cluster stale (it does not answer) or fresh again; answers the runs that changed. */
+  public Future<List<RunStale>> markStale(long clusterId, boolean stale) {
+    return pool.preparedQuery("update pipeline_run r set stale = $2 from pipeline p where p.id = r.pipeline_id "
+            + "and r.cluster_id = $1 and " + ACTIVE + " and r.stale <> $2 "
+            + "returning r.id, r.pipeline_id, p.name, r.stale, now() as at")
+        .execute(Tuple.of(clusterId, stale)).map(rows -> Rows.all(rows, RunStore::mapStale));
+  }
+
+  private static RunStale mapStale(Row r) {
+    return new RunStale(r.getLong("id"), r.getLong("pipeline_id"), r.getString("name"), r.getBoolean("stale"),
+        Rows.instant(r, "at"));
+  }
+
+  /**
+   * The transitions after {@code afterId}, oldest first, at most {@code limit} of them: the newest ones when more
+   * are stored (the caller tells its client that older ones were left out).
+   */
+  public Future<List<RunTransition>> after(long afterId, int limit) {
+    return pool.preparedQuery("select * from (" + TRANSITIONS + "where t.id > $1 order by t.id desc limit $2) newest "
+            + "order by id")
+        .execute(Tuple.of(afterId, limit)).map(rows -> Rows.all(rows, RunStore::mapTransition));
+  }
+
+  /** Recent transitions across all runs (optionally of one pipeline), newest first. */
+  public Future<Page<RunTransition>> recentTransitions(Optional<Long> pipelineId, PageRequest page) {
+    String where = pipelineId.isPresent() ? "where r.pipeline_id = $1 " : "";
+    Tuple filter = pipelineId.map(Tuple::of).orElseGet(Tuple::tuple);
+    Future<Long> total = pool.preparedQuery("select count(*) from run_transition t join pipeline_run r on r.id = t.run_id "
+            + where).execute(filter).map(rows -> rows.iterator().next().getLong(0));
+    int n = pipelineId.isPresent() ? 1 : 0;
+    Tuple args = pipelineId.map(Tuple::of).orElseGet(Tuple::tuple).addInteger(page.limit()).addInteger(page.offset());
+    Future<List<RunTransition>> items = pool.preparedQuery(TRANSITIONS + where + "order by t.id desc limit $" + (n + 1)
+            + " offset $" + (n + 2))
+        .execute(args).map(rows -> Rows.all(rows, RunStore::mapTransition));
+    return Future.all(total, items).map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));
+  }
+
+  private static RunTransition mapTransition(Row r) {
+    return new RunTransition(r.getLong("id"), r.getLong("run_id"), r.getLong("pipeline_id"), r.getString("pipeline_name"),
+        r.getString("job_id"), r.getString("from_state"), r.getString("to_state"), Rows.instant(r, "at"),
+        r.getString("source"), r.getString("detail"), r.getBoolean("stale"));
   }
 
   /** Notes since when a reachable cluster no longer lists the job; answers that time. */
@@ -181,13 +244,14 @@ public final class RunStore {
     if (pipelineIds.isEmpty()) {
       return Future.succeededFuture(java.util.Map.of());
     }
-    return pool.preparedQuery("select distinct on (r.pipeline_id) r.pipeline_id, r.id, r.state, r.stale from pipeline_run r "
-            + "where r.pipeline_id = any($1) order by r.pipeline_id, r.id desc")
+    return pool.preparedQuery("select distinct on (r.pipeline_id) r.pipeline_id, r.id, r.state, r.stale, r.job_id, "
+            + "r.started_at from pipeline_run r where r.pipeline_id = any($1) order by r.pipeline_id, r.id desc")
         .execute(Tuple.of(pipelineIds.toArray(Long[]::new)))
         .map(rows -> {
           java.util.Map<Long, JsonObject> out = new java.util.HashMap<>();
           rows.forEach(r -> out.put(r.getLong("pipeline_id"), new JsonObject().put("id", r.getLong("id"))
               .put("state", r.getString("state")).put("stale", r.getBoolean("stale"))
+              .put("jobId", r.getString("job_id")).put("startedAt", Rows.instant(r, "started_at"))
               .put("active", !RunState.valueOf(r.getString("state")).terminal())));
           return out;
         });

@@ -107,7 +107,7 @@ public final class RunWatcher {
     return store.activeOnCluster(clusterId).compose(active -> clusters.find(clusterId).compose(clients::of)
             .compose(client -> client.getJson("/jobs/overview")
                 .compose(overview -> observe(client, active, jobsById(overview), count % CHECKPOINT_EVERY_N_POLLS == 0),
-                    unreachable -> store.markStale(clusterId, true)))
+                    unreachable -> store.markStale(clusterId, true).onSuccess(runs.events()::stale).<Void>mapEmpty()))
             .onComplete(ar -> nextPoll.put(clusterId, clock.instant().plus(
                 active.stream().anyMatch(r -> r.state().changing()) ? timing.fastInterval() : timing.pollInterval()))))
         .onFailure(err -> LOG.warn("Watching cluster {} failed: {}", clusterId, err.getMessage()))
@@ -116,6 +116,15 @@ public final class RunWatcher {
           return Future.succeededFuture();
         })
         .mapEmpty();
+  }
+
+  /** Records that the cluster answered about the run; a run that was stale is announced fresh again. */
+  private Future<Void> fresh(Run run, String flinkState) {
+    return store.observed(run.id(), flinkState, false)
+        .map(changed -> {
+          changed.ifPresent(change -> runs.events().stale(List.of(change)));
+          return null;
+        });
   }
 
   private static Map<String, JsonObject> jobsById(JsonObject overview) {
@@ -144,7 +153,7 @@ public final class RunWatcher {
         return Future.succeededFuture();
       }
       if (job.isPresent()) {
-        return store.observed(run.id(), job.get().getString("state"), false)
+        return fresh(run, job.get().getString("state"))
             .compose(ok -> runs.moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "reconcile",
                 "Flink has the job: tracking it"))
             .mapEmpty();
@@ -156,7 +165,7 @@ public final class RunWatcher {
     if (job.isEmpty()) {
       return store.missing(run.id()).compose(since -> {
         if (Duration.between(since, clock.instant()).compareTo(timing.lostGrace()) < 0) {
-          return store.observed(run.id(), null, false);
+          return fresh(run, null);
         }
         return runs.moveTo(run, run.state(), RunState.LOST, "watcher",
             "the cluster answers but has not listed job " + run.jobId() + " since " + since).mapEmpty();
@@ -164,7 +173,7 @@ public final class RunWatcher {
     }
     String flinkState = job.get().getString("state");
     Optional<RunState> seen = RunState.fromFlink(flinkState).map(s -> settle(run, s));
-    Future<Void> observed = store.observed(run.id(), flinkState, false);
+    Future<Void> observed = fresh(run, flinkState);
     if (seen.isEmpty() || seen.get() == run.state()) {
       return observed.compose(ok -> checkpoints && run.state() == RunState.RUNNING ? checkpoint(client, run)
           : Future.succeededFuture());

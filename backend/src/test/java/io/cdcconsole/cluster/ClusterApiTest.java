@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
 import io.cdcconsole.test.TestDatabase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The cluster registry through the API: validation, roles, secrets at rest and in answers, versions. */
@@ -119,6 +121,29 @@ class ClusterApiTest extends ConsoleTest {
     assertEquals(404, http.get("/api/v1/clusters/" + id, admin).status());
   }
 
+  @Test
+  void aClusterInUseIsNotDeletedAndTheRefusalNamesThePipelines() throws Exception {
+    long id = http.post("/api/v1/clusters", admin, cluster("busy", closedPort())).json().getLong("id");
+    List<Long> pipelineIds = new java.util.ArrayList<>();
+    for (String name : List.of("uses-busy-b", "uses-busy-a")) {
+      Http.Response p = http.post("/api/v1/pipelines", admin, new JsonObject().put("name", name).put("clusterId", id)
+          .put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
+      assertEquals(201, p.status(), p.body());
+      pipelineIds.add(p.json().getLong("id"));
+    }
+    Http.Response refused = http.delete("/api/v1/clusters/" + id, admin);
+    assertEquals(409, refused.status(), refused.body());
+    assertTrue(refused.contentType().startsWith("application/problem+json"), refused.contentType());
+    assertEquals(new JsonArray()
+            .add(new JsonObject().put("id", pipelineIds.get(1)).put("name", "uses-busy-a"))
+            .add(new JsonObject().put("id", pipelineIds.get(0)).put("name", "uses-busy-b")),
+        refused.json().getJsonArray("pipelines"), refused.body());
+    assertEquals(200, http.get("/api/v1/clusters/" + id, admin).status(), "still there");
+    for (long pipelineId : pipelineIds) {
+      assertEquals(204, http.delete("/api/v1/pipelines/" + pipelineId, admin).status());
+    }
+    assertEquals(204, http.delete("/api/v1/clusters/" + id, admin).status());
+  }
 
   private static void assertField(Http.Response r, String field) {
     assertEquals(400, r.status(), r.body());

@@ -1,0 +1,76 @@
+package io.cdcconsole.overview;
+
+import io.cdcconsole.run.RunState;
+import io.cdcconsole.store.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.Arrays;
+import java.util.List;
+
+/** The counts and the attention list of the console's first page, each in one query over pipelines and their newest run. */
+public final class OverviewStore {
+  /** States of a current run that someone should look at (a stale run too, whatever its state). */
+  static final List<RunState> ATTENTION = List.of(RunState.FAILED, RunState.LOST, RunState.RESTARTING, RunState.FAILING,
+      RunState.FAILED_TO_SUBMIT);
+  static final String NO_RUN = "NONE";
+  static final int MAX_ATTENTION = 50;
+
+  // the newest run of each pipeline, read through pipeline_run_pipeline_idx; "since" is when it entered its state,
+  // or, for a stale run in an otherwise fine state, when its cluster last answered
+  private static final String CURRENT_RUN = "left join lateral (select r.id, r.state, r.stale, r.last_error, "
+      + "case when r.stale and r.state <> all($1) then coalesce(r.last_seen_at, r.updated_at) "
+      + "else (select max(t.at) from run_transition t where t.run_id = r.id) end as since "
+      + "from pipeline_run r where r.pipeline_id = p.id order by r.id desc limit 1) cr on true ";
+
+  private final Pool pool;
+
+  public OverviewStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** {@code {total, byState: {STATE: n, ..., NONE: n}, stale}}: every state is listed, with 0 when none is in it. */
+  public Future<JsonObject> pipelineCounts() {
+    return pool.preparedQuery("select coalesce(cr.state, '" + NO_RUN + "') as state, count(*) as n, "
+            + "count(*) filter (where cr.stale) as stale from pipeline p " + CURRENT_RUN + "group by 1")
+        .execute(Tuple.of((Object) attentionStates()))
+        .map(rows -> {
+          JsonObject byState = new JsonObject();
+          Arrays.stream(RunState.values()).forEach(s -> byState.put(s.name(), 0L));
+          byState.put(NO_RUN, 0L);
+          long total = 0;
+          long stale = 0;
+          for (var r : rows) {
+            byState.put(r.getString("state"), r.getLong("n"));
+            total += r.getLong("n");
+            stale += r.getLong("stale");
+          }
+          return new JsonObject().put("total", total).put("byState", byState).put("stale", stale);
+        });
+  }
+
+  /** Pipelines whose current run failed, is failing or restarting, got lost, or is stale: newest first. */
+  public Future<JsonArray> attention() {
+    return pool.preparedQuery("select p.id as pipeline_id, p.name, cr.* from pipeline p " + CURRENT_RUN
+            + "where cr.state = any($1) or cr.stale order by cr.since desc nulls last, p.id desc limit $2")
+        .execute(Tuple.of(attentionStates(), MAX_ATTENTION))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> out.add(new JsonObject()
+              .put("pipelineId", r.getLong("pipeline_id"))
+              .put("pipeline", r.getString("name"))
+              .put("runId", r.getLong("id"))
+              .put("state", r.getString("state"))
+              .put("stale", r.getBoolean("stale"))
+              .put("lastError", r.getString("last_error"))
+              .put("since", Rows.instant(r, "since"))));
+          return out;
+        });
+  }
+
+  private static String[] attentionStates() {
+    return ATTENTION.stream().map(Enum::name).toArray(String[]::new);
+  }
+}
