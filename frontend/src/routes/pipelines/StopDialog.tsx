@@ -41,8 +41,8 @@ export function StopDialog({ pipeline, open, onClose }: { pipeline: Pipeline; op
             {t('stop.drain')}
           </Checkbox>
         </Form.Item>
-        <Form.Item label={t('stop.targetDirectory')}>
-          <Input value={dir} onChange={(e) => setDir(e.target.value)} disabled={!savepoint} />
+        <Form.Item label={t('stop.targetDirectory')} htmlFor="stop-target-directory">
+          <Input id="stop-target-directory" value={dir} onChange={(e) => setDir(e.target.value)} disabled={!savepoint} />
         </Form.Item>
         <ProblemAlert error={stop.error} />
       </Form>
