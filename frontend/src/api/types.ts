@@ -49,6 +49,7 @@ export type Checkpoint = S['Checkpoint'];
 
 /** A run as listed; GET /runs/{id} adds transitions, savepoints and the Flink UI link. */
 export type Run = S['Run'] & Partial<Pick<S['RunDetails'], 'transitions' | 'savepoints' | 'flinkUiUrl'>>;
+export type RunDetails = S['RunDetails'];
 
 export type StartOptions = S['StartRunRequest'];
 export type StopOptions = S['StopRunRequest'];
