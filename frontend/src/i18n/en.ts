@@ -255,6 +255,8 @@ export const en = {
     rollbackConfirm: 'Roll back to version {{version}}? This saves a new version equal to it.',
     rolledBack: 'Rolled back: now version {{version}}.',
     pick: 'Pick two versions to compare.',
+    // CodeMirror puts the count in place of $.
+    unchanged: '$ unchanged lines (click to show)',
   },
   runs: {
     id: 'Run',

@@ -30,13 +30,14 @@ export function StopDialog({ pipeline, open, onClose }: { pipeline: Pipeline; op
       ]}
     >
       <Form layout="vertical" data-testid="stop-dialog">
-        <Form.Item>
+        {/* The warning belongs to the choice above it: same item, so the spacing stays even. */}
+        <Form.Item className="compact-item">
           <Checkbox checked={savepoint} onChange={(e) => setSavepoint(e.target.checked)} data-testid="stop-savepoint">
             {t('stop.savepoint')}
           </Checkbox>
+          {!savepoint ? <Alert className="item-note" type="warning" showIcon title={t('stop.noSavepointWarning')} /> : null}
         </Form.Item>
-        {!savepoint ? <Alert type="warning" showIcon title={t('stop.noSavepointWarning')} /> : null}
-        <Form.Item>
+        <Form.Item className="compact-item">
           <Checkbox checked={drain} onChange={(e) => setDrain(e.target.checked)} disabled={!savepoint}>
             {t('stop.drain')}
           </Checkbox>
