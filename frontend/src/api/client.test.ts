@@ -34,7 +34,7 @@ describe('api client', () => {
 
   it('raises a problem as ApiError with its field errors', async () => {
     fakeServer({ 'POST /api/v1/pipelines': validationFailed });
-    const e = await pipelinesApi.create({ name: 'X' }).catch((x: unknown) => x);
+    const e = await pipelinesApi.create({ name: 'X', yaml: '' }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ApiError);
     const err = e as ApiError;
     expect(err.status).toBe(400);

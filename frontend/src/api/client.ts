@@ -4,26 +4,16 @@
 
 import createClient, { type Middleware } from 'openapi-fetch';
 import { loadSession } from '../auth/session';
-import type { paths } from './schema.gen';
+import type { components, paths } from './schema.gen';
+import type { FieldError } from './types';
 
 export const API_BASE = '/api/v1';
 
-/** One problem with one input field; line/column are 1-based, present for documents (YAML). */
-export interface FieldError {
-  path: string;
-  message: string;
-  line?: number;
-  column?: number;
-}
-
-export interface Problem {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  errors?: FieldError[];
-  [extra: string]: unknown;
-}
+/**
+ * An RFC 9457 problem as received: the document's Problem, though a proxy's or an older server's answer may lack
+ * members, and some problems carry more (a refused cluster delete lists its pipelines).
+ */
+export type Problem = Partial<components['schemas']['Problem']> & { [extra: string]: unknown };
 
 /** A failed call. status 0 means the server could not be reached. */
 export class ApiError extends Error {
@@ -79,19 +69,6 @@ export function onUnauthorized(listener: Listener): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
-export interface RequestOptions {
-  method?: string;
-  /** JSON-encoded unless it is a string (sent as-is with `contentType`). */
-  body?: unknown;
-  contentType?: string;
-  headers?: Record<string, string>;
-  /** Send the stored session token (default true). */
-  auth?: boolean;
-  signal?: AbortSignal;
-  /** Read the answer as text instead of JSON. */
-  text?: boolean;
-}
-
 export interface Answer<T> {
   data: T;
   /** The entity version from the ETag header ("3" → 3), when there is one. */
@@ -99,81 +76,10 @@ export interface Answer<T> {
   status: number;
 }
 
-async function readProblem(res: Response): Promise<Problem | null> {
-  const type = res.headers.get('content-type') ?? '';
-  if (!/json/i.test(type)) return null;
-  try {
-    const body: unknown = await res.json();
-    return body && typeof body === 'object' ? (body as Problem) : null;
-  } catch {
-    return null;
-  }
-}
-
 export function etagVersion(etag: string | null): number | null {
   if (!etag) return null;
   const n = Number(etag.replace(/^W\//, '').replace(/"/g, ''));
   return Number.isFinite(n) ? n : null;
-}
-
-export function authHeaders(): Record<string, string> {
-  const session = loadSession();
-  return session ? { Authorization: `Bearer ${session.token}` } : {};
-}
-
-/** The whole answer: body, version from the ETag, status. */
-export async function call<T>(path: string, options: RequestOptions = {}): Promise<Answer<T>> {
-  const { method = 'GET', body, auth = true, signal, contentType, text = false } = options;
-  const headers: Record<string, string> = {
-    Accept: text ? 'application/yaml, text/plain, application/problem+json' : 'application/json, application/problem+json',
-    ...options.headers,
-  };
-  let payload: string | undefined;
-  if (typeof body === 'string') {
-    payload = body;
-    headers['Content-Type'] = contentType ?? 'text/plain';
-  } else if (body !== undefined) {
-    payload = JSON.stringify(body);
-    headers['Content-Type'] = 'application/json';
-  }
-  const session = auth ? loadSession() : null;
-  if (session) headers.Authorization = `Bearer ${session.token}`;
-
-  let res: Response;
-  try {
-    res = await fetch(`${API_BASE}${path}`, { method, headers, body: payload, signal });
-  } catch (e) {
-    if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    serverReachable.set(false);
-    throw new ApiError(0, '');
-  }
-  serverReachable.set(res.status !== 502 && res.status !== 504);
-
-  if (!res.ok) {
-    const problem = await readProblem(res);
-    if (res.status === 401 && session) unauthorizedListeners.forEach((l) => l());
-    throw new ApiError(res.status, problem?.detail || problem?.title || '', problem);
-  }
-  const version = etagVersion(res.headers.get('etag'));
-  if (res.status === 204) return { data: undefined as T, version, status: res.status };
-  const raw = await res.text();
-  const data = (text ? raw : raw ? JSON.parse(raw) : undefined) as T;
-  return { data, version, status: res.status };
-}
-
-/** Just the body. */
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  return (await call<T>(path, options)).data;
-}
-
-/** A query string from the given parameters, leaving out empty ones. */
-export function query(params: Record<string, string | number | boolean | undefined | null>): string {
-  const q = new URLSearchParams();
-  Object.entries(params).forEach(([k, v]) => {
-    if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
-  });
-  const s = q.toString();
-  return s ? `?${s}` : '';
 }
 
 export function ifMatch(version: number): { 'If-Match': string } {
@@ -206,7 +112,7 @@ interface FetchResult<T> {
   response: Response;
 }
 
-/** The answer of a typed call, or an ApiError with the problem (and the same app-wide signals as call()). */
+/** The answer of a typed call, or an ApiError with the problem (and the app-wide signals: 401, server unreachable). */
 export async function unwrap<T>(pending: Promise<FetchResult<T>>, signedIn = true): Promise<Answer<T>> {
   let result: FetchResult<T>;
   try {

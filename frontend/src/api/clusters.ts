@@ -8,7 +8,7 @@ export const clustersApi = {
   get: (c: number | string, signal?: AbortSignal) => unwrap(http.GET('/clusters/{id}', { params: id(c), signal })),
   create: (input: ClusterInput) => unwrap(http.POST('/clusters', { body: input })),
   update: (c: number | string, input: ClusterInput, version: number) =>
-    unwrap(http.PUT('/clusters/{id}', { params: { ...id(c), header: ifMatch(version) } as never, body: input })),
+    unwrap(http.PUT('/clusters/{id}', { params: { ...id(c), header: ifMatch(version) }, body: input })),
   /** 409 while pipelines use it; the problem then lists them as `pipelines: [{id, name}]`. */
   remove: (c: number | string) => body(http.DELETE('/clusters/{id}', { params: id(c) })),
 };

@@ -1,14 +1,12 @@
-// Routes served (branch live) but not yet in the OpenAPI document: typed by hand in types.ts until they are.
-import { query, request } from './client';
-import type { Connector, Overview, Page, Template, Transition } from './types';
+import { body, http } from './client';
 
 export const overviewApi = {
-  get: (signal?: AbortSignal) => request<Overview>('/overview', { signal }),
-  transitions: (f: { limit?: number; offset?: number; pipeline?: string }, signal?: AbortSignal) =>
-    request<Page<Transition>>(`/transitions${query(f)}`, { signal }),
+  get: (signal?: AbortSignal) => body(http.GET('/overview', { signal })),
+  transitions: (query: { limit?: number; offset?: number; pipeline?: string }, signal?: AbortSignal) =>
+    body(http.GET('/transitions', { params: { query }, signal })),
 };
 
 export const catalogApi = {
-  templates: (signal?: AbortSignal) => request<{ items: Template[] }>('/templates', { signal }),
-  connectors: (signal?: AbortSignal) => request<{ items: Connector[] }>('/connectors', { signal }),
+  templates: (signal?: AbortSignal) => body(http.GET('/templates', { signal })),
+  connectors: (signal?: AbortSignal) => body(http.GET('/connectors', { signal })),
 };

@@ -1,30 +1,16 @@
 import { body, http, ifMatch, unwrap } from './client';
 import type { operations } from './schema.gen';
-import type { Page, Pipeline, PipelineInput } from './types';
+import type { PipelineInput, PipelineSpec } from './types';
 
-export interface PipelineFilter {
-  name?: string;
-  cluster?: string;
-  label?: string;
-  /** Comma-separated run states; NONE = never run. */
-  state?: string;
-  stale?: boolean;
-  sort?: string;
-  limit?: number;
-  offset?: number;
-}
+/** GET /pipelines' query: name, cluster, label, state (comma-separated, NONE = never ran), stale, sort, paging. */
+export type PipelineFilter = NonNullable<operations['listPipelines']['parameters']['query']>;
 
-type ListQuery = NonNullable<operations['listPipelines']['parameters']['query']>;
 const id = (pipeline: number | string) => ({ path: { id: String(pipeline) } });
 
 export const pipelinesApi = {
-  // state, stale and sort are served (branch live) but not yet in the OpenAPI document.
-  list: (f: PipelineFilter, signal?: AbortSignal) =>
-    body(http.GET('/pipelines', { params: { query: { ...f, stale: f.stale ? true : undefined } as ListQuery }, signal })) as Promise<
-      Page<Pipeline>
-    >,
+  list: (query: PipelineFilter, signal?: AbortSignal) => body(http.GET('/pipelines', { params: { query }, signal })),
   get: (p: number | string, signal?: AbortSignal) => unwrap(http.GET('/pipelines/{id}', { params: id(p), signal })),
-  create: (input: PipelineInput) => unwrap(http.POST('/pipelines', { body: input as never })),
+  create: (input: PipelineSpec) => unwrap(http.POST('/pipelines', { body: input })),
   update: (p: number | string, input: PipelineInput, version: number) =>
     unwrap(http.PUT('/pipelines/{id}', { params: { ...id(p), header: ifMatch(version) }, body: input })),
   remove: (p: number | string) => body(http.DELETE('/pipelines/{id}', { params: id(p) })),
@@ -40,7 +26,7 @@ export const pipelinesApi = {
   importYaml: (text: string, name?: string, cluster?: string) =>
     unwrap(
       http.POST('/pipelines/import', {
-        params: { query: { name, cluster } } as never,
+        params: { query: { name, cluster } },
         body: text,
         bodySerializer: (b: string) => b,
         headers: { 'Content-Type': 'application/yaml' },

@@ -598,17 +598,104 @@ export interface paths {
         };
         /**
          * Server-Sent Events of run state and cluster health changes
-         * @description A `text/event-stream` that stays open. Each event has an `event:` line naming its type, an `id:` line and
-         *     one `data:` line of JSON:
+         * @description A `text/event-stream` that stays open. Each event has an `event:` line naming its type and one `data:` line
+         *     of JSON; `run.state` events also have an `id:` line, the id of the stored transition:
          *
-         *     * `run.state` — data `RunStateEvent`: a run changed state.
-         *     * `cluster.health` — data `ClusterHealthEvent`: a cluster's health status changed.
+         *     * `run.state` — data `RunStateEvent`: a run changed state (a stored transition; `id` = its id).
+         *     * `run.stale` — data `RunStaleEvent`: a run became stale (its cluster stopped answering) or fresh again. Not
+         *       a transition: no id, not replayed; refresh what shows the run.
+         *     * `cluster.health` — data `ClusterHealthEvent`: a cluster's health status changed (no id).
+         *     * `replay.truncated` — data `ReplayTruncatedEvent`: more transitions were missed than are replayed (1000);
+         *       only the newest were sent, so reload lists rather than trust the feed.
+         *     * `stream.closed` — data `StreamClosedEvent`: the credentials no longer hold (token revoked or expired,
+         *       user disabled, password changed, session expired); the server ends the stream after it.
          *
-         *     Comment lines (`: keep-alive`) come every 15 s. On reconnecting, a client sends the last `id` it saw as
-         *     `Last-Event-ID` (browsers' EventSource do so by themselves) and the console first replays the `run.state`
-         *     events it missed.
+         *     Comment lines (`: keep-alive`) come every `events.keepAlive` (15 s); each one checks the credentials again.
+         *     On reconnecting, a client sends the last `id` it saw as `Last-Event-ID` and the console first replays, in
+         *     order, every stored transition after it (the newest 1000 at most), then live events, none twice. A client
+         *     that does not read fast enough is disconnected (it reconnects with `Last-Event-ID`). At most
+         *     `events.maxStreamsPerUser` (8) streams per user and `events.maxStreams` (256) in all are open at once;
+         *     more answer 429.
          */
         get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent run transitions across all runs, newest first (the live feed's first content)
+         * @description The stored state changes of every run (or of one pipeline's runs), newest first. The `id`s are those of the
+         *     `run.state` events of `/events`: open the stream with `Last-Event-ID` = the newest id listed here to get
+         *     every later one, without a gap.
+         */
+        get: operations["listTransitions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pipelines by state, clusters by health and what needs attention, in one request */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connectors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The connector catalogue (sources and sinks, their required and secret options) */
+        get: operations["listConnectors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ready-to-edit pipeline YAML for common source/sink pairs
+         * @description Built from the connector catalogue: each required option holds a `<placeholder>` to replace (or a working
+         *     default), each credential a `${secret:NAME}` reference to a named secret to create. Each validates with
+         *     `POST /pipelines/validate` as it is.
+         */
+        get: operations["listTemplates"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1080,7 +1167,7 @@ export interface components {
             };
             tls?: {
                 insecure?: boolean;
-                caPem?: string;
+                caPem?: string | null;
             };
             labels?: components["schemas"]["Labels"];
             description?: string;
@@ -1093,9 +1180,8 @@ export interface components {
                 version: string;
             };
         };
-        ClusterList: {
+        ClusterPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["Cluster"][];
-            total: number;
         };
         /** @description A named credential, used in pipeline YAML as `reference`; never its value. */
         NamedSecret: {
@@ -1111,9 +1197,8 @@ export interface components {
             /** @description Names of the pipelines that use it. */
             usedBy: string[];
         };
-        NamedSecretList: {
+        NamedSecretPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["NamedSecret"][];
-            total: number;
         };
         SecretValue: {
             /** Format: password */
@@ -1147,6 +1232,12 @@ export interface components {
             id: number;
             state: components["schemas"]["RunState"];
             stale: boolean;
+            jobId: string;
+            /**
+             * Format: date-time
+             * @description When it reached RUNNING; null before.
+             */
+            startedAt: string | null;
             /** @description Not in a terminal state. */
             active: boolean;
         };
@@ -1220,9 +1311,8 @@ export interface components {
             labels: components["schemas"]["Labels"];
             yaml?: string;
         };
-        PipelineVersionList: {
+        PipelineVersionPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["PipelineVersion"][];
-            total: number;
         };
         VersionDiff: {
             from: number;
@@ -1375,12 +1465,15 @@ export interface components {
             /** Format: date-time */
             startTime: string;
         };
-        OrphanList: {
+        OrphanPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["Orphan"][];
-            total: number;
         };
-        /** @description The data of a `run.state` event. */
+        /** @description The data of a `run.state` event; `id` is the stored transition's id, also the event's SSE `id`. */
         RunStateEvent: {
+            /** Format: int64 */
+            id: number;
+            /** @description Whether the run is stale now. */
+            stale: boolean;
             /** Format: int64 */
             runId: number;
             /** Format: int64 */
@@ -1401,6 +1494,128 @@ export interface components {
             status: components["schemas"]["ClusterHealthStatus"];
             previous: components["schemas"]["ClusterHealthStatus"];
             health: components["schemas"]["ClusterHealth"];
+        };
+        /** @description The data of a `run.stale` event. */
+        RunStaleEvent: {
+            /** Format: int64 */
+            runId: number;
+            /** Format: int64 */
+            pipelineId: number;
+            pipeline: string;
+            stale: boolean;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description The data of a `replay.truncated` event, sent before the replayed transitions. */
+        ReplayTruncatedEvent: {
+            /** Format: int64 */
+            lastEventId: number;
+            /** Format: int64 */
+            firstReplayedId: number;
+        };
+        /** @description The data of a `stream.closed` event, the last one of a stream. */
+        StreamClosedEvent: {
+            reason: string;
+        };
+        /** @description A stored run transition with its run and pipeline. */
+        TransitionEntry: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            runId: number;
+            /** Format: int64 */
+            pipelineId: number;
+            pipeline: string;
+            jobId: string;
+            from: components["schemas"]["RunState"] | null;
+            to: components["schemas"]["RunState"];
+            /** Format: date-time */
+            at: string;
+            source: string;
+            /** @description What happened, in words; secrets are scrubbed. */
+            detail: string | null;
+            /** @description Whether the run is stale now. */
+            stale: boolean;
+        };
+        TransitionPage: components["schemas"]["PageInfo"] & {
+            items: components["schemas"]["TransitionEntry"][];
+        };
+        Overview: {
+            pipelines: {
+                total: number;
+                /** @description Pipelines by the state of their current run (every state, 0 included); `NONE` never ran. */
+                byState: {
+                    [key: string]: number;
+                };
+                /** @description Pipelines whose current run is stale. */
+                stale: number;
+            };
+            clusters: {
+                total: number;
+                /** @description Clusters by health status (every status, 0 included). */
+                byStatus: {
+                    [key: string]: number;
+                };
+            };
+            /**
+             * @description Pipelines whose current run is FAILED, LOST, RESTARTING, FAILING or FAILED_TO_SUBMIT, or stale; newest
+             *     first, at most 50.
+             */
+            attention: components["schemas"]["AttentionItem"][];
+        };
+        AttentionItem: {
+            /** Format: int64 */
+            pipelineId: number;
+            pipeline: string;
+            /** Format: int64 */
+            runId: number;
+            state: components["schemas"]["RunState"];
+            stale: boolean;
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description When the run entered its state; for a stale run in another state, when its cluster last answered.
+             */
+            since: string | null;
+        };
+        Connector: {
+            /** @description The factory identifier used as `type:` in pipeline YAML. */
+            type: string;
+            /** @enum {string} */
+            kind: "source" | "sink";
+            title: string;
+            /** @description The first Flink CDC release that has it. */
+            since: string;
+            required: string[];
+            /** @description Option names (or patterns) whose values are secrets, besides `secretKeyPatterns`. */
+            secret: string[];
+            /** @description Pass-through key prefixes the connector accepts without knowing the keys. */
+            prefixes: string[];
+            /** @description Every option the connector knows, when the catalogue lists them. */
+            options?: string[];
+        };
+        ConnectorList: components["schemas"]["PageInfo"] & {
+            items: components["schemas"]["Connector"][];
+            /** @description Patterns of option keys that are secret in every connector ("*password", "jaas.config", ...). */
+            secretKeyPatterns: string[];
+        };
+        PipelineTemplate: {
+            /** @example mysql-doris */
+            id: string;
+            source: string;
+            sink: string;
+            yaml: string;
+        };
+        PipelineTemplateList: components["schemas"]["PageInfo"] & {
+            items: components["schemas"]["PipelineTemplate"][];
+        };
+        /** @description The 409 of a cluster delete while pipelines use the cluster. */
+        ClusterInUseProblem: components["schemas"]["Problem"] & {
+            pipelines: {
+                /** Format: int64 */
+                id: number;
+                name: string;
+            }[];
         };
         /** @description The parameters as a flat JSON body (DolphinScheduler 3.3 POSTs them so); the body wins over the query. */
         DsParams: {
@@ -1474,9 +1689,8 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
-        DsConnectionList: {
+        DsConnectionPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["DsConnection"][];
-            total: number;
         };
         NewDsConnection: {
             name: string;
@@ -1513,9 +1727,8 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
-        DsTriggerList: {
+        DsTriggerPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["DsTrigger"][];
-            total: number;
         };
         NewDsTrigger: {
             /** @description The connection's name or id. */
@@ -1543,9 +1756,8 @@ export interface components {
             /** Format: date-time */
             deliveredAt: string | null;
         };
-        DsDeliveryList: {
+        DsDeliveryPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["DsDelivery"][];
-            total: number;
         };
     };
     responses: {
@@ -2034,6 +2246,8 @@ export interface operations {
             query?: {
                 /** @description `key=value`, or `key` for any value. */
                 label?: components["parameters"]["LabelFilter"];
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
             };
             header?: never;
             path?: never;
@@ -2047,7 +2261,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClusterList"];
+                    "application/json": components["schemas"]["ClusterPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -2170,13 +2384,24 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            /** @description Pipelines use the cluster; `pipelines` lists them (move or delete them first). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ClusterInUseProblem"];
+                };
+            };
             default: components["responses"]["Problem"];
         };
     };
     listSecrets: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2189,7 +2414,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NamedSecretList"];
+                    "application/json": components["schemas"]["NamedSecretPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2270,6 +2495,16 @@ export interface operations {
                 label?: components["parameters"]["LabelFilter"];
                 /** @description Part of the name. */
                 name?: string;
+                /**
+                 * @description Comma-separated states of the pipeline's current (newest) run, case-insensitive; `NONE` matches a
+                 *     pipeline that never ran. E.g. `FAILED,LOST,NONE`. An unknown state is a 400.
+                 * @example RUNNING,RESTARTING
+                 */
+                state?: string;
+                /** @description `true`: only pipelines whose current run is stale (its cluster does not answer); `false`: the others. */
+                stale?: boolean;
+                /** @description Order of the list; a leading `-` is descending. Ties go by id. */
+                sort?: "name" | "-name" | "updatedAt" | "-updatedAt" | "state" | "-state";
                 limit?: components["parameters"]["Limit"];
                 offset?: components["parameters"]["Offset"];
             };
@@ -2498,7 +2733,10 @@ export interface operations {
     };
     listPipelineVersions: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 /** @description The pipeline's id or name. */
@@ -2514,7 +2752,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PipelineVersionList"];
+                    "application/json": components["schemas"]["PipelineVersionPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2857,7 +3095,10 @@ export interface operations {
     };
     listOrphans: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2870,7 +3111,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrphanList"];
+                    "application/json": components["schemas"]["OrphanPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -2907,7 +3148,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The `id` of the last event seen; the missed `run.state` events are replayed first. */
+                /**
+                 * @description The `id` of the last `run.state` event seen (a transition id); the transitions after it are replayed
+                 *     first. Not a whole number ≥ 0: 400.
+                 */
                 "Last-Event-ID"?: string;
             };
             path?: never;
@@ -2924,7 +3168,126 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Too many open streams for this user or in all; close one first. */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listTransitions: {
+        parameters: {
+            query?: {
+                /** @description Only the runs of this pipeline (id or name); 404 when there is none. */
+                pipeline?: string;
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of transitions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransitionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listConnectors: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every connector the console knows, in catalogue order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listTemplates: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineTemplateList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Problem"];
         };
     };
@@ -3346,7 +3709,10 @@ export interface operations {
     };
     listDsConnections: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3359,7 +3725,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DsConnectionList"];
+                    "application/json": components["schemas"]["DsConnectionPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3454,7 +3820,10 @@ export interface operations {
     };
     listDsTriggers: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 /** @description The pipeline's id or name. */
@@ -3470,7 +3839,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DsTriggerList"];
+                    "application/json": components["schemas"]["DsTriggerPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -3540,7 +3909,10 @@ export interface operations {
     };
     listDsDeliveries: {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
             header?: never;
             path: {
                 /** @description The pipeline's id or name. */
@@ -3556,7 +3928,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DsDeliveryList"];
+                    "application/json": components["schemas"]["DsDeliveryPage"];
                 };
             };
             401: components["responses"]["Unauthorized"];

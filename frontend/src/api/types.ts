@@ -1,6 +1,5 @@
-// The answer shapes the SPA works with: the OpenAPI document's schemas (schema.gen.ts, `npm run gen:api`), plus
-// the few fields and routes the live branch serves that the document does not describe yet (marked "not yet in
-// the document"); those go when the document catches up.
+// The answer shapes the SPA works with, all from the OpenAPI document's schemas (schema.gen.ts, `npm run gen:api`).
+// Only what the document cannot say lives here: the run states as a list, which of them are terminal, and NONE.
 import type { components } from './schema.gen';
 
 type S = components['schemas'];
@@ -18,40 +17,31 @@ export type PipelineState = RunState | 'NONE';
 
 export const TERMINAL_STATES: ReadonlySet<string> = new Set(['FAILED_TO_SUBMIT', 'FINISHED', 'CANCELED', 'STOPPED', 'FAILED', 'LOST']);
 
-export interface Page<T> {
-  items: T[];
-  total: number;
-  limit: number;
-  offset: number;
-}
+export type Page<T> = S['PageInfo'] & { items: T[] };
 
 export type Me = S['Me'];
 export type LoginResponse = S['Session'];
-export type FieldErrorShape = S['FieldError'];
+/** One problem with one input field; line/column are 1-based, present for documents (YAML). */
+export type FieldError = S['FieldError'];
+export type CurrentRun = S['CurrentRun'];
 
-/** `jobId` and `startedAt`: not yet in the document. */
-export type CurrentRun = Omit<S['CurrentRun'], 'active'> & { active?: boolean; jobId?: string | null; startedAt?: string | null };
+/**
+ * One shape for listed (PipelineSummary), fetched (Pipeline) and saved (SavedPipeline) pipelines, so that one
+ * cache entry can hold any of them: the members only some answers carry are optional.
+ */
+export type Pipeline = S['PipelineBase'] &
+  Partial<Pick<S['Pipeline'], 'yaml' | 'currentRun'>> &
+  Partial<Pick<S['SavedPipeline'], 'warnings'>>;
 
-/** One shape for listed, fetched and saved pipelines: the members that only some answers carry are optional. */
-export type Pipeline = S['PipelineBase'] & {
-  yaml?: string;
-  currentRun?: CurrentRun | null;
-  warnings?: FieldErrorShape[];
-};
-
+export type PipelineSpec = S['PipelineSpec'];
 export type PipelineInput = S['PipelineChanges'];
 export type Validation = S['ValidationResult'];
 export type PipelineVersion = S['PipelineVersion'];
 
-/** As part of a run (`from`, `to`, `at`, `source`, `detail`); the feed adds ids and the pipeline (not yet in the document). */
-export type Transition = Omit<S['RunTransition'], 'source' | 'detail'> & {
-  source?: string | null;
-  detail?: string | null;
-  id?: number;
-  runId?: number;
-  pipelineId?: number;
-  pipeline?: string;
-};
+/** A state change as part of a run. */
+export type RunTransition = S['RunTransition'];
+/** A state change in the feed (GET /transitions, run.state events): with its run and pipeline. */
+export type Transition = S['TransitionEntry'];
 
 export type Savepoint = S['SavepointEntry'];
 export type Operation = S['RunOperation'];
@@ -59,6 +49,7 @@ export type Checkpoint = S['Checkpoint'];
 
 /** A run as listed; GET /runs/{id} adds transitions, savepoints and the Flink UI link. */
 export type Run = S['Run'] & Partial<Pick<S['RunDetails'], 'transitions' | 'savepoints' | 'flinkUiUrl'>>;
+export type RunDetails = S['RunDetails'];
 
 export type StartOptions = S['StartRunRequest'];
 export type StopOptions = S['StopRunRequest'];
@@ -68,33 +59,14 @@ export type Cluster = S['Cluster'];
 export type ClusterInput = S['ClusterSpec'];
 export type Orphan = S['Orphan'];
 
-// GET /overview, /transitions, /templates, /connectors: not yet in the document.
+export type Overview = S['Overview'];
+export type Attention = S['AttentionItem'];
+export type Template = S['PipelineTemplate'];
+export type Connector = S['Connector'];
 
-export interface Attention {
-  pipelineId: number;
-  pipeline: string;
-  runId: number | null;
-  state: PipelineState;
-  stale: boolean;
-  lastError?: string | null;
-  since?: string | null;
-}
-
-export interface Overview {
-  pipelines: { total: number; byState: Partial<Record<PipelineState, number>>; stale: number };
-  clusters: { total: number; byStatus: Partial<Record<ClusterStatus, number>> };
-  attention: Attention[];
-}
-
-export interface Template {
-  id: string;
-  source: string;
-  sink: string;
-  yaml: string;
-}
-
-export interface Connector {
-  id?: string;
-  type?: string;
-  [extra: string]: unknown;
-}
+// The data of the /events stream's event types.
+export type RunStateEvent = S['RunStateEvent'];
+export type RunStaleEvent = S['RunStaleEvent'];
+export type ClusterHealthEvent = S['ClusterHealthEvent'];
+export type ReplayTruncatedEvent = S['ReplayTruncatedEvent'];
+export type StreamClosedEvent = S['StreamClosedEvent'];

@@ -6,10 +6,17 @@ import { EditorView } from '@codemirror/view';
 import { basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
 
-export default function DiffView({ left, right, label }: { left: string; right: string; label: string }) {
+/** `unchanged` is the folded-lines text, with `$` where the count goes. */
+export default function DiffView({ left, right, label, unchanged }: { left: string; right: string; label: string; unchanged: string }) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    const side = [basicSetup, yaml(), EditorState.readOnly.of(true), EditorView.editable.of(false)];
+    const side = [
+      basicSetup,
+      yaml(),
+      EditorState.readOnly.of(true),
+      EditorView.editable.of(false),
+      EditorState.phrases.of({ '$ unchanged lines': unchanged }),
+    ];
     const view = new MergeView({
       parent: host.current!,
       a: { doc: left, extensions: side },
@@ -17,6 +24,6 @@ export default function DiffView({ left, right, label }: { left: string; right: 
       collapseUnchanged: { margin: 3, minSize: 6 },
     });
     return () => view.destroy();
-  }, [left, right]);
+  }, [left, right, unchanged]);
   return <div ref={host} className="diff-view" role="region" aria-label={label} data-testid="diff-view" />;
 }

@@ -1,7 +1,8 @@
 import { Alert } from 'antd';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { ApiError, type FieldError } from '../api/client';
+import { ApiError } from '../api/client';
+import type { FieldError } from '../api/types';
 
 export interface Described {
   title: string;

@@ -249,12 +249,14 @@ export const en = {
   },
   versions: {
     compare: 'Compare',
-    left: 'Older',
-    right: 'Newer',
+    left: 'Show left',
+    right: 'Show right',
     current: 'current',
     rollbackConfirm: 'Roll back to version {{version}}? This saves a new version equal to it.',
     rolledBack: 'Rolled back: now version {{version}}.',
     pick: 'Pick two versions to compare.',
+    // CodeMirror puts the count in place of $.
+    unchanged: '$ unchanged lines (click to show)',
   },
   runs: {
     id: 'Run',

@@ -253,12 +253,13 @@ export const zhCN: Shape<Resources> = {
   },
   versions: {
     compare: '比较',
-    left: '较旧',
-    right: '较新',
+    left: '显示在左侧',
+    right: '显示在右侧',
     current: '当前',
     rollbackConfirm: '回滚到版本 {{version}}？这会保存一个与其相同的新版本。',
     rolledBack: '已回滚：当前为版本 {{version}}。',
     pick: '选择两个版本进行比较。',
+    unchanged: '$ 行未改动（点击展开）',
   },
   runs: {
     id: '运行',

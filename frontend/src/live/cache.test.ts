@@ -2,7 +2,8 @@ import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { Cluster, Page, Pipeline, Run, Transition } from '../api/types';
 import { keys } from '../queries/keys';
-import { applyEvent } from './cache';
+import { runJson } from '../test/fixtures';
+import { applyEvent, refreshAfterGap } from './cache';
 
 const pipeline = (id: number, run: Pipeline['currentRun']): Pipeline => ({
   id,
@@ -28,12 +29,12 @@ describe('applyEvent', () => {
     const qc = client();
     const listKey = keys.pipelines.list({ sort: 'name' });
     qc.setQueryData<Page<Pipeline>>(listKey, {
-      items: [pipeline(1, { id: 9, state: 'SUBMITTING', stale: false }), pipeline(2, null)],
+      items: [pipeline(1, runJson({ id: 9, state: 'SUBMITTING' })), pipeline(2, null)],
       total: 2,
       limit: 20,
       offset: 0,
     });
-    qc.setQueryData(keys.pipelines.one(1), pipeline(1, { id: 9, state: 'SUBMITTING', stale: false }));
+    qc.setQueryData(keys.pipelines.one(1), pipeline(1, runJson({ id: 9, state: 'SUBMITTING' })));
     qc.setQueryData<Partial<Run>>(keys.runs.one(9), { id: 9, pipelineId: 1, state: 'SUBMITTING', stale: false });
     qc.setQueryData<Page<Transition>>([...keys.transitions(), 15], { items: [], total: 0, limit: 15, offset: 0 });
     qc.setQueryData<Page<Transition>>([...keys.transitions('p2'), 15], { items: [], total: 0, limit: 15, offset: 0 });
@@ -58,7 +59,7 @@ describe('applyEvent', () => {
 
   it('starts a new current run when the event names a newer run, and ignores an older run', () => {
     const qc = client();
-    qc.setQueryData(keys.pipelines.one(1), pipeline(1, { id: 9, state: 'FINISHED', stale: false }));
+    qc.setQueryData(keys.pipelines.one(1), pipeline(1, runJson({ id: 9, state: 'FINISHED' })));
     applyEvent(qc, event('run.state', { runId: 10, pipelineId: 1, pipeline: 'p1', from: null, to: 'SUBMITTING', at: 'x' }));
     expect(qc.getQueryData<Pipeline>(keys.pipelines.one(1))!.currentRun).toMatchObject({ id: 10, state: 'SUBMITTING' });
     applyEvent(qc, event('run.state', { runId: 9, pipelineId: 1, pipeline: 'p1', from: 'RUNNING', to: 'LOST', at: 'x' }));
@@ -67,7 +68,7 @@ describe('applyEvent', () => {
 
   it('marks a run stale and sets cluster health', () => {
     const qc = client();
-    qc.setQueryData(keys.pipelines.one(1), pipeline(1, { id: 9, state: 'RUNNING', stale: false }));
+    qc.setQueryData(keys.pipelines.one(1), pipeline(1, runJson({ id: 9, state: 'RUNNING' })));
     applyEvent(qc, event('run.stale', { runId: 9, pipelineId: 1, pipeline: 'p1', stale: true, at: 'x' }));
     expect(qc.getQueryData<Pipeline>(keys.pipelines.one(1))!.currentRun).toMatchObject({ state: 'RUNNING', stale: true });
 
@@ -77,6 +78,24 @@ describe('applyEvent', () => {
     });
     applyEvent(qc, event('cluster.health', { clusterId: 3, name: 'c', status: 'UNREACHABLE', health: { status: 'UNREACHABLE', reachable: false } }));
     expect(qc.getQueryData<{ items: Cluster[] }>(keys.clusters.list)!.items[0]!.health.status).toBe('UNREACHABLE');
+  });
+
+  it('refetches the lists, runs and feeds after a truncated replay, and only the unreplayed after a plain reconnect', () => {
+    const qc = client();
+    const feed = [...keys.transitions(), 15];
+    const list = keys.pipelines.list({ sort: 'name' });
+    qc.setQueryData<Page<Transition>>(feed, { items: [], total: 0, limit: 15, offset: 0 });
+    qc.setQueryData<Page<Pipeline>>(list, { items: [], total: 0, limit: 20, offset: 0 });
+    qc.setQueryData<Partial<Run>>(keys.runs.one(9), { id: 9 });
+    qc.setQueryData(keys.clusters.list, { items: [], total: 0, limit: 20, offset: 0 });
+    const invalid = () =>
+      [feed, list, keys.runs.one(9), keys.clusters.list].map((k) => qc.getQueryState(k)!.isInvalidated);
+
+    refreshAfterGap(qc);
+    expect(invalid()).toEqual([false, true, true, true]);
+
+    applyEvent(qc, event('replay.truncated', { lastEventId: 3, firstReplayedId: 2000 }));
+    expect(invalid()).toEqual([true, true, true, true]);
   });
 
   it('ignores data that is not JSON', () => {

@@ -2,55 +2,36 @@
 // shows it without a round trip), then the queries that summarise it are refetched.
 
 import type { QueryClient } from '@tanstack/react-query';
-import type { Cluster, ClusterHealth, CurrentRun, Page, Pipeline, Run, RunState, Transition } from '../api/types';
+import {
+  TERMINAL_STATES,
+  type Cluster,
+  type ClusterHealthEvent,
+  type CurrentRun,
+  type Page,
+  type Pipeline,
+  type Run,
+  type RunStaleEvent,
+  type RunStateEvent,
+  type Transition,
+} from '../api/types';
 import { keys } from '../queries/keys';
 import type { SseEvent } from './sse';
 
-export interface RunStateEvent {
-  id?: number;
-  runId: number;
-  pipelineId: number;
-  pipeline: string;
-  jobId?: string | null;
-  from: RunState | null;
-  to: RunState;
-  at: string;
-  source?: string | null;
-  stale?: boolean;
-}
-
-export interface RunStaleEvent {
-  runId: number;
-  pipelineId: number;
-  pipeline: string;
-  stale: boolean;
-  at: string;
-}
-
-export interface ClusterHealthEvent {
-  clusterId: number;
-  name: string;
-  status: string;
-  health: ClusterHealth;
-}
-
-function patchCurrentRun(p: Pipeline, runId: number, patch: Partial<CurrentRun>): Pipeline {
+/**
+ * The pipeline's current run after news of run `runId`. A newer run than the cached one becomes the current run when
+ * the news says enough to describe it (`fresh`); otherwise it waits for the refetch.
+ */
+function patchCurrentRun(p: Pipeline, runId: number, patch: Partial<CurrentRun>, fresh?: () => CurrentRun): Pipeline {
   const current = p.currentRun;
-  if (current && current.id > runId) return p; // an older run's news
-  const base: CurrentRun = current && current.id === runId ? current : { id: runId, state: 'SUBMITTING', stale: false };
-  return { ...p, currentRun: { ...base, ...patch } };
+  if (current && current.id === runId) return { ...p, currentRun: { ...current, ...patch } };
+  if ((current && current.id > runId) || !fresh) return p; // an older run's news, or too little to go on
+  return { ...p, currentRun: { ...fresh(), ...patch } };
 }
 
-function patchPipelines(qc: QueryClient, pipelineId: number, runId: number, patch: Partial<CurrentRun>) {
-  qc.setQueriesData<Page<Pipeline>>({ queryKey: [...keys.pipelines.all, 'list'] }, (page) =>
-    page && {
-      ...page,
-      items: page.items.map((p) => (p.id === pipelineId ? patchCurrentRun(p, runId, patch) : p)),
-    },
-  );
-  qc.setQueriesData<Pipeline>({ queryKey: [...keys.pipelines.all, 'one'] }, (p) =>
-    p && p.id === pipelineId ? patchCurrentRun(p, runId, patch) : p,
-  );
+function patchPipelines(qc: QueryClient, pipelineId: number, runId: number, patch: Partial<CurrentRun>, fresh?: () => CurrentRun) {
+  const apply = (p: Pipeline) => (p.id === pipelineId ? patchCurrentRun(p, runId, patch, fresh) : p);
+  qc.setQueriesData<Page<Pipeline>>({ queryKey: [...keys.pipelines.all, 'list'] }, (page) => page && { ...page, items: page.items.map(apply) });
+  qc.setQueriesData<Pipeline>({ queryKey: [...keys.pipelines.all, 'one'] }, (p) => p && apply(p));
 }
 
 function patchRuns(qc: QueryClient, pipelineId: number, runId: number, patch: Partial<Run>) {
@@ -61,24 +42,30 @@ function patchRuns(qc: QueryClient, pipelineId: number, runId: number, patch: Pa
 }
 
 export function applyRunState(qc: QueryClient, e: RunStateEvent): void {
-  const patch = { state: e.to, ...(e.stale !== undefined ? { stale: e.stale } : {}), ...(e.jobId ? { jobId: e.jobId } : {}) };
-  patchPipelines(qc, e.pipelineId, e.runId, patch);
-  patchRuns(qc, e.pipelineId, e.runId, patch);
+  const active = !TERMINAL_STATES.has(e.to);
+  const patch: Partial<CurrentRun> = { state: e.to, stale: e.stale, jobId: e.jobId, active };
+  // A run the cache has not seen yet: the event says all a current run carries but when it reached RUNNING.
+  const fresh = (): CurrentRun => ({ id: e.runId, state: e.to, stale: e.stale, jobId: e.jobId, active, startedAt: null });
+  patchPipelines(qc, e.pipelineId, e.runId, patch, fresh);
+  patchRuns(qc, e.pipelineId, e.runId, { state: e.to, stale: e.stale });
   const transition: Transition = {
     id: e.id,
     runId: e.runId,
     pipelineId: e.pipelineId,
     pipeline: e.pipeline,
+    jobId: e.jobId,
     from: e.from,
     to: e.to,
     at: e.at,
-    source: e.source ?? null,
+    source: e.source,
+    detail: null,
+    stale: e.stale,
   };
   // Feeds: ['transitions', pipelineName | null, limit].
-  for (const [key, page] of qc.getQueriesData<Page<Transition>>({ queryKey: ['transitions'] })) {
+  for (const [key, page] of qc.getQueriesData<Page<Transition>>({ queryKey: keys.feeds })) {
     const forPipeline = key[1];
     if (!page || (forPipeline !== null && forPipeline !== e.pipeline)) continue;
-    if (e.id !== undefined && page.items.some((t) => t.id === e.id)) continue;
+    if (page.items.some((t) => t.id === e.id)) continue;
     qc.setQueryData<Page<Transition>>(key, {
       ...page,
       total: page.total + 1,
@@ -118,13 +105,23 @@ export function applyEvent(qc: QueryClient, event: SseEvent): void {
   if (event.event === 'run.state') applyRunState(qc, data as RunStateEvent);
   else if (event.event === 'run.stale') applyRunStale(qc, data as RunStaleEvent);
   else if (event.event === 'cluster.health') applyClusterHealth(qc, data as ClusterHealthEvent);
+  // More transitions were missed than the server replays: the feeds and the states patched from them have gaps.
+  else if (event.event === 'replay.truncated') refreshAll(qc);
 }
 
-/** After a gap the server replays run states; without replay (an older server) the cache is refreshed wholesale. */
+/**
+ * After a reconnection. The server replays the run states missed (run.state, into the cache as they come), but not
+ * staleness or cluster health: what shows those is refetched. The feeds are complete through the replay.
+ */
 export function refreshAfterGap(qc: QueryClient): void {
   qc.invalidateQueries({ queryKey: keys.pipelines.all });
   qc.invalidateQueries({ queryKey: keys.runs.all });
   qc.invalidateQueries({ queryKey: keys.clusters.all });
   qc.invalidateQueries({ queryKey: keys.overview });
-  qc.invalidateQueries({ queryKey: ['transitions'] });
+}
+
+/** Everything the stream keeps current, feeds included. */
+export function refreshAll(qc: QueryClient): void {
+  refreshAfterGap(qc);
+  qc.invalidateQueries({ queryKey: keys.feeds });
 }

@@ -121,6 +121,21 @@ describe('LiveStream', () => {
     expect(h.attempts).toHaveLength(1);
   });
 
+  it('does not reopen a stream the server closed because the session no longer holds, and reports it', async () => {
+    // Left open after stream.closed: the client must not wait for the end of the body.
+    const h = harness([
+      () =>
+        stream(
+          ['id: 5\nevent: run.state\ndata: {}\n\n', 'event: stream.closed\ndata: {"reason":"token revoked"}\n\n'],
+          false,
+        ),
+    ]);
+    await h.done;
+    expect(h.unauthorized()).toBe(1);
+    expect(h.attempts).toHaveLength(1);
+    expect(h.events.map((e) => e.event)).toEqual(['run.state']);
+  });
+
   it('asks rarely for an endpoint this server does not have', async () => {
     const h = harness([() => new Response('', { status: 404 })]);
     await h.done;

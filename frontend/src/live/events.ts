@@ -1,6 +1,7 @@
 // The one event stream of a tab: GET /api/v1/events read with fetch (so the token travels in the Authorization
 // header, never in a URL), parsed as it arrives, reconnected with back-off. The id of the last event is sent back as
-// Last-Event-ID, so the server replays every run.state missed while the stream was down.
+// Last-Event-ID, so the server replays every run.state missed while the stream was down. A `stream.closed` event
+// means the credentials no longer hold: the stream is not reopened and the app is told, as for a 401.
 
 import { API_BASE, Signal } from '../api/client';
 import { SseParser, type SseEvent } from './sse';
@@ -130,6 +131,7 @@ export class LiveStream {
         touch();
         for (const event of parser.push(decoder.decode(value, { stream: true }))) {
           this.lastEventId = parser.lastEventId;
+          if (event.event === 'stream.closed') return 'unauthorized';
           this.opts.onEvent(event);
         }
       }
@@ -138,6 +140,7 @@ export class LiveStream {
     } finally {
       clearTimeout(idle);
       this.stopper.signal.removeEventListener('abort', abort);
+      attempt.abort(); // lets go of a body left unread (stream.closed)
     }
     return opened ? 'opened' : 'failed';
   }

@@ -4,6 +4,8 @@ import type { PipelineFilter } from '../api/pipelines';
 export const keys = {
   me: ['me'] as const,
   overview: ['overview'] as const,
+  /** Every transition feed; one feed is transitions(pipeline) plus its limit. */
+  feeds: ['transitions'] as const,
   transitions: (pipeline?: string) => ['transitions', pipeline ?? null] as const,
   pipelines: {
     all: ['pipelines'] as const,

@@ -1,6 +1,6 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { pipelinesApi, type PipelineFilter } from '../api/pipelines';
-import type { Pipeline, PipelineInput } from '../api/types';
+import type { Pipeline, PipelineInput, PipelineSpec } from '../api/types';
 import { keys } from './keys';
 
 export function usePipelines(filter: PipelineFilter) {
@@ -42,7 +42,7 @@ function useSavedPipeline() {
 export function useCreatePipeline() {
   const saved = useSavedPipeline();
   return useMutation({
-    mutationFn: async (input: PipelineInput) => (await pipelinesApi.create(input)).data,
+    mutationFn: async (input: PipelineSpec) => (await pipelinesApi.create(input)).data,
     onSuccess: saved,
   });
 }

@@ -2,7 +2,8 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { json } from '../../test/fakeServer';
-import { clusterJson, renderApp } from '../../test/renderApp';
+import { renderApp } from '../../test/renderApp';
+import { clusterJson } from '../../test/fixtures';
 
 describe('cluster page', () => {
   it('lists the pipelines that keep a cluster from being deleted', async () => {

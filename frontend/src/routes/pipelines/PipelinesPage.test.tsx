@@ -1,15 +1,17 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { RunState } from '../../api/types';
 import { applyEvent } from '../../live/cache';
 import { json } from '../../test/fakeServer';
-import { clusterJson, pipelineJson, renderApp } from '../../test/renderApp';
+import { renderApp } from '../../test/renderApp';
+import { clusterJson, pipelineJson, runJson } from '../../test/fixtures';
 
 const page = (items: unknown[]) => json(200, { items, total: items.length, limit: 20, offset: 0 });
 
 describe('pipelines list', () => {
   const routes = (list = [pipelineJson(), pipelineJson({ id: 2, name: 'users-sync', currentRun: null })]) => ({
     'GET /api/v1/pipelines?sort=name&limit=20&offset=0': () => page(list),
-    'GET /api/v1/pipelines?state=FAILED%2CLOST&sort=name&limit=20&offset=0': () => page([pipelineJson({ currentRun: { id: 9, state: 'FAILED', stale: false, active: false } })]),
+    'GET /api/v1/pipelines?state=FAILED%2CLOST&sort=name&limit=20&offset=0': () => page([pipelineJson({ currentRun: runJson({ state: 'FAILED', active: false }) })]),
     'GET /api/v1/clusters': () => json(200, { items: [clusterJson], total: 1 }),
   });
 
@@ -41,10 +43,10 @@ describe('pipelines list', () => {
   });
 
   it('shows a state change from the event stream at once', async () => {
-    let state = 'RUNNING';
+    let state: RunState = 'RUNNING';
     const { queryClient } = renderApp('/pipelines', {
       ...routes(),
-      'GET /api/v1/pipelines?sort=name&limit=20&offset=0': () => page([pipelineJson({ currentRun: { id: 9, state, stale: false, active: true } })]),
+      'GET /api/v1/pipelines?sort=name&limit=20&offset=0': () => page([pipelineJson({ currentRun: runJson({ state }) })]),
     });
     await screen.findAllByTestId('pipeline-link');
     state = 'STOPPING';

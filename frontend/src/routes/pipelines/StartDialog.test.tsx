@@ -1,13 +1,12 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Pipeline } from '../../api/types';
 import { fakeServer, json, problem } from '../../test/fakeServer';
-import { pipelineJson } from '../../test/renderApp';
+import { pipelineJson, runJson } from '../../test/fixtures';
 import { renderWith } from '../../test/renderWith';
 import { StartDialog } from './StartDialog';
 
-const stopped = pipelineJson({ currentRun: { id: 9, state: 'STOPPED', stale: false, active: false } }) as Pipeline;
+const stopped = pipelineJson({ currentRun: runJson({ state: 'STOPPED', active: false }) });
 const ledger = (restorePoint: string | null) => () =>
   json(200, {
     restorePoint,

@@ -1,6 +1,7 @@
 import { Alert, Button, Checkbox, Form, Input, Modal, Radio, Select, Space } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { newIdempotencyKey } from '../../api/idempotency';
 import type { Pipeline, StartOptions } from '../../api/types';
 import { ProblemAlert } from '../../components/errors';
 import { useFormat } from '../../components/format';
@@ -22,7 +23,7 @@ export function StartDialog({ pipeline, open, onClose }: { pipeline: Pipeline; o
   const [allowNonRestored, setAllowNonRestored] = useState(false);
   const [overrides, setOverrides] = useState<{ key: string; value: string }[]>([]);
   // One key per dialog: a double click or a retry starts one run.
-  const idempotencyKey = useMemo(() => crypto.randomUUID(), [open]);
+  const idempotencyKey = useMemo(() => newIdempotencyKey(), [open]);
   const restoreTime = ledger.data?.items.find((s) => s.path === restorePoint)?.createdAt;
 
   const submit = () => {

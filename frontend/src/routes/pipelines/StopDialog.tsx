@@ -30,19 +30,20 @@ export function StopDialog({ pipeline, open, onClose }: { pipeline: Pipeline; op
       ]}
     >
       <Form layout="vertical" data-testid="stop-dialog">
-        <Form.Item>
+        {/* The warning belongs to the choice above it: same item, so the spacing stays even. */}
+        <Form.Item className="compact-item">
           <Checkbox checked={savepoint} onChange={(e) => setSavepoint(e.target.checked)} data-testid="stop-savepoint">
             {t('stop.savepoint')}
           </Checkbox>
+          {!savepoint ? <Alert className="item-note" type="warning" showIcon title={t('stop.noSavepointWarning')} /> : null}
         </Form.Item>
-        {!savepoint ? <Alert type="warning" showIcon title={t('stop.noSavepointWarning')} /> : null}
-        <Form.Item>
+        <Form.Item className="compact-item">
           <Checkbox checked={drain} onChange={(e) => setDrain(e.target.checked)} disabled={!savepoint}>
             {t('stop.drain')}
           </Checkbox>
         </Form.Item>
-        <Form.Item label={t('stop.targetDirectory')}>
-          <Input value={dir} onChange={(e) => setDir(e.target.value)} disabled={!savepoint} />
+        <Form.Item label={t('stop.targetDirectory')} htmlFor="stop-target-directory">
+          <Input id="stop-target-directory" value={dir} onChange={(e) => setDir(e.target.value)} disabled={!savepoint} />
         </Form.Item>
         <ProblemAlert error={stop.error} />
       </Form>

@@ -76,7 +76,7 @@ export default function VersionsTab({ pipeline }: { pipeline: Pipeline }) {
         <Select aria-label={t('versions.right')} value={right ?? undefined} onChange={setRight} options={options} style={{ width: 100 }} />
       </Space>
       {a.data?.yaml !== undefined && b.data?.yaml !== undefined ? (
-        <DiffView left={a.data.yaml} right={b.data.yaml} label={t('versions.compare')} />
+        <DiffView left={a.data.yaml} right={b.data.yaml} label={t('versions.compare')} unchanged={t('versions.unchanged')} />
       ) : (
         <Typography.Paragraph type="secondary">{t('versions.pick')}</Typography.Paragraph>
       )}

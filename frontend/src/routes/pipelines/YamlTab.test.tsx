@@ -2,9 +2,8 @@ import { EditorView } from '@codemirror/view';
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Pipeline } from '../../api/types';
 import { fakeServer, json } from '../../test/fakeServer';
-import { pipelineJson } from '../../test/renderApp';
+import { pipelineJson } from '../../test/fixtures';
 import { renderWith } from '../../test/renderWith';
 import YamlTab from './YamlTab';
 
@@ -33,7 +32,7 @@ describe('YAML tab', () => {
       },
       'GET /api/v1/pipelines/1': () => json(200, pipelineJson({ version: 5, yaml: theirs })),
     });
-    renderWith(<YamlTab pipeline={pipelineJson({ yaml: 'source: {}\n' }) as Pipeline} />);
+    renderWith(<YamlTab pipeline={pipelineJson({ yaml: 'source: {}\n' })} />);
 
     expect(await screen.findByText('is not set')).toBeInTheDocument();
     expect(screen.getByTestId('problems')).toHaveTextContent('line 2, column 3');

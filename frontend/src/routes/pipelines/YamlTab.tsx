@@ -56,7 +56,7 @@ export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
       {conflict ? (
         <div className="conflict" data-testid="conflict">
           <Alert type="warning" showIcon title={t('yaml.conflictTitle', { version: conflict.version })} description={t('yaml.conflictBody')} />
-          <DiffView left={conflict.yaml ?? ''} right={text} label={t('versions.compare')} />
+          <DiffView left={conflict.yaml ?? ''} right={text} label={t('versions.compare')} unchanged={t('versions.unchanged')} />
           <Space className="section-gap">
             <Button
               onClick={() => {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { pipelinesApi } from '../../api/pipelines';
-import type { FieldErrorShape, Validation } from '../../api/types';
+import type { FieldError, Validation } from '../../api/types';
 import type { Marker } from '../../components/YamlEditor';
 
 const VALIDATE_DELAY_MS = 600;
@@ -39,7 +39,7 @@ export function useValidation(text: string, cluster: string | undefined) {
   return { result, checking };
 }
 
-export function markersOf(errors: FieldErrorShape[], warnings: FieldErrorShape[]): Marker[] {
+export function markersOf(errors: FieldError[], warnings: FieldError[]): Marker[] {
   return [
     ...errors.map((e) => ({ line: e.line, column: e.column, message: `${e.path}: ${e.message}`, severity: 'error' as const })),
     ...warnings.map((e) => ({ line: e.line, column: e.column, message: `${e.path}: ${e.message}`, severity: 'warning' as const })),
