@@ -41,6 +41,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out; ends every session of the signed-in user
+         * @description Moves the user's session version on, so every session token (JWT) of the user stops working at once, the
+         *     calling one included. Needs a session: an API token is ended by revoking it (`DELETE /tokens/{id}`), 403.
+         */
+        post: operations["logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me": {
         parameters: {
             query?: never;
@@ -68,7 +89,8 @@ export interface paths {
         get?: never;
         /**
          * Change my password
-         * @description Ends all my sessions; the answer carries a new one.
+         * @description Ends all my sessions; the answer carries a new one. Needs a session (an API token gets 403). A wrong
+         *     `currentPassword` counts as a failed sign-in of the user: after the lockout limit the answer is 429.
          */
         put: operations["changeOwnPassword"];
         post?: never;
@@ -126,7 +148,10 @@ export interface paths {
         /** My API tokens; admins may ask for all or another user's */
         get: operations["listTokens"];
         put?: never;
-        /** Create an API token; its secret is in this answer only */
+        /**
+         * Create an API token; its secret is in this answer only
+         * @description Needs a signed-in session; an API token cannot create tokens (403).
+         */
         post: operations["createToken"];
         delete?: never;
         options?: never;
@@ -293,7 +318,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import an exported pipeline file (operator); creates it or adds a version */
+        /**
+         * Import an exported pipeline file (operator); creates it or adds a version
+         * @description The same rules as a save: a mask keeps a stored secret only for the same option, connector type and connection; `ENC(...)` values are taken as they are from admins only (from others only where they equal the stored value).
+         */
         post: operations["importPipeline"];
         delete?: never;
         options?: never;
@@ -313,7 +341,10 @@ export interface paths {
         };
         /** One pipeline with its YAML (secrets masked) and current run */
         get: operations["getPipeline"];
-        /** Save a new version (operator); absent fields keep their values */
+        /**
+         * Save a new version (operator); absent fields keep their values
+         * @description A secret sent back as the mask `******` (or as the `ENC(...)` value stored at the same path) keeps the stored value only while the connection of its source, sink or model is unchanged: the catalogue's endpoint options (`endpoints` and `endpointKeyPatterns` of `GET /connectors`: hostname, port, URLs, bootstrap servers...). Otherwise the save answers 400 with an error at the secret's path, unless an admin confirms with `confirmSecretRebind=true`. A pasted `ENC(...)` value that differs from the stored one is accepted from admins only.
+         */
         put: operations["updatePipeline"];
         post?: never;
         /** Delete a pipeline (operator); 409 while it has an active run */
@@ -1153,6 +1184,7 @@ export interface components {
         /** @description A cluster as sent; secret values may be plaintext, `ENC(...)`, or the mask (keeps the stored value). */
         ClusterSpec: {
             name: string;
+            /** @description The Flink REST URL, without credentials (`user:password@` is refused with 400; use `auth`). */
             restUrl: string;
             auth?: {
                 type?: components["schemas"]["ClusterAuthType"];
@@ -1431,10 +1463,18 @@ export interface components {
             items: components["schemas"]["SavepointEntry"][];
         };
         StartRunRequest: {
-            /** @description `latest` (the restore point; the default), `none`, or a savepoint path. */
+            /**
+             * @description `latest` (the restore point; the default), `none`, or a savepoint path: without `..`, and under one of
+             *     `runs.savepointPrefixes` when that is set (400 otherwise).
+             */
             fromSavepoint?: string;
             allowNonRestoredState?: boolean;
-            /** @description Flink settings for the job, such as `execution.checkpointing.interval`. */
+            /**
+             * @description Flink settings for the job, such as `execution.checkpointing.interval`: only keys allowed by
+             *     `runs.allowedFlinkConfig` (checkpointing, parallelism, restart strategy, state, table.exec by default);
+             *     `pipeline.jars`, `pipeline.classpaths`, `env.*` and `$internal.*` never. Others: 400 naming
+             *     `flinkConfiguration.<key>`.
+             */
             flinkConfiguration?: {
                 [key: string]: string;
             };
@@ -1444,9 +1484,11 @@ export interface components {
             savepoint: boolean;
             /** @default false */
             drain: boolean;
+            /** @description Without `..`, under one of `runs.savepointPrefixes` when that is set (400 otherwise). */
             targetDirectory?: string;
         };
         SavepointRequest: {
+            /** @description Without `..`, under one of `runs.savepointPrefixes` when that is set (400 otherwise). */
             targetDirectory?: string;
         };
         AdoptRequest: {
@@ -1589,6 +1631,8 @@ export interface components {
             required: string[];
             /** @description Option names (or patterns) whose values are secrets, besides `secretKeyPatterns`. */
             secret: string[];
+            /** @description Option names that say where the connector connects to, besides `endpointKeyPatterns`; a stored secret is kept by the mask only while they are unchanged. */
+            endpoints?: string[];
             /** @description Pass-through key prefixes the connector accepts without knowing the keys. */
             prefixes: string[];
             /** @description Every option the connector knows, when the catalogue lists them. */
@@ -1598,6 +1642,8 @@ export interface components {
             items: components["schemas"]["Connector"][];
             /** @description Patterns of option keys that are secret in every connector ("*password", "jaas.config", ...). */
             secretKeyPatterns: string[];
+            /** @description Patterns of option keys that say where any connector or model connects to ("*host", "port", "*url", ...). */
+            endpointKeyPatterns: string[];
         };
         PipelineTemplate: {
             /** @example mysql-doris */
@@ -1694,6 +1740,7 @@ export interface components {
         };
         NewDsConnection: {
             name: string;
+            /** @description Without credentials (`user:password@` is refused with 400; the access token goes in `token`). */
             url: string;
             version: string;
             /** Format: password */
@@ -1865,6 +1912,8 @@ export interface components {
         };
     };
     parameters: {
+        /** @description `true`: an admin confirms that stored secrets kept by the mask follow a changed connection (hostname, port, URL...) of their source, sink or model. Refused (403) for anyone else. */
+        ConfirmSecretRebind: boolean;
         NumericId: number;
         /** @description The pipeline's id or name. */
         PipelineRef: string;
@@ -1953,6 +2002,27 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2594,6 +2664,8 @@ export interface operations {
     importPipeline: {
         parameters: {
             query?: {
+                /** @description `true`: an admin confirms that stored secrets kept by the mask follow a changed connection (hostname, port, URL...) of their source, sink or model. Refused (403) for anyone else. */
+                confirmSecretRebind?: components["parameters"]["ConfirmSecretRebind"];
                 /** @description Overrides the file's `# name:` header. */
                 name?: string;
                 /** @description Overrides the file's `# cluster:` header (id or name). */
@@ -2668,7 +2740,10 @@ export interface operations {
     };
     updatePipeline: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description `true`: an admin confirms that stored secrets kept by the mask follow a changed connection (hostname, port, URL...) of their source, sink or model. Refused (403) for anyone else. */
+                confirmSecretRebind?: components["parameters"]["ConfirmSecretRebind"];
+            };
             header: {
                 /** @description The version edited, as its ETag (`"3"`). */
                 "If-Match": components["parameters"]["IfMatch"];
@@ -2854,7 +2929,7 @@ export interface operations {
     exportPipeline: {
         parameters: {
             query?: {
-                /** @description `masked` (default) or `encrypted` (ENC(...) values; operators and admins). */
+                /** @description `masked` (default) or `encrypted` (ENC(...) values; admins only). */
                 secrets?: "masked" | "encrypted";
             };
             header?: never;
