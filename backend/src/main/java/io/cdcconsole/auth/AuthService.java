@@ -3,6 +3,7 @@ package io.cdcconsole.auth;
 import io.cdcconsole.error.TooManyRequests;
 import io.cdcconsole.error.Unauthorized;
 import io.vertx.core.Future;
+import java.util.Optional;
 
 /** Sign-in, and turning a request's {@code Authorization} header into a {@link Principal}. */
 public final class AuthService {
@@ -21,27 +22,34 @@ public final class AuthService {
     this.throttle = throttle;
   }
 
-  /** Signs in; the same answer for an unknown user, a wrong password and a disabled account, so none can be told apart. */
+  /**
+   * Signs in; the same answer for an unknown user, a wrong password and a disabled account, so none can be told apart.
+   * The attempt is reserved with the throttle before anything else, and the reservation always ends: failed (counts),
+   * succeeded, or released (undecided: the server was busy or the database failed).
+   */
   public Future<JwtSessions.Issued> login(String username, String password, String clientAddress) {
-    var lock = throttle.lockFor(username, clientAddress);
-    if (lock.isPresent()) {
-      long seconds = Math.max(1, lock.get().remaining().toSeconds());
-      return Future.failedFuture(new TooManyRequests("Too many failed sign-ins for " + lock.get().reason()
+    var refused = throttle.tryReserve(username, clientAddress);
+    if (refused.isPresent()) {
+      long seconds = Math.max(1, refused.get().remaining().toSeconds());
+      return Future.failedFuture(new TooManyRequests("Too many failed sign-ins for " + refused.get().reason()
           + "; try again in " + seconds + " seconds.", seconds));
     }
-    return users.findByUsername(username).compose(found -> {
-      Future<Boolean> checked = found.isPresent()
-          ? hasher.verify(password, found.get().passwordHash())
-          : hasher.verifyNothing(password);
-      return checked.compose(ok -> {
-        if (!ok || found.get().user().disabled()) {
-          throttle.failed(username, clientAddress);
-          return Future.failedFuture(new Unauthorized("Invalid username or password."));
-        }
-        throttle.succeeded(username);
-        return Future.succeededFuture(sessions.issue(found.get().user()));
-      });
-    });
+    return users.findByUsername(username)
+        .compose(found -> (found.isPresent() ? hasher.verify(password, found.get().passwordHash())
+            : hasher.verifyNothing(password))
+            .map(ok -> ok && !found.get().user().disabled() ? found.map(UserStore.WithHash::user) : Optional.<User>empty()))
+        .transform(checked -> {
+          if (checked.failed()) {
+            throttle.released(username, clientAddress);
+            return Future.failedFuture(checked.cause());
+          }
+          if (checked.result().isEmpty()) {
+            throttle.failed(username, clientAddress);
+            return Future.failedFuture(new Unauthorized("Invalid username or password."));
+          }
+          throttle.succeeded(username, clientAddress);
+          return Future.succeededFuture(sessions.issue(checked.result().get()));
+        });
   }
 
   /**

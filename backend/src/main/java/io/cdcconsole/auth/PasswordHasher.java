@@ -1,15 +1,19 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.error.TooManyRequests;
 import io.cdcconsole.error.ValidationFailed;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
  * bcrypt (Bouncy Castle) with a configurable cost. Hashing is deliberately slow, so it always runs on a worker thread,
- * unordered, so that sign-ins do not queue behind each other.
+ * unordered, so that sign-ins do not queue behind each other. Password checks, which anyone can ask for, are bounded:
+ * beyond one per core at a time they are refused at once (429), so that guesses cannot take all the CPU and workers.
  */
 public final class PasswordHasher {
   public static final int MIN_LENGTH = 8;
@@ -19,11 +23,17 @@ public final class PasswordHasher {
   private final Vertx vertx;
   private final int cost;
   private final SecureRandom random = new SecureRandom();
+  private final Semaphore checks;
   private volatile String dummyHash;
 
   public PasswordHasher(Vertx vertx, int cost) {
+    this(vertx, cost, Math.max(2, Runtime.getRuntime().availableProcessors()));
+  }
+
+  PasswordHasher(Vertx vertx, int cost, int maxConcurrentChecks) {
     this.vertx = vertx;
     this.cost = cost;
+    this.checks = new Semaphore(maxConcurrentChecks);
   }
 
   /** Checks the policy; throws {@link ValidationFailed} naming {@code field}. */
@@ -40,19 +50,28 @@ public final class PasswordHasher {
     return vertx.executeBlocking(() -> hashNow(password), false);
   }
 
+  /** Fails with {@link TooManyRequests} when as many checks as allowed run already. */
   public Future<Boolean> verify(String password, String hash) {
-    return vertx.executeBlocking(() -> matches(password, hash), false);
+    return gated(() -> matches(password, hash));
   }
 
   /** Spends the same time as a real check, for unknown users, so that timing does not tell which names exist. */
   public Future<Boolean> verifyNothing(String password) {
-    return vertx.executeBlocking(() -> {
+    return gated(() -> {
       if (dummyHash == null) {
         dummyHash = hashNow("no-such-user-" + random.nextLong());
       }
       matches(password, dummyHash);
       return false;
-    }, false);
+    });
+  }
+
+  private Future<Boolean> gated(Callable<Boolean> check) {
+    if (!checks.tryAcquire()) {
+      return Future.failedFuture(new TooManyRequests("The server is checking too many passwords at once; "
+          + "try again in a second.", 1));
+    }
+    return vertx.executeBlocking(check, false).onComplete(done -> checks.release());
   }
 
   private String hashNow(String password) {

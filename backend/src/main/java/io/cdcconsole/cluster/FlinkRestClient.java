@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  * Every call is bounded by the timeout, so a cluster that accepts connections but never answers cannot hold anyone up.
  */
 public final class FlinkRestClient {
+  /** The longest call a caller may ask for (a jar upload); the connections' idle timeout outlasts it. */
+  public static final Duration LONGEST_CALL = Duration.ofMinutes(5);
+
   private final WebClient client;
   private final URI base;
   private final MultiMap headers;
@@ -61,9 +64,11 @@ public final class FlinkRestClient {
     this.timeoutMs = timeout.toMillis();
     WebClientOptions options = new WebClientOptions()
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs))
-        // twice the call timeout: the call gives up first, then the hung connection is closed and not reused
+        // Longer than any call: a call's own timeout gives up first (and resets its connection). An idle timeout
+        // near the plain call timeout closed the connection under a long call in which Flink sends nothing until
+        // it is done (running a jar's main on a busy JobManager took > 10 s), and the submission failed.
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, 2 * timeoutMs))
+        .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, LONGEST_CALL.toMillis() + 2 * timeoutMs))
         .setKeepAlive(true)
         .setUserAgent("cdc-console")
         .setFollowRedirects(false);

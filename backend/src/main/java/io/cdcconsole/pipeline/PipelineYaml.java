@@ -16,6 +16,9 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.events.CollectionStartEvent;
+import org.yaml.snakeyaml.events.Event;
+import org.yaml.snakeyaml.events.ScalarEvent;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeId;
@@ -76,15 +79,8 @@ final class PipelineYaml {
     if (text.codePointCount(0, text.length()) > MAX_CODE_POINTS) {
       throw new ValidationFailed(List.of(new FieldError("", null, null, "the YAML is too large: at most 256 KiB")));
     }
-    LoaderOptions options = new LoaderOptions();
-    options.setAllowDuplicateKeys(false); // honoured by constructors only: duplicates are checked on the node tree
-    options.setAllowRecursiveKeys(false);
-    options.setMaxAliasesForCollections(MAX_ALIASES);
-    options.setNestingDepthLimit(MAX_NESTING);
-    options.setCodePointLimit(MAX_CODE_POINTS);
-    options.setProcessComments(false);
     try {
-      return Optional.ofNullable(new Yaml(options).compose(new StringReader(text)));
+      return Optional.ofNullable(new Yaml(loaderOptions()).compose(new StringReader(text)));
     } catch (MarkedYAMLException e) {
       // problem and context are fixed phrases (at most a character or an anchor name), never the offending line
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
@@ -95,6 +91,35 @@ final class PipelineYaml {
     } catch (YAMLException e) {
       throw new ValidationFailed(List.of(new FieldError("", null, null, "the YAML cannot be read: " + e.getMessage())));
     }
+  }
+
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false); // honoured by constructors only: duplicates are checked on the node tree
+    options.setAllowRecursiveKeys(false);
+    options.setMaxAliasesForCollections(MAX_ALIASES);
+    options.setNestingDepthLimit(MAX_NESTING);
+    options.setCodePointLimit(MAX_CODE_POINTS);
+    options.setProcessComments(false);
+    return options;
+  }
+
+  /**
+   * Every explicit tag ({@code !!timestamp}, {@code !custom}) of a document that composes. Flink CDC takes every
+   * value as text, and a tag only makes a YAML library construct a typed value, whose error quotes the value: with a
+   * tag on a secret, the plaintext would end up in the error. The message names the tag, never the value.
+   */
+  static List<FieldError> explicitTags(String yaml) {
+    List<FieldError> out = new ArrayList<>();
+    for (Event e : new Yaml(loaderOptions()).parse(new StringReader(yaml))) {
+      String tag = e instanceof ScalarEvent s ? s.getTag() : e instanceof CollectionStartEvent c ? c.getTag() : null;
+      if (tag != null) {
+        Mark m = e.getStartMark();
+        out.add(new FieldError("", m.getLine() + 1, m.getColumn() + 1,
+            "YAML tags are not allowed (" + tag + "): write the value as plain text"));
+      }
+    }
+    return out;
   }
 
   static FieldError error(String path, Node at, String message) {

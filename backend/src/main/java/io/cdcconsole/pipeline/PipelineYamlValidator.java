@@ -99,6 +99,7 @@ public final class PipelineYamlValidator {
       run.errors.add(PipelineYaml.error("", root.get(),
           "the top level must be a mapping with the keys " + String.join(", ", TOP_LEVEL)));
     } else {
+      run.errors.addAll(PipelineYaml.explicitTags(yaml));
       run.document(top);
     }
     return run.result();

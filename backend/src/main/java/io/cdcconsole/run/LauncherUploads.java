@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * of a dropped connection.
  */
 final class LauncherUploads {
-  private static final Duration UPLOAD_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration UPLOAD_TIMEOUT = FlinkRestClient.LONGEST_CALL;
   private static final String MAX_CONTENT = "rest.server.max-content-length";
   private static final long DEFAULT_MAX_CONTENT = 104_857_600L;
   /** Room for the multipart framing around the jar. */

@@ -125,16 +125,38 @@ public final class RunService {
     if (!submitting.add(run.id())) {
       return Future.succeededFuture();
     }
+    // the secrets are known before anything can fail with them in its message; every failure after is scrubbed
     return pipelines.version(Long.toString(run.pipelineId()), run.pipelineVersion())
-        .compose(version -> clusters.find(run.clusterId()).compose(cluster -> clients.of(cluster).compose(client ->
-            submitYaml.resolve(version.yaml(), run.pipelineName()).compose(resolved -> runJar(run, cluster, client, resolved)
-                .recover(err -> submitFailed(run, client, resolved.scrub(describe(err)), err))))))
+        .compose(version -> submitYaml.secretsOf(version.yaml())
+            .compose(known -> submitWith(run, version.yaml(), known)
+                .recover(err -> fail(run, Scrubber.scrub(describe(err), known)))))
         .recover(err -> fail(run, describe(err)))
         .eventually(() -> {
           submitting.remove(run.id());
           return Future.succeededFuture();
         })
         .mapEmpty();
+  }
+
+  /**
+   * {@code text} without the run's plaintext secrets. When they cannot be looked up, the text is not kept at all:
+   * an unchecked text may hold one.
+   */
+  Future<String> scrub(Run run, String text) {
+    return pipelines.version(Long.toString(run.pipelineId()), run.pipelineVersion())
+        .compose(version -> submitYaml.secretsOf(version.yaml()))
+        .map(secrets -> Scrubber.scrub(text, secrets))
+        .otherwise(err -> {
+          LOG.warn("Run {}: the secrets to scrub Flink's failure text with could not be read: {}", run.id(),
+              err.getMessage());
+          return "(Flink's failure text is withheld: it could not be checked for secrets)";
+        });
+  }
+
+  private Future<Void> submitWith(Run run, String storedYaml, Set<String> known) {
+    return clusters.find(run.clusterId()).compose(cluster -> clients.of(cluster).compose(client ->
+        submitYaml.resolve(storedYaml, run.pipelineName(), known).compose(resolved -> runJar(run, cluster, client, resolved)
+            .recover(err -> submitFailed(run, client, resolved.scrub(describe(err)), err)))));
   }
 
   boolean isSubmitting(long runId) {

@@ -220,7 +220,9 @@ public final class RunWatcher {
           }
           return Optional.ofNullable(text).map(RunWatcher::head);
         })
-        .otherwise(Optional.empty());
+        .otherwise(Optional.empty())
+        // a connector's exception can carry a password (a JDBC URL, a JAAS line): scrubbed like a submission failure
+        .compose(cause -> cause.isEmpty() ? Future.succeededFuture(cause) : runs.scrub(run, cause.get()).map(Optional::of));
   }
 
   private Future<Void> checkpoint(FlinkRestClient client, Run run) {

@@ -14,6 +14,12 @@ import java.util.Set;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.Construct;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * The YAML a run submits: named secrets resolved, {@code ENC(...)} decrypted, and the job named after the pipeline
@@ -26,13 +32,7 @@ final class SubmitYaml {
    */
   record Resolved(String yaml, Set<String> secrets, Set<String> connectorTypes) {
     String scrub(String text) {
-      String out = text;
-      for (String secret : secrets) {
-        if (secret.length() >= 3) {
-          out = out.replace(secret, "******");
-        }
-      }
-      return out;
+      return Scrubber.scrub(text, secrets);
     }
   }
 
@@ -48,7 +48,23 @@ final class SubmitYaml {
     this.cipher = cipher;
   }
 
-  Future<Resolved> resolve(String storedYaml, String pipelineName) {
+  /**
+   * The plaintext secrets of the stored YAML: its named secrets and its decrypted {@code ENC(...)} values. Known
+   * before anything else is done with the YAML, so that every failure of the submission can be scrubbed with them.
+   */
+  Future<Set<String>> secretsOf(String storedYaml) {
+    Set<String> refs = secretFields.secretReferences(storedYaml);
+    return secrets.resolve(refs).compose(named -> vertx.executeBlocking(() -> {
+      Set<String> values = new HashSet<>(named.values());
+      for (String value : secretFields.secretValues(storedYaml).values()) {
+        values.add(cipher.reveal(value));
+      }
+      return Set.copyOf(values);
+    }, false));
+  }
+
+  /** The YAML to submit; {@code known} are the secrets from {@link #secretsOf}, which the result keeps. */
+  Future<Resolved> resolve(String storedYaml, String pipelineName, Set<String> known) {
     Set<String> refs = secretFields.secretReferences(storedYaml);
     return secrets.resolve(refs).compose(named -> vertx.executeBlocking(() -> {
       for (String ref : refs) {
@@ -58,17 +74,51 @@ final class SubmitYaml {
       }
       String withRefs = secretFields.resolveReferences(storedYaml, name -> Optional.ofNullable(named.get(name)));
       String plain = secretFields.decryptAll(withRefs, cipher);
-      Set<String> values = new HashSet<>(named.values());
+      Set<String> values = new HashSet<>(known);
+      values.addAll(named.values());
       values.addAll(secretFields.secretValues(plain).values());
-      Map<String, Object> doc = load(plain);
+      Map<String, Object> doc;
+      try {
+        doc = load(plain);
+      } catch (YAMLException e) {
+        // the library's message may quote the text, which now holds plaintext secrets
+        throw new IllegalStateException("the pipeline YAML could not be prepared for Flink ("
+            + e.getClass().getSimpleName() + ")");
+      }
       return new Resolved(named(doc, pipelineName), values, connectorTypes(doc));
     }, false));
   }
 
-  private static Map<String, Object> load(String yaml) {
+  /**
+   * Every scalar is loaded as a string (an empty value as null), whatever its tag: Flink CDC takes options as text,
+   * and a typed constructor (a tag such as {@code !!timestamp}, or an implicit int or date) would change the value
+   * ({@code 03306} to 1734) and quote it in its errors.
+   */
+  static Map<String, Object> load(String yaml) {
     LoaderOptions options = new LoaderOptions();
     options.setMaxAliasesForCollections(10);
-    return new Yaml(options).load(yaml);
+    Object doc = new Yaml(new StringScalars(options)).load(yaml);
+    if (!(doc instanceof Map<?, ?>)) {
+      throw new IllegalStateException("the pipeline YAML is not a mapping");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map = (Map<String, Object>) doc;
+    return map;
+  }
+
+  /** A safe constructor that makes every scalar a string, except YAML's null. */
+  private static final class StringScalars extends SafeConstructor {
+    StringScalars(LoaderOptions options) {
+      super(options);
+    }
+
+    @Override
+    protected Construct getConstructor(Node node) {
+      if (node instanceof ScalarNode) {
+        return yamlConstructors.get(Tag.NULL.equals(node.getTag()) ? Tag.NULL : Tag.STR);
+      }
+      return super.getConstructor(node);
+    }
   }
 
   private static Set<String> connectorTypes(Map<String, Object> doc) {

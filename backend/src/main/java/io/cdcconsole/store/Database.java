@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
@@ -35,16 +36,30 @@ public final class Database {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final EmbeddedPostgres embedded;
+  private final Embedded embedded;
 
-  private Database(Vertx vertx, Pool pool, EmbeddedPostgres embedded) {
+  private Database(Vertx vertx, Pool pool, Embedded embedded) {
     this.vertx = vertx;
     this.pool = pool;
     this.embedded = embedded;
   }
 
   /** Where to connect, resolved once the server is known to be up. */
-  private record Target(String jdbcUrl, PgConnectOptions options, EmbeddedPostgres embedded, String password) {}
+  private record Target(String jdbcUrl, PgConnectOptions options, Embedded embedded, String password) {}
+
+  /** The embedded server with this console's claim on its data directory and its watchdog. */
+  private record Embedded(EmbeddedPostgres server, EmbeddedDataDirectory claim, Optional<Process> watchdog) {
+    void close() {
+      try {
+        server.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Stopping the embedded PostgreSQL failed: {}", e.getMessage());
+      } finally {
+        watchdog.ifPresent(Process::destroy);
+        claim.close();
+      }
+    }
+  }
 
   public static Future<Database> open(Vertx vertx, ConsoleConfig config) {
     return vertx.executeBlocking(() -> {
@@ -93,6 +108,17 @@ public final class Database {
   private static Target startEmbedded(Path home) throws IOException, ConfigException, SQLException {
     Path dataDir = home.resolve("postgres");
     Files.createDirectories(dataDir);
+    EmbeddedDataDirectory claim = EmbeddedDataDirectory.claim(home, dataDir);
+    try {
+      return startEmbedded(home, dataDir, claim);
+    } catch (IOException | ConfigException | SQLException | RuntimeException e) {
+      claim.close();
+      throw e;
+    }
+  }
+
+  private static Target startEmbedded(Path home, Path dataDir, EmbeddedDataDirectory claim)
+      throws IOException, ConfigException, SQLException {
     LOG.info("No database.url configured: starting the embedded PostgreSQL with its data in {}. "
         + "For production set CDC_CONSOLE_DB_URL, CDC_CONSOLE_DB_USER and CDC_CONSOLE_DB_PASSWORD "
         + "(or database.url/user/password in cdc-console.yaml) to use your own PostgreSQL server.", dataDir);
@@ -113,17 +139,23 @@ public final class Database {
           .start();
     } catch (IOException e) {
       if (String.valueOf(e.getMessage()).contains("could not lock")) {
-        throw new ConfigException("another console (or process) is using the embedded database in " + dataDir
-            + "; stop it or give this one its own CDC_CONSOLE_HOME");
+        throw new ConfigException("another process is using the embedded database in " + dataDir
+            + "; stop it or give this console its own CDC_CONSOLE_HOME");
       }
       throw e;
     }
-    String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
-    requirePassword(pg, jdbcUrl, password);
-    PgConnectOptions options = new PgConnectOptions()
-        .setHost("127.0.0.1").setPort(pg.getPort()).setDatabase("postgres").setUser("postgres").setPassword(password);
-    LOG.info("Embedded PostgreSQL is up on 127.0.0.1:{}", pg.getPort());
-    return new Target(jdbcUrl, options, pg, password);
+    Embedded embedded = new Embedded(pg, claim, PostmasterWatchdog.start(dataDir));
+    try {
+      String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
+      requirePassword(pg, jdbcUrl, password);
+      PgConnectOptions options = new PgConnectOptions()
+          .setHost("127.0.0.1").setPort(pg.getPort()).setDatabase("postgres").setUser("postgres").setPassword(password);
+      LOG.info("Embedded PostgreSQL is up on 127.0.0.1:{}", pg.getPort());
+      return new Target(jdbcUrl, options, embedded, password);
+    } catch (IOException | SQLException | RuntimeException e) {
+      embedded.close();
+      throw e;
+    }
   }
 
   /**
@@ -179,14 +211,9 @@ public final class Database {
         result.migrationsExecuted);
   }
 
-  private static void closeQuietly(EmbeddedPostgres pg) {
-    if (pg == null) {
-      return;
-    }
-    try {
-      pg.close();
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("Stopping the embedded PostgreSQL failed: {}", e.getMessage());
+  private static void closeQuietly(Embedded embedded) {
+    if (embedded != null) {
+      embedded.close();
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.cdcconsole.audit;
 
+import static io.cdcconsole.test.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,17 +94,9 @@ class AuditApiTest extends ConsoleTest {
     assertEquals(400, http.get("/api/v1/audit?limit=100000", admin).status());
   }
 
-  private static JsonArray waitForAudit(String query, int atLeast) throws InterruptedException {
+  private static JsonArray waitForAudit(String query, int atLeast) throws Exception {
     // rows are written when the answer has been sent, so give them a moment
-    JsonArray items = new JsonArray();
-    for (int i = 0; i < 100 && items.size() < atLeast; i++) {
-      items = http.get("/api/v1/audit?limit=500&" + query, admin).items();
-      if (items.size() < atLeast) {
-        Thread.sleep(50);
-      }
-    }
-    assertTrue(items.size() >= atLeast, "expected " + atLeast + " audit rows for " + query + ", got " + items);
-    return items;
+    return eventually(() -> http.get("/api/v1/audit?limit=500&" + query, admin).items(), items -> items.size() >= atLeast);
   }
 
   private static void assertHas(JsonArray rows, Predicate<JsonObject> test, String what) {

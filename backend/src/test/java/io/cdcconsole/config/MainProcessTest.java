@@ -1,5 +1,6 @@
 package io.cdcconsole.config;
 
+import static io.cdcconsole.test.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -79,14 +80,7 @@ class MainProcessTest {
       assertTrue(port != null, "the console never said where it listens");
       io.cdcconsole.test.Http http = new io.cdcconsole.test.Http(port);
       // listening comes first (so /health answers); /ready follows once the start-up reconcile is done
-      int ready = 0;
-      for (int i = 0; i < 100 && ready != 200; i++) {
-        ready = http.get("/ready", null).status();
-        if (ready != 200) {
-          Thread.sleep(100);
-        }
-      }
-      assertEquals(200, ready);
+      eventually(() -> http.get("/ready", null).status(), status -> status == 200);
       assertEquals("admin", http.get("/api/v1/me", http.login("admin", TestConsole.ADMIN_PASSWORD)).json().getString("username"));
       // the embedded server's binaries unpack into the home, not a shared /tmp
       assertTrue(Files.isDirectory(home.resolve("postgres-bin")));

@@ -1,5 +1,6 @@
 package io.cdcconsole.ds;
 
+import static io.cdcconsole.test.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,18 +133,11 @@ class DsTriggerTest extends SandboxRunTest {
     assertEquals("MEDIUM", call.form().get("processInstancePriority"));
   }
 
-  private JsonObject waitForDelivery(String pipeline) throws InterruptedException {
-    JsonObject last = null;
-    for (int i = 0; i < 150; i++) {
+  /** The newest delivery of the pipeline once it is settled (no longer PENDING). */
+  private JsonObject waitForDelivery(String pipeline) throws Exception {
+    return eventually(() -> {
       JsonArray items = http.get("/api/v1/pipelines/" + pipeline + "/deliveries", operator).json().getJsonArray("items");
-      if (!items.isEmpty()) {
-        last = items.getJsonObject(0);
-        if (!"PENDING".equals(last.getString("status"))) {
-          return last;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no delivery settled: " + last);
+      return items.isEmpty() ? null : items.getJsonObject(0);
+    }, last -> last != null && !"PENDING".equals(last.getString("status")));
   }
 }

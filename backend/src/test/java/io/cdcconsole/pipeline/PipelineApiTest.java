@@ -1,5 +1,6 @@
 package io.cdcconsole.pipeline;
 
+import static io.cdcconsole.test.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -145,13 +146,9 @@ class PipelineApiTest extends ConsoleTest {
     assertEquals(403, http.post("/api/v1/pipelines/" + id + "/reveal", operator, null).status());
     assertEquals(403, http.post("/api/v1/pipelines/" + id + "/reveal", viewer, null).status());
     assertEquals(MYSQL_PASSWORD, reveal(id).get("source.password"));
-    JsonObject row = null;
-    for (int i = 0; i < 50 && row == null; i++) {
-      var items = http.get("/api/v1/audit?action=pipeline.reveal-secrets&resourceId=" + id + "&outcome=success", admin).items();
-      row = items.isEmpty() ? null : items.getJsonObject(0);
-      Thread.sleep(50);
-    }
-    assertTrue(row != null, "the reveal is audited");
+    // the reveal is audited (the row is written after the answer is sent)
+    JsonObject row = eventually(() -> http.get("/api/v1/audit?action=pipeline.reveal-secrets&resourceId=" + id
+        + "&outcome=success", admin).items(), items -> !items.isEmpty()).getJsonObject(0);
     assertEquals("admin", row.getString("actor"));
     assertNoPlaintext(row.encode());
   }

@@ -1,5 +1,6 @@
 package io.cdcconsole.run;
 
+import static io.cdcconsole.test.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -141,9 +142,7 @@ class RunCrashTest {
   void killedRightAfterFlinkAcceptedTheJob() throws Exception {
     MODE.set(Mode.HOLD_RUN_ANSWER);
     JsonObject run = http.post("/api/v1/pipelines/crash-after-flink/runs", admin, new JsonObject()).json();
-    for (int i = 0; i < 300 && jobsNamed("crash-after-flink").isEmpty(); i++) {
-      Thread.sleep(100);
-    }
+    eventually(() -> jobsNamed("crash-after-flink"), jobs -> !jobs.isEmpty());
     waitUntilHeld();
     kill();
     assertEquals(1, jobsNamed("crash-after-flink").size(), "Flink accepted the job before the kill");
@@ -159,17 +158,15 @@ class RunCrashTest {
     waitForState(run.getLong("id"), "CANCELED");
   }
 
-  private static void waitUntilHeld() throws InterruptedException {
-    for (int i = 0; i < 300; i++) {
+  /** Until the console reached the held call. */
+  private static void waitUntilHeld() throws Exception {
+    eventually(() -> {
       synchronized (HELD) {
-        if (!HELD.isEmpty()) {
-          HELD.clear();
-          return;
-        }
+        boolean held = !HELD.isEmpty();
+        HELD.clear();
+        return held;
       }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the console never reached the held call");
+    }, held -> held);
   }
 
   /** SIGKILL: no shutdown hook, no clean close — as a crash or an OOM kill. */
@@ -189,29 +186,21 @@ class RunCrashTest {
     pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     console = pb.start();
     http = new Http(Integer.parseInt(env.get("CDC_CONSOLE_HTTP_PORT")));
-    for (int i = 0; i < 600; i++) {
-      try {
-        if (http.get("/ready", null).status() == 200) {
-          return;
+    try {
+      eventually(() -> {
+        try {
+          return http.get("/ready", null).status();
+        } catch (IllegalStateException notYet) {
+          return 0; // not listening yet
         }
-      } catch (IllegalStateException notYet) {
-        // not listening yet
-      }
-      Thread.sleep(100);
+      }, status -> status == 200);
+    } catch (AssertionError e) {
+      throw new AssertionError("the console did not become ready: " + Files.readString(log), e);
     }
-    throw new AssertionError("the console did not become ready: " + Files.readString(log));
   }
 
-  private static JsonObject waitForState(long runId, String state) throws InterruptedException {
-    JsonObject run = null;
-    for (int i = 0; i < 600; i++) {
-      run = http.get("/api/v1/runs/" + runId, admin).json();
-      if (state.equals(run.getString("state"))) {
-        return run;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("run never reached " + state + ": " + run);
+  private static JsonObject waitForState(long runId, String state) throws Exception {
+    return eventually(() -> http.get("/api/v1/runs/" + runId, admin).json(), run -> state.equals(run.getString("state")));
   }
 
   private static List<JsonObject> jobsNamed(String name) throws Exception {

@@ -1,5 +1,6 @@
 package io.cdcconsole.run;
 
+import static io.cdcconsole.test.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -84,7 +85,9 @@ class RunResilienceTest extends ConsoleTest {
       double seconds = (System.nanoTime() - started) / 1e9;
       int overviews = requests.getOrDefault("GET /jobs/overview", 0);
       int jobDetails = requests.getOrDefault("GET /jobs/{jobId}", 0);
-      assertTrue(overviews >= 3 && overviews <= seconds + 2, "about one overview per second for the cluster: " + requests);
+      // one overview per tick for the whole cluster, whatever the number of jobs: never more than the fastest
+      // cadence (300 ms) allows. How many ticks a busy machine fits into the window is not asserted.
+      assertTrue(overviews >= 1 && overviews <= seconds / 0.3 + 2, "one overview per tick for the cluster: " + requests);
       assertEquals(0, jobDetails, "never a request per job on a tick: " + requests);
       int checkpointCalls = requests.getOrDefault("GET /jobs/{jobId}/checkpoints", 0);
       assertTrue(checkpointCalls <= jobs * (overviews / 6 + 1), "checkpoints on a slower cadence: " + requests);
@@ -106,16 +109,15 @@ class RunResilienceTest extends ConsoleTest {
     JsonObject running = waitForState("outage", "RUNNING");
     String location = "/api/v1/runs/" + running.getLong("id");
     try {
-      FLINK.stop();
-      JsonObject stale = null;
-      for (int i = 0; i < 100; i++) {
-        stale = http.get(location, operator).json();
-        if (stale.getBoolean("stale")) {
-          break;
+      // an outage, not a shutdown: a gracefully stopping Flink fails its jobs first and may report them FAILED
+      FLINK.crash();
+      eventually(() -> {
+        JsonObject run = http.get(location, operator).json();
+        if (!"RUNNING".equals(run.getString("state"))) {
+          throw new AssertionError("an unreachable cluster changed the run: " + run.encodePrettily());
         }
-        Thread.sleep(200);
-      }
-      assertTrue(stale.getBoolean("stale"), stale.encodePrettily());
+        return run;
+      }, run -> run.getBoolean("stale"));
       Thread.sleep(5000); // longer than the LOST grace: an unreachable cluster never makes a run LOST or FAILED
       JsonObject still = http.get(location, operator).json();
       assertEquals("RUNNING", still.getString("state"));
@@ -140,19 +142,12 @@ class RunResilienceTest extends ConsoleTest {
     return created.json().getLong("id");
   }
 
-  private static JsonObject waitForState(String pipeline, String state) throws InterruptedException {
-    JsonObject run = null;
-    for (int i = 0; i < 600; i++) {
+  private static JsonObject waitForState(String pipeline, String state) throws Exception {
+    return eventually(() -> {
       JsonArray runs = http.get("/api/v1/pipelines/" + pipeline + "/runs", operator).items();
-      if (runs != null && !runs.isEmpty()) {
-        run = http.get("/api/v1/runs/" + runs.getJsonObject(0).getLong("id"), operator).json();
-        if (state.equals(run.getString("state"))) {
-          return run;
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(pipeline + " never reached " + state + ": " + (run == null ? null : run.encodePrettily()));
+      return runs == null || runs.isEmpty() ? null
+          : http.get("/api/v1/runs/" + runs.getJsonObject(0).getLong("id"), operator).json();
+    }, run -> run != null && state.equals(run.getString("state")));
   }
 
 

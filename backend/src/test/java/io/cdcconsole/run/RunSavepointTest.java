@@ -1,5 +1,7 @@
 package io.cdcconsole.run;
 
+import static io.cdcconsole.test.Eventually.eventually;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,18 +26,12 @@ class RunSavepointTest extends SandboxRunTest {
   void stopWithSavepointRecordsThePathAndAResumeRestoresFromIt() throws Exception {
     pipeline("stopped", keepsRunning("stopped"));
     String location = http.post("/api/v1/pipelines/stopped/runs", operator, new JsonObject()).header("Location");
-    waitForState(location, "RUNNING");
+    waitForAllTasksRunning(waitForState(location, "RUNNING").getString("jobId"));
 
     Http.Response savepoint = http.post("/api/v1/pipelines/stopped/savepoints", operator, null);
     assertEquals(202, savepoint.status(), savepoint.body());
-    JsonObject ledger = null;
-    for (int i = 0; i < 150; i++) {
-      ledger = http.get("/api/v1/pipelines/stopped/savepoints", operator).json();
-      if (!ledger.getJsonArray("items").isEmpty()) {
-        break;
-      }
-      Thread.sleep(200);
-    }
+    JsonObject ledger = eventually(() -> http.get("/api/v1/pipelines/stopped/savepoints", operator).json(),
+        l -> !l.getJsonArray("items").isEmpty());
     assertEquals("manual", ledger.getJsonArray("items").getJsonObject(0).getString("source"), ledger.encodePrettily());
 
     Http.Response stop = http.post("/api/v1/pipelines/stopped/stop", operator, new JsonObject().put("savepoint", true));
@@ -58,15 +54,11 @@ class RunSavepointTest extends SandboxRunTest {
     assertEquals(202, resumed.status(), resumed.body());
     assertEquals(path, resumed.json().getString("fromSavepoint"));
     String jobId = resumed.json().getString("jobId");
-    JsonObject restored = null;
-    for (int i = 0; i < 300 && restored == null; i++) {
-      Thread.sleep(200);
+    // Flink reports the restore once the job runs
+    JsonObject restored = eventually(() -> {
       JsonObject checkpoints = flinkOrNull("/jobs/" + jobId + "/checkpoints");
-      if (checkpoints != null && checkpoints.getJsonObject("latest", new JsonObject()).getJsonObject("restored") != null) {
-        restored = checkpoints.getJsonObject("latest").getJsonObject("restored");
-      }
-    }
-    assertNotNull(restored, "Flink reports the restore");
+      return checkpoints == null ? null : checkpoints.getJsonObject("latest", new JsonObject()).getJsonObject("restored");
+    }, r -> r != null);
     assertEquals(path.replaceFirst("^file:", ""), restored.getString("external_path").replaceFirst("^file:", ""));
   }
 }

@@ -1,10 +1,13 @@
 package io.cdcconsole.run;
 
+import static io.cdcconsole.test.Eventually.eventually;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -78,19 +81,15 @@ public abstract class SandboxRunTest extends ConsoleTest {
     assertEquals(201, created.status(), created.body());
   }
 
-  protected JsonObject waitForState(String location, String state) throws InterruptedException {
-    JsonObject run = null;
-    for (int i = 0; i < 600; i++) {
-      run = http.get(location, operator).json();
-      if (state.equals(run.getString("state"))) {
-        return run;
-      }
+  /** The run once it is in {@code state}; fails at once when it ended in another state instead. */
+  protected JsonObject waitForState(String location, String state) throws Exception {
+    return eventually(() -> {
+      JsonObject run = http.get(location, operator).json();
       if (!state.equals(run.getString("state")) && isTerminal(run.getString("state")) && !isTerminal(state)) {
-        break;
+        throw new AssertionError("run never reached " + state + ": " + run.encodePrettily());
       }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("run never reached " + state + ": " + (run == null ? null : run.encodePrettily()));
+      return run;
+    }, run -> state.equals(run.getString("state")));
   }
 
   private static boolean isTerminal(String state) {
@@ -99,14 +98,17 @@ public abstract class SandboxRunTest extends ConsoleTest {
 
   /** Flink's own view of the job; its job details are cached for a few seconds, so wait for them to catch up. */
   protected String flinkState(String jobId, String expected) throws Exception {
-    String state = null;
-    for (int i = 0; i < 50 && !expected.equals(state); i++) {
-      state = flink("/jobs/" + jobId).getString("state");
-      if (!expected.equals(state)) {
-        Thread.sleep(200);
-      }
-    }
-    return state;
+    return eventually(() -> flink("/jobs/" + jobId).getString("state"), expected::equals);
+  }
+
+  /**
+   * Until every task of the job runs: Flink calls a job RUNNING while its tasks still deploy, and refuses a savepoint
+   * until they all run ("Not all required tasks are currently running"), a gap that grows on a busy machine.
+   */
+  protected void waitForAllTasksRunning(String jobId) throws Exception {
+    eventually(() -> flink("/jobs/" + jobId).getJsonArray("vertices", new JsonArray()),
+        vertices -> !vertices.isEmpty()
+            && vertices.stream().allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status"))));
   }
 
   protected JsonObject flink(String path) throws Exception {

@@ -1,5 +1,6 @@
 package io.cdcconsole.store;
 
+import static io.cdcconsole.test.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,15 +43,7 @@ class EmbeddedDatabaseRestartTest {
       long postmaster = Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).trim());
       // SIGINT is PostgreSQL's fast shutdown: it drops the console's connections instead of waiting for them
       assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(postmaster)).start().waitFor());
-      Http.Response ready = null;
-      for (int i = 0; i < 100; i++) {
-        ready = http.get("/ready", null);
-        if (ready.status() == 503) {
-          break;
-        }
-        Thread.sleep(100);
-      }
-      assertEquals(503, ready.status(), ready.body());
+      Http.Response ready = eventually(() -> http.get("/ready", null), r -> r.status() == 503);
       assertEquals("application/problem+json", ready.contentType());
       assertEquals("DOWN", ready.json().getJsonObject("checks").getString("database"));
       assertEquals(200, http.get("/health", null).status(), "the process is still alive");

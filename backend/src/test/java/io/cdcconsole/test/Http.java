@@ -85,7 +85,9 @@ public final class Http {
     try {
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
       Response response = new Response(r.statusCode(), r.headers(), r.body());
-      OpenApiContract.get().check(method, path, response.status(), response.contentType(), response.body());
+      String requestType = headers.getOrDefault("Content-Type", body == null ? null : "application/json");
+      OpenApiContract.get().check(method, path, requestType, body, response.status(), response.contentType(),
+          response.body());
       return response;
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);

@@ -75,7 +75,20 @@ public final class OpenApiContract {
    * from the API; throws an {@link AssertionError} that says what does not match.
    */
   public void check(String method, String path, int status, String contentType, String body) {
+    check(method, path, null, null, status, contentType, body);
+  }
+
+  /**
+   * As {@link #check(String, String, int, String, String)}, and when the server accepted the request (2xx), its JSON
+   * body must match the operation's request schema too: a document must not require what the server does without.
+   */
+  public void check(String method, String path, String requestType, String requestBody, int status, String contentType,
+                    String body) {
     String bare = path.split("\\?", 2)[0];
+    if (status >= 200 && status < 300 && requestBody != null && !requestBody.isBlank() && requestType != null
+        && requestType.toLowerCase(Locale.ROOT).contains("json") && bare.startsWith(ApiRouter.PREFIX + "/")) {
+      checkRequest(method, bare, requestBody);
+    }
     String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!bare.startsWith(ApiRouter.PREFIX + "/") || !mediaType.contains("json") || body == null || body.isEmpty()) {
       return;
@@ -127,6 +140,19 @@ public final class OpenApiContract {
       throw new AssertionError("GET /api/v1/events sent a " + type + " event that does not match the OpenAPI document: "
           + errors.stream().map(ValidationMessage::toString).collect(Collectors.joining("; ")) + "\ndata: " + data);
     }
+  }
+
+  private void checkRequest(String method, String bare, String requestBody) {
+    operation(method, bare.substring(ApiRouter.PREFIX.length()))
+        .map(op -> resolve(op.path("requestBody")).path("content").path("application/json").get("schema"))
+        .ifPresent(schema -> {
+          Set<ValidationMessage> errors = schemaOf(schema).validate(requestBody, InputFormat.JSON);
+          if (!errors.isEmpty()) {
+            throw new AssertionError(method + " " + bare + " accepted a request body that does not match the OpenAPI "
+                + "document: " + errors.stream().map(ValidationMessage::toString).collect(Collectors.joining("; "))
+                + "\nrequest: " + requestBody);
+          }
+        });
   }
 
   /** The operation for a path below the prefix: literal segments win over parameters ({@code /pipelines/validate}). */

@@ -8,6 +8,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import io.cdcconsole.test.TestConsole;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -35,6 +36,9 @@ class ConsoleBrowserTest {
     assertTrue(ConsoleBrowserTest.class.getClassLoader().getResource("webroot/index.html") != null,
         "the SPA is not on the classpath: build without -Dskip.frontend");
     console = TestConsole.start(vertx);
+    // Playwright's assertions wait for the page; their default (5 s) is too short for a busy machine. Generous, since
+    // a page that gets there never waits for the bound.
+    PlaywrightAssertions.setDefaultAssertionTimeout(60_000);
     playwright = Playwright.create(new Playwright.CreateOptions()
         .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     browser = playwright.chromium().launch(new BrowserType.LaunchOptions()

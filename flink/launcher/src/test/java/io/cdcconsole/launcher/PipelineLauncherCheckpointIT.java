@@ -1,5 +1,6 @@
 package io.cdcconsole.launcher;
 
+import static io.cdcconsole.sandbox.FlinkRest.PATIENCE;
 import static io.cdcconsole.launcher.PipelineLauncherIT.marker;
 import static io.cdcconsole.launcher.PipelineLauncherIT.millisSince;
 import static io.cdcconsole.launcher.PipelineLauncherIT.report;
@@ -80,7 +81,7 @@ class PipelineLauncherCheckpointIT {
         FlinkApi.Response run = api.run(jarId, body);
         assertEquals(200, run.status(), run.body());
 
-        List<String> states = watchStates(jobId, Duration.ofSeconds(90));
+        List<String> states = watchStates(jobId, PATIENCE);
         report("failure: states " + states + " in " + millisSince(start) + " ms");
         assertEquals("FAILED", states.get(states.size() - 1), states.toString());
 
@@ -114,11 +115,13 @@ class PipelineLauncherCheckpointIT {
         FlinkApi.Response run = api.run(jarId, body);
         assertEquals(200, run.status(), run.body());
 
-        List<String> states = watchStates(jobId, Duration.ofSeconds(90));
+        List<String> states = watchStates(jobId, PATIENCE);
         report("default restart strategy: states " + states + " in " + millisSince(start) + " ms");
-        // region failover restarts the failed tasks: the job itself stays RUNNING (no RESTARTING),
-        // only the exception history tells that a failure happened
-        assertEquals(List.of("RUNNING", "FINISHED"), states);
+        // the failure is only a restart: the job ends FINISHED and is never FAILING/FAILED on the way. Which
+        // intermediate states a poller sees (RESTARTING or not) depends on its timing, so only the invariants are asserted
+        assertEquals("FINISHED", states.get(states.size() - 1), states.toString());
+        assertTrue(Set.of("INITIALIZING", "CREATED", "RUNNING", "RESTARTING", "FINISHED").containsAll(states),
+                states.toString());
         JsonNode exceptions = api.get("/jobs/" + jobId + "/exceptions").json();
         report("default restart strategy: /jobs/{id}/exceptions " + abbreviate(exceptions));
         JsonNode entry = exceptions.path("exceptionHistory").path("entries").get(0);
@@ -135,9 +138,9 @@ class PipelineLauncherCheckpointIT {
         long start = System.nanoTime();
         FlinkApi.Response run = api.run(jarId, FlinkApi.runBody(firstJobId, injectedFailureYaml(name, marker)));
         assertEquals(200, run.status(), run.body());
-        api.awaitAllTasksRunning(firstJobId, Duration.ofSeconds(60));
-        String savepoint = api.stopWithSavepoint(firstJobId, Duration.ofSeconds(60));
-        assertEquals("FINISHED", api.awaitJobState(firstJobId, Set.of("FINISHED"), Duration.ofSeconds(60))
+        api.awaitAllTasksRunning(firstJobId, PATIENCE);
+        String savepoint = api.stopWithSavepoint(firstJobId, PATIENCE);
+        assertEquals("FINISHED", api.awaitJobState(firstJobId, Set.of("FINISHED"), PATIENCE)
                 .path("state").asText());
         report("savepoint: stop-with-savepoint done " + millisSince(start) + " ms after the run request: " + savepoint);
 
@@ -161,7 +164,7 @@ class PipelineLauncherCheckpointIT {
         FlinkApi.Response restore = api.run(jarId, body);
         assertEquals(200, restore.status(), restore.body());
         assertEquals(secondJobId, restore.json().path("jobid").asText());
-        List<String> states = watchStates(secondJobId, Duration.ofSeconds(90));
+        List<String> states = watchStates(secondJobId, PATIENCE);
         report("savepoint: restored job states " + states + " in " + millisSince(start) + " ms");
         assertEquals("FINISHED", states.get(states.size() - 1), states.toString());
 

@@ -1,5 +1,6 @@
 package io.cdcconsole.launcher;
 
+import static io.cdcconsole.sandbox.FlinkRest.PATIENCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,7 +87,7 @@ class PipelineLauncherIT {
         assertEquals(200, job.status(), job.body());
         assertEquals(name, job.json().path("name").asText());
 
-        JsonNode finished = api.awaitJobState(jobId, Set.of("FINISHED"), Duration.ofSeconds(90));
+        JsonNode finished = api.awaitJobState(jobId, Set.of("FINISHED"), PATIENCE);
         assertEquals("FINISHED", finished.path("state").asText(), finished.toString());
         assertEquals(name, finished.path("name").asText());
         report("yaml argument: /jars/run " + runMillis + " ms, run to FINISHED " + millisSince(start) + " ms");
@@ -110,7 +111,7 @@ class PipelineLauncherIT {
         assertEquals(jobId, run.json().path("jobid").asText());
         assertEquals(1, tickets.hits(url));
 
-        JsonNode finished = api.awaitJobState(jobId, Set.of("FINISHED"), Duration.ofSeconds(90));
+        JsonNode finished = api.awaitJobState(jobId, Set.of("FINISHED"), PATIENCE);
         assertEquals("FINISHED", finished.path("state").asText(), finished.toString());
         assertEquals(name, finished.path("name").asText());
         report("ticket: run to FINISHED " + millisSince(start) + " ms");
@@ -126,7 +127,7 @@ class PipelineLauncherIT {
         FlinkApi.Response run = api.run(jarId, FlinkApi.runBody(jobId, secretYaml(name)));
         assertEquals(200, run.status(), run.body());
         assertFalse(run.body().contains(SECRET), run.body());
-        JsonNode finished = api.awaitJobState(jobId, Set.of("FINISHED"), Duration.ofSeconds(90));
+        JsonNode finished = api.awaitJobState(jobId, Set.of("FINISHED"), PATIENCE);
         assertEquals("FINISHED", finished.path("state").asText(), finished.toString());
 
         assertSecretNowhere(jobId);
@@ -146,7 +147,7 @@ class PipelineLauncherIT {
         body.put("parallelism", 2);
         FlinkApi.Response run = api.run(jarId, body);
         assertEquals(200, run.status(), run.body());
-        JsonNode job = api.awaitJobState(jobId, Set.of("FINISHED"), Duration.ofSeconds(90));
+        JsonNode job = api.awaitJobState(jobId, Set.of("FINISHED"), PATIENCE);
         assertEquals("FINISHED", job.path("state").asText(), job.toString());
         // no pipeline.name: Flink CDC's default job name
         assertEquals("Flink CDC Pipeline Job", job.path("name").asText());
@@ -165,7 +166,7 @@ class PipelineLauncherIT {
         body = FlinkApi.runBody(secondJobId, withParallelism);
         body.put("parallelism", 2);
         assertEquals(200, api.run(jarId, body).status());
-        job = api.awaitJobState(secondJobId, Set.of("FINISHED"), Duration.ofSeconds(90));
+        job = api.awaitJobState(secondJobId, Set.of("FINISHED"), PATIENCE);
         assertEquals("FINISHED", job.path("state").asText(), job.toString());
         assertEquals(1, sinkParallelism(job), job.toString());
     }
@@ -175,7 +176,7 @@ class PipelineLauncherIT {
         String yaml = String.join("\n", "source:", "  type: values", "sink:", "  type: values", routes(marker()), "");
         String jobId = FlinkApi.newJobId();
         assertEquals(200, api.run(jarId, FlinkApi.runBody(jobId, yaml)).status());
-        assertEquals("FINISHED", api.awaitJobState(jobId, Set.of("FINISHED"), Duration.ofSeconds(90))
+        assertEquals("FINISHED", api.awaitJobState(jobId, Set.of("FINISHED"), PATIENCE)
                 .path("state").asText());
         FlinkApi.Response again = api.run(jarId, FlinkApi.runBody(jobId, yaml));
         assertEquals(400, again.status(), again.body());
@@ -211,14 +212,14 @@ class PipelineLauncherIT {
         long start = System.nanoTime();
         FlinkApi.Response run = api.run(jarId, FlinkApi.runBody(jobId, yaml));
         assertEquals(200, run.status(), run.body());
-        api.awaitAllTasksRunning(jobId, Duration.ofSeconds(60));
+        api.awaitAllTasksRunning(jobId, PATIENCE);
         long runningMillis = millisSince(start);
         Thread.sleep(3000);
         assertEquals("RUNNING", api.get("/jobs/" + jobId).json().path("state").asText());
 
         FlinkApi.Response cancel = api.patch("/jobs/" + jobId + "?mode=cancel");
         assertEquals(202, cancel.status(), cancel.body());
-        JsonNode canceled = api.awaitJobState(jobId, Set.of("CANCELED"), Duration.ofSeconds(60));
+        JsonNode canceled = api.awaitJobState(jobId, Set.of("CANCELED"), PATIENCE);
         assertEquals("CANCELED", canceled.path("state").asText(), canceled.toString());
         report("running: all tasks RUNNING after " + runningMillis + " ms, CANCELED " + millisSince(start)
                 + " ms after the run request (incl. 3 s wait)");
@@ -266,7 +267,7 @@ class PipelineLauncherIT {
         String url = tickets.ticket(secretYaml("launcher-used-ticket"));
         String firstJobId = FlinkApi.newJobId();
         assertEquals(200, api.run(jarId, FlinkApi.runBody(firstJobId, url)).status());
-        assertEquals("FINISHED", api.awaitJobState(firstJobId, Set.of("FINISHED"), Duration.ofSeconds(90))
+        assertEquals("FINISHED", api.awaitJobState(firstJobId, Set.of("FINISHED"), PATIENCE)
                 .path("state").asText());
         String jobId = FlinkApi.newJobId();
         FlinkApi.Response again = api.run(jarId, FlinkApi.runBody(jobId, url));

@@ -27,6 +27,12 @@ public class FlinkRest {
 
     public static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * How long tests wait for a job to get somewhere: generous, since a loaded 2-core machine can be many times
+     * slower than an idle one, and a job that gets there never waits for it.
+     */
+    public static final Duration PATIENCE = Duration.ofMinutes(3);
+
     private static final Set<String> TERMINAL = Set.of("FINISHED", "FAILED", "CANCELED");
     private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
 

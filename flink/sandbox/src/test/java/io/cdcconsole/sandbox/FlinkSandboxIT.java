@@ -1,5 +1,6 @@
 package io.cdcconsole.sandbox;
 
+import static io.cdcconsole.sandbox.FlinkRest.PATIENCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,7 +104,7 @@ class FlinkSandboxIT {
         assertEquals(200, run.status(), run.body());
         assertEquals(jobId, run.json().path("jobid").asText());
 
-        JsonNode job = rest.awaitJobState(jobId, Set.of("FINISHED"), Duration.ofSeconds(60));
+        JsonNode job = rest.awaitJobState(jobId, Set.of("FINISHED"), PATIENCE);
         assertEquals("FINISHED", job.path("state").asText(), job.toString());
         assertEquals("sandbox-sequence", job.path("name").asText());
     }
@@ -116,20 +117,20 @@ class FlinkSandboxIT {
         FlinkRest.Response run = rest.runJar(jarId, SequenceJob.class.getName(), jobId,
                 List.of(Long.toString(Long.MAX_VALUE), "20"));
         assertEquals(200, run.status(), run.body());
-        rest.awaitAllTasksRunning(jobId, Duration.ofSeconds(60));
+        rest.awaitAllTasksRunning(jobId, PATIENCE);
 
         // No targetDirectory: Flink uses state.savepoints.dir of the cluster.
         FlinkRest.Response stop = rest.postJson("/jobs/" + jobId + "/stop",
                 FlinkRest.JSON.createObjectNode().put("drain", false));
         assertEquals(202, stop.status(), stop.body());
         String triggerId = stop.json().path("request-id").asText();
-        JsonNode savepoint = rest.awaitSavepoint(jobId, triggerId, Duration.ofSeconds(60));
+        JsonNode savepoint = rest.awaitSavepoint(jobId, triggerId, PATIENCE);
         String location = savepoint.path("operation").path("location").asText();
         // Flink reports it as file:/abs/path/savepoints/savepoint-...
         assertTrue(Path.of(URI.create(location)).startsWith(flink.workDir().resolve("savepoints")),
                 savepoint.toString());
         assertTrue(Files.isDirectory(Path.of(URI.create(location))), location);
-        assertEquals("FINISHED", rest.awaitJobState(jobId, Set.of("FINISHED"), Duration.ofSeconds(30))
+        assertEquals("FINISHED", rest.awaitJobState(jobId, Set.of("FINISHED"), PATIENCE)
                 .path("state").asText());
     }
 
@@ -143,7 +144,7 @@ class FlinkSandboxIT {
         assertEquals(200, run.status(), run.body());
         assertEquals(jobId, run.json().path("jobid").asText());
 
-        JsonNode job = rest.awaitJobState(jobId, Set.of("FINISHED"), Duration.ofSeconds(90));
+        JsonNode job = rest.awaitJobState(jobId, Set.of("FINISHED"), PATIENCE);
         assertEquals("FINISHED", job.path("state").asText(), job.toString());
         assertEquals("sandbox-values-pipeline", job.path("name").asText());
 

@@ -34,7 +34,7 @@ class FlinkSandboxProcessIT {
         Process p = new ProcessBuilder(command("--slots", "zero"))
                 .redirectError(tmp.resolve("err").toFile()).start();
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue());
         assertEquals("", stdout);
         assertTrue(Files.readString(tmp.resolve("err")).contains("Usage:"));
@@ -42,7 +42,10 @@ class FlinkSandboxProcessIT {
 
     @Test
     void printsOnlyTheReadyLineAndStopsWhenTheWatchedProcessEnds() throws Exception {
-        Process watched = new ProcessBuilder("sleep", "60").start();
+        // The watched process lives until the test ends it (cat waits on its stdin), not for a fixed time: a
+        // timed one (sleep 60) could end by itself while a loaded machine is still starting the sandbox, and the
+        // sandbox would then stop for the wrong reason ("is not running") before the test ends the process.
+        Process watched = new ProcessBuilder("cat").start();
         Path workDir = tmp.resolve("work");
         Process sandbox = new ProcessBuilder(command("--port", "0", "--work-dir", workDir.toString(),
                 "--slots", "1", "--exit-with-pid", Long.toString(watched.pid())))
@@ -54,8 +57,10 @@ class FlinkSandboxProcessIT {
             assertTrue(first != null && first.matches("FLINK SANDBOX READY port=\\d+ url=http://127\\.0\\.0\\.1:\\d+"),
                     "first stdout line: " + first);
 
+            assertTrue(watched.isAlive(), "the watched process ends only when the test ends it");
             watched.destroy();
-            assertTrue(sandbox.waitFor(60, TimeUnit.SECONDS), "sandbox did not stop after its watched process");
+            // generous: the shutdown hook alone may take FlinkSandbox.CLOSE_TIMEOUT (30 s) on a busy machine
+            assertTrue(sandbox.waitFor(180, TimeUnit.SECONDS), "sandbox did not stop after its watched process");
             assertEquals(null, out.readLine(), "stdout has only the READY line");
         } finally {
             sandbox.destroyForcibly();

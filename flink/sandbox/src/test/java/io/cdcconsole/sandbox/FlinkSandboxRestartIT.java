@@ -1,5 +1,6 @@
 package io.cdcconsole.sandbox;
 
+import static io.cdcconsole.sandbox.FlinkRest.PATIENCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +35,7 @@ class FlinkSandboxRestartIT {
         String jarId = rest.uploadJarId(TestJars.jar(tmp.resolve("job.jar"), List.of(SequenceJob.class), List.of()));
         String jobId = FlinkRest.newJobId();
         assertEquals(200, rest.runJar(jarId, SequenceJob.class.getName(), jobId, List.of("10")).status());
-        assertEquals("FINISHED", rest.awaitJobState(jobId, Set.of("FINISHED"), Duration.ofSeconds(60))
+        assertEquals("FINISHED", rest.awaitJobState(jobId, Set.of("FINISHED"), PATIENCE)
                 .path("state").asText());
         assertTrue(rest.get("/jobs/overview").body().contains(jobId));
 

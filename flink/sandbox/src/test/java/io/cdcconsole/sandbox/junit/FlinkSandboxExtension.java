@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  *
  * <p>The field must be {@code static}: the sandbox starts in {@code beforeAll} and stops in
  * {@code afterAll}. It starts {@code java -jar <jar> --port 0 --work-dir <dir>} and waits (at most
- * {@link #startTimeout(Duration) 120 s}) for the line {@code FLINK SANDBOX READY port=N ...} on
+ * {@link #startTimeout(Duration) 180 s}) for the line {@code FLINK SANDBOX READY port=N ...} on
  * its stdout; if the process dies or the line does not come, the class fails with the last lines
  * of the sandbox log. The port is free-chosen by the sandbox; {@link #restUrl()} and {@link
  * #port()} tell it.
@@ -308,6 +308,18 @@ public final class FlinkSandboxExtension implements BeforeAllCallback, AfterAllC
         stopProcess();
     }
 
+    /**
+     * Kills the sandbox process (SIGKILL), as a host or network outage: unlike {@link #stop()}, Flink reports nothing
+     * on the way down (a graceful stop fails the running jobs first, and a watcher may see them FAILED). The port
+     * stays known for {@link #start()}.
+     */
+    public synchronized void crash() {
+        if (process != null) {
+            process.destroyForcibly();
+        }
+        stopProcess();
+    }
+
     // ---------------------------------------------------------------- internals
 
     private void stopProcess() {
@@ -480,7 +492,7 @@ public final class FlinkSandboxExtension implements BeforeAllCallback, AfterAllC
         if (startTimeout != null) {
             return startTimeout;
         }
-        return Duration.ofSeconds(Long.getLong(START_TIMEOUT_PROPERTY, 120L));
+        return Duration.ofSeconds(Long.getLong(START_TIMEOUT_PROPERTY, 180L));
     }
 
     private static Path targetDir() {
