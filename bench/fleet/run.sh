@@ -14,6 +14,8 @@
 #          and PostgreSQL CPU (from /proc: the java process; the postmaster and its children)
 #   list   wrk, CONNECTIONS connections, DURATION seconds: GET /api/v1/pipelines?limit=50
 #   get    the same for GET /api/v1/pipelines/{id}, each request a random pipeline of the fleet
+#   me     the same for GET /api/v1/me: authentication (a database read today) and one read by primary key, the
+#          floor under every authenticated request
 #
 # and prints a Markdown table. CPU is in % of one core over the window (200 % = both cores of a 2-core machine).
 # Everything listens on 127.0.0.1; only processes this script started are stopped; its temp dir is removed.
@@ -174,6 +176,8 @@ curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/pipelines?limit=50" >"$
 window list wrk_run list "/api/v1/pipelines?limit=50"
 log "get: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/pipelines/{random id}"
 window get wrk_run get "/api/v1/pipelines/$FIRST_ID" "$TMP/get.lua"
+log "me: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/me (authentication and one read by primary key)"
+window me wrk_run me "/api/v1/me"
 RUNNING="$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/pipelines?state=RUNNING&limit=1" | jq .total)"
 
 # ---------- report ----------
@@ -212,6 +216,7 @@ IFS='|' read -r PER_POLL POLLS_PER_MIN DETAIL < <(flink_per_poll idle)
 read -r IDLE_J IDLE_P _ <"$TMP/cpu-idle.txt"
 read -r LIST_J LIST_P _ <"$TMP/cpu-list.txt"
 read -r GET_J GET_P _ <"$TMP/cpu-get.txt"
+read -r ME_J ME_P _ <"$TMP/cpu-me.txt"
 LIST_TOTAL="$(jq .total "$TMP/list-sample.json")"
 
 echo "### Fleet: $CLUSTERS clusters × $PER_CLUSTER pipelines ($LIST_TOTAL pipelines, $RUNNING runs RUNNING and watched)"
@@ -223,10 +228,11 @@ echo "|---|---:|---:|---:|---:|---:|---:|"
 echo "| idle (watching only) | | | | | ${IDLE_J} % | ${IDLE_P} % |"
 echo "| \`GET /pipelines?limit=50\` | $(wrk_field "$TMP/wrk-list.txt" rps) | $(wrk_field "$TMP/wrk-list.txt" p50) | $(wrk_field "$TMP/wrk-list.txt" p99) | $(wrk_field "$TMP/wrk-list.txt" non2xx) | ${LIST_J} % | ${LIST_P} % |"
 echo "| \`GET /pipelines/{id}\` | $(wrk_field "$TMP/wrk-get.txt" rps) | $(wrk_field "$TMP/wrk-get.txt" p50) | $(wrk_field "$TMP/wrk-get.txt" p99) | $(wrk_field "$TMP/wrk-get.txt" non2xx) | ${GET_J} % | ${GET_P} % |"
+echo "| \`GET /me\` (authentication + 1 read) | $(wrk_field "$TMP/wrk-me.txt" rps) | $(wrk_field "$TMP/wrk-me.txt" p50) | $(wrk_field "$TMP/wrk-me.txt" p99) | $(wrk_field "$TMP/wrk-me.txt" non2xx) | ${ME_J} % | ${ME_P} % |"
 echo
 echo "Flink, idle window: $POLLS_PER_MIN watcher polls per cluster per minute, $PER_POLL requests per cluster per poll"
 echo "besides the health probe; per cluster per minute: $DETAIL."
-for name in list get; do
+for name in list get me; do
   errs="$(wrk_field "$TMP/wrk-$name.txt" errors)"
   [[ -z "$errs" ]] || echo "wrk $name socket errors: $errs"
 done
