@@ -124,7 +124,8 @@ public final class ConsoleApp {
           ConnectorCatalog catalog = loaded.resultAt(2);
           ApiDocsRoutes apiDocs = loaded.resultAt(3);
           SecretFields secretFields = new SecretFields(catalog);
-          PipelineService pipelines = new PipelineService(vertx, new PipelineStore(pool), clusters, secrets, cipher,
+          PipelineService pipelines = new PipelineService(vertx, new PipelineStore(pool,
+              java.util.Arrays.stream(RunState.values()).filter(RunState::terminal).map(Enum::name).toList()), clusters, secrets, cipher,
               new PipelineYamlValidator(catalog), secretFields, runStore::current);
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, cipher, secretFields,
               launcher, config.home(), config.runs(), consoleUrl::get, clock);
