@@ -59,6 +59,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -127,8 +128,10 @@ public final class ConsoleApp {
           ApiDocsRoutes apiDocs = loaded.resultAt(3);
           PipelineDocuments documents = new PipelineDocuments(vertx, new SecretFields(catalog),
               new PipelineYamlValidator(catalog), cipher);
-          PipelineService pipelines = new PipelineService(new PipelineStore(pool), clusters, secrets, documents,
-              runStore::current);
+          List<String> terminalStates = Arrays.stream(RunState.values()).filter(RunState::terminal).map(Enum::name)
+              .toList();
+          PipelineService pipelines = new PipelineService(new PipelineStore(pool, terminalStates), clusters, secrets,
+              documents, runStore::current);
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, documents,
               launcher, config.home(), config.runs(), consoleUrl::get, clock);
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());

@@ -13,7 +13,17 @@ public record Pipeline(long id, String name, String description, long clusterId,
 
   /** The API view; {@code maskedYaml} is null in lists, which leave the YAML out. */
   public JsonObject toJson(String maskedYaml) {
-    JsonObject json = new JsonObject()
+    JsonObject json = head(id, name, description, clusterId, labels, owner, version, createdAt, updatedAt);
+    if (maskedYaml != null) {
+      json.put("yaml", maskedYaml);
+    }
+    return json;
+  }
+
+  /** The fields every view of a pipeline has, lists included. */
+  static JsonObject head(long id, String name, String description, long clusterId, Map<String, String> labels,
+                         String owner, int version, Instant createdAt, Instant updatedAt) {
+    return new JsonObject()
         .put("id", id)
         .put("name", name)
         .put("description", description)
@@ -23,9 +33,5 @@ public record Pipeline(long id, String name, String description, long clusterId,
         .put("version", version)
         .put("createdAt", createdAt)
         .put("updatedAt", updatedAt);
-    if (maskedYaml != null) {
-      json.put("yaml", maskedYaml);
-    }
-    return json;
   }
 }

@@ -60,9 +60,7 @@ public final class PipelineRoutes {
     PipelineService.ListQuery query = new PipelineService.ListQuery(Query.string(ctx, "cluster"),
         Query.string(ctx, "label").map(Labels::filter), Query.string(ctx, "name"), states(ctx),
         Query.string(ctx, "stale").map(text -> Query.flag(ctx, "stale")), order(ctx));
-    ApiRouter.respond(ctx, pipelines.list(query, Query.page(ctx))
-        .compose(page -> pipelines.currentRuns(page.items().stream().map(Pipeline::id).toList())
-            .map(runs -> page.toJson(p -> p.toJson(null).put("currentRun", runs.get(p.id()))))));
+    ApiRouter.respond(ctx, pipelines.list(query, Query.page(ctx)).map(page -> page.toJson(PipelineSummary::toJson)));
   }
 
   /** {@code state}: comma-separated run states of the current run, {@code NONE} for no run at all. */

@@ -65,7 +65,7 @@ public final class PipelineService {
   public record ListQuery(Optional<String> cluster, Optional<Map.Entry<String, String>> label, Optional<String> name,
                           java.util.Set<String> states, Optional<Boolean> stale, PipelineStore.Order order) {}
 
-  public Future<Page<Pipeline>> list(ListQuery q, PageRequest page) {
+  public Future<Page<PipelineSummary>> list(ListQuery q, PageRequest page) {
     Future<Optional<Long>> clusterId = q.cluster().isEmpty() ? Future.succeededFuture(Optional.empty())
         : resolveCluster(q.cluster().get()).map(c -> Optional.of(c.id()));
     return clusterId.compose(id -> store.list(new PipelineStore.Filter(id, q.label(), q.name(), q.states(), q.stale()),

@@ -49,18 +49,27 @@ public final class PipelineStore {
         case STATE -> "coalesce(cr.state, '" + NO_RUN + "')";
       };
       String direction = descending ? " desc" : "";
-      return column + direction + ", p.id" + direction;
+      // names are unique: the name index alone gives the order; the others break ties by id
+      return key == Key.NAME ? column + direction : column + direction + ", p.id" + direction;
     }
   }
 
   // the newest run of each listed pipeline, read through pipeline_run_pipeline_idx
-  private static final String CURRENT_RUN = "left join lateral (select r.state, r.stale from pipeline_run r "
-      + "where r.pipeline_id = p.id order by r.id desc limit 1) cr on true ";
+  private static final String CURRENT_RUN = "left join lateral (select r.id, r.state, r.stale, r.job_id, r.started_at "
+      + "from pipeline_run r where r.pipeline_id = p.id order by r.id desc limit 1) cr on true ";
+  // what a list answers: no YAML, no secret references
+  private static final String SUMMARY = "select p.id, p.name, p.description, p.cluster_id, p.labels, p.version, "
+      + "p.created_at, p.updated_at, u.username as owner_name, cr.id as run_id, cr.state as run_state, "
+      + "cr.stale as run_stale, cr.job_id as run_job_id, cr.started_at as run_started_at, ";
 
   private final Pool pool;
+  private final String summary;
 
-  public PipelineStore(Pool pool) {
+  /** {@code terminalRunStates}: the names of the run states in which a run is over (enum constants). */
+  public PipelineStore(Pool pool, List<String> terminalRunStates) {
     this.pool = pool;
+    this.summary = SUMMARY + "cr.state not in (" + String.join(", ", terminalRunStates.stream()
+        .map(state -> "'" + state.replaceAll("[^A-Z_]", "") + "'").toList()) + ") as run_active";
   }
 
   public Future<Pipeline> insert(Save s) {
@@ -107,7 +116,11 @@ public final class PipelineStore {
         .map(rows -> Rows.first(rows, PipelineStore::map));
   }
 
-  public Future<Page<Pipeline>> list(Filter f, Order order, PageRequest page) {
+  /**
+   * One page of pipelines with their current runs and the total, in one statement: the total is a sub-query that
+   * reads the current runs only when a filter needs them. Only a page past the end needs a second statement.
+   */
+  public Future<Page<PipelineSummary>> list(Filter f, Order order, PageRequest page) {
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>();
     f.clusterId().ifPresent(id -> {
@@ -127,22 +140,31 @@ public final class PipelineStore {
       args.add("%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
       where.add("p.name like $" + args.size());
     });
+    boolean byRun = !f.states().isEmpty() || f.stale().isPresent();
     if (!f.states().isEmpty()) {
       args.add(f.states().stream().filter(s -> !NO_RUN.equals(s)).toArray(String[]::new));
       where.add("(cr.state = any($" + args.size() + ")" + (f.states().contains(NO_RUN) ? " or cr.state is null)" : ")"));
     }
     f.stale().ifPresent(stale -> where.add(stale ? "cr.stale" : "not coalesce(cr.stale, false)"));
-    String filter = CURRENT_RUN + (where.isEmpty() ? "" : "where " + String.join(" and ", where) + " ");
-    Future<Long> total = pool.preparedQuery("select count(*) from pipeline p " + filter).execute(Tuple.from(args))
-        .map(rows -> rows.iterator().next().getLong(0));
+    String filter = (where.isEmpty() ? "" : "where " + String.join(" and ", where) + " ");
+    String count = "select count(*) from pipeline p " + (byRun ? CURRENT_RUN : "") + filter;
     List<Object> pageArgs = new ArrayList<>(args);
     pageArgs.add(page.limit());
     pageArgs.add(page.offset());
-    Future<List<Pipeline>> items = pool.preparedQuery(SELECT + filter + "order by " + order.sql() + " limit $"
-            + (args.size() + 1) + " offset $" + (args.size() + 2))
-        .execute(Tuple.from(pageArgs))
-        .map(rows -> Rows.all(rows, PipelineStore::map));
-    return Future.all(total, items).map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));
+    String sql = summary + ", (" + count + ") as total from pipeline p left join app_user u on u.id = p.owner_id "
+        + CURRENT_RUN + filter + "order by " + order.sql() + " limit $" + (args.size() + 1)
+        + " offset $" + (args.size() + 2);
+    return pool.preparedQuery(sql).execute(Tuple.from(pageArgs)).compose(rows -> {
+      List<PipelineSummary> items = Rows.all(rows, PipelineStore::mapSummary);
+      if (rows.size() > 0) {
+        return Future.succeededFuture(new Page<>(items, rows.iterator().next().getLong("total"), page.limit(),
+            page.offset()));
+      }
+      Future<Long> total = page.offset() == 0 ? Future.succeededFuture(0L)
+          : pool.preparedQuery(count).execute(Tuple.from(args))
+              .map(r -> r.iterator().next().getLong(0));
+      return total.map(n -> new Page<>(items, n, page.limit(), page.offset()));
+    });
   }
 
   public Future<List<PipelineVersion>> versions(long id) {
@@ -171,6 +193,15 @@ public final class PipelineStore {
         Rows.stringMap(r, "labels"), r.getLong("owner_id"), r.getString("owner_name"), r.getString("yaml"),
         Arrays.asList(r.getArrayOfStrings("secret_refs")), r.getInteger("version"), Rows.instant(r, "created_at"),
         Rows.instant(r, "updated_at"));
+  }
+
+  private static PipelineSummary mapSummary(Row r) {
+    Long runId = r.getLong("run_id");
+    return new PipelineSummary(r.getLong("id"), r.getString("name"), r.getString("description"), r.getLong("cluster_id"),
+        Rows.stringMap(r, "labels"), r.getString("owner_name"), r.getInteger("version"), Rows.instant(r, "created_at"),
+        Rows.instant(r, "updated_at"), runId == null ? null : new PipelineSummary.CurrentRun(runId,
+            r.getString("run_state"), r.getBoolean("run_stale"), r.getBoolean("run_active"), r.getString("run_job_id"),
+            Rows.instant(r, "run_started_at")));
   }
 
   private static PipelineVersion mapVersion(Row r) {

@@ -1,0 +1,238 @@
+#!/usr/bin/env bash
+# The console in front of a fleet: how fast it lists and shows pipelines while it watches every run, and how much it
+# asks of each Flink cluster.
+#
+#   bench/fleet/run.sh [options] CLUSTERS PIPELINES_PER_CLUSTER
+#
+# Starts CLUSTERS stand-in Flink JobManagers (bench/fleet/flink_standin.py: the Flink REST surface the console uses,
+# with per-endpoint request counters; no job runs anywhere) and one real console (the built jar, a temporary
+# CDC_CONSOLE_HOME with its embedded PostgreSQL, 127.0.0.1, a free port, default run poll interval), registers the
+# clusters, creates and starts PIPELINES_PER_CLUSTER pipelines on each (bench/fleet/populate.py) and waits until every
+# run is RUNNING. Then, one after the other:
+#
+#   idle   DURATION seconds of watching only: Flink requests per cluster (from the stand-in's counters), console
+#          and PostgreSQL CPU (from /proc: the java process; the postmaster and its children)
+#   list   wrk, CONNECTIONS connections, DURATION seconds: GET /api/v1/pipelines?limit=50
+#   get    the same for GET /api/v1/pipelines/{id}, each request a random pipeline of the fleet
+#   me     the same for GET /api/v1/me: authentication (a database read today) and one read by primary key, the
+#          floor under every authenticated request
+#
+# and prints a Markdown table. CPU is in % of one core over the window (200 % = both cores of a 2-core machine).
+# Everything listens on 127.0.0.1; only processes this script started are stopped; its temp dir is removed.
+#
+# Options (or the environment variable in brackets):
+#   --jar FILE          the console jar (default backend/target/cdc-console.jar of this tree) [BENCH_JAR]
+#   --duration S        seconds of each window (default 20) [BENCH_DURATION]
+#   --connections N     wrk connections (default 32) [BENCH_CONNECTIONS]
+#   --threads N         wrk threads (default 2) [BENCH_THREADS]
+#   BENCH_CACHE         java.io.tmpdir of the console, kept between runs (default /tmp/cdc-fleet-cache)
+#   --out DIR           keep the console log, the wrk outputs and the counters in DIR
+# Needs: bash, python3, curl, jq, wrk (apt-get install -y wrk), java 17.
+set -euo pipefail
+export LC_ALL=C
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed -e 's/^# \{0,1\}//' -e '/^set -euo/d'; }
+die() { echo "fleet/run.sh: $*" >&2; exit 1; }
+log() { echo "[fleet $(date +%H:%M:%S)] $*" >&2; }
+HERE="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=bench/lib.sh
+source "$HERE/../lib.sh"
+
+JAR="${BENCH_JAR:-$HERE/../../backend/target/cdc-console.jar}"
+DURATION="${BENCH_DURATION:-20}"
+CONNECTIONS="${BENCH_CONNECTIONS:-32}"
+THREADS="${BENCH_THREADS:-2}"
+OUT=""
+# java.io.tmpdir of the console, kept between runs: the embedded PostgreSQL's binaries are unpacked there once
+CACHE="${BENCH_CACHE:-/tmp/cdc-fleet-cache}"
+POS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    -h|--help) usage; exit 0 ;;
+    --jar) JAR="$2"; shift ;;
+    --duration) DURATION="$2"; shift ;;
+    --connections) CONNECTIONS="$2"; shift ;;
+    --threads) THREADS="$2"; shift ;;
+    --out) OUT="$2"; shift ;;
+    -*) die "unknown option $1 (see --help)" ;;
+    *) POS+=("$1") ;;
+  esac
+  shift
+done
+[[ ${#POS[@]} -eq 2 ]] || { usage >&2; exit 2; }
+CLUSTERS="${POS[0]}"
+PER_CLUSTER="${POS[1]}"
+[[ -f "$JAR" ]] || die "no jar at $JAR (./mvnw -B -Dskip.frontend -DskipTests package -pl backend -am)"
+for tool in python3 curl jq wrk java; do command -v "$tool" >/dev/null || die "$tool is missing"; done
+
+TMP="$(mktemp -d /tmp/cdc-fleet.XXXXXX)"
+FLEET_PID=""
+CONSOLE_PID=""
+cleanup() {
+  set +e
+  if [[ -n "$CONSOLE_PID" ]] && ! gone "$CONSOLE_PID"; then
+    kill -TERM "$CONSOLE_PID"
+    for _ in $(seq 100); do gone "$CONSOLE_PID" && break; sleep 0.1; done
+    gone "$CONSOLE_PID" || kill -KILL "$CONSOLE_PID"
+  fi
+  if [[ -n "$FLEET_PID" ]] && ! gone "$FLEET_PID"; then
+    kill -TERM "$FLEET_PID"
+    for _ in $(seq 50); do gone "$FLEET_PID" && break; sleep 0.1; done
+    gone "$FLEET_PID" || kill -KILL "$FLEET_PID"
+  fi
+  if [[ -n "$OUT" ]]; then
+    mkdir -p "$OUT"
+    cp "$TMP"/*.log "$TMP"/*.txt "$TMP"/*.json "$OUT"/ 2>/dev/null
+  fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------- the fleet and the console ----------
+CONTROL="$(free_port)"
+python3 "$HERE/flink_standin.py" --clusters "$CLUSTERS" --ports-file "$TMP/ports.txt.tmp" --control-port "$CONTROL" \
+  >"$TMP/standin.log" 2>&1 &
+FLEET_PID=$!
+for _ in $(seq 300); do [[ -s "$TMP/ports.txt.tmp" ]] && break; gone "$FLEET_PID" && die "the stand-in fleet died"; sleep 0.1; done
+[[ -s "$TMP/ports.txt.tmp" ]] || die "the stand-in fleet did not start"
+mv "$TMP/ports.txt.tmp" "$TMP/ports.txt"
+log "$CLUSTERS stand-in JobManagers listening (counters on :$CONTROL)"
+
+PORT="$(free_port)"
+PASSWORD="fleet-bench-$RANDOM-$RANDOM"
+BASE="http://127.0.0.1:$PORT"
+mkdir -p "$TMP/home" "$CACHE"
+CDC_CONSOLE_HOME="$TMP/home" CDC_CONSOLE_HTTP_HOST=127.0.0.1 CDC_CONSOLE_HTTP_PORT="$PORT" \
+  CDC_CONSOLE_ADMIN_PASSWORD="$PASSWORD" CDC_CONSOLE_URL="$BASE" \
+  java ${BENCH_JAVA_OPTS:-} -Djava.io.tmpdir="$CACHE" -jar "$JAR" >"$TMP/console.log" 2>&1 &
+CONSOLE_PID=$!
+READY=""
+for _ in $(seq 600); do
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/ready" || true)" == 200 ]] && { READY=1; break; }
+  gone "$CONSOLE_PID" && { tail -20 "$TMP/console.log" >&2; die "the console died"; }
+  sleep 0.5
+done
+[[ -n "$READY" ]] || die "the console was not ready after 5 minutes"
+log "console ready on $BASE (pid $CONSOLE_PID)"
+
+python3 "$HERE/populate.py" --console "$BASE" --password "$PASSWORD" --ports-file "$TMP/ports.txt" \
+  --pipelines "$PER_CLUSTER" >"$TMP/populate.json"
+TOKEN="$(jq -r .token "$TMP/populate.json")"
+FIRST_ID="$(jq -r .firstId "$TMP/populate.json")"
+LAST_ID="$(jq -r .lastId "$TMP/populate.json")"
+# let the submissions' fast polls settle into the steady cadence
+sleep 6
+
+# ---------- measuring ----------
+TICK="$(getconf CLK_TCK)"
+PG_PID="$(head -1 "$TMP/home/postgres/postmaster.pid" 2>/dev/null || true)"
+[[ -n "$PG_PID" ]] || PG_PID="$(pgrep -f -- "-D $TMP/home/postgres" | head -1 || true)"
+[[ -n "$PG_PID" ]] || die "cannot find the embedded PostgreSQL's postmaster"
+
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# the postmaster and its children (the backends, the WAL writer, ...)
+pg_ticks() {
+  local sum p
+  sum=$(cpu_ticks "$PG_PID")
+  for p in $(pgrep -P "$PG_PID"); do sum=$((sum + $(cpu_ticks "$p"))); done
+  echo "$sum"
+}
+counters() { curl -s "http://127.0.0.1:$CONTROL/_bench/counters"; }
+
+# window NAME COMMAND...: runs the command and records the CPU of the console and PostgreSQL over it
+window() {
+  local name="$1"; shift
+  local j0 p0 t0 j1 p1 t1
+  counters >"$TMP/counters-$name-before.json"
+  j0=$(cpu_ticks "$CONSOLE_PID"); p0=$(pg_ticks); t0=$(date +%s.%N)
+  "$@"
+  j1=$(cpu_ticks "$CONSOLE_PID"); p1=$(pg_ticks); t1=$(date +%s.%N)
+  counters >"$TMP/counters-$name-after.json"
+  awk -v a="$j0" -v b="$j1" -v c="$p0" -v d="$p1" -v s="$t0" -v e="$t1" -v hz="$TICK" \
+    'BEGIN { w = e - s; printf "%.0f %.0f %.1f\n", (b - a) / hz / w * 100, (d - c) / hz / w * 100, w }' \
+    >"$TMP/cpu-$name.txt"
+}
+
+cat >"$TMP/get.lua" <<EOF
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "/api/v1/pipelines/" .. math.random($FIRST_ID, $LAST_ID))
+end
+EOF
+
+wrk_run() { # NAME PATH [SCRIPT]
+  local script=()
+  [[ $# -ge 3 ]] && script=(-s "$3")
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency --timeout 10s "${script[@]}" \
+    -H "Authorization: Bearer $TOKEN" "$BASE$2" >"$TMP/wrk-$1.txt" 2>&1
+}
+
+log "idle window: watching $((CLUSTERS * PER_CLUSTER)) runs for ${DURATION}s"
+window idle sleep "$DURATION"
+log "list: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/pipelines?limit=50"
+curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/pipelines?limit=50" >"$TMP/list-sample.json" \
+  || die "the list does not answer"
+window list wrk_run list "/api/v1/pipelines?limit=50"
+log "get: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/pipelines/{random id}"
+window get wrk_run get "/api/v1/pipelines/$FIRST_ID" "$TMP/get.lua"
+log "me: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/me (authentication and one read by primary key)"
+window me wrk_run me "/api/v1/me"
+RUNNING="$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/pipelines?state=RUNNING&limit=1" | jq .total)"
+
+# ---------- report ----------
+wrk_field() { # FILE FIELD: rps | p50 | p99 | non2xx | errors
+  case "$2" in
+    rps) awk '/^Requests\/sec/ { printf "%.0f", $2 }' "$1" ;;
+    p50) awk '$1 == "50%" { print $2 }' "$1" ;;
+    p99) awk '$1 == "99%" { print $2 }' "$1" ;;
+    non2xx) awk '/Non-2xx/ { print $NF } END { }' "$1" | tail -1 ;;
+    errors) awk '/Socket errors/ { sub(/^.*errors: /, ""); print }' "$1" ;;
+  esac
+}
+# Flink requests over a window, per cluster per watcher poll (one GET /jobs/overview is one poll)
+flink_per_poll() {
+  python3 - "$TMP/counters-$1-before.json" "$TMP/counters-$1-after.json" "$(cut -d' ' -f3 "$TMP/cpu-$1.txt")" <<'EOF'
+import json, sys
+before = json.load(open(sys.argv[1]))["clusters"]
+after = json.load(open(sys.argv[2]))["clusters"]
+window = float(sys.argv[3])
+total = {}
+for port, counts in after.items():
+    for key, n in counts.items():
+        if key != "jobs":
+            total[key] = total.get(key, 0) + n - before.get(port, {}).get(key, 0)
+clusters = len(after)
+polls = total.get("GET /jobs/overview", 0)
+health = total.get("GET /overview", 0) + total.get("GET /config", 0)
+watch = sum(total.values()) - health
+per_poll = watch / polls if polls else 0
+detail = ", ".join("%s %.1f" % (k, v * 60.0 / window / clusters) for k, v in sorted(total.items()) if v)
+print("%.2f|%.1f|%s" % (per_poll, polls * 60.0 / window / clusters, detail))
+EOF
+}
+
+IFS='|' read -r PER_POLL POLLS_PER_MIN DETAIL < <(flink_per_poll idle)
+read -r IDLE_J IDLE_P _ <"$TMP/cpu-idle.txt"
+read -r LIST_J LIST_P _ <"$TMP/cpu-list.txt"
+read -r GET_J GET_P _ <"$TMP/cpu-get.txt"
+read -r ME_J ME_P _ <"$TMP/cpu-me.txt"
+LIST_TOTAL="$(jq .total "$TMP/list-sample.json")"
+
+echo "### Fleet: $CLUSTERS clusters × $PER_CLUSTER pipelines ($LIST_TOTAL pipelines, $RUNNING runs RUNNING and watched)"
+echo
+echo "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s; CPU in % of one core over each window; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
+echo "| window | req/s | p50 | p99 | non-2xx | console CPU | PostgreSQL CPU |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| idle (watching only) | | | | | ${IDLE_J} % | ${IDLE_P} % |"
+echo "| \`GET /pipelines?limit=50\` | $(wrk_field "$TMP/wrk-list.txt" rps) | $(wrk_field "$TMP/wrk-list.txt" p50) | $(wrk_field "$TMP/wrk-list.txt" p99) | $(wrk_field "$TMP/wrk-list.txt" non2xx) | ${LIST_J} % | ${LIST_P} % |"
+echo "| \`GET /pipelines/{id}\` | $(wrk_field "$TMP/wrk-get.txt" rps) | $(wrk_field "$TMP/wrk-get.txt" p50) | $(wrk_field "$TMP/wrk-get.txt" p99) | $(wrk_field "$TMP/wrk-get.txt" non2xx) | ${GET_J} % | ${GET_P} % |"
+echo "| \`GET /me\` (authentication + 1 read) | $(wrk_field "$TMP/wrk-me.txt" rps) | $(wrk_field "$TMP/wrk-me.txt" p50) | $(wrk_field "$TMP/wrk-me.txt" p99) | $(wrk_field "$TMP/wrk-me.txt" non2xx) | ${ME_J} % | ${ME_P} % |"
+echo
+echo "Flink, idle window: $POLLS_PER_MIN watcher polls per cluster per minute, $PER_POLL requests per cluster per poll"
+echo "besides the health probe; per cluster per minute: $DETAIL."
+for name in list get me; do
+  errs="$(wrk_field "$TMP/wrk-$name.txt" errors)"
+  [[ -z "$errs" ]] || echo "wrk $name socket errors: $errs"
+done
