@@ -12,7 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes every registered cluster on a timer ({@code GET /overview} and {@code GET /config}) and keeps what it found.
+ * Probes every registered cluster on a timer ({@code GET /overview}) and keeps what it found. {@code GET /config} (the
+ * Flink version) is read once per cluster, and again after the cluster was changed or did not answer (it may have
+ * been upgraded meanwhile), not on every probe.
  * Probes run side by side and each is bounded by the client's timeout, and a cluster whose probe is still under way
  * is skipped by the next tick, so a slow or broken cluster never delays the others. Status changes are published on
  * the event bus at {@link #ADDRESS}.
@@ -27,6 +29,10 @@ public final class ClusterHealthWatcher {
   private final Clock clock;
   private final Duration interval;
   private final Map<Long, ClusterHealth> health = new ConcurrentHashMap<>();
+  // the Flink version read from /config, per cluster, with the version of the cluster's settings it was read for
+  private final Map<Long, Versioned> versions = new ConcurrentHashMap<>();
+
+  private record Versioned(int clusterVersion, String flinkVersion) {}
   private final Set<Long> probing = ConcurrentHashMap.newKeySet();
   private long timerId = -1;
 
@@ -55,6 +61,7 @@ public final class ClusterHealthWatcher {
 
   public void forget(long clusterId) {
     health.remove(clusterId);
+    versions.remove(clusterId);
     clients.forget(clusterId);
   }
 
@@ -67,13 +74,23 @@ public final class ClusterHealthWatcher {
     return clients.of(cluster)
         .compose(client -> {
           Future<JsonObject> overview = client.getJson("/overview");
-          Future<JsonObject> config = client.getJson("/config");
+          Versioned known = versions.get(cluster.id());
+          Future<JsonObject> config = known != null && known.clusterVersion() == cluster.version()
+              ? Future.succeededFuture(new JsonObject().put("flink-version", known.flinkVersion()))
+              : client.getJson("/config");
           return Future.all(overview, config).map(done -> {
             long latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
-            return answered(overview.result(), config.result(), latency);
+            ClusterHealth found = answered(overview.result(), config.result(), latency);
+            if (found.flinkVersion() != null) {
+              versions.put(cluster.id(), new Versioned(cluster.version(), found.flinkVersion()));
+            }
+            return found;
           });
         })
-        .otherwise(err -> ClusterHealth.unreachable(health(cluster.id()), clock.instant(), describe(err)))
+        .otherwise(err -> {
+          versions.remove(cluster.id());
+          return ClusterHealth.unreachable(health(cluster.id()), clock.instant(), describe(err));
+        })
         .onComplete(ar -> probing.remove(cluster.id()))
         .map(found -> record(cluster, found));
   }

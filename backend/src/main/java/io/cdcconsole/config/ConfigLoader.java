@@ -109,6 +109,8 @@ public final class ConfigLoader {
         duration(Setting.RUN_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(10)),
         duration(Setting.RUN_FAST_POLL_INTERVAL, Duration.ofMillis(100), Duration.ofMinutes(1)),
         duration(Setting.RUN_LOST_GRACE, Duration.ZERO, Duration.ofDays(1)),
+        duration(Setting.RUN_CHECKPOINT_INTERVAL, Duration.ofSeconds(1), Duration.ofDays(1)),
+        integer(Setting.RUN_CHECKPOINTS_PER_SECOND, 1, 1000),
         string(Setting.FLINK_CDC_DIR).map(Path::of).orElse(home.resolve("flink-cdc")).toAbsolutePath(),
         duration(Setting.DS_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)),
         list(Setting.RUNS_ALLOWED_FLINK_CONFIG),

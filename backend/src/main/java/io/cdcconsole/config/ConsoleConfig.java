@@ -34,7 +34,7 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
    * console's own address, right when Flink runs on the same host).
    */
   public record Runs(Optional<String> consoleUrl, Duration pollInterval, Duration fastPollInterval, Duration lostGrace,
-                     Path flinkCdcDir, Duration dsRetryBackoff, List<String> allowedFlinkConfig,
+                     Duration checkpointInterval, int checkpointsPerSecond, Path flinkCdcDir, Duration dsRetryBackoff, List<String> allowedFlinkConfig,
                      List<String> savepointPrefixes) {}
 
   /**

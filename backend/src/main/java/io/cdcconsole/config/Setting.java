@@ -29,6 +29,8 @@ public enum Setting {
   RUN_POLL_INTERVAL("runs.pollInterval", "CDC_CONSOLE_RUN_POLL_INTERVAL", "5s"),
   RUN_FAST_POLL_INTERVAL("runs.fastPollInterval", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL", "1s"),
   RUN_LOST_GRACE("runs.lostGrace", "CDC_CONSOLE_RUN_LOST_GRACE", "60s"),
+  RUN_CHECKPOINT_INTERVAL("runs.checkpointInterval", "CDC_CONSOLE_RUN_CHECKPOINT_INTERVAL", "60s"),
+  RUN_CHECKPOINTS_PER_SECOND("runs.checkpointsPerSecond", "CDC_CONSOLE_RUN_CHECKPOINTS_PER_SECOND", "2"),
   RUNS_ALLOWED_FLINK_CONFIG("runs.allowedFlinkConfig", "CDC_CONSOLE_RUNS_ALLOWED_FLINK_CONFIG",
       "execution.checkpointing.*,execution.runtime-mode,execution.savepoint.ignore-unclaimed-state,"
           + "execution.savepoint-restore-mode,parallelism.default,pipeline.max-parallelism,pipeline.object-reuse,"

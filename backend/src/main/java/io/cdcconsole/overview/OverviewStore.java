@@ -1,6 +1,7 @@
 package io.cdcconsole.overview;
 
 import io.cdcconsole.run.RunState;
+import io.cdcconsole.run.RunStore;
 import io.cdcconsole.store.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -21,9 +22,10 @@ public final class OverviewStore {
   // the newest run of each pipeline, read through pipeline_run_pipeline_idx; "since" is when it entered its state,
   // or, for a stale run in an otherwise fine state, when its cluster last answered
   private static final String CURRENT_RUN = "left join lateral (select r.id, r.state, r.stale, r.last_error, "
-      + "case when r.stale and r.state <> all($1) then coalesce(r.last_seen_at, r.updated_at) "
+      + "case when r.stale and r.state <> all($1) then coalesce(" + RunStore.SEEN_AT + ", r.updated_at) "
       + "else (select max(t.at) from run_transition t where t.run_id = r.id) end as since "
-      + "from pipeline_run r where r.pipeline_id = p.id order by r.id desc limit 1) cr on true ";
+      + "from pipeline_run r left join cluster_watch cw on cw.cluster_id = r.cluster_id "
+      + "where r.pipeline_id = p.id order by r.id desc limit 1) cr on true ";
 
   private final Pool pool;
 

@@ -11,6 +11,21 @@ public record Run(long id, long pipelineId, String pipelineName, int pipelineVer
                   int restarts, JsonObject lastCheckpoint, JsonObject operation, String dsTaskInstanceId,
                   String dsWorkflowInstanceId) {
 
+  /** The run as a look at its cluster left it (the watcher's copy between polls). */
+  Run looked(String flinkState, boolean stale, Instant missingSince) {
+    return new Run(id, pipelineId, pipelineName, pipelineVersion, clusterId, jobId, state, flinkState, stale,
+        fromSavepoint, allowNonRestoredState, flinkConfig, idempotencyKey, createdBy, createdAt, startedAt, endedAt,
+        lastSeenAt, missingSince, lastError, restarts, lastCheckpoint, operation, dsTaskInstanceId,
+        dsWorkflowInstanceId);
+  }
+
+  /** The run with its latest completed checkpoint (the watcher's copy between polls). */
+  Run withCheckpoint(JsonObject checkpoint) {
+    return new Run(id, pipelineId, pipelineName, pipelineVersion, clusterId, jobId, state, flinkState, stale,
+        fromSavepoint, allowNonRestoredState, flinkConfig, idempotencyKey, createdBy, createdAt, startedAt, endedAt,
+        lastSeenAt, missingSince, lastError, restarts, checkpoint, operation, dsTaskInstanceId, dsWorkflowInstanceId);
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("id", id)

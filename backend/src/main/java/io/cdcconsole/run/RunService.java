@@ -57,13 +57,14 @@ public final class RunService {
   private final RunEvents events;
   private final Supplier<String> consoleUrl;
   private final RunPolicy policy;
+  private final RunCheckpoints checkpoints;
   private final SecureRandom random = new SecureRandom();
   private final Set<Long> submitting = ConcurrentHashMap.newKeySet();
   private final Set<Long> operating = ConcurrentHashMap.newKeySet();
 
   RunService(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
              LaunchBundles bundles, LauncherUploads launcher, LaunchTickets tickets, SubmitYaml submitYaml, RunEvents events,
-             Supplier<String> consoleUrl, RunPolicy policy) {
+             Supplier<String> consoleUrl, RunPolicy policy, RunCheckpoints checkpoints) {
     this.vertx = vertx;
     this.store = store;
     this.pipelines = pipelines;
@@ -76,6 +77,7 @@ public final class RunService {
     this.events = events;
     this.consoleUrl = consoleUrl;
     this.policy = policy;
+    this.checkpoints = checkpoints;
   }
 
   /** What operators may hand to Flink; the DS endpoints check with it before looking at runs. */
@@ -251,16 +253,22 @@ public final class RunService {
     }));
   }
 
-  /** Cancels the active run's job. A job Flink already ended is no error: the watcher records how it ended. */
+  /**
+   * Cancels the active run's job. A job Flink already ended is no error: the watcher records how it ended. The job's
+   * latest checkpoint is read first, so the restore point a cancel leaves is the newest Flink has.
+   */
   public Future<Run> cancel(Principal by, String pipelineRef) {
-    return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client ->
-        client.patch("/jobs/" + run.jobId() + "?mode=cancel")
-            .compose(ok -> moveTo(run, run.state(), RunState.CANCELLING, "console", "cancelled by " + by.username()))
-            .recover(err -> calm(err, run))
-            .map(moved -> run)));
+    return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> checkpoints.fetch(client, run)
+        .compose(latest -> client.patch("/jobs/" + run.jobId() + "?mode=cancel"))
+        .compose(ok -> moveTo(run, run.state(), RunState.CANCELLING, "console", "cancelled by " + by.username()))
+        .recover(err -> calm(err, run))
+        .map(moved -> run)));
   }
 
-  /** Stops with a savepoint (Flink's stop), or cancels when {@code savepoint} is false. */
+  /**
+   * Stops with a savepoint (Flink's stop), or cancels when {@code savepoint} is false. Either way the job's latest
+   * checkpoint is read first: should the savepoint fail, the restore point is still the newest checkpoint.
+   */
   public Future<Run> stop(Principal by, String pipelineRef, StopOptions options) {
     if (!options.savepoint()) {
       return cancel(by, pipelineRef);
@@ -273,7 +281,8 @@ public final class RunService {
     return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
       JsonObject body = new JsonObject().put("drain", options.drain());
       options.targetDirectory().ifPresent(dir -> body.put("targetDirectory", dir));
-      return client.postJson("/jobs/" + run.jobId() + "/stop", body, Duration.ofSeconds(30))
+      return checkpoints.fetch(client, run)
+          .compose(latest -> client.postJson("/jobs/" + run.jobId() + "/stop", body, Duration.ofSeconds(30)))
           .compose(trigger -> operationStarted(run, "stop", trigger.getString("request-id"), options.targetDirectory())
               .compose(ok -> moveTo(run, run.state(), RunState.STOPPING, "console",
                   "stop with savepoint by " + by.username())))
@@ -498,9 +507,15 @@ public final class RunService {
             + (run.state().terminal() ? "completed" : "running") + "/" + run.jobId() + "/overview")));
   }
 
-  /** The pipeline's savepoint ledger and its restore point. */
+  /**
+   * The pipeline's savepoint ledger and its restore point. A RUNNING job's latest checkpoint is read first: between
+   * the watcher's reads (once a minute by default) the ledger would be up to that much behind.
+   */
   public Future<JsonObject> ledger(String pipelineRef) {
-    return pipelines.get(pipelineRef).compose(p -> Future.all(store.savepoints(p.id(), null), store.restorePoint(p.id()))
+    return pipelines.get(pipelineRef).compose(p -> store.active(p.id())
+        .compose(active -> active.filter(run -> run.state() == RunState.RUNNING)
+            .map(run -> checkpoints.fetch(run).<Void>mapEmpty()).orElse(Future.succeededFuture()))
+        .compose(fresh -> Future.all(store.savepoints(p.id(), null), store.restorePoint(p.id())))
         .map(all -> new JsonObject().put("restorePoint", all.<Optional<String>>resultAt(1).orElse(null))
             .put("items", all.<JsonArray>resultAt(0))));
   }

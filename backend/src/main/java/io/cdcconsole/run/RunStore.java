@@ -16,9 +16,18 @@ import java.util.Optional;
 
 /** Runs, their transitions and the savepoint ledger. Every state change is written with its transition, together. */
 public final class RunStore {
-  private static final String SELECT = "select r.*, p.name as pipeline_name from pipeline_run r "
-      + "join pipeline p on p.id = r.pipeline_id ";
-  static final String ACTIVE = "r.state not in ('FAILED_TO_SUBMIT', 'FINISHED', 'CANCELED', 'STOPPED', 'FAILED', 'LOST')";
+  public static final String ACTIVE = "r.state not in ('FAILED_TO_SUBMIT', 'FINISHED', 'CANCELED', 'STOPPED', 'FAILED', 'LOST')";
+  /**
+   * When the run's job was last seen: for an active run its cluster's last successful look (one row per cluster,
+   * {@code cluster_watch}) once the run existed; for an ended run the time stored when it ended.
+   */
+  public static final String SEEN_AT = "coalesce(case when " + ACTIVE + " and cw.last_seen_at >= r.created_at "
+      + "then cw.last_seen_at end, r.last_seen_at)";
+  private static final String SELECT = "select r.*, " + SEEN_AT + " as seen_at, p.name as pipeline_name "
+      + "from pipeline_run r join pipeline p on p.id = r.pipeline_id "
+      + "left join cluster_watch cw on cw.cluster_id = r.cluster_id ";
+  /** Checkpoint entries of the ledger kept per run: the newest ones (older checkpoints are gone from Flink anyway). */
+  static final int CHECKPOINTS_KEPT = 5;
 
   /** A new run as the caller asked for it. */
   public record NewRun(long pipelineId, int pipelineVersion, long clusterId, String jobId, String fromSavepoint,
@@ -31,9 +40,23 @@ public final class RunStore {
       + "from run_transition t join pipeline_run r on r.id = t.run_id join pipeline p on p.id = r.pipeline_id ";
 
   private final Pool pool;
+  // bumped by every write that changes what the watcher keeps of an active run, except its own per-poll writes
+  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
   public RunStore(Pool pool) {
     this.pool = pool;
+  }
+
+  /**
+   * Changes with every write to an active run other than the watcher's own looks and checkpoints: the watcher
+   * reloads its copy of the active runs when it differs from the one it loaded at.
+   */
+  long generation() {
+    return generation.get();
+  }
+
+  private <T> Future<T> bump(Future<T> write) {
+    return write.andThen(ar -> generation.incrementAndGet());
   }
 
   /** Writes the run as SUBMITTING before anything is sent to Flink; a second active run of the pipeline is refused. */
@@ -47,7 +70,7 @@ public final class RunStore {
   }
 
   private Future<Moved> insert(NewRun n, RunState state, String source, String detail) {
-    return pool.withTransaction(conn -> conn.preparedQuery("insert into pipeline_run (pipeline_id, pipeline_version, "
+    return bump(pool.withTransaction(conn -> conn.preparedQuery("insert into pipeline_run (pipeline_id, pipeline_version, "
                 + "cluster_id, job_id, state, from_savepoint, allow_non_restored, flink_config, idempotency_key, created_by) "
                 + "values ($1, $2, $3, $4, $10, $5, $6, $7, $8, $9) returning id")
             .execute(Tuple.from(new Object[] {n.pipelineId(), n.pipelineVersion(), n.clusterId(), n.jobId(),
@@ -59,7 +82,7 @@ public final class RunStore {
                       + "values ($1, null, $2, $3, $4) returning id, at")
                   .execute(Tuple.of(id, state.name(), source, detail))
                   .map(t -> new Recorded(id, t.iterator().next()));
-            }))
+            })))
         .compose(recorded -> find(recorded.runId()).map(run -> recorded.moved(run.orElseThrow(), null, source, detail)))
         .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? Future.failedFuture(new Conflict("The pipeline has an active run already; stop or cancel it first."))
@@ -72,16 +95,19 @@ public final class RunStore {
    */
   public Future<Optional<Moved>> transition(long id, RunState from, RunState to, String source, String detail,
                                             String flinkState) {
-    return pool.withTransaction(conn -> conn.preparedQuery("update pipeline_run set state = $3, flink_state = coalesce($4, flink_state), "
+    // an ending run keeps, as its own last-seen time, its cluster's last look
+    return bump(pool.withTransaction(conn -> conn.preparedQuery("update pipeline_run r set state = $3, flink_state = coalesce($4, flink_state), "
                 + "updated_at = now(), started_at = case when $3 in ('RUNNING') and started_at is null then now() else started_at end, "
-                + "ended_at = case when $5 then now() else ended_at end, missing_since = null "
+                + "ended_at = case when $5 then now() else ended_at end, missing_since = null, "
+                + "last_seen_at = case when $5 then greatest(r.last_seen_at, (select cw.last_seen_at from cluster_watch cw "
+                + "where cw.cluster_id = r.cluster_id and cw.last_seen_at >= r.created_at)) else r.last_seen_at end "
                 + "where id = $1 and state = $2 returning id")
             .execute(Tuple.of(id, from.name(), to.name(), flinkState, to.terminal()))
             .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<Recorded>empty())
                 : conn.preparedQuery("insert into run_transition (run_id, from_state, to_state, source, detail) "
                         + "values ($1, $2, $3, $4, $5) returning id, at")
                     .execute(Tuple.of(id, from.name(), to.name(), source, detail))
-                    .map(t -> Optional.of(new Recorded(id, t.iterator().next())))))
+                    .map(t -> Optional.of(new Recorded(id, t.iterator().next()))))))
         .compose(recorded -> recorded.isEmpty() ? Future.succeededFuture(Optional.<Moved>empty())
             : find(id).map(run -> Optional.of(recorded.get().moved(run.orElseThrow(), from, source, detail))));
   }
@@ -98,18 +124,47 @@ public final class RunStore {
     }
   }
 
-  /** Records a look at the run's job; answers the change of its stale flag, if this look changed it. */
-  public Future<Optional<RunStale>> observed(long id, String flinkState, boolean stale) {
-    // the old flag comes from a locked read in the same statement: RETURNING only sees the new row
-    return pool.preparedQuery("update pipeline_run r set flink_state = coalesce($2, r.flink_state), stale = $3, "
-            + "last_seen_at = case when $3 then r.last_seen_at else now() end, "
-            + "missing_since = case when $2::text is null then r.missing_since else null end "
-            + "from (select id, stale as was_stale from pipeline_run where id = $1 for update) o, pipeline p "
-            + "where r.id = o.id and p.id = r.pipeline_id "
-            + "returning r.id, r.pipeline_id, p.name, r.stale, o.was_stale, now() as at")
-        .execute(Tuple.of(id, flinkState, stale))
-        .map(rows -> Rows.first(rows, r -> r).filter(r -> r.getBoolean("stale") != r.getBoolean("was_stale"))
-            .map(RunStore::mapStale));
+  /** What one look at a cluster found out about a run whose stored view it changes. */
+  record Seen(long runId, String flinkState, boolean missing) {}
+
+  /** A run a look changed: whether it had been stale, and since when its job has been missing (null: it is listed). */
+  record Looked(long runId, long pipelineId, String pipeline, boolean wasStale, java.time.Instant missingSince) {}
+
+  /** What one look at a cluster wrote: its time, and the runs whose stored view changed. */
+  record Look(java.time.Instant at, List<Looked> changed) {}
+
+  /**
+   * Records a successful look at a cluster in one statement: the cluster's last-seen time (from which its active runs'
+   * lastSeenAt derives) and, only for the runs in {@code changes}, their Flink state, stale flag (cleared) and since
+   * when their job is missing. A look in which nothing changed writes the cluster's row only.
+   */
+  public Future<Look> looked(long clusterId, List<Seen> changes) {
+    Long[] ids = changes.stream().map(Seen::runId).toArray(Long[]::new);
+    String[] states = changes.stream().map(Seen::flinkState).toArray(String[]::new);
+    Boolean[] missing = changes.stream().map(Seen::missing).toArray(Boolean[]::new);
+    // the old stale flag comes from a locked read in the same statement: RETURNING only sees the new row
+    return pool.preparedQuery("with look as (insert into cluster_watch (cluster_id, last_seen_at) values ($1, now()) "
+            + "on conflict (cluster_id) do update set last_seen_at = excluded.last_seen_at returning last_seen_at), "
+            + "old as (select id, stale as was_stale from pipeline_run where id = any($2) for update), "
+            + "changed as (update pipeline_run r set flink_state = coalesce(c.flink_state, r.flink_state), stale = false, "
+            + "missing_since = case when c.missing then coalesce(r.missing_since, now()) end "
+            + "from unnest($2::bigint[], $3::text[], $4::boolean[]) as c(id, flink_state, missing), old o, pipeline p "
+            + "where r.id = c.id and o.id = r.id and p.id = r.pipeline_id "
+            + "returning r.id, r.pipeline_id, p.name, o.was_stale, r.missing_since) "
+            + "select l.last_seen_at, c.* from look l left join changed c on true")
+        .execute(Tuple.of(clusterId, ids, states, missing))
+        .map(rows -> {
+          java.time.Instant at = null;
+          List<Looked> changed = new java.util.ArrayList<>();
+          for (Row r : rows) {
+            at = Rows.instant(r, "last_seen_at");
+            if (r.getLong("id") != null) {
+              changed.add(new Looked(r.getLong("id"), r.getLong("pipeline_id"), r.getString("name"),
+                  r.getBoolean("was_stale"), Rows.instant(r, "missing_since")));
+            }
+          }
+          return new Look(at, changed);
+        });
   }
 
   /** Marks the active runs of a cluster stale (it does not answer) or fresh again; answers the runs that changed. */
@@ -155,38 +210,33 @@ public final class RunStore {
         r.getString("source"), r.getString("detail"), r.getBoolean("stale"));
   }
 
-  /** Notes since when a reachable cluster no longer lists the job; answers that time. */
-  public Future<java.time.Instant> missing(long id) {
-    return pool.preparedQuery("update pipeline_run set missing_since = coalesce(missing_since, now()) where id = $1 "
-            + "returning missing_since")
-        .execute(Tuple.of(id)).map(rows -> Rows.instant(rows.iterator().next(), "missing_since"));
-  }
-
   /** The DolphinScheduler task and workflow instance a run was started for. */
   public Future<Void> dsIds(long id, String taskInstanceId, String workflowInstanceId) {
     // the first DS task instance that started it stays; every later call is in the audit trail
-    return pool.preparedQuery("update pipeline_run set ds_task_instance_id = coalesce(ds_task_instance_id, $2), "
+    return bump(pool.preparedQuery("update pipeline_run set ds_task_instance_id = coalesce(ds_task_instance_id, $2), "
             + "ds_workflow_instance_id = coalesce(ds_workflow_instance_id, $3) where id = $1")
-        .execute(Tuple.of(id, taskInstanceId, workflowInstanceId)).mapEmpty();
+        .execute(Tuple.of(id, taskInstanceId, workflowInstanceId))).mapEmpty();
   }
 
   public Future<Void> error(long id, String lastError) {
-    return pool.preparedQuery("update pipeline_run set last_error = $2, updated_at = now() where id = $1")
-        .execute(Tuple.of(id, lastError)).mapEmpty();
+    return bump(pool.preparedQuery("update pipeline_run set last_error = $2, updated_at = now() where id = $1")
+        .execute(Tuple.of(id, lastError))).mapEmpty();
   }
 
   public Future<Void> restarts(long id, int restarts) {
-    return pool.preparedQuery("update pipeline_run set restarts = $2 where id = $1").execute(Tuple.of(id, restarts)).mapEmpty();
+    return bump(pool.preparedQuery("update pipeline_run set restarts = $2 where id = $1").execute(Tuple.of(id, restarts)))
+        .mapEmpty();
   }
 
+  /** The run's latest completed checkpoint (the watcher keeps its own copy up to date: no reload for this). */
   public Future<Void> checkpoint(long id, JsonObject checkpoint) {
     return pool.preparedQuery("update pipeline_run set last_checkpoint = $2 where id = $1")
         .execute(Tuple.of(id, checkpoint)).mapEmpty();
   }
 
   public Future<Void> operation(long id, JsonObject operation) {
-    return pool.preparedQuery("update pipeline_run set operation = $2, updated_at = now() where id = $1")
-        .execute(Tuple.of(id, operation)).mapEmpty();
+    return bump(pool.preparedQuery("update pipeline_run set operation = $2, updated_at = now() where id = $1")
+        .execute(Tuple.of(id, operation))).mapEmpty();
   }
 
   public Future<Optional<Run>> find(long id) {
@@ -267,13 +317,21 @@ public final class RunStore {
         });
   }
 
-  /** Adds a savepoint or checkpoint to the pipeline's ledger and makes it the restore point. */
+  /**
+   * Adds a savepoint or checkpoint to the pipeline's ledger and makes it the restore point. Of a run's checkpoints
+   * only the newest {@link #CHECKPOINTS_KEPT} stay in the ledger (savepoints all stay).
+   */
   public Future<Void> recordSavepoint(long pipelineId, Long runId, String kind, String source, String path) {
     return pool.withTransaction(conn -> conn.preparedQuery("insert into savepoint (pipeline_id, run_id, kind, source, path) "
                 + "values ($1, $2, $3, $4, $5) on conflict (pipeline_id, path) do nothing")
             .execute(Tuple.of(pipelineId, runId, kind, source, path))
             .compose(ignored -> conn.preparedQuery("update pipeline set restore_point = $2 where id = $1")
-                .execute(Tuple.of(pipelineId, path))))
+                .execute(Tuple.of(pipelineId, path)))
+            .compose(ignored -> !"checkpoint".equals(kind) || runId == null ? Future.succeededFuture()
+                : conn.preparedQuery("delete from savepoint where run_id = $1 and kind = 'checkpoint' and path <> $2 "
+                        + "and id not in (select id from savepoint where run_id = $1 and kind = 'checkpoint' "
+                        + "order by id desc limit $3)")
+                    .execute(Tuple.of(runId, path, CHECKPOINTS_KEPT))))
         .mapEmpty();
   }
 
@@ -300,7 +358,7 @@ public final class RunStore {
         r.getBoolean("stale"), r.getString("from_savepoint"), r.getBoolean("allow_non_restored"),
         Rows.json(r, "flink_config"), r.getString("idempotency_key"), r.getString("created_by"),
         Rows.instant(r, "created_at"), Rows.instant(r, "started_at"), Rows.instant(r, "ended_at"),
-        Rows.instant(r, "last_seen_at"), Rows.instant(r, "missing_since"), r.getString("last_error"),
+        Rows.instant(r, "seen_at"), Rows.instant(r, "missing_since"), r.getString("last_error"),
         r.getInteger("restarts"), r.getValue("last_checkpoint") instanceof JsonObject j ? j : null,
         r.getValue("operation") instanceof JsonObject o ? o : null, r.getString("ds_task_instance_id"),
         r.getString("ds_workflow_instance_id"));

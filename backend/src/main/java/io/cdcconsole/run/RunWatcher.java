@@ -3,6 +3,7 @@ package io.cdcconsole.run;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.cluster.FlinkRestClient;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,48 +12,91 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches every cluster that has active runs with one {@code GET /jobs/overview} per tick for the whole cluster —
- * never a request per job — every {@code pollInterval}, or every {@code fastInterval} while a run there is changing.
+ * Watches every cluster that has active runs with one {@code GET /jobs/overview} for the whole cluster — never a
+ * request per job — at a fixed rate: every {@code pollInterval}, or every {@code fastInterval} while a run there is
+ * changing; a look still under way when the next is due makes that one skip, so two looks at one cluster never overlap.
  * Each observed change becomes a stored transition and a {@code run.state} event. An unreachable cluster leaves its
  * runs as they were, marked stale; a job a reachable cluster no longer lists becomes LOST after a grace period.
  * The first look at each cluster is the start-up reconcile: a SUBMITTING run whose JobID Flink does not know is
  * submitted again with the same JobID, one it knows is tracked.
+ *
+ * <p>Between polls the watcher keeps each cluster's active runs in memory (the database stays the truth: the copy is
+ * read again after any other write to a run, and at least every {@link #RELOAD_AT_LEAST}). A look in which nothing
+ * changed writes one row, the cluster's last-seen time; Flink states, stale flags and missing jobs are written only for
+ * the runs they changed, in the same statement. Checkpoints are read on their own budgeted cadence: once per
+ * {@code checkpointInterval} per RUNNING job, spread over the interval, at most {@code checkpointsPerSecond} requests
+ * per cluster per second — and at once when a job leaves RUNNING.
+ *
+ * <p>All of the watcher's state lives on one Vert.x context (the one {@link #start} runs on).
  */
 public final class RunWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(RunWatcher.class);
-  private static final int CHECKPOINT_EVERY_N_POLLS = 6;
+  /** The copy of a cluster's active runs is read again at least this often: another replica may have written. */
+  static final Duration RELOAD_AT_LEAST = Duration.ofMinutes(1);
+  private static final long CHECKPOINT_TICK_MS = 1000;
+  /** Spreads the first checkpoint reads of a cluster's runs evenly over the interval (consecutive ids fall far apart). */
+  private static final double GOLDEN = 0.6180339887498949;
 
   /** The cadence of watching. */
-  public record Timing(Duration pollInterval, Duration fastInterval, Duration lostGrace) {}
+  public record Timing(Duration pollInterval, Duration fastInterval, Duration lostGrace, Duration checkpointInterval,
+                       int checkpointsPerSecond) {}
+
+  /** What the watcher keeps of one cluster between its polls. */
+  private static final class Watched {
+    final long clusterId;
+    Map<Long, Run> active = new LinkedHashMap<>();
+    long generation = -1;
+    Instant loadedAt = Instant.MIN;
+    long due;
+    long timer = -1;
+    boolean polling;
+    boolean again;
+    final Map<Long, Long> checkpointDue = new HashMap<>();
+    final Set<Long> checkpointing = new HashSet<>();
+
+    Watched(long clusterId, long due) {
+      this.clusterId = clusterId;
+      this.due = due;
+    }
+
+    boolean changing() {
+      return active.values().stream().anyMatch(r -> r.state().changing());
+    }
+  }
 
   private final Vertx vertx;
   private final RunStore store;
   private final RunService runs;
+  private final RunCheckpoints checkpoints;
   private final ClusterService clusters;
   private final ClusterClients clients;
   private final Clock clock;
   private final Timing timing;
-  private final Map<Long, Instant> nextPoll = new ConcurrentHashMap<>();
-  private final Map<Long, Integer> pollCount = new ConcurrentHashMap<>();
-  private final Set<Long> polling = ConcurrentHashMap.newKeySet();
+  private final Map<Long, Watched> watched = new HashMap<>();
   private final Promise<Void> reconciled = Promise.promise();
-  private long timerId = -1;
+  private Context context;
+  private final List<Long> timers = new ArrayList<>();
+  private boolean stopped;
 
-  RunWatcher(Vertx vertx, RunStore store, RunService runs, ClusterService clusters, ClusterClients clients, Clock clock,
-             Timing timing) {
+  RunWatcher(Vertx vertx, RunStore store, RunService runs, RunCheckpoints checkpoints, ClusterService clusters,
+             ClusterClients clients, Clock clock, Timing timing) {
     this.vertx = vertx;
     this.store = store;
     this.runs = runs;
+    this.checkpoints = checkpoints;
     this.clusters = clusters;
     this.clients = clients;
     this.clock = clock;
@@ -61,16 +105,22 @@ public final class RunWatcher {
 
   /** Starts watching; the answer completes when every cluster with active runs has been looked at once. */
   public Future<Void> start() {
-    store.clustersWithActiveRuns()
-        .compose(ids -> Future.join(ids.stream().map(this::poll).toList()))
+    context = vertx.getOrCreateContext();
+    context.runOnContext(v -> store.clustersWithActiveRuns()
+        .compose(ids -> Future.join(ids.stream().map(id -> poll(watch(id))).toList()))
         .onComplete(ar -> {
           if (ar.failed()) {
             LOG.warn("Start-up reconcile did not finish: {}", ar.cause().getMessage());
           }
           reconciled.tryComplete();
-          long tick = Math.max(200, Math.min(timing.fastInterval().toMillis(), 1000));
-          timerId = vertx.setPeriodic(tick, id -> tick());
-        });
+          if (stopped) {
+            return;
+          }
+          watched.values().forEach(w -> advance(w, w.due));
+          // clusters that get active runs by other ways than hurry() (another replica, a restore of the database)
+          timers.add(vertx.setPeriodic(timing.pollInterval().toMillis(), id -> discover()));
+          timers.add(vertx.setPeriodic(CHECKPOINT_TICK_MS, id -> checkpointTick()));
+        }));
     return reconciled.future();
   }
 
@@ -79,52 +129,143 @@ public final class RunWatcher {
   }
 
   public void stop() {
-    if (timerId >= 0) {
-      vertx.cancelTimer(timerId);
+    if (context == null) {
+      return;
     }
+    context.runOnContext(v -> {
+      stopped = true;
+      timers.forEach(vertx::cancelTimer);
+      watched.values().forEach(w -> vertx.cancelTimer(w.timer));
+    });
   }
 
-  /** Makes the cluster's next poll come soon: something was just asked of a job there. */
+  /** Makes the cluster's next poll come now, with its runs read again: something was just asked of a job there. */
   public void hurry(long clusterId) {
-    nextPoll.put(clusterId, clock.instant());
+    if (context == null) {
+      return;
+    }
+    context.runOnContext(v -> {
+      Watched w = watch(clusterId);
+      w.generation = -1;
+      if (w.polling) {
+        w.again = true;
+      } else {
+        w.due = clock.millis();
+        schedule(w);
+      }
+    });
   }
 
-  private void tick() {
-    Instant now = clock.instant();
+  private Watched watch(long clusterId) {
+    return watched.computeIfAbsent(clusterId, id -> new Watched(id, clock.millis()));
+  }
+
+  private void discover() {
     store.clustersWithActiveRuns().onSuccess(ids -> ids.forEach(id -> {
-      if (!nextPoll.getOrDefault(id, Instant.MIN).isAfter(now)) {
-        poll(id);
+      if (!watched.containsKey(id) && !stopped) {
+        schedule(watch(id));
       }
     }));
   }
 
+  /** Sets the cluster's timer for its next slot, {@code due}. */
+  private void schedule(Watched w) {
+    vertx.cancelTimer(w.timer);
+    if (stopped) {
+      return;
+    }
+    w.timer = vertx.setTimer(Math.max(1, w.due - clock.millis()), id -> slot(w));
+  }
+
+  /**
+   * A slot of the cluster's fixed-rate schedule: look (unless the last look is still under way) and set the next slot
+   * one interval after this one, skipping slots that have already passed.
+   */
+  private void slot(Watched w) {
+    w.timer = -1;
+    long slot = w.due;
+    if (!w.polling) {
+      poll(w).onComplete(ar -> afterPoll(w, slot));
+    }
+    advance(w, slot);
+  }
+
+  private void advance(Watched w, long from) {
+    long interval = interval(w);
+    long now = clock.millis();
+    long next = from + interval;
+    if (next <= now) {
+      next += ((now - next) / interval + 1) * interval;
+    }
+    w.due = next;
+    schedule(w);
+  }
+
+  private long interval(Watched w) {
+    return (w.changing() ? timing.fastInterval() : timing.pollInterval()).toMillis();
+  }
+
+  /** After a look: a cluster without active runs is let go; one whose runs started changing gets the fast cadence. */
+  private void afterPoll(Watched w, long slot) {
+    if (stopped) {
+      return;
+    }
+    if (w.active.isEmpty() && !w.again && w.generation == store.generation()) {
+      vertx.cancelTimer(w.timer);
+      watched.remove(w.clusterId);
+      return;
+    }
+    if (w.again) {
+      w.again = false;
+      w.due = clock.millis();
+      schedule(w);
+    } else if (w.due > slot + interval(w)) {
+      advance(w, slot);
+    }
+  }
+
   /** One look at one cluster: a single overview request, then every active run there compared with it. */
-  Future<Void> poll(long clusterId) {
-    if (!polling.add(clusterId)) {
+  private Future<Void> poll(Watched w) {
+    if (w.polling) {
       return Future.succeededFuture();
     }
-    int count = pollCount.merge(clusterId, 1, Integer::sum);
-    return store.activeOnCluster(clusterId).compose(active -> clusters.find(clusterId).compose(clients::of)
-            .compose(client -> client.getJson("/jobs/overview")
-                .compose(overview -> observe(client, active, jobsById(overview), count % CHECKPOINT_EVERY_N_POLLS == 0),
-                    unreachable -> store.markStale(clusterId, true).onSuccess(runs.events()::stale).<Void>mapEmpty()))
-            .onComplete(ar -> nextPoll.put(clusterId, clock.instant().plus(
-                active.stream().anyMatch(r -> r.state().changing()) ? timing.fastInterval() : timing.pollInterval()))))
-        .onFailure(err -> LOG.warn("Watching cluster {} failed: {}", clusterId, err.getMessage()))
+    w.polling = true;
+    return load(w).compose(active -> active.isEmpty() ? Future.<Void>succeededFuture()
+            : clusters.find(w.clusterId).compose(clients::of).compose(client -> client.getJson("/jobs/overview")
+                .compose(overview -> observe(w, client, jobsById(overview)), unreachable -> unreachable(w))))
+        .onFailure(err -> LOG.warn("Watching cluster {} failed: {}", w.clusterId, err.getMessage()))
         .eventually(() -> {
-          polling.remove(clusterId);
+          w.polling = false;
           return Future.succeededFuture();
         })
         .mapEmpty();
   }
 
-  /** Records that the cluster answered about the run; a run that was stale is announced fresh again. */
-  private Future<Void> fresh(Run run, String flinkState) {
-    return store.observed(run.id(), flinkState, false)
-        .map(changed -> {
-          changed.ifPresent(change -> runs.events().stale(List.of(change)));
-          return null;
-        });
+  /** The cluster's active runs: the copy kept since the last poll, or read again when a run was written since. */
+  private Future<Map<Long, Run>> load(Watched w) {
+    long generation = store.generation();
+    Instant now = clock.instant();
+    if (w.generation == generation && w.loadedAt.plus(RELOAD_AT_LEAST).isAfter(now)) {
+      return Future.succeededFuture(w.active);
+    }
+    return store.activeOnCluster(w.clusterId).map(list -> {
+      Map<Long, Run> active = new LinkedHashMap<>();
+      list.forEach(run -> active.put(run.id(), run));
+      w.active = active;
+      w.generation = generation;
+      w.loadedAt = now;
+      w.checkpointDue.keySet().retainAll(active.keySet());
+      return active;
+    });
+  }
+
+  private Future<Void> unreachable(Watched w) {
+    return store.markStale(w.clusterId, true).map(changes -> {
+      changes.forEach(change -> w.active.computeIfPresent(change.runId(),
+          (id, run) -> run.looked(run.flinkState(), true, run.missingSince())));
+      runs.events().stale(changes);
+      return null;
+    });
   }
 
   private static Map<String, JsonObject> jobsById(JsonObject overview) {
@@ -136,15 +277,54 @@ public final class RunWatcher {
     return jobs;
   }
 
-  private Future<Void> observe(FlinkRestClient client, List<Run> active, Map<String, JsonObject> jobs, boolean checkpoints) {
-    return Future.join(active.stream().map(run -> observe(client, run, Optional.ofNullable(jobs.get(run.jobId())), checkpoints)
-        .recover(err -> {
-          LOG.warn("Run {}: {}", run.id(), err.getMessage());
-          return Future.succeededFuture();
-        })).toList()).mapEmpty();
+  /**
+   * Compares every active run with the overview: first the look is written (the cluster's last-seen time, and what
+   * changed of the runs' stored view, in one statement), then each run that moved is moved, one by one.
+   */
+  private Future<Void> observe(Watched w, FlinkRestClient client, Map<String, JsonObject> jobs) {
+    List<RunStore.Seen> changes = new ArrayList<>();
+    List<Run> looked = new ArrayList<>(w.active.values());
+    for (Run run : looked) {
+      if (run.state() == RunState.SUBMITTING && runs.isSubmitting(run.id())) {
+        continue;
+      }
+      JsonObject job = jobs.get(run.jobId());
+      String flinkState = job == null ? null : job.getString("state");
+      boolean missing = job == null && run.state() != RunState.SUBMITTING;
+      boolean missingChanged = missing != (run.missingSince() != null);
+      if (run.stale() || missingChanged || (flinkState != null && !flinkState.equals(run.flinkState()))) {
+        changes.add(new RunStore.Seen(run.id(), flinkState, missing));
+      }
+    }
+    return store.looked(w.clusterId, changes).compose(look -> {
+      List<RunStale> fresh = new ArrayList<>();
+      Map<Long, RunStore.Looked> changed = new HashMap<>();
+      look.changed().forEach(c -> changed.put(c.runId(), c));
+      for (RunStore.Seen seen : changes) {
+        RunStore.Looked c = changed.get(seen.runId());
+        Run run = w.active.get(seen.runId());
+        if (c == null || run == null) {
+          continue;
+        }
+        w.active.put(run.id(), run.looked(seen.flinkState() == null ? run.flinkState() : seen.flinkState(), false,
+            c.missingSince()));
+        if (c.wasStale()) {
+          fresh.add(new RunStale(c.runId(), c.pipelineId(), c.pipeline(), false, look.at()));
+        }
+      }
+      runs.events().stale(fresh);
+      return Future.join(looked.stream().map(run -> w.active.get(run.id()))
+          .filter(java.util.Objects::nonNull)
+          .map(run -> observe(w, client, run, Optional.ofNullable(jobs.get(run.jobId())))
+              .recover(err -> {
+                LOG.warn("Run {}: {}", run.id(), err.getMessage());
+                return Future.succeededFuture();
+              })).toList()).mapEmpty();
+    });
   }
 
-  private Future<Void> observe(FlinkRestClient client, Run run, Optional<JsonObject> job, boolean checkpoints) {
+  /** What one run's job in the overview asks for beyond the look itself: a transition, a resubmission, nothing. */
+  private Future<Void> observe(Watched w, FlinkRestClient client, Run run, Optional<JsonObject> job) {
     if (run.operation() != null && "IN_PROGRESS".equals(run.operation().getString("status")) && !runs.isFollowing(run.id())) {
       runs.followOperation(run.id()); // under way when the console stopped
     }
@@ -153,33 +333,34 @@ public final class RunWatcher {
         return Future.succeededFuture();
       }
       if (job.isPresent()) {
-        return fresh(run, job.get().getString("state"))
-            .compose(ok -> runs.moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "reconcile",
-                "Flink has the job: tracking it"))
+        return runs.moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "reconcile", "Flink has the job: tracking it")
             .mapEmpty();
       }
       LOG.info("Run {} of '{}' is SUBMITTING but Flink does not know job {}: submitting it again with the same JobID",
           run.id(), run.pipelineName(), run.jobId());
-      return runs.submit(run);
+      runs.submit(run); // minutes at worst: the cluster's next looks do not wait for it
+      return Future.succeededFuture();
     }
     if (job.isEmpty()) {
-      return store.missing(run.id()).compose(since -> {
-        if (Duration.between(since, clock.instant()).compareTo(timing.lostGrace()) < 0) {
-          return fresh(run, null);
-        }
-        return runs.moveTo(run, run.state(), RunState.LOST, "watcher",
-            "the cluster answers but has not listed job " + run.jobId() + " since " + since).mapEmpty();
-      });
+      Instant since = run.missingSince();
+      if (since == null || Duration.between(since, clock.instant()).compareTo(timing.lostGrace()) < 0) {
+        return Future.succeededFuture();
+      }
+      return leaving(client, run, RunState.LOST)
+          .compose(ok -> runs.moveTo(run, run.state(), RunState.LOST, "watcher",
+              "the cluster answers but has not listed job " + run.jobId() + " since " + since))
+          .mapEmpty();
     }
     String flinkState = job.get().getString("state");
     Optional<RunState> seen = RunState.fromFlink(flinkState).map(s -> settle(run, s));
-    Future<Void> observed = fresh(run, flinkState);
     if (seen.isEmpty() || seen.get() == run.state()) {
-      return observed.compose(ok -> checkpoints && run.state() == RunState.RUNNING ? checkpoint(client, run)
-          : Future.succeededFuture());
+      if (run.state() == RunState.RUNNING) {
+        w.checkpointDue.computeIfAbsent(run.id(), id -> firstCheckpointRead(id));
+      }
+      return Future.succeededFuture();
     }
     RunState to = seen.get();
-    return observed
+    return leaving(client, run, to)
         .compose(ok -> to == RunState.FAILED || to == RunState.RESTARTING || to == RunState.FAILING
             ? rootCause(client, run) : Future.succeededFuture(Optional.<String>empty()))
         .compose(cause -> {
@@ -191,6 +372,52 @@ public final class RunWatcher {
               "Flink reports " + flinkState + cause.map(c -> ": " + c).orElse("")));
         })
         .mapEmpty();
+  }
+
+  /** A job that leaves RUNNING gets its latest checkpoint read first: the restore point is as fresh as it can be. */
+  private Future<Void> leaving(FlinkRestClient client, Run run, RunState to) {
+    return run.state() == RunState.RUNNING && to != RunState.RUNNING
+        ? checkpoints.fetch(client, run).mapEmpty() : Future.succeededFuture();
+  }
+
+  private long firstCheckpointRead(long runId) {
+    double spread = (runId * GOLDEN) % 1.0;
+    return clock.millis() + (long) (spread * timing.checkpointInterval().toMillis());
+  }
+
+  /**
+   * Reads the checkpoints of the RUNNING jobs whose turn it is: per cluster at most {@code checkpointsPerSecond}
+   * requests this second, the longest-due first; a job whose turn is taken waits for the next second.
+   */
+  private void checkpointTick() {
+    if (stopped) {
+      return;
+    }
+    long now = clock.millis();
+    for (Watched w : watched.values()) {
+      List<Run> due = w.active.values().stream()
+          .filter(run -> run.state() == RunState.RUNNING && !run.stale() && !w.checkpointing.contains(run.id()))
+          .filter(run -> w.checkpointDue.getOrDefault(run.id(), Long.MAX_VALUE) <= now)
+          .sorted(Comparator.comparingLong(run -> w.checkpointDue.get(run.id())))
+          .limit(timing.checkpointsPerSecond())
+          .toList();
+      if (due.isEmpty()) {
+        continue;
+      }
+      long interval = timing.checkpointInterval().toMillis();
+      due.forEach(run -> {
+        long next = w.checkpointDue.get(run.id()) + interval;
+        w.checkpointDue.put(run.id(), next <= now ? now + interval : next);
+        w.checkpointing.add(run.id());
+      });
+      clusters.find(w.clusterId).compose(clients::of)
+          .compose(client -> Future.join(due.stream().map(run -> checkpoints.fetch(client, run).onSuccess(cp -> {
+            if (cp != null) {
+              w.active.computeIfPresent(run.id(), (id, r) -> r.withCheckpoint(cp));
+            }
+          })).toList()))
+          .onComplete(ar -> due.forEach(run -> w.checkpointing.remove(run.id())));
+    }
   }
 
   /**
@@ -223,23 +450,6 @@ public final class RunWatcher {
         .otherwise(Optional.empty())
         // a connector's exception can carry a password (a JDBC URL, a JAAS line): scrubbed like a submission failure
         .compose(cause -> cause.isEmpty() ? Future.succeededFuture(cause) : runs.scrub(run, cause.get()).map(Optional::of));
-  }
-
-  private Future<Void> checkpoint(FlinkRestClient client, Run run) {
-    return client.getJson("/jobs/" + run.jobId() + "/checkpoints").compose(cp -> {
-      JsonObject completed = cp.getJsonObject("latest", new JsonObject()).getJsonObject("completed");
-      if (completed == null) {
-        return Future.succeededFuture();
-      }
-      JsonObject last = new JsonObject().put("id", completed.getLong("id"))
-          .put("at", completed.getLong("latest_ack_timestamp") == null ? null
-              : Instant.ofEpochMilli(completed.getLong("latest_ack_timestamp")))
-          .put("path", completed.getString("external_path"));
-      Future<Void> saved = store.checkpoint(run.id(), last);
-      String path = completed.getString("external_path");
-      return path == null || path.isBlank() || "<checkpoint-not-externally-addressable>".equals(path) ? saved
-          : saved.compose(ok -> store.recordSavepoint(run.pipelineId(), run.id(), "checkpoint", "checkpoint", path));
-    }).otherwise(err -> null);
   }
 
   private static String head(String stackTrace) {

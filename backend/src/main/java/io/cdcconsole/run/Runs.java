@@ -22,11 +22,13 @@ public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, Lau
                             Supplier<String> consoleUrl, Clock clock) {
     LaunchTickets tickets = new LaunchTickets(clock);
     LaunchBundles bundles = new LaunchBundles(vertx, launcher, home.resolve("bundles"), config.flinkCdcDir());
+    RunCheckpoints checkpoints = new RunCheckpoints(store, clusters, clients);
     RunService service = new RunService(vertx, store, pipelines, clusters, clients, bundles, new LauncherUploads(), tickets,
         new SubmitYaml(documents, secrets), new RunEvents(vertx), consoleUrl,
-        new RunPolicy(config.allowedFlinkConfig(), config.savepointPrefixes()));
-    RunWatcher watcher = new RunWatcher(vertx, store, service, clusters, clients, clock,
-        new RunWatcher.Timing(config.pollInterval(), config.fastPollInterval(), config.lostGrace()));
+        new RunPolicy(config.allowedFlinkConfig(), config.savepointPrefixes()), checkpoints);
+    RunWatcher watcher = new RunWatcher(vertx, store, service, checkpoints, clusters, clients, clock,
+        new RunWatcher.Timing(config.pollInterval(), config.fastPollInterval(), config.lostGrace(),
+            config.checkpointInterval(), config.checkpointsPerSecond()));
     return new Runs(service, watcher, new RunRoutes(service, watcher), tickets, new RunWaiter(vertx, store), store);
   }
 }

@@ -1,0 +1,64 @@
+package io.cdcconsole.run;
+
+import io.cdcconsole.cluster.ClusterClients;
+import io.cdcconsole.cluster.ClusterService;
+import io.cdcconsole.cluster.FlinkRestClient;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a job's latest completed checkpoint from Flink into its run and the pipeline's ledger (where an externally
+ * addressable one becomes the restore point). Asked on the watcher's budgeted cadence and on demand: when the job
+ * leaves RUNNING, before a stop or cancel is sent, when the restore point is asked for. Writes only a checkpoint the
+ * run does not have yet; never fails (a checkpoint that cannot be read leaves the run's as it was).
+ */
+final class RunCheckpoints {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoints.class);
+  private static final String NOT_ADDRESSABLE = "<checkpoint-not-externally-addressable>";
+
+  private final RunStore store;
+  private final ClusterService clusters;
+  private final ClusterClients clients;
+
+  RunCheckpoints(RunStore store, ClusterService clusters, ClusterClients clients) {
+    this.store = store;
+    this.clusters = clusters;
+    this.clients = clients;
+  }
+
+  /** Asks the run's cluster now; answers the run's latest checkpoint as known afterwards (null: none). */
+  Future<JsonObject> fetch(Run run) {
+    return clusters.find(run.clusterId()).compose(clients::of).compose(client -> fetch(client, run))
+        .otherwise(run.lastCheckpoint());
+  }
+
+  Future<JsonObject> fetch(FlinkRestClient client, Run run) {
+    return client.getJson("/jobs/" + run.jobId() + "/checkpoints").compose(cp -> {
+      JsonObject completed = cp.getJsonObject("latest", new JsonObject()).getJsonObject("completed");
+      if (completed == null) {
+        return Future.succeededFuture(run.lastCheckpoint());
+      }
+      Long id = completed.getLong("id");
+      if (run.lastCheckpoint() != null && Objects.equals(id, run.lastCheckpoint().getLong("id"))) {
+        return Future.succeededFuture(run.lastCheckpoint());
+      }
+      Long ackedAt = completed.getLong("latest_ack_timestamp");
+      String path = completed.getString("external_path");
+      JsonObject last = new JsonObject().put("id", id)
+          .put("at", ackedAt == null ? null : Instant.ofEpochMilli(ackedAt))
+          .put("path", path);
+      Future<Void> saved = store.checkpoint(run.id(), last);
+      if (path != null && !path.isBlank() && !NOT_ADDRESSABLE.equals(path)) {
+        saved = saved.compose(ok -> store.recordSavepoint(run.pipelineId(), run.id(), "checkpoint", "checkpoint", path));
+      }
+      return saved.map(last);
+    }).recover(err -> {
+      LOG.debug("Run {}: checkpoints not read: {}", run.id(), err.getMessage());
+      return Future.succeededFuture(run.lastCheckpoint());
+    });
+  }
+}
