@@ -1,0 +1,164 @@
+package io.cdcconsole.run;
+
+import static io.cdcconsole.test.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
+import io.cdcconsole.test.ConsoleTest;
+import io.cdcconsole.test.Http;
+import io.cdcconsole.test.TestConsole;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What watching costs: the real sandbox behind a proxy that logs every request the console sends it, and the real
+ * database. With runs RUNNING and nothing changing, polls write no run rows, transitions or ledger entries (only the
+ * cluster's last-seen row), while the API's lastSeenAt still moves; a job's checkpoints are read on their own cadence
+ * (default once a minute), not every few polls; a cancel reads the job's checkpoints before it is sent.
+ */
+@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
+    "CDC_CONSOLE_RUN_LOST_GRACE=5s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=2s"})
+class RunWatchCostTest extends SandboxRunTest {
+  @RegisterExtension
+  static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
+  private static final Vertx PROXY_VERTX = Vertx.vertx();
+  /** Every request the console sent the cluster, in order: "GET /jobs/overview". */
+  private static final List<String> SENT = Collections.synchronizedList(new ArrayList<>());
+  private static long proxied;
+
+  @Override
+  protected FlinkSandboxExtension flink() {
+    return FLINK;
+  }
+
+  @BeforeAll
+  static void startProxy() throws Exception {
+    WebClient toFlink = WebClient.create(PROXY_VERTX);
+    HttpServer proxy = PROXY_VERTX.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+      SENT.add(req.method().name() + " " + req.path());
+      var forward = toFlink.requestAbs(req.method(), FLINK.restUrl() + req.uri());
+      req.headers().forEach((k, v) -> {
+        if (!k.equalsIgnoreCase("host")) {
+          forward.putHeader(k, v);
+        }
+      });
+      forward.sendBuffer(body).onComplete(ar -> {
+        if (ar.failed()) {
+          req.response().setStatusCode(502).end();
+          return;
+        }
+        req.response().setStatusCode(ar.result().statusCode()).putHeader("Content-Type", "application/json")
+            .end(ar.result().bodyAsBuffer() == null ? Buffer.buffer() : ar.result().bodyAsBuffer());
+      });
+    }));
+    int port = TestConsole.await(proxy.listen(0, "127.0.0.1")).actualPort();
+    proxied = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "watched").put("restUrl",
+        "http://127.0.0.1:" + port).put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")))
+        .json().getLong("id");
+  }
+
+  @AfterAll
+  static void closeProxy() throws Exception {
+    TestConsole.await(PROXY_VERTX.close());
+  }
+
+  private String startOnProxy(String name) {
+    Http.Response created = http.post("/api/v1/pipelines", operator, new JsonObject().put("name", name)
+        .put("clusterId", proxied).put("yaml", keepsRunning(name)));
+    assertEquals(201, created.status(), created.body());
+    Http.Response started = http.post("/api/v1/pipelines/" + name + "/runs", operator, new JsonObject());
+    assertEquals(202, started.status(), started.body());
+    return started.header("Location");
+  }
+
+  private static long count(String request) {
+    synchronized (SENT) {
+      return SENT.stream().filter(request::equals).count();
+    }
+  }
+
+  /** Waits until the console has looked at the cluster {@code polls} more times. */
+  private static void polls(int polls) throws Exception {
+    long until = count("GET /jobs/overview") + polls;
+    eventually(() -> count("GET /jobs/overview"), n -> n >= until);
+  }
+
+  /** Every version of the runs' rows (xmin changes with each update) and the number of transitions and ledger rows. */
+  private static List<String> rowVersions(List<Long> runIds) throws Exception {
+    var pool = console.app().database().pool();
+    Long[] ids = runIds.toArray(Long[]::new);
+    List<String> out = new ArrayList<>();
+    for (Row r : TestConsole.await(pool.preparedQuery("select id, xmin::text as v from pipeline_run "
+        + "where id = any($1) order by id").execute(Tuple.of(ids)))) {
+      out.add("run " + r.getLong("id") + " " + r.getString("v"));
+    }
+    out.add("transitions " + TestConsole.await(pool.preparedQuery("select count(*) from run_transition "
+        + "where run_id = any($1)").execute(Tuple.of(ids))).iterator().next().getLong(0));
+    out.add("ledger " + TestConsole.await(pool.preparedQuery("select count(*) from savepoint where run_id = any($1)")
+        .execute(Tuple.of(ids))).iterator().next().getLong(0));
+    return out;
+  }
+
+  @Test
+  void pollsWithNothingChangedWriteNoRunAndReadNoCheckpoints() throws Exception {
+    List<String> locations = List.of(startOnProxy("quiet-one"), startOnProxy("quiet-two"));
+    List<Long> ids = new ArrayList<>();
+    List<String> jobIds = new ArrayList<>();
+    for (String location : locations) {
+      JsonObject run = waitForState(location, "RUNNING");
+      ids.add(run.getLong("id"));
+      jobIds.add(run.getString("jobId"));
+    }
+    polls(2); // the look that saw RUNNING and its transition are written
+    Instant seenBefore = Instant.parse(http.get(locations.get(0), operator).json().getString("lastSeenAt"));
+    List<String> before = rowVersions(ids);
+    long checkpointReads = jobIds.stream().mapToLong(j -> count("GET /jobs/" + j + "/checkpoints")).sum();
+
+    polls(12);
+
+    assertEquals(before, rowVersions(ids), "a poll in which nothing changed wrote to a run, a transition or the ledger");
+    JsonObject run = http.get(locations.get(0), operator).json();
+    assertEquals("RUNNING", run.getString("state"));
+    assertFalse(run.getBoolean("stale"));
+    assertTrue(Instant.parse(run.getString("lastSeenAt")).isAfter(seenBefore),
+        "lastSeenAt follows the cluster's last look: " + run.encode());
+    // 12 polls of 1 s against a checkpoint cadence of a minute: each job's checkpoints read at most once (before:
+    // every 6th poll, twice per job)
+    long read = jobIds.stream().mapToLong(j -> count("GET /jobs/" + j + "/checkpoints")).sum() - checkpointReads;
+    assertTrue(read <= jobIds.size(), read + " checkpoint reads of " + jobIds.size() + " jobs over 12 polls");
+  }
+
+  @Test
+  void aCancelReadsTheCheckpointsBeforeItIsSent() throws Exception {
+    String location = startOnProxy("cancelled-one");
+    String jobId = waitForState(location, "RUNNING").getString("jobId");
+    int from = SENT.size();
+
+    assertEquals(202, http.post("/api/v1/pipelines/cancelled-one/cancel", operator, null).status());
+    waitForState(location, "CANCELED");
+
+    List<String> after;
+    synchronized (SENT) {
+      after = new ArrayList<>(SENT.subList(from, SENT.size()));
+    }
+    int read = after.indexOf("GET /jobs/" + jobId + "/checkpoints");
+    int cancel = after.indexOf("PATCH /jobs/" + jobId);
+    assertTrue(cancel >= 0, "no cancel sent: " + after);
+    assertTrue(read >= 0 && read < cancel, "the checkpoints were not read before the cancel: " + after);
+  }
+}
