@@ -28,6 +28,10 @@ public final class FlinkRestClient {
   /** The longest call a caller may ask for (a jar upload); the connections' idle timeout outlasts it. */
   public static final Duration LONGEST_CALL = Duration.ofMinutes(5);
 
+  /** Answers larger than this are parsed on a worker thread: a big cluster's job overview is not the event loop's job. */
+  static final int PARSE_ON_WORKER_BYTES = 64 * 1024;
+
+  private final Vertx vertx;
   private final WebClient client;
   private final URI base;
   private final MultiMap headers;
@@ -60,6 +64,7 @@ public final class FlinkRestClient {
 
   /** {@code headers} are final plaintext values (authentication included), decrypted by the caller off the event loop. */
   public FlinkRestClient(Vertx vertx, String restUrl, Map<String, String> headers, Cluster.Tls tls, Duration timeout) {
+    this.vertx = vertx;
     this.base = URI.create(restUrl.endsWith("/") ? restUrl : restUrl + "/");
     this.timeoutMs = timeout.toMillis();
     WebClientOptions options = new WebClientOptions()
@@ -140,7 +145,9 @@ public final class FlinkRestClient {
   private Future<JsonObject> send(HttpRequest<Buffer> request, long timeout) {
     return request.send()
         .timeout(timeout, TimeUnit.MILLISECONDS)
-        .compose(FlinkRestClient::json);
+        .compose(response -> response.statusCode() / 100 == 2 && response.body() != null
+            && response.body().length() > PARSE_ON_WORKER_BYTES
+            ? vertx.executeBlocking(() -> json(response), false).compose(parsed -> parsed) : json(response));
   }
 
   private static Future<JsonObject> json(HttpResponse<Buffer> response) {

@@ -38,6 +38,9 @@ public final class RunService {
   private static final Duration RUN_JAR_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration OPERATION_POLL = Duration.ofSeconds(1);
   private static final Duration OPERATION_LIMIT = Duration.ofMinutes(30);
+  /** A stop Flink refuses because not all tasks run yet is sent again: 1 s, 2 s, 4 s, 8 s later, then it failed. */
+  private static final int STOP_ATTEMPTS = 5;
+  private static final Duration STOP_RETRY_BACKOFF = Duration.ofSeconds(1);
 
   /** How to start: from which state and with which Flink settings. */
   public record StartOptions(Optional<String> fromSavepoint, boolean allowNonRestoredState, JsonObject flinkConfiguration) {}
@@ -61,6 +64,10 @@ public final class RunService {
   private final SecureRandom random = new SecureRandom();
   private final Set<Long> submitting = ConcurrentHashMap.newKeySet();
   private final Set<Long> operating = ConcurrentHashMap.newKeySet();
+  // the options of stops under way, to send them again (kept in memory: after a restart a refused stop just fails)
+  private final java.util.Map<Long, StopAttempt> stops = new ConcurrentHashMap<>();
+
+  private record StopAttempt(StopOptions options, int attempt) {}
 
   RunService(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
              LaunchBundles bundles, LauncherUploads launcher, LaunchTickets tickets, SubmitYaml submitYaml, RunEvents events,
@@ -284,6 +291,7 @@ public final class RunService {
       return checkpoints.fetch(client, run)
           .compose(latest -> client.postJson("/jobs/" + run.jobId() + "/stop", body, Duration.ofSeconds(30)))
           .compose(trigger -> operationStarted(run, "stop", trigger.getString("request-id"), options.targetDirectory())
+              .onSuccess(ok -> stops.put(run.id(), new StopAttempt(options, 1)))
               .compose(ok -> moveTo(run, run.state(), RunState.STOPPING, "console",
                   "stop with savepoint by " + by.username())))
           .recover(err -> calm(err, run))
@@ -347,7 +355,7 @@ public final class RunService {
             if (!"COMPLETED".equals(status.getJsonObject("status", new JsonObject()).getString("id"))) {
               return Future.succeededFuture(Instant.now().isAfter(giveUp));
             }
-            return operationDone(run, op, status.getJsonObject("operation", new JsonObject())).map(true);
+            return operationDone(run, op, status.getJsonObject("operation", new JsonObject()));
           }));
     }).onComplete(ar -> {
       if (ar.succeeded() && ar.result()) {
@@ -358,20 +366,60 @@ public final class RunService {
     });
   }
 
-  private Future<Void> operationDone(Run run, JsonObject op, JsonObject result) {
+  /** Records how the operation ended; answers false when it goes on (a refused stop sent again). */
+  private Future<Boolean> operationDone(Run run, JsonObject op, JsonObject result) {
     String location = result.getString("location");
     JsonObject done = op.copy().put("finishedAt", Instant.now());
     if (location != null) {
-      done.put("status", "COMPLETED").put("location", location);
+      stops.remove(run.id());
+      done.put("status", "COMPLETED").put("location", location).put("error", null);
       String source = "stop".equals(op.getString("kind")) ? "stop" : "manual";
       return store.recordSavepoint(run.pipelineId(), run.id(), "savepoint", source, location)
           .compose(ok -> store.operation(run.id(), done))
           .onSuccess(ok -> LOG.info("Run {} of '{}': {} wrote savepoint {}", run.id(), run.pipelineName(),
-              op.getString("kind"), location));
+              op.getString("kind"), location))
+          .map(true);
     }
     JsonObject cause = result.getJsonObject("failure-cause", new JsonObject());
     String flinkWhy = op.getString("kind") + " failed: "
         + firstLine(cause.getString("stack-trace", cause.getString("class", "unknown cause")));
+    StopAttempt attempt = stops.get(run.id());
+    if ("stop".equals(op.getString("kind")) && attempt != null && attempt.attempt() < STOP_ATTEMPTS
+        && cause.encode().contains("Not all required tasks are currently running")) {
+      return stopAgain(run, op, attempt).recover(err -> stopFailed(run, op, done, flinkWhy + " (sent "
+          + attempt.attempt() + " times; sending it again failed: " + describe(err) + ")"));
+    }
+    return stopFailed(run, op, done, flinkWhy);
+  }
+
+  /**
+   * Flink takes a savepoint only when every task of the job runs, which a job just called RUNNING may not do yet:
+   * the stop is sent again after a back-off, and the run says so (its operation's {@code error}) meanwhile.
+   */
+  private Future<Boolean> stopAgain(Run run, JsonObject op, StopAttempt attempt) {
+    long backoff = STOP_RETRY_BACKOFF.toMillis() << (attempt.attempt() - 1);
+    String note = "stop attempt " + attempt.attempt() + " refused by Flink: not all tasks of the job run yet; "
+        + "sending it again in " + backoff + " ms";
+    LOG.info("Run {} of '{}': {}", run.id(), run.pipelineName(), note);
+    JsonObject waiting = op.copy().put("error", note);
+    StopOptions options = attempt.options();
+    return store.operation(run.id(), waiting)
+        .compose(ok -> vertx.timer(backoff))
+        .compose(ok -> clientFor(run))
+        .compose(client -> {
+          JsonObject body = new JsonObject().put("drain", options.drain());
+          options.targetDirectory().ifPresent(dir -> body.put("targetDirectory", dir));
+          return client.postJson("/jobs/" + run.jobId() + "/stop", body, Duration.ofSeconds(30));
+        })
+        .compose(trigger -> {
+          stops.put(run.id(), new StopAttempt(options, attempt.attempt() + 1));
+          return store.operation(run.id(), waiting.copy().put("triggerId", trigger.getString("request-id")));
+        })
+        .map(false);
+  }
+
+  private Future<Boolean> stopFailed(Run run, JsonObject op, JsonObject done, String flinkWhy) {
+    stops.remove(run.id());
     // Flink's text, like a runtime failure cause, is scrubbed of the run's secrets before it is kept
     return scrub(run, flinkWhy).compose(why -> {
       done.put("status", "FAILED").put("error", why);
@@ -379,7 +427,7 @@ public final class RunService {
           // a failed stop leaves the job running: the watcher moves STOPPING back to what Flink reports
           .compose(ok -> run.state() == RunState.STOPPING
               ? moveTo(run, RunState.STOPPING, RunState.RUNNING, "console", why).mapEmpty() : Future.succeededFuture());
-    });
+    }).map(true);
   }
 
   /**
