@@ -139,18 +139,37 @@ pg_ticks() {
   echo "$sum"
 }
 counters() { curl -s "http://127.0.0.1:$CONTROL/_bench/counters"; }
+# row writes (inserted + updated + deleted) of the run tables and of cluster_watch, and the commits so far, through
+# psql when it is installed: "RUN_ROWS WATCH_ROWS COMMITS"
+PG_PORT="$(sed -n 4p "$TMP/home/postgres/postmaster.pid" 2>/dev/null || true)"
+pg_writes() {
+  command -v psql >/dev/null && [[ -n "$PG_PORT" ]] || { echo "- - -"; return; }
+  PGPASSWORD="$(cat "$TMP/home/conf/db.password")" psql -qAt -F' ' -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c \
+    "select pg_stat_force_next_flush(); select coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del) filter (where relname in
+       ('pipeline_run', 'run_transition', 'savepoint')), 0), coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del) filter
+       (where relname = 'cluster_watch'), 0), (select xact_commit from pg_stat_database where datname = 'postgres')
+     from pg_stat_user_tables" 2>/dev/null | tail -1 || echo "- - -"
+}
 
 # window NAME COMMAND...: runs the command and records the CPU of the console and PostgreSQL over it
 window() {
   local name="$1"; shift
-  local j0 p0 t0 j1 p1 t1
+  local j0 p0 t0 j1 p1 t1 c0 c1 c2 c3
+  # the counters' own window: from the middle of the first read of them to the middle of the second (on a loaded
+  # machine the reads and the CPU samples take seconds, and the CPU window alone undercounts it)
+  c0=$(date +%s.%N)
   counters >"$TMP/counters-$name-before.json"
+  c1=$(date +%s.%N)
   j0=$(cpu_ticks "$CONSOLE_PID"); p0=$(pg_ticks); t0=$(date +%s.%N)
   "$@"
   j1=$(cpu_ticks "$CONSOLE_PID"); p1=$(pg_ticks); t1=$(date +%s.%N)
+  c2=$(date +%s.%N)
   counters >"$TMP/counters-$name-after.json"
+  c3=$(date +%s.%N)
   awk -v a="$j0" -v b="$j1" -v c="$p0" -v d="$p1" -v s="$t0" -v e="$t1" -v hz="$TICK" \
-    'BEGIN { w = e - s; printf "%.0f %.0f %.1f\n", (b - a) / hz / w * 100, (d - c) / hz / w * 100, w }' \
+    -v c0="$c0" -v c1="$c1" -v c2="$c2" -v c3="$c3" \
+    'BEGIN { w = e - s; printf "%.0f %.0f %.1f %.1f\n", (b - a) / hz / w * 100, (d - c) / hz / w * 100, w,
+             (c2 + c3) / 2 - (c0 + c1) / 2 }' \
     >"$TMP/cpu-$name.txt"
 }
 
@@ -169,7 +188,11 @@ wrk_run() { # NAME PATH [SCRIPT]
 }
 
 log "idle window: watching $((CLUSTERS * PER_CLUSTER)) runs for ${DURATION}s"
+sleep 1
+read -r RUNW0 WATCHW0 COMMITS0 < <(pg_writes)
 window idle sleep "$DURATION"
+sleep 1 # the backends report their table statistics within a second
+read -r RUNW1 WATCHW1 COMMITS1 < <(pg_writes)
 log "list: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/pipelines?limit=50"
 curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/pipelines?limit=50" >"$TMP/list-sample.json" \
   || die "the list does not answer"
@@ -192,7 +215,7 @@ wrk_field() { # FILE FIELD: rps | p50 | p99 | non2xx | errors
 }
 # Flink requests over a window, per cluster per watcher poll (one GET /jobs/overview is one poll)
 flink_per_poll() {
-  python3 - "$TMP/counters-$1-before.json" "$TMP/counters-$1-after.json" "$(cut -d' ' -f3 "$TMP/cpu-$1.txt")" <<'EOF'
+  python3 - "$TMP/counters-$1-before.json" "$TMP/counters-$1-after.json" "$(cut -d' ' -f4 "$TMP/cpu-$1.txt")" <<'EOF'
 import json, sys
 before = json.load(open(sys.argv[1]))["clusters"]
 after = json.load(open(sys.argv[2]))["clusters"]
@@ -213,10 +236,10 @@ EOF
 }
 
 IFS='|' read -r PER_POLL POLLS_PER_MIN DETAIL < <(flink_per_poll idle)
-read -r IDLE_J IDLE_P _ <"$TMP/cpu-idle.txt"
-read -r LIST_J LIST_P _ <"$TMP/cpu-list.txt"
-read -r GET_J GET_P _ <"$TMP/cpu-get.txt"
-read -r ME_J ME_P _ <"$TMP/cpu-me.txt"
+read -r IDLE_J IDLE_P _ _ <"$TMP/cpu-idle.txt"
+read -r LIST_J LIST_P _ _ <"$TMP/cpu-list.txt"
+read -r GET_J GET_P _ _ <"$TMP/cpu-get.txt"
+read -r ME_J ME_P _ _ <"$TMP/cpu-me.txt"
 LIST_TOTAL="$(jq .total "$TMP/list-sample.json")"
 
 echo "### Fleet: $CLUSTERS clusters × $PER_CLUSTER pipelines ($LIST_TOTAL pipelines, $RUNNING runs RUNNING and watched)"
@@ -232,6 +255,11 @@ echo "| \`GET /me\` (authentication + 1 read) | $(wrk_field "$TMP/wrk-me.txt" rp
 echo
 echo "Flink, idle window: $POLLS_PER_MIN watcher polls per cluster per minute, $PER_POLL requests per cluster per poll"
 echo "besides the health probe; per cluster per minute: $DETAIL."
+if [[ "$RUNW0" != "-" && -n "$RUNW1" && "$RUNW1" != "-" ]]; then
+  IDLE_S="$(cut -d' ' -f3 "$TMP/cpu-idle.txt")"
+  echo "PostgreSQL, idle window: $((RUNW1 - RUNW0)) row writes to pipeline_run, run_transition and savepoint,"
+  echo "$((WATCHW1 - WATCHW0)) to cluster_watch, $(awk -v a="$COMMITS0" -v b="$COMMITS1" -v w="$IDLE_S" 'BEGIN { printf "%.0f", (b - a) / w }') commits/s."
+fi
 for name in list get me; do
   errs="$(wrk_field "$TMP/wrk-$name.txt" errors)"
   [[ -z "$errs" ]] || echo "wrk $name socket errors: $errs"
