@@ -64,6 +64,8 @@ public final class RunWatcher {
     long timer = -1;
     boolean polling;
     boolean again;
+    // the client of the last successful look: the checkpoint turns use it instead of looking the cluster up each second
+    FlinkRestClient client;
     final Map<Long, Long> checkpointDue = new HashMap<>();
     final Set<Long> checkpointing = new HashSet<>();
 
@@ -232,7 +234,13 @@ public final class RunWatcher {
     w.polling = true;
     return load(w).compose(active -> active.isEmpty() ? Future.<Void>succeededFuture()
             : clusters.find(w.clusterId).compose(clients::of).compose(client -> client.getJson("/jobs/overview")
-                .compose(overview -> observe(w, client, jobsById(overview)), unreachable -> unreachable(w))))
+                .compose(overview -> {
+                  w.client = client;
+                  return observe(w, client, jobsById(overview));
+                }, unreachable -> {
+                  w.client = null;
+                  return unreachable(w);
+                })))
         .onFailure(err -> LOG.warn("Watching cluster {} failed: {}", w.clusterId, err.getMessage()))
         .eventually(() -> {
           w.polling = false;
@@ -395,6 +403,10 @@ public final class RunWatcher {
     }
     long now = clock.millis();
     for (Watched w : watched.values()) {
+      FlinkRestClient client = w.client;
+      if (client == null) {
+        continue;
+      }
       List<Run> due = w.active.values().stream()
           .filter(run -> run.state() == RunState.RUNNING && !run.stale() && !w.checkpointing.contains(run.id()))
           .filter(run -> w.checkpointDue.getOrDefault(run.id(), Long.MAX_VALUE) <= now)
@@ -410,13 +422,11 @@ public final class RunWatcher {
         w.checkpointDue.put(run.id(), next <= now ? now + interval : next);
         w.checkpointing.add(run.id());
       });
-      clusters.find(w.clusterId).compose(clients::of)
-          .compose(client -> Future.join(due.stream().map(run -> checkpoints.fetch(client, run).onSuccess(cp -> {
-            if (cp != null) {
-              w.active.computeIfPresent(run.id(), (id, r) -> r.withCheckpoint(cp));
-            }
-          })).toList()))
-          .onComplete(ar -> due.forEach(run -> w.checkpointing.remove(run.id())));
+      Future.join(due.stream().map(run -> checkpoints.fetch(client, run).onSuccess(cp -> {
+        if (cp != null) {
+          w.active.computeIfPresent(run.id(), (id, r) -> r.withCheckpoint(cp));
+        }
+      })).toList()).onComplete(ar -> due.forEach(run -> w.checkpointing.remove(run.id())));
     }
   }
 
