@@ -135,8 +135,9 @@ public final class ConsoleApp {
               new PipelineYamlValidator(catalog), cipher);
           List<String> terminalStates = Arrays.stream(RunState.values()).filter(RunState::terminal).map(Enum::name)
               .toList();
-          PipelineService pipelines = new PipelineService(new PipelineStore(pool, terminalStates), clusters, secrets,
-              documents, runStore::current);
+          PipelineStore pipelineStore = new PipelineStore(pool, terminalStates);
+          pipelineStore.listen(vertx, List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS));
+          PipelineService pipelines = new PipelineService(pipelineStore, clusters, secrets, documents, runStore::current);
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, documents,
               launcher, config.home(), config.runs(), consoleUrl::get, clock);
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
