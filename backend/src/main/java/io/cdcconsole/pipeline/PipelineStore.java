@@ -184,14 +184,12 @@ public final class PipelineStore {
     Optional<Long> known = totals.get(key);
     long generation = totals.generation();
     long startedAt = System.nanoTime();
-    List<Object> pageArgs = new ArrayList<>(args);
-    pageArgs.add(page.limit());
-    pageArgs.add(page.offset());
-    // the total in the same statement, unless a recent count of the same list is known
+    // the total in the same statement, unless a recent count of the same list is known; limit and offset (checked
+    // numbers) are written into the text, so that a cached prepared statement's generic plan is planned for them
     String sql = summary + (known.isPresent() ? "" : ", (" + count + ") as total")
         + " from pipeline p left join app_user u on u.id = p.owner_id " + CURRENT_RUN + filter + "order by "
-        + order.sql() + " limit $" + (args.size() + 1) + " offset $" + (args.size() + 2);
-    return pool.preparedQuery(sql).execute(Tuple.from(pageArgs)).compose(rows -> {
+        + order.sql() + " limit " + page.limit() + " offset " + page.offset();
+    return pool.preparedQuery(sql).execute(Tuple.from(args)).compose(rows -> {
       List<PipelineSummary> items = Rows.all(rows, PipelineStore::mapSummary);
       Future<Long> total;
       if (known.isPresent()) {
