@@ -14,8 +14,9 @@
 #          and PostgreSQL CPU (from /proc: the java process; the postmaster and its children)
 #   list   wrk, CONNECTIONS connections, DURATION seconds: GET /api/v1/pipelines?limit=50
 #   get    the same for GET /api/v1/pipelines/{id}, each request a random pipeline of the fleet
-#   me     the same for GET /api/v1/me: authentication (a database read today) and one read by primary key, the
+#   me     the same for GET /api/v1/me: authentication (from the principal cache) and one read by primary key, the
 #          floor under every authenticated request
+#   health the same for GET /health: no authentication, no database; the HTTP floor (every HTTP instance)
 #
 # and prints a Markdown table. CPU is in % of one core over the window (200 % = both cores of a 2-core machine).
 # Everything listens on 127.0.0.1; only processes this script started are stopped; its temp dir is removed.
@@ -171,6 +172,7 @@ window() {
     'BEGIN { w = e - s; printf "%.0f %.0f %.1f %.1f\n", (b - a) / hz / w * 100, (d - c) / hz / w * 100, w,
              (c2 + c3) / 2 - (c0 + c1) / 2 }' \
     >"$TMP/cpu-$name.txt"
+  cut -d' ' -f1 /proc/loadavg >"$TMP/load-$name.txt"
 }
 
 cat >"$TMP/get.lua" <<EOF
@@ -201,6 +203,8 @@ log "get: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/pipelines/{random id}"
 window get wrk_run get "/api/v1/pipelines/$FIRST_ID" "$TMP/get.lua"
 log "me: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/me (authentication and one read by primary key)"
 window me wrk_run me "/api/v1/me"
+log "health: wrk -c$CONNECTIONS -d${DURATION}s GET /health (the HTTP floor)"
+window health wrk_run health "/health"
 RUNNING="$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/pipelines?state=RUNNING&limit=1" | jq .total)"
 
 # ---------- report ----------
@@ -240,6 +244,7 @@ read -r IDLE_J IDLE_P _ _ <"$TMP/cpu-idle.txt"
 read -r LIST_J LIST_P _ _ <"$TMP/cpu-list.txt"
 read -r GET_J GET_P _ _ <"$TMP/cpu-get.txt"
 read -r ME_J ME_P _ _ <"$TMP/cpu-me.txt"
+read -r HEALTH_J HEALTH_P _ _ <"$TMP/cpu-health.txt"
 LIST_TOTAL="$(jq .total "$TMP/list-sample.json")"
 
 echo "### Fleet: $CLUSTERS clusters × $PER_CLUSTER pipelines ($LIST_TOTAL pipelines, $RUNNING runs RUNNING and watched)"
@@ -252,6 +257,7 @@ echo "| idle (watching only) | | | | | ${IDLE_J} % | ${IDLE_P} % |"
 echo "| \`GET /pipelines?limit=50\` | $(wrk_field "$TMP/wrk-list.txt" rps) | $(wrk_field "$TMP/wrk-list.txt" p50) | $(wrk_field "$TMP/wrk-list.txt" p99) | $(wrk_field "$TMP/wrk-list.txt" non2xx) | ${LIST_J} % | ${LIST_P} % |"
 echo "| \`GET /pipelines/{id}\` | $(wrk_field "$TMP/wrk-get.txt" rps) | $(wrk_field "$TMP/wrk-get.txt" p50) | $(wrk_field "$TMP/wrk-get.txt" p99) | $(wrk_field "$TMP/wrk-get.txt" non2xx) | ${GET_J} % | ${GET_P} % |"
 echo "| \`GET /me\` (authentication + 1 read) | $(wrk_field "$TMP/wrk-me.txt" rps) | $(wrk_field "$TMP/wrk-me.txt" p50) | $(wrk_field "$TMP/wrk-me.txt" p99) | $(wrk_field "$TMP/wrk-me.txt" non2xx) | ${ME_J} % | ${ME_P} % |"
+echo "| \`GET /health\` (no authentication) | $(wrk_field "$TMP/wrk-health.txt" rps) | $(wrk_field "$TMP/wrk-health.txt" p50) | $(wrk_field "$TMP/wrk-health.txt" p99) | $(wrk_field "$TMP/wrk-health.txt" non2xx) | ${HEALTH_J} % | ${HEALTH_P} % |"
 echo
 echo "Flink, idle window: $POLLS_PER_MIN watcher polls per cluster per minute, $PER_POLL requests per cluster per poll"
 echo "besides the health probe; per cluster per minute: $DETAIL."
@@ -260,7 +266,8 @@ if [[ "$RUNW0" != "-" && -n "$RUNW1" && "$RUNW1" != "-" ]]; then
   echo "PostgreSQL, idle window: $((RUNW1 - RUNW0)) row writes to pipeline_run, run_transition and savepoint,"
   echo "$((WATCHW1 - WATCHW0)) to cluster_watch, $(awk -v a="$COMMITS0" -v b="$COMMITS1" -v w="$IDLE_S" 'BEGIN { printf "%.0f", (b - a) / w }') commits/s."
 fi
-for name in list get me; do
+echo "1-minute load average at the end of each window: idle $(cat "$TMP/load-idle.txt"), list $(cat "$TMP/load-list.txt"), get $(cat "$TMP/load-get.txt"), me $(cat "$TMP/load-me.txt"), health $(cat "$TMP/load-health.txt")."
+for name in list get me health; do
   errs="$(wrk_field "$TMP/wrk-$name.txt" errors)"
   [[ -z "$errs" ]] || echo "wrk $name socket errors: $errs"
 done

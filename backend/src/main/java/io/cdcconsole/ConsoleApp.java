@@ -8,6 +8,7 @@ import io.cdcconsole.auth.AuthService;
 import io.cdcconsole.auth.JwtSessions;
 import io.cdcconsole.auth.LoginThrottle;
 import io.cdcconsole.auth.PasswordHasher;
+import io.cdcconsole.auth.PrincipalCache;
 import io.cdcconsole.auth.TokenRoutes;
 import io.cdcconsole.auth.TokenService;
 import io.cdcconsole.auth.TokenStore;
@@ -56,7 +57,6 @@ import io.cdcconsole.web.SpaRoutes;
 import io.cdcconsole.web.WebServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.Arrays;
@@ -74,16 +74,19 @@ public final class ConsoleApp {
 
   private final Vertx vertx;
   private final Database database;
-  private final HttpServer server;
+  private final WebServer.Served server;
   private final ClusterHealthWatcher clusterHealth;
   private final RunWatcher runWatcher;
   private final TriggerService dsTriggers;
   private final Router router;
 
-  private ConsoleApp(Vertx vertx, Database database, HttpServer server, ClusterHealthWatcher clusterHealth,
-                     RunWatcher runWatcher, TriggerService dsTriggers, Router router) {
+  private final PrincipalCache principals;
+
+  private ConsoleApp(Vertx vertx, Database database, WebServer.Served server, ClusterHealthWatcher clusterHealth,
+                     RunWatcher runWatcher, TriggerService dsTriggers, PrincipalCache principals) {
     this.dsTriggers = dsTriggers;
-    this.router = router;
+    this.principals = principals;
+    this.router = server.router();
     this.vertx = vertx;
     this.database = database;
     this.server = server;
@@ -103,8 +106,9 @@ public final class ConsoleApp {
     UserStore userStore = new UserStore(pool);
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().passwordHashCost());
     LoginThrottle loginThrottle = new LoginThrottle(config.auth().lockout(), clock);
-    UserService users = new UserService(userStore, hasher, loginThrottle);
-    TokenService tokens = new TokenService(new TokenStore(pool), clock);
+    PrincipalCache principals = new PrincipalCache(vertx, config.auth().cacheTtl());
+    UserService users = new UserService(userStore, hasher, loginThrottle, principals);
+    TokenService tokens = new TokenService(new TokenStore(pool), principals, clock);
     AuditStore auditStore = new AuditStore(pool);
     ClusterStore clusterStore = new ClusterStore(pool);
     ClusterClients clusterClients = new ClusterClients(vertx, cipher, config.clusters().probeTimeout());
@@ -119,6 +123,7 @@ public final class ConsoleApp {
 
     return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool))
         .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
+        .compose(ok -> principals.start())
         .compose(ok -> Future.all(JwtSessions.create(vertx, config, clock), SpaRoutes.load(vertx),
             vertx.executeBlocking(ConnectorCatalog::builtIn, false), ApiDocsRoutes.load(vertx)))
         .compose(loaded -> {
@@ -130,14 +135,20 @@ public final class ConsoleApp {
               new PipelineYamlValidator(catalog), cipher);
           List<String> terminalStates = Arrays.stream(RunState.values()).filter(RunState::terminal).map(Enum::name)
               .toList();
-          PipelineService pipelines = new PipelineService(new PipelineStore(pool, terminalStates), clusters, secrets,
-              documents, runStore::current);
+          PipelineStore pipelineStore = new PipelineStore(pool, terminalStates);
+          pipelineStore.listen(vertx, List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS));
+          PipelineService pipelines = new PipelineService(pipelineStore, clusters, secrets, documents, runStore::current);
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, documents,
               launcher, config.home(), config.runs(), consoleUrl::get, clock);
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
-          AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle);
-          Router httpRouter = Router.router(vertx);
-          return WebServer.start(vertx, httpRouter, config.http(), new Audit(auditStore), router -> {
+          AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
+          // one for all HTTP instances: it holds the stream caps
+          EventRoutes events = new EventRoutes(vertx, auth, config.events(),
+              List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS), RunEvents.ADDRESS,
+              (after, limit) -> runStore.after(after, limit)
+                  .map(found -> found.stream().map(RunTransition::toEvent).toList()));
+          Audit audit = new Audit(auditStore);
+          return WebServer.start(vertx, config.http(), audit, router -> {
             ApiRouter api = new ApiRouter(router, auth);
             new AuthRoutes(auth, users).addRoutes(api);
             new UserRoutes(users, sessions).addRoutes(api);
@@ -152,19 +163,17 @@ public final class ConsoleApp {
             new OverviewRoutes(new OverviewStore(pool), clusters).addRoutes(api);
             new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
             new TriggerRoutes(dsTriggers).addRoutes(api);
-            new EventRoutes(vertx, auth, config.events(),
-                List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS), RunEvents.ADDRESS,
-                (after, limit) -> runStore.after(after, limit)
-                    .map(found -> found.stream().map(RunTransition::toEvent).toList())).addRoutes(api);
+            events.addRoutes(api);
             apiDocs.addRoutes(router);
             runs.tickets().addRoutes(router);
             new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
           }, spa).map(server -> {
-            LOG.info("CDC Console is listening on http://{}:{}/", config.http().host(), server.actualPort());
-            consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.actualPort())));
+            LOG.info("CDC Console is listening on http://{}:{}/ ({} HTTP event loops)", config.http().host(),
+                server.port(), config.http().instances());
+            consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.port())));
             clusterHealth.start();
             dsTriggers.start();
-            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers, httpRouter);
+            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers, principals);
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
           }).compose(app -> runs.watcher().start().map(app));
         });
@@ -177,7 +186,7 @@ public final class ConsoleApp {
   }
 
   public int port() {
-    return server.actualPort();
+    return server.port();
   }
 
   public Database database() {
@@ -198,6 +207,6 @@ public final class ConsoleApp {
     clusterHealth.stop();
     runWatcher.stop();
     dsTriggers.stop();
-    return server.close().eventually(database::close);
+    return vertx.undeploy(server.deploymentId()).eventually(principals::stop).eventually(database::close);
   }
 }

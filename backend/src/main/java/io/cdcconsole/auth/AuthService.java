@@ -12,9 +12,11 @@ public final class AuthService {
   private final JwtSessions sessions;
   private final TokenService tokens;
   private final LoginThrottle throttle;
+  private final PrincipalCache cache;
 
   public AuthService(UserStore users, PasswordHasher hasher, JwtSessions sessions, TokenService tokens,
-                     LoginThrottle throttle) {
+                     LoginThrottle throttle, PrincipalCache cache) {
+    this.cache = cache;
     this.users = users;
     this.hasher = hasher;
     this.sessions = sessions;
@@ -52,6 +54,11 @@ public final class AuthService {
         });
   }
 
+  /** Forgets what a change published on {@link PrincipalCache#ADDRESS} affects, before a listener rechecks. */
+  public void forget(io.vertx.core.json.JsonObject change) {
+    cache.drop(change);
+  }
+
   /**
    * Accepts {@code Bearer <JWT>} and {@code Bearer <API token>}; also an API token in a {@code token} header, which is
    * how DolphinScheduler sends its own token (its HTTP task headers are static, so a token goes there).
@@ -67,7 +74,8 @@ public final class AuthService {
     if (TokenService.looksLikeToken(credential)) {
       return tokens.authenticate(credential);
     }
-    return sessions.verify(credential).compose(claims -> users.findById(claims.userId()).compose(found -> {
+    return sessions.verify(credential).compose(claims -> cache.user(claims.userId(), () -> users.findById(claims.userId()))
+        .compose(found -> {
       if (found.isEmpty() || found.get().disabled()) {
         return Future.failedFuture(new Unauthorized("This account is disabled or no longer exists."));
       }

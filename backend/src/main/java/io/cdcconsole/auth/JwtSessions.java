@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Signed-in sessions as JWTs (HS256, vertx-auth-jwt). The key comes from {@code auth.jwtSecret} or is generated once
  * into {@code $CDC_CONSOLE_HOME/conf/jwt.key}, so sessions survive restarts. A JWT carries the user id and the user's
- * session version; the user is looked up on every request, so disabling or a password change ends sessions at once.
+ * session version; the user is looked up for every request (through {@link PrincipalCache}, which every change to the
+ * user drops), so disabling or a password change ends sessions at once.
  */
 public final class JwtSessions {
   private static final Logger LOG = LoggerFactory.getLogger(JwtSessions.class);

@@ -15,6 +15,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 
 /**
@@ -31,12 +33,19 @@ public final class TokenService {
   /** What a caller asks for; {@code role} defaults to the caller's own. */
   public record NewToken(String name, Optional<Role> role, Optional<Instant> expiresAt, Optional<TokenScope> scope) {}
 
+  /** How often a token's last use is written at most: last-used is shown to the minute. */
+  private static final long TOUCH_EVERY_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+
   private final TokenStore store;
+  private final PrincipalCache cache;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+  /** When this process last wrote each token's last use (System.nanoTime). */
+  private final Map<Long, Long> touched = new ConcurrentHashMap<>();
 
-  public TokenService(TokenStore store, Clock clock) {
+  public TokenService(TokenStore store, PrincipalCache cache, Clock clock) {
     this.store = store;
+    this.cache = cache;
     this.clock = clock;
   }
 
@@ -86,13 +95,19 @@ public final class TokenService {
       if (token.isEmpty()) {
         return Future.failedFuture(new NotFound("No API token " + id + "."));
       }
-      return store.revoke(id).compose(ignored -> store.findById(id)).map(Optional::orElseThrow);
+      return store.revoke(id)
+          .onSuccess(revoked -> {
+            cache.tokenChanged(token.get().userId(), id);
+            touched.remove(id);
+          })
+          .compose(ignored -> store.findById(id)).map(Optional::orElseThrow);
     });
   }
 
   /** The principal behind a token secret, or 401 when it is unknown, revoked, expired, or its owner is disabled. */
   public Future<Principal> authenticate(String secret) {
-    return store.findByHash(hash(secret)).compose(found -> {
+    String hash = hash(secret);
+    return cache.token(hash, () -> store.findByHash(hash)).compose(found -> {
       if (found.isEmpty()) {
         return Future.failedFuture(new Unauthorized("The API token is not valid."));
       }
@@ -105,12 +120,27 @@ public final class TokenService {
           if (owner.disabled()) {
             yield Future.failedFuture(new Unauthorized("The account of this API token is disabled."));
           }
-          store.touch(token.id());
-          yield Future.succeededFuture(
-              new Principal(owner.id(), owner.username(), Role.lower(token.role(), owner.role()), token.id(), token.scope()));
+          Principal principal =
+              new Principal(owner.id(), owner.username(), Role.lower(token.role(), owner.role()), token.id(), token.scope());
+          yield touch(token.id()).map(principal);
         }
       };
     });
+  }
+
+  /**
+   * Records a use, but writes at most once a minute per token, not on every request; the request that writes waits for
+   * it (so that a token just used is listed as used), and a failed write does not fail the request.
+   */
+  private Future<Void> touch(long tokenId) {
+    long now = System.nanoTime();
+    Long last = touched.get(tokenId);
+    if (last != null && now - last < TOUCH_EVERY_NANOS) {
+      return Future.succeededFuture();
+    }
+    // one writer per minute even when requests race on several event loops
+    boolean mine = last == null ? touched.putIfAbsent(tokenId, now) == null : touched.replace(tokenId, last, now);
+    return mine ? store.touch(tokenId).otherwiseEmpty() : Future.succeededFuture();
   }
 
   static String hash(String secret) {

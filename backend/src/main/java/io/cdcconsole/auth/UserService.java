@@ -28,8 +28,10 @@ public final class UserService {
   private final UserStore store;
   private final PasswordHasher hasher;
   private final LoginThrottle throttle;
+  private final PrincipalCache cache;
 
-  public UserService(UserStore store, PasswordHasher hasher, LoginThrottle throttle) {
+  public UserService(UserStore store, PasswordHasher hasher, LoginThrottle throttle, PrincipalCache cache) {
+    this.cache = cache;
     this.store = store;
     this.hasher = hasher;
     this.throttle = throttle;
@@ -104,6 +106,7 @@ public final class UserService {
               ? hasher.hash(changes.password().get()).map(Optional::of)
               : Future.succeededFuture(Optional.<String>empty()))
           .compose(hash -> store.update(id, changes.role(), changes.disabled(), hash))
+          .onSuccess(updated -> cache.userChanged(id))
           .map(Optional::orElseThrow);
     });
   }
@@ -141,12 +144,13 @@ public final class UserService {
           return hasher.hash(newPassword);
         })
         .compose(hash -> store.update(caller.userId(), Optional.empty(), Optional.empty(), Optional.of(hash)))
+        .onSuccess(updated -> cache.userChanged(caller.userId()))
         .map(Optional::orElseThrow);
   }
 
   /** Signs the user out everywhere: every session JWT of the user stops working at once. */
   public Future<Void> endSessions(long userId) {
-    return store.endSessions(userId);
+    return store.endSessions(userId).onSuccess(done -> cache.userChanged(userId));
   }
 
   private static String randomPassword() {

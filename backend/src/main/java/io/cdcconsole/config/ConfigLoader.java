@@ -75,7 +75,9 @@ public final class ConfigLoader {
         string(Setting.HTTP_HOST).orElseThrow(),
         integer(Setting.HTTP_PORT, 0, 65535),
         integer(Setting.HTTP_MAX_BODY_SIZE, 1024, 64 * 1024 * 1024),
-        duration(Setting.HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)));
+        duration(Setting.HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
+        raw.containsKey(Setting.HTTP_INSTANCES) ? integer(Setting.HTTP_INSTANCES, 1, 256)
+            : Runtime.getRuntime().availableProcessors());
     Optional<String> dbUrl = string(Setting.DB_URL);
     if (dbUrl.isPresent() && !dbUrl.get().startsWith("jdbc:postgresql://")
         && !dbUrl.get().startsWith("postgresql://") && !dbUrl.get().startsWith("postgres://")) {
@@ -97,7 +99,8 @@ public final class ConfigLoader {
             integer(Setting.LOCKOUT_MAX_FAILURES, 1, 1000),
             integer(Setting.LOCKOUT_MAX_FAILURES_PER_ADDRESS, 1, 100000),
             duration(Setting.LOCKOUT_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)),
-            duration(Setting.LOCKOUT_DURATION, Duration.ofSeconds(1), Duration.ofDays(1))));
+            duration(Setting.LOCKOUT_DURATION, Duration.ofSeconds(1), Duration.ofDays(1))),
+        duration(Setting.AUTH_CACHE_TTL, Duration.ZERO, Duration.ofMinutes(10)));
     if (auth.jwtSecret().isPresent() && auth.jwtSecret().get().value().length() < 32) {
       throw new ConfigException(origin(Setting.JWT_SECRET) + ": the JWT secret must be at least 32 characters");
     }

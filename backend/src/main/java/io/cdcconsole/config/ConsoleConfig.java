@@ -9,8 +9,11 @@ import java.util.Optional;
 public record ConsoleConfig(Path home, Http http, Database database, Auth auth, Clusters clusters, Runs runs,
                             Events events, List<String> warnings) {
 
-  /** {@code idleTimeout}: a connection that sends and receives nothing for this long is closed (event streams keep theirs busy). */
-  public record Http(String host, int port, int maxBodyBytes, Duration idleTimeout) {}
+  /**
+   * {@code idleTimeout}: a connection that sends and receives nothing for this long is closed (event streams keep theirs
+   * busy). {@code instances}: HTTP server verticles, each on its own event loop (default: one per core).
+   */
+  public record Http(String host, int port, int maxBodyBytes, Duration idleTimeout, int instances) {}
 
   /** {@code url} empty means: run the embedded Postgres with its data in {@code $CDC_CONSOLE_HOME/postgres}. */
   public record Database(Optional<String> url, String user, Optional<Secret> password, int poolSize) {
@@ -19,8 +22,12 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
     }
   }
 
+  /**
+   * {@code cacheTtl}: how long a looked-up principal (session user, API token) is reused without reading the database;
+   * changes made through this console drop it at once, so the TTL only bounds changes made elsewhere (zero: no cache).
+   */
   public record Auth(Optional<Secret> jwtSecret, Duration tokenLifetime, Optional<Secret> adminPassword,
-                     int passwordHashCost, Lockout lockout) {}
+                     int passwordHashCost, Lockout lockout, Duration cacheTtl) {}
 
   /** Failed sign-ins: after {@code maxFailures} for one user (or {@code maxFailuresPerAddress} for one client address) within {@code window}, refuse for {@code duration}. */
   public record Lockout(int maxFailures, int maxFailuresPerAddress, Duration window, Duration duration) {}

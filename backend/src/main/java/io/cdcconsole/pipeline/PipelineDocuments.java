@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -29,6 +30,14 @@ public final class PipelineDocuments {
   private final SecretFields secretFields;
   private final PipelineYamlValidator validator;
   private final SecretCipher cipher;
+  /** Masked YAML of stored versions by pipeline id: a version never changes, so neither does its masked text. */
+  private final Map<Long, Masked> maskedVersions = new ConcurrentHashMap<>();
+
+  private record Masked(int version, String yaml) {}
+
+  /** Bounds the cache to a few MiB: at most this many pipelines, each up to {@link #MAX_CACHED_CHARS}. */
+  private static final int MAX_CACHED = 1024;
+  private static final int MAX_CACHED_CHARS = 16 * 1024;
 
   public PipelineDocuments(Vertx vertx, SecretFields secretFields, PipelineYamlValidator validator,
                            SecretCipher cipher) {
@@ -44,6 +53,24 @@ public final class PipelineDocuments {
   /** The YAML as answers show it: every secret replaced by the mask. */
   public Future<String> masked(String yaml) {
     return work(() -> secretFields.mask(yaml));
+  }
+
+  /** The masked YAML of a stored pipeline version, worked out once and then reused (details are read far more often). */
+  public Future<String> masked(long pipelineId, int version, String yaml) {
+    Masked known = maskedVersions.get(pipelineId);
+    if (known != null && known.version() == version) {
+      return Future.succeededFuture(known.yaml());
+    }
+    return masked(yaml).onSuccess(text -> {
+      if (text.length() > MAX_CACHED_CHARS) {
+        return;
+      }
+      if (maskedVersions.size() >= MAX_CACHED) {
+        maskedVersions.clear();
+      }
+      // a slower read of an older version must not replace a newer one
+      maskedVersions.merge(pipelineId, new Masked(version, text), (old, now) -> old.version() > now.version() ? old : now);
+    });
   }
 
   /** A unified diff from {@code a} to {@code b}, with secrets masked on both sides. */

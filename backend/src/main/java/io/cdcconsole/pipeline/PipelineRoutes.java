@@ -127,11 +127,12 @@ public final class PipelineRoutes {
   }
 
   private void get(RoutingContext ctx) {
-    ApiRouter.respond(ctx, pipelines.get(ctx.pathParam("id")).compose(p -> pipelines.currentRuns(List.of(p.id()))
-        .compose(runs -> pipelines.masked(p.yaml()).map(masked -> {
-          Versions.etag(ctx, p.version());
-          return p.toJson(masked).put("currentRun", runs.get(p.id()));
-        }))));
+    ApiRouter.respond(ctx, pipelines.detail(ctx.pathParam("id")).compose(d -> pipelines.masked(d.pipeline())
+        .map(masked -> {
+          Versions.etag(ctx, d.pipeline().version());
+          return d.pipeline().toJson(masked)
+              .put("currentRun", d.currentRun() == null ? null : d.currentRun().toJson());
+        })));
   }
 
   private void update(RoutingContext ctx) {

@@ -61,6 +61,11 @@ public final class PipelineService {
     return find(idOrName);
   }
 
+  /** The pipeline with its current run, in one statement. */
+  public Future<PipelineStore.Detail> detail(String idOrName) {
+    return byIdOrName(idOrName, store::detail, store::detailByName);
+  }
+
   /** What a pipeline list asks for: filters (by the current run's state and staleness too) and order. */
   public record ListQuery(Optional<String> cluster, Optional<Map.Entry<String, String>> label, Optional<String> name,
                           java.util.Set<String> states, Optional<Boolean> stale, PipelineStore.Order order) {}
@@ -198,6 +203,11 @@ public final class PipelineService {
     return documents.masked(yaml);
   }
 
+  /** The stored pipeline's YAML as answers show it, worked out once per version. */
+  public Future<String> masked(Pipeline p) {
+    return documents.masked(p.id(), p.version(), p.yaml());
+  }
+
   /** Everything a save needs, checked and encrypted; the same for create, update and import. */
   private record Prepared(String name, String description, long clusterId, Map<String, String> labels,
                           String encryptedYaml, List<String> secretRefs, List<FieldError> warnings) {
@@ -250,8 +260,13 @@ public final class PipelineService {
   }
 
   private Future<Pipeline> find(String idOrName) {
-    Future<Optional<Pipeline>> found = idOrName.matches("\\d{1,18}")
-        ? store.find(Long.parseLong(idOrName)) : store.findByName(idOrName);
+    return byIdOrName(idOrName, store::find, store::findByName);
+  }
+
+  private static <T> Future<T> byIdOrName(String idOrName, java.util.function.LongFunction<Future<Optional<T>>> byId,
+                                          java.util.function.Function<String, Future<Optional<T>>> byName) {
+    Future<Optional<T>> found = idOrName.matches("\\d{1,18}") ? byId.apply(Long.parseLong(idOrName))
+        : byName.apply(idOrName);
     return found.compose(p -> p.map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(new NotFound("No pipeline '" + idOrName + "'."))));
   }

@@ -5,6 +5,7 @@ import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -54,22 +55,38 @@ public final class PipelineStore {
     }
   }
 
-  // the newest run of each listed pipeline, read through pipeline_run_pipeline_idx
+  // the newest run of each pipeline, read from pipeline_run_current_idx alone
   private static final String CURRENT_RUN = "left join lateral (select r.id, r.state, r.stale, r.job_id, r.started_at "
       + "from pipeline_run r where r.pipeline_id = p.id order by r.id desc limit 1) cr on true ";
+  private static final String RUN_COLUMNS = "cr.id as run_id, cr.state as run_state, cr.stale as run_stale, "
+      + "cr.job_id as run_job_id, cr.started_at as run_started_at, ";
   // what a list answers: no YAML, no secret references
   private static final String SUMMARY = "select p.id, p.name, p.description, p.cluster_id, p.labels, p.version, "
-      + "p.created_at, p.updated_at, u.username as owner_name, cr.id as run_id, cr.state as run_state, "
-      + "cr.stale as run_stale, cr.job_id as run_job_id, cr.started_at as run_started_at, ";
+      + "p.created_at, p.updated_at, u.username as owner_name, " + RUN_COLUMNS;
+  // what the details answer: the pipeline as stored (the YAML too), and its current run
+  private static final String DETAIL = "select p.id, p.name, p.description, p.cluster_id, p.labels, p.owner_id, "
+      + "p.yaml, p.secret_refs, p.version, p.created_at, p.updated_at, u.username as owner_name, " + RUN_COLUMNS;
+
+  /** A pipeline with its current run (null when it never ran), read in one statement. */
+  public record Detail(Pipeline pipeline, PipelineSummary.CurrentRun currentRun) {}
 
   private final Pool pool;
   private final String summary;
+  private final String detail;
+  private final ListTotals totals = new ListTotals();
 
   /** {@code terminalRunStates}: the names of the run states in which a run is over (enum constants). */
   public PipelineStore(Pool pool, List<String> terminalRunStates) {
     this.pool = pool;
-    this.summary = SUMMARY + "cr.state not in (" + String.join(", ", terminalRunStates.stream()
+    String active = "cr.state not in (" + String.join(", ", terminalRunStates.stream()
         .map(state -> "'" + state.replaceAll("[^A-Z_]", "") + "'").toList()) + ") as run_active";
+    this.summary = SUMMARY + active;
+    this.detail = DETAIL + active + " from pipeline p left join app_user u on u.id = p.owner_id " + CURRENT_RUN;
+  }
+
+  /** Keeps list totals in step with runs: {@code runAddresses} are where run changes are published. */
+  public void listen(Vertx vertx, List<String> runAddresses) {
+    totals.listen(vertx, runAddresses);
   }
 
   public Future<Pipeline> insert(Save s) {
@@ -81,6 +98,7 @@ public final class PipelineStore {
               long id = rows.iterator().next().getLong("id");
               return insertVersion(conn, id, 1, s).map(id);
             }))
+        .onSuccess(id -> totals.changed())
         .compose(id -> find(id).map(Optional::orElseThrow))
         .recover(err -> duplicate(err, s.name()));
   }
@@ -94,6 +112,7 @@ public final class PipelineStore {
                 s.yaml(), s.secretRefs().toArray(String[]::new), expectedVersion}))
             .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(false)
                 : insertVersion(conn, id, rows.iterator().next().getInteger("version"), s).map(true)))
+        .onSuccess(saved -> totals.changed())
         .compose(saved -> saved ? find(id) : Future.succeededFuture(Optional.<Pipeline>empty()))
         .recover(err -> duplicate(err, s.name()));
   }
@@ -111,6 +130,18 @@ public final class PipelineStore {
         .map(rows -> Rows.first(rows, PipelineStore::map));
   }
 
+  /** The pipeline and its current run by id, one statement. */
+  public Future<Optional<Detail>> detail(long id) {
+    return pool.preparedQuery(detail + "where p.id = $1").execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows, r -> new Detail(map(r), currentRun(r))));
+  }
+
+  /** The same by name. */
+  public Future<Optional<Detail>> detailByName(String name) {
+    return pool.preparedQuery(detail + "where p.name = $1").execute(Tuple.of(name))
+        .map(rows -> Rows.first(rows, r -> new Detail(map(r), currentRun(r))));
+  }
+
   public Future<Optional<Pipeline>> findByName(String name) {
     return pool.preparedQuery(SELECT + "where p.name = $1").execute(Tuple.of(name))
         .map(rows -> Rows.first(rows, PipelineStore::map));
@@ -118,7 +149,8 @@ public final class PipelineStore {
 
   /**
    * One page of pipelines with their current runs and the total, in one statement: the total is a sub-query that
-   * reads the current runs only when a filter needs them. Only a page past the end needs a second statement.
+   * reads the current runs only when a filter needs them, left out when {@link ListTotals} knows it from a moment ago.
+   * Only a page past the end needs a second statement.
    */
   public Future<Page<PipelineSummary>> list(Filter f, Order order, PageRequest page) {
     List<String> where = new ArrayList<>();
@@ -148,22 +180,32 @@ public final class PipelineStore {
     f.stale().ifPresent(stale -> where.add(stale ? "cr.stale" : "not coalesce(cr.stale, false)"));
     String filter = (where.isEmpty() ? "" : "where " + String.join(" and ", where) + " ");
     String count = "select count(*) from pipeline p " + (byRun ? CURRENT_RUN : "") + filter;
-    List<Object> pageArgs = new ArrayList<>(args);
-    pageArgs.add(page.limit());
-    pageArgs.add(page.offset());
-    String sql = summary + ", (" + count + ") as total from pipeline p left join app_user u on u.id = p.owner_id "
-        + CURRENT_RUN + filter + "order by " + order.sql() + " limit $" + (args.size() + 1)
-        + " offset $" + (args.size() + 2);
-    return pool.preparedQuery(sql).execute(Tuple.from(pageArgs)).compose(rows -> {
+    ListTotals.Key key = ListTotals.Key.of(count, args);
+    Optional<Long> known = totals.get(key);
+    long generation = totals.generation();
+    long startedAt = System.nanoTime();
+    // the total in the same statement, unless a recent count of the same list is known; limit and offset (checked
+    // numbers) are written into the text, so that a cached prepared statement's generic plan is planned for them
+    String sql = summary + (known.isPresent() ? "" : ", (" + count + ") as total")
+        + " from pipeline p left join app_user u on u.id = p.owner_id " + CURRENT_RUN + filter + "order by "
+        + order.sql() + " limit " + page.limit() + " offset " + page.offset();
+    return pool.preparedQuery(sql).execute(Tuple.from(args)).compose(rows -> {
       List<PipelineSummary> items = Rows.all(rows, PipelineStore::mapSummary);
-      if (rows.size() > 0) {
-        return Future.succeededFuture(new Page<>(items, rows.iterator().next().getLong("total"), page.limit(),
-            page.offset()));
+      Future<Long> total;
+      if (known.isPresent()) {
+        total = Future.succeededFuture(known.get());
+      } else if (rows.size() > 0) {
+        total = Future.succeededFuture(rows.iterator().next().getLong("total"));
+      } else {
+        // a page past the end does not see the total: count separately
+        total = page.offset() == 0 ? Future.succeededFuture(0L)
+            : pool.preparedQuery(count).execute(Tuple.from(args)).map(r -> r.iterator().next().getLong(0));
       }
-      Future<Long> total = page.offset() == 0 ? Future.succeededFuture(0L)
-          : pool.preparedQuery(count).execute(Tuple.from(args))
-              .map(r -> r.iterator().next().getLong(0));
-      return total.map(n -> new Page<>(items, n, page.limit(), page.offset()));
+      return total.onSuccess(n -> {
+        if (known.isEmpty()) {
+          totals.put(key, n, startedAt, generation);
+        }
+      }).map(n -> new Page<>(items, n, page.limit(), page.offset()));
     });
   }
 
@@ -180,7 +222,9 @@ public final class PipelineStore {
   }
 
   public Future<Boolean> delete(long id) {
-    return pool.preparedQuery("delete from pipeline where id = $1").execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+    return pool.preparedQuery("delete from pipeline where id = $1").execute(Tuple.of(id))
+        .onSuccess(rows -> totals.changed())
+        .map(rows -> rows.rowCount() == 1);
   }
 
   private static <T> Future<T> duplicate(Throwable err, String name) {
@@ -196,12 +240,16 @@ public final class PipelineStore {
   }
 
   private static PipelineSummary mapSummary(Row r) {
-    Long runId = r.getLong("run_id");
     return new PipelineSummary(r.getLong("id"), r.getString("name"), r.getString("description"), r.getLong("cluster_id"),
         Rows.stringMap(r, "labels"), r.getString("owner_name"), r.getInteger("version"), Rows.instant(r, "created_at"),
-        Rows.instant(r, "updated_at"), runId == null ? null : new PipelineSummary.CurrentRun(runId,
-            r.getString("run_state"), r.getBoolean("run_stale"), r.getBoolean("run_active"), r.getString("run_job_id"),
-            Rows.instant(r, "run_started_at")));
+        Rows.instant(r, "updated_at"), currentRun(r));
+  }
+
+  private static PipelineSummary.CurrentRun currentRun(Row r) {
+    Long runId = r.getLong("run_id");
+    return runId == null ? null : new PipelineSummary.CurrentRun(runId, r.getString("run_state"),
+        r.getBoolean("run_stale"), r.getBoolean("run_active"), r.getString("run_job_id"),
+        Rows.instant(r, "run_started_at"));
   }
 
   private static PipelineVersion mapVersion(Row r) {

@@ -2,6 +2,7 @@ package io.cdcconsole.web;
 
 import io.cdcconsole.auth.AuthService;
 import io.cdcconsole.auth.Principal;
+import io.cdcconsole.auth.PrincipalCache;
 import io.cdcconsole.auth.Role;
 import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.error.TooManyRequests;
@@ -26,8 +27,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * scripts that would rather listen than poll. Events of the replayable address (run transitions) carry their stored
  * id as the SSE {@code id}; a client that reconnects with {@code Last-Event-ID} first gets every stored one it missed
  * (the newest {@value #MAX_REPLAY} at most, announced by a {@code replay.truncated} event when there were more), then
- * live ones, with none twice. Every keep-alive checks the caller's credentials again and ends the stream when they no
- * longer hold; streams are capped per user and in all; a client that does not read is dropped, not buffered for.
+ * live ones, with none twice. Every keep-alive, and every change to the caller's credentials published on
+ * {@link PrincipalCache#ADDRESS} (revoke, disable, role, password, sign-out), checks them again and ends the stream when
+ * they no longer hold; streams are capped per user and in all (one count for every HTTP instance: this object is
+ * shared); a client that does not read is dropped, not buffered for.
  */
 public final class EventRoutes {
   static final int MAX_REPLAY = 1000;
@@ -119,6 +122,7 @@ public final class EventRoutes {
     private final Set<Long> replayed = new HashSet<>();
     private List<JsonObject> heldBack = new ArrayList<>();
     private List<MessageConsumer<JsonObject>> consumers = List.of();
+    private MessageConsumer<JsonObject> changes;
     private long keepAlive = -1;
     private boolean closed;
 
@@ -140,6 +144,13 @@ public final class EventRoutes {
       consumers = addresses.stream()
           .map(address -> vertx.eventBus().<JsonObject>consumer(address, message -> live(address, message.body())))
           .toList();
+      changes = vertx.eventBus().consumer(PrincipalCache.ADDRESS, message -> {
+        if (message.body().getLong("userId", -1L) == principal.userId()) {
+          // this listener may hear of the change before the cache does (on another replica)
+          auth.forget(message.body());
+          recheck();
+        }
+      });
       keepAlive = vertx.setPeriodic(limits.keepAlive().toMillis(), id -> recheck());
       if (lastEventId < 0) {
         heldBack = null;
@@ -201,7 +212,9 @@ public final class EventRoutes {
           close();
           return;
         }
-        send(": keep-alive\n\n");
+        if (!closed) {
+          send(": keep-alive\n\n");
+        }
       });
     }
 
@@ -225,6 +238,9 @@ public final class EventRoutes {
       closed = true;
       vertx.cancelTimer(keepAlive);
       consumers.forEach(MessageConsumer::unregister);
+      if (changes != null) {
+        changes.unregister();
+      }
       release(principal.userId());
     }
 

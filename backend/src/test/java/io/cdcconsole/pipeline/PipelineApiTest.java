@@ -271,6 +271,30 @@ class PipelineApiTest extends ConsoleTest {
     assertEquals(404, http.get("/api/v1/pipelines/listed-copy", viewer).status());
   }
 
+  @Test
+  void listTotalsFollowEveryChangeAtOnceThoughTheyAreReused() {
+    long before = total("/api/v1/pipelines?name=counted");
+    // asked twice: the second answer may come from the reused count
+    assertEquals(before, total("/api/v1/pipelines?name=counted"));
+    Http.Response created = http.post("/api/v1/pipelines", operator,
+        pipeline("counted-one", yaml("counted-one", 1, MYSQL_PASSWORD)));
+    assertEquals(201, created.status(), created.body());
+    assertEquals(before + 1, total("/api/v1/pipelines?name=counted"));
+    Http.Response renamed = http.put("/api/v1/pipelines/counted-one", operator,
+        pipeline("renamed-one", yaml("counted-one", 1, MYSQL_PASSWORD)), "\"1\"");
+    assertEquals(200, renamed.status(), renamed.body());
+    assertEquals(before, total("/api/v1/pipelines?name=counted"));
+    assertEquals(204, http.delete("/api/v1/pipelines/renamed-one", operator).status());
+    assertEquals(0, total("/api/v1/pipelines?name=renamed-one"));
+  }
+
+  private static long total(String path) {
+    // a new connection each time: on two HTTP instances both are asked
+    Http.Response r = new Http(console.app().port()).get(path, viewer);
+    assertEquals(200, r.status(), r.body());
+    return r.json().getLong("total");
+  }
+
   private static Map<String, String> reveal(long id) {
     Http.Response r = http.post("/api/v1/pipelines/" + id + "/reveal", admin, null);
     assertEquals(200, r.status(), r.body());

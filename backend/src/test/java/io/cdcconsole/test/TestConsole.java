@@ -54,6 +54,8 @@ public final class TestConsole implements AutoCloseable {
     env.put("CDC_CONSOLE_HTTP_PORT", "0");
     env.put("CDC_CONSOLE_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("CDC_CONSOLE_PASSWORD_HASH_COST", "10");
+    // more than one HTTP event loop, as in production: what is shared must hold across them
+    env.put("CDC_CONSOLE_HTTP_INSTANCES", "2");
     return env;
   }
 
