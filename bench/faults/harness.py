@@ -23,6 +23,9 @@ CACHE = os.environ.get("BENCH_CACHE", "/tmp/cdc-fleet-cache")
 
 _children = []
 
+# SIGTERM (timeout(1), a kill of the run) ends the run through its finally blocks, so its children are stopped too
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
 
 def log(tag, msg):
     print("[%s %s] %s" % (tag, time.strftime("%H:%M:%S"), msg), file=sys.stderr, flush=True)
