@@ -39,6 +39,7 @@ IN_FLIGHT = {"SUBMITTING", "CANCELLING", "STOPPING"}
 FLINK_TERMINAL = {"FINISHED", "CANCELED", "FAILED", "SUSPENDED"}
 ENV = {"CDC_CONSOLE_RUN_POLL_INTERVAL": "1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL": "300ms",
        "CDC_CONSOLE_RUN_LOST_GRACE": "20s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL": "2s"}
+GRACE = 20
 
 
 def values_yaml(table):
@@ -159,14 +160,28 @@ class Run:
             if n > 1:
                 found["duplicate jobs"] += n - 1
                 self.findings.append((i, "duplicate jobs", name, n))
-        for r in runs:
-            if r["state"] in TERMINAL:
-                continue
-            job = flink.get(r.get("jobId"))
-            if job is None or job["state"] in FLINK_TERMINAL:
-                found["dangling runs"] += 1
-                self.findings.append((i, "dangling run", r["pipeline"], r["id"], r["state"], r.get("jobId"),
-                                      job and job["state"]))
+        # a run whose job ended while the console was down is settled by the watcher's next look, and one whose job
+        # Flink does not have at all becomes LOST after the grace: a run is dangling when it is left so after that
+        def dangling():
+            out = []
+            for r in self.runs(api):
+                job = flink_now.get(r.get("jobId"))
+                if r["state"] not in TERMINAL and (job is None or job["state"] in FLINK_TERMINAL):
+                    out.append((r, job))
+            return out
+        flink_now = flink
+        left = dangling()
+        if left:
+            found["settled after the restart"] += len(left)
+            deadline = time.time() + GRACE + 15
+            while left and time.time() < deadline:
+                time.sleep(1)
+                flink_now = self.sandbox.jobs()
+                left = dangling()
+        for r, job in left:
+            found["dangling runs"] += 1
+            self.findings.append((i, "dangling run", r["pipeline"], r["id"], r["state"], r.get("jobId"),
+                                  job and job["state"]))
         # savepoints Flink completed for the console's jobs, against the ledgers
         ledgers = {}
         for jid in flink:
@@ -204,13 +219,17 @@ class Run:
             self.cluster_id = cluster["id"]
             totals = collections.Counter()
             last = None
+            n_findings = 0
             for i in range(1, a.kills + 1):
                 found = self.cycle(i)
                 last = found
                 for k in ("duplicate jobs", "untracked jobs", "dangling runs", "missing savepoints",
-                          "savepoints checked"):
+                          "savepoints checked", "settled after the restart"):
                     totals[k] += found[k]
                 log(TAG, "kill %d/%d: %s; load %s" % (i, a.kills, dict(found), harness.loadavg()))
+                for f in self.findings[n_findings:]:
+                    log(TAG, "  finding: %s" % (f,))
+                n_findings = len(self.findings)
             elapsed = time.time() - started
             states = collections.Counter(r["state"] for r in self.runs(self.api()))
             print("### Crashes: %d SIGKILLs of the console" % a.kills)
@@ -225,6 +244,9 @@ class Run:
             print()
             print("Savepoints Flink completed and found in the ledger (counted once per check): %d." %
                   totals["savepoints checked"])
+            print("Runs not terminal whose job had ended or was not on Flink at the first look after a restart, "
+                  "settled by the watcher within the LOST grace (%d s) + 15 s: %d." %
+                  (GRACE, totals["settled after the restart"]))
             print("At the end: %d pipelines, %d runs (%s), %d jobs on Flink." %
                   (len(self.pipelines), sum(states.values()),
                    ", ".join("%s %d" % kv for kv in sorted(states.items())), last["flink jobs"] if last else 0))

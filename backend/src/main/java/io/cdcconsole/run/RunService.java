@@ -271,13 +271,13 @@ public final class RunService {
       return Future.failedFuture(e);
     }
     return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
-      JsonObject body = new JsonObject().put("drain", options.drain());
-      options.targetDirectory().ifPresent(dir -> body.put("targetDirectory", dir));
-      return client.postJson("/jobs/" + run.jobId() + "/stop", body, Duration.ofSeconds(30))
-          .compose(trigger -> operationStarted(run, "stop", trigger.getString("request-id"), options.targetDirectory())
-              .compose(ok -> moveTo(run, run.state(), RunState.STOPPING, "console",
-                  "stop with savepoint by " + by.username())))
-          .recover(err -> calm(err, run))
+      JsonObject op = newOperation("stop", options.targetDirectory()).put("drain", options.drain());
+      return store.operation(run.id(), op)
+          .compose(recorded -> trigger(client, run, op))
+          .compose(accepted -> moveTo(run, run.state(), RunState.STOPPING, "console",
+              "stop with savepoint by " + by.username()))
+          .onSuccess(moved -> followOperation(run.id()))
+          .recover(err -> refused(run, op, err).compose(ignored -> calm(err, run)))
           .map(moved -> run);
     }));
   }
@@ -290,24 +290,53 @@ public final class RunService {
       return Future.failedFuture(e);
     }
     return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
-      JsonObject body = new JsonObject().put("cancel-job", false);
-      targetDirectory.ifPresent(dir -> body.put("target-directory", dir));
-      return client.postJson("/jobs/" + run.jobId() + "/savepoints", body, Duration.ofSeconds(30))
-          .compose(trigger -> operationStarted(run, "savepoint", trigger.getString("request-id"), targetDirectory))
-          .recover(err -> Future.failedFuture(err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)
+      JsonObject op = newOperation("savepoint", targetDirectory);
+      return store.operation(run.id(), op)
+          .compose(recorded -> trigger(client, run, op))
+          .onSuccess(accepted -> followOperation(run.id()))
+          .recover(err -> refused(run, op, err).compose(ignored -> Future.failedFuture(err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)
               ? new Conflict("Flink cannot take a savepoint of job " + run.jobId() + " now (HTTP " + f.status()
                   + "): it is not running.")
               : err instanceof FlinkRestException || err instanceof io.cdcconsole.error.ApiError ? err
               : new io.cdcconsole.error.Unavailable("The cluster of run " + run.id() + " does not answer ("
-                  + describe(err) + "); try again when it is back.")))
+                  + describe(err) + "); try again when it is back."))))
           .map(ok -> run);
     }));
   }
 
-  private Future<Void> operationStarted(Run run, String kind, String triggerId, Optional<String> targetDirectory) {
-    JsonObject operation = new JsonObject().put("kind", kind).put("triggerId", triggerId).put("status", "IN_PROGRESS")
+  /**
+   * A savepoint or stop operation with a trigger id of the console's own (Flink's TriggerId: 32 hex digits). It is
+   * written before Flink is asked, so an operation whose answer a crash swallowed is still followed after the restart,
+   * and the same trigger sent again is the same operation: Flink (1.17+) keeps one operation per job and trigger id.
+   */
+  private JsonObject newOperation(String kind, Optional<String> targetDirectory) {
+    return new JsonObject().put("kind", kind).put("triggerId", newJobId()).put("status", "IN_PROGRESS")
         .put("startedAt", Instant.now()).put("targetDirectory", targetDirectory.orElse(null));
-    return store.operation(run.id(), operation).onSuccess(ok -> followOperation(run.id()));
+  }
+
+  /** Sends the operation's trigger to Flink; sending it again is harmless (same trigger id, same operation). */
+  private static Future<JsonObject> trigger(FlinkRestClient client, Run run, JsonObject op) {
+    JsonObject body = new JsonObject().put("triggerId", op.getString("triggerId"));
+    String dir = op.getString("targetDirectory");
+    if ("stop".equals(op.getString("kind"))) {
+      body.put("drain", op.getBoolean("drain", false));
+      if (dir != null) {
+        body.put("targetDirectory", dir);
+      }
+      return client.postJson("/jobs/" + run.jobId() + "/stop", body, Duration.ofSeconds(30));
+    }
+    body.put("cancel-job", false);
+    if (dir != null) {
+      body.put("target-directory", dir);
+    }
+    return client.postJson("/jobs/" + run.jobId() + "/savepoints", body, Duration.ofSeconds(30));
+  }
+
+  /** Flink refused the trigger or did not answer: the recorded operation did not start. */
+  private Future<Void> refused(Run run, JsonObject op, Throwable err) {
+    JsonObject failed = op.copy().put("status", "FAILED").put("finishedAt", Instant.now())
+        .put("error", "not started: " + describe(err));
+    return store.operation(run.id(), failed).otherwiseEmpty();
   }
 
   /**
@@ -334,7 +363,8 @@ public final class RunService {
         return Future.succeededFuture(true);
       }
       return clientFor(run).compose(client ->
-          client.getJson("/jobs/" + run.jobId() + "/savepoints/" + op.getString("triggerId")).compose(status -> {
+          client.getJson("/jobs/" + run.jobId() + "/savepoints/" + op.getString("triggerId"))
+              .recover(err -> unknownTrigger(client, run, op, err)).compose(status -> {
             if (!"COMPLETED".equals(status.getJsonObject("status", new JsonObject()).getString("id"))) {
               return Future.succeededFuture(Instant.now().isAfter(giveUp));
             }
@@ -347,6 +377,25 @@ public final class RunService {
         vertx.setTimer(OPERATION_POLL.toMillis(), id -> pollOperation(runId, giveUp));
       }
     });
+  }
+
+  /**
+   * Flink does not know the trigger (404): the console died between recording the operation and sending it, or Flink
+   * restarted. The same trigger is sent again; when the job cannot take it any more the operation failed.
+   */
+  private Future<JsonObject> unknownTrigger(FlinkRestClient client, Run run, JsonObject op, Throwable err) {
+    if (!(err instanceof FlinkRestException f) || f.status() != 404) {
+      return Future.failedFuture(err);
+    }
+    LOG.info("Run {} of '{}': Flink does not know {} trigger {}: sending it again", run.id(), run.pipelineName(),
+        op.getString("kind"), op.getString("triggerId"));
+    JsonObject inProgress = new JsonObject().put("status", new JsonObject().put("id", "IN_PROGRESS"));
+    return trigger(client, run, op).map(inProgress).recover(again -> again instanceof FlinkRestException r
+        && (r.status() == 404 || r.status() == 409)
+        ? Future.succeededFuture(new JsonObject().put("status", new JsonObject().put("id", "COMPLETED"))
+            .put("operation", new JsonObject().put("failure-cause", new JsonObject()
+                .put("class", "the job is not running any more (HTTP " + r.status() + ")"))))
+        : Future.failedFuture(again));
   }
 
   private Future<Void> operationDone(Run run, JsonObject op, JsonObject result) {
