@@ -124,7 +124,13 @@ def main():
         log(TAG, "sandbox back (empty); waiting for LOST")
         wait(lambda: all(run(i)["state"] == "LOST" for i in ids), "runs LOST", seconds(a.grace) + 300)
         lost_after = time.time() - t1
-        reasons = collections.Counter((run(i).get("lastError") or "(none)") for i in ids)
+        def reason(i):
+            # the LOST transition's detail says why (lastError is for Flink's own failures)
+            r = run(i)
+            lost = [t for t in r.get("transitions", []) if t.get("to") == "LOST"]
+            text = (lost[-1].get("detail") if lost else None) or r.get("lastError") or "(none)"
+            return text.replace(r["jobId"], "{jobId}").split(" since ")[0]
+        reasons = collections.Counter(reason(i) for i in ids)
         lines.append("| return: sandbox back, jobs gone, grace %s | every run LOST %.0f s after the sandbox answered; "
                      "reasons: %s |" % (a.grace, lost_after, "; ".join("%s ×%d" % kv for kv in reasons.items())))
         ok &= lost_after >= seconds(a.grace) * 0.9 and "(none)" not in reasons
