@@ -5,7 +5,8 @@
 
 Starts the Flink sandbox and the console on 127.0.0.1 with its database either
   external   a private PostgreSQL 15 (initdb + pg_ctl from the postgresql-15 server package; PG_BIN overrides the
-             directory) on a free loopback port under a temporary directory, stopped with `pg_ctl -m immediate`
+             directory; as root they run as the user 'postgres', PG_USER overrides it) on a free loopback port under a
+             temporary directory, stopped with `pg_ctl -m immediate`
              (its processes end at once, as in a crash) and started again after --outage seconds; or
   embedded   the console's embedded PostgreSQL, its postmaster SIGKILLed (nothing restarts it but the console).
 Starts --runs values pipelines (they keep running), then --clients threads call the API without pause (GET
@@ -22,11 +23,13 @@ import collections
 import glob
 import json
 import os
+import pwd
 import random
 import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -48,32 +51,39 @@ def pg_bin():
 
 
 class PrivatePostgres:
-    def __init__(self, work):
+    """A PostgreSQL server of this run's own: its own data directory, port and socket directory. PostgreSQL refuses
+    to run as root, so as root its tools run as the 'postgres' user (runuser) in a directory that user owns."""
+
+    def __init__(self):
         self.bin = pg_bin()
-        self.data = os.path.join(work, "pgdata")
-        self.sock = os.path.join(work, "pgsock")
-        os.makedirs(self.sock, exist_ok=True)
+        self.dir = tempfile.mkdtemp(prefix="cdc-pg.")
+        self.as_user = []
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam(os.environ.get("PG_USER", "postgres"))
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            self.as_user = ["runuser", "-u", pw.pw_name, "--"]
+        self.data = os.path.join(self.dir, "data")
         self.port = harness.free_port()
-        self.logfile = os.path.join(work, "postgres.log")
-        subprocess.run([os.path.join(self.bin, "initdb"), "-D", self.data, "-U", "cdc", "--auth=trust", "-E", "UTF8"],
-                       check=True, capture_output=True)
+        self.logfile = os.path.join(self.dir, "postgres.log")
+        self.tool("initdb", "-D", self.data, "-U", "cdc", "--auth=trust", "-E", "UTF8")
+
+    def tool(self, name, *args, check=True):
+        return subprocess.run(self.as_user + [os.path.join(self.bin, name), *args], check=check, capture_output=True)
 
     def start(self):
-        subprocess.run([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-l", self.logfile, "-w", "-t", "120", "-o",
-                        "-p %d -k %s -c listen_addresses=127.0.0.1" % (self.port, self.sock), "start"],
-                       check=True, capture_output=True)
+        self.tool("pg_ctl", "-D", self.data, "-l", self.logfile, "-w", "-t", "120", "-o",
+                  "-p %d -k %s -c listen_addresses=127.0.0.1" % (self.port, self.dir), "start")
 
     def create_db(self):
-        subprocess.run([os.path.join(self.bin, "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "cdc",
-                        "cdc_console"], check=True, capture_output=True)
+        self.tool("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "cdc", "cdc_console")
 
     def crash(self):
-        subprocess.run([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-m", "immediate", "-w", "stop"],
-                       check=True, capture_output=True)
+        # immediate: every server process ends at once, nothing is flushed (recovery runs at the next start)
+        self.tool("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
 
     def stop(self):
-        subprocess.run([os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-m", "fast", "-w", "stop"],
-                       capture_output=True)
+        self.tool("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop", check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 class Clients:
@@ -170,7 +180,7 @@ def main():
         env = {"CDC_CONSOLE_RUN_POLL_INTERVAL": "2s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL": "500ms",
                "CDC_CONSOLE_RUN_LOST_GRACE": "60s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL": "2s"}
         if a.mode == "external":
-            pg = PrivatePostgres(work)
+            pg = PrivatePostgres()
             pg.start()
             pg.create_db()
             env.update({"CDC_CONSOLE_DB_URL": "jdbc:postgresql://127.0.0.1:%d/cdc_console" % pg.port,
