@@ -332,8 +332,16 @@ public final class RunService {
     return client.postJson("/jobs/" + run.jobId() + "/savepoints", body, Duration.ofSeconds(30));
   }
 
-  /** Flink refused the trigger or did not answer: the recorded operation did not start. */
+  /**
+   * The trigger was not accepted. Refused by Flink: the operation did not start. No answer (a timeout, a lost
+   * connection): Flink may have started it, so it stays in progress and is followed — found under its trigger id, or
+   * sent again as the same operation.
+   */
   private Future<Void> refused(Run run, JsonObject op, Throwable err) {
+    if (!(err instanceof FlinkRestException)) {
+      followOperation(run.id());
+      return Future.succeededFuture();
+    }
     JsonObject failed = op.copy().put("status", "FAILED").put("finishedAt", Instant.now())
         .put("error", "not started: " + describe(err));
     return store.operation(run.id(), failed).otherwiseEmpty();

@@ -183,7 +183,7 @@ class RunCrashTest {
 
     // Flink takes the savepoint, the console never hears the answer
     MODE.set(Mode.HOLD_SAVEPOINT_ANSWER);
-    http.post("/api/v1/pipelines/crash-savepoint/savepoints", admin, null);
+    triggerInTheBackground();
     eventually(() -> flinkSavepoints(jobId), paths -> paths.size() == 1);
     waitUntilHeld();
     kill();
@@ -196,7 +196,7 @@ class RunCrashTest {
 
     // the trigger never reaches Flink: after the restart the console sends it, once
     MODE.set(Mode.HOLD_SAVEPOINT);
-    http.post("/api/v1/pipelines/crash-savepoint/savepoints", admin, null);
+    triggerInTheBackground();
     waitUntilHeld();
     kill();
     assertEquals(1, flinkSavepoints(jobId).size(), "Flink never got the second trigger");
@@ -208,6 +208,20 @@ class RunCrashTest {
     assertEquals(2, flinkSavepoints(jobId).size(), "one savepoint per trigger");
     JsonObject details = http.get("/api/v1/runs/" + run.getLong("id"), admin).json();
     assertEquals("COMPLETED", details.getJsonObject("operation").getString("status"), details.encodePrettily());
+  }
+
+  /** The API call waits for Flink's answer, which the proxy holds: its caller is left waiting, as the console dies. */
+  private static void triggerInTheBackground() {
+    Http client = http;
+    Thread caller = new Thread(() -> {
+      try {
+        client.post("/api/v1/pipelines/crash-savepoint/savepoints", admin, null);
+      } catch (IllegalStateException killed) {
+        // the console was killed while it waited
+      }
+    });
+    caller.setDaemon(true);
+    caller.start();
   }
 
   /** Paths of the savepoints Flink completed for the job (its checkpoint history), oldest first. */

@@ -80,7 +80,8 @@ class ProblemAndSpaTest extends ConsoleTest {
       socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
       String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
+      // the decoder gave up before it read the version, so the answer may be HTTP/1.0
+      assertTrue(answer.matches("(?s)HTTP/1\\.[01] " + status + " .*"), answer);
       assertTrue(answer.toLowerCase().contains("content-type: application/problem+json"), answer);
       JsonObject problem = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
       assertEquals(status, problem.getInteger("status"));
