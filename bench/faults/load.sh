@@ -111,6 +111,12 @@ cat >"$TMP/common.lua" <<EOF
 local n = 0
 setup = function(thread) n = n + 1; thread:set("tid", n) end
 init = function() math.randomseed(os.time() + tid * 7919); counter = 0 end
+-- wrk.format uses the given headers instead of wrk.headers (the -H ones): carry those over
+json_headers = function()
+  local h = { ["Content-Type"] = "application/json" }
+  for k, v in pairs(wrk.headers) do h[k] = v end
+  return h
+end
 EOF
 cat "$TMP/common.lua" - >"$TMP/get.lua" <<EOF
 request = function()
@@ -129,14 +135,14 @@ local salt = tostring(os.time())
 request = function()
   counter = counter + 1
   local body = '{"name":"load-' .. salt .. '-' .. tid .. '-' .. counter .. '","clusterId":$CLUSTER_ID,"yaml":' .. [==[$YAML_JSON]==] .. '}'
-  return wrk.format("POST", "/api/v1/pipelines", { ["Content-Type"] = "application/json" }, body)
+  return wrk.format("POST", "/api/v1/pipelines", json_headers(), body)
 end
 EOF
 cat "$TMP/common.lua" - >"$TMP/secret.lua" <<EOF
 request = function()
   counter = counter + 1
   return wrk.format("PUT", "/api/v1/secrets/load-" .. tid .. "-" .. (counter % 50),
-    { ["Content-Type"] = "application/json" }, '{"value":"v-' .. counter .. '"}')
+    json_headers(), '{"value":"v-' .. counter .. '"}')
 end
 EOF
 
