@@ -299,7 +299,7 @@ public final class RunService {
                   + "): it is not running.")
               : err instanceof FlinkRestException || err instanceof io.cdcconsole.error.ApiError ? err
               : new io.cdcconsole.error.Unavailable("The cluster of run " + run.id() + " does not answer ("
-                  + describe(err) + "); try again when it is back."))))
+                  + describe(err) + "); the savepoint is followed and sent again while it is not known there."))))
           .map(ok -> run);
     }));
   }
