@@ -286,15 +286,15 @@ public final class RunService {
       return Future.failedFuture(e);
     }
     return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
-      JsonObject body = new JsonObject().put("drain", options.drain());
-      options.targetDirectory().ifPresent(dir -> body.put("targetDirectory", dir));
+      JsonObject op = newOperation("stop", options.targetDirectory()).put("drain", options.drain());
       return checkpoints.fetch(client, run)
-          .compose(latest -> client.postJson("/jobs/" + run.jobId() + "/stop", body, Duration.ofSeconds(30)))
-          .compose(trigger -> operationStarted(run, "stop", trigger.getString("request-id"), options.targetDirectory())
-              .onSuccess(ok -> stops.put(run.id(), new StopAttempt(options, 1)))
-              .compose(ok -> moveTo(run, run.state(), RunState.STOPPING, "console",
-                  "stop with savepoint by " + by.username())))
-          .recover(err -> calm(err, run))
+          .compose(latest -> store.operation(run.id(), op))
+          .compose(recorded -> trigger(client, run, op))
+          .onSuccess(accepted -> stops.put(run.id(), new StopAttempt(options, 1)))
+          .compose(accepted -> moveTo(run, run.state(), RunState.STOPPING, "console",
+              "stop with savepoint by " + by.username()))
+          .onSuccess(moved -> followOperation(run.id()))
+          .recover(err -> refused(run, op, err).compose(ignored -> calm(err, run)))
           .map(moved -> run);
     }));
   }
@@ -307,24 +307,61 @@ public final class RunService {
       return Future.failedFuture(e);
     }
     return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
-      JsonObject body = new JsonObject().put("cancel-job", false);
-      targetDirectory.ifPresent(dir -> body.put("target-directory", dir));
-      return client.postJson("/jobs/" + run.jobId() + "/savepoints", body, Duration.ofSeconds(30))
-          .compose(trigger -> operationStarted(run, "savepoint", trigger.getString("request-id"), targetDirectory))
-          .recover(err -> Future.failedFuture(err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)
+      JsonObject op = newOperation("savepoint", targetDirectory);
+      return store.operation(run.id(), op)
+          .compose(recorded -> trigger(client, run, op))
+          .onSuccess(accepted -> followOperation(run.id()))
+          .recover(err -> refused(run, op, err).compose(ignored -> Future.failedFuture(err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)
               ? new Conflict("Flink cannot take a savepoint of job " + run.jobId() + " now (HTTP " + f.status()
                   + "): it is not running.")
               : err instanceof FlinkRestException || err instanceof io.cdcconsole.error.ApiError ? err
               : new io.cdcconsole.error.Unavailable("The cluster of run " + run.id() + " does not answer ("
-                  + describe(err) + "); try again when it is back.")))
+                  + describe(err) + "); the savepoint is followed and sent again while it is not known there."))))
           .map(ok -> run);
     }));
   }
 
-  private Future<Void> operationStarted(Run run, String kind, String triggerId, Optional<String> targetDirectory) {
-    JsonObject operation = new JsonObject().put("kind", kind).put("triggerId", triggerId).put("status", "IN_PROGRESS")
+  /**
+   * A savepoint or stop operation with a trigger id of the console's own (Flink's TriggerId: 32 hex digits). It is
+   * written before Flink is asked, so an operation whose answer a crash swallowed is still followed after the restart,
+   * and the same trigger sent again is the same operation: Flink (1.17+) keeps one operation per job and trigger id.
+   */
+  private JsonObject newOperation(String kind, Optional<String> targetDirectory) {
+    return new JsonObject().put("kind", kind).put("triggerId", newJobId()).put("status", "IN_PROGRESS")
         .put("startedAt", Instant.now()).put("targetDirectory", targetDirectory.orElse(null));
-    return store.operation(run.id(), operation).onSuccess(ok -> followOperation(run.id()));
+  }
+
+  /** Sends the operation's trigger to Flink; sending it again is harmless (same trigger id, same operation). */
+  private static Future<JsonObject> trigger(FlinkRestClient client, Run run, JsonObject op) {
+    JsonObject body = new JsonObject().put("triggerId", op.getString("triggerId"));
+    String dir = op.getString("targetDirectory");
+    if ("stop".equals(op.getString("kind"))) {
+      body.put("drain", op.getBoolean("drain", false));
+      if (dir != null) {
+        body.put("targetDirectory", dir);
+      }
+      return client.postJson("/jobs/" + run.jobId() + "/stop", body, Duration.ofSeconds(30));
+    }
+    body.put("cancel-job", false);
+    if (dir != null) {
+      body.put("target-directory", dir);
+    }
+    return client.postJson("/jobs/" + run.jobId() + "/savepoints", body, Duration.ofSeconds(30));
+  }
+
+  /**
+   * The trigger was not accepted. Refused by Flink: the operation did not start. No answer (a timeout, a lost
+   * connection): Flink may have started it, so it stays in progress and is followed — found under its trigger id, or
+   * sent again as the same operation.
+   */
+  private Future<Void> refused(Run run, JsonObject op, Throwable err) {
+    if (!(err instanceof FlinkRestException)) {
+      followOperation(run.id());
+      return Future.succeededFuture();
+    }
+    JsonObject failed = op.copy().put("status", "FAILED").put("finishedAt", Instant.now())
+        .put("error", "not started: " + describe(err));
+    return store.operation(run.id(), failed).otherwiseEmpty();
   }
 
   /**
@@ -351,7 +388,8 @@ public final class RunService {
         return Future.succeededFuture(true);
       }
       return clientFor(run).compose(client ->
-          client.getJson("/jobs/" + run.jobId() + "/savepoints/" + op.getString("triggerId")).compose(status -> {
+          client.getJson("/jobs/" + run.jobId() + "/savepoints/" + op.getString("triggerId"))
+              .recover(err -> unknownTrigger(client, run, op, err)).compose(status -> {
             if (!"COMPLETED".equals(status.getJsonObject("status", new JsonObject()).getString("id"))) {
               return Future.succeededFuture(Instant.now().isAfter(giveUp));
             }
@@ -364,6 +402,25 @@ public final class RunService {
         vertx.setTimer(OPERATION_POLL.toMillis(), id -> pollOperation(runId, giveUp));
       }
     });
+  }
+
+  /**
+   * Flink does not know the trigger (404): the console died between recording the operation and sending it, or Flink
+   * restarted. The same trigger is sent again; when the job cannot take it any more the operation failed.
+   */
+  private Future<JsonObject> unknownTrigger(FlinkRestClient client, Run run, JsonObject op, Throwable err) {
+    if (!(err instanceof FlinkRestException f) || f.status() != 404) {
+      return Future.failedFuture(err);
+    }
+    LOG.info("Run {} of '{}': Flink does not know {} trigger {}: sending it again", run.id(), run.pipelineName(),
+        op.getString("kind"), op.getString("triggerId"));
+    JsonObject inProgress = new JsonObject().put("status", new JsonObject().put("id", "IN_PROGRESS"));
+    return trigger(client, run, op).map(inProgress).recover(again -> again instanceof FlinkRestException r
+        && (r.status() == 404 || r.status() == 409)
+        ? Future.succeededFuture(new JsonObject().put("status", new JsonObject().put("id", "COMPLETED"))
+            .put("operation", new JsonObject().put("failure-cause", new JsonObject()
+                .put("class", "the job is not running any more (HTTP " + r.status() + ")"))))
+        : Future.failedFuture(again));
   }
 
   /** Records how the operation ended; answers false when it goes on (a refused stop sent again). */
@@ -386,7 +443,7 @@ public final class RunService {
     StopAttempt attempt = stops.get(run.id());
     if ("stop".equals(op.getString("kind")) && attempt != null && attempt.attempt() < STOP_ATTEMPTS
         && cause.encode().contains("Not all required tasks are currently running")) {
-      return stopAgain(run, op, attempt).recover(err -> stopFailed(run, op, done, flinkWhy + " (sent "
+      return stopAgain(run, attempt).recover(err -> stopFailed(run, op, done, flinkWhy + " (sent "
           + attempt.attempt() + " times; sending it again failed: " + describe(err) + ")"));
     }
     return stopFailed(run, op, done, flinkWhy);
@@ -396,25 +453,19 @@ public final class RunService {
    * Flink takes a savepoint only when every task of the job runs, which a job just called RUNNING may not do yet:
    * the stop is sent again after a back-off, and the run says so (its operation's {@code error}) meanwhile.
    */
-  private Future<Boolean> stopAgain(Run run, JsonObject op, StopAttempt attempt) {
+  private Future<Boolean> stopAgain(Run run, StopAttempt attempt) {
     long backoff = STOP_RETRY_BACKOFF.toMillis() << (attempt.attempt() - 1);
     String note = "stop attempt " + attempt.attempt() + " refused by Flink: not all tasks of the job run yet; "
         + "sending it again in " + backoff + " ms";
     LOG.info("Run {} of '{}': {}", run.id(), run.pipelineName(), note);
-    JsonObject waiting = op.copy().put("error", note);
     StopOptions options = attempt.options();
-    return store.operation(run.id(), waiting)
+    // a new trigger id: Flink keeps the refused operation under the old one and would answer it again
+    JsonObject again = newOperation("stop", options.targetDirectory()).put("drain", options.drain()).put("error", note);
+    return store.operation(run.id(), again)
         .compose(ok -> vertx.timer(backoff))
         .compose(ok -> clientFor(run))
-        .compose(client -> {
-          JsonObject body = new JsonObject().put("drain", options.drain());
-          options.targetDirectory().ifPresent(dir -> body.put("targetDirectory", dir));
-          return client.postJson("/jobs/" + run.jobId() + "/stop", body, Duration.ofSeconds(30));
-        })
-        .compose(trigger -> {
-          stops.put(run.id(), new StopAttempt(options, attempt.attempt() + 1));
-          return store.operation(run.id(), waiting.copy().put("triggerId", trigger.getString("request-id")));
-        })
+        .compose(client -> trigger(client, run, again))
+        .onSuccess(accepted -> stops.put(run.id(), new StopAttempt(options, attempt.attempt() + 1)))
         .map(false);
   }
 

@@ -34,9 +34,14 @@ import org.slf4j.LoggerFactory;
 public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+  /** How often the embedded server's postmaster is looked at: one that died (killed, OOM) is started again. */
+  private static final long EMBEDDED_CHECK_MS = 5_000;
+
   private final Vertx vertx;
   private final Pool pool;
-  private final Embedded embedded;
+  private volatile Embedded embedded;
+  private volatile boolean restarting;
+  private long supervisor = -1;
 
   private Database(Vertx vertx, Pool pool, Embedded embedded) {
     this.vertx = vertx;
@@ -48,16 +53,28 @@ public final class Database {
   private record Target(String jdbcUrl, PgConnectOptions options, Embedded embedded, String password) {}
 
   /** The embedded server with this console's claim on its data directory and its watchdog. */
-  private record Embedded(EmbeddedPostgres server, EmbeddedDataDirectory claim, Optional<Process> watchdog) {
+  private record Embedded(EmbeddedPostgres server, EmbeddedDataDirectory claim, Optional<Process> watchdog,
+                          Path home, Path dataDir, String password, long postmaster) {
     void close() {
+      try {
+        stopServer();
+      } finally {
+        claim.close();
+      }
+    }
+
+    void stopServer() {
       try {
         server.close();
       } catch (IOException | RuntimeException e) {
         LOG.warn("Stopping the embedded PostgreSQL failed: {}", e.getMessage());
       } finally {
         watchdog.ifPresent(Process::destroy);
-        claim.close();
       }
+    }
+
+    boolean alive() {
+      return ProcessHandle.of(postmaster).map(ProcessHandle::isAlive).orElse(false);
     }
   }
 
@@ -79,7 +96,40 @@ public final class Database {
           .connectingTo(target.options().setCachePreparedStatements(true))
           .using(vertx)
           .build();
-      return new Database(vertx, pool, target.embedded());
+      Database db = new Database(vertx, pool, target.embedded());
+      if (target.embedded() != null) {
+        db.supervisor = vertx.setPeriodic(EMBEDDED_CHECK_MS, id -> db.restartEmbeddedIfDead());
+      }
+      return db;
+    });
+  }
+
+  /**
+   * The embedded postmaster died under the console (killed, OOM): start it again on the same port and data
+   * directory, which this console still claims, so the pool reconnects by itself. Until then requests answer 503.
+   */
+  private void restartEmbeddedIfDead() {
+    Embedded current = embedded;
+    if (restarting || current == null || current.alive()) {
+      return;
+    }
+    restarting = true;
+    LOG.warn("The embedded PostgreSQL (pid {}) is gone: starting it again", current.postmaster());
+    vertx.executeBlocking(() -> {
+      current.stopServer();
+      int port = current.server().getPort();
+      EmbeddedPostgres pg = startServer(current.home(), current.dataDir(), current.password(), port);
+      return new Embedded(pg, current.claim(), PostmasterWatchdog.start(current.dataDir()), current.home(),
+          current.dataDir(), current.password(), postmasterPid(current.dataDir()));
+    }, false).onComplete(ar -> {
+      restarting = false;
+      if (ar.succeeded()) {
+        embedded = ar.result();
+        LOG.info("Embedded PostgreSQL is up again on 127.0.0.1:{}", ar.result().server().getPort());
+      } else {
+        LOG.error("Could not start the embedded PostgreSQL again (next try in {} ms): {}", EMBEDDED_CHECK_MS,
+            ar.cause().getMessage());
+      }
     });
   }
 
@@ -100,6 +150,8 @@ public final class Database {
   }
 
   public Future<Void> close() {
+    vertx.cancelTimer(supervisor);
+    Embedded embedded = this.embedded;
     return pool.close().eventually(() -> embedded == null ? Future.succeededFuture()
         : vertx.executeBlocking(() -> {
           closeQuietly(embedded);
@@ -125,28 +177,9 @@ public final class Database {
         + "For production set CDC_CONSOLE_DB_URL, CDC_CONSOLE_DB_USER and CDC_CONSOLE_DB_PASSWORD "
         + "(or database.url/user/password in cdc-console.yaml) to use your own PostgreSQL server.", dataDir);
     String password = KeyFiles.readOrCreate(home.resolve("conf").resolve("db.password"), 24).value();
-    EmbeddedPostgres pg;
-    try {
-      pg = EmbeddedPostgres.builder()
-          .setDataDirectory(dataDir)
-          .setCleanDataDirectory(false)
-          // the server binaries unpack into the home, not a shared and world-writable /tmp
-          .setOverrideWorkingDirectory(home.resolve("postgres-bin").toFile())
-          .setServerConfig("listen_addresses", "127.0.0.1")
-          // the library's test defaults trade durability for speed; this is the console's real data
-          .setServerConfig("fsync", "on")
-          .setServerConfig("synchronous_commit", "on")
-          .setServerConfig("full_page_writes", "on")
-          .setConnectConfig("password", password)
-          .start();
-    } catch (IOException e) {
-      if (String.valueOf(e.getMessage()).contains("could not lock")) {
-        throw new ConfigException("another process is using the embedded database in " + dataDir
-            + "; stop it or give this console its own CDC_CONSOLE_HOME");
-      }
-      throw e;
-    }
-    Embedded embedded = new Embedded(pg, claim, PostmasterWatchdog.start(dataDir));
+    EmbeddedPostgres pg = startServer(home, dataDir, password, 0);
+    Embedded embedded = new Embedded(pg, claim, PostmasterWatchdog.start(dataDir), home, dataDir, password,
+        postmasterPid(dataDir));
     try {
       String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres";
       requirePassword(pg, jdbcUrl, password);
@@ -156,6 +189,43 @@ public final class Database {
       return new Target(jdbcUrl, options, embedded, password);
     } catch (IOException | SQLException | RuntimeException e) {
       embedded.close();
+      throw e;
+    }
+  }
+
+  /** The postmaster's pid, the first line of {@code postmaster.pid}; -1 when it cannot be read. */
+  private static long postmasterPid(Path dataDir) {
+    try {
+      return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Starts the server on the data directory; {@code port} 0 picks a free one. */
+  private static EmbeddedPostgres startServer(Path home, Path dataDir, String password, int port)
+      throws IOException, ConfigException {
+    try {
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+          .setDataDirectory(dataDir)
+          .setCleanDataDirectory(false)
+          // the server binaries unpack into the home, not a shared and world-writable /tmp
+          .setOverrideWorkingDirectory(home.resolve("postgres-bin").toFile())
+          .setServerConfig("listen_addresses", "127.0.0.1")
+          // the library's test defaults trade durability for speed; this is the console's real data
+          .setServerConfig("fsync", "on")
+          .setServerConfig("synchronous_commit", "on")
+          .setServerConfig("full_page_writes", "on")
+          .setConnectConfig("password", password);
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      return builder.start();
+    } catch (IOException e) {
+      if (String.valueOf(e.getMessage()).contains("could not lock")) {
+        throw new ConfigException("another process is using the embedded database in " + dataDir
+            + "; stop it or give this console its own CDC_CONSOLE_HOME");
+      }
       throw e;
     }
   }

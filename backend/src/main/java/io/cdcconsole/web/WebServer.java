@@ -77,6 +77,7 @@ public final class WebServer {
             .setIdleTimeout((int) config.idleTimeout().toMillis())
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
         .requestHandler(router)
+        .invalidRequestHandler(new InvalidRequestHandler())
         .listen();
   }
 }

@@ -10,6 +10,7 @@ import io.cdcconsole.test.TestConsole;
 import io.cdcconsole.test.TestDatabase;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -28,7 +29,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -37,11 +41,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * for the run, and it is tracked. A proxy between the console and the real sandbox holds the console's calls at those
  * moments, so no hook in the console is needed.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunCrashTest {
   @RegisterExtension
   static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
 
-  enum Mode { FORWARD, HOLD_JARS, HOLD_RUN_ANSWER }
+  enum Mode { FORWARD, HOLD_JARS, HOLD_RUN_ANSWER, HOLD_SAVEPOINT, HOLD_SAVEPOINT_ANSWER }
 
   private static final AtomicReference<Mode> MODE = new AtomicReference<>(Mode.FORWARD);
   private static final List<String> HELD = new ArrayList<>();
@@ -59,7 +64,8 @@ class RunCrashTest {
     proxyPort = TestConsole.await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
       boolean jars = req.path().startsWith("/jars");
       boolean run = req.path().matches("/jars/[^/]+/run");
-      if (MODE.get() == Mode.HOLD_JARS && jars) {
+      boolean savepoint = req.method() == HttpMethod.POST && req.path().matches("/jobs/[^/]+/savepoints");
+      if (MODE.get() == Mode.HOLD_JARS && jars || MODE.get() == Mode.HOLD_SAVEPOINT && savepoint) {
         synchronized (HELD) {
           HELD.add(req.path());
         }
@@ -72,7 +78,7 @@ class RunCrashTest {
         }
       });
       forward.sendBuffer(body).onComplete(ar -> {
-        if (MODE.get() == Mode.HOLD_RUN_ANSWER && run) {
+        if (MODE.get() == Mode.HOLD_RUN_ANSWER && run || MODE.get() == Mode.HOLD_SAVEPOINT_ANSWER && savepoint) {
           synchronized (HELD) {
             HELD.add(req.path());
           }
@@ -104,7 +110,7 @@ class RunCrashTest {
     Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "behind-proxy")
         .put("restUrl", "http://127.0.0.1:" + proxyPort).put("cdc", new JsonObject().put("version", "3.2.0")));
     assertEquals(201, cluster.status(), cluster.body());
-    for (String name : new String[] {"crash-before-flink", "crash-after-flink"}) {
+    for (String name : new String[] {"crash-before-flink", "crash-after-flink", "crash-savepoint"}) {
       Http.Response p = http.post("/api/v1/pipelines", admin, new JsonObject().put("name", name)
           .put("clusterId", cluster.json().getLong("id")).put("yaml", SandboxRunTest.keepsRunning(name)));
       assertEquals(201, p.status(), p.body());
@@ -122,6 +128,7 @@ class RunCrashTest {
   }
 
   @Test
+  @Order(1)
   void killedAfterTheRowIsWrittenButBeforeFlinkIsCalled() throws Exception {
     MODE.set(Mode.HOLD_JARS);
     JsonObject run = http.post("/api/v1/pipelines/crash-before-flink/runs", admin, new JsonObject()).json();
@@ -139,6 +146,7 @@ class RunCrashTest {
   }
 
   @Test
+  @Order(2)
   void killedRightAfterFlinkAcceptedTheJob() throws Exception {
     MODE.set(Mode.HOLD_RUN_ANSWER);
     JsonObject run = http.post("/api/v1/pipelines/crash-after-flink/runs", admin, new JsonObject()).json();
@@ -156,6 +164,81 @@ class RunCrashTest {
     assertEquals(1, jobsNamed("crash-after-flink").size(), "still exactly one job on Flink");
     http.post("/api/v1/pipelines/crash-after-flink/cancel", admin, null);
     waitForState(run.getLong("id"), "CANCELED");
+  }
+
+  /**
+   * Savepoint triggers carry a trigger id of the console's own, recorded before Flink is asked: a savepoint whose
+   * answer a crash swallowed still reaches the ledger, and a trigger that never reached Flink is sent again after the
+   * restart, as the same operation. Last: a completed savepoint changes the values source for later jobs.
+   */
+  @Test
+  @Order(3)
+  void killedAroundASavepointTriggerNeitherLosesNorDoublesTheSavepoint() throws Exception {
+    MODE.set(Mode.FORWARD);
+    JsonObject run = http.post("/api/v1/pipelines/crash-savepoint/runs", admin, new JsonObject()).json();
+    waitForState(run.getLong("id"), "RUNNING");
+    String jobId = run.getString("jobId");
+    eventually(() -> flinkJson("/jobs/" + jobId).getJsonArray("vertices", new JsonArray()), vertices -> !vertices.isEmpty()
+        && vertices.stream().allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status"))));
+
+    // Flink takes the savepoint, the console never hears the answer
+    MODE.set(Mode.HOLD_SAVEPOINT_ANSWER);
+    triggerInTheBackground();
+    eventually(() -> flinkSavepoints(jobId), paths -> paths.size() == 1);
+    waitUntilHeld();
+    kill();
+    MODE.set(Mode.FORWARD);
+    startConsole();
+    JsonObject ledger = eventually(() -> http.get("/api/v1/pipelines/crash-savepoint/savepoints", admin).json(),
+        l -> !l.getJsonArray("items").isEmpty());
+    assertEquals(1, ledger.getJsonArray("items").size(), ledger.encodePrettily());
+    assertEquals(flinkSavepoints(jobId), List.of(ledger.getJsonArray("items").getJsonObject(0).getString("path")));
+
+    // the trigger never reaches Flink: after the restart the console sends it, once
+    MODE.set(Mode.HOLD_SAVEPOINT);
+    triggerInTheBackground();
+    waitUntilHeld();
+    kill();
+    assertEquals(1, flinkSavepoints(jobId).size(), "Flink never got the second trigger");
+    MODE.set(Mode.FORWARD);
+    startConsole();
+    ledger = eventually(() -> http.get("/api/v1/pipelines/crash-savepoint/savepoints", admin).json(),
+        l -> l.getJsonArray("items").size() >= 2);
+    assertEquals(2, ledger.getJsonArray("items").size(), ledger.encodePrettily());
+    assertEquals(2, flinkSavepoints(jobId).size(), "one savepoint per trigger");
+    JsonObject details = http.get("/api/v1/runs/" + run.getLong("id"), admin).json();
+    assertEquals("COMPLETED", details.getJsonObject("operation").getString("status"), details.encodePrettily());
+  }
+
+  /** The API call waits for Flink's answer, which the proxy holds: its caller is left waiting, as the console dies. */
+  private static void triggerInTheBackground() {
+    Http client = http;
+    Thread caller = new Thread(() -> {
+      try {
+        client.post("/api/v1/pipelines/crash-savepoint/savepoints", admin, null);
+      } catch (IllegalStateException killed) {
+        // the console was killed while it waited
+      }
+    });
+    caller.setDaemon(true);
+    caller.start();
+  }
+
+  /** Paths of the savepoints Flink completed for the job (its checkpoint history), oldest first. */
+  private static List<String> flinkSavepoints(String jobId) throws Exception {
+    List<String> paths = new ArrayList<>();
+    for (Object c : flinkJson("/jobs/" + jobId + "/checkpoints").getJsonArray("history", new JsonArray())) {
+      JsonObject checkpoint = (JsonObject) c;
+      if (checkpoint.getBoolean("is_savepoint", false) && "COMPLETED".equals(checkpoint.getString("status"))) {
+        paths.add(0, checkpoint.getString("external_path"));
+      }
+    }
+    return paths;
+  }
+
+  private static JsonObject flinkJson(String path) throws Exception {
+    return new JsonObject(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + path))
+        .build(), HttpResponse.BodyHandlers.ofString()).body());
   }
 
   /** Until the console reached the held call. */

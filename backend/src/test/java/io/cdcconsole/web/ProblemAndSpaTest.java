@@ -65,6 +65,31 @@ class ProblemAndSpaTest extends ConsoleTest {
   }
 
   @Test
+  void requestLinesAndHeadersBeyondTheDecoderLimitsAreProblemsToo() throws Exception {
+    // refused by the HTTP decoder before any route runs; Vert.x's own answer has no body
+    assertRawProblem("GET /api/v1/users/" + "x".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414);
+    assertRawProblem("GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "x".repeat(70_000) + "\r\n\r\n", 431);
+    assertRawProblem("NOT HTTP AT ALL\u0000\r\n\r\n", 400);
+    assertEquals(200, http.get("/api/v1/me", admin).status());
+  }
+
+  /** One request written as is on a socket of its own (an HTTP client would not send these); the answer is read to its end. */
+  private void assertRawProblem(String request, int status) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", console.app().port())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      // the decoder gave up before it read the version, so the answer may be HTTP/1.0
+      assertTrue(answer.matches("(?s)HTTP/1\\.[01] " + status + " .*"), answer);
+      assertTrue(answer.toLowerCase().contains("content-type: application/problem+json"), answer);
+      JsonObject problem = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+      assertEquals(status, problem.getInteger("status"));
+      assertNotNull(problem.getString("detail"));
+    }
+  }
+
+  @Test
   void healthAndReadiness() {
     Http.Response health = http.get("/health", null);
     assertEquals(200, health.status());
