@@ -76,7 +76,7 @@ export default function DsConnectionsPage() {
             render: (_, c) => {
               const outcome = outcomes[c.name];
               return (
-                <Space direction="vertical" size="small">
+                <Space orientation="vertical" size="small">
                   <Space wrap>
                     <Button size="small" data-testid="ds-connection-test" loading={test.isPending && test.variables === c.name} onClick={() => runTest(c.name)}>
                       {t('ds.connections.test')}

@@ -56,7 +56,7 @@ function TaskCard({ kind, task, version }: { kind: (typeof TASKS)[number]; task:
         </Descriptions.Item>
         <Descriptions.Item label={t('ds.snippets.field.method')}>{p.httpMethod}</Descriptions.Item>
         <Descriptions.Item label={t('ds.snippets.field.params')}>
-          <Space direction="vertical" size={2}>
+          <Space orientation="vertical" size={2}>
             {params.map((row) => (
               <span key={row.prop}>
                 <Typography.Text code>{row.prop}</Typography.Text> · {typeLabel(row.httpParametersType)} ·{' '}

@@ -151,7 +151,7 @@ function Deliveries({ pipeline }: { pipeline: Pipeline }) {
                   </Typography.Text>
                 </Tooltip>
               ) : (
-                <Space direction="vertical" size={0}>
+                <Space orientation="vertical" size={0}>
                   {d.lastError ? <Typography.Text type="danger">{d.lastError}</Typography.Text> : null}
                   {d.nextAttemptAt ? (
                     <Typography.Text type="secondary">

@@ -201,7 +201,9 @@ public final class TriggerService {
    * as whom. Any text DS or the network gives back is scrubbed of the token before it is answered.
    */
   Future<JsonObject> testConnection(String idOrName) {
-    return connection(idOrName).compose(c -> vertx.executeBlocking(() -> cipher.decrypt(c.encryptedToken()), false)
+    return store.connection(idOrName).compose(found -> found.map(Future::succeededFuture).orElseGet(() ->
+            Future.failedFuture(new NotFound("No DolphinScheduler connection '" + idOrName + "'."))))
+        .compose(c -> vertx.executeBlocking(() -> cipher.decrypt(c.encryptedToken()), false)
         .compose(token -> probe.whoAmI(c, token).transform(ar -> {
           JsonObject out = new JsonObject().put("connection", c.name()).put("url", c.url()).put("version", c.version());
           if (ar.succeeded()) {
