@@ -10,7 +10,7 @@
 // clusters, orphans and the "me" page, each as <name>-en.png and <name>-zh.png in --out. Stops everything at the end.
 // For the DolphinScheduler pages a stand-in DS API server (127.0.0.1) accepts one token and one project: the
 // connections page after "test connection", a pipeline's DS tab (a delivered and a refused delivery), its HTTP task
-// definitions, and the cluster edit form. --only takes just the shots whose name starts with it.
+// definitions, and the cluster edit form. --only ds-,cluster-edit takes just the shots whose names start so.
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -95,7 +95,7 @@ run(async () => {
     const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const shot = async (name) => {
-      if (!name.startsWith(opt.only)) return;
+      if (!opt.only.split(',').some((p) => name.startsWith(p))) return;
       await page.waitForTimeout(600); // animations (dialogs, tabs) settle
       await page.screenshot({ path: join(opt.out, `${name}-${lang}.png`) });
       log(`${name}-${lang}.png`);

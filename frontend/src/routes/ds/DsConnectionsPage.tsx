@@ -64,9 +64,9 @@ export default function DsConnectionsPage() {
         locale={{ emptyText: t('ds.connections.empty') }}
         data-testid="ds-connections"
         columns={[
-          { title: t('common.name'), dataIndex: 'name', render: (n: string) => <strong>{n}</strong> },
-          { title: t('ds.connections.url'), dataIndex: 'url', render: (u: string) => <Typography.Text code>{u}</Typography.Text> },
-          { title: t('ds.connections.version'), dataIndex: 'version', render: (v: string) => <Tag>{v}</Tag> },
+          { title: t('common.name'), dataIndex: 'name', render: (n: string) => <strong className="nowrap">{n}</strong> },
+          { title: t('ds.connections.url'), dataIndex: 'url', render: (u: string) => <Typography.Text code className="nowrap">{u}</Typography.Text> },
+          { title: t('ds.connections.version'), dataIndex: 'version', render: (v: string) => <Tag>{v}</Tag>, width: 110 },
           { title: t('ds.connections.token'), dataIndex: 'token', render: (v: string) => <Typography.Text type="secondary">{v}</Typography.Text> },
           { title: t('common.description'), dataIndex: 'description' },
           { title: t('common.updated'), dataIndex: 'updatedAt', render: (at: string) => f.dateTime(at) },
