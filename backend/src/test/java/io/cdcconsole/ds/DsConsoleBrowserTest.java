@@ -89,21 +89,27 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     vertx = Vertx.vertx();
     // DS's login interceptor: a known token passes, any other gets 401 without a body
     HttpServer server = vertx.createHttpServer().requestHandler(req -> {
-      req.setExpectMultipart(true);
-      req.endHandler(v -> {
-        CALLS.add(new Call(req.path(), req.getHeader("token"), MultiMap.caseInsensitiveMultiMap().addAll(req.formAttributes())));
-        if (!DS_TOKEN.equals(req.getHeader("token"))) {
-          req.response().setStatusCode(401).end();
-        } else if (req.path().equals("/dolphinscheduler/users/get-user-info")) {
-          req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("code", 0)
-              .put("msg", "success").put("data", new JsonObject().put("userName", "etl-bot")).encode());
-        } else {
-          req.response().putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("code", 0).put("msg", "success").put("data", new JsonArray().add(4242)).encode());
-        }
-      });
+      if (req.method() == io.vertx.core.http.HttpMethod.GET) {
+        answer(req, MultiMap.caseInsensitiveMultiMap());
+      } else {
+        req.setExpectMultipart(true);
+        req.endHandler(v -> answer(req, req.formAttributes()));
+      }
     });
     dsPort = TestConsole.await(server.listen(0, "127.0.0.1")).actualPort();
+  }
+
+  private static void answer(io.vertx.core.http.HttpServerRequest req, MultiMap form) {
+    CALLS.add(new Call(req.path(), req.getHeader("token"), MultiMap.caseInsensitiveMultiMap().addAll(form)));
+    if (!DS_TOKEN.equals(req.getHeader("token"))) {
+      req.response().setStatusCode(401).end();
+    } else if (req.path().equals("/dolphinscheduler/users/get-user-info")) {
+      req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("code", 0)
+          .put("msg", "success").put("data", new JsonObject().put("userName", "etl-bot")).encode());
+    } else {
+      req.response().putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("code", 0).put("msg", "success").put("data", new JsonArray().add(4242)).encode());
+    }
   }
 
   @AfterAll
