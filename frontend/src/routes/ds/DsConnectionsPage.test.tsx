@@ -27,17 +27,15 @@ const conn: DsConnection = {
 const page = (items: DsConnection[]) => json(200, { items, total: items.length, limit: 500, offset: 0 });
 
 describe('DolphinScheduler connections page', () => {
-  it('adds a connection with a write-only token, then tests it', async () => {
+  it('adds a connection with a write-only token, then shows it masked', async () => {
     let listed: DsConnection[] = [];
     const { calls } = renderPage({
-        'GET /api/v1/ds-connections?limit=500': () => page(listed),
-        'POST /api/v1/ds-connections': () => {
-          listed = [conn];
-          return json(201, conn);
-        },
-        'POST /api/v1/ds-connections/ds-prod/test': () =>
-          json(200, { connection: 'ds-prod', url: conn.url, version: '3.3', reachable: true, authenticated: true, user: 'etl-bot', message: 'ok' }),
-      });
+      'GET /api/v1/ds-connections?limit=500': () => page(listed),
+      'POST /api/v1/ds-connections': () => {
+      listed = [conn];
+      return json(201, conn);
+      },
+    });
     expect(await screen.findByText('No DolphinScheduler connection yet.')).toBeInTheDocument();
     const user = userEvent.setup();
     await user.click(screen.getByTestId('ds-connection-add'));
@@ -59,35 +57,48 @@ describe('DolphinScheduler connections page', () => {
       token: 'ds-secret-token',
       description: '',
     });
-    await user.click(within(row).getByRole('button', { name: 'Test connection' }));
-    const outcome = await within(row).findByTestId('ds-test-outcome');
-    expect(outcome).toHaveAttribute('data-authenticated', 'true');
-    expect(within(outcome).getByText('Signed in as etl-bot')).toBeInTheDocument();
   });
 
   it('edits a connection sending the mask back, which keeps the token', async () => {
     const { calls } = renderPage({
-        'GET /api/v1/ds-connections?limit=500': () => page([conn]),
-        'PUT /api/v1/ds-connections/ds-prod': () => json(200, { ...conn, version: '3.2' }),
-      });
+      'GET /api/v1/ds-connections?limit=500': () => page([conn]),
+      'PUT /api/v1/ds-connections/ds-prod': () => json(200, { ...conn, version: '3.2' }),
+    });
     const row = (await screen.findByText('ds-prod')).closest('tr')!;
     const user = userEvent.setup();
     await user.click(within(row).getByRole('button', { name: 'Edit' }));
     const form = await screen.findByTestId('ds-connection-form');
     expect(within(form).getByLabelText('Name')).toBeDisabled();
     expect(within(form).getByText('Leave as ****** to keep the stored token; type a new one to replace it.')).toBeInTheDocument();
-    await user.click(within(form).getByRole('radio', { name: '3.2' }));
+    await user.click(within(form).getByText('3.2'));
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
     expect(calls.find((c) => c.method === 'PUT')!.body).toMatchObject({ url: conn.url, version: '3.2', token: '******' });
   });
 
+  it('tests a connection: signed in, or why not', async () => {
+    let answer = { connection: 'ds-prod', url: conn.url, version: '3.3', reachable: true, authenticated: true, user: 'etl-bot', message: 'ok' };
+    renderPage({
+      'GET /api/v1/ds-connections?limit=500': () => page([conn]),
+      'POST /api/v1/ds-connections/ds-prod/test': () => json(200, answer),
+    });
+    const row = (await screen.findByText('ds-prod')).closest('tr')!;
+    await userEvent.setup().click(within(row).getByRole('button', { name: 'Test connection' }));
+    const outcome = await within(row).findByTestId('ds-test-outcome');
+    expect(outcome).toHaveAttribute('data-authenticated', 'true');
+    expect(within(outcome).getByText('Signed in as etl-bot')).toBeInTheDocument();
+    answer = { ...answer, reachable: false, authenticated: false, message: 'DolphinScheduler cannot be reached: Connection refused' };
+    await userEvent.setup().click(within(row).getByRole('button', { name: 'Test connection' }));
+    await waitFor(() => expect(within(row).getByTestId('ds-test-outcome')).toHaveAttribute('data-reachable', 'false'));
+    expect(within(row).getByText('Not reachable')).toBeInTheDocument();
+  });
+
   it('says why a test failed: reachable, token refused', async () => {
     renderPage({
-        'GET /api/v1/ds-connections?limit=500': () => page([conn]),
-        'POST /api/v1/ds-connections/ds-prod/test': () =>
-          json(200, { connection: 'ds-prod', url: conn.url, version: '3.3', reachable: true, authenticated: false, httpStatus: 401, message: 'DolphinScheduler does not accept the token (HTTP 401).' }),
-      });
+      'GET /api/v1/ds-connections?limit=500': () => page([conn]),
+      'POST /api/v1/ds-connections/ds-prod/test': () =>
+        json(200, { connection: 'ds-prod', url: conn.url, version: '3.3', reachable: true, authenticated: false, httpStatus: 401, message: 'DolphinScheduler does not accept the token (HTTP 401).' }),
+    });
     const row = (await screen.findByText('ds-prod')).closest('tr')!;
     await userEvent.setup().click(within(row).getByRole('button', { name: 'Test connection' }));
     const outcome = await within(row).findByTestId('ds-test-outcome');
