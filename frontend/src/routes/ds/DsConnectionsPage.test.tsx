@@ -32,8 +32,8 @@ describe('DolphinScheduler connections page', () => {
     const { calls } = renderPage({
       'GET /api/v1/ds-connections?limit=500': () => page(listed),
       'POST /api/v1/ds-connections': () => {
-      listed = [conn];
-      return json(201, conn);
+        listed = [conn];
+        return json(201, conn);
       },
     });
     expect(await screen.findByText('No DolphinScheduler connection yet.')).toBeInTheDocument();
