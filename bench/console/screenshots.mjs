@@ -2,18 +2,41 @@
 // Screenshots for docs/console.md, in English and Chinese, of a real console with a real Flink sandbox.
 //
 //   node bench/console/screenshots.mjs [--jar backend/target/cdc-console.jar]
-//        [--sandbox flink/sandbox/target/flink-sandbox.jar] [--out docs/screenshots]
+//        [--sandbox flink/sandbox/target/flink-sandbox.jar] [--out docs/screenshots] [--only ds-]
 //
 // Starts the sandbox and the console on 127.0.0.1 (temporary home), registers the sandbox and an unreachable
 // cluster, creates a few values->values pipelines (one with a second version, run once to the end; one left
 // running), then takes 1280x800 PNGs of: sign-in, versions tab with the diff, start dialog, stop dialog, runs tab,
 // clusters, orphans and the "me" page, each as <name>-en.png and <name>-zh.png in --out. Stops everything at the end.
+// For the DolphinScheduler pages a stand-in DS API server (127.0.0.1) accepts one token and one project: the
+// connections page after "test connection", a pipeline's DS tab (a delivered and a refused delivery), its HTTP task
+// definitions, and the cluster edit form. --only ds-,cluster-edit takes just the shots whose names start so.
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import {
   REPO, api, launchChromium, log, options, run, signInPage, sleep, startConsole, startSandbox, valuesYaml,
 } from './lib.mjs';
 
-const opt = options({ jar: undefined, sandbox: undefined, out: join(REPO, 'docs', 'screenshots') });
+const opt = options({ jar: undefined, sandbox: undefined, out: join(REPO, 'docs', 'screenshots'), only: '' });
+const DS_TOKEN = 'ds-bench-token-5f1c';
+
+/** Behaves as DS's API does for the console: 401 without the token; project 1001's workflows start, others are offline. */
+function standInDolphinScheduler() {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const send = (status, body) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(body === undefined ? '' : JSON.stringify(body));
+      };
+      if (req.headers.token !== DS_TOKEN) return send(401);
+      if (req.url.endsWith('/users/get-user-info')) return send(200, { code: 0, msg: 'success', data: { userName: 'etl-bot' } });
+      if (req.url.includes('/projects/1001/')) return send(200, { code: 0, msg: 'success', data: [4242] });
+      return send(200, { code: 50004, msg: 'workflow definition not online' });
+    });
+  });
+  return new Promise((res) => server.listen(0, '127.0.0.1', () => res(server)));
+}
 
 async function waitRun(must, runId, states) {
   for (let i = 0; i < 600; i++) {
@@ -23,6 +46,7 @@ async function waitRun(must, runId, states) {
   }
   throw new Error(`run ${runId} never reached ${states}`);
 }
+
 
 run(async () => {
   const [sandbox, consoleProc] = await Promise.all([
@@ -35,10 +59,16 @@ run(async () => {
     name: 'flink-sandbox', restUrl: sandbox.url, cdc: { mode: 'provided', version: '3.2.0' },
     labels: { env: 'dev' }, description: 'Local Flink 1.20 session cluster',
   });
-  await must('POST', '/clusters', {
+  const prod = await must('POST', '/clusters', {
     name: 'flink-prod-eu', restUrl: 'http://127.0.0.1:9', cdc: { mode: 'provided', version: '3.2.0' },
+    auth: { type: 'basic', username: 'flink-ops', password: 'bench-cluster-password' },
+    headers: { 'X-Gateway-Key': 'bench-gateway-key', 'X-Team': 'platform' },
     labels: { env: 'prod', region: 'eu' }, description: 'Production session cluster (Frankfurt)',
   });
+  const ds = await standInDolphinScheduler();
+  await must('POST', '/ds-connections', { name: 'ds-prod', url: `http://127.0.0.1:${ds.address().port}`, version: '3.3',
+    token: DS_TOKEN, description: 'Scheduling cluster (Frankfurt)' });
+  await must('POST', '/ds-connections', { name: 'ds-legacy', url: 'http://127.0.0.1:9', version: '3.2', token: 'x' });
   const create = (name, yaml, labels, comment) =>
     must('POST', '/pipelines', { name, clusterId: sb.id, yaml, labels, comment });
   const inventory = await create('inventory-sync', valuesYaml('inventory_v1'), { team: 'shop' }, 'first version');
@@ -48,6 +78,12 @@ run(async () => {
   if (put.status !== 200) throw new Error(`PUT inventory-sync: ${put.status} ${JSON.stringify(put.json)}`);
   const demo = await create('demo-values', valuesYaml('demo', { keepsRunning: true }), { team: 'platform' }, 'demo');
   await create('audit-log-copy', valuesYaml('audit'), { team: 'crm' }, 'not started yet');
+  await must('POST', `/pipelines/${demo.id}/triggers`, { connection: 'ds-prod', onState: 'RUNNING', projectCode: '1001',
+    workflowCode: '2002', params: { bizdate: '2026-11-29', source: 'demo-values' } });
+  await must('POST', `/pipelines/${demo.id}/triggers`, { connection: 'ds-prod', onState: 'FAILED', projectCode: '1002',
+    workflowCode: '3003' });
+  await must('POST', `/pipelines/${demo.id}/triggers`, { connection: 'ds-prod', onState: 'RUNNING', projectCode: '1002',
+    workflowCode: '3004' });
   const r1 = await must('POST', `/pipelines/${inventory.id}/runs`, { fromSavepoint: 'none' });
   const r2 = await must('POST', `/pipelines/${demo.id}/runs`, { fromSavepoint: 'none' });
   await waitRun(must, r1.id, ['FINISHED', 'FAILED', 'FAILED_TO_SUBMIT']);
@@ -59,6 +95,7 @@ run(async () => {
     const context = await browser.newContext({ locale, viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     const shot = async (name) => {
+      if (!opt.only.split(',').some((p) => name.startsWith(p))) return;
       await page.waitForTimeout(600); // animations (dialogs, tabs) settle
       await page.screenshot({ path: join(opt.out, `${name}-${lang}.png`) });
       log(`${name}-${lang}.png`);
@@ -108,10 +145,35 @@ run(async () => {
     await page.waitForTimeout(1500);
     await shot('orphans');
 
+    await page.goto(`${base}/ds-connections`);
+    const dsRow = page.locator('tr', { hasText: 'ds-prod' });
+    await dsRow.getByTestId('ds-connection-test').click();
+    await dsRow.getByTestId('ds-test-outcome').waitFor();
+    await page.locator('tr', { hasText: 'ds-legacy' }).getByTestId('ds-connection-test').click();
+    await page.locator('tr', { hasText: 'ds-legacy' }).getByTestId('ds-test-outcome').waitFor();
+    await shot('ds-connections');
+
+    await page.goto(`${base}/pipelines/${demo.id}/ds`);
+    await page.locator('[data-testid="ds-delivery-status"][data-status="DELIVERED"]').first().waitFor({ timeout: 60_000 });
+    await shot('ds-pipeline');
+    await page.getByTestId('ds-token-create').click();
+    await page.getByTestId('ds-token-created').waitFor();
+    await page.getByTestId('ds-snippet-start').scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollBy(0, -240));
+    await shot('ds-snippets');
+
+    await page.goto(`${base}/clusters/${prod.id}`);
+    await page.getByTestId('cluster-page').waitFor();
+    await page.getByTestId('cluster-page').getByRole('button').first().click();
+    await page.getByTestId('cluster-form').waitFor();
+    await shot('cluster-edit');
+    await page.keyboard.press('Escape');
+
     await page.goto(`${base}/me`);
     await page.getByTestId('me-page').waitFor();
     await page.waitForTimeout(1000);
     await shot('me');
     await context.close();
   }
+  ds.close();
 });

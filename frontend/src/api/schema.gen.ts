@@ -889,6 +889,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ds-connections/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test a connection with its stored token (admin)
+         * @description Calls DolphinScheduler's `GET /dolphinscheduler/users/get-user-info` (3.2 and 3.3) with the stored token and tells whether DS answered and whether it accepted the token. The answer is 200 either way; `message` never contains the token.
+         */
+        post: operations["testDsConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pipelines/{id}/triggers": {
         parameters: {
             query?: never;
@@ -922,7 +944,8 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /** Change a trigger (operator); deliveries already made are kept */
+        put: operations["updateDsTrigger"];
         post?: never;
         /** Remove a trigger (operator) */
         delete: operations["deleteDsTrigger"];
@@ -945,6 +968,30 @@ export interface paths {
         get: operations["listDsDeliveries"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipelines/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pipeline's id or name. */
+                id: components["parameters"]["PipelineRef"];
+                deliveryId: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attempt a pending or failed delivery now (operator)
+         * @description A pending delivery is attempted at once instead of after its back-off. A failed one gets one more attempt; if DolphinScheduler refuses again it is failed again. A delivered one is refused with 409 (another attempt would start the workflow a second time).
+         */
+        post: operations["retryDsDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1709,7 +1756,26 @@ export interface components {
             failRetryTimes?: number;
             failRetryInterval?: number;
             timeoutFlag?: string;
-            taskParams: Record<string, never>;
+            /** @description The HTTP task's parameters as DS stores them (3.3 has no `socketTimeout`). */
+            taskParams: {
+                localParams?: unknown[];
+                resourceList?: unknown[];
+                url: string;
+                /** @enum {string} */
+                httpMethod: "GET" | "POST" | "PUT";
+                httpParams: {
+                    prop: string;
+                    /** @enum {string} */
+                    httpParametersType: "PARAMETER" | "HEADERS" | "BODY";
+                    value: string;
+                }[];
+                /** @description A flat JSON object (3.3 POST), else empty. */
+                httpBody: string;
+                httpCheckCondition: string;
+                condition: string;
+                connectTimeout: number;
+                socketTimeout?: number;
+            };
         };
         DsSnippet: {
             /** @enum {string} */
@@ -1757,7 +1823,21 @@ export interface components {
             token: string;
             description?: string;
         };
-        /** @description When a run of the pipeline reaches `onState`, start workflow `workflowCode`. */
+        DsConnectionTest: {
+            connection: string;
+            url: string;
+            version: string;
+            /** @description DolphinScheduler answered at all. */
+            reachable: boolean;
+            /** @description It accepted the token (HTTP 200, code 0). */
+            authenticated: boolean;
+            /** @description The DS user the token signs in as. */
+            user?: string | null;
+            /** @description DS's HTTP status when it did not accept (401 for a wrong, expired or disabled user's token). */
+            httpStatus?: number;
+            message: string;
+        };
+        /** @description When a run of the pipeline reaches `onState`, start workflow `workflowCode` with `params`. */
         DsTrigger: {
             /** Format: int64 */
             id: number;
@@ -1769,6 +1849,7 @@ export interface components {
             onState: components["schemas"]["RunState"];
             projectCode: string;
             workflowCode: string;
+            params: components["schemas"]["DsStartParams"];
             enabled: boolean;
             createdBy: string | null;
             /** Format: date-time */
@@ -1783,6 +1864,15 @@ export interface components {
             onState: components["schemas"]["RunState"];
             projectCode: string;
             workflowCode: string;
+            params?: components["schemas"]["DsStartParams"];
+            /** @default true */
+            enabled: boolean;
+        };
+        /** @description The whole trigger as it should be (as NewDsTrigger); `params` left out means none. */
+        DsTriggerChanges: components["schemas"]["NewDsTrigger"];
+        /** @description Values for the workflow's global parameters, sent as DolphinScheduler's `startParams` (IN, VARCHAR); at most 50. */
+        DsStartParams: {
+            [key: string]: string;
         };
         DsDelivery: {
             /** Format: int64 */
@@ -1793,8 +1883,14 @@ export interface components {
             runId: number;
             onState: components["schemas"]["RunState"];
             workflowCode: string;
-            status: string;
+            /** @enum {string} */
+            status: "PENDING" | "DELIVERED" | "FAILED";
             attempts: number;
+            /**
+             * Format: date-time
+             * @description When a pending delivery is attempted next.
+             */
+            nextAttemptAt: string | null;
             lastError: string | null;
             /** @description DolphinScheduler's answer (code, msg, data) once delivered. */
             response: unknown;
@@ -3893,6 +3989,32 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    testDsConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outcome of the test. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsConnectionTest"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listDsTriggers: {
         parameters: {
             query?: {
@@ -3956,6 +4078,39 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    updateDsTrigger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pipeline's id or name. */
+                id: components["parameters"]["PipelineRef"];
+                triggerId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DsTriggerChanges"];
+            };
+        };
+        responses: {
+            /** @description The changed trigger. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsTrigger"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
     deleteDsTrigger: {
         parameters: {
             query?: never;
@@ -4008,6 +4163,35 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    retryDsDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pipeline's id or name. */
+                id: components["parameters"]["PipelineRef"];
+                deliveryId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, due now (the attempt happens in the background). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsDelivery"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["Problem"];
         };
     };

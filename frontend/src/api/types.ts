@@ -59,6 +59,19 @@ export type Cluster = S['Cluster'];
 export type ClusterInput = S['ClusterSpec'];
 export type Orphan = S['Orphan'];
 
+// DolphinScheduler: connections (admins), triggers and their deliveries, HTTP task definitions.
+export type DsConnection = S['DsConnection'];
+export type DsConnectionInput = S['NewDsConnection'];
+export type DsConnectionTest = S['DsConnectionTest'];
+export type DsTrigger = S['DsTrigger'];
+export type DsTriggerInput = S['NewDsTrigger'];
+export type DsDelivery = S['DsDelivery'];
+export type DsSnippet = S['DsSnippet'];
+export type DsTask = S['DsTask'];
+export type DsVersion = DsSnippet['version'];
+export type ApiToken = S['ApiToken'];
+export type NewApiToken = S['NewApiToken'];
+
 export type Overview = S['Overview'];
 export type Attention = S['AttentionItem'];
 export type Template = S['PipelineTemplate'];

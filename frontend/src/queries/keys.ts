@@ -25,6 +25,12 @@ export const keys = {
     list: ['clusters', 'list'] as const,
     one: (id: number | string) => ['clusters', 'one', String(id)] as const,
   },
+  ds: {
+    connections: ['ds', 'connections'] as const,
+    triggers: (pipelineId: number | string) => ['ds', 'triggers', String(pipelineId)] as const,
+    deliveries: (pipelineId: number | string) => ['ds', 'deliveries', String(pipelineId)] as const,
+    snippet: (pipelineId: number | string, version: string) => ['ds', 'snippet', String(pipelineId), version] as const,
+  },
   orphans: ['orphans'] as const,
   templates: ['templates'] as const,
 };

@@ -13,12 +13,25 @@ interface Values {
   secret?: string;
   caPem?: string;
   insecure: boolean;
+  headers?: string;
   labels?: string;
   cdcMode: 'provided' | 'shipped';
   cdcVersion: string;
 }
 
 const labelsText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join('\n');
+
+// Extra headers as "Name: value" lines; the server answers a secret one's value as ******, which sent back keeps it.
+const headersText = (headers: Record<string, string>) => Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+
+function parseHeaders(text = ''): Record<string, string> {
+  const out: Record<string, string> = {};
+  text.split('\n').map((l) => l.trim()).filter(Boolean).forEach((l) => {
+    const i = l.indexOf(':');
+    if (i > 0) out[l.slice(0, i).trim()] = l.slice(i + 1).trim();
+  });
+  return out;
+}
 
 function parseLabels(text = ''): Record<string, string> {
   const out: Record<string, string> = {};
@@ -49,7 +62,7 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
           : v.authType === 'basic'
             ? { type: 'basic', username: v.username, password: v.secret }
             : { type: 'bearer', token: v.secret },
-      headers: cluster?.headers,
+      headers: parseHeaders(v.headers),
       tls: { insecure: v.insecure, caPem: v.caPem?.trim() || undefined },
       labels: parseLabels(v.labels),
       cdc: { mode: v.cdcMode, version: v.cdcVersion },
@@ -73,6 +86,12 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
         form={form}
         layout="vertical"
         onFinish={submit}
+        // the stored secret belongs to the stored kind of authentication: another kind starts empty
+        onValuesChange={(changed: Partial<Values>) => {
+          if (changed.authType && changed.authType !== cluster?.auth.type && form.getFieldValue('secret') === '******') {
+            form.setFieldValue('secret', '');
+          }
+        }}
         data-testid="cluster-form"
         initialValues={{
           name: cluster?.name,
@@ -83,6 +102,7 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
           secret: cluster?.auth.password ?? cluster?.auth.token ?? undefined,
           caPem: cluster?.tls.caPem ?? undefined,
           insecure: cluster?.tls.insecure ?? false,
+          headers: cluster ? headersText(cluster.headers) : '',
           labels: cluster ? labelsText(cluster.labels) : '',
           cdcMode: cluster?.cdc.mode ?? 'provided',
           cdcVersion: cluster?.cdc.version ?? '3.2.0',
@@ -126,6 +146,9 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
         </Form.Item>
         <Form.Item name="insecure" label={t('cluster.insecure')} valuePropName="checked">
           <Switch />
+        </Form.Item>
+        <Form.Item name="headers" label={t('cluster.headers')} extra={t('cluster.headersHint')} {...at('headers')}>
+          <Input.TextArea rows={2} placeholder="X-Gateway-Key: …" autoComplete="off" />
         </Form.Item>
         <Form.Item name="labels" label={t('common.labels')} extra={t('cluster.labelsHint')} {...at('labels')}>
           <Input.TextArea rows={2} />

@@ -80,7 +80,22 @@ export default function ClusterPage() {
         <Descriptions.Item label={t('cluster.latency')}>{h?.latencyMs != null ? f.duration(h.latencyMs) : '—'}</Descriptions.Item>
         <Descriptions.Item label={t('cluster.lastSeen')}>{h?.lastSeen ? f.dateTime(h.lastSeen) : t('cluster.never')}</Descriptions.Item>
         <Descriptions.Item label={t('cluster.error')}>{h?.error ?? '—'}</Descriptions.Item>
-        <Descriptions.Item label={t('cluster.authType')}>{c.auth.type}</Descriptions.Item>
+        <Descriptions.Item label={t('cluster.authType')}>
+          <span data-testid="cluster-auth">
+            {c.auth.type === 'none' ? t('cluster.authNone') : c.auth.type === 'basic' ? `${t('cluster.authBasic')} · ${c.auth.username ?? ''} · ${c.auth.password ?? ''}` : `${t('cluster.authBearer')} · ${c.auth.token ?? ''}`}
+          </span>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('cluster.tls')}>
+          {c.tls.insecure ? <Tag color="red">{t('cluster.insecure')}</Tag> : null}
+          {c.tls.caPem ? t('cluster.tlsCaSet') : t('cluster.tlsCaNone')}
+        </Descriptions.Item>
+        {Object.keys(c.headers).length ? (
+          <Descriptions.Item label={t('cluster.headers')} span={2}>
+            {Object.entries(c.headers).map(([k, v]) => (
+              <Tag key={k}>{`${k}: ${v}`}</Tag>
+            ))}
+          </Descriptions.Item>
+        ) : null}
         <Descriptions.Item label={t('cluster.cdcMode')}>
           {c.cdc.mode === 'shipped' ? t('cluster.cdcShipped') : t('cluster.cdcProvided')} · {c.cdc.version}
         </Descriptions.Item>

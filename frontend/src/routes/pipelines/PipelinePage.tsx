@@ -15,8 +15,9 @@ import { SavepointsTab } from './SavepointsTab';
 // The editor and the diff view bring CodeMirror: only these tabs load it.
 const YamlTab = lazy(() => import('./YamlTab'));
 const VersionsTab = lazy(() => import('./VersionsTab'));
+const DsTab = lazy(() => import('./DsTab').then((m) => ({ default: m.DsTab })));
 
-const TABS = ['overview', 'yaml', 'versions', 'runs', 'savepoints'] as const;
+const TABS = ['overview', 'yaml', 'versions', 'runs', 'savepoints', 'ds'] as const;
 type Tab = (typeof TABS)[number];
 
 async function download(id: number, name: string) {
@@ -52,6 +53,8 @@ export default function PipelinePage() {
         return <RunsTab pipeline={p} />;
       case 'savepoints':
         return <SavepointsTab pipeline={p} />;
+      case 'ds':
+        return <DsTab pipeline={p} />;
     }
   };
 
@@ -75,7 +78,7 @@ export default function PipelinePage() {
         destroyOnHidden
         items={TABS.map((k) => ({
           key: k,
-          label: t(`pipeline.tabs.${k}`),
+          label: k === 'ds' ? t('ds.tab') : t(`pipeline.tabs.${k}`),
           children: <Suspense fallback={<PageLoading />}>{k === tab ? body(k) : null}</Suspense>,
         }))}
       />

@@ -26,6 +26,8 @@ public final class TriggerRoutes {
     });
     api.post("/ds-connections", Role.ADMIN, "ds-connection.create", this::addConnection);
     api.put("/ds-connections/:name", Role.ADMIN, "ds-connection.update", this::updateConnection);
+    api.post("/ds-connections/:name/test", Role.ADMIN, "ds-connection.test", ctx ->
+        ApiRouter.respond(ctx, triggers.testConnection(ctx.pathParam("name"))));
     api.delete("/ds-connections/:name", Role.ADMIN, "ds-connection.delete", ctx ->
         triggers.deleteConnection(ctx.pathParam("name")).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
     api.get("/pipelines/:id/triggers", Role.VIEWER, ctx -> {
@@ -33,6 +35,11 @@ public final class TriggerRoutes {
       ApiRouter.respond(ctx, triggers.triggers(ctx.pathParam("id")).map(all -> Page.slice(all, page).toJson(DsTrigger::toJson)));
     });
     api.post("/pipelines/:id/triggers", Role.OPERATOR, "ds-trigger.create", this::addTrigger);
+    api.put("/pipelines/:id/triggers/:triggerId", Role.OPERATOR, "ds-trigger.update", ctx -> {
+      long id = Query.id(ctx, "triggerId", "trigger");
+      Audit.resourceId(ctx, id);
+      ApiRouter.respond(ctx, triggers.updateTrigger(ctx.pathParam("id"), id, spec(JsonBody.of(ctx))).map(DsTrigger::toJson));
+    });
     api.delete("/pipelines/:id/triggers/:triggerId", Role.OPERATOR, "ds-trigger.delete", ctx ->
         triggers.deleteTrigger(ctx.pathParam("id"), Query.id(ctx, "triggerId", "trigger"))
             .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail));
@@ -40,6 +47,11 @@ public final class TriggerRoutes {
     api.get("/pipelines/:id/deliveries", Role.VIEWER, ctx -> {
       PageRequest page = Query.page(ctx);
       ApiRouter.respond(ctx, triggers.deliveries(ctx.pathParam("id")).map(all -> Page.slice(all, page).toJson(d -> d)));
+    });
+    api.post("/pipelines/:id/deliveries/:deliveryId/retry", Role.OPERATOR, "ds-delivery.retry", ctx -> {
+      long id = Query.id(ctx, "deliveryId", "delivery");
+      Audit.resourceId(ctx, id);
+      ApiRouter.respond(ctx, triggers.retryDelivery(ctx.pathParam("id"), id));
     });
   }
 
@@ -80,13 +92,17 @@ public final class TriggerRoutes {
   }
 
   private void addTrigger(RoutingContext ctx) {
-    JsonBody body = JsonBody.of(ctx);
-    triggers.addTrigger(ctx.pathParam("id"), body.requiredString("connection"), body.requiredString("onState"),
-            body.requiredString("projectCode"), body.requiredString("workflowCode"), ApiRouter.principal(ctx).username())
+    triggers.addTrigger(ctx.pathParam("id"), spec(JsonBody.of(ctx)), ApiRouter.principal(ctx).username())
         .onSuccess(t -> {
           Audit.resourceId(ctx, t.id());
           ApiRouter.created(ctx, "/pipelines/" + t.pipelineId() + "/triggers/" + t.id(), t.toJson());
         })
         .onFailure(ctx::fail);
+  }
+
+  private static TriggerService.TriggerSpec spec(JsonBody body) {
+    return new TriggerService.TriggerSpec(body.requiredString("connection"), body.requiredString("onState"),
+        body.requiredString("projectCode"), body.requiredString("workflowCode"), body.stringMap("params"),
+        body.bool("enabled").orElse(true));
   }
 }

@@ -1,6 +1,7 @@
 package io.cdcconsole.ds;
 
 import io.cdcconsole.config.SecretCipher;
+import io.cdcconsole.error.Conflict;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.pipeline.PipelineService;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -30,6 +32,7 @@ public final class TriggerService {
   private static final String CURSOR = "ds_trigger_cursor";
   private static final Set<String> VERSIONS = Set.of("3.2", "3.3");
   private static final int MAX_ATTEMPTS = 10;
+  private static final int MAX_PARAMS = 50;
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
   private final Vertx vertx;
@@ -38,6 +41,8 @@ public final class TriggerService {
   private final PipelineService pipelines;
   private final SecretCipher cipher;
   private final DsOpenApi openApi;
+  /** For "test connection": someone waits for its answer, so it gives up sooner than a delivery. */
+  private final DsOpenApi probe;
   private final Duration backoff;
   private final AtomicBoolean working = new AtomicBoolean();
   private long timerId = -1;
@@ -50,6 +55,7 @@ public final class TriggerService {
     this.pipelines = pipelines;
     this.cipher = cipher;
     this.openApi = new DsOpenApi(vertx, Duration.ofSeconds(30));
+    this.probe = new DsOpenApi(vertx, Duration.ofSeconds(10));
     this.backoff = backoff;
   }
 
@@ -115,23 +121,55 @@ public final class TriggerService {
     return connection(idOrName).compose(c -> store.deleteConnection(c.id())).mapEmpty();
   }
 
-  Future<DsTrigger> addTrigger(String pipelineRef, String connectionRef, String onState, String projectCode,
-                               String workflowCode, String by) {
+  /** What a trigger is made of, as a caller sends it. */
+  record TriggerSpec(String connection, String onState, String projectCode, String workflowCode,
+                     Map<String, String> params, boolean enabled) {}
+
+  Future<DsTrigger> addTrigger(String pipelineRef, TriggerSpec spec, String by) {
     try {
-      if (onState == null || java.util.Arrays.stream(RunState.values()).noneMatch(st -> st.name().equals(onState))) {
-        throw ValidationFailed.of("onState", "must be a run state such as RUNNING, FINISHED, STOPPED or FAILED");
-      }
-      if (projectCode == null || !projectCode.matches("\\d{1,20}")) {
-        throw ValidationFailed.of("projectCode", "must be the DolphinScheduler project code (digits)");
-      }
-      if (workflowCode == null || !workflowCode.matches("\\d{1,20}")) {
-        throw ValidationFailed.of("workflowCode", "must be the DolphinScheduler workflow definition code (digits)");
-      }
+      check(spec);
     } catch (ValidationFailed e) {
       return Future.failedFuture(e);
     }
-    return pipelines.get(pipelineRef).compose(p -> connection(connectionRef)
-        .compose(c -> store.insertTrigger(p.id(), c.id(), onState, projectCode, workflowCode, by)));
+    return pipelines.get(pipelineRef).compose(p -> connection(spec.connection())
+        .compose(c -> store.insertTrigger(p.id(), c.id(), spec.onState(), spec.projectCode(), spec.workflowCode(),
+            spec.params(), by)));
+  }
+
+  Future<DsTrigger> updateTrigger(String pipelineRef, long id, TriggerSpec spec) {
+    try {
+      check(spec);
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
+    return pipelines.get(pipelineRef).compose(p -> connection(spec.connection())
+        .compose(c -> store.updateTrigger(p.id(), id, c.id(), spec.onState(), spec.projectCode(), spec.workflowCode(),
+            spec.params(), spec.enabled())))
+        .compose(t -> t.map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture(new NotFound("No trigger " + id + " on that pipeline."))));
+  }
+
+  private static void check(TriggerSpec spec) {
+    if (spec.onState() == null || java.util.Arrays.stream(RunState.values()).noneMatch(st -> st.name().equals(spec.onState()))) {
+      throw ValidationFailed.of("onState", "must be a run state such as RUNNING, FINISHED, STOPPED or FAILED");
+    }
+    if (spec.projectCode() == null || !spec.projectCode().matches("\\d{1,20}")) {
+      throw ValidationFailed.of("projectCode", "must be the DolphinScheduler project code (digits)");
+    }
+    if (spec.workflowCode() == null || !spec.workflowCode().matches("\\d{1,20}")) {
+      throw ValidationFailed.of("workflowCode", "must be the DolphinScheduler workflow definition code (digits)");
+    }
+    if (spec.params().size() > MAX_PARAMS) {
+      throw ValidationFailed.of("params", "at most " + MAX_PARAMS + " parameters");
+    }
+    spec.params().forEach((name, value) -> {
+      if (name.isBlank() || name.length() > 128 || !name.equals(name.strip())) {
+        throw ValidationFailed.of("params", "a parameter name must be 1 to 128 characters without surrounding spaces");
+      }
+      if (value.length() > 4000) {
+        throw ValidationFailed.of("params." + name, "at most 4000 characters");
+      }
+    });
   }
 
   Future<List<DsTrigger>> triggers(String pipelineRef) {
@@ -141,6 +179,54 @@ public final class TriggerService {
   Future<Void> deleteTrigger(String pipelineRef, long id) {
     return pipelines.get(pipelineRef).compose(p -> store.deleteTrigger(p.id(), id)).compose(deleted -> deleted
         ? Future.succeededFuture() : Future.failedFuture(new NotFound("No trigger " + id + " on that pipeline.")));
+  }
+
+  /** "Retry now": the delivery is attempted at once (see {@link TriggerStore#retry}); answers it as it is then. */
+  Future<JsonObject> retryDelivery(String pipelineRef, long id) {
+    return pipelines.get(pipelineRef).compose(p -> store.retry(p.id(), id).compose(before -> {
+      if (before.isEmpty()) {
+        return Future.failedFuture(new NotFound("No delivery " + id + " on that pipeline."));
+      }
+      if ("DELIVERED".equals(before.get().getString("status"))) {
+        return Future.failedFuture(new Conflict("Delivery " + id + " was delivered already; another attempt would "
+            + "start the workflow again."));
+      }
+      vertx.runOnContext(v -> work());
+      return store.delivery(p.id(), id).map(d -> d.orElseThrow());
+    }));
+  }
+
+  /**
+   * Tests a connection with its stored token: reachable (DS answered at all), authenticated (the token signs in) and
+   * as whom. Any text DS or the network gives back is scrubbed of the token before it is answered.
+   */
+  Future<JsonObject> testConnection(String idOrName) {
+    return store.connection(idOrName).compose(found -> found.map(Future::succeededFuture).orElseGet(() ->
+            Future.failedFuture(new NotFound("No DolphinScheduler connection '" + idOrName + "'."))))
+        .compose(c -> vertx.executeBlocking(() -> cipher.decrypt(c.encryptedToken()), false)
+        .compose(token -> probe.whoAmI(c, token).transform(ar -> {
+          JsonObject out = new JsonObject().put("connection", c.name()).put("url", c.url()).put("version", c.version());
+          if (ar.succeeded()) {
+            JsonObject data = ar.result().getValue("data") instanceof JsonObject d ? d : new JsonObject();
+            return Future.succeededFuture(out.put("reachable", true).put("authenticated", true)
+                .put("user", data.getString("userName")).put("message", "Signed in to DolphinScheduler as "
+                    + data.getString("userName", "?") + "."));
+          }
+          Throwable err = ar.cause();
+          String text = scrub(err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage(), token);
+          if (err instanceof DsOpenApi.Refused refused) {
+            return Future.succeededFuture(out.put("reachable", true).put("authenticated", false)
+                .put("httpStatus", refused.httpStatus).put("message", refused.httpStatus == 401
+                    ? "DolphinScheduler does not accept the token (HTTP 401): it is wrong, expired, or its user is disabled."
+                    : text));
+          }
+          return Future.succeededFuture(out.put("reachable", false).put("authenticated", false)
+              .put("message", "DolphinScheduler cannot be reached: " + text));
+        })));
+  }
+
+  private static String scrub(String text, String token) {
+    return token == null || token.isEmpty() ? text : text.replace(token, io.cdcconsole.config.Secret.MASK);
   }
 
   Future<String> pipelineName(String pipelineRef) {
@@ -173,7 +259,7 @@ public final class TriggerService {
   private Future<Void> deliver(TriggerStore.Due due) {
     return vertx.executeBlocking(() -> cipher.decrypt(due.connection().encryptedToken()), false)
         .compose(token -> openApi.startWorkflow(due.connection(), token, due.trigger().projectCode(),
-            due.trigger().workflowCode()))
+            due.trigger().workflowCode(), due.trigger().params()))
         .compose(answer -> {
           LOG.info("Started DolphinScheduler workflow {} for run {} reaching {}", due.trigger().workflowCode(),
               due.runId(), due.state());

@@ -10,12 +10,15 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** DS connections, triggers and deliveries. */
 final class TriggerStore {
   private static final String TRIGGERS = "select t.*, c.name as connection_name from ds_trigger t "
       + "join ds_connection c on c.id = t.connection_id ";
+  private static final String DELIVERIES = "select d.*, t.workflow_code, t.on_state from ds_delivery d "
+      + "join ds_trigger t on t.id = d.trigger_id ";
 
   /** A delivery that is due, with what it takes to make it. */
   record Due(long id, int attempts, DsTrigger trigger, DsConnection connection, long runId, String state) {}
@@ -61,12 +64,26 @@ final class TriggerStore {
   }
 
   Future<DsTrigger> insertTrigger(long pipelineId, long connectionId, String onState, String projectCode,
-                                  String workflowCode, String by) {
+                                  String workflowCode, Map<String, String> params, String by) {
     return pool.preparedQuery("insert into ds_trigger (pipeline_id, connection_id, on_state, project_code, workflow_code, "
-            + "created_by) values ($1, $2, $3, $4, $5, $6) returning id")
-        .execute(Tuple.of(pipelineId, connectionId, onState, projectCode, workflowCode, by))
-        .compose(rows -> pool.preparedQuery(TRIGGERS + "where t.id = $1").execute(Tuple.of(rows.iterator().next().getLong("id"))))
-        .map(rows -> trigger(rows.iterator().next()));
+            + "params, created_by) values ($1, $2, $3, $4, $5, $6, $7) returning id")
+        .execute(Tuple.from(new Object[] {pipelineId, connectionId, onState, projectCode, workflowCode, Rows.json(params), by}))
+        .compose(rows -> trigger(rows.iterator().next().getLong("id")));
+  }
+
+  /** Changes a trigger of the pipeline; empty when the pipeline has no such trigger. */
+  Future<Optional<DsTrigger>> updateTrigger(long pipelineId, long id, long connectionId, String onState,
+                                            String projectCode, String workflowCode, Map<String, String> params,
+                                            boolean enabled) {
+    return pool.preparedQuery("update ds_trigger set connection_id = $3, on_state = $4, project_code = $5, "
+            + "workflow_code = $6, params = $7, enabled = $8 where id = $1 and pipeline_id = $2")
+        .execute(Tuple.from(new Object[] {id, pipelineId, connectionId, onState, projectCode, workflowCode,
+            Rows.json(params), enabled}))
+        .compose(rows -> rows.rowCount() == 1 ? trigger(id).map(Optional::of) : Future.succeededFuture(Optional.empty()));
+  }
+
+  private Future<DsTrigger> trigger(long id) {
+    return pool.preparedQuery(TRIGGERS + "where t.id = $1").execute(Tuple.of(id)).map(rows -> trigger(rows.iterator().next()));
   }
 
   Future<List<DsTrigger>> triggers(long pipelineId) {
@@ -127,19 +144,46 @@ final class TriggerStore {
   }
 
   Future<JsonArray> deliveries(long pipelineId) {
-    return pool.preparedQuery("select d.*, t.workflow_code, t.on_state from ds_delivery d join ds_trigger t on t.id = d.trigger_id "
-            + "where t.pipeline_id = $1 order by d.id desc limit 200")
+    return pool.preparedQuery(DELIVERIES + "where t.pipeline_id = $1 order by d.id desc limit 200")
         .execute(Tuple.of(pipelineId))
         .map(rows -> {
           JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("triggerId", r.getLong("trigger_id"))
-              .put("runId", r.getLong("run_id")).put("onState", r.getString("on_state"))
-              .put("workflowCode", r.getString("workflow_code")).put("status", r.getString("status"))
-              .put("attempts", r.getInteger("attempts")).put("lastError", r.getString("last_error"))
-              .put("response", r.getValue("response")).put("createdAt", Rows.instant(r, "created_at"))
-              .put("deliveredAt", Rows.instant(r, "delivered_at"))));
+          rows.forEach(r -> out.add(delivery(r)));
           return out;
         });
+  }
+
+  /**
+   * Makes a delivery of the pipeline due now ("retry now"): a pending one is brought forward, a failed one gets one
+   * more attempt (it fails again at once if DS still refuses). Answers the delivery as it was before, empty when the
+   * pipeline has no such delivery; a delivered one is left alone.
+   */
+  Future<Optional<JsonObject>> retry(long pipelineId, long id) {
+    return pool.withTransaction(conn -> conn.preparedQuery(DELIVERIES + "where t.pipeline_id = $1 and d.id = $2 for update of d")
+        .execute(Tuple.of(pipelineId, id))
+        .compose(rows -> {
+          Optional<JsonObject> found = Rows.first(rows, TriggerStore::delivery);
+          if (found.isEmpty() || "DELIVERED".equals(found.get().getString("status"))) {
+            return Future.succeededFuture(found);
+          }
+          return conn.preparedQuery("update ds_delivery set status = 'PENDING', next_attempt_at = now() where id = $1")
+              .execute(Tuple.of(id)).map(found);
+        }));
+  }
+
+  Future<Optional<JsonObject>> delivery(long pipelineId, long id) {
+    return pool.preparedQuery(DELIVERIES + "where t.pipeline_id = $1 and d.id = $2").execute(Tuple.of(pipelineId, id))
+        .map(rows -> Rows.first(rows, TriggerStore::delivery));
+  }
+
+  private static JsonObject delivery(Row r) {
+    return new JsonObject().put("id", r.getLong("id")).put("triggerId", r.getLong("trigger_id"))
+        .put("runId", r.getLong("run_id")).put("onState", r.getString("on_state"))
+        .put("workflowCode", r.getString("workflow_code")).put("status", r.getString("status"))
+        .put("attempts", r.getInteger("attempts")).put("lastError", r.getString("last_error"))
+        .put("response", r.getValue("response")).put("createdAt", Rows.instant(r, "created_at"))
+        .put("deliveredAt", Rows.instant(r, "delivered_at"))
+        .put("nextAttemptAt", "PENDING".equals(r.getString("status")) ? Rows.instant(r, "next_attempt_at") : null);
   }
 
   private static DsConnection connection(Row r) {
@@ -149,7 +193,8 @@ final class TriggerStore {
 
   private static DsTrigger trigger(Row r) {
     return new DsTrigger(r.getLong("id"), r.getLong("pipeline_id"), r.getLong("connection_id"), r.getString("connection_name"),
-        r.getString("on_state"), r.getString("project_code"), r.getString("workflow_code"), r.getBoolean("enabled"),
+        r.getString("on_state"), r.getString("project_code"), r.getString("workflow_code"), Rows.stringMap(r, "params"),
+        r.getBoolean("enabled"),
         r.getString("created_by"), Rows.instant(r, "created_at"));
   }
 }

@@ -33,6 +33,7 @@ final class DsHttpTask {
   private Check check = Check.STATUS_CODE_DEFAULT;
   private String condition = "";
   private Duration timeout = Duration.ofSeconds(60);
+  private String body;
 
   DsHttpTask(Version version, String method, String url) {
     this.version = version;
@@ -50,6 +51,46 @@ final class DsHttpTask {
     return this;
   }
 
+  /** An Http Body (3.3, POST/PUT): sent as JSON, as DS 3.3's HTTP client sends it. */
+  DsHttpTask body(String json) {
+    this.body = json;
+    return this;
+  }
+
+  /**
+   * The task a stored DS 3.3 HTTP task definition describes, with DS's built-in parameters ({@code ${system...}})
+   * substituted in parameter values and the body as DS does (never in the URL).
+   */
+  static DsHttpTask fromDefinition(Version version, io.vertx.core.json.JsonObject definition, Map<String, String> builtIns) {
+    io.vertx.core.json.JsonObject p = definition.getJsonObject("taskParams");
+    java.util.function.UnaryOperator<String> resolve = text -> {
+      String out = text;
+      for (Map.Entry<String, String> e : builtIns.entrySet()) {
+        out = out.replace("${" + e.getKey() + "}", e.getValue());
+      }
+      return out;
+    };
+    DsHttpTask task = new DsHttpTask(version, p.getString("httpMethod"), p.getString("url"));
+    p.getJsonArray("httpParams").forEach(o -> {
+      io.vertx.core.json.JsonObject row = (io.vertx.core.json.JsonObject) o;
+      String value = resolve.apply(row.getString("value"));
+      if ("HEADERS".equals(row.getString("httpParametersType"))) {
+        task.header(row.getString("prop"), value);
+      } else if ("PARAMETER".equals(row.getString("httpParametersType"))) {
+        task.param(row.getString("prop"), value);
+      }
+    });
+    String body = p.getString("httpBody", "");
+    if (!body.isBlank()) {
+      // DS 3.3 reads the body as a map of strings and writes it again as JSON
+      task.body(new io.vertx.core.json.JsonObject(resolve.apply(body)).encode());
+    }
+    if ("BODY_CONTAINS".equals(p.getString("httpCheckCondition"))) {
+      task.check(Check.BODY_CONTAINS, p.getString("condition"));
+    }
+    return task;
+  }
+
   DsHttpTask check(Check check, String condition) {
     this.check = check;
     this.condition = condition;
@@ -62,7 +103,10 @@ final class DsHttpTask {
         .collect(Collectors.joining("&"));
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(query.isEmpty() ? url : url + "?" + query))
         .timeout(timeout)
-        .method(method, HttpRequest.BodyPublishers.noBody());
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      request.header("Content-Type", "application/json; charset=utf-8");
+    }
     headers.forEach(request::header);
     HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(timeout).build()
         .send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -133,6 +133,54 @@ class DsTriggerTest extends SandboxRunTest {
     assertEquals("MEDIUM", call.form().get("processInstancePriority"));
   }
 
+  @Test
+  void aTriggerIsChangedToPassParamsAndARefusedDeliveryIsRetriedNow() throws Exception {
+    http.post("/api/v1/ds-connections", admin, new JsonObject().put("name", "ds33p")
+        .put("url", "http://127.0.0.1:" + dsPort).put("version", "3.3").put("token", "ds-token-p"));
+    pipeline("feeds-dsp", bounded("feeds_dsp"));
+    Http.Response created = http.post("/api/v1/pipelines/feeds-dsp/triggers", operator, new JsonObject()
+        .put("connection", "ds33p").put("onState", "FINISHED").put("projectCode", "41").put("workflowCode", "42"));
+    assertEquals(201, created.status(), created.body());
+    assertEquals(new JsonObject(), created.json().getJsonObject("params"), "no parameters unless given");
+    String path = "/api/v1/pipelines/feeds-dsp/triggers/" + created.json().getLong("id");
+    JsonObject params = new JsonObject().put("bizdate", "2026-11-29").put("region", "eu west");
+    Http.Response changed = http.put(path, operator, new JsonObject().put("connection", "ds33p")
+        .put("onState", "FINISHED").put("projectCode", "41").put("workflowCode", "43").put("params", params));
+    assertEquals(200, changed.status(), changed.body());
+    assertEquals("43", changed.json().getString("workflowCode"));
+    assertEquals(params, changed.json().getJsonObject("params"));
+    assertEquals(400, http.put(path, operator, new JsonObject().put("connection", "ds33p").put("onState", "DONE")
+        .put("projectCode", "41").put("workflowCode", "43")).status());
+    assertEquals(400, http.put(path, operator, new JsonObject().put("connection", "ds33p").put("onState", "FINISHED")
+        .put("projectCode", "41").put("workflowCode", "43").put("params", new JsonObject().put("n", 1))).status());
+    assertEquals(404, http.put("/api/v1/pipelines/feeds-dsp/triggers/999999", operator, new JsonObject()
+        .put("connection", "ds33p").put("onState", "FINISHED").put("projectCode", "41").put("workflowCode", "43")).status());
+
+    CALLS.clear();
+    FAIL_FIRST.set(Integer.MAX_VALUE);
+    String location = http.post("/api/v1/pipelines/feeds-dsp/runs", operator, new JsonObject()).header("Location");
+    waitForState(location, "FINISHED");
+    JsonObject refused = eventually(() -> {
+      JsonArray items = http.get("/api/v1/pipelines/feeds-dsp/deliveries", operator).json().getJsonArray("items");
+      return items.isEmpty() ? null : items.getJsonObject(0);
+    }, d -> d != null && d.getInteger("attempts") >= 2);
+    assertEquals("PENDING", refused.getString("status"), refused.encode());
+    FAIL_FIRST.set(0);
+    String retry = "/api/v1/pipelines/feeds-dsp/deliveries/" + refused.getLong("id") + "/retry";
+    Http.Response retried = http.post(retry, operator, new JsonObject());
+    assertEquals(200, retried.status(), retried.body());
+    assertEquals("PENDING", retried.json().getString("status"));
+    JsonObject delivered = waitForDelivery("feeds-dsp");
+    assertEquals("DELIVERED", delivered.getString("status"), delivered.encodePrettily());
+    assertEquals(409, http.post(retry, operator, new JsonObject()).status(), "a second start is never made by hand");
+    assertEquals(404, http.post("/api/v1/pipelines/feeds-dsp/deliveries/999999/retry", operator, new JsonObject()).status());
+    assertEquals(403, http.post(retry, console.userToken("ds-viewer", "viewer"), new JsonObject()).status());
+
+    Call call = CALLS.get(CALLS.size() - 1);
+    assertEquals("43", call.form().get("workflowDefinitionCode"));
+    assertEquals(params, new JsonObject(call.form().get("startParams")), "the parameters as DS's startParams");
+  }
+
   /** The newest delivery of the pipeline once it is settled (no longer PENDING). */
   private JsonObject waitForDelivery(String pipeline) throws Exception {
     return eventually(() -> {

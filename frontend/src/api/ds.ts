@@ -1,0 +1,38 @@
+import { body, http } from './client';
+import type { DsConnectionInput, DsTriggerInput, DsVersion, NewApiToken } from './types';
+
+const pipeline = (p: number | string) => ({ id: String(p) });
+
+/** DolphinScheduler: connections (admins), a pipeline's triggers and deliveries, and its HTTP task definitions. */
+export const dsApi = {
+  connections: (signal?: AbortSignal) => body(http.GET('/ds-connections', { params: { query: { limit: 500 } }, signal })),
+  createConnection: (input: DsConnectionInput) => body(http.POST('/ds-connections', { body: input })),
+  /** `token` as the mask keeps the stored one. */
+  updateConnection: (name: string, input: Omit<DsConnectionInput, 'name'>) =>
+    body(http.PUT('/ds-connections/{name}', { params: { path: { name } }, body: input })),
+  /** 409 while triggers use it. */
+  removeConnection: (name: string) => body(http.DELETE('/ds-connections/{name}', { params: { path: { name } } })),
+  testConnection: (name: string) => body(http.POST('/ds-connections/{name}/test', { params: { path: { name } } })),
+
+  triggers: (p: number | string, signal?: AbortSignal) =>
+    body(http.GET('/pipelines/{id}/triggers', { params: { path: pipeline(p), query: { limit: 500 } }, signal })),
+  createTrigger: (p: number | string, input: DsTriggerInput) =>
+    body(http.POST('/pipelines/{id}/triggers', { params: { path: pipeline(p) }, body: input })),
+  updateTrigger: (p: number | string, triggerId: number, input: DsTriggerInput) =>
+    body(http.PUT('/pipelines/{id}/triggers/{triggerId}', { params: { path: { ...pipeline(p), triggerId } }, body: input })),
+  removeTrigger: (p: number | string, triggerId: number) =>
+    body(http.DELETE('/pipelines/{id}/triggers/{triggerId}', { params: { path: { ...pipeline(p), triggerId } } })),
+
+  deliveries: (p: number | string, signal?: AbortSignal) =>
+    body(http.GET('/pipelines/{id}/deliveries', { params: { path: pipeline(p), query: { limit: 200 } }, signal })),
+  retryDelivery: (p: number | string, deliveryId: number) =>
+    body(http.POST('/pipelines/{id}/deliveries/{deliveryId}/retry', { params: { path: { ...pipeline(p), deliveryId } } })),
+
+  snippet: (p: number | string, version: DsVersion, signal?: AbortSignal) =>
+    body(http.GET('/pipelines/{id}/ds-snippet', { params: { path: pipeline(p), query: { version } }, signal })),
+
+  // The token a DS task sends: the caller's own tokens to choose from, or a new one scoped to the pipeline.
+  // (The token pages use the same two calls.)
+  myTokens: (signal?: AbortSignal) => body(http.GET('/tokens', { params: { query: { limit: 500 } }, signal })),
+  createToken: (input: NewApiToken) => body(http.POST('/tokens', { body: input })),
+};
