@@ -20,6 +20,10 @@ const ClustersPage = lazy(() => import('./routes/clusters/ClustersPage'));
 const ClusterPage = lazy(() => import('./routes/clusters/ClusterPage'));
 const OrphansPage = lazy(() => import('./routes/orphans/OrphansPage'));
 const MePage = lazy(() => import('./routes/me/MePage'));
+const UsersPage = lazy(() => import('./routes/users/UsersPage'));
+const TokensPage = lazy(() => import('./routes/tokens/TokensPage'));
+const AuditPage = lazy(() => import('./routes/audit/AuditPage'));
+const SecretsPage = lazy(() => import('./routes/secrets/SecretsPage'));
 
 export function newQueryClient(): QueryClient {
   return new QueryClient({
@@ -63,6 +67,10 @@ export function App({ queryClient }: { queryClient?: QueryClient }) {
               <Route path="clusters/:id" element={<ClusterPage />} />
               <Route path="orphans" element={<OrphansPage />} />
               <Route path="me" element={<MePage />} />
+              <Route path="users" element={<UsersPage />} />
+              <Route path="tokens" element={<TokensPage />} />
+              <Route path="audit" element={<AuditPage />} />
+              <Route path="secrets" element={<SecretsPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -7,8 +7,9 @@ import { useAuth } from '../auth/AuthContext';
 import { useLiveStatus } from '../live/LiveProvider';
 import { describeError } from './errors';
 import { LanguageSwitch } from './LanguageSwitch';
+import { useHasRole } from './RoleGate';
 
-const SECTIONS = ['/', '/pipelines', '/clusters', '/orphans'] as const;
+const SECTIONS = ['/', '/pipelines', '/clusters', '/orphans', '/secrets', '/tokens', '/users', '/audit'] as const;
 
 function section(pathname: string): string {
   return SECTIONS.filter((s) => s !== '/' && pathname.startsWith(s))[0] ?? (pathname === '/' ? '/' : '');
@@ -43,6 +44,7 @@ export function Layout() {
   const reachable = useSyncExternalStore(serverReachable.subscribe, serverReachable.get, serverReachable.get);
   const navigate = useNavigate();
   const location = useLocation();
+  const isAdmin = useHasRole('admin');
 
   const onSignOut = () => {
     signOut();
@@ -54,6 +56,15 @@ export function Layout() {
     { key: '/pipelines', label: <Link to="/pipelines">{t('nav.pipelines')}</Link> },
     { key: '/clusters', label: <Link to="/clusters">{t('nav.clusters')}</Link> },
     { key: '/orphans', label: <Link to="/orphans">{t('nav.orphans')}</Link> },
+    { key: '/secrets', label: <Link to="/secrets">{t('secrets.title')}</Link> },
+    { key: '/tokens', label: <Link to="/tokens">{t('tokens.title')}</Link> },
+    // admin pages are not offered to others (the server refuses them anyway)
+    ...(isAdmin
+      ? [
+          { key: '/users', label: <Link to="/users">{t('users.title')}</Link> },
+          { key: '/audit', label: <Link to="/audit">{t('audit.title')}</Link> },
+        ]
+      : []),
   ];
 
   return (
