@@ -56,15 +56,22 @@ export function Layout() {
     { key: '/pipelines', label: <Link to="/pipelines">{t('nav.pipelines')}</Link> },
     { key: '/clusters', label: <Link to="/clusters">{t('nav.clusters')}</Link> },
     { key: '/orphans', label: <Link to="/orphans">{t('nav.orphans')}</Link> },
-    { key: '/secrets', label: <Link to="/secrets">{t('secrets.title')}</Link> },
-    { key: '/tokens', label: <Link to="/tokens">{t('tokens.title')}</Link> },
-    // admin pages are not offered to others (the server refuses them anyway)
-    ...(isAdmin
-      ? [
-          { key: '/users', label: <Link to="/users">{t('users.title')}</Link> },
-          { key: '/audit', label: <Link to="/audit">{t('audit.title')}</Link> },
-        ]
-      : []),
+    {
+      // administration in one submenu: the top bar stays readable at laptop widths, in both languages
+      key: 'admin',
+      label: t('adminMenu.title'),
+      children: [
+        { key: '/secrets', label: <Link to="/secrets">{t('secrets.title')}</Link> },
+        { key: '/tokens', label: <Link to="/tokens">{t('tokens.title')}</Link> },
+        // admin pages are not offered to others (the server refuses them anyway)
+        ...(isAdmin
+          ? [
+              { key: '/users', label: <Link to="/users">{t('users.title')}</Link> },
+              { key: '/audit', label: <Link to="/audit">{t('audit.title')}</Link> },
+            ]
+          : []),
+      ],
+    },
   ];
 
   return (

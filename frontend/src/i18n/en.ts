@@ -328,6 +328,7 @@ export const en = {
       admin: 'You can manage pipelines, clusters and users.',
     },
   },
+  adminMenu: { title: 'Administration' },
   forbiddenPage: {
     title: 'Not allowed',
     body: 'This page is for users with the {{role}} role; you have {{yours}}.',

@@ -331,6 +331,7 @@ export const zhCN: Shape<Resources> = {
       admin: '您可以管理管道、集群和用户。',
     },
   },
+  adminMenu: { title: '管理' },
   forbiddenPage: {
     title: '无权访问',
     body: '此页面需要 {{role}} 角色；您的角色是 {{yours}}。',

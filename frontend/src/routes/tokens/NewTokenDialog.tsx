@@ -70,7 +70,8 @@ export function NewTokenDialog({ onClose }: { onClose: () => void }) {
     <Modal open title={t('tokens.add')} onCancel={close} footer={null} destroyOnHidden width={600}>
       <Form<Values>
         layout="vertical"
-        initialValues={{ role: roles.at(-1)?.value ?? 'viewer', expiry: 90 }}
+        // operator by default, the most a scoped (automation) token may have; more is a deliberate choice
+        initialValues={{ role: myRank >= 1 ? 'operator' : 'viewer', expiry: 90 }}
         onFinish={submit}
       >
         <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, message: '' }]}
