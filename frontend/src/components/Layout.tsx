@@ -11,6 +11,9 @@ import { useHasRole } from './RoleGate';
 
 const SECTIONS = ['/', '/pipelines', '/clusters', '/orphans', '/secrets', '/tokens', '/users', '/audit'] as const;
 
+/** The sections under the Administration submenu, which is marked when one of them is open. */
+const ADMIN_SECTIONS: readonly string[] = ['/secrets', '/tokens', '/users', '/audit'];
+
 function section(pathname: string): string {
   return SECTIONS.filter((s) => s !== '/' && pathname.startsWith(s))[0] ?? (pathname === '/' ? '/' : '');
 }
@@ -84,7 +87,7 @@ export function Layout() {
           mode="horizontal"
           theme="dark"
           aria-label={t('nav.menu')}
-          selectedKeys={[section(location.pathname)]}
+          selectedKeys={[section(location.pathname), ...(ADMIN_SECTIONS.includes(section(location.pathname)) ? ['admin'] : [])]}
           items={items}
           className="nav"
         />

@@ -12,7 +12,8 @@ import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.Response;
+import com.microsoft.playwright.APIResponse;
+import com.microsoft.playwright.Route;
 import com.microsoft.playwright.options.AriaRole;
 import io.cdcconsole.test.Chromium;
 import io.cdcconsole.test.ConsoleTest;
@@ -123,24 +124,24 @@ class AdminConsoleBrowserTest extends ConsoleTest {
         pageProblems.add("console error: " + m.text() + " at " + m.location());
       }
     });
-    c.onResponse(this::record);
+    c.route("**/api/v1/**", this::record);
     contexts.add(c);
     return c;
   }
 
-  private void record(Response response) {
-    // the event stream never ends, so its body cannot be read here; it carries run states and cluster health only
-    if (String.valueOf(response.headers().get("content-type")).startsWith("text/event-stream")) {
-      responses.add(response.request().method() + " " + response.url() + "\n");
+  /**
+   * Every API answer passes through here: fetched on the browser's behalf, its body recorded, then handed to the page
+   * unchanged. (Reading bodies from response events instead can wait for ever, and misses those a navigation drops.)
+   * The event stream never ends; it carries run states and cluster health only, and goes straight through.
+   */
+  private void record(Route route) {
+    if (route.request().url().contains("/api/v1/events")) {
+      route.resume();
       return;
     }
-    String body;
-    try {
-      body = response.text();
-    } catch (RuntimeException e) {
-      body = ""; // a redirect or an aborted load has no body
-    }
-    responses.add(response.request().method() + " " + response.url() + "\n" + body);
+    APIResponse response = route.fetch();
+    responses.add(route.request().method() + " " + route.request().url() + "\n" + response.text());
+    route.fulfill(new Route.FulfillOptions().setResponse(response));
   }
 
   private String base() {
