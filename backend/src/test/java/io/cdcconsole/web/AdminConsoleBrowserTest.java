@@ -12,8 +12,7 @@ import com.microsoft.playwright.Download;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.APIResponse;
-import com.microsoft.playwright.Route;
+import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.AriaRole;
 import io.cdcconsole.test.Chromium;
 import io.cdcconsole.test.ConsoleTest;
@@ -54,6 +53,7 @@ class AdminConsoleBrowserTest extends ConsoleTest {
   private final List<String> pageProblems = new CopyOnWriteArrayList<>();
   /** Every response body the browser received: "METHOD url\nbody". */
   private final List<String> responses = new CopyOnWriteArrayList<>();
+  private final java.util.Queue<Response> unread = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final List<BrowserContext> contexts = new ArrayList<>();
   private String testName;
   private String tokenSecret;
@@ -92,6 +92,7 @@ class AdminConsoleBrowserTest extends ConsoleTest {
 
   @AfterEach
   void checkWhatTheBrowserSaw() {
+    readBodies();
     contexts.forEach(BrowserContext::close);
     contexts.clear();
     assertEquals(List.of(), pageProblems, "uncaught page errors or console errors in " + testName);
@@ -124,24 +125,39 @@ class AdminConsoleBrowserTest extends ConsoleTest {
         pageProblems.add("console error: " + m.text() + " at " + m.location());
       }
     });
-    c.route("**/api/v1/**", this::record);
+    c.onResponse(unread::add);
     contexts.add(c);
     return c;
   }
 
   /**
-   * Every API answer passes through here: fetched on the browser's behalf, its body recorded, then handed to the page
-   * unchanged. (Reading bodies from response events instead can wait for ever, and misses those a navigation drops.)
-   * The event stream never ends; it carries run states and cluster health only, and goes straight through.
+   * Bodies are read outside the event (a Playwright call made inside an event handler can wait for ever), before
+   * each navigation and at the end of the test, while the page still holds them. The event stream never ends; it
+   * carries run states and cluster health only.
    */
-  private void record(Route route) {
-    if (route.request().url().contains("/api/v1/events")) {
-      route.resume();
-      return;
+  private void readBodies() {
+    for (Response response; (response = unread.poll()) != null; ) {
+      if (response.url().contains("/api/v1/events")) {
+        continue;
+      }
+      String body;
+      try {
+        body = response.text();
+      } catch (RuntimeException e) {
+        body = ""; // a redirect has no body
+      }
+      responses.add(response.request().method() + " " + response.url() + "\n" + body);
     }
-    APIResponse response = route.fetch();
-    responses.add(route.request().method() + " " + route.request().url() + "\n" + response.text());
-    route.fulfill(new Route.FulfillOptions().setResponse(response));
+  }
+
+  private void navigate(Page page, String url) {
+    readBodies();
+    page.navigate(url);
+  }
+
+  private void reload(Page page) {
+    readBodies();
+    page.reload();
   }
 
   private String base() {
@@ -224,7 +240,7 @@ class AdminConsoleBrowserTest extends ConsoleTest {
     assertThat(tokenRow).containsText("team=data");
     assertThat(tokenRow).containsText("not yet");
     assertFalse(page.content().contains(tokenSecret), "the secret is gone from the page");
-    page.reload();
+    reload(page);
     assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("ds-orders"))).isVisible();
     assertFalse(page.content().contains(tokenSecret), "and does not come back");
     assertFalse(String.valueOf(page.evaluate("() => JSON.stringify({...sessionStorage}) + JSON.stringify({...localStorage})"))
@@ -232,7 +248,7 @@ class AdminConsoleBrowserTest extends ConsoleTest {
     // the token works (where a scoped token works): its last use shows
     Http.Response status = http.send("GET", "/api/v1/ds/status?pipeline=orders-scoped", null, null, "Bearer " + tokenSecret);
     assertEquals(200, status.status(), status.body());
-    page.reload();
+    reload(page);
     assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("ds-orders"))).not().containsText("not yet");
     shot(page, "tokens");
 
@@ -243,15 +259,15 @@ class AdminConsoleBrowserTest extends ConsoleTest {
     assertThat(ops.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Named secrets"))).isVisible();
     assertThat(ops.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Users"))).hasCount(0);
     assertThat(ops.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Audit trail"))).hasCount(0);
-    ops.navigate(base() + "/users");
+    navigate(ops, base() + "/users");
     assertThat(ops.getByTestId("forbidden-page")).containsText("This page is for users with the admin role; you have operator.");
-    ops.navigate(base() + "/audit");
+    navigate(ops, base() + "/audit");
     assertThat(ops.getByTestId("forbidden-page")).containsText("admin role");
     shot(ops, "operator-forbidden");
-    ops.navigate(base() + "/tokens");
+    navigate(ops, base() + "/tokens");
     assertThat(ops.getByTestId("tokens-page")).isVisible();
     assertThat(ops.getByTestId("tokens-whose")).hasCount(0);
-    ops.navigate(base() + "/pipelines/orders-scoped");
+    navigate(ops, base() + "/pipelines/orders-scoped");
     assertThat(ops.getByTestId("pipeline-name")).hasText("orders-scoped");
     assertThat(ops.getByTestId("reveal-secrets")).hasCount(0);
 
@@ -304,7 +320,7 @@ class AdminConsoleBrowserTest extends ConsoleTest {
     Http.Response created = http.post("/api/v1/pipelines", admin, new JsonObject().put("name", "orders-named")
         .put("clusterId", clusterId).put("yaml", yaml("${secret:warehouse-db}")));
     assertEquals(201, created.status(), created.body());
-    page.reload();
+    reload(page);
     assertThat(page.getByTestId("used-by-warehouse-db")).containsText("orders-named");
     assertThat(page.getByTestId("delete-warehouse-db")).isDisabled();
     page.getByTestId("delete-warehouse-db").hover(new Locator.HoverOptions().setForce(true));
@@ -326,7 +342,7 @@ class AdminConsoleBrowserTest extends ConsoleTest {
     assertThat(revealed).hasCount(0);
     assertFalse(page.content().contains(NAMED_SECRET));
 
-    page.navigate(base() + "/audit?action=pipeline.reveal");
+    navigate(page, base() + "/audit?action=pipeline.reveal");
     assertThat(page.getByTestId("audit-table").locator("tbody tr", new Locator.LocatorOptions().setHasText("pipeline.reveal-secrets")))
         .hasCount(1);
   }
@@ -338,19 +354,19 @@ class AdminConsoleBrowserTest extends ConsoleTest {
     page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("管理")).hover();
     assertThat(page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("用户"))).isVisible();
     assertThat(page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("审计记录"))).isVisible();
-    page.navigate(base() + "/users");
+    navigate(page, base() + "/users");
     assertThat(page.getByTestId("add-user")).hasText("添加用户");
     shot(page, "users-zh");
-    page.navigate(base() + "/tokens");
+    navigate(page, base() + "/tokens");
     assertThat(page.getByTestId("add-token")).hasText("创建令牌");
-    page.navigate(base() + "/audit");
+    navigate(page, base() + "/audit");
     assertThat(page.getByTestId("audit-export")).hasText("导出 CSV");
     shot(page, "audit-zh");
-    page.navigate(base() + "/secrets");
+    navigate(page, base() + "/secrets");
     assertThat(page.getByTestId("add-secret")).hasText("添加密钥");
     http.post("/api/v1/pipelines", admin, new JsonObject().put("name", "orders-zh").put("clusterId", clusterId)
         .put("yaml", yaml("plain-zh-value")));
-    page.navigate(base() + "/pipelines/orders-zh");
+    navigate(page, base() + "/pipelines/orders-zh");
     assertThat(page.getByTestId("reveal-secrets")).hasText("显示密钥");
     page.getByTestId("reveal-secrets").click();
     assertThat(page.locator(".ant-popconfirm")).containsText("审计记录");
