@@ -52,8 +52,5 @@ describe('users page', () => {
     const { calls } = renderApp('/users', {}, 'operator');
     expect(await screen.findByTestId('forbidden-page')).toHaveTextContent('This page is for users with the admin role; you have operator.');
     expect(calls.some((c) => c.url.startsWith('/api/v1/users'))).toBe(false);
-    expect(screen.queryByRole('link', { name: 'Users' })).not.toBeInTheDocument();
-    expect(screen.queryByRole('link', { name: 'Audit trail' })).not.toBeInTheDocument();
-    expect(screen.getByRole('link', { name: 'API tokens' })).toBeInTheDocument();
   });
 });

@@ -123,7 +123,8 @@ class AdminConsoleBrowserTest extends ConsoleTest {
     }
     c.onWebError(e -> pageProblems.add("page error: " + e.error()));
     c.onConsoleMessage(m -> {
-      if ("error".equals(m.type()) && expectedFailedLoads.stream().noneMatch(m.text()::contains)) {
+      String where = m.text() + " at " + m.location();
+      if ("error".equals(m.type()) && expectedFailedLoads.stream().noneMatch(where::contains)) {
         pageProblems.add("console error: " + m.text() + " at " + m.location());
       }
     });
@@ -212,7 +213,7 @@ class AdminConsoleBrowserTest extends ConsoleTest {
     assertThat(row).containsText("operator");
 
     // the last admin cannot be demoted: the server says why, on the page
-    expectedFailedLoads.add("the server responded with a status of 409 (Conflict) at " + base() + "/api/v1/users/");
+    expectedFailedLoads.add("status of 409 (Conflict) at " + base() + "/api/v1/users/");
     choose(page, page.getByTestId("role-admin"), "viewer");
     assertThat(page.getByTestId("problem")).containsText("'admin' is the last enabled admin");
     assertThat(page.locator("tr", new Page.LocatorOptions().setHasText("you"))).containsText("admin");
