@@ -7,7 +7,9 @@
 // Starts the sandbox and the console on 127.0.0.1 (temporary home), registers the sandbox and an unreachable
 // cluster, creates a few values->values pipelines (one with a second version, run once to the end; one left
 // running), then takes 1280x800 PNGs of: sign-in, versions tab with the diff, start dialog, stop dialog, runs tab,
-// clusters, orphans and the "me" page, each as <name>-en.png and <name>-zh.png in --out. Stops everything at the end.
+// clusters, orphans, the "me" page, users, API tokens (the list, a new one, its one-time secret), the audit trail,
+// named secrets and a pipeline's audited reveal (the confirmation, then the values), each as <name>-en.png and
+// <name>-zh.png in --out. Stops everything at the end.
 // For the DolphinScheduler pages a stand-in DS API server (127.0.0.1) accepts one token and one project: the
 // connections page after "test connection", a pipeline's DS tab (a delivered and a refused delivery), its HTTP task
 // definitions, and the cluster edit form. --only ds-,cluster-edit takes just the shots whose names start so.
@@ -88,6 +90,22 @@ run(async () => {
   const r2 = await must('POST', `/pipelines/${demo.id}/runs`, { fromSavepoint: 'none' });
   await waitRun(must, r1.id, ['FINISHED', 'FAILED', 'FAILED_TO_SUBMIT']);
   await waitRun(must, r2.id, ['RUNNING']);
+  // administration: users, tokens, a named secret used by a pipeline (its values shown only after an audited reveal)
+  await must('POST', '/users', { username: 'olivia', password: 'Olivia-Shots-Pass-1', role: 'operator' });
+  const victor = await must('POST', '/users', { username: 'victor', password: 'Victor-Shots-Pass-1', role: 'viewer' });
+  await must('PATCH', `/users/${victor.id}`, { disabled: true });
+  await must('PUT', '/secrets/warehouse-db', { value: 'Shots-Named-Secret-1', description: 'MySQL of the warehouse' });
+  await must('PUT', '/secrets/doris-root', { value: 'Shots-Named-Secret-2', description: 'Doris root (unused)' });
+  const orders = await must('POST', '/pipelines', {
+    name: 'orders-to-doris', clusterId: (await must('GET', '/clusters')).items.find((c) => c.name === 'flink-prod-eu').id,
+    labels: { team: 'shop' }, comment: 'MySQL to Doris',
+    yaml: 'source:\n  type: mysql\n  hostname: db.internal\n  port: 3306\n  username: cdc\n  password: "${secret:warehouse-db}"\n'
+      + '  tables: shop.orders\nsink:\n  type: doris\n  fenodes: doris.internal:8030\n  username: root\n  password: "inline-shots-secret"\n'
+      + 'pipeline:\n  parallelism: 1\n',
+  });
+  await must('POST', '/tokens', { name: 'ds-orders', role: 'operator', expiresInDays: 90, scope: { pipelines: ['orders-to-doris'], labels: { team: 'shop' } } });
+  await must('POST', '/tokens', { name: 'ci-readonly', role: 'viewer' });
+  await call('PATCH', `/users/1`, { role: 'viewer' }); // refused: the last admin, on record in the audit trail
   log('data ready');
 
   const browser = await launchChromium();
@@ -173,6 +191,39 @@ run(async () => {
     await page.getByTestId('me-page').waitFor();
     await page.waitForTimeout(1000);
     await shot('me');
+
+    await page.goto(`${base}/users`);
+    await page.getByTestId('users-page').locator('.ant-table-row').first().waitFor();
+    await shot('users');
+
+    await page.goto(`${base}/tokens`);
+    await page.getByTestId('tokens-page').locator('.ant-table-row').first().waitFor();
+    await shot('tokens');
+    await page.getByTestId('add-token').click();
+    await page.getByTestId('token-name').fill(`shots-${lang}`);
+    await page.getByTestId('token-labels').fill('team=shop');
+    await shot('token-new');
+    await page.getByTestId('create-token').click();
+    await page.getByTestId('token-secret').waitFor();
+    await shot('token-secret');
+    await page.getByTestId('token-done').click();
+
+    await page.goto(`${base}/audit?action=user.`);
+    await page.getByTestId('audit-table').locator('.ant-table-row').first().click();
+    await page.locator('[data-testid^=audit-detail-]').first().waitFor();
+    await shot('audit');
+
+    await page.goto(`${base}/secrets`);
+    await page.getByTestId('used-by-warehouse-db').waitFor();
+    await shot('secrets');
+
+    await page.goto(`${base}/pipelines/${orders.id}`);
+    await page.getByTestId('reveal-secrets').click();
+    await page.getByTestId('reveal-confirm').waitFor();
+    await shot('reveal-confirm');
+    await page.getByTestId('reveal-confirm').click();
+    await page.getByTestId('revealed').waitFor();
+    await shot('reveal');
     await context.close();
   }
   ds.close();

@@ -21,6 +21,10 @@ const ClusterPage = lazy(() => import('./routes/clusters/ClusterPage'));
 const OrphansPage = lazy(() => import('./routes/orphans/OrphansPage'));
 const DsConnectionsPage = lazy(() => import('./routes/ds/DsConnectionsPage'));
 const MePage = lazy(() => import('./routes/me/MePage'));
+const UsersPage = lazy(() => import('./routes/users/UsersPage'));
+const TokensPage = lazy(() => import('./routes/tokens/TokensPage'));
+const AuditPage = lazy(() => import('./routes/audit/AuditPage'));
+const SecretsPage = lazy(() => import('./routes/secrets/SecretsPage'));
 
 export function newQueryClient(): QueryClient {
   return new QueryClient({
@@ -65,6 +69,10 @@ export function App({ queryClient }: { queryClient?: QueryClient }) {
               <Route path="orphans" element={<OrphansPage />} />
               <Route path="ds-connections" element={<DsConnectionsPage />} />
               <Route path="me" element={<MePage />} />
+              <Route path="users" element={<UsersPage />} />
+              <Route path="tokens" element={<TokensPage />} />
+              <Route path="audit" element={<AuditPage />} />
+              <Route path="secrets" element={<SecretsPage />} />
               <Route path="*" element={<NotFoundPage />} />
             </Route>
           </Routes>

@@ -23,6 +23,8 @@ export const pipelinesApi = {
     unwrap(http.POST('/pipelines/{id}/versions/{n}/rollback', { params: { path: { id: String(p), n }, header: ifMatch(version) } })),
   exportYaml: (p: number | string) =>
     body(http.GET('/pipelines/{id}/export', { params: id(p), parseAs: 'text', headers: { Accept: 'application/yaml, application/problem+json' } })),
+  /** The plaintext of the pipeline's secret values, by YAML path (admin; audited as pipeline.reveal). */
+  reveal: (p: number | string) => body(http.POST('/pipelines/{id}/reveal', { params: id(p) })),
   importYaml: (text: string, name?: string, cluster?: string) =>
     unwrap(
       http.POST('/pipelines/import', {

@@ -195,6 +195,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every audit event the filters match, as CSV (admin), newest first
+         * @description Streamed; at most 100000 rows (more answer 400: narrow the filters rather than get a cut record). Cells are quoted (RFC 4180) and a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so that a spreadsheet does not take it for a formula. `detail` is the row's detail as JSON.
+         */
+        get: operations["exportAuditEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/clusters": {
         parameters: {
             query?: never;
@@ -2008,6 +2028,17 @@ export interface components {
         };
     };
     parameters: {
+        /** @description The actor's user name (any case). */
+        AuditActor: string;
+        /** @description Exact, or a prefix ending in `*` such as `user.*`. */
+        AuditAction: string;
+        AuditResourceType: string;
+        AuditResourceId: string;
+        AuditOutcome: components["schemas"]["AuditOutcome"];
+        /** @description From this time on (inclusive). */
+        AuditSince: string;
+        /** @description Before this time (exclusive). */
+        AuditUntil: string;
         /** @description `true`: an admin confirms that stored secrets kept by the mask follow a changed connection (hostname, port, URL...) of their source, sink or model. Refused (403) for anyone else. */
         ConfirmSecretRebind: boolean;
         NumericId: number;
@@ -2375,14 +2406,17 @@ export interface operations {
     listAuditEvents: {
         parameters: {
             query?: {
-                actor?: string;
+                /** @description The actor's user name (any case). */
+                actor?: components["parameters"]["AuditActor"];
                 /** @description Exact, or a prefix ending in `*` such as `user.*`. */
-                action?: string;
-                resourceType?: string;
-                resourceId?: string;
-                outcome?: components["schemas"]["AuditOutcome"];
-                since?: string;
-                until?: string;
+                action?: components["parameters"]["AuditAction"];
+                resourceType?: components["parameters"]["AuditResourceType"];
+                resourceId?: components["parameters"]["AuditResourceId"];
+                outcome?: components["parameters"]["AuditOutcome"];
+                /** @description From this time on (inclusive). */
+                since?: components["parameters"]["AuditSince"];
+                /** @description Before this time (exclusive). */
+                until?: components["parameters"]["AuditUntil"];
                 limit?: components["parameters"]["Limit"];
                 offset?: components["parameters"]["Offset"];
             };
@@ -2399,6 +2433,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportAuditEvents: {
+        parameters: {
+            query?: {
+                /** @description The actor's user name (any case). */
+                actor?: components["parameters"]["AuditActor"];
+                /** @description Exact, or a prefix ending in `*` such as `user.*`. */
+                action?: components["parameters"]["AuditAction"];
+                resourceType?: components["parameters"]["AuditResourceType"];
+                resourceId?: components["parameters"]["AuditResourceId"];
+                outcome?: components["parameters"]["AuditOutcome"];
+                /** @description From this time on (inclusive). */
+                since?: components["parameters"]["AuditSince"];
+                /** @description Before this time (exclusive). */
+                until?: components["parameters"]["AuditUntil"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The matching rows, a header line first. */
+            200: {
+                headers: {
+                    /** @description `attachment; filename="audit-<time>.csv"` */
+                    "Content-Disposition"?: string;
+                    /** @description How many rows the export carries. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -83,3 +83,13 @@ export type RunStaleEvent = S['RunStaleEvent'];
 export type ClusterHealthEvent = S['ClusterHealthEvent'];
 export type ReplayTruncatedEvent = S['ReplayTruncatedEvent'];
 export type StreamClosedEvent = S['StreamClosedEvent'];
+
+export type User = S['User'];
+export type NewUser = S['NewUser'];
+export type UserChanges = S['UserChanges'];
+export type ApiToken = S['ApiToken'];
+export type CreatedApiToken = S['CreatedApiToken'];
+export type NewApiToken = S['NewApiToken'];
+export type AuditEvent = S['AuditEvent'];
+export type AuditOutcome = S['AuditOutcome'];
+export type NamedSecret = S['NamedSecret'];

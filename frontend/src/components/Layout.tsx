@@ -9,7 +9,10 @@ import { describeError } from './errors';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useHasRole } from './RoleGate';
 
-const SECTIONS = ['/', '/pipelines', '/clusters', '/orphans', '/ds-connections'] as const;
+const SECTIONS = ['/', '/pipelines', '/clusters', '/orphans', '/ds-connections', '/secrets', '/tokens', '/users', '/audit'] as const;
+
+/** The sections under the Administration submenu, which is marked when one of them is open. */
+const ADMIN_SECTIONS: readonly string[] = ['/ds-connections', '/secrets', '/tokens', '/users', '/audit'];
 
 function section(pathname: string): string {
   return SECTIONS.filter((s) => s !== '/' && pathname.startsWith(s))[0] ?? (pathname === '/' ? '/' : '');
@@ -44,7 +47,7 @@ export function Layout() {
   const reachable = useSyncExternalStore(serverReachable.subscribe, serverReachable.get, serverReachable.get);
   const navigate = useNavigate();
   const location = useLocation();
-  const admin = useHasRole('admin');
+  const isAdmin = useHasRole('admin');
 
   const onSignOut = () => {
     signOut();
@@ -56,7 +59,23 @@ export function Layout() {
     { key: '/pipelines', label: <Link to="/pipelines">{t('nav.pipelines')}</Link> },
     { key: '/clusters', label: <Link to="/clusters">{t('nav.clusters')}</Link> },
     { key: '/orphans', label: <Link to="/orphans">{t('nav.orphans')}</Link> },
-    ...(admin ? [{ key: '/ds-connections', label: <Link to="/ds-connections">{t('ds.nav')}</Link> }] : []),
+    {
+      // administration in one submenu: the top bar stays readable at laptop widths, in both languages
+      key: 'admin',
+      label: t('adminMenu.title'),
+      children: [
+        { key: '/secrets', label: <Link to="/secrets">{t('secrets.title')}</Link> },
+        { key: '/tokens', label: <Link to="/tokens">{t('tokens.title')}</Link> },
+        // admin pages are not offered to others (the server refuses them anyway)
+        ...(isAdmin
+          ? [
+              { key: '/users', label: <Link to="/users">{t('users.title')}</Link> },
+              { key: '/audit', label: <Link to="/audit">{t('audit.title')}</Link> },
+              { key: '/ds-connections', label: <Link to="/ds-connections">{t('ds.nav')}</Link> },
+            ]
+          : []),
+      ],
+    },
   ];
 
   return (
@@ -69,7 +88,7 @@ export function Layout() {
           mode="horizontal"
           theme="dark"
           aria-label={t('nav.menu')}
-          selectedKeys={[section(location.pathname)]}
+          selectedKeys={[section(location.pathname), ...(ADMIN_SECTIONS.includes(section(location.pathname)) ? ['admin'] : [])]}
           items={items}
           className="nav"
         />

@@ -1,4 +1,5 @@
 // Query keys, one tree per resource, so that a change can invalidate exactly what it touches.
+import type { AuditFilter } from '../api/audit';
 import type { PipelineFilter } from '../api/pipelines';
 
 export const keys = {
@@ -32,5 +33,9 @@ export const keys = {
     snippet: (pipelineId: number | string, version: string) => ['ds', 'snippet', String(pipelineId), version] as const,
   },
   orphans: ['orphans'] as const,
+  users: ['users'] as const,
+  tokens: { all: ['tokens'] as const, list: (everyone: boolean) => ['tokens', everyone] as const },
+  audit: { all: ['audit'] as const, list: (f: AuditFilter) => ['audit', f] as const },
+  secrets: ['secrets'] as const,
   templates: ['templates'] as const,
 };

@@ -2,6 +2,7 @@ import { Form, Input, Modal, Radio, Select, Switch } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Cluster, ClusterInput } from '../../api/types';
 import { fieldErrorMap, ProblemAlert } from '../../components/errors';
+import { labelsText, parseLabels } from '../../components/labels';
 import { useSaveCluster } from '../../queries/clusters';
 
 interface Values {
@@ -19,8 +20,6 @@ interface Values {
   cdcVersion: string;
 }
 
-const labelsText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join('\n');
-
 // Extra headers as "Name: value" lines; the server answers a secret one's value as ******, which sent back keeps it.
 const headersText = (headers: Record<string, string>) => Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n');
 
@@ -28,15 +27,6 @@ function parseHeaders(text = ''): Record<string, string> {
   const out: Record<string, string> = {};
   text.split('\n').map((l) => l.trim()).filter(Boolean).forEach((l) => {
     const i = l.indexOf(':');
-    if (i > 0) out[l.slice(0, i).trim()] = l.slice(i + 1).trim();
-  });
-  return out;
-}
-
-function parseLabels(text = ''): Record<string, string> {
-  const out: Record<string, string> = {};
-  text.split('\n').map((l) => l.trim()).filter(Boolean).forEach((l) => {
-    const i = l.indexOf('=');
     if (i > 0) out[l.slice(0, i).trim()] = l.slice(i + 1).trim();
   });
   return out;
@@ -64,7 +54,7 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
             : { type: 'bearer', token: v.secret },
       headers: parseHeaders(v.headers),
       tls: { insecure: v.insecure, caPem: v.caPem?.trim() || undefined },
-      labels: parseLabels(v.labels),
+      labels: parseLabels(v.labels).labels,
       cdc: { mode: v.cdcMode, version: v.cdcVersion },
     };
     save.mutate({ id: cluster?.id, input, version: cluster?.version }, { onSuccess: (c) => onClose(c) });

@@ -5,10 +5,12 @@ import { Navigate, useNavigate, useParams } from 'react-router-dom';
 import { pipelinesApi } from '../../api/pipelines';
 import { ProblemAlert } from '../../components/errors';
 import { PageLoading } from '../../components/Layout';
+import { RoleGate } from '../../components/RoleGate';
 import { StateBadge } from '../../components/StateBadge';
 import { usePipeline } from '../../queries/pipelines';
 import { PipelineActions } from './PipelineActions';
 import { PipelineOverviewTab } from './PipelineOverviewTab';
+import { RevealSecrets } from './RevealSecrets';
 import { RunsTab } from './RunsTab';
 import { SavepointsTab } from './SavepointsTab';
 
@@ -70,6 +72,9 @@ export default function PipelinePage() {
         <Space wrap>
           <PipelineActions pipeline={p} />
           <Button onClick={() => void download(p.id, p.name)}>{t('pipelines.export')}</Button>
+          <RoleGate min="admin">
+            <RevealSecrets pipeline={p} />
+          </RoleGate>
         </Space>
       </div>
       <Tabs

@@ -153,7 +153,7 @@ public final class ConsoleApp {
             new AuthRoutes(auth, users).addRoutes(api);
             new UserRoutes(users, sessions).addRoutes(api);
             new TokenRoutes(tokens, clock).addRoutes(api);
-            new AuditRoutes(auditStore).addRoutes(api);
+            new AuditRoutes(auditStore, clock).addRoutes(api);
             new ClusterRoutes(clusters).addRoutes(api);
             new SecretRoutes(secrets).addRoutes(api);
             new ConnectorRoutes(catalog, new PipelineTemplates(catalog)).addRoutes(api);

@@ -28,6 +28,49 @@ public final class AuditStore {
   }
 
   public Future<Page<AuditEvent>> find(AuditQuery q, PageRequest page) {
+    Filter filter = filter(q);
+    Future<Long> total = count(q);
+    List<Object> pageArgs = new ArrayList<>(filter.args());
+    pageArgs.add(page.limit());
+    pageArgs.add(page.offset());
+    Future<List<AuditEvent>> items = pool.preparedQuery("select * from audit_event" + filter.sql()
+            + " order by id desc limit $" + (filter.args().size() + 1) + " offset $" + (filter.args().size() + 2))
+        .execute(Tuple.from(pageArgs))
+        .map(rows -> Rows.all(rows, AuditStore::map));
+    return Future.all(total, items).map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));
+  }
+
+  public Future<Long> count(AuditQuery q) {
+    Filter filter = filter(q);
+    return pool.preparedQuery("select count(*) from audit_event" + filter.sql())
+        .execute(Tuple.from(filter.args()))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * The next {@code limit} matching rows below id {@code beforeId} (all when null), newest first: keyset paging, so a
+   * long export reads batch after batch without an offset scan and without rows shifting under it.
+   */
+  public Future<List<AuditEvent>> batch(AuditQuery q, Long beforeId, int limit) {
+    Filter filter = filter(q);
+    List<Object> args = new ArrayList<>(filter.args());
+    List<String> where = new ArrayList<>(filter.where());
+    if (beforeId != null) {
+      condition(where, args, "id < $%d", beforeId);
+    }
+    args.add(limit);
+    String sql = "select * from audit_event" + (where.isEmpty() ? "" : " where " + String.join(" and ", where))
+        + " order by id desc limit $" + args.size();
+    return pool.preparedQuery(sql).execute(Tuple.from(args)).map(rows -> Rows.all(rows, AuditStore::map));
+  }
+
+  private record Filter(List<String> where, List<Object> args) {
+    String sql() {
+      return where.isEmpty() ? "" : " where " + String.join(" and ", where);
+    }
+  }
+
+  private static Filter filter(AuditQuery q) {
     List<String> where = new ArrayList<>();
     List<Object> args = new ArrayList<>();
     q.actor().ifPresent(v -> condition(where, args, "lower(actor_name) = lower($%d)", v));
@@ -43,19 +86,7 @@ public final class AuditStore {
     q.outcome().ifPresent(v -> condition(where, args, "outcome = $%d", v));
     q.since().ifPresent(v -> condition(where, args, "at >= $%d", Rows.timestamp(v)));
     q.until().ifPresent(v -> condition(where, args, "at < $%d", Rows.timestamp(v)));
-    String filter = where.isEmpty() ? "" : " where " + String.join(" and ", where);
-
-    Future<Long> total = pool.preparedQuery("select count(*) from audit_event" + filter)
-        .execute(Tuple.from(args))
-        .map(rows -> rows.iterator().next().getLong(0));
-    List<Object> pageArgs = new ArrayList<>(args);
-    pageArgs.add(page.limit());
-    pageArgs.add(page.offset());
-    Future<List<AuditEvent>> items = pool.preparedQuery("select * from audit_event" + filter
-            + " order by id desc limit $" + (args.size() + 1) + " offset $" + (args.size() + 2))
-        .execute(Tuple.from(pageArgs))
-        .map(rows -> Rows.all(rows, AuditStore::map));
-    return Future.all(total, items).map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));
+    return new Filter(where, args);
   }
 
   private static void condition(List<String> where, List<Object> args, String sql, Object value) {
