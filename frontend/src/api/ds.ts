@@ -1,5 +1,5 @@
 import { body, http } from './client';
-import type { DsConnectionInput, DsTriggerInput, DsVersion, NewApiToken } from './types';
+import type { DsConnectionInput, DsTriggerInput, DsVersion } from './types';
 
 const pipeline = (p: number | string) => ({ id: String(p) });
 
@@ -33,6 +33,4 @@ export const dsApi = {
 
   // The token a DS task sends: the caller's own tokens to choose from, or a new one scoped to the pipeline.
   // (The token pages use the same two calls.)
-  myTokens: (signal?: AbortSignal) => body(http.GET('/tokens', { params: { query: { limit: 500 } }, signal })),
-  createToken: (input: NewApiToken) => body(http.POST('/tokens', { body: input })),
 };

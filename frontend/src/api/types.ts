@@ -69,8 +69,6 @@ export type DsDelivery = S['DsDelivery'];
 export type DsSnippet = S['DsSnippet'];
 export type DsTask = S['DsTask'];
 export type DsVersion = DsSnippet['version'];
-export type ApiToken = S['ApiToken'];
-export type NewApiToken = S['NewApiToken'];
 
 export type Overview = S['Overview'];
 export type Attention = S['AttentionItem'];

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { dsApi } from '../api/ds';
-import type { DsConnectionInput, DsTriggerInput, DsVersion, NewApiToken } from '../api/types';
+import type { DsConnectionInput, DsTriggerInput, DsVersion } from '../api/types';
 import { keys } from './keys';
 
 export function useDsConnections() {
@@ -74,18 +74,5 @@ export function useDsSnippet(pipelineId: number, version: DsVersion) {
     queryKey: keys.ds.snippet(pipelineId, version),
     queryFn: ({ signal }) => dsApi.snippet(pipelineId, version, signal),
     staleTime: Infinity,
-  });
-}
-
-export function useMyTokens() {
-  return useQuery({ queryKey: ['tokens', 'mine'], queryFn: ({ signal }) => dsApi.myTokens(signal) });
-}
-
-/** The answer carries the secret once; it is kept by the caller only, never in the cache. */
-export function useCreateToken() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (input: NewApiToken) => dsApi.createToken(input),
-    onSuccess: () => qc.invalidateQueries({ queryKey: ['tokens'] }),
   });
 }

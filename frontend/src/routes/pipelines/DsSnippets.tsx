@@ -3,7 +3,8 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DsTask, DsVersion, Pipeline } from '../../api/types';
 import { ProblemAlert } from '../../components/errors';
-import { useCreateToken, useDsSnippet, useMyTokens } from '../../queries/ds';
+import { useDsSnippet } from '../../queries/ds';
+import { useCreateToken, useTokens } from '../../queries/tokens';
 
 /** What the server puts where the token goes. */
 export const TOKEN_PLACEHOLDER = 'cdc_REPLACE_ME';
@@ -112,7 +113,7 @@ export function DsSnippets({ pipeline }: { pipeline: Pipeline }) {
   const [expires, setExpires] = useState<number | 'never'>(365);
   const [choice, setChoice] = useState<TokenChoice>(null);
   const snippet = useDsSnippet(pipeline.id, version);
-  const tokens = useMyTokens();
+  const tokens = useTokens(false);
   const create = useCreateToken();
 
   const token = choice === null ? TOKEN_PLACEHOLDER : choice.kind === 'new' ? choice.secret : placeholderFor(choice.name);
