@@ -6,7 +6,7 @@
 //
 // Starts the sandbox and the console on 127.0.0.1 (temporary home), registers the sandbox and an unreachable
 // cluster, creates a few values->values pipelines (one with a second version, run once to the end; one left
-// running), then takes 1280x800 PNGs of: sign-in, versions tab with the diff, start dialog, stop dialog, runs tab,
+// running), then takes 1280x800 PNGs of: sign-in, the pipelines list, versions tab with the diff, start dialog, stop dialog, runs tab,
 // clusters, orphans and the "me" page, each as <name>-en.png and <name>-zh.png in --out. Stops everything at the end.
 import { join } from 'node:path';
 import {
@@ -67,6 +67,10 @@ run(async () => {
     await page.getByTestId('login-username').fill('admin');
     await shot('login');
     await signInPage(page, base, { navigate: false });
+
+    await page.goto(`${base}/pipelines`);
+    await page.locator('[data-testid="pipelines-table"] [data-state="RUNNING"]').first().waitFor();
+    await shot('pipelines');
 
     await page.goto(`${base}/pipelines/${inventory.id}/versions`);
     await page.locator('.cm-mergeView, .cm-merge-a, .cm-editor').first().waitFor();
