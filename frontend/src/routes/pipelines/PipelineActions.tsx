@@ -1,5 +1,5 @@
 import { Button, Space, Tooltip } from 'antd';
-import { useState } from 'react';
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TERMINAL_STATES, type Pipeline } from '../../api/types';
 import { useHasRole } from '../../components/RoleGate';
@@ -14,13 +14,25 @@ export function PipelineActions({ pipeline, compact = false }: { pipeline: Pipel
   const { t } = useTranslation();
   const canOperate = useHasRole('operator');
   const [dialog, setDialog] = useState<'start' | 'stop' | 'cancel' | null>(null);
+  // The dialogs unmount when closed, which skips antd's own focus restore: give the focus back to the action that
+  // opened the dialog, so keyboard users carry on where they were.
+  const opener = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (dialog === null && opener.current) {
+      opener.current.focus();
+      opener.current = null;
+    }
+  }, [dialog]);
   if (!canOperate) return null;
 
   const run = pipeline.currentRun;
   const active = !!run && !TERMINAL_STATES.has(run.state);
   const changing = !!run && !SETTLED.has(run.state);
   const why = changing ? t('actions.changing', { state: t(`states.${run!.state}`) }) : undefined;
-  const open = (d: 'start' | 'stop' | 'cancel') => () => setDialog(d);
+  const open = (d: 'start' | 'stop' | 'cancel') => (e: MouseEvent<HTMLElement>) => {
+    opener.current = e.currentTarget;
+    setDialog(d);
+  };
 
   // A list row shows only the actions that apply now, as plain link-style buttons (antd's table idiom): a page of rows
   // would otherwise mount three antd Buttons and three Tooltips each, which is most of the page's render time. The
