@@ -6,8 +6,8 @@
 //
 // Starts the sandbox and the console on 127.0.0.1 (temporary home), registers the sandbox and an unreachable
 // cluster, creates a few values->values pipelines (one with a second version, run once to the end; one left
-// running), then takes 1280x800 PNGs of: sign-in, versions tab with the diff, start dialog, stop dialog, runs tab,
-// clusters, orphans, the "me" page, users, API tokens (the list, a new one, its one-time secret), the audit trail,
+// running), then takes 1280x800 PNGs of: sign-in, the pipelines list, versions tab with the diff, start dialog, stop
+// dialog, runs tab, clusters, orphans, the "me" page, users, API tokens (the list, a new one, its one-time secret), the audit trail,
 // named secrets and a pipeline's audited reveal (the confirmation, then the values), each as <name>-en.png and
 // <name>-zh.png in --out. Stops everything at the end.
 // For the DolphinScheduler pages a stand-in DS API server (127.0.0.1) accepts one token and one project: the
@@ -122,6 +122,10 @@ run(async () => {
     await page.getByTestId('login-username').fill('admin');
     await shot('login');
     await signInPage(page, base, { navigate: false });
+
+    await page.goto(`${base}/pipelines`);
+    await page.locator('[data-testid="pipelines-table"] [data-state="RUNNING"]').first().waitFor();
+    await shot('pipelines');
 
     await page.goto(`${base}/pipelines/${inventory.id}/versions`);
     await page.locator('.cm-mergeView, .cm-merge-a, .cm-editor').first().waitFor();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fakeServer, json } from '../test/fakeServer';
-import { ApiError, onUnauthorized, serverReachable } from './client';
+import { ApiError, onForbidden, onUnauthorized, serverReachable } from './client';
 import { pipelinesApi } from './pipelines';
+import { runsApi } from './runs';
 
 const validationFailed = () =>
   new Response(
@@ -53,6 +54,19 @@ describe('api client', () => {
     try {
       await expect(pipelinesApi.get(1)).rejects.toMatchObject({ status: 401 });
       expect(ended).toBe(1);
+    } finally {
+      off();
+    }
+  });
+
+  it('tells the app when a signed-in call answers 403, so it can read the role again', async () => {
+    window.sessionStorage.setItem('cdc-console.token', 'tok');
+    fakeServer({ 'POST /api/v1/pipelines/1/cancel': () => json(403, { title: 'Forbidden', status: 403 }) });
+    let refused = 0;
+    const off = onForbidden(() => refused++);
+    try {
+      await expect(runsApi.cancel(1)).rejects.toMatchObject({ status: 403 });
+      expect(refused).toBe(1);
     } finally {
       off();
     }

@@ -69,6 +69,14 @@ export function onUnauthorized(listener: Listener): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
+const forbiddenListeners = new Set<Listener>();
+
+/** Called when an authenticated call answers 403: the user's role may have changed since /me was read. */
+export function onForbidden(listener: Listener): () => void {
+  forbiddenListeners.add(listener);
+  return () => forbiddenListeners.delete(listener);
+}
+
 export interface Answer<T> {
   data: T;
   /** The entity version from the ETag header ("3" → 3), when there is one. */
@@ -127,6 +135,7 @@ export async function unwrap<T>(pending: Promise<FetchResult<T>>, signedIn = tru
   if (!res.ok) {
     const problem = result.error && typeof result.error === 'object' ? (result.error as Problem) : null;
     if (res.status === 401 && signedIn && loadSession()) unauthorizedListeners.forEach((l) => l());
+    if (res.status === 403 && signedIn && loadSession()) forbiddenListeners.forEach((l) => l());
     throw new ApiError(res.status, problem?.detail || problem?.title || '', problem);
   }
   return { data: result.data as T, version: etagVersion(res.headers.get('etag')), status: res.status };

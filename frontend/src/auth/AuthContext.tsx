@@ -1,6 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { authApi } from '../api/auth';
-import { ApiError, onUnauthorized } from '../api/client';
+import { ApiError, onForbidden, onUnauthorized } from '../api/client';
 import { meApi } from '../api/me';
 import type { LoginResponse, Me } from '../api/types';
 import { clearSession, loadSession, parseExpiry, saveSession, type StoredSession } from './session';
@@ -65,6 +65,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     return onUnauthorized(() => signOut(SESSION_ENDED));
   }, [signOut]);
+
+  // A 403 may mean an admin changed this user's role meanwhile: read /me again, so the page stops offering what the
+  // server now refuses (the server stays the authority either way).
+  useEffect(() => onForbidden(reloadUser), [reloadUser]);
 
   // Load who we are whenever the session changes.
   useEffect(() => {

@@ -1,9 +1,20 @@
 import { useTranslation } from 'react-i18next';
 
+// One formatter per language: building an Intl.DateTimeFormat costs more than formatting a page of dates with it.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(language: string): Intl.DateTimeFormat {
+  let dtf = formatters.get(language);
+  if (!dtf) {
+    dtf = new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'medium' });
+    formatters.set(language, dtf);
+  }
+  return dtf;
+}
+
 /** Dates and durations in the current language. */
 export function useFormat() {
   const { t, i18n } = useTranslation();
-  const dtf = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' });
+  const dtf = dateTimeFormat(i18n.language);
   return {
     dateTime(iso: string | null | undefined): string {
       if (!iso) return '—';

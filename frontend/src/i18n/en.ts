@@ -238,6 +238,7 @@ export const en = {
     comment: 'Comment for this version',
     validating: 'Checking…',
     valid: 'No problems found.',
+    fixErrorsFirst: 'Fix the errors above to save.',
     problems: 'Problems',
     error: 'error',
     warning: 'warning',

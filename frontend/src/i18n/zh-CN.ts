@@ -242,6 +242,7 @@ export const zhCN: Shape<Resources> = {
     comment: '本版本的备注',
     validating: '检查中…',
     valid: '未发现问题。',
+    fixErrorsFirst: '请先修正上面的错误再保存。',
     problems: '问题',
     error: '错误',
     warning: '警告',

@@ -22,10 +22,10 @@ describe('pipelines list', () => {
     const badges = screen.getAllByTestId('state-badge');
     expect(badges.map((b) => b.textContent)).toEqual(['Running', 'Never run']);
     expect(await screen.findAllByText('flink-prod')).not.toHaveLength(0);
-    const starts = screen.getAllByRole('button', { name: 'Start' });
-    expect(starts[0]).toBeDisabled(); // running already
-    expect(starts[1]).toBeEnabled();
-    expect(screen.getAllByRole('button', { name: 'Stop' })[0]).toBeEnabled();
+    // A row offers what applies now: Stop and Cancel for the running one, Start for the one never run.
+    const [running, never] = screen.getAllByTestId('pipeline-actions');
+    expect(within(running!).getAllByRole('button').map((b) => b.textContent)).toEqual(['Stop', 'Cancel job']);
+    expect(within(never!).getAllByRole('button').map((b) => b.textContent)).toEqual(['Start']);
   });
 
   it('shows a viewer no action', async () => {
@@ -58,7 +58,10 @@ describe('pipelines list', () => {
       }),
     );
     await waitFor(() => expect(screen.getAllByTestId('state-badge')[0]).toHaveTextContent('Stopping'));
-    // While the run is changing, Stop is off and says why.
-    expect(within(screen.getAllByTestId('pipeline-actions')[0]!).getByRole('button', { name: 'Stop' })).toBeDisabled();
+    // While the run is changing, Stop is gone and the row says why; Cancel stays.
+    const row = screen.getAllByTestId('pipeline-actions')[0]!;
+    expect(within(row).queryByRole('button', { name: 'Stop' })).not.toBeInTheDocument();
+    expect(within(row).getByRole('status')).toHaveTextContent('Wait: the run is Stopping.');
+    expect(within(row).getByRole('button', { name: 'Cancel job' })).toBeEnabled();
   });
 });

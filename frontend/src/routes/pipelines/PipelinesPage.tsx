@@ -1,4 +1,5 @@
-import { Button, Checkbox, Input, Select, Space, Table, Tag, Typography } from 'antd';
+import { Button, Checkbox, Input, Select, Space, Table, Typography } from 'antd';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { PipelineFilter } from '../../api/pipelines';
@@ -53,7 +54,8 @@ export default function PipelinesPage() {
   const { page, ...query } = filter;
   const pipelines = usePipelines(query);
   const clusters = useClusters();
-  const clusterName = (id: number) => clusters.data?.items.find((c) => c.id === id)?.name ?? String(id);
+  const clusterNames = useMemo(() => new Map(clusters.data?.items.map((c) => [c.id, c.name])), [clusters.data]);
+  const clusterName = (id: number) => clusterNames.get(id) ?? String(id);
 
   return (
     <div className="page" data-testid="pipelines-page">
@@ -145,7 +147,10 @@ export default function PipelinesPage() {
           { title: t('common.cluster'), render: (_, p) => clusterName(p.clusterId) },
           {
             title: t('common.labels'),
-            render: (_, p) => Object.entries(p.labels ?? {}).map(([k, v]) => <Tag key={k}>{`${k}=${v}`}</Tag>),
+            render: (_, p) =>
+              Object.entries(p.labels ?? {}).map(([k, v]) => (
+                <span key={k} className="tone tone-default">{`${k}=${v}`}</span>
+              )),
           },
           { title: t('common.version'), dataIndex: 'version' },
           { title: t('common.updated'), render: (_, p) => f.dateTime(p.updatedAt) },

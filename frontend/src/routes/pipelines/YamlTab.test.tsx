@@ -52,4 +52,28 @@ describe('YAML tab', () => {
     expect(puts.map((c) => c.headers['if-match'])).toEqual(['"4"', '"5"']);
     expect(puts[1]!.body).toEqual({ yaml: mine, comment: 'switch source' });
   });
+
+  it('keeps Save off while the YAML has errors, and says why', async () => {
+    window.sessionStorage.setItem('cdc-console.token', 'tok');
+    let broken = true;
+    fakeServer({
+      'GET /api/v1/me': () => json(200, { id: 1, username: 'olga', role: 'operator' }),
+      'POST /api/v1/pipelines/validate': () =>
+        json(200, broken
+          ? { valid: false, errors: [{ path: 'source.type', line: 2, column: 9, message: 'unknown connector valuez' }], warnings: [] }
+          : { valid: true, errors: [], warnings: [] }),
+    });
+    renderWith(<YamlTab pipeline={pipelineJson({ yaml: mine })} />);
+    await waitFor(() => expect(screen.getByTestId('yaml-editor')).toBeInTheDocument());
+
+    typeIntoEditor('source:\n  type: valuez\n');
+    expect(await screen.findByText('unknown connector valuez')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
+    expect(screen.getByTestId('fix-errors-first')).toHaveTextContent('Fix the errors above to save.');
+
+    broken = false;
+    typeIntoEditor('source:\n  type: values\n  name: x\n');
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Save' })).toBeEnabled());
+    expect(screen.queryByTestId('fix-errors-first')).not.toBeInTheDocument();
+  });
 });

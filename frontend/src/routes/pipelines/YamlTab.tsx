@@ -49,6 +49,8 @@ export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
   };
 
   const dirty = text !== base.yaml;
+  // The server would refuse it anyway; the problems list says what to fix.
+  const invalid = (result?.errors.length ?? 0) > 0;
 
   return (
     <div data-testid="yaml-tab">
@@ -108,10 +110,15 @@ export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
             onChange={(e) => setComment(e.target.value)}
             data-testid="save-comment"
           />
-          <Button type="primary" disabled={!dirty || !!conflict} loading={update.isPending} onClick={() => save(base.version)} data-testid="save-yaml">
+          <Button type="primary" disabled={!dirty || !!conflict || invalid} loading={update.isPending} onClick={() => save(base.version)} data-testid="save-yaml">
             {t('yaml.save')}
           </Button>
         </Space.Compact>
+      ) : null}
+      {canEdit && dirty && invalid ? (
+        <Typography.Text type="secondary" data-testid="fix-errors-first">
+          {t('yaml.fixErrorsFirst')}
+        </Typography.Text>
       ) : null}
       {update.error && !(update.error instanceof ApiError && update.error.status === 412) ? <ProblemAlert error={update.error} /> : null}
     </div>

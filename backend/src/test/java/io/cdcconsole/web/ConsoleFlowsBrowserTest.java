@@ -521,6 +521,56 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     }
   }
 
+  // 10. the dialogs work with the keyboard: opened from a focused action, focus kept inside, Escape gives it back
+  @Test
+  void theStartDialogWorksWithTheKeyboardAlone() {
+    pipeline("browser-keys", bounded("browser-keys"));
+    Page page = signInAdmin();
+    page.navigate(base() + "/pipelines?name=browser-keys");
+    Locator rowStart = page.getByTestId("pipelines-table").getByTestId("action-start");
+    assertThat(rowStart).hasCount(1);
+    rowStart.focus();
+    page.keyboard().press("Enter");
+    Locator dialog = page.getByRole(AriaRole.DIALOG);
+    assertThat(dialog).isVisible();
+    assertTrue(focusInside(page, ".ant-modal"), "opening the dialog moves the focus into it");
+    // Tab cycles through the dialog and never reaches the page behind it (antd's trap passes through the document
+    // body for one step on its way back to the first control)
+    int inside = 0;
+    for (int i = 0; i < 14; i++) {
+      page.keyboard().press("Tab");
+      assertFalse(focusBehindTheDialog(page), "Tab " + (i + 1) + " reached the page behind the dialog");
+      inside += focusInside(page, ".ant-modal") ? 1 : 0;
+    }
+    assertTrue(inside >= 12, "the focus stayed in the dialog " + inside + " of 14 Tabs");
+    page.keyboard().press("Escape");
+    assertThat(dialog).isHidden();
+    assertTrue((Boolean) page.evaluate("() => document.activeElement?.dataset.testid === 'action-start'"),
+        "Escape returns the focus to the action that opened the dialog");
+
+    // open it again with the space bar and start with the keyboard: Tab to the dialog's Start, then Enter
+    page.keyboard().press(" ");
+    assertThat(dialog).isVisible();
+    for (int i = 0; i < 12 && !(Boolean) page.evaluate(
+        "() => document.activeElement?.dataset.testid === 'start-confirm'"); i++) {
+      page.keyboard().press("Tab");
+    }
+    assertThat(page.getByTestId("start-confirm")).isFocused();
+    page.keyboard().press("Enter");
+    assertThat(dialog).isHidden();
+    JsonObject runs = http.get("/api/v1/pipelines/browser-keys/runs", operator).json();
+    assertEquals(1, runs.getJsonArray("items").size(), runs.encodePrettily());
+  }
+
+  private static boolean focusBehindTheDialog(Page page) {
+    return (Boolean) page.evaluate("() => { const e = document.activeElement;"
+        + " return !!e && e !== document.body && !e.closest('.ant-modal'); }");
+  }
+
+  private static boolean focusInside(Page page, String selector) {
+    return (Boolean) page.evaluate("(s) => !!document.activeElement?.closest(s)", selector);
+  }
+
   private static Locator row(Page page, String pipeline) {
     return page.getByTestId("pipelines-table").locator("tr").filter(new Locator.FilterOptions().setHasText(pipeline))
         .getByTestId("state-badge");
