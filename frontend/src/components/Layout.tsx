@@ -14,6 +14,25 @@ const SECTIONS = ['/', '/pipelines', '/clusters', '/orphans', '/ds-connections',
 /** The sections under the Administration submenu, which is marked when one of them is open. */
 const ADMIN_SECTIONS: readonly string[] = ['/ds-connections', '/secrets', '/tokens', '/users', '/audit'];
 
+/**
+ * The Administration submenu: what everyone may read, then the admin pages, which are not offered to others (the
+ * server refuses them anyway).
+ */
+type AdminLabel = 'secrets.title' | 'tokens.title' | 'users.title' | 'audit.title' | 'ds.nav';
+
+export function adminEntries(isAdmin: boolean): { path: string; label: AdminLabel }[] {
+  const everyone: { path: string; label: AdminLabel }[] = [
+    { path: '/secrets', label: 'secrets.title' },
+    { path: '/tokens', label: 'tokens.title' },
+  ];
+  const admins: { path: string; label: AdminLabel }[] = [
+    { path: '/users', label: 'users.title' },
+    { path: '/audit', label: 'audit.title' },
+    { path: '/ds-connections', label: 'ds.nav' },
+  ];
+  return isAdmin ? [...everyone, ...admins] : everyone;
+}
+
 function section(pathname: string): string {
   return SECTIONS.filter((s) => s !== '/' && pathname.startsWith(s))[0] ?? (pathname === '/' ? '/' : '');
 }
@@ -63,18 +82,7 @@ export function Layout() {
       // administration in one submenu: the top bar stays readable at laptop widths, in both languages
       key: 'admin',
       label: t('adminMenu.title'),
-      children: [
-        { key: '/secrets', label: <Link to="/secrets">{t('secrets.title')}</Link> },
-        { key: '/tokens', label: <Link to="/tokens">{t('tokens.title')}</Link> },
-        // admin pages are not offered to others (the server refuses them anyway)
-        ...(isAdmin
-          ? [
-              { key: '/users', label: <Link to="/users">{t('users.title')}</Link> },
-              { key: '/audit', label: <Link to="/audit">{t('audit.title')}</Link> },
-              { key: '/ds-connections', label: <Link to="/ds-connections">{t('ds.nav')}</Link> },
-            ]
-          : []),
-      ],
+      children: adminEntries(isAdmin).map((e) => ({ key: e.path, label: <Link to={e.path}>{t(e.label)}</Link> })),
     },
   ];
 
