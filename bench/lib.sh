@@ -21,3 +21,24 @@ free_port() {
   done
   die "found no free port"
 }
+
+# Starts the console jar $JAR on a free loopback port with a fresh home under $TMP and waits until it is ready.
+# Sets PORT, PASSWORD (the first admin's, prefixed with $1), BASE and CONSOLE_PID; the log is $TMP/console.log.
+start_console() {
+  PORT="$(free_port)"
+  PASSWORD="$1-$RANDOM-$RANDOM"
+  BASE="http://127.0.0.1:$PORT"
+  mkdir -p "$TMP/home" "$CACHE"
+  CDC_CONSOLE_HOME="$TMP/home" CDC_CONSOLE_HTTP_HOST=127.0.0.1 CDC_CONSOLE_HTTP_PORT="$PORT" \
+    CDC_CONSOLE_ADMIN_PASSWORD="$PASSWORD" CDC_CONSOLE_URL="$BASE" \
+    java ${BENCH_JAVA_OPTS:-} -Djava.io.tmpdir="$CACHE" -jar "$JAR" >"$TMP/console.log" 2>&1 &
+  CONSOLE_PID=$!
+  local ready=""
+  for _ in $(seq 600); do
+    [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/ready" || true)" == 200 ]] && { ready=1; break; }
+    gone "$CONSOLE_PID" && { tail -20 "$TMP/console.log" >&2; die "the console died"; }
+    sleep 0.5
+  done
+  [[ -n "$ready" ]] || die "the console was not ready after 5 minutes"
+  log "console ready on $BASE (pid $CONSOLE_PID)"
+}

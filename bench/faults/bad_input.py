@@ -21,7 +21,6 @@ import collections
 import json
 import os
 import random
-import shutil
 import sys
 import time
 import urllib.parse
@@ -421,12 +420,7 @@ def main():
         return 1 if fuzz.fives or small_lost or not health_ok or me != 200 else 0
     finally:
         harness.stop_all()
-        if a.out:
-            os.makedirs(a.out, exist_ok=True)
-            for name in os.listdir(work):
-                if name.endswith(".log"):
-                    shutil.copy(os.path.join(work, name), a.out)
-        shutil.rmtree(work, ignore_errors=True)
+        harness.keep_logs(work, a.out)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ import collections
 import json
 import os
 import random
-import shutil
 import sys
 import threading
 import time
@@ -263,12 +262,9 @@ class Run:
             harness.stop_all()
             if a.out:
                 os.makedirs(a.out, exist_ok=True)
-                for name in os.listdir(self.work):
-                    if name.endswith(".log"):
-                        shutil.copy(os.path.join(self.work, name), a.out)
                 with open(os.path.join(a.out, "findings.json"), "w") as f:
                     json.dump(self.findings, f, indent=1)
-            shutil.rmtree(self.work, ignore_errors=True)
+            harness.keep_logs(self.work, a.out)
 
 
 def main():

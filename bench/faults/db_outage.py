@@ -290,12 +290,7 @@ def main():
         harness.stop_all()
         if pg:
             pg.stop()
-        if a.out:
-            os.makedirs(a.out, exist_ok=True)
-            for name in os.listdir(work):
-                if name.endswith(".log"):
-                    shutil.copy(os.path.join(work, name), a.out)
-        shutil.rmtree(work, ignore_errors=True)
+        harness.keep_logs(work, a.out)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ in a finally block; only those processes are ever signalled.
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -63,6 +64,16 @@ def stop_all():
             stop(proc)
         except Exception as e:  # keep stopping the others
             print("could not stop %s: %s" % (proc.pid, e), file=sys.stderr)
+
+
+def keep_logs(work, out):
+    """Copies the run's logs out of its work directory (when asked to), then removes the directory."""
+    if out:
+        os.makedirs(out, exist_ok=True)
+        for name in os.listdir(work):
+            if name.endswith(".log"):
+                shutil.copy(os.path.join(work, name), out)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def spawn(args, logfile, env=None):

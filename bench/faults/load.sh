@@ -78,22 +78,7 @@ for _ in $(seq 300); do [[ -s "$TMP/ports.txt.tmp" ]] && break; sleep 0.1; done
 [[ -s "$TMP/ports.txt.tmp" ]] || die "the stand-in did not start"
 mv "$TMP/ports.txt.tmp" "$TMP/ports.txt"
 
-PORT="$(free_port)"
-PASSWORD="load-bench-$RANDOM-$RANDOM"
-BASE="http://127.0.0.1:$PORT"
-mkdir -p "$TMP/home" "$CACHE"
-CDC_CONSOLE_HOME="$TMP/home" CDC_CONSOLE_HTTP_HOST=127.0.0.1 CDC_CONSOLE_HTTP_PORT="$PORT" \
-  CDC_CONSOLE_ADMIN_PASSWORD="$PASSWORD" CDC_CONSOLE_URL="$BASE" \
-  java ${BENCH_JAVA_OPTS:-} -Djava.io.tmpdir="$CACHE" -jar "$JAR" >"$TMP/console.log" 2>&1 &
-CONSOLE_PID=$!
-READY=""
-for _ in $(seq 600); do
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE/ready" || true)" == 200 ]] && { READY=1; break; }
-  gone "$CONSOLE_PID" && { tail -20 "$TMP/console.log" >&2; die "the console died"; }
-  sleep 0.5
-done
-[[ -n "$READY" ]] || die "the console was not ready after 5 minutes"
-log "console ready on $BASE (pid $CONSOLE_PID)"
+start_console load-bench
 
 python3 "$HERE/../fleet/populate.py" --console "$BASE" --password "$PASSWORD" --ports-file "$TMP/ports.txt" \
   --pipelines "$PIPELINES" >"$TMP/populate.json"

@@ -40,17 +40,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PORT="$(free_port)"
-mkdir -p "$TMP/home" "$CACHE"
-CDC_CONSOLE_HOME="$TMP/home" CDC_CONSOLE_HTTP_HOST=127.0.0.1 CDC_CONSOLE_HTTP_PORT="$PORT" \
-  CDC_CONSOLE_ADMIN_PASSWORD="explain-$RANDOM-$RANDOM" \
-  java -Djava.io.tmpdir="$CACHE" -jar "$JAR" >"$TMP/console.log" 2>&1 &
-CONSOLE_PID=$!
-for _ in $(seq 600); do
-  [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$PORT/ready" || true)" == 200 ]] && break
-  gone "$CONSOLE_PID" && { tail -20 "$TMP/console.log" >&2; die "the console died"; }
-  sleep 0.5
-done
+start_console explain
 PG_PORT="$(sed -n 4p "$TMP/home/postgres/postmaster.pid")"
 export PGPASSWORD="$(cat "$TMP/home/conf/db.password")"
 sql() { psql -X -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
