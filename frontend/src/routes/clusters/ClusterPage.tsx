@@ -90,7 +90,7 @@ export default function ClusterPage() {
           {c.tls.caPem ? t('cluster.tlsCaSet') : t('cluster.tlsCaNone')}
         </Descriptions.Item>
         {Object.keys(c.headers).length ? (
-          <Descriptions.Item label={t('cluster.headers')} span={2}>
+          <Descriptions.Item label={t('cluster.headers')} span="filled">
             {Object.entries(c.headers).map(([k, v]) => (
               <Tag key={k}>{`${k}: ${v}`}</Tag>
             ))}
@@ -99,13 +99,13 @@ export default function ClusterPage() {
         <Descriptions.Item label={t('cluster.cdcMode')}>
           {c.cdc.mode === 'shipped' ? t('cluster.cdcShipped') : t('cluster.cdcProvided')} · {c.cdc.version}
         </Descriptions.Item>
-        <Descriptions.Item label={t('common.labels')} span={2}>
+        <Descriptions.Item label={t('common.labels')} span="filled">
           {Object.entries(c.labels).map(([k, v]) => (
             <Tag key={k}>{`${k}=${v}`}</Tag>
           ))}
         </Descriptions.Item>
         {c.description ? (
-          <Descriptions.Item label={t('common.description')} span={2}>
+          <Descriptions.Item label={t('common.description')} span="filled">
             {c.description}
           </Descriptions.Item>
         ) : null}

@@ -14,6 +14,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.AriaRole;
 import io.cdcconsole.ds.DsHttpTask.Version;
 import io.cdcconsole.run.SandboxRunTest;
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
@@ -212,7 +213,10 @@ class DsConsoleBrowserTest extends SandboxRunTest {
   void aConnectionIsTestedFromThePageAndATriggerDeliveryShowsDelivered() throws Exception {
     BrowserContext c = newContext("en-US");
     Page page = signInAdmin(c);
-    page.getByRole(com.microsoft.playwright.options.AriaRole.LINK, new Page.GetByRoleOptions().setName("DolphinScheduler")).click();
+    // the Administration submenu, as a user opens it: hover, click, move on
+    page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Administration")).hover();
+    page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("DolphinScheduler")).click();
+    page.mouse().move(0, 600);
     assertThat(page.getByTestId("ds-connections-page")).isVisible();
     addConnectionFromThePage(page, "ds-standin");
     Locator connection = row(page, "ds-standin");

@@ -185,6 +185,9 @@ class AdminConsoleBrowserTest extends ConsoleTest {
   private static void openAdminPage(Page page, String name) {
     page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Administration")).hover();
     page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName(name)).click();
+    // and moves on: the pointer leaves the menu, so its popup closes instead of covering the page
+    page.mouse().move(0, 600);
+    assertThat(page.locator(".ant-menu-submenu-popup:visible")).hasCount(0);
   }
 
   /** Picks an option of an antd Select. */
