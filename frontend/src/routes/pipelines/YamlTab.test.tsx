@@ -67,9 +67,10 @@ describe('YAML tab', () => {
     await waitFor(() => expect(screen.getByTestId('yaml-editor')).toBeInTheDocument());
 
     typeIntoEditor('source:\n  type: valuez\n');
-    expect(await screen.findByText('unknown connector valuez')).toBeInTheDocument();
+    // the edit and its validation arrive in their own time: wait for the hint, then look at Save
+    expect(await screen.findByTestId('fix-errors-first')).toHaveTextContent('Fix the errors above to save.');
+    expect(screen.getByText('unknown connector valuez')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
-    expect(screen.getByTestId('fix-errors-first')).toHaveTextContent('Fix the errors above to save.');
 
     broken = false;
     typeIntoEditor('source:\n  type: values\n  name: x\n');
