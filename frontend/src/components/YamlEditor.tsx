@@ -66,6 +66,7 @@ export default function YamlEditor({
     view.current = v;
     return () => v.destroy();
     // The editor is created once per mount; later values come in through the effect below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [readOnly]);
 
   useEffect(() => {

@@ -23,6 +23,7 @@ export function StartDialog({ pipeline, open, onClose }: { pipeline: Pipeline; o
   const [allowNonRestored, setAllowNonRestored] = useState(false);
   const [overrides, setOverrides] = useState<{ key: string; value: string }[]>([]);
   // One key per dialog: a double click or a retry starts one run.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- a new key each time the dialog opens
   const idempotencyKey = useMemo(() => newIdempotencyKey(), [open]);
   const restoreTime = ledger.data?.items.find((s) => s.path === restorePoint)?.createdAt;
 

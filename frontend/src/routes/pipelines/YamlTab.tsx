@@ -25,6 +25,7 @@ export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
   const saveErrors = update.error instanceof ApiError ? update.error.fieldErrors : [];
   const errors = [...(result?.errors ?? []), ...saveErrors.filter((e) => e.line)];
   const warnings = result?.warnings ?? [];
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- errors and warnings are derived from these two
   const markers = useMemo(() => markersOf(errors, warnings), [result, update.error]);
 
   const save = (version: number) => {
