@@ -1,6 +1,7 @@
 package io.cdcconsole;
 
 import io.cdcconsole.audit.Audit;
+import io.cdcconsole.audit.DeniedAudit;
 import io.cdcconsole.audit.AuditRoutes;
 import io.cdcconsole.audit.AuditStore;
 import io.cdcconsole.auth.AuthRoutes;
@@ -44,6 +45,7 @@ import io.cdcconsole.run.RunStore;
 import io.cdcconsole.run.RunTransition;
 import io.cdcconsole.run.RunWatcher;
 import io.cdcconsole.run.Runs;
+import io.cdcconsole.run.SavepointTimer;
 import io.cdcconsole.secret.SecretRoutes;
 import io.cdcconsole.secret.SecretService;
 import io.cdcconsole.secret.SecretStore;
@@ -77,13 +79,16 @@ public final class ConsoleApp {
   private final WebServer.Served server;
   private final ClusterHealthWatcher clusterHealth;
   private final RunWatcher runWatcher;
+  private final SavepointTimer savepointTimer;
+  private final DeniedAudit deniedAudit;
   private final TriggerService dsTriggers;
   private final Router router;
 
   private final PrincipalCache principals;
 
   private ConsoleApp(Vertx vertx, Database database, WebServer.Served server, ClusterHealthWatcher clusterHealth,
-                     RunWatcher runWatcher, TriggerService dsTriggers, PrincipalCache principals) {
+                     RunWatcher runWatcher, TriggerService dsTriggers, PrincipalCache principals,
+                     SavepointTimer savepointTimer, DeniedAudit deniedAudit) {
     this.dsTriggers = dsTriggers;
     this.principals = principals;
     this.router = server.router();
@@ -92,6 +97,8 @@ public final class ConsoleApp {
     this.server = server;
     this.clusterHealth = clusterHealth;
     this.runWatcher = runWatcher;
+    this.savepointTimer = savepointTimer;
+    this.deniedAudit = deniedAudit;
   }
 
   public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher) {
@@ -139,7 +146,7 @@ public final class ConsoleApp {
           pipelineStore.listen(vertx, List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS));
           PipelineService pipelines = new PipelineService(pipelineStore, clusters, secrets, documents, runStore::current);
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, documents,
-              launcher, config.home(), config.runs(), consoleUrl::get, clock);
+              launcher, config.home(), config.runs(), consoleUrl::get, clock, auditStore);
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
           // one for all HTTP instances: it holds the stream caps
@@ -147,7 +154,9 @@ public final class ConsoleApp {
               List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS), RunEvents.ADDRESS,
               (after, limit) -> runStore.after(after, limit)
                   .map(found -> found.stream().map(RunTransition::toEvent).toList()));
-          Audit audit = new Audit(auditStore);
+          DeniedAudit denied = new DeniedAudit(vertx, auditStore);
+          denied.start();
+          Audit audit = new Audit(auditStore, denied);
           return WebServer.start(vertx, config.http(), audit, router -> {
             ApiRouter api = new ApiRouter(router, auth);
             new AuthRoutes(auth, users).addRoutes(api);
@@ -173,9 +182,10 @@ public final class ConsoleApp {
             consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.port())));
             clusterHealth.start();
             dsTriggers.start();
-            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers, principals);
+            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers, principals,
+                runs.savepointTimer(), denied);
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
-          }).compose(app -> runs.watcher().start().map(app));
+          }).compose(app -> runs.watcher().start().onComplete(ar -> runs.savepointTimer().start()).map(app));
         });
   }
 
@@ -206,7 +216,9 @@ public final class ConsoleApp {
   public Future<Void> stop() {
     clusterHealth.stop();
     runWatcher.stop();
+    savepointTimer.stop();
     dsTriggers.stop();
-    return vertx.undeploy(server.deploymentId()).eventually(principals::stop).eventually(database::close);
+    return vertx.undeploy(server.deploymentId()).eventually(deniedAudit::stop).eventually(principals::stop)
+        .eventually(database::close);
   }
 }

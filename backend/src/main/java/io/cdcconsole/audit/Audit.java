@@ -30,9 +30,12 @@ public final class Audit implements Handler<RoutingContext> {
   public static final String PRINCIPAL = "cdc.principal";
 
   private final AuditStore store;
+  private final DeniedAudit denied;
 
-  public Audit(AuditStore store) {
+  /** {@code denied}: where denied calls without credentials are counted (null: one row each, as any other call). */
+  public Audit(AuditStore store, DeniedAudit denied) {
     this.store = store;
+    this.denied = denied;
   }
 
   /** Names the action, as {@code <resource type>.<verb>} (e.g. {@code user.create}). */
@@ -80,6 +83,12 @@ public final class Audit implements Handler<RoutingContext> {
     }
     Principal principal = ctx.get(PRINCIPAL);
     int status = ctx.response().getStatusCode();
+    String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    if (denied != null && principal == null && ctx.get(ACTOR_NAME) == null && "denied".equals(outcome(status))) {
+      // no credentials at all (a sign-in names who it claims to be and keeps its own row): counted, not one row each
+      denied.count(Text.sanitised(address, MAX_TEXT), Text.sanitised(action, MAX_TEXT), status);
+      return;
+    }
     write(new AuditEvent(null, Instant.now(),
         principal == null ? null : principal.userId(),
         principal == null ? ctx.get(ACTOR_NAME) : principal.username(),
@@ -88,7 +97,7 @@ public final class Audit implements Handler<RoutingContext> {
         resourceId,
         outcome(status),
         status,
-        ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
+        address,
         withToken(principal, ctx.get(DETAIL))));
   }
 

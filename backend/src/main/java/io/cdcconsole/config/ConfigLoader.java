@@ -117,7 +117,10 @@ public final class ConfigLoader {
         string(Setting.FLINK_CDC_DIR).map(Path::of).orElse(home.resolve("flink-cdc")).toAbsolutePath(),
         duration(Setting.DS_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)),
         list(Setting.RUNS_ALLOWED_FLINK_CONFIG),
-        list(Setting.RUNS_SAVEPOINT_PREFIXES));
+        list(Setting.RUNS_SAVEPOINT_PREFIXES),
+        duration(Setting.RUN_OPERATION_GIVE_UP, Duration.ofSeconds(1), Duration.ofDays(1)),
+        integer(Setting.RUN_SAVEPOINT_KEEP, 1, 100000),
+        duration(Setting.RUN_SAVEPOINT_MAX_AGE, Duration.ZERO, Duration.ofDays(3650)));
     ConsoleConfig.Events events = new ConsoleConfig.Events(
         duration(Setting.EVENTS_KEEP_ALIVE, Duration.ofMillis(200), Duration.ofMinutes(5)),
         integer(Setting.EVENTS_MAX_STREAMS_PER_USER, 1, 1000),

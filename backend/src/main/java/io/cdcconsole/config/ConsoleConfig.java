@@ -42,7 +42,8 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
    */
   public record Runs(Optional<String> consoleUrl, Duration pollInterval, Duration fastPollInterval, Duration lostGrace,
                      Duration checkpointInterval, int checkpointsPerSecond, Path flinkCdcDir, Duration dsRetryBackoff, List<String> allowedFlinkConfig,
-                     List<String> savepointPrefixes) {}
+                     List<String> savepointPrefixes, Duration operationGiveUp, int savepointKeep,
+                     Duration savepointMaxAge) {}
 
   /**
    * {@code GET /events} streams: a keep-alive (and a fresh check of the caller's credentials) every {@code keepAlive},

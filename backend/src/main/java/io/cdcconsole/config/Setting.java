@@ -38,6 +38,9 @@ public enum Setting {
           + "execution.savepoint-restore-mode,parallelism.default,pipeline.max-parallelism,pipeline.object-reuse,"
           + "pipeline.auto-watermark-interval,restart-strategy.*,state.*,table.exec.*"),
   RUNS_SAVEPOINT_PREFIXES("runs.savepointPrefixes", "CDC_CONSOLE_RUNS_SAVEPOINT_PREFIXES", null),
+  RUN_OPERATION_GIVE_UP("runs.operationGiveUp", "CDC_CONSOLE_RUN_OPERATION_GIVE_UP", "30m"),
+  RUN_SAVEPOINT_KEEP("runs.savepointRetention.keep", "CDC_CONSOLE_RUN_SAVEPOINT_RETENTION_KEEP", "10"),
+  RUN_SAVEPOINT_MAX_AGE("runs.savepointRetention.maxAge", "CDC_CONSOLE_RUN_SAVEPOINT_RETENTION_MAX_AGE", "30d"),
   EVENTS_KEEP_ALIVE("events.keepAlive", "CDC_CONSOLE_EVENTS_KEEP_ALIVE", "15s"),
   EVENTS_MAX_STREAMS_PER_USER("events.maxStreamsPerUser", "CDC_CONSOLE_EVENTS_MAX_STREAMS_PER_USER", "8"),
   EVENTS_MAX_STREAMS("events.maxStreams", "CDC_CONSOLE_EVENTS_MAX_STREAMS", "256");

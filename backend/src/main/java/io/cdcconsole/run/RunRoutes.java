@@ -21,10 +21,12 @@ import java.util.Optional;
 public final class RunRoutes {
   private final RunService runs;
   private final RunWatcher watcher;
+  private final SavepointSchedules schedules;
 
-  public RunRoutes(RunService runs, RunWatcher watcher) {
+  public RunRoutes(RunService runs, RunWatcher watcher, SavepointSchedules schedules) {
     this.runs = runs;
     this.watcher = watcher;
+    this.schedules = schedules;
   }
 
   public void addRoutes(ApiRouter api) {
@@ -41,6 +43,20 @@ public final class RunRoutes {
           : body.string("targetDirectory")));
     });
     api.get("/pipelines/:id/savepoints", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.ledger(ctx.pathParam("id"))));
+    api.get("/pipelines/:id/savepoint-schedule", Role.VIEWER, ctx ->
+        ApiRouter.respond(ctx, schedules.ofPipeline(ctx.pathParam("id"))));
+    api.put("/pipelines/:id/savepoint-schedule", Role.OPERATOR, "pipeline.savepoint-schedule", ctx -> {
+      JsonObject body = JsonBody.of(ctx).raw();
+      Audit.detail(ctx, new JsonObject().put("interval", body.getValue("interval") instanceof String s ? s : null));
+      ApiRouter.respond(ctx, schedules.setPipeline(ctx.pathParam("id"), body));
+    });
+    api.get("/clusters/:id/savepoint-schedule", Role.VIEWER, ctx ->
+        ApiRouter.respond(ctx, schedules.ofCluster(ctx.pathParam("id"))));
+    api.put("/clusters/:id/savepoint-schedule", Role.ADMIN, "cluster.savepoint-schedule", ctx -> {
+      JsonObject body = JsonBody.of(ctx).raw();
+      Audit.detail(ctx, new JsonObject().put("interval", body.getValue("interval") instanceof String s ? s : null));
+      ApiRouter.respond(ctx, schedules.setCluster(ctx.pathParam("id"), body));
+    });
     api.get("/transitions", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
         runs.transitions(Query.string(ctx, "pipeline"), Query.page(ctx)).map(page -> page.toJson(RunTransition::toJson))));
     api.get("/orphans", Role.VIEWER, ctx -> {

@@ -37,7 +37,8 @@ public final class RunService {
   private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
   private static final Duration RUN_JAR_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration OPERATION_POLL = Duration.ofSeconds(1);
-  private static final Duration OPERATION_LIMIT = Duration.ofMinutes(30);
+  /** A status poll that fails is retried after 1 s, 2 s, 4 s ... at most this long apart, until the give-up. */
+  private static final Duration OPERATION_POLL_MAX_BACKOFF = Duration.ofSeconds(30);
   /** A stop Flink refuses because not all tasks run yet is sent again: 1 s, 2 s, 4 s, 8 s later, then it failed. */
   private static final int STOP_ATTEMPTS = 5;
   private static final Duration STOP_RETRY_BACKOFF = Duration.ofSeconds(1);
@@ -61,6 +62,7 @@ public final class RunService {
   private final Supplier<String> consoleUrl;
   private final RunPolicy policy;
   private final RunCheckpoints checkpoints;
+  private final Duration operationGiveUp;
   private final SecureRandom random = new SecureRandom();
   private final Set<Long> submitting = ConcurrentHashMap.newKeySet();
   private final Set<Long> operating = ConcurrentHashMap.newKeySet();
@@ -71,7 +73,7 @@ public final class RunService {
 
   RunService(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
              LaunchBundles bundles, LauncherUploads launcher, LaunchTickets tickets, SubmitYaml submitYaml, RunEvents events,
-             Supplier<String> consoleUrl, RunPolicy policy, RunCheckpoints checkpoints) {
+             Supplier<String> consoleUrl, RunPolicy policy, RunCheckpoints checkpoints, Duration operationGiveUp) {
     this.vertx = vertx;
     this.store = store;
     this.pipelines = pipelines;
@@ -85,6 +87,7 @@ public final class RunService {
     this.consoleUrl = consoleUrl;
     this.policy = policy;
     this.checkpoints = checkpoints;
+    this.operationGiveUp = operationGiveUp;
   }
 
   /** What operators may hand to Flink; the DS endpoints check with it before looking at runs. */
@@ -322,6 +325,23 @@ public final class RunService {
   }
 
   /**
+   * A periodic savepoint of a RUNNING run whose turn has come. The operation is claimed in the database first (only
+   * when none is under way), so a run never has two in flight; then sent and followed like a manual one.
+   */
+  Future<Void> periodicSavepoint(long runId) {
+    JsonObject op = newOperation("savepoint", Optional.empty()).put("periodic", true);
+    return store.claimPeriodic(runId, op).compose(claimed -> !claimed ? Future.<Void>succeededFuture()
+        : store.find(runId).compose(found -> {
+          Run run = found.orElseThrow();
+          LOG.info("Run {} of '{}': periodic savepoint, trigger {}", run.id(), run.pipelineName(), op.getString("triggerId"));
+          return clientFor(run).compose(client -> trigger(client, run, op))
+              .onSuccess(accepted -> followOperation(run.id()))
+              .<Void>mapEmpty()
+              .recover(err -> refused(run, op, err));
+        }));
+  }
+
+  /**
    * A savepoint or stop operation with a trigger id of the console's own (Flink's TriggerId: 32 hex digits). It is
    * written before Flink is asked, so an operation whose answer a crash swallowed is still followed after the restart,
    * and the same trigger sent again is the same operation: Flink (1.17+) keeps one operation per job and trigger id.
@@ -359,9 +379,11 @@ public final class RunService {
       followOperation(run.id());
       return Future.succeededFuture();
     }
-    JsonObject failed = op.copy().put("status", "FAILED").put("finishedAt", Instant.now())
-        .put("error", "not started: " + describe(err));
-    return store.operation(run.id(), failed).otherwiseEmpty();
+    return scrub(run, "not started: " + describe(err)).compose(why -> {
+      JsonObject failed = op.copy().put("status", "FAILED").put("finishedAt", Instant.now()).put("error", why);
+      return store.operation(run.id(), failed)
+          .compose(ok -> store.recordFailedSavepoint(run.pipelineId(), run.id(), source(op), op.getString("triggerId"), why));
+    }).otherwiseEmpty();
   }
 
   /**
@@ -372,36 +394,78 @@ public final class RunService {
     if (!operating.add(runId)) {
       return;
     }
-    Instant giveUp = Instant.now().plus(OPERATION_LIMIT);
-    pollOperation(runId, giveUp);
+    pollOperation(runId, 0);
   }
 
   boolean isFollowing(long runId) {
     return operating.contains(runId);
   }
 
-  private void pollOperation(long runId, Instant giveUp) {
+  /**
+   * One look at the operation. It is given up {@code runs.operationGiveUp} after its recorded start, whether Flink
+   * says it is still in progress or its status cannot be read at all; the give-up is written with its reason. A look
+   * that fails (Flink or the database does not answer) is retried with a back-off, never in a tight loop.
+   */
+  private void pollOperation(long runId, int failures) {
     store.find(runId).compose(found -> {
-      Run run = found.orElseThrow();
-      JsonObject op = run.operation();
+      Run run = found.orElse(null);
+      JsonObject op = run == null ? null : run.operation();
       if (op == null || !"IN_PROGRESS".equals(op.getString("status"))) {
-        return Future.succeededFuture(true);
+        return Future.succeededFuture(Poll.DONE);
       }
+      Instant deadline = startedAt(op).plus(operationGiveUp);
       return clientFor(run).compose(client ->
           client.getJson("/jobs/" + run.jobId() + "/savepoints/" + op.getString("triggerId"))
               .recover(err -> unknownTrigger(client, run, op, err)).compose(status -> {
-            if (!"COMPLETED".equals(status.getJsonObject("status", new JsonObject()).getString("id"))) {
-              return Future.succeededFuture(Instant.now().isAfter(giveUp));
+            if ("COMPLETED".equals(status.getJsonObject("status", new JsonObject()).getString("id"))) {
+              return operationDone(run, op, status.getJsonObject("operation", new JsonObject()))
+                  .map(done -> done ? Poll.DONE : Poll.PENDING);
             }
-            return operationDone(run, op, status.getJsonObject("operation", new JsonObject()));
-          }));
+            return Instant.now().isAfter(deadline)
+                ? giveUp(run, op, "Flink had not completed it " + operationGiveUp.toSeconds() + " s after it started")
+                : Future.succeededFuture(Poll.PENDING);
+          }))
+          .recover(err -> Instant.now().isAfter(deadline)
+              ? giveUp(run, op, "its status could not be read for " + operationGiveUp.toSeconds() + " s ("
+                  + describe(err) + ")")
+              : Future.failedFuture(err));
     }).onComplete(ar -> {
-      if (ar.succeeded() && ar.result()) {
+      if (ar.succeeded() && ar.result() == Poll.DONE) {
         operating.remove(runId);
-      } else {
-        vertx.setTimer(OPERATION_POLL.toMillis(), id -> pollOperation(runId, giveUp));
+        return;
       }
+      int failed = ar.succeeded() ? 0 : failures + 1;
+      long delay = ar.succeeded() ? OPERATION_POLL.toMillis()
+          : Math.min(OPERATION_POLL.toMillis() << Math.min(failed - 1, 16), OPERATION_POLL_MAX_BACKOFF.toMillis());
+      if (ar.failed()) {
+        LOG.debug("Run {}: operation status not read ({} in a row), next look in {} ms: {}", runId, failed, delay,
+            ar.cause().getMessage());
+      }
+      vertx.setTimer(delay, id -> pollOperation(runId, failed));
     });
+  }
+
+  private enum Poll { DONE, PENDING }
+
+  private static Instant startedAt(JsonObject op) {
+    try {
+      Instant at = op.getInstant("startedAt");
+      return at == null ? Instant.now() : at;
+    } catch (RuntimeException e) {
+      return Instant.now();
+    }
+  }
+
+  /** The operation did not end in time: it is written as failed, with the reason, and leaves the ledger a FAILED entry. */
+  private Future<Poll> giveUp(Run run, JsonObject op, String reason) {
+    String why = op.getString("kind") + " given up: " + reason;
+    LOG.warn("Run {} of '{}': {} (trigger {})", run.id(), run.pipelineName(), why, op.getString("triggerId"));
+    return operationFailed(run, op, op.copy().put("finishedAt", Instant.now()), why).map(Poll.DONE);
+  }
+
+  /** What wrote a savepoint, as the ledger says it. */
+  private static String source(JsonObject op) {
+    return "stop".equals(op.getString("kind")) ? "stop" : op.getBoolean("periodic", false) ? "periodic" : "manual";
   }
 
   /**
@@ -430,8 +494,7 @@ public final class RunService {
     if (location != null) {
       stops.remove(run.id());
       done.put("status", "COMPLETED").put("location", location).put("error", null);
-      String source = "stop".equals(op.getString("kind")) ? "stop" : "manual";
-      return store.recordSavepoint(run.pipelineId(), run.id(), "savepoint", source, location)
+      return store.recordSavepoint(run.pipelineId(), run.id(), "savepoint", source(op), location)
           .compose(ok -> store.operation(run.id(), done))
           .onSuccess(ok -> LOG.info("Run {} of '{}': {} wrote savepoint {}", run.id(), run.pipelineName(),
               op.getString("kind"), location))
@@ -443,10 +506,10 @@ public final class RunService {
     StopAttempt attempt = stops.get(run.id());
     if ("stop".equals(op.getString("kind")) && attempt != null && attempt.attempt() < STOP_ATTEMPTS
         && cause.encode().contains("Not all required tasks are currently running")) {
-      return stopAgain(run, attempt).recover(err -> stopFailed(run, op, done, flinkWhy + " (sent "
+      return stopAgain(run, attempt).recover(err -> operationFailed(run, op, done, flinkWhy + " (sent "
           + attempt.attempt() + " times; sending it again failed: " + describe(err) + ")"));
     }
-    return stopFailed(run, op, done, flinkWhy);
+    return operationFailed(run, op, done, flinkWhy);
   }
 
   /**
@@ -469,12 +532,14 @@ public final class RunService {
         .map(false);
   }
 
-  private Future<Boolean> stopFailed(Run run, JsonObject op, JsonObject done, String flinkWhy) {
+  private Future<Boolean> operationFailed(Run run, JsonObject op, JsonObject done, String flinkWhy) {
     stops.remove(run.id());
     // Flink's text, like a runtime failure cause, is scrubbed of the run's secrets before it is kept
     return scrub(run, flinkWhy).compose(why -> {
       done.put("status", "FAILED").put("error", why);
-      return store.operation(run.id(), done).compose(ok -> store.error(run.id(), why))
+      return store.operation(run.id(), done)
+          .compose(ok -> store.recordFailedSavepoint(run.pipelineId(), run.id(), source(op), op.getString("triggerId"), why))
+          .compose(ok -> store.error(run.id(), why))
           // a failed stop leaves the job running: the watcher moves STOPPING back to what Flink reports
           .compose(ok -> run.state() == RunState.STOPPING
               ? moveTo(run, RunState.STOPPING, RunState.RUNNING, "console", why).mapEmpty() : Future.succeededFuture());

@@ -56,7 +56,7 @@ class AuditLimitsTest extends ConsoleTest {
 
   @Test
   void aRowTheDatabaseRefusesIsReplacedByAFallbackRow() throws Exception {
-    Audit audit = new Audit(new AuditStore(console.app().database().pool()));
+    Audit audit = new Audit(new AuditStore(console.app().database().pool()), null);
     // a row the database refuses (here: an outcome its check constraint does not know), with a NUL in the actor
     AuditEvent refused = new AuditEvent(null, Instant.now(), null, "fallback-actor\u0000", "ds.stop", "ds", "p-in",
         "unheard-of", 200, "127.0.0.1", new JsonObject().put("taskInstanceId", "7"));
