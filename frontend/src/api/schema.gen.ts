@@ -257,6 +257,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/clusters/{id}/savepoint-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["NumericId"];
+            };
+            cookie?: never;
+        };
+        /** The cluster's default interval of periodic savepoints */
+        get: operations["getClusterSavepointSchedule"];
+        /**
+         * Set the cluster's default interval of periodic savepoints (admin)
+         * @description Applies to the RUNNING runs on this cluster whose pipeline has no interval of its own. An operational
+         *     setting: it does not change the cluster's version. Audited as `cluster.savepoint-schedule`.
+         */
+        put: operations["setClusterSavepointSchedule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/secrets": {
         parameters: {
             query?: never;
@@ -597,6 +621,32 @@ export interface paths {
         put?: never;
         /** Take a savepoint of the running job (operator) */
         post: operations["triggerSavepoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipelines/{id}/savepoint-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pipeline's id or name. */
+                id: components["parameters"]["PipelineRef"];
+            };
+            cookie?: never;
+        };
+        /** The pipeline's interval of periodic savepoints, its cluster's default, and the one that applies */
+        get: operations["getPipelineSavepointSchedule"];
+        /**
+         * Set the pipeline's interval of periodic savepoints (operator)
+         * @description A duration (`30m`, `6h`; 1 s to 30 d), `off` (no periodic savepoints, whatever the cluster's default), or
+         *     `null` (the cluster's default). An operational setting: it does not make a new version. Audited as
+         *     `pipeline.savepoint-schedule`.
+         */
+        put: operations["setPipelineSavepointSchedule"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1453,6 +1503,8 @@ export interface components {
             /** @description The savepoint's path, when completed. */
             location?: string | null;
             error?: string | null;
+            /** @description A periodic savepoint triggered by the console's timer. */
+            periodic?: boolean;
         };
         /** @description The fields of a run. */
         RunFields: {
@@ -1510,8 +1562,14 @@ export interface components {
             runId: number | null;
             /** @enum {string} */
             kind: "savepoint" | "checkpoint";
+            /** @description What wrote it (`stop`, `manual`, `periodic`, `checkpoint`). */
             source: string;
-            path: string;
+            /** @description Where it is, or `null` for a savepoint that failed. */
+            path: string | null;
+            /** @enum {string} */
+            state: "COMPLETED" | "FAILED";
+            /** @description Why a FAILED savepoint failed (Flink's cause, a refusal, or the console's give-up). */
+            reason: string | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -1553,6 +1611,22 @@ export interface components {
             drain: boolean;
             /** @description Without `..`, under one of `runs.savepointPrefixes` when that is set (400 otherwise). */
             targetDirectory?: string;
+        };
+        SavepointScheduleRequest: {
+            /** @description A duration such as `30m` or `6h` (1 s to 30 d), `off`, or `null`. */
+            interval: string | null;
+        };
+        PipelineSavepointSchedule: {
+            /** @description The pipeline's own (`off` is an explicit off), or `null` to inherit the cluster's default. */
+            interval: string | null;
+            /** @description The default of the pipeline's cluster (`null`: none). */
+            clusterDefault: string | null;
+            /** @description The interval that applies, or `off`. */
+            effective: string;
+        };
+        ClusterSavepointSchedule: {
+            /** @description The default interval of the cluster's pipelines (`null`: none). */
+            interval: string | null;
         };
         SavepointRequest: {
             /** @description Without `..`, under one of `runs.savepointPrefixes` when that is set (400 otherwise). */
@@ -2636,6 +2710,62 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getClusterSavepointSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["NumericId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The default (`null`: off). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterSavepointSchedule"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setClusterSavepointSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["NumericId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavepointScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The default as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterSavepointSchedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
     listSecrets: {
         parameters: {
             query?: {
@@ -3335,6 +3465,64 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPipelineSavepointSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pipeline's id or name. */
+                id: components["parameters"]["PipelineRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineSavepointSchedule"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setPipelineSavepointSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pipeline's id or name. */
+                id: components["parameters"]["PipelineRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavepointScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The schedule as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineSavepointSchedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };
