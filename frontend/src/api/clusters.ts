@@ -11,4 +11,9 @@ export const clustersApi = {
     unwrap(http.PUT('/clusters/{id}', { params: { ...id(c), header: ifMatch(version) }, body: input })),
   /** 409 while pipelines use it; the problem then lists them as `pipelines: [{id, name}]`. */
   remove: (c: number | string) => body(http.DELETE('/clusters/{id}', { params: id(c) })),
+  /** The default interval of periodic savepoints for the cluster's pipelines (null: none). */
+  schedule: (c: number | string, signal?: AbortSignal) =>
+    body(http.GET('/clusters/{id}/savepoint-schedule', { params: id(c), signal })),
+  setSchedule: (c: number | string, interval: string | null) =>
+    body(http.PUT('/clusters/{id}/savepoint-schedule', { params: id(c), body: { interval } })),
 };

@@ -16,4 +16,9 @@ export const runsApi = {
   savepoint: (p: number | string, targetDirectory?: string) =>
     body(http.POST('/pipelines/{id}/savepoints', { params: id(p), body: targetDirectory ? { targetDirectory } : undefined })),
   ledger: (p: number | string, signal?: AbortSignal) => body(http.GET('/pipelines/{id}/savepoints', { params: id(p), signal })),
+  /** Periodic savepoints: the pipeline's own interval ("off", a duration, or null for the cluster's default). */
+  schedule: (p: number | string, signal?: AbortSignal) =>
+    body(http.GET('/pipelines/{id}/savepoint-schedule', { params: id(p), signal })),
+  setSchedule: (p: number | string, interval: string | null) =>
+    body(http.PUT('/pipelines/{id}/savepoint-schedule', { params: id(p), body: { interval } })),
 };

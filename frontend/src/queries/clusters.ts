@@ -36,3 +36,19 @@ export function useDeleteCluster() {
     },
   });
 }
+
+export function useClusterSavepointSchedule(id: number | string) {
+  return useQuery({ queryKey: keys.clusters.schedule(id), queryFn: ({ signal }) => clustersApi.schedule(id, signal) });
+}
+
+export function useSetClusterSavepointSchedule(id: number | string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (interval: string | null) => clustersApi.setSchedule(id, interval),
+    onSuccess: (schedule) => {
+      qc.setQueryData(keys.clusters.schedule(id), schedule);
+      // the pipelines on the cluster inherit it
+      qc.invalidateQueries({ queryKey: ['runs', 'schedule'] });
+    },
+  });
+}

@@ -61,3 +61,15 @@ export function useTriggerSavepoint(pipelineId: number | string) {
     onSuccess: changed,
   });
 }
+
+export function useSavepointSchedule(pipelineId: number | string) {
+  return useQuery({ queryKey: keys.runs.schedule(pipelineId), queryFn: ({ signal }) => runsApi.schedule(pipelineId, signal) });
+}
+
+export function useSetSavepointSchedule(pipelineId: number | string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (interval: string | null) => runsApi.setSchedule(pipelineId, interval),
+    onSuccess: (schedule) => qc.setQueryData(keys.runs.schedule(pipelineId), schedule),
+  });
+}

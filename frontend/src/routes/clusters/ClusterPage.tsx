@@ -10,6 +10,7 @@ import { RoleGate } from '../../components/RoleGate';
 import { ClusterStatusBadge } from '../../components/StateBadge';
 import { useCluster, useDeleteCluster } from '../../queries/clusters';
 import { ClusterForm } from './ClusterForm';
+import { ClusterSavepointSchedule } from './ClusterSavepointSchedule';
 
 /** A refused delete (409) names the pipelines that still use the cluster. */
 function usedBy(e: unknown): { id: number; name: string }[] {
@@ -110,6 +111,7 @@ export default function ClusterPage() {
           </Descriptions.Item>
         ) : null}
       </Descriptions>
+      <ClusterSavepointSchedule clusterId={c.id} />
       {editing ? <ClusterForm cluster={c} open onClose={() => setEditing(false)} /> : null}
       <Modal
         open={confirming}

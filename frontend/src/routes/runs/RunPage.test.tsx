@@ -37,7 +37,7 @@ const stopped: RunDetails = {
     { from: 'STOPPING', to: 'STOPPED', at: at('10:30:20'), source: 'watcher', detail: null },
     { from: 'SUBMITTING', to: 'RUNNING', at: at('10:00:05'), source: 'watcher', detail: null },
   ],
-  savepoints: [{ id: 1, runId: 9, kind: 'savepoint', source: 'stop', path: 'file:///sp/savepoint-9', createdAt: at('10:30:19') }],
+  savepoints: [{ id: 1, runId: 9, kind: 'savepoint', source: 'stop', path: 'file:///sp/savepoint-9', state: 'COMPLETED', reason: null, createdAt: at('10:30:19') }],
   flinkUiUrl: 'http://127.0.0.1:18081/#/job/running/' + 'a'.repeat(32),
 };
 

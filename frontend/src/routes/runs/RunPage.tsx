@@ -1,4 +1,4 @@
-import { Alert, Descriptions, Table, Timeline, Typography } from 'antd';
+import { Alert, Descriptions, Table, Tag, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { TERMINAL_STATES, type Savepoint } from '../../api/types';
@@ -109,7 +109,17 @@ export default function RunPage() {
         columns={[
           { title: t('common.time'), render: (_, s) => f.dateTime(s.createdAt) },
           { title: t('savepoints.kind'), render: (_, s) => s.kind },
-          { title: t('savepoints.path'), render: (_, s) => <code>{s.path}</code> },
+          {
+            title: t('savepoints.path'),
+            render: (_, s) =>
+              s.state === 'FAILED' ? (
+                <span>
+                  <Tag color="red">{t('savepoints.failed')}</Tag> <span className="muted">{s.reason}</span>
+                </span>
+              ) : (
+                <code>{s.path}</code>
+              ),
+          },
         ]}
       />
     </div>
