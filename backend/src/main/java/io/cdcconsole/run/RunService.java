@@ -291,7 +291,7 @@ public final class RunService {
     return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
       JsonObject op = newOperation("stop", options.targetDirectory()).put("drain", options.drain());
       return checkpoints.fetch(client, run)
-          .compose(latest -> store.operation(run.id(), op))
+          .compose(latest -> begin(run, op))
           .compose(recorded -> trigger(client, run, op))
           .onSuccess(accepted -> stops.put(run.id(), new StopAttempt(options, 1)))
           .compose(accepted -> moveTo(run, run.state(), RunState.STOPPING, "console",
@@ -311,7 +311,7 @@ public final class RunService {
     }
     return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
       JsonObject op = newOperation("savepoint", targetDirectory);
-      return store.operation(run.id(), op)
+      return begin(run, op)
           .compose(recorded -> trigger(client, run, op))
           .onSuccess(accepted -> followOperation(run.id()))
           .recover(err -> refused(run, op, err).compose(ignored -> Future.failedFuture(err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)
@@ -322,6 +322,17 @@ public final class RunService {
                   + describe(err) + "); the savepoint is followed and sent again while it is not known there."))))
           .map(ok -> run);
     }));
+  }
+
+  /**
+   * Records the operation before Flink is asked, unless another one of the run is under way: never two savepoints or
+   * stops in flight for one run (a second would replace the record of the first, whose savepoint would then be missing
+   * from the ledger). The one under way is followed and given up in time, so this never blocks for long.
+   */
+  private Future<Void> begin(Run run, JsonObject op) {
+    return store.beginOperation(run.id(), op).compose(begun -> begun ? Future.succeededFuture()
+        : Future.failedFuture(new Conflict("A savepoint or stop of run " + run.id() + " is under way; try again when it"
+            + " has ended (it is given up after " + operationGiveUp.toMinutes() + " min at most).")));
   }
 
   /**
@@ -375,6 +386,9 @@ public final class RunService {
    * sent again as the same operation.
    */
   private Future<Void> refused(Run run, JsonObject op, Throwable err) {
+    if (err instanceof io.cdcconsole.error.ApiError) {
+      return Future.succeededFuture(); // not begun (another operation is under way): nothing was recorded or sent
+    }
     if (!(err instanceof FlinkRestException)) {
       followOperation(run.id());
       return Future.succeededFuture();

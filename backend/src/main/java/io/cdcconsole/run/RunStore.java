@@ -243,6 +243,13 @@ public final class RunStore {
         .execute(Tuple.of(id, operation))).mapEmpty();
   }
 
+  /** Writes a new operation only when none of the run is in progress; answers whether it did. */
+  Future<Boolean> beginOperation(long id, JsonObject operation) {
+    return bump(pool.preparedQuery("update pipeline_run set operation = $2, updated_at = now() where id = $1 "
+            + "and (operation is null or operation->>'status' is distinct from 'IN_PROGRESS')")
+        .execute(Tuple.of(id, operation))).map(rows -> rows.rowCount() == 1);
+  }
+
   public Future<Optional<Run>> find(long id) {
     return pool.preparedQuery(SELECT + "where r.id = $1").execute(Tuple.of(id)).map(rows -> Rows.first(rows, RunStore::map));
   }

@@ -62,6 +62,15 @@ class RunSavepointScheduleTest extends SandboxRunTest {
       proxy.cut();
       Http.Response savepoint = http.post("/api/v1/pipelines/cut-off/savepoints", operator, null);
       assertEquals(503, savepoint.status(), savepoint.body());
+      // never two in flight: a second savepoint while the first is followed is refused, the first's record stays
+      String first = http.get(location, operator).json().getJsonObject("operation").getString("triggerId");
+      Http.Response second = http.post("/api/v1/pipelines/cut-off/savepoints", operator, null);
+      if (second.status() == 409) {
+        assertEquals(first, http.get(location, operator).json().getJsonObject("operation").getString("triggerId"));
+      } else {
+        // only when the first was given up already (a slow machine): then the second is a new operation
+        assertEquals(503, second.status(), second.body());
+      }
       JsonObject run = eventually(() -> http.get(location, operator).json(),
           r -> r.getJsonObject("operation") != null && "FAILED".equals(r.getJsonObject("operation").getString("status")));
       String error = run.getJsonObject("operation").getString("error");
