@@ -16,9 +16,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +39,14 @@ public final class LaunchTickets {
   private static final Logger LOG = LoggerFactory.getLogger(LaunchTickets.class);
   private static final Duration LIFETIME = Duration.ofMinutes(2);
 
-  private record Ticket(long runId, String yaml, Instant expires) {}
+  /**
+   * The answer header that names every secret value in the YAML (each base64, comma-separated), so that the
+   * launcher's redactor masks all of them, named secrets in harmless-looking options included (security review L9).
+   * It travels with, and is no more secret than, the YAML that holds the same values in plain.
+   */
+  public static final String REDACT_HEADER = "X-Cdc-Redact";
+
+  private record Ticket(long runId, String yaml, String redact, Instant expires) {}
 
   private final Vertx vertx;
   private final Clock clock;
@@ -61,12 +70,18 @@ public final class LaunchTickets {
     tickets.clear();
   }
 
-  /** A ticket for the run's YAML; the launcher gets {@code <console url>/launch/<ticket>}. */
-  public String issue(long runId, String yaml) {
+  /**
+   * A ticket for the run's YAML; the launcher gets {@code <console url>/launch/<ticket>}. {@code secrets}: every
+   * secret value the YAML holds, for the launcher to mask.
+   */
+  public String issue(long runId, String yaml, Collection<String> secrets) {
     byte[] bytes = new byte[32];
     random.nextBytes(bytes);
     String ticket = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    tickets.put(ticket, new Ticket(runId, yaml, clock.instant().plus(LIFETIME)));
+    String redact = secrets.stream()
+        .map(s -> Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)))
+        .collect(Collectors.joining(","));
+    tickets.put(ticket, new Ticket(runId, yaml, redact, clock.instant().plus(LIFETIME)));
     LOG.debug("Run {}: launch ticket {} issued", runId, fingerprint(ticket));
     return ticket;
   }
@@ -108,6 +123,7 @@ public final class LaunchTickets {
       }
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .putHeader(REDACT_HEADER, t.redact())
           .end(t.yaml());
     });
   }

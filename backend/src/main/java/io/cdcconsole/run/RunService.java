@@ -191,7 +191,7 @@ public final class RunService {
     // the YAML goes as the program argument only when it holds no secret; else the launcher fetches it with a ticket
     List<String> issued = new ArrayList<>();
     Supplier<String> ticketUrl = () -> {
-      String ticket = tickets.issue(run.id(), resolved.yaml());
+      String ticket = tickets.issue(run.id(), resolved.yaml(), resolved.secrets());
       issued.add(ticket);
       return consoleUrl.get() + LaunchTickets.PATH + ticket;
     };

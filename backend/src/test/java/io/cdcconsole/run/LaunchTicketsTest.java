@@ -66,8 +66,8 @@ class LaunchTicketsTest extends ConsoleTest {
     LaunchTickets tickets = new LaunchTickets(console.app().vertx(), clock, Duration.ofMillis(100));
     tickets.start();
     try {
-      tickets.issue(1, YAML);
-      tickets.issue(2, YAML);
+      tickets.issue(1, YAML, java.util.Set.of());
+      tickets.issue(2, YAML, java.util.Set.of());
       Thread.sleep(500);
       assertEquals(2, tickets.held(), "tickets that have not expired are kept");
       clock.advance(Duration.ofMinutes(3));
@@ -88,11 +88,19 @@ class LaunchTicketsTest extends ConsoleTest {
     HttpServer server = TestConsole.await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     try {
       String base = "http://127.0.0.1:" + server.actualPort() + LaunchTickets.PATH;
-      String ticket = tickets.issue(4711, YAML);
-      String revoked = tickets.issue(4712, YAML);
+      String ticket = tickets.issue(4711, YAML, java.util.List.of("Ticket-Secret-4242", "Named-Ü-1"));
+      String revoked = tickets.issue(4712, YAML, java.util.Set.of());
       tickets.revoke(revoked);
 
-      assertEquals(200, get(base + ticket).statusCode());
+      HttpResponse<String> fetched = get(base + ticket);
+      assertEquals(200, fetched.statusCode());
+      assertEquals(YAML, fetched.body());
+      // every secret value, for the launcher's redactor (L9)
+      java.util.List<String> named = java.util.Arrays.stream(fetched.headers()
+              .firstValue(LaunchTickets.REDACT_HEADER).orElseThrow().split(","))
+          .map(b -> new String(java.util.Base64.getDecoder().decode(b), java.nio.charset.StandardCharsets.UTF_8))
+          .toList();
+      assertEquals(java.util.List.of("Ticket-Secret-4242", "Named-Ü-1"), named);
       assertEquals(404, get(base + ticket).statusCode(), "single use");
       assertEquals(404, get(base + revoked).statusCode(), "revoked");
 
