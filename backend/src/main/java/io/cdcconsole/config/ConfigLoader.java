@@ -120,6 +120,9 @@ public final class ConfigLoader {
         duration(Setting.DS_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)),
         list(Setting.RUNS_ALLOWED_FLINK_CONFIG),
         list(Setting.RUNS_SAVEPOINT_PREFIXES));
+    runs.consoleUrl().filter(ConfigLoader::plainAndRemote).ifPresent(url -> warnings.add(origin(Setting.CONSOLE_URL)
+        + ": " + url + " is plain http to another host: JobManagers fetch launch tickets (secrets in plain) from it; "
+        + "use https (http.tls.* or a TLS proxy)"));
     ConsoleConfig.Events events = new ConsoleConfig.Events(
         duration(Setting.EVENTS_KEEP_ALIVE, Duration.ofMillis(200), Duration.ofMinutes(5)),
         integer(Setting.EVENTS_MAX_STREAMS_PER_USER, 1, 1000),
@@ -130,6 +133,17 @@ public final class ConfigLoader {
     }
     return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, List.copyOf(warnings)),
         cipher);
+  }
+
+  private static boolean plainAndRemote(String url) {
+    try {
+      java.net.URI uri = java.net.URI.create(url);
+      String host = uri.getHost() == null ? "" : uri.getHost();
+      return "http".equalsIgnoreCase(uri.getScheme()) && !host.equals("localhost") && !host.startsWith("127.")
+          && !host.equals("[::1]") && !host.equals("::1");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** Both PEM files or neither, each readable now: a typo fails the start, not the first TLS handshake. */
