@@ -142,7 +142,7 @@ class ConfigLoaderTest {
 
   @Test
   void aWrongMasterKeyStopsTheStartNamingTheValue() throws Exception {
-    SecretCipher other = new SecretCipher("some-other-master-key");
+    SecretCipher other = new SecretCipher("some-other-master-key-long-enough-0123");
     Path file = write("wrong.yaml", "database:\n  url: jdbc:postgresql://h/db\n  user: u\n  password: "
         + other.encrypt("secret-value") + "\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(file), env));
@@ -151,7 +151,7 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("master key"), e.getMessage());
     assertFalse(e.getMessage().contains("secret-value"));
 
-    env.put(MasterKey.ENV, "some-other-master-key");
+    env.put(MasterKey.ENV, "some-other-master-key-long-enough-0123");
     assertEquals("secret-value",
         ConfigLoader.load(Optional.of(file), env).config().database().password().orElseThrow().value());
   }
