@@ -10,7 +10,7 @@ public enum Setting {
   HTTP_MAX_BODY_SIZE("http.maxBodySize", "CDC_CONSOLE_HTTP_MAX_BODY_SIZE", "1048576"),
   HTTP_IDLE_TIMEOUT("http.idleTimeout", "CDC_CONSOLE_HTTP_IDLE_TIMEOUT", "120s"),
   HTTP_INSTANCES("http.instances", "CDC_CONSOLE_HTTP_INSTANCES", null),
-  HTTP_HEADER_TIMEOUT("http.headerTimeout", "CDC_CONSOLE_HTTP_HEADER_TIMEOUT", "30s"),
+  HTTP_HEADER_TIMEOUT("http.headerTimeout", "CDC_CONSOLE_HTTP_HEADER_TIMEOUT", "60s"),
   HTTP_TLS_CERT_FILE("http.tls.certFile", "CDC_CONSOLE_HTTP_TLS_CERT_FILE", null),
   HTTP_TLS_KEY_FILE("http.tls.keyFile", "CDC_CONSOLE_HTTP_TLS_KEY_FILE", null),
   DB_URL("database.url", "CDC_CONSOLE_DB_URL", null),
