@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  * service behind the routes is one shared object, so what must hold across instances (stream caps, throttles, launch
  * tickets, caches) is counted once.
  *
- * <p>Each router is assembled in the order that matters: the header deadline's clock stop, security headers, audit, body limits, the API (each
- * capability adds its routes), a 404 for unknown API paths, health, then the SPA; one failure handler for all of it.
+ * <p>Each router is assembled in the order that matters: the header deadline's clock stop, security headers, audit,
+ * body limits, the API (each capability adds its routes), a 404 for unknown API paths, health, then the SPA; one
+ * failure handler for all of it.
  */
 public final class WebServer {
   /** The deployed servers: their shared port, and the first instance's router (every router has the same routes). */
