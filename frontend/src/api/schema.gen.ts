@@ -134,7 +134,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user's role, disable or enable them, reset their password (admin) */
+        /**
+         * Change a user's role, disable or enable them, reset their password (admin)
+         * @description A password reset ends every session of the user and revokes all of the user's API tokens (what an admin does when the account may be compromised). Role and disable changes leave tokens as they are.
+         */
         patch: operations["updateUser"];
         trace?: never;
     };

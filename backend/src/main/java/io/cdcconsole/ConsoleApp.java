@@ -38,6 +38,7 @@ import io.cdcconsole.pipeline.PipelineStore;
 import io.cdcconsole.pipeline.PipelineDocuments;
 import io.cdcconsole.pipeline.PipelineYamlValidator;
 import io.cdcconsole.pipeline.SecretFields;
+import io.cdcconsole.run.LaunchTickets;
 import io.cdcconsole.run.LauncherJar;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
@@ -85,10 +86,12 @@ public final class ConsoleApp {
   private final Router router;
 
   private final PrincipalCache principals;
+  private final LaunchTickets tickets;
 
   private ConsoleApp(Vertx vertx, Database database, WebServer.Served server, ClusterHealthWatcher clusterHealth,
                      RunWatcher runWatcher, TriggerService dsTriggers, PrincipalCache principals,
-                     SavepointTimer savepointTimer, DeniedAudit deniedAudit) {
+                     SavepointTimer savepointTimer, DeniedAudit deniedAudit, LaunchTickets tickets) {
+    this.tickets = tickets;
     this.dsTriggers = dsTriggers;
     this.principals = principals;
     this.router = server.router();
@@ -171,19 +174,20 @@ public final class ConsoleApp {
             runs.routes().addRoutes(api);
             new OverviewRoutes(new OverviewStore(pool), clusters).addRoutes(api);
             new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
-            new TriggerRoutes(dsTriggers).addRoutes(api);
+            new TriggerRoutes(dsTriggers, consoleUrl::get).addRoutes(api);
             events.addRoutes(api);
             apiDocs.addRoutes(router);
-            runs.tickets().addRoutes(router);
+            runs.tickets().addRoutes(router, audit);
             new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
           }, spa).map(server -> {
-            LOG.info("CDC Console is listening on http://{}:{}/ ({} HTTP event loops)", config.http().host(),
-                server.port(), config.http().instances());
+            LOG.info("CDC Console is listening on {}://{}:{}/ ({} HTTP event loops)", config.http().scheme(),
+                config.http().host(), server.port(), config.http().instances());
             consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.port())));
             clusterHealth.start();
             dsTriggers.start();
+            runs.tickets().start();
             return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers, principals,
-                runs.savepointTimer(), denied);
+                runs.savepointTimer(), denied, runs.tickets());
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
           }).compose(app -> runs.watcher().start().onComplete(ar -> runs.savepointTimer().start()).map(app));
         });
@@ -192,7 +196,7 @@ public final class ConsoleApp {
   /** Where a JobManager on this host reaches the console; other hosts need {@code console.url}. */
   private static String ownUrl(ConsoleConfig.Http http, int port) {
     String host = "0.0.0.0".equals(http.host()) || "::".equals(http.host()) ? "127.0.0.1" : http.host();
-    return "http://" + host + ":" + port;
+    return http.scheme() + "://" + host + ":" + port;
   }
 
   public int port() {
@@ -218,6 +222,7 @@ public final class ConsoleApp {
     runWatcher.stop();
     savepointTimer.stop();
     dsTriggers.stop();
+    tickets.stop();
     return vertx.undeploy(server.deploymentId()).eventually(deniedAudit::stop).eventually(principals::stop)
         .eventually(database::close);
   }

@@ -87,7 +87,11 @@ public final class UserService {
     return store.list(page);
   }
 
-  /** Role, disabled and password reset by an admin; the last enabled admin cannot be demoted or disabled. */
+  /**
+   * Role, disabled and password reset by an admin; the last enabled admin cannot be demoted or disabled. A reset ends
+   * the user's sessions and revokes their API tokens: it is what an admin does when the account may be compromised,
+   * and a token minted by the intruder must not survive it (M4).
+   */
   public Future<User> change(long id, Changes changes) {
     try {
       changes.password().ifPresent(p -> PasswordHasher.checkPolicy("password", p));
@@ -105,7 +109,7 @@ public final class UserService {
           .compose(ok -> changes.password().isPresent()
               ? hasher.hash(changes.password().get()).map(Optional::of)
               : Future.succeededFuture(Optional.<String>empty()))
-          .compose(hash -> store.update(id, changes.role(), changes.disabled(), hash))
+          .compose(hash -> store.update(id, changes.role(), changes.disabled(), hash, true))
           .onSuccess(updated -> cache.userChanged(id))
           .map(Optional::orElseThrow);
     });

@@ -65,14 +65,26 @@ public final class UserStore {
 
   /** Applies the changes that are present; a new password hash also ends every session of the user. */
   public Future<Optional<User>> update(long id, Optional<Role> role, Optional<Boolean> disabled, Optional<String> passwordHash) {
-    return pool.preparedQuery("update app_user set "
+    return update(id, role, disabled, passwordHash, false);
+  }
+
+  /**
+   * As {@link #update(long, Optional, Optional, Optional)}; with {@code revokeTokens} and a new password, the user's
+   * API tokens are revoked in the same statement (an admin's reset after a compromise), so none outlives it.
+   */
+  public Future<Optional<User>> update(long id, Optional<Role> role, Optional<Boolean> disabled,
+                                       Optional<String> passwordHash, boolean revokeTokens) {
+    return pool.preparedQuery("with revoked as (update api_token set revoked_at = now() "
+            + "where user_id = $1 and revoked_at is null and $5 and $4::text is not null) "
+            + "update app_user set "
             + "role = coalesce($2, role), "
             + "disabled = coalesce($3, disabled), "
             + "password_hash = coalesce($4, password_hash), "
             + "session_version = session_version + (case when $4::text is null then 0 else 1 end), "
             + "updated_at = now() "
             + "where id = $1 returning " + COLUMNS)
-        .execute(Tuple.of(id, role.map(Role::json).orElse(null), disabled.orElse(null), passwordHash.orElse(null)))
+        .execute(Tuple.of(id, role.map(Role::json).orElse(null), disabled.orElse(null), passwordHash.orElse(null),
+            revokeTokens))
         .map(rows -> Rows.first(rows, UserStore::map));
   }
 

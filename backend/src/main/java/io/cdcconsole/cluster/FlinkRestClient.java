@@ -28,6 +28,12 @@ public final class FlinkRestClient {
   /** The longest call a caller may ask for (a jar upload); the connections' idle timeout outlasts it. */
   public static final Duration LONGEST_CALL = Duration.ofMinutes(5);
 
+  /**
+   * The most the console reads of one answer. Flink's largest (a big cluster's job overview, a deep exception
+   * history) stay far below; a JobManager, or whatever answers at its address, cannot make the console buffer more.
+   */
+  public static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
   /** Answers larger than this are parsed on a worker thread: a big cluster's job overview is not the event loop's job. */
   static final int PARSE_ON_WORKER_BYTES = 64 * 1024;
 
@@ -59,6 +65,14 @@ public final class FlinkRestClient {
     /** Flink's own explanation (for a failed job submission: the cause chain). */
     public List<String> errors() {
       return errors;
+    }
+  }
+
+  /** An answer longer than {@link #MAX_ANSWER_BYTES}: the call fails and the rest is not read. */
+  public static final class AnswerTooLargeException extends RuntimeException {
+    AnswerTooLargeException() {
+      super("the answer is larger than " + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB, more than Flink's REST API ever "
+          + "sends; the console stopped reading it", null, false, false);
     }
   }
 
@@ -137,6 +151,7 @@ public final class FlinkRestClient {
   private HttpRequest<Buffer> request(String method, String path) {
     URI uri = base.resolve(path.startsWith("/") ? path.substring(1) : path);
     HttpRequest<Buffer> request = client.requestAbs(io.vertx.core.http.HttpMethod.valueOf(method), uri.toString())
+        .as(BoundedBody.codec(MAX_ANSWER_BYTES, AnswerTooLargeException::new))
         .timeout(timeoutMs);
     request.headers().addAll(headers);
     return request;
@@ -166,7 +181,7 @@ public final class FlinkRestClient {
     }
     try {
       Buffer body = response.body();
-      return Future.succeededFuture(body == null ? new JsonObject() : new JsonObject(body));
+      return Future.succeededFuture(body == null || body.length() == 0 ? new JsonObject() : new JsonObject(body));
     } catch (DecodeException | ClassCastException e) {
       return Future.failedFuture(new FlinkRestException(response.statusCode(), "the answer is not Flink REST JSON"));
     }

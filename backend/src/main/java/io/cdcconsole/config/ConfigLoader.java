@@ -76,8 +76,10 @@ public final class ConfigLoader {
         integer(Setting.HTTP_PORT, 0, 65535),
         integer(Setting.HTTP_MAX_BODY_SIZE, 1024, 64 * 1024 * 1024),
         duration(Setting.HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
+        duration(Setting.HTTP_HEADER_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
         raw.containsKey(Setting.HTTP_INSTANCES) ? integer(Setting.HTTP_INSTANCES, 1, 256)
-            : Runtime.getRuntime().availableProcessors());
+            : Runtime.getRuntime().availableProcessors(),
+        tls());
     Optional<String> dbUrl = string(Setting.DB_URL);
     if (dbUrl.isPresent() && !dbUrl.get().startsWith("jdbc:postgresql://")
         && !dbUrl.get().startsWith("postgresql://") && !dbUrl.get().startsWith("postgres://")) {
@@ -121,6 +123,9 @@ public final class ConfigLoader {
         duration(Setting.RUN_OPERATION_GIVE_UP, Duration.ofSeconds(1), Duration.ofDays(1)),
         integer(Setting.RUN_SAVEPOINT_KEEP, 1, 100000),
         duration(Setting.RUN_SAVEPOINT_MAX_AGE, Duration.ZERO, Duration.ofDays(3650)));
+    runs.consoleUrl().filter(ConfigLoader::plainAndRemote).ifPresent(url -> warnings.add(origin(Setting.CONSOLE_URL)
+        + ": " + url + " is plain http to another host: JobManagers fetch launch tickets (secrets in plain) from it; "
+        + "use https (http.tls.* or a TLS proxy)"));
     ConsoleConfig.Events events = new ConsoleConfig.Events(
         duration(Setting.EVENTS_KEEP_ALIVE, Duration.ofMillis(200), Duration.ofMinutes(5)),
         integer(Setting.EVENTS_MAX_STREAMS_PER_USER, 1, 1000),
@@ -131,6 +136,41 @@ public final class ConfigLoader {
     }
     return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, List.copyOf(warnings)),
         cipher);
+  }
+
+  private static boolean plainAndRemote(String url) {
+    try {
+      java.net.URI uri = java.net.URI.create(url);
+      String host = uri.getHost() == null ? "" : uri.getHost();
+      return "http".equalsIgnoreCase(uri.getScheme()) && !host.equals("localhost") && !host.startsWith("127.")
+          && !host.equals("[::1]") && !host.equals("::1");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Both PEM files or neither, each readable now: a typo fails the start, not the first TLS handshake. */
+  private Optional<ConsoleConfig.Tls> tls() throws ConfigException {
+    Optional<String> cert = string(Setting.HTTP_TLS_CERT_FILE);
+    Optional<String> key = string(Setting.HTTP_TLS_KEY_FILE);
+    if (cert.isEmpty() && key.isEmpty()) {
+      return Optional.empty();
+    }
+    if (cert.isEmpty() || key.isEmpty()) {
+      throw new ConfigException("http.tls.certFile (" + Setting.HTTP_TLS_CERT_FILE.env() + ") and http.tls.keyFile ("
+          + Setting.HTTP_TLS_KEY_FILE.env() + ") go together: set both to serve HTTPS, or neither");
+    }
+    Path certFile = readable(Setting.HTTP_TLS_CERT_FILE, cert.get());
+    Path keyFile = readable(Setting.HTTP_TLS_KEY_FILE, key.get());
+    return Optional.of(new ConsoleConfig.Tls(certFile, keyFile));
+  }
+
+  private Path readable(Setting s, String value) throws ConfigException {
+    Path path = Path.of(value).toAbsolutePath().normalize();
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw new ConfigException(origin(s) + ": " + path + " is not a readable file");
+    }
+    return path;
   }
 
   private void readFile(Path file) throws ConfigException {

@@ -11,9 +11,19 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
 
   /**
    * {@code idleTimeout}: a connection that sends and receives nothing for this long is closed (event streams keep theirs
-   * busy). {@code instances}: HTTP server verticles, each on its own event loop (default: one per core).
+   * busy). {@code headerTimeout}: the longest a connection may take from opening, or from the end of its previous
+   * answer, to the end of a request's headers. {@code instances}: HTTP server verticles, each on its own event loop
+   * (default: one per core). {@code tls}: when present, the port serves HTTPS only.
    */
-  public record Http(String host, int port, int maxBodyBytes, Duration idleTimeout, int instances) {}
+  public record Http(String host, int port, int maxBodyBytes, Duration idleTimeout, Duration headerTimeout,
+                     int instances, Optional<Tls> tls) {
+    public String scheme() {
+      return tls.isPresent() ? "https" : "http";
+    }
+  }
+
+  /** PEM files: the certificate (chain, leaf first) and its private key (PKCS#8, or PKCS#1 RSA). */
+  public record Tls(Path certFile, Path keyFile) {}
 
   /** {@code url} empty means: run the embedded Postgres with its data in {@code $CDC_CONSOLE_HOME/postgres}. */
   public record Database(Optional<String> url, String user, Optional<Secret> password, int poolSize) {

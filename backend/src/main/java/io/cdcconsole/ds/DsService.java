@@ -2,7 +2,7 @@ package io.cdcconsole.ds;
 
 import io.cdcconsole.auth.Principal;
 import io.cdcconsole.error.ApiError;
-import io.cdcconsole.error.Forbidden;
+import io.cdcconsole.error.NotFound;
 import io.cdcconsole.pipeline.Pipeline;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.error.ValidationFailed;
@@ -141,11 +141,20 @@ final class DsService {
     });
   }
 
-  /** The pipeline, if the caller's token may act on it. */
+  /**
+   * The pipeline, if the caller's token may act on it. To a scoped token, a pipeline outside its scope is
+   * indistinguishable from one that does not exist (the same 404 and text, naming only what was asked for), so a
+   * token cannot enumerate pipelines or learn the name behind an id (security review L5).
+   */
   private Future<Pipeline> pipeline(Principal caller, DsParams params) {
-    return pipelines.get(params.pipeline()).compose(p -> caller.scoped() && !caller.scope().allows(p.name(), p.labels())
-        ? Future.failedFuture(new Forbidden("This token may not act on pipeline '" + p.name() + "'."))
-        : Future.succeededFuture(p));
+    Future<Pipeline> found = pipelines.get(params.pipeline());
+    if (!caller.scoped()) {
+      return found;
+    }
+    NotFound hidden = new NotFound("No pipeline '" + params.pipeline() + "'.");
+    return found.transform(ar -> ar.succeeded() && caller.scope().allows(ar.result().name(), ar.result().labels())
+        ? Future.succeededFuture(ar.result())
+        : Future.failedFuture(ar.failed() && !(ar.cause() instanceof NotFound) ? ar.cause() : hidden));
   }
 
   /** Refusals (a conflict, a validation error) become FAILURE answers with the same status; the rest fail the call. */

@@ -10,13 +10,17 @@ import io.cdcconsole.web.Query;
 import io.cdcconsole.validation.Urls;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
 
 /** {@code /ds-connections} (admins), {@code /pipelines/{id}/triggers} (operators) and their deliveries. */
 public final class TriggerRoutes {
   private final TriggerService triggers;
+  private final Supplier<String> consoleUrl;
 
-  public TriggerRoutes(TriggerService triggers) {
+  /** {@code consoleUrl}: {@code console.url} or the console's own address; never the caller's Host header (L7). */
+  public TriggerRoutes(TriggerService triggers, Supplier<String> consoleUrl) {
     this.triggers = triggers;
+    this.consoleUrl = consoleUrl;
   }
 
   public void addRoutes(ApiRouter api) {
@@ -61,10 +65,8 @@ public final class TriggerRoutes {
     if (!version.equals("3.2") && !version.equals("3.3")) {
       throw io.cdcconsole.error.ValidationFailed.of("version", "must be 3.2 or 3.3");
     }
-    var authority = ctx.request().authority();
-    String consoleUrl = ctx.request().scheme() + "://" + authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
     ApiRouter.respond(ctx, triggers.pipelineName(ctx.pathParam("id"))
-        .map(name -> DsSnippets.forPipeline(consoleUrl, name, version)));
+        .map(name -> DsSnippets.forPipeline(consoleUrl.get(), name, version)));
   }
 
   private void addConnection(RoutingContext ctx) {

@@ -20,7 +20,9 @@ import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -190,8 +192,13 @@ public final class RunService {
 
   private Future<Void> runJar(Run run, Cluster cluster, FlinkRestClient client, SubmitYaml.Resolved resolved) {
     // the YAML goes as the program argument only when it holds no secret; else the launcher fetches it with a ticket
-    String argument = resolved.secrets().isEmpty() ? resolved.yaml()
-        : consoleUrl.get() + LaunchTickets.PATH + tickets.issue(resolved.yaml());
+    List<String> issued = new ArrayList<>();
+    Supplier<String> ticketUrl = () -> {
+      String ticket = tickets.issue(run.id(), resolved.yaml(), resolved.secrets());
+      issued.add(ticket);
+      return consoleUrl.get() + LaunchTickets.PATH + ticket;
+    };
+    String argument = resolved.secrets().isEmpty() ? resolved.yaml() : ticketUrl.get();
     JsonObject body = new JsonObject()
         .put("entryClass", LauncherJar.ENTRY_CLASS)
         .put("programArgsList", new JsonArray().add(argument))
@@ -209,14 +216,20 @@ public final class RunService {
             launcher.forget(cluster.id());
             JsonObject retry = body.copy();
             if (!resolved.secrets().isEmpty()) {
-              retry.put("programArgsList", new JsonArray().add(consoleUrl.get() + LaunchTickets.PATH
-                  + tickets.issue(resolved.yaml())));
+              retry.put("programArgsList", new JsonArray().add(ticketUrl.get()));
             }
             return launcher.jarId(cluster.id(), client, bundle)
                 .compose(jarId -> client.postJson("/jars/" + jarId + "/run", retry, RUN_JAR_TIMEOUT));
           }
           return Future.failedFuture(err);
         }))
+        // Flink answered with a refusal: the launcher's main has ended, so its ticket's secrets leave the heap now.
+        // After a timeout the main may still be about to fetch it; the sweep takes it then.
+        .onFailure(err -> {
+          if (err instanceof FlinkRestException) {
+            issued.forEach(tickets::revoke);
+          }
+        })
         .compose(answer -> moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "console", "accepted by Flink"))
         .mapEmpty();
   }

@@ -21,7 +21,7 @@ public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, Lau
                             ClusterClients clients, SecretService secrets, PipelineDocuments documents,
                             Future<LauncherJar> launcher, Path home, ConsoleConfig.Runs config,
                             Supplier<String> consoleUrl, Clock clock, AuditStore audit) {
-    LaunchTickets tickets = new LaunchTickets(clock);
+    LaunchTickets tickets = new LaunchTickets(vertx, clock, java.time.Duration.ofSeconds(30));
     LaunchBundles bundles = new LaunchBundles(vertx, launcher, home.resolve("bundles"), config.flinkCdcDir());
     RunCheckpoints checkpoints = new RunCheckpoints(store, clusters, clients);
     RunService service = new RunService(vertx, store, pipelines, clusters, clients, bundles, new LauncherUploads(), tickets,

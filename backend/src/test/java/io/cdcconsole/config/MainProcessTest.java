@@ -36,7 +36,7 @@ class MainProcessTest {
     Path file = home.resolve("cdc-console.yaml");
     Files.writeString(file, "database:\n  url: jdbc:postgresql://127.0.0.1:1/none\n  user: u\n  password: "
         + new SecretCipher("the-right-key").encrypt("pw") + "\n");
-    Result r = run(home, Map.of(MasterKey.ENV, "a-wrong-key"), "--config", file.toString());
+    Result r = run(home, Map.of(MasterKey.ENV, "a-wrong-master-key-long-enough-to-be-accepted"), "--config", file.toString());
     assertEquals(1, r.exitCode());
     assertTrue(r.stderr().contains("master key"), r.stderr());
     assertOneLineNoStackTrace(r);

@@ -33,13 +33,18 @@ public final class PipelineLauncher {
             throw new PipelineLaunchException(
                     "Expected the pipeline YAML or a ticket URL as the first program argument");
         }
-        String yaml = readPipeline(args[0]);
-        String jobId = launch(yaml);
+        TicketFetcher.Ticket pipeline = readTicket(args[0]);
+        String jobId = launch(pipeline.yaml(), pipeline.secrets());
         System.out.println("CDC Console launcher: pipeline submitted as Flink job " + jobId);
     }
 
     /** The YAML itself, or the body of the ticket when {@code arg} is an http(s) URL. */
     static String readPipeline(String arg) throws PipelineLaunchException {
+        return readTicket(arg).yaml();
+    }
+
+    /** As {@link #readPipeline}, with the secret values a ticket's answer names (none for inline YAML). */
+    static TicketFetcher.Ticket readTicket(String arg) throws PipelineLaunchException {
         if (TicketFetcher.isTicketUrl(arg)) {
             URI uri;
             try {
@@ -47,15 +52,22 @@ public final class PipelineLauncher {
             } catch (IllegalArgumentException e) {
                 throw new PipelineLaunchException("The pipeline ticket URL is not a valid URI");
             }
-            return new TicketFetcher().fetch(uri);
+            return new TicketFetcher().fetchTicket(uri);
         }
-        return arg;
+        return new TicketFetcher.Ticket(arg, java.util.Set.of());
     }
 
     /** Flattens, parses, composes and submits the pipeline; returns the Flink job id. */
     static String launch(String yaml) throws PipelineLaunchException {
+        return launch(yaml, java.util.Set.of());
+    }
+
+    /** {@code secrets}: values to mask besides those of secret-looking options (the console's full set, L9). */
+    static String launch(String yaml, java.util.Collection<String> secrets) throws PipelineLaunchException {
         PipelineYaml pipeline = PipelineYaml.read(yaml);
-        Redactor redactor = new Redactor(pipeline.secretValues());
+        java.util.Set<String> all = new java.util.LinkedHashSet<>(pipeline.secretValues());
+        all.addAll(secrets);
+        Redactor redactor = new Redactor(all);
         try {
             return FlinkCdc32.submit(pipeline.toText());
         } catch (FlinkCdc32.StageException e) {
