@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.audit.AuditStore;
+import io.cdcconsole.audit.DeniedAudit;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
 import io.cdcconsole.test.TestConsole;
@@ -83,7 +84,8 @@ class LaunchTicketsTest extends ConsoleTest {
     Vertx vertx = console.app().vertx();
     LaunchTickets tickets = new LaunchTickets(vertx, Clock.systemUTC(), Duration.ofSeconds(30));
     Router router = Router.router(vertx);
-    tickets.addRoutes(router, new Audit(new AuditStore(console.app().database().pool())));
+    AuditStore auditStore = new AuditStore(console.app().database().pool());
+    tickets.addRoutes(router, new Audit(auditStore, new DeniedAudit(vertx, auditStore)));
     router.route().failureHandler(new FailureHandler(1024 * 1024));
     HttpServer server = TestConsole.await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     try {
