@@ -30,10 +30,16 @@ public final class DsRoutes {
 
   public void addRoutes(ApiRouter api) {
     for (HttpMethod method : METHODS) {
-      api.automation(method, "/ds/start", Role.OPERATOR, "ds.start", ctx -> answer(ctx, ds::start));
-      api.automation(method, "/ds/stop", Role.OPERATOR, "ds.stop", ctx -> answer(ctx, ds::stop));
-      api.automation(method, "/ds/status", Role.VIEWER, "ds.status", ctx -> answer(ctx, ds::status));
+      api.automation(method, "/ds/start", Role.OPERATOR, "ds.start", DsRoutes::failed, ctx -> answer(ctx, ds::start));
+      api.automation(method, "/ds/stop", Role.OPERATOR, "ds.stop", DsRoutes::failed, ctx -> answer(ctx, ds::stop));
+      api.automation(method, "/ds/status", Role.VIEWER, "ds.status", DsRoutes::failed, ctx -> answer(ctx, ds::status));
     }
+  }
+
+  /** A DolphinScheduler task checks the body for the result marker: failures say so in the same words. */
+  static Problem failed(Problem problem) {
+    return new Problem(problem.status(), problem.title(), problem.detail(),
+        problem.extensions().copy().put("result", "FAILURE").put("reason", problem.detail()));
   }
 
   private static void answer(RoutingContext ctx, BiFunction<io.cdcconsole.auth.Principal, DsParams, Future<DsOutcome>> call) {

@@ -37,7 +37,12 @@ final class DsService {
     this.waiter = waiter;
   }
 
+  // Each entry point reads its parameters inside compose: a bad one fails the future instead of throwing at the caller.
   Future<DsOutcome> start(Principal caller, DsParams params) {
+    return Future.succeededFuture().compose(v -> started(caller, params));
+  }
+
+  private Future<DsOutcome> started(Principal caller, DsParams params) {
     String wait = params.get("wait").orElse("RUNNING").toUpperCase(Locale.ROOT);
     if (!START_WAITS.contains(wait)) {
       return Future.failedFuture(io.cdcconsole.error.ValidationFailed.of("wait", "must be none, RUNNING or FINISHED"));
@@ -83,16 +88,16 @@ final class DsService {
   }
 
   Future<DsOutcome> stop(Principal caller, DsParams params) {
+    return Future.succeededFuture().compose(v -> stopped(caller, params));
+  }
+
+  private Future<DsOutcome> stopped(Principal caller, DsParams params) {
     boolean savepoint = params.flag("savepoint", true);
     boolean drain = params.flag("drain", false);
     boolean wait = params.flag("wait", true);
     Duration timeout = params.timeout();
     RunState wanted = savepoint ? RunState.STOPPED : RunState.CANCELED;
-    try {
-      runs.policy().checkPath("targetDirectory", params.get("targetDirectory"));
-    } catch (ValidationFailed e) {
-      return Future.failedFuture(e);
-    }
+    runs.policy().checkPath("targetDirectory", params.get("targetDirectory"));
     return pipeline(caller, params).compose(p -> runStore.latest(p.id()).compose(latest -> {
       if (latest.isEmpty()) {
         return Future.succeededFuture(DsOutcome.failure(409, "the pipeline has never run", p.name(), null));
@@ -116,6 +121,10 @@ final class DsService {
   }
 
   Future<DsOutcome> status(Principal caller, DsParams params) {
+    return Future.succeededFuture().compose(v -> checked(caller, params));
+  }
+
+  private Future<DsOutcome> checked(Principal caller, DsParams params) {
     Optional<String> expect = params.get("expect").map(e -> e.toUpperCase(Locale.ROOT));
     return pipeline(caller, params).compose(p -> runStore.latest(p.id()).map(latest -> {
       Run run = latest.orElse(null);

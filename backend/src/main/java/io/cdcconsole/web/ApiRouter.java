@@ -15,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * How every {@code /api/v1} route is declared: each states the least role it needs (checked on the server before the
@@ -58,12 +59,16 @@ public final class ApiRouter {
 
   /**
    * A route for schedulers (DolphinScheduler): it also takes tokens scoped to pipelines (which work nowhere else) and
-   * is audited whatever its method, since even a status check there is part of a workflow's record.
+   * is audited whatever its method, since even a status check there is part of a workflow's record. Its failures are
+   * answered in {@code failureShape} (the problem document as the scheduler needs it).
    */
-  public void automation(HttpMethod method, String path, Role role, String action, Handler<RoutingContext> handler) {
+  public void automation(HttpMethod method, String path, Role role, String action, UnaryOperator<Problem> failureShape,
+                         Handler<RoutingContext> handler) {
     router.route(method, PREFIX + path)
         .handler(ctx -> {
           Audit.always(ctx);
+          // set first, so that a refused sign-in is answered in the scheduler's shape too
+          ctx.put(FailureHandler.SHAPE, failureShape);
           tag(ctx, action);
         })
         .handler(this::authenticate)
