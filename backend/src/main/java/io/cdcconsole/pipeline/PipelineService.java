@@ -15,6 +15,7 @@ import io.cdcconsole.secret.SecretService;
 import io.cdcconsole.store.IdOrName;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
+import io.cdcconsole.store.StorageException;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -80,7 +81,8 @@ public final class PipelineService {
 
   public Future<Saved> create(Principal author, PipelineSpec spec) {
     return prepare(spec, Optional.empty(), keepRules(author, false))
-        .compose(p -> store.insert(p.save(author, spec.comment())).map(saved -> new Saved(saved, p.warnings())));
+        .compose(p -> store.insert(p.save(author, spec.comment())).recover(err -> taken(err, spec.name()))
+            .map(saved -> new Saved(saved, p.warnings())));
   }
 
   /**
@@ -101,21 +103,24 @@ public final class PipelineService {
       }
       return prepare(spec, Optional.of(stored), rules)
           .compose(p -> store.update(stored.id(), ifMatch, p.save(author, spec.comment()))
+          .recover(err -> taken(err, spec.name()))
           .compose(saved -> saved.isPresent() ? Future.succeededFuture(saved.get())
               : find(idOrName).compose(now -> Future.<Pipeline>failedFuture(stale(now.version()))))
           .map(saved -> new Saved(saved, p.warnings())));
     });
   }
 
-  /** Deletes the pipeline with its history; refused while it has an active run. */
-  public Future<Void> delete(String idOrName) {
-    return find(idOrName).compose(p -> runs.current(List.of(p.id())).compose(current -> {
+  /** Deletes the pipeline with its history, if {@code ifMatch} is still its version; refused while it has an active run. */
+  public Future<Void> delete(String idOrName, int ifMatch) {
+    return find(idOrName).compose(p -> p.version() != ifMatch ? Future.failedFuture(stale(p.version()))
+        : runs.current(List.of(p.id())).compose(current -> {
       JsonObject run = current.get(p.id());
       if (run != null && run.getBoolean("active")) {
         return Future.failedFuture(new Conflict("Pipeline '" + p.name() + "' has an active run (" + run.getLong("id")
             + ", " + run.getString("state") + "); stop or cancel it first."));
       }
-      return store.delete(p.id()).mapEmpty();
+      return store.delete(p.id(), ifMatch).compose(deleted -> deleted ? Future.<Void>succeededFuture()
+          : find(idOrName).compose(now -> Future.failedFuture(stale(now.version()))));
     }));
   }
 
@@ -306,6 +311,11 @@ public final class PipelineService {
           + " or ${secret:NAME} references");
     }
     return encryptedYaml;
+  }
+
+  private static <T> Future<T> taken(Throwable err, String name) {
+    return Future.failedFuture(err instanceof StorageException.DuplicateKey
+        ? new Conflict("A pipeline named '" + name + "' exists already.") : err);
   }
 
   private static PreconditionFailed stale(int current) {
