@@ -55,8 +55,8 @@ public final class ClusterRoutes {
   }
 
   private void update(RoutingContext ctx) {
-    int ifMatch = Versions.requireIfMatch(ctx, "cluster");
     ClusterSpec spec = spec(JsonBody.of(ctx));
+    int ifMatch = Versions.requireIfMatch(ctx, "cluster");
     Audit.detail(ctx, new JsonObject().put("name", spec.name()).put("restUrl", spec.restUrl()));
     clusters.update(ctx.pathParam("id"), spec, ifMatch).onSuccess(o -> {
       Audit.resourceId(ctx, o.cluster().id());

@@ -105,9 +105,9 @@ public final class TriggerRoutes {
   }
 
   private void updateConnection(RoutingContext ctx) {
-    int ifMatch = Versions.requireIfMatch(ctx, "DolphinScheduler connection");
     JsonBody body = JsonBody.of(ctx);
     Urls.withoutCredentials("url", body.string("url").orElse(null), "the DolphinScheduler access token goes in token");
+    int ifMatch = Versions.requireIfMatch(ctx, "DolphinScheduler connection");
     Audit.detail(ctx, new JsonObject().put("name", ctx.pathParam("name")).put("url", body.string("url").orElse(null)));
     triggers.updateConnection(ctx.pathParam("name"), ifMatch, body.requiredString("url"), body.requiredString("version"),
             body.requiredString("token"), body.string("description").orElse(null))
