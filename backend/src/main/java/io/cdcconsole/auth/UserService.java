@@ -1,5 +1,7 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.access.Role;
+import io.cdcconsole.access.Principal;
 import io.cdcconsole.config.Secret;
 import io.cdcconsole.error.Conflict;
 import io.cdcconsole.error.NotFound;

@@ -1,5 +1,6 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.access.Role;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;

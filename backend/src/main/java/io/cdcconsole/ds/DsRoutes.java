@@ -1,7 +1,7 @@
 package io.cdcconsole.ds;
 
 import io.cdcconsole.audit.Audit;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.run.RunService;
 import io.cdcconsole.run.RunStore;
@@ -42,7 +42,7 @@ public final class DsRoutes {
         problem.extensions().copy().put("result", "FAILURE").put("reason", problem.detail()));
   }
 
-  private static void answer(RoutingContext ctx, BiFunction<io.cdcconsole.auth.Principal, DsParams, Future<DsOutcome>> call) {
+  private static void answer(RoutingContext ctx, BiFunction<io.cdcconsole.access.Principal, DsParams, Future<DsOutcome>> call) {
     DsParams params = DsParams.of(ctx);
     Audit.detail(ctx, params.dsIds().put("pipeline", params.get("pipeline").orElse(null)));
     call.apply(ApiRouter.principal(ctx), params).onSuccess(outcome -> {

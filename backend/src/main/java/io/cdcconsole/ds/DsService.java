@@ -1,6 +1,6 @@
 package io.cdcconsole.ds;
 
-import io.cdcconsole.auth.Principal;
+import io.cdcconsole.access.Principal;
 import io.cdcconsole.error.ApiError;
 import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.pipeline.Pipeline;

@@ -1,6 +1,6 @@
 package io.cdcconsole.overview;
 
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.cluster.ClusterHealth;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.web.ApiRouter;

@@ -1,7 +1,7 @@
 package io.cdcconsole.pipeline;
 
 import io.cdcconsole.audit.Audit;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.error.FieldError;
 import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.error.NotFound;

@@ -1,7 +1,7 @@
 package io.cdcconsole.pipeline;
 
-import io.cdcconsole.auth.Principal;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Principal;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.cluster.Cluster;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.error.Conflict;

@@ -1,9 +1,9 @@
 package io.cdcconsole.web;
 
-import io.cdcconsole.audit.Audit;
-import io.cdcconsole.auth.AuthService;
-import io.cdcconsole.auth.Principal;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Authenticator;
+import io.cdcconsole.access.Principal;
+import io.cdcconsole.access.RequestContext;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.error.Forbidden;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -25,9 +25,9 @@ public final class ApiRouter {
   public static final String PREFIX = "/api/v1";
 
   private final Router router;
-  private final AuthService auth;
+  private final Authenticator auth;
 
-  public ApiRouter(Router router, AuthService auth) {
+  public ApiRouter(Router router, Authenticator auth) {
     this.router = router;
     this.auth = auth;
   }
@@ -66,7 +66,7 @@ public final class ApiRouter {
                          Handler<RoutingContext> handler) {
     router.route(method, PREFIX + path)
         .handler(ctx -> {
-          Audit.always(ctx);
+          RequestContext.auditAlways(ctx);
           // set first, so that a refused sign-in is answered in the scheduler's shape too
           ctx.put(FailureHandler.SHAPE, failureShape);
           tag(ctx, action);
@@ -85,14 +85,14 @@ public final class ApiRouter {
   }
 
   private static void tag(RoutingContext ctx, String action) {
-    Audit.action(ctx, action);
+    RequestContext.action(ctx, action);
     ctx.next();
   }
 
   private void authenticate(RoutingContext ctx) {
     auth.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION), ctx.request().getHeader("token"))
         .onSuccess(principal -> {
-          ctx.put(Audit.PRINCIPAL, principal);
+          RequestContext.principal(ctx, principal);
           ctx.next();
         })
         .onFailure(ctx::fail);
@@ -126,7 +126,7 @@ public final class ApiRouter {
   }
 
   public static Principal principal(RoutingContext ctx) {
-    return ctx.get(Audit.PRINCIPAL);
+    return RequestContext.principal(ctx);
   }
 
   /** Answers 200 with the JSON the future brings, or hands its failure to the failure handler. */
