@@ -130,11 +130,13 @@ public final class ClusterService {
   }
 
   /** The refusal of a delete, naming the pipelines ({@code {id, name}}) that use the cluster. */
-  private static Conflict inUse(Cluster cluster, List<JsonObject> pipelines) {
+  private static Conflict inUse(Cluster cluster, List<ClusterStore.UsedBy> pipelines) {
+    JsonArray named = new JsonArray();
+    pipelines.forEach(p -> named.add(new JsonObject().put("id", p.id()).put("name", p.name())));
     return new Conflict("Cluster '" + cluster.name() + "' is used by pipelines: "
-        + String.join(", ", pipelines.stream().map(p -> p.getString("name")).toList())
+        + String.join(", ", pipelines.stream().map(ClusterStore.UsedBy::name).toList())
         + ". Move them to another cluster or delete them first.",
-        new JsonObject().put("pipelines", new JsonArray(pipelines)));
+        new JsonObject().put("pipelines", named));
   }
 
   private static PreconditionFailed staleVersion(int current) {

@@ -64,11 +64,13 @@ public final class ClusterStore {
         .map(rows -> Rows.all(rows, ClusterStore::map));
   }
 
-  /** Names of the pipelines that target the cluster: while there are any, it cannot be deleted. */
-  /** {@code {id, name}} of each pipeline on the cluster, by name. */
-  public Future<List<JsonObject>> pipelinesUsing(long id) {
+  /** A pipeline that runs on a cluster: while there is one, the cluster cannot be deleted. */
+  public record UsedBy(long id, String name) {}
+
+  /** The pipelines on the cluster, by name. */
+  public Future<List<UsedBy>> pipelinesUsing(long id) {
     return pool.preparedQuery("select id, name from pipeline where cluster_id = $1 order by name").execute(Tuple.of(id))
-        .map(rows -> Rows.all(rows, r -> new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))));
+        .map(rows -> Rows.all(rows, r -> new UsedBy(r.getLong("id"), r.getString("name"))));
   }
 
   /** Deletes the cluster if it is still at {@code version}; false when it moved on. */
