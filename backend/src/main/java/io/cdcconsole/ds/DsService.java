@@ -68,23 +68,38 @@ final class DsService {
    * (failed, stopped) gets a new run: the key then names the run it follows.
    */
   private Future<Optional<String>> idempotencyKey(Pipeline p, DsParams params, String wait) {
-    Optional<String> base = params.workflowInstanceId()
-        .map(w -> "ds-wf-" + w + "-" + params.get("taskDefinitionCode").orElse("start"))
-        .or(() -> params.taskInstanceId().map(t -> "ds-task-" + t));
+    Optional<String> base = baseKey(params.workflowInstanceId(), params.get("taskDefinitionCode"),
+        params.taskInstanceId());
     if (base.isEmpty()) {
       return Future.succeededFuture(base);
     }
     return followOn(p.id(), base.get(), wait).map(Optional::of);
   }
 
+  /** The key of a DS start: the workflow instance and task definition, else the task instance; none without ids. */
+  static Optional<String> baseKey(Optional<String> workflowInstanceId, Optional<String> taskDefinitionCode,
+                                  Optional<String> taskInstanceId) {
+    return workflowInstanceId.map(w -> "ds-wf-" + w + "-" + taskDefinitionCode.orElse("start"))
+        .or(() -> taskInstanceId.map(t -> "ds-task-" + t));
+  }
+
+  /**
+   * Whether {@code key} still names the start to repeat, given the state of the run it names (empty: none yet): a
+   * run that goes on, or one that FINISHED when finishing was asked for, is the answer; any other ended run means a
+   * rerun of the workflow instance, which gets a new run under {@link #followingKey}.
+   */
+  static boolean keyStands(Optional<RunState> found, String wait) {
+    return found.isEmpty() || !found.get().terminal() || ("FINISHED".equals(wait) && found.get() == RunState.FINISHED);
+  }
+
+  static String followingKey(String key, long endedRunId) {
+    return key + "-after-" + endedRunId;
+  }
+
   private Future<String> followOn(long pipelineId, String key, String wait) {
-    return runStore.findByIdempotencyKey(pipelineId, key).compose(found -> {
-      if (found.isEmpty() || !found.get().state().terminal()
-          || ("FINISHED".equals(wait) && found.get().state() == RunState.FINISHED)) {
-        return Future.succeededFuture(key);
-      }
-      return followOn(pipelineId, key + "-after-" + found.get().id(), wait);
-    });
+    return runStore.findByIdempotencyKey(pipelineId, key).compose(found -> keyStands(found.map(Run::state), wait)
+        ? Future.succeededFuture(key)
+        : followOn(pipelineId, followingKey(key, found.get().id()), wait));
   }
 
   Future<DsOutcome> stop(Principal caller, DsParams params) {

@@ -67,9 +67,12 @@ public final class ApiRouter {
     router.route(method, PREFIX + path)
         .handler(ctx -> {
           RequestContext.auditAlways(ctx);
-          // set first, so that a refused sign-in is answered in the scheduler's shape too
-          ctx.put(FailureHandler.SHAPE, failureShape);
           tag(ctx, action);
+        })
+        // a failure handler of the route, so that failures before it ran (the input guard's) are shaped too
+        .failureHandler(ctx -> {
+          ctx.put(FailureHandler.SHAPE, failureShape);
+          ctx.next();
         })
         .handler(this::authenticate)
         .handler(ctx -> authorize(ctx, role, true))
