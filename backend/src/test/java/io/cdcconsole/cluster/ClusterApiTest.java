@@ -100,6 +100,20 @@ class ClusterApiTest extends ConsoleTest {
   }
 
   @Test
+  void aClusterThatDoesNotAnswerIsAnOutageOfTheClusterNotOfTheDatabase() throws Exception {
+    // adopting a job asks the pipeline's cluster about it; a refused connection there once read "database not reachable"
+    long id = http.post("/api/v1/clusters", admin, cluster("refusing", closedPort())).json().getLong("id");
+    Http.Response p = http.post("/api/v1/pipelines", admin, new JsonObject().put("name", "on-refusing").put("clusterId", id)
+        .put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
+    assertEquals(201, p.status(), p.body());
+    Http.Response adopt = http.post("/api/v1/pipelines/on-refusing/adopt", admin,
+        new JsonObject().put("jobId", "0123456789abcdef0123456789abcdef"));
+    assertEquals(503, adopt.status(), adopt.body());
+    assertFalse(adopt.json().getString("detail").toLowerCase().contains("database"), adopt.body());
+    assertEquals(200, http.get("/health", null).status(), "the console itself is fine");
+  }
+
+  @Test
   void badDefinitionsAreRefusedNamingTheField() throws Exception {
     int port = closedPort();
     assertField(http.post("/api/v1/clusters", admin, cluster("Bad Name", port)), "name");
