@@ -53,7 +53,11 @@ public final class PipelineService {
 
   /** The dry run: what a save would say, without saving. Masks count as kept values here. */
   public Future<PipelineYamlValidator.Validation> validate(String yaml, Optional<String> cluster) {
-    checkSize(yaml);
+    try {
+      checkSize(yaml);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     Future<Optional<String>> cdcVersion = cluster.isEmpty() ? Future.succeededFuture(Optional.empty())
         : resolveCluster(cluster.get()).map(c -> Optional.of(c.cdc().version()));
     return cdcVersion.compose(version -> documents.validate(yaml, version));
