@@ -241,7 +241,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                id: components["parameters"]["NumericId"];
+                /** @description The cluster's id or name. */
+                id: string;
             };
             cookie?: never;
         };
@@ -249,7 +250,7 @@ export interface paths {
         get: operations["getCluster"];
         /**
          * Change a cluster (admin)
-         * @description Secret values sent as the mask `******` keep the stored ones. `If-Match` is optional here.
+         * @description Secret values sent as the mask `******` keep the stored ones.
          */
         put: operations["updateCluster"];
         post?: never;
@@ -310,8 +311,12 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
-        /** Create or replace a named secret (admin) */
+        /** One named secret (its name, version and usage; never its value) */
+        get: operations["getSecret"];
+        /**
+         * Create or replace a named secret (admin)
+         * @description Creates the secret when `If-Match` is absent and the name is new; replaces it only with `If-Match` set to its version (428 when an existing secret is sent without it, 412 when stale).
+         */
         put: operations["putSecret"];
         post?: never;
         /** Delete a named secret (admin); 409 while pipelines use it */
@@ -947,11 +952,13 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The connection's id or name. */
                 name: string;
             };
             cookie?: never;
         };
-        get?: never;
+        /** One DolphinScheduler connection (token masked); its ETag is its `revision` */
+        get: operations["getDsConnection"];
         /** Change a connection's URL, version or token (admin); the mask keeps the stored token */
         put: operations["updateDsConnection"];
         post?: never;
@@ -1016,7 +1023,8 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** One trigger of the pipeline */
+        get: operations["getDsTrigger"];
         /** Change a trigger (operator); deliveries already made are kept */
         put: operations["updateDsTrigger"];
         post?: never;
@@ -1341,6 +1349,8 @@ export interface components {
             description: string;
             /** @description `${secret:NAME}`. */
             reference: string;
+            /** @description Goes up with every replacement; also the ETag. */
+            version: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1360,6 +1370,8 @@ export interface components {
         SecretPutResult: {
             name: string;
             created: boolean;
+            /** @description The secret's version now; also the ETag. */
+            version: number;
         };
         /** @description The fields every view of a pipeline has. */
         PipelineBase: {
@@ -1889,9 +1901,12 @@ export interface components {
             id: number;
             name: string;
             url: string;
+            /** @description DolphinScheduler's version (3.2 or 3.3). */
             version: string;
             /** @description Always the mask. */
             token: string;
+            /** @description Goes up with every change of the connection; also the ETag (`version` is DolphinScheduler's). */
+            revision: number;
             description: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -1949,6 +1964,8 @@ export interface components {
             params: components["schemas"]["DsStartParams"];
             enabled: boolean;
             createdBy: string | null;
+            /** @description Goes up with every change; also the ETag. */
+            version: number;
             /** Format: date-time */
             createdAt: string;
         };
@@ -2126,9 +2143,9 @@ export interface components {
         Offset: number;
         /** @description `key=value`, or `key` for any value. */
         LabelFilter: string;
-        /** @description The version edited, as its ETag (`"3"`). */
+        /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
         IfMatch: string;
-        /** @description The version edited, as its ETag (`"3"`); 412 when stale. */
+        /** @description The version read, as its ETag (`"3"`); 412 when stale. */
         IfMatchOptional: string;
         /** @description A repeated start with the same key answers the run that the first one started. */
         IdempotencyKey: string;
@@ -2622,7 +2639,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: components["parameters"]["NumericId"];
+                /** @description The cluster's id or name. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2646,12 +2664,13 @@ export interface operations {
     updateCluster: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The version edited, as its ETag (`"3"`); 412 when stale. */
-                "If-Match"?: components["parameters"]["IfMatchOptional"];
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                id: components["parameters"]["NumericId"];
+                /** @description The cluster's id or name. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2677,15 +2696,20 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
     deleteCluster: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
-                id: components["parameters"]["NumericId"];
+                /** @description The cluster's id or name. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2710,6 +2734,8 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ClusterInUseProblem"];
                 };
             };
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2794,10 +2820,39 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    putSecret: {
+    getSecret: {
         parameters: {
             query?: never;
             header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamedSecret"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version read, as its ETag (`"3"`); 412 when stale. */
+                "If-Match"?: components["parameters"]["IfMatchOptional"];
+            };
             path: {
                 name: string;
             };
@@ -2812,6 +2867,7 @@ export interface operations {
             /** @description Replaced. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2822,6 +2878,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2831,13 +2888,18 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
     deleteSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
                 name: string;
             };
@@ -2856,6 +2918,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
@@ -3048,7 +3112,7 @@ export interface operations {
                 confirmSecretRebind?: components["parameters"]["ConfirmSecretRebind"];
             };
             header: {
-                /** @description The version edited, as its ETag (`"3"`). */
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
@@ -3086,7 +3150,10 @@ export interface operations {
     deletePipeline: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description The pipeline's id or name. */
                 id: components["parameters"]["PipelineRef"];
@@ -3197,7 +3264,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The version edited, as its ETag (`"3"`). */
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
@@ -4185,6 +4252,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4198,11 +4266,42 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    updateDsConnection: {
+    getDsConnection: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The connection's id or name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsConnection"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateDsConnection: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The connection's id or name. */
                 name: string;
             };
             cookie?: never;
@@ -4216,6 +4315,7 @@ export interface operations {
             /** @description The changed connection. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4226,14 +4326,20 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
     deleteDsConnection: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
+                /** @description The connection's id or name. */
                 name: string;
             };
             cookie?: never;
@@ -4251,6 +4357,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
@@ -4329,6 +4437,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4343,10 +4452,41 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    updateDsTrigger: {
+    getDsTrigger: {
         parameters: {
             query?: never;
             header?: never;
+            path: {
+                /** @description The pipeline's id or name. */
+                id: components["parameters"]["PipelineRef"];
+                triggerId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trigger. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsTrigger"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateDsTrigger: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description The pipeline's id or name. */
                 id: components["parameters"]["PipelineRef"];
@@ -4363,6 +4503,7 @@ export interface operations {
             /** @description The changed trigger. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4373,13 +4514,18 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
     deleteDsTrigger: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description The pipeline's id or name. */
                 id: components["parameters"]["PipelineRef"];
@@ -4399,6 +4545,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };

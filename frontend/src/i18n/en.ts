@@ -65,6 +65,8 @@ export const en = {
     tooMany: 'Too many requests. Try again later.',
     server: 'The server failed to answer (HTTP {{status}}).',
     generic: 'The request failed (HTTP {{status}}).',
+    stale: 'Changed by someone else',
+    staleDetail: 'Someone changed this after you loaded it, so nothing was saved. Reload it and apply your change again.',
     fields: 'Check these fields:',
     loadAccount: 'Could not load your account: {{error}}',
   },

@@ -69,6 +69,8 @@ export const zhCN: Shape<Resources> = {
     tooMany: '请求过多，请稍后再试。',
     server: '服务器未能应答（HTTP {{status}}）。',
     generic: '请求失败（HTTP {{status}}）。',
+    stale: '已被他人修改',
+    staleDetail: '在您加载之后有人修改了它，因此未保存任何内容。请重新加载后再次应用您的修改。',
     fields: '请检查以下字段：',
     loadAccount: '无法加载您的账户：{{error}}',
   },

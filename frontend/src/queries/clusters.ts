@@ -29,8 +29,9 @@ export function useSaveCluster() {
 export function useDeleteCluster() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => clustersApi.remove(id),
-    onSuccess: () => {
+    mutationFn: (v: { id: number; version: number }) => clustersApi.remove(v.id, v.version),
+    // settled, not only on success: after a 412 the list brings the version to delete
+    onSettled: () => {
       qc.invalidateQueries({ queryKey: keys.clusters.all });
       qc.invalidateQueries({ queryKey: keys.overview });
     },

@@ -121,7 +121,7 @@ export default function ClusterPage() {
         cancelText={t('common.cancel')}
         onCancel={() => setConfirming(false)}
         onOk={() =>
-          del.mutate(c.id, {
+          del.mutate({ id: c.id, version: c.version }, {
             onSuccess: () => navigate('/clusters'),
             onSettled: () => setConfirming(false),
           })

@@ -131,7 +131,7 @@ public final class ConsoleApp {
         .onFailure(err -> LOG.warn("Pipelines cannot be started: {}", err.getMessage()));
     AtomicReference<String> consoleUrl = new AtomicReference<>();
 
-    return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool))
+    return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool)::putIfAbsent)
         .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
         .compose(ok -> principals.start())
         .compose(ok -> Future.all(JwtSessions.create(vertx, config, clock), SpaRoutes.load(vertx),

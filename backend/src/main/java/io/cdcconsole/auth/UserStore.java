@@ -1,11 +1,11 @@
 package io.cdcconsole.auth;
 
-import io.cdcconsole.error.Conflict;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;
+import io.cdcconsole.store.Sql;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -14,7 +14,6 @@ import java.util.Optional;
 /** Users in {@code app_user}. */
 public final class UserStore {
   private static final String COLUMNS = "id, username, role, disabled, session_version, created_at, updated_at";
-  private static final String UNIQUE_VIOLATION = "23505";
 
   /** A user with the password hash, for sign-in only. */
   public record WithHash(User user, String passwordHash) {}
@@ -33,8 +32,7 @@ public final class UserStore {
     return pool.preparedQuery("insert into app_user (username, password_hash, role) values ($1, $2, $3) returning " + COLUMNS)
         .execute(Tuple.of(username, passwordHash, role.json()))
         .map(rows -> map(rows.iterator().next()))
-        .recover(err -> Future.failedFuture(err instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-            ? new Conflict("a user named '" + username + "' exists already") : err));
+        .recover(Sql::fail);
   }
 
   public Future<Optional<User>> findById(long id) {

@@ -1,6 +1,6 @@
 package io.cdcconsole.ds;
 
-import io.cdcconsole.auth.Principal;
+import io.cdcconsole.access.Principal;
 import io.cdcconsole.error.ApiError;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.pipeline.Pipeline;
@@ -37,7 +37,12 @@ final class DsService {
     this.waiter = waiter;
   }
 
+  // Each entry point reads its parameters inside compose: a bad one fails the future instead of throwing at the caller.
   Future<DsOutcome> start(Principal caller, DsParams params) {
+    return Future.succeededFuture().compose(v -> started(caller, params));
+  }
+
+  private Future<DsOutcome> started(Principal caller, DsParams params) {
     String wait = params.get("wait").orElse("RUNNING").toUpperCase(Locale.ROOT);
     if (!START_WAITS.contains(wait)) {
       return Future.failedFuture(io.cdcconsole.error.ValidationFailed.of("wait", "must be none, RUNNING or FINISHED"));
@@ -63,36 +68,51 @@ final class DsService {
    * (failed, stopped) gets a new run: the key then names the run it follows.
    */
   private Future<Optional<String>> idempotencyKey(Pipeline p, DsParams params, String wait) {
-    Optional<String> base = params.workflowInstanceId()
-        .map(w -> "ds-wf-" + w + "-" + params.get("taskDefinitionCode").orElse("start"))
-        .or(() -> params.taskInstanceId().map(t -> "ds-task-" + t));
+    Optional<String> base = baseKey(params.workflowInstanceId(), params.get("taskDefinitionCode"),
+        params.taskInstanceId());
     if (base.isEmpty()) {
       return Future.succeededFuture(base);
     }
     return followOn(p.id(), base.get(), wait).map(Optional::of);
   }
 
+  /** The key of a DS start: the workflow instance and task definition, else the task instance; none without ids. */
+  static Optional<String> baseKey(Optional<String> workflowInstanceId, Optional<String> taskDefinitionCode,
+                                  Optional<String> taskInstanceId) {
+    return workflowInstanceId.map(w -> "ds-wf-" + w + "-" + taskDefinitionCode.orElse("start"))
+        .or(() -> taskInstanceId.map(t -> "ds-task-" + t));
+  }
+
+  /**
+   * Whether {@code key} still names the start to repeat, given the state of the run it names (empty: none yet): a
+   * run that goes on, or one that FINISHED when finishing was asked for, is the answer; any other ended run means a
+   * rerun of the workflow instance, which gets a new run under {@link #followingKey}.
+   */
+  static boolean keyStands(Optional<RunState> found, String wait) {
+    return found.isEmpty() || !found.get().terminal() || ("FINISHED".equals(wait) && found.get() == RunState.FINISHED);
+  }
+
+  static String followingKey(String key, long endedRunId) {
+    return key + "-after-" + endedRunId;
+  }
+
   private Future<String> followOn(long pipelineId, String key, String wait) {
-    return runStore.findByIdempotencyKey(pipelineId, key).compose(found -> {
-      if (found.isEmpty() || !found.get().state().terminal()
-          || ("FINISHED".equals(wait) && found.get().state() == RunState.FINISHED)) {
-        return Future.succeededFuture(key);
-      }
-      return followOn(pipelineId, key + "-after-" + found.get().id(), wait);
-    });
+    return runStore.findByIdempotencyKey(pipelineId, key).compose(found -> keyStands(found.map(Run::state), wait)
+        ? Future.succeededFuture(key)
+        : followOn(pipelineId, followingKey(key, found.get().id()), wait));
   }
 
   Future<DsOutcome> stop(Principal caller, DsParams params) {
+    return Future.succeededFuture().compose(v -> stopped(caller, params));
+  }
+
+  private Future<DsOutcome> stopped(Principal caller, DsParams params) {
     boolean savepoint = params.flag("savepoint", true);
     boolean drain = params.flag("drain", false);
     boolean wait = params.flag("wait", true);
     Duration timeout = params.timeout();
     RunState wanted = savepoint ? RunState.STOPPED : RunState.CANCELED;
-    try {
-      runs.policy().checkPath("targetDirectory", params.get("targetDirectory"));
-    } catch (ValidationFailed e) {
-      return Future.failedFuture(e);
-    }
+    runs.policy().checkPath("targetDirectory", params.get("targetDirectory"));
     return pipeline(caller, params).compose(p -> runStore.latest(p.id()).compose(latest -> {
       if (latest.isEmpty()) {
         return Future.succeededFuture(DsOutcome.failure(409, "the pipeline has never run", p.name(), null));
@@ -116,6 +136,10 @@ final class DsService {
   }
 
   Future<DsOutcome> status(Principal caller, DsParams params) {
+    return Future.succeededFuture().compose(v -> checked(caller, params));
+  }
+
+  private Future<DsOutcome> checked(Principal caller, DsParams params) {
     Optional<String> expect = params.get("expect").map(e -> e.toUpperCase(Locale.ROOT));
     return pipeline(caller, params).compose(p -> runStore.latest(p.id()).map(latest -> {
       Run run = latest.orElse(null);

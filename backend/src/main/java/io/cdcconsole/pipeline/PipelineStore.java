@@ -1,13 +1,12 @@
 package io.cdcconsole.pipeline;
 
-import io.cdcconsole.error.Conflict;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;
+import io.cdcconsole.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -100,7 +99,7 @@ public final class PipelineStore {
             }))
         .onSuccess(id -> totals.changed())
         .compose(id -> find(id).map(Optional::orElseThrow))
-        .recover(err -> duplicate(err, s.name()));
+        .recover(Sql::fail);
   }
 
   /** Saves a new version if the current one is still {@code expectedVersion}; empty when someone saved meanwhile. */
@@ -114,7 +113,7 @@ public final class PipelineStore {
                 : insertVersion(conn, id, rows.iterator().next().getInteger("version"), s).map(true)))
         .onSuccess(saved -> totals.changed())
         .compose(saved -> saved ? find(id) : Future.succeededFuture(Optional.<Pipeline>empty()))
-        .recover(err -> duplicate(err, s.name()));
+        .recover(Sql::fail);
   }
 
   private static Future<Void> insertVersion(SqlConnection conn, long id, int version, Save s) {
@@ -221,15 +220,11 @@ public final class PipelineStore {
         .map(rows -> Rows.first(rows, PipelineStore::mapVersion));
   }
 
-  public Future<Boolean> delete(long id) {
-    return pool.preparedQuery("delete from pipeline where id = $1").execute(Tuple.of(id))
+  /** Deletes the pipeline if it is still at {@code version}; false when it moved on. */
+  public Future<Boolean> delete(long id, int version) {
+    return pool.preparedQuery("delete from pipeline where id = $1 and version = $2").execute(Tuple.of(id, version))
         .onSuccess(rows -> totals.changed())
         .map(rows -> rows.rowCount() == 1);
-  }
-
-  private static <T> Future<T> duplicate(Throwable err, String name) {
-    return Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
-        ? new Conflict("A pipeline named '" + name + "' exists already.") : err);
   }
 
   private static Pipeline map(Row r) {

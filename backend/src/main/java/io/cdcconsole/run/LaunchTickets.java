@@ -1,5 +1,6 @@
 package io.cdcconsole.run;
 
+import io.cdcconsole.access.RequestContext;
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.error.NotFound;
 import io.vertx.core.Handler;
@@ -112,8 +113,8 @@ public final class LaunchTickets {
         ctx.fail(new NotFound("No such launch ticket: it was used already, expired, or never issued."));
         return;
       }
-      Audit.always(ctx);
-      Audit.action(ctx, "run.launch-ticket");
+      RequestContext.auditAlways(ctx);
+      RequestContext.action(ctx, "run.launch-ticket");
       Audit.actorName(ctx, "launcher");
       Audit.resourceId(ctx, t.runId());
       Audit.detail(ctx, new JsonObject().put("ticket", fingerprint(ticket)));

@@ -1,7 +1,7 @@
 package io.cdcconsole.run;
 
 import io.cdcconsole.audit.Audit;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;

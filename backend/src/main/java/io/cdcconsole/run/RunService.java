@@ -1,6 +1,6 @@
 package io.cdcconsole.run;
 
-import io.cdcconsole.auth.Principal;
+import io.cdcconsole.access.Principal;
 import io.cdcconsole.cluster.Cluster;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;

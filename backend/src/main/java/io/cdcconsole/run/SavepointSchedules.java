@@ -69,8 +69,7 @@ public final class SavepointSchedules {
   }
 
   private Future<Long> cluster(String ref) {
-    return (ref.matches("\\d{1,18}") ? clusters.find(Long.parseLong(ref)) : clusters.findByName(ref))
-        .map(c -> c.id());
+    return clusters.find(ref).map(c -> c.id());
   }
 
   /** The body's interval in ms: null for null; 0 for "off" where an explicit off is kept, else null. */

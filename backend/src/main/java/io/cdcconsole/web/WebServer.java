@@ -1,6 +1,5 @@
 package io.cdcconsole.web;
 
-import io.cdcconsole.audit.Audit;
 import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.error.NotFound;
 import io.vertx.core.DeploymentOptions;
@@ -9,8 +8,10 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.Handler;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +34,7 @@ public final class WebServer {
 
   private WebServer() {}
 
-  public static Future<Served> start(Vertx vertx, ConsoleConfig.Http config, Audit audit,
+  public static Future<Served> start(Vertx vertx, ConsoleConfig.Http config, Handler<RoutingContext> audit,
                                      Consumer<Router> addApiAndHealthRoutes, SpaRoutes spa) {
     // port 0 asks for a random port; a negative one is a random port that every instance shares
     int port = config.port() == 0 ? -1 : config.port();
@@ -52,7 +53,7 @@ public final class WebServer {
         .map(id -> new Served(id, actualPort.get(), first.get()));
   }
 
-  private static Router router(Vertx vertx, ConsoleConfig.Http config, Audit audit,
+  private static Router router(Vertx vertx, ConsoleConfig.Http config, Handler<RoutingContext> audit,
                                Consumer<Router> addApiAndHealthRoutes, SpaRoutes spa, HeaderDeadline headerDeadline) {
     Router router = Router.router(vertx);
     router.route().handler(headerDeadline.onRequest());

@@ -46,7 +46,7 @@ class AuditLimitsTest extends ConsoleTest {
   @Test
   void longAuditedTextIsCutAndMarked() throws Exception {
     String id = "x".repeat(1000);
-    assertEquals(404, http.delete("/api/v1/pipelines/" + id, admin).status());
+    assertEquals(404, http.delete("/api/v1/pipelines/" + id, admin, "\"1\"").status());
     JsonObject row = eventually(() -> http.get("/api/v1/audit?action=pipeline.delete", admin).items(),
         items -> !items.isEmpty()).getJsonObject(0);
     String kept = row.getString("resourceId");

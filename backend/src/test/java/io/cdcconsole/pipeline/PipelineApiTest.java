@@ -118,7 +118,16 @@ class PipelineApiTest extends ConsoleTest {
     Http.Response put = http.put("/api/v1/secrets/shop-mysql", admin,
         new JsonObject().put("value", value).put("description", "shared MySQL password"));
     assertEquals(201, put.status(), put.body());
-    assertEquals(200, http.put("/api/v1/secrets/shop-mysql", admin, new JsonObject().put("value", value)).status());
+    assertEquals("\"1\"", put.header("ETag"));
+    // replacing a secret takes the version read, like every other versioned resource
+    Http.Response blind = http.put("/api/v1/secrets/shop-mysql", admin, new JsonObject().put("value", value));
+    assertEquals(428, blind.status(), blind.body());
+    assertEquals(200, http.put("/api/v1/secrets/shop-mysql", admin, new JsonObject().put("value", value),
+        http.etag("/api/v1/secrets/shop-mysql", viewer)).status());
+    Http.Response stale = http.put("/api/v1/secrets/shop-mysql", admin, new JsonObject().put("value", value), "\"1\"");
+    assertEquals(412, stale.status(), stale.body());
+    assertEquals(2, stale.json().getInteger("currentVersion"));
+    assertEquals(2, http.get("/api/v1/secrets/shop-mysql", viewer).json().getInteger("version"));
     assertEquals(403, http.put("/api/v1/secrets/x", operator, new JsonObject().put("value", "v")).status());
 
     Http.Response missing = http.post("/api/v1/pipelines", operator,
@@ -135,7 +144,8 @@ class PipelineApiTest extends ConsoleTest {
         .filter(s -> "shop-mysql".equals(s.getString("name"))).findFirst().orElseThrow();
     assertEquals(List.of("uses-named"), listed.getJsonArray("usedBy").getList());
     assertFalse(http.get("/api/v1/secrets", admin).body().contains(value));
-    assertEquals(409, http.delete("/api/v1/secrets/shop-mysql", admin).status());
+    assertEquals(428, http.delete("/api/v1/secrets/shop-mysql", admin).status());
+    assertEquals(409, http.delete("/api/v1/secrets/shop-mysql", admin, "\"2\"").status());
     assertFalse(dump("named_secret").contains(value));
     assertEquals(value, reveal(created.json().getLong("id")).get("${secret:shop-mysql}"));
   }
@@ -165,6 +175,17 @@ class PipelineApiTest extends ConsoleTest {
     JsonObject warning = saved.json().getJsonArray("warnings").getJsonObject(0);
     assertEquals("sink.type", warning.getString("path"));
     assertTrue(warning.getString("message").contains("3.1.0"), warning.encode());
+
+    // an update says the same (it dropped the warnings once), and so does a rollback, which is validated too
+    String path = "/api/v1/pipelines/" + saved.json().getLong("id");
+    Http.Response updated = http.put(path, operator, new JsonObject().put("description", "still kafka"), "\"1\"");
+    assertEquals(200, updated.status(), updated.body());
+    assertEquals("sink.type", updated.json().getJsonArray("warnings").getJsonObject(0).getString("path"), updated.body());
+    Http.Response rolledBack = http.send("POST", path + "/versions/1/rollback", operator, null, null,
+        Map.of("If-Match", "\"2\""));
+    assertEquals(200, rolledBack.status(), rolledBack.body());
+    assertEquals("sink.type", rolledBack.json().getJsonArray("warnings").getJsonObject(0).getString("path"),
+        rolledBack.body());
   }
 
   @Test
@@ -241,9 +262,10 @@ class PipelineApiTest extends ConsoleTest {
     long id = created.json().getLong("id");
     assertEquals(403, http.post("/api/v1/pipelines", viewer, pipeline("by-viewer", yaml("v", 1, "pw"))).status());
     assertEquals(403, http.put("/api/v1/pipelines/" + id, viewer, new JsonObject().put("description", "x"), "\"1\"").status());
-    assertEquals(403, http.delete("/api/v1/pipelines/" + id, viewer).status());
+    assertEquals(403, http.delete("/api/v1/pipelines/" + id, viewer, "\"1\"").status());
 
-    Http.Response deleteCluster = http.delete("/api/v1/clusters/" + clusterId, admin);
+    Http.Response deleteCluster = http.delete("/api/v1/clusters/" + clusterId, admin,
+        http.etag("/api/v1/clusters/" + clusterId, admin));
     assertEquals(409, deleteCluster.status(), deleteCluster.body());
     assertTrue(deleteCluster.json().getString("detail").contains("listed"), deleteCluster.body());
 
@@ -267,7 +289,10 @@ class PipelineApiTest extends ConsoleTest {
     assertTrue(http.get("/api/v1/pipelines?label=team=shop&cluster=pipes&limit=1", viewer).items().size() == 1);
     assertNotEquals(0, http.get("/api/v1/pipelines?cluster=" + clusterId, viewer).json().getLong("total"));
     assertEquals(400, http.get("/api/v1/pipelines?cluster=no-such-cluster", viewer).status());
-    assertEquals(204, http.delete("/api/v1/pipelines/listed-copy", operator).status());
+    assertEquals(428, http.delete("/api/v1/pipelines/listed-copy", operator).status());
+    assertEquals(412, http.delete("/api/v1/pipelines/listed-copy", operator, "\"7\"").status());
+    assertEquals(204, http.delete("/api/v1/pipelines/listed-copy", operator,
+        http.etag("/api/v1/pipelines/listed-copy", viewer)).status());
     assertEquals(404, http.get("/api/v1/pipelines/listed-copy", viewer).status());
   }
 
@@ -284,7 +309,7 @@ class PipelineApiTest extends ConsoleTest {
         pipeline("renamed-one", yaml("counted-one", 1, MYSQL_PASSWORD)), "\"1\"");
     assertEquals(200, renamed.status(), renamed.body());
     assertEquals(before, total("/api/v1/pipelines?name=counted"));
-    assertEquals(204, http.delete("/api/v1/pipelines/renamed-one", operator).status());
+    assertEquals(204, http.delete("/api/v1/pipelines/renamed-one", operator, "\"2\"").status());
     assertEquals(0, total("/api/v1/pipelines?name=renamed-one"));
   }
 

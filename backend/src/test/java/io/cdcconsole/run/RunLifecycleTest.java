@@ -118,7 +118,8 @@ class RunLifecycleTest extends SandboxRunTest {
         Map.of("Idempotency-Key", "deploy-42"));
     assertEquals(202, sameKey.status(), sameKey.body());
     assertEquals(location, sameKey.header("Location"), "the same key answers the first run");
-    assertEquals(409, http.delete("/api/v1/pipelines/cancelled", operator).status(), "no delete while running");
+    assertEquals(409, http.delete("/api/v1/pipelines/cancelled", operator,
+        http.etag("/api/v1/pipelines/cancelled", operator)).status(), "no delete while running");
 
     Http.Response cancel = http.post("/api/v1/pipelines/cancelled/cancel", operator, null);
     assertEquals(202, cancel.status(), cancel.body());
