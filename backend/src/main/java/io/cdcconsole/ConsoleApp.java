@@ -24,6 +24,11 @@ import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.config.MasterKeyCheck;
 import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.ds.DsRoutes;
+import io.cdcconsole.health.HealthEvents;
+import io.cdcconsole.health.HealthService;
+import io.cdcconsole.health.HealthStore;
+import io.cdcconsole.health.HealthThresholds;
+import io.cdcconsole.health.HealthWatcher;
 import io.cdcconsole.ds.TriggerRoutes;
 import io.cdcconsole.ds.TriggerService;
 import io.cdcconsole.overview.OverviewRoutes;
@@ -77,13 +82,16 @@ public final class ConsoleApp {
   private final WebServer.Served server;
   private final ClusterHealthWatcher clusterHealth;
   private final RunWatcher runWatcher;
+  private final HealthWatcher healthWatcher;
   private final TriggerService dsTriggers;
   private final Router router;
 
   private final PrincipalCache principals;
 
   private ConsoleApp(Vertx vertx, Database database, WebServer.Served server, ClusterHealthWatcher clusterHealth,
-                     RunWatcher runWatcher, TriggerService dsTriggers, PrincipalCache principals) {
+                     RunWatcher runWatcher, HealthWatcher healthWatcher, TriggerService dsTriggers,
+                     PrincipalCache principals) {
+    this.healthWatcher = healthWatcher;
     this.dsTriggers = dsTriggers;
     this.principals = principals;
     this.router = server.router();
@@ -140,11 +148,21 @@ public final class ConsoleApp {
           PipelineService pipelines = new PipelineService(pipelineStore, clusters, secrets, documents, runStore::current);
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, documents,
               launcher, config.home(), config.runs(), consoleUrl::get, clock);
+          HealthStore healthStore = new HealthStore(pool);
+          HealthService health = new HealthService(vertx, healthStore, runStore);
+          HealthWatcher healthWatcher = new HealthWatcher(vertx, healthStore, clusters, clusterClients, clock,
+              new HealthWatcher.Timing(config.health().metricsInterval(), config.health().metricsPerSecond(),
+                  config.health().history()),
+              new HealthThresholds(config.health().lagThreshold(), config.health().lagPeriods(),
+                  config.health().stallPeriods(), config.health().checkpointFailures(), config.health().restarts(),
+                  config.health().window()));
+          runs.routes().extendDetails(health::decorate);
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
           // one for all HTTP instances: it holds the stream caps
           EventRoutes events = new EventRoutes(vertx, auth, config.events(),
-              List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS), RunEvents.ADDRESS,
+              List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS, HealthEvents.ADDRESS),
+              RunEvents.ADDRESS,
               (after, limit) -> runStore.after(after, limit)
                   .map(found -> found.stream().map(RunTransition::toEvent).toList()));
           Audit audit = new Audit(auditStore);
@@ -161,7 +179,8 @@ public final class ConsoleApp {
                 .addRoutes(api);
             runs.routes().addRoutes(api);
             new OverviewRoutes(new OverviewStore(pool), clusters).addRoutes(api);
-            new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
+            new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter(), health).addRoutes(api);
+            new io.cdcconsole.health.HealthRoutes(health, clock).addRoutes(api);
             new TriggerRoutes(dsTriggers).addRoutes(api);
             events.addRoutes(api);
             apiDocs.addRoutes(router);
@@ -173,7 +192,9 @@ public final class ConsoleApp {
             consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.port())));
             clusterHealth.start();
             dsTriggers.start();
-            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers, principals);
+            healthWatcher.start();
+            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), healthWatcher, dsTriggers,
+                principals);
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
           }).compose(app -> runs.watcher().start().map(app));
         });
@@ -206,6 +227,7 @@ public final class ConsoleApp {
   public Future<Void> stop() {
     clusterHealth.stop();
     runWatcher.stop();
+    healthWatcher.stop();
     dsTriggers.stop();
     return vertx.undeploy(server.deploymentId()).eventually(principals::stop).eventually(database::close);
   }

@@ -38,6 +38,15 @@ public enum Setting {
           + "execution.savepoint-restore-mode,parallelism.default,pipeline.max-parallelism,pipeline.object-reuse,"
           + "pipeline.auto-watermark-interval,restart-strategy.*,state.*,table.exec.*"),
   RUNS_SAVEPOINT_PREFIXES("runs.savepointPrefixes", "CDC_CONSOLE_RUNS_SAVEPOINT_PREFIXES", null),
+  RUN_METRICS_INTERVAL("runs.metricsInterval", "CDC_CONSOLE_RUN_METRICS_INTERVAL", "30s"),
+  RUN_METRICS_PER_SECOND("runs.metricsPerSecond", "CDC_CONSOLE_RUN_METRICS_PER_SECOND", "4"),
+  HEALTH_LAG_THRESHOLD("health.lagThreshold", "CDC_CONSOLE_HEALTH_LAG_THRESHOLD", "5m"),
+  HEALTH_LAG_PERIODS("health.lagPeriods", "CDC_CONSOLE_HEALTH_LAG_PERIODS", "3"),
+  HEALTH_STALL_PERIODS("health.stallPeriods", "CDC_CONSOLE_HEALTH_STALL_PERIODS", "4"),
+  HEALTH_CHECKPOINT_FAILURES("health.checkpointFailures", "CDC_CONSOLE_HEALTH_CHECKPOINT_FAILURES", "3"),
+  HEALTH_RESTARTS("health.restarts", "CDC_CONSOLE_HEALTH_RESTARTS", "3"),
+  HEALTH_WINDOW("health.window", "CDC_CONSOLE_HEALTH_WINDOW", "15m"),
+  HEALTH_HISTORY("health.history", "CDC_CONSOLE_HEALTH_HISTORY", "7d"),
   EVENTS_KEEP_ALIVE("events.keepAlive", "CDC_CONSOLE_EVENTS_KEEP_ALIVE", "15s"),
   EVENTS_MAX_STREAMS_PER_USER("events.maxStreamsPerUser", "CDC_CONSOLE_EVENTS_MAX_STREAMS_PER_USER", "8"),
   EVENTS_MAX_STREAMS("events.maxStreams", "CDC_CONSOLE_EVENTS_MAX_STREAMS", "256");

@@ -21,6 +21,8 @@ import java.util.Optional;
 public final class RunRoutes {
   private final RunService runs;
   private final RunWatcher watcher;
+  // what other capabilities add to a run's details (its health)
+  private java.util.function.Function<JsonObject, Future<JsonObject>> extras = Future::succeededFuture;
 
   public RunRoutes(RunService runs, RunWatcher watcher) {
     this.runs = runs;
@@ -31,7 +33,7 @@ public final class RunRoutes {
     api.post("/pipelines/:id/runs", Role.OPERATOR, "run.start", this::start);
     api.get("/pipelines/:id/runs", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
         runs.list(ctx.pathParam("id"), Query.page(ctx)).map(page -> page.toJson(Run::toJson))));
-    api.get("/runs/:runId", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.details(runId(ctx))));
+    api.get("/runs/:runId", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.details(runId(ctx)).compose(extras)));
     api.post("/pipelines/:id/cancel", Role.OPERATOR, "run.cancel", ctx ->
         accepted(ctx, runs.cancel(ApiRouter.principal(ctx), ctx.pathParam("id"))));
     api.post("/pipelines/:id/stop", Role.OPERATOR, "run.stop", this::stop);
@@ -49,6 +51,11 @@ public final class RunRoutes {
     });
     api.post("/pipelines/:id/adopt", Role.OPERATOR, "run.adopt", ctx ->
         accepted(ctx, runs.adopt(ApiRouter.principal(ctx), ctx.pathParam("id"), JsonBody.of(ctx).requiredString("jobId"))));
+  }
+
+  /** Adds to every run details answer what {@code extras} puts in (set before the routes serve). */
+  public void extendDetails(java.util.function.Function<JsonObject, Future<JsonObject>> extras) {
+    this.extras = extras;
   }
 
   private void start(RoutingContext ctx) {
