@@ -33,8 +33,11 @@ public final class Verdicts {
     }
 
     long failed = diff(last.checkpointsFailed(), base.checkpointsFailed());
-    boolean failedLast = last.checkpointFailedAt() != null
-        && (last.checkpointAt() == null || last.checkpointFailedAt().isAfter(last.checkpointAt()));
+    // Flink has no failure time for a checkpoint that failed before it was pending (e.g. its directory could not be
+    // made): then "none completed since the failures began" is the test
+    boolean failedLast = (last.checkpointFailedAt() != null
+        && (last.checkpointAt() == null || last.checkpointFailedAt().isAfter(last.checkpointAt())))
+        || Objects.equals(firstFailure(samples, base).checkpointId(), last.checkpointId());
     if (failed >= t.checkpointFailures() && failedLast) {
       return new HealthVerdict(HealthStatus.CHECKPOINT_FAILING, failed + " checkpoints failed in the last " + window
           + (last.checkpointAt() == null ? ", none completed" : ", none completed since " + last.checkpointAt()));
@@ -68,6 +71,18 @@ public final class Verdicts {
     }
     return new HealthVerdict(HealthStatus.HEALTHY, last.lagMs() == null ? "running" : "lag "
         + human(Duration.ofMillis(last.lagMs())));
+  }
+
+  /** The first sample after the baseline that counts more failed checkpoints than the baseline (else the last). */
+  private static HealthSample firstFailure(List<HealthSample> samples, HealthSample base) {
+    long before = base.checkpointsFailed() == null ? 0 : base.checkpointsFailed();
+    for (int i = samples.indexOf(base) + 1; i < samples.size(); i++) {
+      HealthSample s = samples.get(i);
+      if (s.checkpointsFailed() != null && s.checkpointsFailed() > before) {
+        return s;
+      }
+    }
+    return samples.get(samples.size() - 1);
   }
 
   /** No records and no checkpoint completed over the span, with evidence that there is work; null otherwise. */

@@ -124,6 +124,22 @@ class VerdictsTest {
   }
 
   @Test
+  void failuresWithoutAFailureTimeCountWhenNoCheckpointCompletedSince() {
+    // a checkpoint that fails before it is pending (its directory cannot be made) has no stats entry in Flink
+    List<HealthSample> s = new ArrayList<>(series(5, x -> x, 99));
+    HealthSample last = s.get(4);
+    for (int i = 6; i <= 8; i++) {
+      s.add(with(last, new JsonObject().put("at", T0.plusSeconds(30L * i)).put("recordsOut", 300L * i)
+          .put("checkpointsFailed", 2 * (i - 5))));
+    }
+    assertEquals(HealthStatus.CHECKPOINT_FAILING, decide(s).status());
+    // checkpoints completing between the failures: not failing
+    s.replaceAll(x -> x.at().isAfter(T0.plusSeconds(150)) ? with(x, new JsonObject()
+        .put("checkpointId", x.at().getEpochSecond())) : x);
+    assertEquals(HealthStatus.HEALTHY, decide(s).status());
+  }
+
+  @Test
   void failuresOutsideTheWindowDoNotCount() {
     List<HealthSample> s = new ArrayList<>(series(40, x -> with(x, new JsonObject().put("checkpointsFailed", 5)
         .put("checkpointFailedAt", T0.plusSeconds(31)).put("checkpointAt", T0)), 1));
