@@ -76,7 +76,12 @@ class MySqlPipelineIT {
             }
         }
         String vertex = "/jobs/" + jobId + "/vertices/" + source;
-        String subtaskMetrics = rest.get(vertex + "/subtasks/metrics").body();
+        // the JobManager fetches metrics from the TaskManager lazily (metrics.fetcher.update-interval): ask until there
+        String subtaskMetrics = "[]";
+        for (long deadline = System.nanoTime() + PATIENCE.toNanos(); "[]".equals(subtaskMetrics)
+                && System.nanoTime() < deadline; Thread.sleep(1000)) {
+            subtaskMetrics = rest.get(vertex + "/subtasks/metrics").body();
+        }
         FlinkRest.Response enumerator = rest.get(vertex + "/jm-operator-metrics");
         System.out.println("SOURCE VERTEX METRICS " + subtaskMetrics);
         System.out.println("ENUMERATOR METRICS " + enumerator.status() + " " + enumerator.body());
