@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -38,7 +39,7 @@ public final class HealthService {
             .map(all -> new JsonObject().put("runId", runId).put("since", since)
                 .put("health", all.<Optional<HealthStore.Current>>resultAt(1).map(HealthStore.Current::toJson)
                     .orElse(null))
-                .put("items", new JsonArray(all.<java.util.List<HealthSample>>resultAt(0).stream()
+                .put("items", new JsonArray(all.<List<HealthSample>>resultAt(0).stream()
                     .map(HealthSample::toJson).toList()))));
   }
 

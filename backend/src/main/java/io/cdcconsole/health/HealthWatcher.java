@@ -6,6 +6,7 @@ import io.cdcconsole.cluster.FlinkRestClient;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -175,7 +176,7 @@ public final class HealthWatcher {
       }
       String vertexPath = jobPath + "/vertices/" + vertex;
       return Future.all(client.getJsonArray(vertexPath + "/subtasks/metrics"),
-              client.getJsonArray(vertexPath + "/jm-operator-metrics").otherwise(new io.vertx.core.json.JsonArray()),
+              client.getJsonArray(vertexPath + "/jm-operator-metrics").otherwise(new JsonArray()),
               store.history(job.run.runId(), clock.instant().minus(thresholds.window()), SPAN_SAMPLES))
           .compose(all -> {
             SourceMetrics.Plan found = SourceMetrics.plan(vertex, all.resultAt(0), all.resultAt(1));

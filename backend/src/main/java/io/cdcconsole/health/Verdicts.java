@@ -66,7 +66,10 @@ public final class Verdicts {
           + human(t.lag()) + " for " + t.lagPeriods() + " periods");
     }
 
-    if (last.sourceIdleMs() != null && last.sourceIdleMs() > 0 && Objects.equals(0.0, last.recordsOutPerSecond())) {
+    // Flink's per-second rates are averaged over a minute: "no record since the previous sample" says idle sooner
+    HealthSample previous = samples.size() < 2 ? null : samples.get(samples.size() - 2);
+    if (last.sourceIdleMs() != null && last.sourceIdleMs() > 0 && previous != null && last.recordsOut() != null
+        && last.recordsOut().equals(previous.recordsOut())) {
       return new HealthVerdict(HealthStatus.HEALTHY, "idle: no changes for " + human(Duration.ofMillis(last.sourceIdleMs())));
     }
     return new HealthVerdict(HealthStatus.HEALTHY, last.lagMs() == null ? "running" : "lag "

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Runs: start ({@code POST /pipelines/{id}/runs}), cancel, stop, savepoint — all answer 202 with the run's
@@ -22,7 +23,7 @@ public final class RunRoutes {
   private final RunService runs;
   private final RunWatcher watcher;
   // what other capabilities add to a run's details (its health)
-  private java.util.function.Function<JsonObject, Future<JsonObject>> extras = Future::succeededFuture;
+  private Function<JsonObject, Future<JsonObject>> extras = Future::succeededFuture;
 
   public RunRoutes(RunService runs, RunWatcher watcher) {
     this.runs = runs;
@@ -54,7 +55,7 @@ public final class RunRoutes {
   }
 
   /** Adds to every run details answer what {@code extras} puts in (set before the routes serve). */
-  public void extendDetails(java.util.function.Function<JsonObject, Future<JsonObject>> extras) {
+  public void extendDetails(Function<JsonObject, Future<JsonObject>> extras) {
     this.extras = extras;
   }
 
