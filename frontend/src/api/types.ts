@@ -81,6 +81,7 @@ export type Connector = S['Connector'];
 // The data of the /events stream's event types.
 export type RunStateEvent = S['RunStateEvent'];
 export type RunStaleEvent = S['RunStaleEvent'];
+export type RunHealthEvent = S['RunHealthEvent'];
 export type ClusterHealthEvent = S['ClusterHealthEvent'];
 export type ReplayTruncatedEvent = S['ReplayTruncatedEvent'];
 export type StreamClosedEvent = S['StreamClosedEvent'];

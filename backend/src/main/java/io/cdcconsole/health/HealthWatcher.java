@@ -66,7 +66,6 @@ public final class HealthWatcher {
   private final List<Long> timers = new ArrayList<>();
   private Context context;
   private boolean stopped;
-  private long requests;
 
   public HealthWatcher(Vertx vertx, HealthStore store, ClusterService clusters, ClusterClients clients, Clock clock,
                        Timing timing, HealthThresholds thresholds) {
@@ -97,11 +96,6 @@ public final class HealthWatcher {
         timers.forEach(vertx::cancelTimer);
       });
     }
-  }
-
-  /** Flink REST requests made for measuring so far (for benchmarks and the budget test). */
-  public long requests() {
-    return requests;
   }
 
   /** The RUNNING jobs as stored: new ones get their first turn spread over the interval, ended ones are let go. */
@@ -168,7 +162,6 @@ public final class HealthWatcher {
       return Future.succeededFuture(job.plan);
     }
     String jobPath = "/jobs/" + job.run.jobId();
-    requests += 3;
     return client.getJson(jobPath + "/plan").compose(plan -> {
       String vertex = SourceMetrics.sourceVertex(plan);
       if (vertex == null) {
@@ -195,7 +188,6 @@ public final class HealthWatcher {
 
   private Future<HealthSample> sample(FlinkRestClient client, Job job, SourceMetrics.Plan plan) {
     String jobPath = "/jobs/" + job.run.jobId();
-    requests += 2;
     return Future.all(client.getJsonArray(jobPath + "/vertices/" + plan.vertexId() + "/subtasks/metrics?get="
             + plan.query() + "&agg=min,max,sum"), client.getJson(jobPath + "/checkpoints"))
         .map(all -> SourceMetrics.sample(clock.instant(), plan, all.resultAt(0), all.resultAt(1), job.run.restarts()));
