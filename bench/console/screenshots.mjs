@@ -146,12 +146,6 @@ run(async () => {
     await page.locator('[data-testid="pipeline-page"] .ant-table-row').first().waitFor();
     await shot('pipeline-runs');
 
-    // the running values job: its verdict, lag (the values source reports none) and the health chart
-    await page.goto(`${base}/runs/${r2.id}`);
-    await page.getByTestId('run-health').waitFor({ timeout: 60_000 });
-    await page.getByTestId('health-chart').waitFor({ timeout: 60_000 });
-    await shot('run-health');
-
     await page.getByTestId('pipeline-page').getByTestId('action-start').click();
     await page.getByTestId('start-dialog').waitFor();
     await shot('start-dialog');
@@ -163,6 +157,12 @@ run(async () => {
     await page.getByTestId('stop-dialog').waitFor();
     await shot('stop-dialog');
     await page.keyboard.press('Escape');
+
+    // the running values job: its verdict, lag (the values source reports none) and the health chart
+    await page.goto(`${base}/runs/${r2.id}`);
+    await page.getByTestId('run-health').waitFor({ timeout: 60_000 });
+    await page.getByTestId('health-chart').waitFor({ timeout: 60_000 });
+    await shot('run-health');
 
     await page.goto(`${base}/clusters`);
     await page.locator('[data-testid="cluster-status"][data-status="HEALTHY"]').first().waitFor();

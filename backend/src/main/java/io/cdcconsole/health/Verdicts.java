@@ -107,7 +107,7 @@ public final class Verdicts {
       return null; // idle by design: the database has had nothing to send
     }
     return new HealthVerdict(HealthStatus.STALLED, "no records and no checkpoint completed for "
-        + human(Duration.ofMillis(spanMs)) + (receiving ? " while the source is receiving changes"
+        + human(Duration.ofMillis(spanMs)) + (receiving ? " while the source is not idle (it has data to read)"
         : " while checkpoints are triggered"));
   }
 
