@@ -107,14 +107,18 @@ public final class HealthWatcher {
       for (HealthStore.Watched run : running) {
         Job job = jobs.get(run.runId());
         if (job == null || !job.run.jobId().equals(run.jobId())) {
+          // first looks spread over the interval (consecutive ids fall far apart), so a cluster's jobs never bunch up
           double spread = (run.runId() * GOLDEN) % 1.0;
-          // the first look comes soon (a run that has just started is worth a look), later ones spread out
-          jobs.put(run.runId(), new Job(run, now + (long) (spread * Math.min(timing.interval().toMillis(), 5000))));
+          jobs.put(run.runId(), new Job(run, now + (long) (spread * timing.interval().toMillis())));
         } else {
           job.run = run;
         }
       }
-    }).onFailure(err -> LOG.warn("Health: running jobs not read: {}", err.getMessage()));
+    }).onFailure(err -> {
+      if (!stopped) {
+        LOG.warn("Health: running jobs not read: {}", err.getMessage());
+      }
+    });
   }
 
   private void tick() {
@@ -196,6 +200,10 @@ public final class HealthWatcher {
   private void prune() {
     store.prune(clock.instant(), timing.keep())
         .onSuccess(n -> LOG.debug("Health history: {} points pruned", n))
-        .onFailure(err -> LOG.warn("Health history not pruned: {}", err.getMessage()));
+        .onFailure(err -> {
+          if (!stopped) {
+            LOG.warn("Health history not pruned: {}", err.getMessage());
+          }
+        });
   }
 }
