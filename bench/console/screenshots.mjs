@@ -7,7 +7,9 @@
 // Starts the sandbox and the console on 127.0.0.1 (temporary home), registers the sandbox and an unreachable
 // cluster, creates a few values->values pipelines (one with a second version, run once to the end; one left
 // running), then takes 1280x800 PNGs of: sign-in, the pipelines list, versions tab with the diff, start dialog, stop
-// dialog, the savepoints tab (periodic schedule, a failed savepoint) and a cluster's savepoint default, runs tab, clusters, orphans, the "me" page, users, API tokens (the list, a new one, its one-time secret), the audit trail,
+// dialog, the savepoints tab (periodic schedule, a failed savepoint) and a cluster's savepoint default, runs tab, a
+// running run's health (verdict and chart), clusters, orphans, the "me" page, users, API tokens (the list, a new one,
+// its one-time secret), the audit trail,
 // named secrets and a pipeline's audited reveal (the confirmation, then the values), each as <name>-en.png and
 // <name>-zh.png in --out. Stops everything at the end.
 // For the DolphinScheduler pages a stand-in DS API server (127.0.0.1) accepts one token and one project: the
@@ -53,7 +55,8 @@ async function waitRun(must, runId, states) {
 run(async () => {
   const [sandbox, consoleProc] = await Promise.all([
     startSandbox(opt.sandbox ? { jar: opt.sandbox } : {}),
-    startConsole(opt.jar ? { jar: opt.jar } : {}),
+    // health samples every 2 s, so that the run page's chart has points by the time it is shot
+    startConsole({ ...(opt.jar ? { jar: opt.jar } : {}), env: { CDC_CONSOLE_RUN_METRICS_INTERVAL: '2s' } }),
   ]);
   const base = consoleProc.base;
   const { call, must } = await api(base);
@@ -173,6 +176,11 @@ run(async () => {
     await page.goto(`${base}/clusters/${sb.id}`);
     await page.getByTestId('cluster-schedule-current').waitFor();
     await shot('cluster-savepoints');
+    // the running values job: its verdict, lag (the values source reports none) and the health chart
+    await page.goto(`${base}/runs/${r2.id}`);
+    await page.getByTestId('run-health').waitFor({ timeout: 60_000 });
+    await page.getByTestId('health-chart').waitFor({ timeout: 60_000 });
+    await shot('run-health');
 
     await page.goto(`${base}/clusters`);
     await page.locator('[data-testid="cluster-status"][data-status="HEALTHY"]').first().waitFor();

@@ -574,6 +574,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/runs/{runId}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: number;
+            };
+            cookie?: never;
+        };
+        /** The run's measured health history since a time, with its current verdict (docs/health.md) */
+        get: operations["getRunMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pipelines/{id}/cancel": {
         parameters: {
             query?: never;
@@ -903,6 +922,38 @@ export interface paths {
         put: operations["dsStatusPut"];
         /** The pipeline's run state (as GET) */
         post: operations["dsStatusPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ds/caught-up": {
+        parameters: {
+            query?: {
+                /** @description The pipeline's name or id (required, in the query or the body). */
+                pipeline?: components["parameters"]["DsPipeline"];
+                /** @description The lag that counts as caught up (under it), e.g. `60s`, `5m` (default 60s). */
+                maxLag?: string;
+                /** @description A checkpoint must have completed after this time: ISO-8601 with offset (`2030-01-31T00:00:00+08:00`), a UTC local time, or a date (its midnight UTC). Without it only the lag counts. */
+                checkpointAfter?: string;
+                /** @description Wait (up to `timeout`) for a measurement that satisfies both (default true). */
+                wait?: boolean;
+                /** @description Seconds to wait, 1–55 (default 50). */
+                timeout?: components["parameters"]["DsTimeout"];
+                taskInstanceId?: components["parameters"]["DsTaskInstanceId"];
+                workflowInstanceId?: components["parameters"]["DsWorkflowInstanceId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Freshness gate: SUCCESS only when the running job's lag is under maxLag and a checkpoint completed after checkpointAfter */
+        get: operations["dsCaughtUp"];
+        /** Freshness gate (as GET) */
+        put: operations["dsCaughtUpPut"];
+        /** Freshness gate (as GET) */
+        post: operations["dsCaughtUpPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1404,6 +1455,14 @@ export interface components {
             startedAt: string | null;
             /** @description Not in a terminal state. */
             active: boolean;
+            /** @description The verdict of a RUNNING, measured run; null otherwise. */
+            health?: null | {
+                status: components["schemas"]["HealthStatus"];
+                reason: string;
+                /** Format: date-time */
+                at: string;
+                lagMs: number | null;
+            };
         };
         /** @description A pipeline as listed (no YAML). */
         PipelineSummary: components["schemas"]["PipelineBase"] & {
@@ -1593,6 +1652,8 @@ export interface components {
             transitions: components["schemas"]["RunTransition"][];
             savepoints: components["schemas"]["SavepointEntry"][];
             flinkUiUrl: string;
+            /** @description The run's current measurement and verdict; null unless RUNNING and measured. */
+            health?: null | components["schemas"]["RunHealth"];
         };
         RunPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["Run"][];
@@ -1692,6 +1753,69 @@ export interface components {
             status: components["schemas"]["ClusterHealthStatus"];
             previous: components["schemas"]["ClusterHealthStatus"];
             health: components["schemas"]["ClusterHealth"];
+        };
+        /** @enum {string} */
+        HealthStatus: "HEALTHY" | "LAGGING" | "STALLED" | "CHECKPOINT_FAILING" | "FLAPPING" | "SNAPSHOTTING" | "UNKNOWN";
+        /** @description One measurement of a RUNNING job. A metric the connector does not report is null (or absent) and named in `notReported` — never a made-up zero. Totals count since the job started. */
+        HealthSample: {
+            /** Format: date-time */
+            at: string;
+            /** @description currentFetchEventTimeLag (slowest subtask) */
+            fetchLagMs?: number | null;
+            /** @description currentEmitEventTimeLag (slowest subtask) */
+            emitLagMs?: number | null;
+            /** @description sourceIdleTime (least idle subtask) */
+            sourceIdleMs?: number | null;
+            recordsInPerSecond?: number | null;
+            recordsOutPerSecond?: number | null;
+            recordsOut?: number | null;
+            /** @description Snapshot progress where the connector reports it */
+            snapshot?: Record<string, never> | null;
+            schemaChanges?: number | null;
+            checkpointId?: number | null;
+            /** Format: date-time */
+            checkpointAt?: string | null;
+            checkpointDurationMs?: number | null;
+            checkpointSizeBytes?: number | null;
+            checkpointsTriggered?: number | null;
+            checkpointsInProgress?: number | null;
+            checkpointsFailed?: number | null;
+            /** Format: date-time */
+            checkpointFailedAt?: string | null;
+            restarts: number;
+            notReported?: string[];
+        };
+        /** @description A run's verdict with its reason, and the measurement it came from. */
+        RunHealth: {
+            status: components["schemas"]["HealthStatus"];
+            reason: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The emit lag where reported, else the fetch lag. */
+            lagMs: number | null;
+            metrics: components["schemas"]["HealthSample"];
+        };
+        RunMetrics: {
+            /** Format: int64 */
+            runId: number;
+            /** Format: date-time */
+            since: string;
+            health: null | components["schemas"]["RunHealth"];
+            items: components["schemas"]["HealthSample"][];
+        };
+        /** @description The data of a `run.health` event, at every measurement of a RUNNING job (the fields of RunHealth and whose run). */
+        RunHealthEvent: {
+            /** Format: int64 */
+            runId: number;
+            /** Format: int64 */
+            pipelineId: number;
+            pipeline: string;
+            status: components["schemas"]["HealthStatus"];
+            reason: string;
+            /** Format: date-time */
+            at: string;
+            lagMs: number | null;
+            metrics: components["schemas"]["HealthSample"];
         };
         /** @description The data of a `run.stale` event. */
         RunStaleEvent: {
@@ -1843,6 +1967,25 @@ export interface components {
             jobId: string | null;
             /** @description The savepoint's path, after a stop with savepoint. */
             savepoint?: string;
+            /** @description /ds/caught-up: the lag asked for */
+            maxLagMs?: number;
+            /**
+             * Format: date-time
+             * @description /ds/caught-up: the time asked for
+             */
+            checkpointAfter?: string | null;
+            /** @description /ds/caught-up: the lag measured */
+            lagMs?: number | null;
+            /**
+             * Format: date-time
+             * @description /ds/caught-up: the latest completed checkpoint
+             */
+            checkpointAt?: string | null;
+            /**
+             * Format: date-time
+             * @description /ds/caught-up: when it was measured
+             */
+            measuredAt?: string | null;
             message: string;
         };
         /** @description A failure of a /ds call; the body contains `"result":"FAILURE"` and a `reason`. */
@@ -3439,6 +3582,37 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getRunMetrics: {
+        parameters: {
+            query?: {
+                /** @description ISO-8601 UTC time; default one hour ago. Points older than a day are thinned to one per 10 minutes. */
+                since?: string;
+                /** @description At most this many points (the newest ones), 1–2880 (default 2880). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                runId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Points oldest first, and the current verdict (null unless RUNNING and measured). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunMetrics"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
     cancelRun: {
         parameters: {
             query?: never;
@@ -4150,6 +4324,140 @@ export interface operations {
                 taskInstanceId?: components["parameters"]["DsTaskInstanceId"];
                 workflowInstanceId?: components["parameters"]["DsWorkflowInstanceId"];
                 taskDefinitionCode?: components["parameters"]["DsTaskDefinitionCode"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DsParams"];
+            };
+        };
+        responses: {
+            /** @description The asked outcome holds; the body contains `"result":"SUCCESS"`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsResult"];
+                };
+            };
+            /** @description The asked outcome does not hold (or the call was refused); `"result":"FAILURE"` and a `reason`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DsProblem"];
+                };
+            };
+        };
+    };
+    dsCaughtUp: {
+        parameters: {
+            query?: {
+                /** @description The pipeline's name or id (required, in the query or the body). */
+                pipeline?: components["parameters"]["DsPipeline"];
+                /** @description The lag that counts as caught up (under it), e.g. `60s`, `5m` (default 60s). */
+                maxLag?: string;
+                /** @description A checkpoint must have completed after this time: ISO-8601 with offset (`2030-01-31T00:00:00+08:00`), a UTC local time, or a date (its midnight UTC). Without it only the lag counts. */
+                checkpointAfter?: string;
+                /** @description Wait (up to `timeout`) for a measurement that satisfies both (default true). */
+                wait?: boolean;
+                /** @description Seconds to wait, 1–55 (default 50). */
+                timeout?: components["parameters"]["DsTimeout"];
+                taskInstanceId?: components["parameters"]["DsTaskInstanceId"];
+                workflowInstanceId?: components["parameters"]["DsWorkflowInstanceId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The asked outcome holds; the body contains `"result":"SUCCESS"`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsResult"];
+                };
+            };
+            /** @description The asked outcome does not hold (or the call was refused); `"result":"FAILURE"` and a `reason`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DsProblem"];
+                };
+            };
+        };
+    };
+    dsCaughtUpPut: {
+        parameters: {
+            query?: {
+                /** @description The pipeline's name or id (required, in the query or the body). */
+                pipeline?: components["parameters"]["DsPipeline"];
+                /** @description The lag that counts as caught up (under it), e.g. `60s`, `5m` (default 60s). */
+                maxLag?: string;
+                /** @description A checkpoint must have completed after this time: ISO-8601 with offset (`2030-01-31T00:00:00+08:00`), a UTC local time, or a date (its midnight UTC). Without it only the lag counts. */
+                checkpointAfter?: string;
+                /** @description Wait (up to `timeout`) for a measurement that satisfies both (default true). */
+                wait?: boolean;
+                /** @description Seconds to wait, 1–55 (default 50). */
+                timeout?: components["parameters"]["DsTimeout"];
+                taskInstanceId?: components["parameters"]["DsTaskInstanceId"];
+                workflowInstanceId?: components["parameters"]["DsWorkflowInstanceId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DsParams"];
+            };
+        };
+        responses: {
+            /** @description The asked outcome holds; the body contains `"result":"SUCCESS"`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsResult"];
+                };
+            };
+            /** @description The asked outcome does not hold (or the call was refused); `"result":"FAILURE"` and a `reason`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DsProblem"];
+                };
+            };
+        };
+    };
+    dsCaughtUpPost: {
+        parameters: {
+            query?: {
+                /** @description The pipeline's name or id (required, in the query or the body). */
+                pipeline?: components["parameters"]["DsPipeline"];
+                /** @description The lag that counts as caught up (under it), e.g. `60s`, `5m` (default 60s). */
+                maxLag?: string;
+                /** @description A checkpoint must have completed after this time: ISO-8601 with offset (`2030-01-31T00:00:00+08:00`), a UTC local time, or a date (its midnight UTC). Without it only the lag counts. */
+                checkpointAfter?: string;
+                /** @description Wait (up to `timeout`) for a measurement that satisfies both (default true). */
+                wait?: boolean;
+                /** @description Seconds to wait, 1–55 (default 50). */
+                timeout?: components["parameters"]["DsTimeout"];
+                taskInstanceId?: components["parameters"]["DsTaskInstanceId"];
+                workflowInstanceId?: components["parameters"]["DsWorkflowInstanceId"];
             };
             header?: never;
             path?: never;

@@ -18,6 +18,16 @@ export function useRun(runId: number | string | null | undefined) {
   });
 }
 
+/** The last hour of a RUNNING run's health points, refreshed at the console's default metrics cadence. */
+export function useRunMetrics(runId: number | string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...keys.runs.one(runId), 'metrics'],
+    queryFn: ({ signal }) => runsApi.metrics(runId, new Date(Date.now() - 3_600_000).toISOString(), signal),
+    enabled,
+    refetchInterval: 30_000,
+  });
+}
+
 export function useLedger(pipelineId: number | string) {
   return useQuery({ queryKey: keys.runs.ledger(pipelineId), queryFn: ({ signal }) => runsApi.ledger(pipelineId, signal) });
 }

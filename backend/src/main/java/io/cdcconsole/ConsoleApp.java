@@ -25,6 +25,11 @@ import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.config.MasterKeyCheck;
 import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.ds.DsRoutes;
+import io.cdcconsole.health.HealthEvents;
+import io.cdcconsole.health.HealthService;
+import io.cdcconsole.health.HealthStore;
+import io.cdcconsole.health.HealthThresholds;
+import io.cdcconsole.health.HealthWatcher;
 import io.cdcconsole.ds.TriggerRoutes;
 import io.cdcconsole.ds.TriggerService;
 import io.cdcconsole.overview.OverviewRoutes;
@@ -82,6 +87,7 @@ public final class ConsoleApp {
   private final RunWatcher runWatcher;
   private final SavepointTimer savepointTimer;
   private final DeniedAudit deniedAudit;
+  private final HealthWatcher healthWatcher;
   private final TriggerService dsTriggers;
   private final Router router;
 
@@ -89,9 +95,11 @@ public final class ConsoleApp {
   private final LaunchTickets tickets;
 
   private ConsoleApp(Vertx vertx, Database database, WebServer.Served server, ClusterHealthWatcher clusterHealth,
-                     RunWatcher runWatcher, TriggerService dsTriggers, PrincipalCache principals,
-                     SavepointTimer savepointTimer, DeniedAudit deniedAudit, LaunchTickets tickets) {
+                     RunWatcher runWatcher, HealthWatcher healthWatcher, TriggerService dsTriggers,
+                     PrincipalCache principals, SavepointTimer savepointTimer, DeniedAudit deniedAudit,
+                     LaunchTickets tickets) {
     this.tickets = tickets;
+    this.healthWatcher = healthWatcher;
     this.dsTriggers = dsTriggers;
     this.principals = principals;
     this.router = server.router();
@@ -150,11 +158,21 @@ public final class ConsoleApp {
           PipelineService pipelines = new PipelineService(pipelineStore, clusters, secrets, documents, runStore::current);
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, documents,
               launcher, config.home(), config.runs(), consoleUrl::get, clock, auditStore);
+          HealthStore healthStore = new HealthStore(pool);
+          HealthService health = new HealthService(vertx, healthStore, runStore);
+          HealthWatcher healthWatcher = new HealthWatcher(vertx, healthStore, clusters, clusterClients, clock,
+              new HealthWatcher.Timing(config.health().metricsInterval(), config.health().metricsPerSecond(),
+                  config.health().history()),
+              new HealthThresholds(config.health().lagThreshold(), config.health().lagPeriods(),
+                  config.health().stallPeriods(), config.health().checkpointFailures(), config.health().restarts(),
+                  config.health().window()));
+          runs.routes().extendDetails(health::decorate);
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
           // one for all HTTP instances: it holds the stream caps
           EventRoutes events = new EventRoutes(vertx, auth, config.events(),
-              List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS), RunEvents.ADDRESS,
+              List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS, HealthEvents.ADDRESS),
+              RunEvents.ADDRESS,
               (after, limit) -> runStore.after(after, limit)
                   .map(found -> found.stream().map(RunTransition::toEvent).toList()));
           DeniedAudit denied = new DeniedAudit(vertx, auditStore);
@@ -173,7 +191,8 @@ public final class ConsoleApp {
                 .addRoutes(api);
             runs.routes().addRoutes(api);
             new OverviewRoutes(new OverviewStore(pool), clusters).addRoutes(api);
-            new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
+            new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter(), health).addRoutes(api);
+            new io.cdcconsole.health.HealthRoutes(health, clock).addRoutes(api);
             new TriggerRoutes(dsTriggers, consoleUrl::get).addRoutes(api);
             events.addRoutes(api);
             apiDocs.addRoutes(router);
@@ -186,8 +205,9 @@ public final class ConsoleApp {
             clusterHealth.start();
             dsTriggers.start();
             runs.tickets().start();
-            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers, principals,
-                runs.savepointTimer(), denied, runs.tickets());
+            healthWatcher.start();
+            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), healthWatcher, dsTriggers,
+                principals, runs.savepointTimer(), denied, runs.tickets());
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
           }).compose(app -> runs.watcher().start().onComplete(ar -> runs.savepointTimer().start()).map(app));
         });
@@ -221,6 +241,7 @@ public final class ConsoleApp {
     clusterHealth.stop();
     runWatcher.stop();
     savepointTimer.stop();
+    healthWatcher.stop();
     dsTriggers.stop();
     tickets.stop();
     return vertx.undeploy(server.deploymentId()).eventually(deniedAudit::stop).eventually(principals::stop)

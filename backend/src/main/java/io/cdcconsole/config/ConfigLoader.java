@@ -134,7 +134,18 @@ public final class ConfigLoader {
       throw new ConfigException(origin(Setting.HTTP_IDLE_TIMEOUT) + ": must be longer than events.keepAlive ("
           + events.keepAlive().toMillis() + " ms), or event streams would be cut between keep-alives");
     }
-    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, List.copyOf(warnings)),
+    ConsoleConfig.Health health = new ConsoleConfig.Health(
+        duration(Setting.RUN_METRICS_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1)),
+        integer(Setting.RUN_METRICS_PER_SECOND, 1, 1000),
+        duration(Setting.HEALTH_LAG_THRESHOLD, Duration.ofMillis(1), Duration.ofDays(30)),
+        integer(Setting.HEALTH_LAG_PERIODS, 1, 1000),
+        integer(Setting.HEALTH_STALL_PERIODS, 1, 1000),
+        integer(Setting.HEALTH_CHECKPOINT_FAILURES, 1, 1000),
+        integer(Setting.HEALTH_RESTARTS, 1, 1000),
+        duration(Setting.HEALTH_WINDOW, Duration.ofSeconds(1), Duration.ofDays(7)),
+        duration(Setting.HEALTH_HISTORY, Duration.ofHours(1), Duration.ofDays(365)));
+    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, health,
+        List.copyOf(warnings)),
         cipher);
   }
 

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** The console's typed configuration, after defaults, the YAML file and the environment were merged and ENC() decrypted. */
 public record ConsoleConfig(Path home, Http http, Database database, Auth auth, Clusters clusters, Runs runs,
-                            Events events, List<String> warnings) {
+                            Events events, Health health, List<String> warnings) {
 
   /**
    * {@code idleTimeout}: a connection that sends and receives nothing for this long is closed (event streams keep theirs
@@ -60,6 +60,13 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
    * at most {@code maxStreamsPerUser} open streams per user and {@code maxStreams} in all.
    */
   public record Events(Duration keepAlive, int maxStreamsPerUser, int maxStreams) {}
+
+  /**
+   * Health of RUNNING jobs (docs/health.md): measured every {@code metricsInterval} per job, at most
+   * {@code metricsPerSecond} jobs per cluster per second; the verdict thresholds; {@code history} kept.
+   */
+  public record Health(Duration metricsInterval, int metricsPerSecond, Duration lagThreshold, int lagPeriods,
+                       int stallPeriods, int checkpointFailures, int restarts, Duration window, Duration history) {}
 
   public Path confDir() {
     return home.resolve("conf");

@@ -2,6 +2,7 @@ package io.cdcconsole.ds;
 
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.access.Role;
+import io.cdcconsole.health.HealthService;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.run.RunService;
 import io.cdcconsole.run.RunStore;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 /**
- * {@code /ds/start}, {@code /ds/stop}, {@code /ds/status}: endpoints shaped for DolphinScheduler's HTTP task (one
+ * {@code /ds/start}, {@code /ds/stop}, {@code /ds/status}, {@code /ds/caught-up}: endpoints shaped for DolphinScheduler's HTTP task (one
  * request per attempt, success by status 200 or a body marker). Each takes GET, POST or PUT, since a DS task can be
  * set to any; every call is audited with its DS ids.
  */
@@ -24,8 +25,8 @@ public final class DsRoutes {
 
   private final DsService ds;
 
-  public DsRoutes(PipelineService pipelines, RunService runs, RunStore runStore, RunWaiter waiter) {
-    this.ds = new DsService(pipelines, runs, runStore, waiter);
+  public DsRoutes(PipelineService pipelines, RunService runs, RunStore runStore, RunWaiter waiter, HealthService health) {
+    this.ds = new DsService(pipelines, runs, runStore, waiter, health);
   }
 
   public void addRoutes(ApiRouter api) {
@@ -33,6 +34,8 @@ public final class DsRoutes {
       api.automation(method, "/ds/start", Role.OPERATOR, "ds.start", DsRoutes::failed, ctx -> answer(ctx, ds::start));
       api.automation(method, "/ds/stop", Role.OPERATOR, "ds.stop", DsRoutes::failed, ctx -> answer(ctx, ds::stop));
       api.automation(method, "/ds/status", Role.VIEWER, "ds.status", DsRoutes::failed, ctx -> answer(ctx, ds::status));
+      api.automation(method, "/ds/caught-up", Role.VIEWER, "ds.caughtUp", DsRoutes::failed,
+          ctx -> answer(ctx, ds::caughtUp));
     }
   }
 

@@ -13,7 +13,17 @@ import io.cdcconsole.run.RunStore;
 import io.cdcconsole.run.RunWaiter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.cdcconsole.config.Durations;
+import io.cdcconsole.health.HealthService;
+import io.cdcconsole.health.HealthStore;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.function.Predicate;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -29,12 +39,14 @@ final class DsService {
   private final RunService runs;
   private final RunStore runStore;
   private final RunWaiter waiter;
+  private final HealthService health;
 
-  DsService(PipelineService pipelines, RunService runs, RunStore runStore, RunWaiter waiter) {
+  DsService(PipelineService pipelines, RunService runs, RunStore runStore, RunWaiter waiter, HealthService health) {
     this.pipelines = pipelines;
     this.runs = runs;
     this.runStore = runStore;
     this.waiter = waiter;
+    this.health = health;
   }
 
   // Each entry point reads its parameters inside compose: a bad one fails the future instead of throwing at the caller.
@@ -149,6 +161,96 @@ final class DsService {
       }
       return DsOutcome.failure(409, "state is " + state + ", expected " + expect.get(), p.name(), run);
     }));
+  }
+
+  /**
+   * The freshness gate: SUCCESS only when the pipeline's RUNNING job lags less than {@code maxLag} (default 60 s) and,
+   * when {@code checkpointAfter} is given, a checkpoint completed after that time (so that, for exactly-once sinks,
+   * the changes up to then are committed). Waits (up to {@code timeout}, unless {@code wait=false}) for a measurement
+   * that satisfies both; the lag and checkpoint seen are in the answer either way.
+   */
+  Future<DsOutcome> caughtUp(Principal caller, DsParams params) {
+    Duration maxLag;
+    Optional<Instant> after;
+    Duration timeout;
+    boolean wait;
+    try {
+      maxLag = params.get("maxLag").map(DsService::lag).orElse(Duration.ofSeconds(60));
+      after = params.get("checkpointAfter").map(DsService::time);
+      timeout = params.timeout();
+      wait = params.flag("wait", true);
+    } catch (ValidationFailed e) {
+      return Future.failedFuture(e);
+    }
+    return pipeline(caller, params).compose(p -> runStore.latest(p.id()).compose(latest -> {
+      if (latest.isEmpty() || latest.get().state() != RunState.RUNNING) {
+        return Future.succeededFuture(DsOutcome.failure(409, "the pipeline is not RUNNING (its state is "
+            + latest.map(r -> r.state().name()).orElse("NONE") + ")", p.name(), latest.orElse(null)));
+      }
+      Run run = latest.get();
+      Predicate<HealthStore.Current> caught = c -> c.sample().lagMs() != null
+          && c.sample().lagMs() < maxLag.toMillis()
+          && (after.isEmpty() || (c.sample().checkpointAt() != null && c.sample().checkpointAt().isAfter(after.get())));
+      return health.until(run.id(), caught, wait ? timeout : Duration.ofMillis(1)).map(now -> {
+        JsonObject seen = new JsonObject().put("maxLagMs", maxLag.toMillis())
+            .put("checkpointAfter", after.orElse(null))
+            .put("lagMs", now.map(c -> c.sample().lagMs()).orElse(null))
+            .put("checkpointAt", now.map(c -> c.sample().checkpointAt()).orElse(null))
+            .put("measuredAt", now.map(HealthStore.Current::at).orElse(null));
+        if (now.isPresent() && caught.test(now.get())) {
+          return DsOutcome.success("caught up: lag " + now.get().sample().lagMs() + " ms"
+              + after.map(a -> ", a checkpoint completed at " + now.get().sample().checkpointAt()).orElse(""),
+              p.name(), run).with(seen);
+        }
+        return DsOutcome.failure(wait ? 504 : 409, notCaughtUp(now, maxLag, after)
+            + (wait ? " (waited " + timeout.toSeconds() + " s; let DolphinScheduler retry)" : ""), p.name(), run)
+            .with(seen);
+      });
+    }));
+  }
+
+  private static String notCaughtUp(Optional<HealthStore.Current> now, Duration maxLag, Optional<Instant> after) {
+    if (now.isEmpty()) {
+      return "not measured yet";
+    }
+    Long lag = now.get().sample().lagMs();
+    if (lag == null) {
+      return "the source reports no lag (not reported by this connector, or not known yet)";
+    }
+    if (lag >= maxLag.toMillis()) {
+      return "lag " + lag + " ms is not under " + maxLag.toMillis() + " ms";
+    }
+    return "no checkpoint completed after " + after.orElseThrow() + " (latest: " + now.get().sample().checkpointAt() + ")";
+  }
+
+  private static Duration lag(String text) {
+    try {
+      Duration d = Durations.parse(text);
+      if (d.isNegative() || d.isZero()) {
+        throw ValidationFailed.of("maxLag", "must be positive, such as 60s or 5m");
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      throw ValidationFailed.of("maxLag", "must be a duration such as 60s, 5m or PT1M");
+    }
+  }
+
+  /** An ISO-8601 time with offset or Z, a local date-time (UTC), or a date (its midnight, UTC). */
+  static Instant time(String text) {
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      try {
+        return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException e2) {
+        try {
+          return LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e3) {
+          throw ValidationFailed.of("checkpointAfter",
+              "must be an ISO-8601 time such as 2030-01-31T00:00:00Z or 2030-01-31T00:00:00+08:00, or a date");
+        }
+      }
+    }
   }
 
   private Future<DsOutcome> waitFor(Pipeline p, Run run, RunState wanted, Duration timeout) {

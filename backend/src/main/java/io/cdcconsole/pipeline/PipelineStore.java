@@ -56,9 +56,13 @@ public final class PipelineStore {
 
   // the newest run of each pipeline, read from pipeline_run_current_idx alone
   private static final String CURRENT_RUN = "left join lateral (select r.id, r.state, r.stale, r.job_id, r.started_at "
-      + "from pipeline_run r where r.pipeline_id = p.id order by r.id desc limit 1) cr on true ";
+      + "from pipeline_run r where r.pipeline_id = p.id order by r.id desc limit 1) cr on true "
+      // the health verdict of a RUNNING job (health/HealthWatcher writes it)
+      + "left join run_health rh on rh.run_id = cr.id and cr.state = 'RUNNING' ";
   private static final String RUN_COLUMNS = "cr.id as run_id, cr.state as run_state, cr.stale as run_stale, "
-      + "cr.job_id as run_job_id, cr.started_at as run_started_at, ";
+      + "cr.job_id as run_job_id, cr.started_at as run_started_at, rh.status as run_health, "
+      + "rh.reason as run_health_reason, rh.at as run_health_at, "
+      + "coalesce(rh.sample->'emitLagMs', rh.sample->'fetchLagMs') as run_lag_ms, ";
   // what a list answers: no YAML, no secret references
   private static final String SUMMARY = "select p.id, p.name, p.description, p.cluster_id, p.labels, p.version, "
       + "p.created_at, p.updated_at, u.username as owner_name, " + RUN_COLUMNS;
@@ -244,7 +248,13 @@ public final class PipelineStore {
     Long runId = r.getLong("run_id");
     return runId == null ? null : new PipelineSummary.CurrentRun(runId, r.getString("run_state"),
         r.getBoolean("run_stale"), r.getBoolean("run_active"), r.getString("run_job_id"),
-        Rows.instant(r, "run_started_at"));
+        Rows.instant(r, "run_started_at"), r.getString("run_health") == null ? null : new JsonObject()
+            .put("status", r.getString("run_health")).put("reason", r.getString("run_health_reason"))
+            .put("at", Rows.instant(r, "run_health_at")).put("lagMs", lagMs(r.getValue("run_lag_ms"))));
+  }
+
+  private static Long lagMs(Object jsonb) {
+    return jsonb instanceof Number n ? n.longValue() : null;
   }
 
   private static PipelineVersion mapVersion(Row r) {

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Runs: start ({@code POST /pipelines/{id}/runs}), cancel, stop, savepoint — all answer 202 with the run's
@@ -22,6 +23,8 @@ public final class RunRoutes {
   private final RunService runs;
   private final RunWatcher watcher;
   private final SavepointSchedules schedules;
+  // what other capabilities add to a run's details (its health)
+  private Function<JsonObject, Future<JsonObject>> extras = Future::succeededFuture;
 
   public RunRoutes(RunService runs, RunWatcher watcher, SavepointSchedules schedules) {
     this.runs = runs;
@@ -33,7 +36,7 @@ public final class RunRoutes {
     api.post("/pipelines/:id/runs", Role.OPERATOR, "run.start", this::start);
     api.get("/pipelines/:id/runs", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
         runs.list(ctx.pathParam("id"), Query.page(ctx)).map(page -> page.toJson(Run::toJson))));
-    api.get("/runs/:runId", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.details(runId(ctx))));
+    api.get("/runs/:runId", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.details(runId(ctx)).compose(extras)));
     api.post("/pipelines/:id/cancel", Role.OPERATOR, "run.cancel", ctx ->
         accepted(ctx, runs.cancel(ApiRouter.principal(ctx), ctx.pathParam("id"))));
     api.post("/pipelines/:id/stop", Role.OPERATOR, "run.stop", this::stop);
@@ -65,6 +68,11 @@ public final class RunRoutes {
     });
     api.post("/pipelines/:id/adopt", Role.OPERATOR, "run.adopt", ctx ->
         accepted(ctx, runs.adopt(ApiRouter.principal(ctx), ctx.pathParam("id"), JsonBody.of(ctx).requiredString("jobId"))));
+  }
+
+  /** Adds to every run details answer what {@code extras} puts in (set before the routes serve). */
+  public void extendDetails(Function<JsonObject, Future<JsonObject>> extras) {
+    this.extras = extras;
   }
 
   private void start(RoutingContext ctx) {
