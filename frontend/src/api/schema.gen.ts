@@ -266,7 +266,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                id: components["parameters"]["NumericId"];
+                /** @description The cluster's id or name. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2887,7 +2888,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: components["parameters"]["NumericId"];
+                /** @description The cluster's id or name. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2912,7 +2914,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: components["parameters"]["NumericId"];
+                /** @description The cluster's id or name. */
+                id: string;
             };
             cookie?: never;
         };
