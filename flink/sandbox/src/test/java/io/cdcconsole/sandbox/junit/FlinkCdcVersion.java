@@ -73,23 +73,29 @@ public record FlinkCdcVersion(String version, int flinkMajor, Source source) {
     }
 
     /**
-     * Puts this version on the sandbox's class path. The built-in one too, by its jars in the sandbox's {@code lib/}:
-     * then the sandbox runs with {@code -cp} like the others, and {@code /jobmanager/environment} lists the Flink CDC
-     * jars (with {@code java -jar} it lists only the sandbox jar, whose manifest holds the class path).
+     * The jars of this version: for the built-in one its jars in the sandbox's {@code lib/} (so that a sandbox started
+     * with them runs with {@code -cp} like the others, and {@code /jobmanager/environment} lists them; with {@code
+     * java -jar} it lists only the sandbox jar, whose manifest holds the class path).
      */
-    public FlinkSandboxExtension applyTo(FlinkSandboxExtension sandbox) {
-        if (source == Source.BUILT_IN) {
-            Path lib = ProjectPaths.find(Path.of("flink/sandbox/target/lib"))
-                    .orElseThrow(() -> new IllegalStateException("flink/sandbox/target/lib not found: build flink/sandbox"));
-            try (var files = Files.list(lib)) {
-                sandbox.flinkCdc(files.filter(f -> f.getFileName().toString().startsWith("flink-cdc-")).sorted().toList());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        } else {
-            directory().ifPresent(dir -> sandbox.flinkCdc(List.of(dir)));
+    public List<Path> jars() {
+        Path dir = source == Source.BUILT_IN
+                ? ProjectPaths.find(Path.of("flink/sandbox/target/lib")).orElseThrow(
+                        () -> new IllegalStateException("flink/sandbox/target/lib not found: build flink/sandbox"))
+                : directory().orElseThrow();
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar"))
+                    .filter(f -> source != Source.BUILT_IN || f.getFileName().toString().startsWith("flink-cdc-"))
+                    .sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
-        return sandbox;
+    }
+
+    /** Puts this version on the sandbox's class path, with any further jars (e.g. a connector and its driver). */
+    public FlinkSandboxExtension applyTo(FlinkSandboxExtension sandbox, Path... more) {
+        List<Path> jars = new java.util.ArrayList<>(jars());
+        jars.addAll(List.of(more));
+        return sandbox.flinkCdc(jars);
     }
 
     @Override
