@@ -14,7 +14,7 @@
 // <name>-zh.png in --out. Stops everything at the end.
 // For the DolphinScheduler pages a stand-in DS API server (127.0.0.1) accepts one token and one project: the
 // connections page after "test connection", a pipeline's DS tab (a delivered and a refused delivery), its HTTP task
-// definitions, and the cluster edit form. --only ds-,cluster-edit takes just the shots whose names start so.
+// definitions, a cluster's page and the cluster edit form. --only ds-,cluster-edit takes just the shots whose names start so.
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -208,6 +208,11 @@ run(async () => {
     await page.getByTestId('ds-snippet-start').scrollIntoViewIfNeeded();
     await page.evaluate(() => window.scrollBy(0, -240));
     await shot('ds-snippets');
+
+    // the sandbox's page: its Flink CDC line (mode, version, stated or detected) and any Flink CDC warnings
+    await page.goto(`${base}/clusters/${sb.id}`);
+    await page.getByTestId('cluster-cdc').waitFor();
+    await shot('cluster-page');
 
     await page.goto(`${base}/clusters/${prod.id}`);
     await page.getByTestId('cluster-page').waitFor();

@@ -1319,6 +1319,8 @@ export interface components {
             /** Format: date-time */
             checkedAt: string | null;
             error: string | null;
+            /** @description The Flink CDC version on the JobManager's class path (`GET /jobmanager/environment`, Flink 1.17+), or null when none was found. */
+            flinkCdcVersion?: string | null;
         };
         /** @enum {string} */
         ClusterAuthType: "none" | "basic" | "bearer";
@@ -1326,8 +1328,14 @@ export interface components {
         ClusterCdc: {
             /** @enum {string} */
             mode: "provided" | "shipped";
-            /** @description The Flink CDC version, such as 3.3.0. */
-            version: string;
+            /** @description The stated Flink CDC version, such as 3.3.0; optional for `provided` (it is detected). */
+            version: string | null;
+            /** @description The version found on the JobManager's class path; null until found (or for Flink before 1.17). */
+            detectedVersion: string | null;
+            /** @description What pipelines on the cluster are validated against: for `provided` the detected version, else the stated one; for `shipped` the stated one (the jars the console ships). */
+            effectiveVersion: string | null;
+            /** @description What does not fit: a stated version the class path contradicts, a Flink CDC built for another Flink major than the cluster runs (pipelines are then refused before they reach Flink). */
+            warnings: string[];
         };
         /** @description A registered Flink cluster; its secrets (auth, sensitive headers) are answered as `******`. */
         Cluster: {
@@ -1383,13 +1391,14 @@ export interface components {
             };
             labels?: components["schemas"]["Labels"];
             description?: string;
-            cdc: {
+            cdc?: {
                 /**
                  * @default provided
                  * @enum {string}
                  */
                 mode: "provided" | "shipped";
-                version: string;
+                /** @description Optional for `provided` (detected from the class path); required for `shipped`. */
+                version?: string | null;
             };
         };
         ClusterPage: components["schemas"]["PageInfo"] & {

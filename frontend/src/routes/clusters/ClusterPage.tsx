@@ -68,6 +68,22 @@ export default function ClusterPage() {
       ) : (
         <ProblemAlert error={del.error} />
       )}
+      {c.cdc.warnings.length ? (
+        <Alert
+          type="warning"
+          showIcon
+          className="section-gap"
+          data-testid="cluster-cdc-warnings"
+          title={t('cluster.cdcWarnings')}
+          description={
+            <ul>
+              {c.cdc.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          }
+        />
+      ) : null}
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} className="section-gap">
         <Descriptions.Item label={t('cluster.restUrl')}>
           <a href={c.flinkUiUrl ?? c.restUrl} target="_blank" rel="noreferrer">
@@ -98,7 +114,11 @@ export default function ClusterPage() {
           </Descriptions.Item>
         ) : null}
         <Descriptions.Item label={t('cluster.cdcMode')}>
-          {c.cdc.mode === 'shipped' ? t('cluster.cdcShipped') : t('cluster.cdcProvided')} · {c.cdc.version}
+          <span data-testid="cluster-cdc">
+            {c.cdc.mode === 'shipped' ? t('cluster.cdcShipped') : t('cluster.cdcProvided')} ·{' '}
+            {c.cdc.effectiveVersion ?? t('cluster.cdcUnknown')}
+            {c.cdc.detectedVersion ? ` (${t('cluster.cdcDetected')})` : c.cdc.version ? ` (${t('cluster.cdcStated')})` : ''}
+          </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('common.labels')} span="filled">
           {Object.entries(c.labels).map(([k, v]) => (

@@ -88,6 +88,7 @@ public final class ClusterRoutes {
         new Cluster.Tls(tls.bool("insecure").orElse(false), tls.string("caPem").orElse(null)),
         Labels.parse("labels", body.object("labels").raw()),
         body.string("description").orElse(""),
-        new Cluster.Cdc(cdc.string("mode").orElse("provided"), cdc.requiredString("version")));
+        new Cluster.Cdc(cdc.string("mode").orElse("provided"),
+            cdc.string("version").filter(v -> !v.isBlank()).orElse(null)));
   }
 }

@@ -61,6 +61,21 @@ public final class ClusterService {
     return find(ref).map(c -> new Observed(c, watcher.health(c.id())));
   }
 
+  /** The Flink CDC version pipelines on the cluster are checked against: detected on its class path, else stated. */
+  public Optional<String> cdcVersion(Cluster cluster) {
+    return cluster.effectiveCdcVersion(watcher.health(cluster.id()));
+  }
+
+  /**
+   * Why pipelines cannot run on the cluster as it was last seen: its Flink CDC is built for another Flink major
+   * (e.g. Flink CDC 3.5 on Flink 2.x, or the Flink 2 build of 3.6 on Flink 1.20). Empty when it fits or is unknown.
+   */
+  public Optional<String> misfit(Cluster cluster) {
+    ClusterHealth health = watcher.health(cluster.id());
+    return "provided".equals(cluster.cdc().mode()) && health.flinkCdc() != null
+        ? health.flinkCdc().misfit(health.flinkVersion()) : Optional.empty();
+  }
+
   public Future<Cluster> find(long id) {
     return store.find(id).compose(found -> found.map(Future::succeededFuture)
         .orElseGet(() -> Future.failedFuture(new NotFound("No cluster " + id + "."))));
@@ -191,8 +206,12 @@ public final class ClusterService {
     if (!CDC_MODES.contains(spec.cdc().mode())) {
       errors.add(FieldError.of("cdc.mode", "must be 'provided' (Flink CDC on the cluster's classpath) or 'shipped' (by the console)"));
     }
-    if (spec.cdc().version() == null || !VERSION.matcher(spec.cdc().version()).matches()) {
+    // optional when the cluster provides Flink CDC (it is detected from the class path); the shipped jars need it
+    boolean stated = spec.cdc().version() != null && !spec.cdc().version().isBlank();
+    if (stated && !VERSION.matcher(spec.cdc().version()).matches()) {
       errors.add(FieldError.of("cdc.version", "must be a Flink CDC version such as 3.2.0"));
+    } else if (!stated && "shipped".equals(spec.cdc().mode())) {
+      errors.add(FieldError.of("cdc.version", "is required when the console ships Flink CDC: it names the jars to ship"));
     }
     if (spec.description() != null && spec.description().length() > 2000) {
       errors.add(FieldError.of("description", "at most 2000 characters"));

@@ -59,7 +59,7 @@ public final class PipelineService {
       return Future.failedFuture(e);
     }
     Future<Optional<String>> cdcVersion = cluster.isEmpty() ? Future.succeededFuture(Optional.empty())
-        : resolveCluster(cluster.get()).map(c -> Optional.of(c.cdc().version()));
+        : resolveCluster(cluster.get()).map(clusters::cdcVersion);
     return cdcVersion.compose(version -> documents.validate(yaml, version));
   }
 
@@ -265,7 +265,7 @@ public final class PipelineService {
       return Future.failedFuture(e);
     }
     return resolveCluster(spec.cluster()).compose(cluster -> documents.check(spec.yaml(),
-            stored.map(Pipeline::yaml).orElse(null), cluster.cdc().version(), rules)
+            stored.map(Pipeline::yaml).orElse(null), clusters.cdcVersion(cluster).orElse(null), rules)
         .compose(checked -> missingSecrets(checked.refs())
             .compose(ok -> documents.encrypt(checked.yaml()))
             .map(PipelineService::storable)

@@ -108,7 +108,13 @@ public final class RunService {
     } catch (ValidationFailed e) {
       return Future.failedFuture(e);
     }
-    return pipelines.get(pipelineRef).compose(pipeline -> {
+    return pipelines.get(pipelineRef).compose(pipeline -> clusters.find(pipeline.clusterId()).compose(cluster -> {
+      // refused before anything reaches Flink: the job could only fail there, with a class-loading error
+      Optional<String> misfit = clusters.misfit(cluster);
+      if (misfit.isPresent()) {
+        return Future.failedFuture(ValidationFailed.of("cluster", "cannot run on cluster '" + cluster.name() + "': "
+            + misfit.get()));
+      }
       Future<Optional<Run>> earlier = idempotencyKey.isEmpty() ? Future.succeededFuture(Optional.empty())
           : store.findByIdempotencyKey(pipeline.id(), idempotencyKey.get());
       return earlier.compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
@@ -128,7 +134,7 @@ public final class RunService {
                   return moved.run();
                 });
           }));
-    });
+    }));
   }
 
   private static Future<Optional<String>> savepointFor(Optional<String> asked, Optional<String> restorePoint) {

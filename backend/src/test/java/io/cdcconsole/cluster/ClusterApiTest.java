@@ -118,7 +118,11 @@ class ClusterApiTest extends ConsoleTest {
     int port = closedPort();
     assertField(http.post("/api/v1/clusters", admin, cluster("Bad Name", port)), "name");
     assertField(http.post("/api/v1/clusters", admin, cluster("badurl", port).put("restUrl", "ftp://x")), "restUrl");
-    assertField(http.post("/api/v1/clusters", admin, cluster("noversion", port).put("cdc", new JsonObject())), "cdc.version");
+    // the version is optional when the cluster provides Flink CDC (detected), required when the console ships it
+    assertField(http.post("/api/v1/clusters", admin, cluster("noversion", port)
+        .put("cdc", new JsonObject().put("mode", "shipped"))), "cdc.version");
+    assertField(http.post("/api/v1/clusters", admin, cluster("badversion", port)
+        .put("cdc", new JsonObject().put("version", "latest"))), "cdc.version");
     assertField(http.post("/api/v1/clusters", admin, cluster("badmode", port)
         .put("cdc", new JsonObject().put("mode", "magic").put("version", "3.2.0"))), "cdc.mode");
     assertField(http.post("/api/v1/clusters", admin, cluster("nopass", port)

@@ -208,24 +208,4 @@ class RunLifecycleTest extends SandboxRunTest {
     waitForState(location, "CANCELED");
   }
 
-  /** Uploads the launcher jar the console carries, as anyone could with Flink's REST API. */
-  private static String uploadLauncher() throws Exception {
-    byte[] jar;
-    try (var in = RunLifecycleTest.class.getClassLoader().getResourceAsStream(LauncherJar.RESOURCE)) {
-      jar = in.readAllBytes();
-    }
-    String boundary = "----cdc" + System.nanoTime();
-    var body = new java.io.ByteArrayOutputStream();
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"by-hand.jar\"\r\n"
-        + "Content-Type: application/x-java-archive\r\n\r\n").getBytes());
-    body.write(jar);
-    body.write(("\r\n--" + boundary + "--\r\n").getBytes());
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + "/jars/upload"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), r.body());
-    String path = new JsonObject(r.body()).getString("filename");
-    return path.substring(path.lastIndexOf('/') + 1);
-  }
-
 }
