@@ -157,7 +157,7 @@ public final class PipelineService {
       }
       // validated like any save: the catalogue or the cluster's Flink CDC version may have changed since
       return version(idOrName, toVersion).compose(old -> clusters.find(old.clusterId()).compose(cluster ->
-              documents.validate(old.yaml(), Optional.of(cluster.cdc().version())).compose(validation -> {
+              documents.validate(old.yaml(), clusters.cdcVersion(cluster)).compose(validation -> {
                 if (!validation.errors().isEmpty()) {
                   return Future.failedFuture(new ValidationFailed(validation.errors()));
                 }
