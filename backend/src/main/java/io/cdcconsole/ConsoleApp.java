@@ -1,6 +1,8 @@
 package io.cdcconsole;
 
 import io.cdcconsole.audit.Audit;
+import io.cdcconsole.alert.AlertRoutes;
+import io.cdcconsole.alert.AlertService;
 import io.cdcconsole.audit.AuditRoutes;
 import io.cdcconsole.audit.AuditStore;
 import io.cdcconsole.auth.AuthRoutes;
@@ -84,15 +86,17 @@ public final class ConsoleApp {
   private final RunWatcher runWatcher;
   private final HealthWatcher healthWatcher;
   private final TriggerService dsTriggers;
+  private final AlertService alerts;
   private final Router router;
 
   private final PrincipalCache principals;
 
   private ConsoleApp(Vertx vertx, Database database, WebServer.Served server, ClusterHealthWatcher clusterHealth,
-                     RunWatcher runWatcher, HealthWatcher healthWatcher, TriggerService dsTriggers,
+                     RunWatcher runWatcher, HealthWatcher healthWatcher, TriggerService dsTriggers, AlertService alerts,
                      PrincipalCache principals) {
     this.healthWatcher = healthWatcher;
     this.dsTriggers = dsTriggers;
+    this.alerts = alerts;
     this.principals = principals;
     this.router = server.router();
     this.vertx = vertx;
@@ -158,6 +162,7 @@ public final class ConsoleApp {
                   config.health().window()));
           runs.routes().extendDetails(health::decorate);
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
+          AlertService alerts = new AlertService(vertx, pool, pipelines, cipher, config.health().alertRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
           // one for all HTTP instances: it holds the stream caps
           EventRoutes events = new EventRoutes(vertx, auth, config.events(),
@@ -182,6 +187,7 @@ public final class ConsoleApp {
             new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter(), health).addRoutes(api);
             new io.cdcconsole.health.HealthRoutes(health, clock).addRoutes(api);
             new TriggerRoutes(dsTriggers).addRoutes(api);
+            new AlertRoutes(alerts).addRoutes(api);
             events.addRoutes(api);
             apiDocs.addRoutes(router);
             runs.tickets().addRoutes(router);
@@ -192,9 +198,10 @@ public final class ConsoleApp {
             consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.port())));
             clusterHealth.start();
             dsTriggers.start();
+            alerts.start();
             healthWatcher.start();
             return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), healthWatcher, dsTriggers,
-                principals);
+                alerts, principals);
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
           }).compose(app -> runs.watcher().start().map(app));
         });
@@ -229,6 +236,7 @@ public final class ConsoleApp {
     runWatcher.stop();
     healthWatcher.stop();
     dsTriggers.stop();
+    alerts.stop();
     return vertx.undeploy(server.deploymentId()).eventually(principals::stop).eventually(database::close);
   }
 }
