@@ -62,6 +62,7 @@ public final class AlertService {
   /** Events are evaluated one after the other: two samples of a run must not both see "no state yet". */
   private Future<Void> evaluating = Future.succeededFuture();
   private long timerId = -1;
+  private final List<io.vertx.core.eventbus.MessageConsumer<JsonObject>> consumers = new java.util.ArrayList<>();
 
   public AlertService(Vertx vertx, io.vertx.sqlclient.Pool pool, PipelineService pipelines, SecretCipher cipher,
                       Duration backoff) {
@@ -74,12 +75,15 @@ public final class AlertService {
   }
 
   public void start() {
-    vertx.eventBus().<JsonObject>consumer(RunEvents.ADDRESS, m -> evaluate(() -> onTransition(m.body())));
-    vertx.eventBus().<JsonObject>consumer(HealthEvents.ADDRESS, m -> evaluate(() -> onHealth(m.body())));
+    consumers.add(vertx.eventBus().consumer(RunEvents.ADDRESS, m -> evaluate(() -> onTransition(m.body()))));
+    consumers.add(vertx.eventBus().consumer(HealthEvents.ADDRESS, m -> evaluate(() -> onHealth(m.body()))));
     timerId = vertx.setPeriodic(Math.max(200, Math.min(backoff.toMillis(), 2000)), id -> work());
   }
 
   public void stop() {
+    // a console restarted on the same Vert.x must not evaluate every event twice
+    consumers.forEach(io.vertx.core.eventbus.MessageConsumer::unregister);
+    consumers.clear();
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }

@@ -78,7 +78,7 @@ final class AlertStore {
   /** The ids of the named channels; fails with the first name that is no channel. */
   Future<List<Long>> channelIds(List<String> names) {
     return pool.preparedQuery("select id, name from alert_channel where name = any($1)")
-        .execute(Tuple.of(names.toArray(String[]::new)))
+        .execute(Tuple.tuple().addArrayOfString(names.toArray(String[]::new)))
         .map(rows -> {
           List<Long> ids = new ArrayList<>();
           List<String> found = new ArrayList<>();
@@ -137,7 +137,7 @@ final class AlertStore {
     return pool.preparedQuery(RULES.replace("left join pipeline p on p.id = r.pipeline_id ",
             "join pipeline p on p.id = $1 and (r.pipeline_id = p.id or (r.pipeline_id is null and p.labels @> r.selector)) ")
             + "where r.enabled and r.kind = any($2) order by r.id")
-        .execute(Tuple.of(pipelineId, kinds.toArray(String[]::new)))
+        .execute(Tuple.tuple().addLong(pipelineId).addArrayOfString(kinds.toArray(String[]::new)))
         .map(rows -> Rows.all(rows, AlertStore::rule));
   }
 
