@@ -162,7 +162,7 @@ public final class ConsoleApp {
                   config.health().window()));
           runs.routes().extendDetails(health::decorate);
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
-          AlertService alerts = new AlertService(vertx, pool, pipelines, cipher, config.health().alertRetryBackoff());
+          AlertService alerts = new AlertService(vertx, pool, pipelines, healthStore, cipher, config.health().alertRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
           // one for all HTTP instances: it holds the stream caps
           EventRoutes events = new EventRoutes(vertx, auth, config.events(),

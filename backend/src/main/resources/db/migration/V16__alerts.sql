@@ -17,10 +17,12 @@ create table alert_rule (
   -- one pipeline, or every pipeline whose labels include the selector's (an empty selector: all pipelines)
   pipeline_id    bigint      references pipeline (id) on delete cascade,
   selector       jsonb       not null default '{}',
-  kind           text        not null check (kind in ('RUN_STATE', 'VERDICT', 'LAG', 'CHECKPOINT_AGE')),
+  kind           text        not null check (kind in ('RUN_STATE', 'VERDICT', 'LAG', 'CHECKPOINT_AGE', 'RESTARTS')),
   match_values   jsonb       not null default '[]', -- run states or verdicts
   threshold_ms   bigint,
   periods        integer     not null default 1,
+  restarts       integer,    -- RESTARTS: more than this many ...
+  window_ms      bigint,     -- ... within this window
   severity       text        not null check (severity in ('INFO', 'WARNING', 'CRITICAL')),
   for_ms         bigint      not null default 0,
   repeat_ms      bigint      not null default 0,

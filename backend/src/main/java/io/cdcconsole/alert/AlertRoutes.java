@@ -131,7 +131,9 @@ public final class AlertRoutes {
     return new AlertService.RuleSpec(body.requiredString("name"), body.string("pipeline").orElse(null),
         Labels.parse("selector", body.raw().getValue("selector") instanceof JsonObject s ? s : null),
         body.requiredString("kind"), strings("values", values), body.integer("thresholdMs", 1, Long.MAX_VALUE).orElse(null),
-        body.integer("periods", 1, 1000).orElse(1L).intValue(), body.string("severity").orElse("WARNING"),
+        body.integer("periods", 1, 1000).orElse(1L).intValue(),
+        body.integer("restarts", 0, 100_000).map(Long::intValue).orElse(null),
+        body.integer("windowMs", 1000, 30L * 24 * 3600 * 1000).orElse(null), body.string("severity").orElse("WARNING"),
         body.integer("forMs", 0, 7L * 24 * 3600 * 1000).orElse(0L),
         body.integer("repeatMs", 0, 7L * 24 * 3600 * 1000).orElse(0L), body.bool("sendResolved").orElse(true),
         strings("channels", channels), body.instant("silencedUntil").orElse(null), body.bool("enabled").orElse(true));

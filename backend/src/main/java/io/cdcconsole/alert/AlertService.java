@@ -7,6 +7,7 @@ import io.cdcconsole.error.NotFound;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.health.HealthEvents;
 import io.cdcconsole.health.HealthStatus;
+import io.cdcconsole.health.HealthStore;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
@@ -35,8 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlertService {
   private static final Logger LOG = LoggerFactory.getLogger(AlertService.class);
-  static final List<String> KINDS = List.of("RUN_STATE", "VERDICT", "LAG", "CHECKPOINT_AGE");
-  private static final List<String> HEALTH_KINDS = List.of("VERDICT", "LAG", "CHECKPOINT_AGE");
+  static final List<String> KINDS = List.of("RUN_STATE", "VERDICT", "LAG", "CHECKPOINT_AGE", "RESTARTS");
+  private static final List<String> HEALTH_KINDS = List.of("VERDICT", "LAG", "CHECKPOINT_AGE", "RESTARTS");
   private static final Set<String> SEVERITIES = Set.of("INFO", "WARNING", "CRITICAL");
   private static final Set<String> VERDICTS = Set.of(HealthStatus.LAGGING.name(), HealthStatus.STALLED.name(),
       HealthStatus.CHECKPOINT_FAILING.name(), HealthStatus.FLAPPING.name());
@@ -49,12 +50,13 @@ public final class AlertService {
 
   /** What a rule is made of, as a caller sends it. */
   record RuleSpec(String name, String pipeline, Map<String, String> selector, String kind, List<String> values,
-                  Long thresholdMs, int periods, String severity, long forMs, long repeatMs, boolean sendResolved,
+                  Long thresholdMs, int periods, Integer restarts, Long windowMs, String severity, long forMs, long repeatMs, boolean sendResolved,
                   List<String> channels, Instant silencedUntil, boolean enabled) {}
 
   private final Vertx vertx;
   private final AlertStore store;
   private final PipelineService pipelines;
+  private final HealthStore health;
   private final SecretCipher cipher;
   private final AlertSender sender;
   private final Duration backoff;
@@ -64,11 +66,13 @@ public final class AlertService {
   private long timerId = -1;
   private final List<io.vertx.core.eventbus.MessageConsumer<JsonObject>> consumers = new java.util.ArrayList<>();
 
-  public AlertService(Vertx vertx, io.vertx.sqlclient.Pool pool, PipelineService pipelines, SecretCipher cipher,
+  public AlertService(Vertx vertx, io.vertx.sqlclient.Pool pool, PipelineService pipelines, HealthStore health,
+                      SecretCipher cipher,
                       Duration backoff) {
     this.vertx = vertx;
     this.store = new AlertStore(pool);
     this.pipelines = pipelines;
+    this.health = health;
     this.cipher = cipher;
     this.sender = new AlertSender(vertx, Duration.ofSeconds(15));
     this.backoff = backoff;
@@ -299,6 +303,11 @@ public final class AlertService {
           throw ValidationFailed.of("values", "must be verdicts: LAGGING, STALLED, CHECKPOINT_FAILING or FLAPPING");
         }
       }
+      case "RESTARTS" -> {
+        if (spec.restarts() == null || spec.restarts() < 0 || spec.windowMs() == null || spec.windowMs() < 1000) {
+          throw ValidationFailed.of("restarts", "RESTARTS needs restarts (more than this many) and windowMs (at least 1000)");
+        }
+      }
       default -> {
         if (spec.thresholdMs() == null || spec.thresholdMs() < 1) {
           throw ValidationFailed.of("thresholdMs", "is required: the lag or checkpoint age (ms) over which to alert");
@@ -386,27 +395,41 @@ public final class AlertService {
   }
 
   private Future<Void> onHealth(JsonObject event) {
+    return store.rulesFor(event.getLong("pipelineId"), HEALTH_KINDS).compose(rules -> sequence(rules, rule ->
+        condition(rule, event).compose(holds -> onCondition(rule, event, holds))));
+  }
+
+  /** A held condition becomes (or stays) pending and fires after its periods and "for"; a cleared one resolves. */
+  private Future<Void> onCondition(AlertRule rule, JsonObject event, String holds) {
     long pipelineId = event.getLong("pipelineId");
     Long runId = event.getLong("runId");
     String pipeline = event.getString("pipeline");
-    return store.rulesFor(pipelineId, HEALTH_KINDS).compose(rules -> sequence(rules, rule -> {
-      String holds = condition(rule, event);
-      if (holds == null) {
-        return clear(rule, pipelineId, pipeline, runId, "Cleared: " + event.getString("status") + ".");
+    if (holds == null) {
+      return clear(rule, pipelineId, pipeline, runId, "Cleared: " + event.getString("status") + ".");
+    }
+    return store.state(rule.id(), pipelineId).compose(state -> {
+      if (state.isPresent() && "FIRING".equals(state.get().status())) {
+        return Future.succeededFuture();
       }
-      return store.state(rule.id(), pipelineId).compose(state -> {
-        if (state.isPresent() && "FIRING".equals(state.get().status())) {
-          return Future.succeededFuture();
-        }
-        return store.pending(rule.id(), pipelineId, runId).compose(pending -> pending.hits() >= rule.periods()
-                && !pending.since().plusMillis(rule.forMs()).isAfter(Instant.now())
-            ? fire(rule, pipelineId, pipeline, runId, holds) : Future.succeededFuture());
-      });
-    }));
+      return store.pending(rule.id(), pipelineId, runId).compose(pending -> pending.hits() >= rule.periods()
+              && !pending.since().plusMillis(rule.forMs()).isAfter(Instant.now())
+          ? fire(rule, pipelineId, pipeline, runId, holds) : Future.succeededFuture());
+    });
   }
 
   /** What holds for the rule in this health event, in words; null when its condition does not hold. */
-  static String condition(AlertRule rule, JsonObject event) {
+  private Future<String> condition(AlertRule rule, JsonObject event) {
+    if (!rule.kind().equals("RESTARTS")) {
+      return Future.succeededFuture(condition(rule, event, null));
+    }
+    // restarts in the window: the run's total now minus its total at the oldest sample inside the window
+    Instant at = event.getInstant("at", Instant.now());
+    return health.history(event.getLong("runId"), at.minusMillis(rule.windowMs()), 100_000)
+        .map(points -> condition(rule, event, points.isEmpty() ? 0 : points.get(0).restarts()));
+  }
+
+  /** What holds for the rule in this health event, in words; null when its condition does not hold. */
+  static String condition(AlertRule rule, JsonObject event, Integer restartsAtWindowStart) {
     String status = event.getString("status");
     String reason = event.getString("reason", "");
     return switch (rule.kind()) {
@@ -426,6 +449,12 @@ public final class AlertService {
         long age = Duration.between(checkpointAt, at).toMillis();
         yield age > rule.thresholdMs() ? "The latest checkpoint is " + age + " ms old (over " + rule.thresholdMs()
             + " ms)." : null;
+      }
+      case "RESTARTS" -> {
+        int now = event.getJsonObject("metrics", new JsonObject()).getInteger("restarts", 0);
+        int inWindow = now - (restartsAtWindowStart == null ? 0 : restartsAtWindowStart);
+        yield inWindow > rule.restarts() ? "The job restarted " + inWindow + " times in "
+            + Duration.ofMillis(rule.windowMs()).toSeconds() + " s (more than " + rule.restarts() + ")." : null;
       }
       default -> null;
     };

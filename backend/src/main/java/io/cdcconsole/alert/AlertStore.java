@@ -97,8 +97,8 @@ final class AlertStore {
 
   Future<AlertRule> insertRule(AlertService.RuleSpec spec, Long pipelineId, List<Long> channelIds, String by) {
     return pool.preparedQuery("insert into alert_rule (name, pipeline_id, selector, kind, match_values, threshold_ms, "
-            + "periods, severity, for_ms, repeat_ms, send_resolved, channel_ids, silenced_until, enabled, created_by) "
-            + "values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning id")
+            + "periods, severity, for_ms, repeat_ms, send_resolved, channel_ids, silenced_until, enabled, restarts, window_ms, "
+            + "created_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) returning id")
         .execute(ruleTuple(spec, pipelineId, channelIds).addString(by))
         .compose(rows -> rule(rows.iterator().next().getLong("id")).map(Optional::orElseThrow))
         .recover(err -> Future.failedFuture(unique(err, "An alert rule named '" + spec.name() + "' exists already.")));
@@ -107,7 +107,8 @@ final class AlertStore {
   Future<Optional<AlertRule>> updateRule(long id, AlertService.RuleSpec spec, Long pipelineId, List<Long> channelIds) {
     return pool.preparedQuery("update alert_rule set name = $1, pipeline_id = $2, selector = $3, kind = $4, "
             + "match_values = $5, threshold_ms = $6, periods = $7, severity = $8, for_ms = $9, repeat_ms = $10, "
-            + "send_resolved = $11, channel_ids = $12, silenced_until = $13, enabled = $14 where id = $15")
+            + "send_resolved = $11, channel_ids = $12, silenced_until = $13, enabled = $14, restarts = $15, window_ms = $16 "
+            + "where id = $17")
         .execute(ruleTuple(spec, pipelineId, channelIds).addLong(id))
         .compose(rows -> rows.rowCount() == 1 ? rule(id) : Future.succeededFuture(Optional.<AlertRule>empty()))
         .recover(err -> Future.failedFuture(unique(err, "An alert rule named '" + spec.name() + "' exists already.")));
@@ -117,7 +118,7 @@ final class AlertStore {
     return Tuple.from(new Object[] {spec.name(), pipelineId, Rows.json(spec.selector()), spec.kind(),
         new JsonArray(List.copyOf(spec.values())), spec.thresholdMs(), spec.periods(), spec.severity(), spec.forMs(),
         spec.repeatMs(), spec.sendResolved(), channelIds.toArray(Long[]::new), Rows.timestamp(spec.silencedUntil()),
-        spec.enabled()});
+        spec.enabled(), spec.restarts(), spec.windowMs()});
   }
 
   Future<Optional<AlertRule>> rule(long id) {
@@ -351,7 +352,7 @@ final class AlertStore {
     return new AlertRule(r.getLong("id"), r.getString("name"), r.getLong("pipeline_id"),
         r.getLong("pipeline_id") == null ? null : r.getString("pipeline_name"), Rows.stringMap(r, "selector"),
         r.getString("kind"), ((JsonArray) r.getValue("match_values")).stream().map(String::valueOf).toList(),
-        r.getLong("threshold_ms"), r.getInteger("periods"), r.getString("severity"), r.getLong("for_ms"),
+        r.getLong("threshold_ms"), r.getInteger("periods"), r.getInteger("restarts"), r.getLong("window_ms"), r.getString("severity"), r.getLong("for_ms"),
         r.getLong("repeat_ms"), r.getBoolean("send_resolved"), channels == null ? List.of() : List.of(channels),
         Rows.instant(r, "silenced_until"), r.getBoolean("enabled"), r.getString("created_by"),
         Rows.instant(r, "created_at"));

@@ -62,9 +62,14 @@ class AlertRulesTest extends ConsoleTest {
   }
 
   private static void health(long pipelineId, String pipeline, String status, Long lagMs) {
+    health(pipelineId, pipeline, status, lagMs, 0);
+  }
+
+  private static void health(long pipelineId, String pipeline, String status, Long lagMs, int restarts) {
     consoleVertx().eventBus().publish(HealthEvents.ADDRESS, new JsonObject().put("status", status)
         .put("reason", "test says " + status).put("at", Instant.now()).put("lagMs", lagMs)
-        .put("metrics", new JsonObject()).put("runId", 4242L).put("pipelineId", pipelineId).put("pipeline", pipeline));
+        .put("metrics", new JsonObject().put("restarts", restarts)).put("runId", 4242L).put("pipelineId", pipelineId)
+        .put("pipeline", pipeline));
   }
 
   private static List<JsonObject> deliveries(String pipeline, String event) {
@@ -143,6 +148,20 @@ class AlertRulesTest extends ConsoleTest {
   }
 
   @Test
+  void restartsOverTheCountInTheWindowFire() throws Exception {
+    long id = pipeline("restarter", new JsonObject());
+    channel("restart-hook", "/restarts");
+    rule(new JsonObject().put("name", "restarts").put("pipeline", "restarter").put("kind", "RESTARTS")
+        .put("restarts", 2).put("windowMs", 600_000).put("channels", new JsonArray().add("restart-hook")));
+    health(id, "restarter", "HEALTHY", 10L, 2);
+    Thread.sleep(1000);
+    assertEquals(0, deliveries("restarter", "FIRING").size(), "two restarts are not more than two");
+    health(id, "restarter", "FLAPPING", 10L, 3);
+    JsonObject fired = eventually(() -> deliveries("restarter", "FIRING"), list -> list.size() == 1).get(0);
+    assertTrue(fired.getJsonObject("message").getString("summary").contains("3 times"), fired.encode());
+  }
+
+  @Test
   void badRulesAre400AndDeliveriesPage() {
     channel("rules-hook", "/rules");
     for (JsonObject bad : List.of(
@@ -155,7 +174,9 @@ class AlertRulesTest extends ConsoleTest {
         new JsonObject().put("name", "r5").put("kind", "RUN_STATE").put("values", new JsonArray().add("FAILED"))
             .put("channels", new JsonArray().add("no-such-channel")),
         new JsonObject().put("name", "r6").put("kind", "RUN_STATE").put("values", new JsonArray().add("FAILED"))
-            .put("pipeline", "no-such-pipeline").put("channels", new JsonArray().add("rules-hook")))) {
+            .put("pipeline", "no-such-pipeline").put("channels", new JsonArray().add("rules-hook")),
+        new JsonObject().put("name", "r7").put("kind", "RESTARTS").put("restarts", 3)
+            .put("channels", new JsonArray().add("rules-hook")))) {
       Http.Response r = http.post("/api/v1/alert-rules", admin, bad);
       assertEquals(400, r.status(), bad.encode() + " → " + r.body());
     }
