@@ -13,7 +13,6 @@ import io.cdcconsole.test.LogCapture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -199,9 +198,5 @@ class AlertChannelsTest extends ConsoleTest {
       assertEquals(400, r.status(), bad.encode() + " → " + r.body());
       assertEquals("application/problem+json", r.contentType());
     }
-  }
-
-  static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
   }
 }
