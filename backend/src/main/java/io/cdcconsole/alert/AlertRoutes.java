@@ -11,7 +11,6 @@ import io.cdcconsole.web.JsonBody;
 import io.cdcconsole.web.Query;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
 
