@@ -981,6 +981,191 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/alert-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where alerts go; admins get the settings (secrets masked), others only names and types */
+        get: operations["listAlertChannels"];
+        put?: never;
+        /** Add an alert channel (admin) */
+        post: operations["createAlertChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-channels/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a channel's settings (admin); a secret sent as the mask, or left out, keeps the stored one */
+        put: operations["updateAlertChannel"];
+        post?: never;
+        /** Delete a channel no rule sends to (admin) */
+        delete: operations["deleteAlertChannel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-channels/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test message now (admin) and answer whether the channel took it */
+        post: operations["testAlertChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When alerts fire */
+        get: operations["listAlertRules"];
+        put?: never;
+        /** Add an alert rule (operator) */
+        post: operations["createAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ruleId: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an alert rule (operator) */
+        put: operations["updateAlertRule"];
+        post?: never;
+        /** Delete an alert rule (operator); its firing alerts are forgotten without a resolved notice */
+        delete: operations["deleteAlertRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pipelines silenced now (every rule), soonest ending first */
+        get: operations["listAlertSilences"];
+        put?: never;
+        /** Silence a pipeline's alerts until a time (operator) */
+        post: operations["createAlertSilence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-silences/{silenceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                silenceId: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a silence (operator) */
+        delete: operations["deleteAlertSilence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts pending (condition holds, not yet for long enough) or firing now */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alert messages sent or being sent, newest first */
+        get: operations["listAlertDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attempt a pending or failed delivery now (operator); a delivered one is refused with 409 */
+        post: operations["retryAlertDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ds-connections": {
         parameters: {
             query?: never;
@@ -2047,6 +2232,163 @@ export interface components {
             start: components["schemas"]["DsTask"];
             stop: components["schemas"]["DsTask"];
             status: components["schemas"]["DsTask"];
+        };
+        /** @description For admins with config, description and times; for others only id, name and type. */
+        AlertChannel: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            type: components["schemas"]["AlertChannelType"];
+            config?: components["schemas"]["AlertChannelConfig"];
+            description?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        /** @enum {string} */
+        AlertChannelType: "webhook" | "dingtalk" | "feishu" | "wecom" | "email";
+        /** @description By type — webhook: url, secret (optional; HMAC-SHA256 signature). dingtalk, feishu: url (the robot's webhook URL with its token), secret (optional; the robot's sign secret). wecom: url (with its key). email: host, port, from, to (address or list), username, password, starttls (DISABLED, OPTIONAL, REQUIRED), ssl. Secret settings (secret, the robots' url, password) are answered as "******"; sending that back keeps them. */
+        AlertChannelConfig: {
+            url?: string;
+            secret?: string;
+            host?: string;
+            port?: number;
+            from?: string;
+            to?: string | string[];
+            username?: string;
+            password?: string;
+            /** @enum {string} */
+            starttls?: "DISABLED" | "OPTIONAL" | "REQUIRED";
+            ssl?: boolean;
+        };
+        NewAlertChannel: {
+            name: string;
+            type: components["schemas"]["AlertChannelType"];
+            config: components["schemas"]["AlertChannelConfig"];
+            description?: string;
+        };
+        AlertChannelChanges: {
+            config: components["schemas"]["AlertChannelConfig"];
+            description?: string;
+        };
+        AlertChannelPage: components["schemas"]["PageInfo"] & {
+            items: components["schemas"]["AlertChannel"][];
+        };
+        NewAlertRule: {
+            name: string;
+            /** @description One pipeline (id or name); without it the rule is for every pipeline whose labels match selector. */
+            pipeline?: string;
+            /** @description Labels a pipeline must all have (empty or absent, with no pipeline, means every pipeline). */
+            selector?: {
+                [key: string]: string;
+            };
+            /** @enum {string} */
+            kind: "RUN_STATE" | "VERDICT" | "LAG" | "CHECKPOINT_AGE" | "RESTARTS";
+            /** @description For RUN_STATE run states (e.g. FAILED, LOST, FAILED_TO_SUBMIT), for VERDICT LAGGING, STALLED, CHECKPOINT_FAILING or FLAPPING. */
+            values?: string[];
+            /**
+             * Format: int64
+             * @description LAG and CHECKPOINT_AGE — the lag or checkpoint age over which the condition holds.
+             */
+            thresholdMs?: number;
+            /** @description Consecutive health samples the condition must hold (default 1). */
+            periods?: number;
+            /** @description RESTARTS — fires when the job restarted more than this many times within windowMs. */
+            restarts?: number;
+            /** Format: int64 */
+            windowMs?: number;
+            /** @enum {string} */
+            severity?: "INFO" | "WARNING" | "CRITICAL";
+            /**
+             * Format: int64
+             * @description How long the condition must hold before the alert fires (health kinds).
+             */
+            forMs?: number;
+            /**
+             * Format: int64
+             * @description Send a firing alert again after this long (0, the default, never).
+             */
+            repeatMs?: number;
+            sendResolved?: boolean;
+            channels: string[];
+            /** Format: date-time */
+            silencedUntil?: string | null;
+            enabled?: boolean;
+        };
+        AlertRule: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            pipeline: string | null;
+            selector: {
+                [key: string]: string;
+            };
+            kind: string;
+            values: string[];
+            /** Format: int64 */
+            thresholdMs: number | null;
+            periods: number;
+            restarts: number | null;
+            /** Format: int64 */
+            windowMs: number | null;
+            severity: string;
+            /** Format: int64 */
+            forMs: number;
+            /** Format: int64 */
+            repeatMs: number;
+            sendResolved: boolean;
+            channels: string[];
+            /** Format: date-time */
+            silencedUntil: string | null;
+            enabled: boolean;
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AlertRulePage: components["schemas"]["PageInfo"] & {
+            items: components["schemas"]["AlertRule"][];
+        };
+        AlertSilence: {
+            /** Format: int64 */
+            id: number;
+            pipeline: string;
+            /** Format: date-time */
+            until: string;
+            reason: string;
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AlertSilencePage: components["schemas"]["PageInfo"] & {
+            items: components["schemas"]["AlertSilence"][];
+        };
+        AlertDelivery: {
+            /** Format: int64 */
+            id: number;
+            channel: string;
+            channelType: components["schemas"]["AlertChannelType"];
+            rule: string | null;
+            pipeline: string | null;
+            /** @enum {string} */
+            event: "FIRING" | "RESOLVED" | "TEST";
+            /** @description What the alert says (event, severity, rule, pipeline, runId, summary, at), never a secret. */
+            message: Record<string, never>;
+            /** @enum {string} */
+            status: "PENDING" | "DELIVERED" | "FAILED";
+            attempts: number;
+            lastError: string | null;
+            /** @description What the channel answered when it took the message. */
+            response: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+        };
+        AlertDeliveryPage: components["schemas"]["PageInfo"] & {
+            items: components["schemas"]["AlertDelivery"][];
         };
         /** @description A DolphinScheduler the console starts workflows on; its token is answered as the mask. */
         DsConnection: {
@@ -4527,6 +4869,437 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAlertChannels: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All channels. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAlertChannel"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertChannelChanges"];
+            };
+        };
+        responses: {
+            /** @description The changed channel. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    testAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outcome; a refusal's text is scrubbed of the channel's secrets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        channel: string;
+                        delivered: boolean;
+                        message: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAlertRules: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRulePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAlertRule"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ruleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAlertRule"];
+            };
+        };
+        responses: {
+            /** @description The changed rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ruleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAlertSilences: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Active silences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSilencePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAlertSilence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The pipeline's id or name. */
+                    pipeline: string;
+                    /** Format: date-time */
+                    until: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSilence"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAlertSilence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                silenceId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One per rule and pipeline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageInfo"] & {
+                        items: {
+                            rule: string;
+                            pipeline: string;
+                            severity: string;
+                            /** @enum {string} */
+                            status: "PENDING" | "FIRING";
+                            /** Format: int64 */
+                            runId: number | null;
+                            /** Format: date-time */
+                            since: string;
+                            /** Format: date-time */
+                            firedAt: string | null;
+                            summary: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAlertDeliveries: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+                status?: "PENDING" | "DELIVERED" | "FAILED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries with their attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    retryAlertDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, due now (the attempt happens in the background). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDelivery"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["Problem"];
         };
     };

@@ -1,6 +1,8 @@
 package io.cdcconsole;
 
 import io.cdcconsole.audit.Audit;
+import io.cdcconsole.alert.AlertRoutes;
+import io.cdcconsole.alert.AlertService;
 import io.cdcconsole.audit.DeniedAudit;
 import io.cdcconsole.audit.AuditRoutes;
 import io.cdcconsole.audit.AuditStore;
@@ -89,18 +91,20 @@ public final class ConsoleApp {
   private final DeniedAudit deniedAudit;
   private final HealthWatcher healthWatcher;
   private final TriggerService dsTriggers;
+  private final AlertService alerts;
   private final Router router;
 
   private final PrincipalCache principals;
   private final LaunchTickets tickets;
 
   private ConsoleApp(Vertx vertx, Database database, WebServer.Served server, ClusterHealthWatcher clusterHealth,
-                     RunWatcher runWatcher, HealthWatcher healthWatcher, TriggerService dsTriggers,
+                     RunWatcher runWatcher, HealthWatcher healthWatcher, TriggerService dsTriggers, AlertService alerts,
                      PrincipalCache principals, SavepointTimer savepointTimer, DeniedAudit deniedAudit,
                      LaunchTickets tickets) {
     this.tickets = tickets;
     this.healthWatcher = healthWatcher;
     this.dsTriggers = dsTriggers;
+    this.alerts = alerts;
     this.principals = principals;
     this.router = server.router();
     this.vertx = vertx;
@@ -168,6 +172,7 @@ public final class ConsoleApp {
                   config.health().window()));
           runs.routes().extendDetails(health::decorate);
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
+          AlertService alerts = new AlertService(vertx, pool, pipelines, healthStore, cipher, config.health().alertRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
           // one for all HTTP instances: it holds the stream caps
           EventRoutes events = new EventRoutes(vertx, auth, config.events(),
@@ -194,6 +199,7 @@ public final class ConsoleApp {
             new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter(), health).addRoutes(api);
             new io.cdcconsole.health.HealthRoutes(health, clock).addRoutes(api);
             new TriggerRoutes(dsTriggers, consoleUrl::get).addRoutes(api);
+            new AlertRoutes(alerts).addRoutes(api);
             events.addRoutes(api);
             apiDocs.addRoutes(router);
             runs.tickets().addRoutes(router, audit);
@@ -205,9 +211,10 @@ public final class ConsoleApp {
             clusterHealth.start();
             dsTriggers.start();
             runs.tickets().start();
+            alerts.start();
             healthWatcher.start();
             return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), healthWatcher, dsTriggers,
-                principals, runs.savepointTimer(), denied, runs.tickets());
+                alerts, principals, runs.savepointTimer(), denied, runs.tickets());
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
           }).compose(app -> runs.watcher().start().onComplete(ar -> runs.savepointTimer().start()).map(app));
         });
@@ -244,6 +251,7 @@ public final class ConsoleApp {
     healthWatcher.stop();
     dsTriggers.stop();
     tickets.stop();
+    alerts.stop();
     return vertx.undeploy(server.deploymentId()).eventually(deniedAudit::stop).eventually(principals::stop)
         .eventually(database::close);
   }

@@ -143,7 +143,8 @@ public final class ConfigLoader {
         integer(Setting.HEALTH_CHECKPOINT_FAILURES, 1, 1000),
         integer(Setting.HEALTH_RESTARTS, 1, 1000),
         duration(Setting.HEALTH_WINDOW, Duration.ofSeconds(1), Duration.ofDays(7)),
-        duration(Setting.HEALTH_HISTORY, Duration.ofHours(1), Duration.ofDays(365)));
+        duration(Setting.HEALTH_HISTORY, Duration.ofHours(1), Duration.ofDays(365)),
+        duration(Setting.ALERT_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)));
     return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, health,
         List.copyOf(warnings)),
         cipher);

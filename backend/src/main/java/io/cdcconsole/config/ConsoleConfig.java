@@ -66,7 +66,8 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
    * {@code metricsPerSecond} jobs per cluster per second; the verdict thresholds; {@code history} kept.
    */
   public record Health(Duration metricsInterval, int metricsPerSecond, Duration lagThreshold, int lagPeriods,
-                       int stallPeriods, int checkpointFailures, int restarts, Duration window, Duration history) {}
+                       int stallPeriods, int checkpointFailures, int restarts, Duration window, Duration history,
+                       Duration alertRetryBackoff) {}
 
   public Path confDir() {
     return home.resolve("conf");
