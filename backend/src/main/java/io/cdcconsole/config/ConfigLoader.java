@@ -129,7 +129,18 @@ public final class ConfigLoader {
       throw new ConfigException(origin(Setting.HTTP_IDLE_TIMEOUT) + ": must be longer than events.keepAlive ("
           + events.keepAlive().toMillis() + " ms), or event streams would be cut between keep-alives");
     }
-    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, List.copyOf(warnings)),
+    Optional<Secret> metricsToken = secret(Setting.METRICS_TOKEN).filter(t -> !t.value().isBlank());
+    if (metricsToken.isPresent() && metricsToken.get().value().length() < 16) {
+      throw new ConfigException(origin(Setting.METRICS_TOKEN) + ": the metrics token must be at least 16 characters");
+    }
+    String logFormat = string(Setting.LOG_FORMAT).orElseThrow();
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new ConfigException(origin(Setting.LOG_FORMAT) + ": expected text or json, got '" + logFormat + "'");
+    }
+    ConsoleConfig.Observability observability = new ConsoleConfig.Observability(metricsToken,
+        integer(Setting.METRICS_PORT, 0, 65535), logFormat.equals("json"));
+    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, observability,
+        List.copyOf(warnings)),
         cipher);
   }
 

@@ -43,7 +43,10 @@ public enum Setting {
   RUN_SAVEPOINT_MAX_AGE("runs.savepointRetention.maxAge", "CDC_CONSOLE_RUN_SAVEPOINT_RETENTION_MAX_AGE", "30d"),
   EVENTS_KEEP_ALIVE("events.keepAlive", "CDC_CONSOLE_EVENTS_KEEP_ALIVE", "15s"),
   EVENTS_MAX_STREAMS_PER_USER("events.maxStreamsPerUser", "CDC_CONSOLE_EVENTS_MAX_STREAMS_PER_USER", "8"),
-  EVENTS_MAX_STREAMS("events.maxStreams", "CDC_CONSOLE_EVENTS_MAX_STREAMS", "256");
+  EVENTS_MAX_STREAMS("events.maxStreams", "CDC_CONSOLE_EVENTS_MAX_STREAMS", "256"),
+  METRICS_TOKEN("metrics.token", "CDC_CONSOLE_METRICS_TOKEN", null),
+  METRICS_PORT("metrics.port", "CDC_CONSOLE_METRICS_PORT", "0"),
+  LOG_FORMAT("log.format", "CDC_CONSOLE_LOG_FORMAT", "text");
 
   private final String path;
   private final String env;

@@ -27,7 +27,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Problem problem = toProblem(ctx);
+    String requestId = RequestIds.of(ctx);
+    Problem problem = toProblem(ctx, requestId);
     if (ctx.response().ended()) {
       return;
     }
@@ -39,6 +40,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
       // a DolphinScheduler task checks the body for the result marker: failures say so in the same words
       problem = new Problem(problem.status(), problem.title(), problem.detail(),
           problem.extensions().copy().put("result", "FAILURE").put("reason", problem.detail()));
+    }
+    if (problem.status() < 500) {
+      LOG.atDebug().addKeyValue("requestId", requestId).log("{} {} answered {}: {}", ctx.request().method(),
+          ctx.request().path(), problem.status(), problem.detail());
     }
     problem.send(ctx.response(), ctx.request().path());
   }
@@ -59,7 +64,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
     return false;
   }
 
-  private Problem toProblem(RoutingContext ctx) {
+  private Problem toProblem(RoutingContext ctx, String requestId) {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiError error) {
       return Problem.of(error);
@@ -68,7 +73,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
       return Problem.of(400, "The request body is not valid JSON.");
     }
     if (isDatabaseUnreachable(failure)) {
-      LOG.warn("The database is not reachable: {}", failure.getMessage());
+      LOG.atWarn().addKeyValue("requestId", requestId).log("The database is not reachable: {}", failure.getMessage());
       return Problem.of(503, "The database is not reachable; try again shortly.");
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
@@ -82,7 +87,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
           yield Problem.of(status, "The request was refused.");
         }
         String errorId = UUID.randomUUID().toString();
-        LOG.error("Internal error {} on {} {}", errorId, ctx.request().method(), ctx.request().path(), failure);
+        LOG.atError().addKeyValue("requestId", requestId).setCause(failure)
+            .log("Internal error {} on {} {}", errorId, ctx.request().method(), ctx.request().path());
         yield Problem.of(500, "An internal error occurred; it was logged with id " + errorId + ".");
       }
     };

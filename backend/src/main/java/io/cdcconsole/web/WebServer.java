@@ -51,6 +51,7 @@ public final class WebServer {
   private static Router router(Vertx vertx, ConsoleConfig.Http config, Audit audit,
                                Consumer<Router> addApiAndHealthRoutes, SpaRoutes spa) {
     Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
     router.route().handler(ctx -> {
       ctx.response()
           .putHeader("X-Content-Type-Options", "nosniff")
