@@ -27,6 +27,8 @@ import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.ds.DsRoutes;
 import io.cdcconsole.ds.TriggerRoutes;
 import io.cdcconsole.ds.TriggerService;
+import io.cdcconsole.metrics.ConsoleMetrics;
+import io.cdcconsole.metrics.MetricsRoutes;
 import io.cdcconsole.overview.OverviewRoutes;
 import io.cdcconsole.overview.OverviewStore;
 import io.cdcconsole.pipeline.ConnectorCatalog;
@@ -59,6 +61,8 @@ import io.cdcconsole.web.SpaRoutes;
 import io.cdcconsole.web.WebServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.Arrays;
@@ -85,6 +89,9 @@ public final class ConsoleApp {
   private final Router router;
 
   private final PrincipalCache principals;
+  /** Null when metrics are off; so is {@code management} without {@code metrics.port}. */
+  private ConsoleMetrics metrics;
+  private HttpServer management;
 
   private ConsoleApp(Vertx vertx, Database database, WebServer.Served server, ClusterHealthWatcher clusterHealth,
                      RunWatcher runWatcher, TriggerService dsTriggers, PrincipalCache principals,
@@ -102,13 +109,24 @@ public final class ConsoleApp {
   }
 
   public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher) {
+    return start(vertx, config, cipher, null);
+  }
+
+  /**
+   * {@code registry}: the one {@code vertx} was built to report into ({@link ConsoleMetrics#vertxBuilder}); null
+   * when it was not, then only the console's own metrics are served (if metrics are on at all).
+   */
+  public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher,
+                                         PrometheusMeterRegistry registry) {
     Clock clock = Clock.systemUTC();
-    return Database.open(vertx, config).compose(database -> startServices(vertx, config, cipher, clock, database)
+    ConsoleMetrics metrics = !config.observability().metricsEnabled() ? null
+        : new ConsoleMetrics(vertx, registry != null ? registry : ConsoleMetrics.newRegistry());
+    return Database.open(vertx, config).compose(database -> startServices(vertx, config, cipher, clock, database, metrics)
         .recover(err -> database.close().transform(ignored -> Future.failedFuture(err))));
   }
 
   private static Future<ConsoleApp> startServices(Vertx vertx, ConsoleConfig config, SecretCipher cipher, Clock clock,
-                                                  Database database) {
+                                                  Database database, ConsoleMetrics metrics) {
     var pool = database.pool();
     UserStore userStore = new UserStore(pool);
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().passwordHashCost());
@@ -119,6 +137,9 @@ public final class ConsoleApp {
     AuditStore auditStore = new AuditStore(pool);
     ClusterStore clusterStore = new ClusterStore(pool);
     ClusterClients clusterClients = new ClusterClients(vertx, cipher, config.clusters().probeTimeout());
+    if (metrics != null) {
+      clusterClients.listenToCalls(metrics::flinkCalls);
+    }
     ClusterHealthWatcher clusterHealth = new ClusterHealthWatcher(vertx, clusterStore, clusterClients, clock,
         config.clusters().healthInterval());
     ClusterService clusters = new ClusterService(vertx, clusterStore, clusterHealth, cipher);
@@ -147,6 +168,9 @@ public final class ConsoleApp {
           PipelineService pipelines = new PipelineService(pipelineStore, clusters, secrets, documents, runStore::current);
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, documents,
               launcher, config.home(), config.runs(), consoleUrl::get, clock, auditStore);
+          if (metrics != null) {
+            runs.watcher().listenToTicks(metrics::watcherTick);
+          }
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
           // one for all HTTP instances: it holds the stream caps
@@ -176,17 +200,41 @@ public final class ConsoleApp {
             apiDocs.addRoutes(router);
             runs.tickets().addRoutes(router);
             new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
+            new MetricsRoutes(metrics, config.observability()).addRoutes(router);
           }, spa).map(server -> {
             LOG.info("CDC Console is listening on http://{}:{}/ ({} HTTP event loops)", config.http().host(),
                 server.port(), config.http().instances());
             consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.port())));
             clusterHealth.start();
             dsTriggers.start();
-            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers, principals,
-                runs.savepointTimer(), denied);
+            ConsoleApp app = new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers,
+                principals, runs.savepointTimer(), denied);
+            app.metrics = metrics;
+            return app;
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
-          }).compose(app -> runs.watcher().start().onComplete(ar -> runs.savepointTimer().start()).map(app));
+          }).compose(app -> app.startMetrics(config.observability().metricsPort()))
+          .compose(app -> runs.watcher().start().onComplete(ar -> runs.savepointTimer().start()).map(app));
         });
+  }
+
+  private Future<ConsoleApp> startMetrics(int managementPort) {
+    if (metrics == null) {
+      return Future.succeededFuture(this);
+    }
+    metrics.start(database.pool());
+    if (managementPort == 0) {
+      return Future.succeededFuture(this);
+    }
+    return MetricsRoutes.managementServer(vertx, metrics, managementPort).map(server -> {
+      management = server;
+      LOG.info("Metrics are served on http://127.0.0.1:{}/metrics", server.actualPort());
+      return this;
+    });
+  }
+
+  /** The management server's port (metrics.port), or 0 when there is none. */
+  public int metricsPort() {
+    return management == null ? 0 : management.actualPort();
   }
 
   /** Where a JobManager on this host reaches the console; other hosts need {@code console.url}. */
@@ -218,7 +266,11 @@ public final class ConsoleApp {
     runWatcher.stop();
     savepointTimer.stop();
     dsTriggers.stop();
-    return vertx.undeploy(server.deploymentId()).eventually(deniedAudit::stop).eventually(principals::stop)
+    if (metrics != null) {
+      metrics.stop();
+    }
+    Future<Void> managementClosed = management == null ? Future.succeededFuture() : management.close();
+    return managementClosed.eventually(() -> vertx.undeploy(server.deploymentId())).eventually(deniedAudit::stop).eventually(principals::stop)
         .eventually(database::close);
   }
 }
