@@ -25,20 +25,25 @@ public final class LogFormat {
         .iteratorForAppenders();
     while (appenders.hasNext()) {
       if (appenders.next() instanceof OutputStreamAppender<ILoggingEvent> appender) {
-        JsonEncoder encoder = new JsonEncoder();
-        encoder.setContext(context);
-        // the formatted message is what a reader searches; the raw pattern and arguments only double the line
-        encoder.setWithFormattedMessage(true);
-        encoder.setWithMessage(false);
-        encoder.setWithArguments(false);
-        encoder.setWithSequenceNumber(false);
-        encoder.setWithNanoseconds(false);
-        encoder.setWithContext(false);
-        encoder.start();
         appender.stop();
-        appender.setEncoder(encoder);
+        appender.setEncoder(jsonEncoder(context));
         appender.start();
       }
     }
+  }
+
+  /** The started JSON encoder that {@link #json()} puts on every appender. */
+  public static JsonEncoder jsonEncoder(LoggerContext context) {
+    JsonEncoder encoder = new JsonEncoder();
+    encoder.setContext(context);
+    // the formatted message is what a reader searches; the raw pattern and arguments only double the line
+    encoder.setWithFormattedMessage(true);
+    encoder.setWithMessage(false);
+    encoder.setWithArguments(false);
+    encoder.setWithSequenceNumber(false);
+    encoder.setWithNanoseconds(false);
+    encoder.setWithContext(false);
+    encoder.start();
+    return encoder;
   }
 }

@@ -91,6 +91,10 @@ public final class ConsoleMetrics {
   /** A registry with this console's latency buckets on every timer. */
   public static PrometheusMeterRegistry newRegistry() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Vert.x names every route a request passed, joined by '>' ("/api/>/api/v1/pipelines/:id": the audit, body
+    // and guard routes first); the last is the one that answered
+    registry.config().meterFilter(MeterFilter.replaceTagValues(Label.HTTP_ROUTE.toString(),
+        route -> route.substring(route.lastIndexOf('>') + 1)));
     registry.config().meterFilter(new MeterFilter() {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
