@@ -14,6 +14,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -148,6 +151,36 @@ class MetricsTest {
     assertEquals(0.0, value(families, "cdc_cluster_status", "cdc_cluster_status", cluster), "0: unreachable");
     assertTrue(value(families, "cdc_flink_rest_seconds", "cdc_flink_rest_seconds_count",
         Map.of("cluster", "metrics-nowhere", "outcome", "unreachable")) >= 1);
+  }
+
+  @Test
+  void anActiveRunOnAClusterThatDoesNotAnswerIsCountedLookedAtAndStale() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "metrics-runs")
+        .put("restUrl", "http://127.0.0.1:" + port)
+        .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
+    assertEquals(201, cluster.status(), cluster.body());
+    Http.Response pipeline = http.post("/api/v1/pipelines", admin, new JsonObject().put("name", "metrics-pipe")
+        .put("clusterId", cluster.json().getLong("id")).put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
+    assertEquals(201, pipeline.status(), pipeline.body());
+    // a run as a start leaves it once Flink accepted the job (no Flink here: written as the console writes it)
+    var db = console.config().database();
+    try (Connection c = DriverManager.getConnection(db.url().orElseThrow(), db.user(),
+        db.password().map(p -> p.value()).orElse("")); Statement st = c.createStatement()) {
+      st.execute("insert into pipeline_run (pipeline_id, pipeline_version, cluster_id, job_id, state) values ("
+          + pipeline.json().getLong("id") + ", 1, " + cluster.json().getLong("id") + ", '" + "cd".repeat(16)
+          + "', 'RUNNING')");
+    }
+    Map<String, String> where = Map.of("cluster", "metrics-runs");
+    Map<String, PrometheusText.Family> families = eventually(MetricsTest::scrape,
+        f -> value(f, "cdc_runs", "cdc_runs", Map.of("cluster", "metrics-runs", "state", "RUNNING")) == 1
+            && value(f, "cdc_run_watcher_tick_seconds", "cdc_run_watcher_tick_seconds_count", where) >= 1
+            && value(f, "cdc_runs_stale", "cdc_runs_stale", where) == 1);
+    assertEquals("gauge", families.get("cdc_runs").type());
+    assertEquals("histogram", families.get("cdc_run_watcher_tick_seconds").type());
   }
 
   @Test
