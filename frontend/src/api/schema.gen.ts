@@ -1329,6 +1329,8 @@ export interface components {
             detail: string;
             /** @description The request path. */
             instance?: string;
+            /** @description The request's id, as in the `X-Request-Id` answer header and the server's log lines about it. */
+            requestId?: string;
             /** @description On 400 Validation Failed, one entry per bad field. */
             errors?: components["schemas"]["FieldError"][];
             /** @description On 412, the version to edit. */

@@ -34,6 +34,8 @@ import io.cdcconsole.health.HealthThresholds;
 import io.cdcconsole.health.HealthWatcher;
 import io.cdcconsole.ds.TriggerRoutes;
 import io.cdcconsole.ds.TriggerService;
+import io.cdcconsole.metrics.ConsoleMetrics;
+import io.cdcconsole.metrics.MetricsRoutes;
 import io.cdcconsole.overview.OverviewRoutes;
 import io.cdcconsole.overview.OverviewStore;
 import io.cdcconsole.pipeline.ConnectorCatalog;
@@ -67,6 +69,8 @@ import io.cdcconsole.web.SpaRoutes;
 import io.cdcconsole.web.WebServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.Arrays;
@@ -96,6 +100,9 @@ public final class ConsoleApp {
 
   private final PrincipalCache principals;
   private final LaunchTickets tickets;
+  /** Null when metrics are off; so is {@code management} without {@code metrics.port}. */
+  private ConsoleMetrics metrics;
+  private HttpServer management;
 
   private ConsoleApp(Vertx vertx, Database database, WebServer.Served server, ClusterHealthWatcher clusterHealth,
                      RunWatcher runWatcher, HealthWatcher healthWatcher, TriggerService dsTriggers, AlertService alerts,
@@ -117,13 +124,24 @@ public final class ConsoleApp {
   }
 
   public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher) {
+    return start(vertx, config, cipher, null);
+  }
+
+  /**
+   * {@code registry}: the one {@code vertx} was built to report into ({@link ConsoleMetrics#vertxBuilder}); null
+   * when it was not, then only the console's own metrics are served (if metrics are on at all).
+   */
+  public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher,
+                                         PrometheusMeterRegistry registry) {
     Clock clock = Clock.systemUTC();
-    return Database.open(vertx, config).compose(database -> startServices(vertx, config, cipher, clock, database)
+    ConsoleMetrics metrics = !config.observability().metricsEnabled() ? null
+        : new ConsoleMetrics(vertx, registry != null ? registry : ConsoleMetrics.newRegistry());
+    return Database.open(vertx, config).compose(database -> startServices(vertx, config, cipher, clock, database, metrics)
         .recover(err -> database.close().transform(ignored -> Future.failedFuture(err))));
   }
 
   private static Future<ConsoleApp> startServices(Vertx vertx, ConsoleConfig config, SecretCipher cipher, Clock clock,
-                                                  Database database) {
+                                                  Database database, ConsoleMetrics metrics) {
     var pool = database.pool();
     UserStore userStore = new UserStore(pool);
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().passwordHashCost());
@@ -134,6 +152,9 @@ public final class ConsoleApp {
     AuditStore auditStore = new AuditStore(pool);
     ClusterStore clusterStore = new ClusterStore(pool);
     ClusterClients clusterClients = new ClusterClients(vertx, cipher, config.clusters().probeTimeout());
+    if (metrics != null) {
+      clusterClients.listenToCalls(metrics::flinkCalls);
+    }
     ClusterHealthWatcher clusterHealth = new ClusterHealthWatcher(vertx, clusterStore, clusterClients, clock,
         config.clusters().healthInterval());
     ClusterService clusters = new ClusterService(vertx, clusterStore, clusterHealth, cipher);
@@ -171,6 +192,9 @@ public final class ConsoleApp {
                   config.health().stallPeriods(), config.health().checkpointFailures(), config.health().restarts(),
                   config.health().window()));
           runs.routes().extendDetails(health::decorate);
+          if (metrics != null) {
+            runs.watcher().listenToTicks(metrics::watcherTick);
+          }
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
           AlertService alerts = new AlertService(vertx, pool, pipelines, healthStore, cipher, config.health().alertRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
@@ -204,6 +228,7 @@ public final class ConsoleApp {
             apiDocs.addRoutes(router);
             runs.tickets().addRoutes(router, audit);
             new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
+            new MetricsRoutes(metrics, config.observability()).addRoutes(router);
           }, spa).map(server -> {
             LOG.info("CDC Console is listening on {}://{}:{}/ ({} HTTP event loops)", config.http().scheme(),
                 config.http().host(), server.port(), config.http().instances());
@@ -213,11 +238,34 @@ public final class ConsoleApp {
             runs.tickets().start();
             alerts.start();
             healthWatcher.start();
-            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), healthWatcher, dsTriggers,
-                alerts, principals, runs.savepointTimer(), denied, runs.tickets());
+            ConsoleApp app = new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), healthWatcher,
+                dsTriggers, alerts, principals, runs.savepointTimer(), denied, runs.tickets());
+            app.metrics = metrics;
+            return app;
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
-          }).compose(app -> runs.watcher().start().onComplete(ar -> runs.savepointTimer().start()).map(app));
+          }).compose(app -> app.startMetrics(config.observability().metricsPort()))
+          .compose(app -> runs.watcher().start().onComplete(ar -> runs.savepointTimer().start()).map(app));
         });
+  }
+
+  private Future<ConsoleApp> startMetrics(int managementPort) {
+    if (metrics == null) {
+      return Future.succeededFuture(this);
+    }
+    metrics.start(database.pool());
+    if (managementPort == 0) {
+      return Future.succeededFuture(this);
+    }
+    return MetricsRoutes.managementServer(vertx, metrics, managementPort).map(server -> {
+      management = server;
+      LOG.info("Metrics are served on http://127.0.0.1:{}/metrics", server.actualPort());
+      return this;
+    });
+  }
+
+  /** The management server's port (metrics.port), or 0 when there is none. */
+  public int metricsPort() {
+    return management == null ? 0 : management.actualPort();
   }
 
   /** Where a JobManager on this host reaches the console; other hosts need {@code console.url}. */
@@ -252,7 +300,12 @@ public final class ConsoleApp {
     dsTriggers.stop();
     tickets.stop();
     alerts.stop();
-    return vertx.undeploy(server.deploymentId()).eventually(deniedAudit::stop).eventually(principals::stop)
+    if (metrics != null) {
+      metrics.stop();
+    }
+    Future<Void> managementClosed = management == null ? Future.succeededFuture() : management.close();
+    return managementClosed.eventually(() -> vertx.undeploy(server.deploymentId())).eventually(deniedAudit::stop)
+        .eventually(principals::stop)
         .eventually(database::close);
   }
 }

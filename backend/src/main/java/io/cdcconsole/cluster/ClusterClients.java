@@ -23,11 +23,17 @@ public final class ClusterClients {
   private final SecretCipher cipher;
   private final Duration timeout;
   private final Map<Long, Map.Entry<Key, Future<FlinkRestClient>>> clients = new ConcurrentHashMap<>();
+  private volatile java.util.function.Function<Cluster, FlinkCallListener> calls = cluster -> FlinkCallListener.NONE;
 
   public ClusterClients(Vertx vertx, SecretCipher cipher, Duration timeout) {
     this.vertx = vertx;
     this.cipher = cipher;
     this.timeout = timeout;
+  }
+
+  /** Who hears of every Flink call of a cluster's client (metrics): built with the client. */
+  public void listenToCalls(java.util.function.Function<Cluster, FlinkCallListener> calls) {
+    this.calls = calls;
   }
 
   /**
@@ -69,6 +75,7 @@ public final class ClusterClients {
     } else if ("bearer".equals(auth.type())) {
       headers.put("Authorization", "Bearer " + cipher.reveal(auth.secret()));
     }
-    return new FlinkRestClient(vertx, cluster.restUrl(), headers, cluster.tls(), timeout);
+    return new FlinkRestClient(vertx, cluster.restUrl(), headers, cluster.tls(), timeout)
+        .listenedBy(calls.apply(cluster));
   }
 }

@@ -77,6 +77,8 @@ public final class FlinkRestClient {
   }
 
   /** {@code headers} are final plaintext values (authentication included), decrypted by the caller off the event loop. */
+  private volatile FlinkCallListener listener = FlinkCallListener.NONE;
+
   public FlinkRestClient(Vertx vertx, String restUrl, Map<String, String> headers, Cluster.Tls tls, Duration timeout) {
     this.vertx = vertx;
     this.base = URI.create(restUrl.endsWith("/") ? restUrl : restUrl + "/");
@@ -104,24 +106,24 @@ public final class FlinkRestClient {
   }
 
   public Future<JsonObject> getJson(String path) {
-    return send(request("GET", path), timeoutMs);
+    return timed(() -> send(request("GET", path), timeoutMs));
   }
 
   /** A POST with a JSON body; {@code timeout} for calls that do real work on the JobManager, such as running a jar. */
   public Future<JsonObject> postJson(String path, JsonObject body, Duration timeout) {
     HttpRequest<Buffer> request = request("POST", path).timeout(timeout.toMillis());
-    return request.sendJsonObject(body)
+    return timed(() -> request.sendJsonObject(body)
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .compose(FlinkRestClient::json);
+        .compose(FlinkRestClient::json));
   }
 
   public Future<JsonObject> patch(String path) {
-    return send(request("PATCH", path), timeoutMs);
+    return timed(() -> send(request("PATCH", path), timeoutMs));
   }
 
   /** A GET of an endpoint that answers a JSON array (e.g. {@code /jobmanager/config}). */
   public Future<JsonArray> getJsonArray(String path) {
-    return request("GET", path).send()
+    return timed(() -> request("GET", path).send()
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .compose(response -> {
           if (response.statusCode() / 100 != 2) {
@@ -132,20 +134,31 @@ public final class FlinkRestClient {
           } catch (RuntimeException e) {
             return Future.failedFuture(new FlinkRestException(response.statusCode(), "the answer is not Flink REST JSON"));
           }
-        });
+        }));
   }
 
   /** {@code POST /jars/upload} as Flink's web UI does it: one multipart field {@code jarfile}, streamed from disk. */
   public Future<JsonObject> uploadJar(String fileName, java.nio.file.Path jar, Duration timeout) {
     MultipartForm form = MultipartForm.create()
         .binaryFileUpload("jarfile", fileName, jar.toString(), "application/x-java-archive");
-    return request("POST", "/jars/upload").timeout(timeout.toMillis()).sendMultipartForm(form)
+    return timed(() -> request("POST", "/jars/upload").timeout(timeout.toMillis()).sendMultipartForm(form)
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .compose(FlinkRestClient::json);
+        .compose(FlinkRestClient::json));
   }
 
   public void close() {
     client.close();
+  }
+
+  /** Who is told the duration and outcome of every call (metrics); set once, right after construction. */
+  public FlinkRestClient listenedBy(FlinkCallListener listener) {
+    this.listener = listener;
+    return this;
+  }
+
+  private <T> Future<T> timed(java.util.function.Supplier<Future<T>> call) {
+    long start = System.nanoTime();
+    return call.get().andThen(done -> listener.called(System.nanoTime() - start, done.cause()));
   }
 
   private HttpRequest<Buffer> request(String method, String path) {

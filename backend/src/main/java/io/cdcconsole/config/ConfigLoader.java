@@ -145,7 +145,17 @@ public final class ConfigLoader {
         duration(Setting.HEALTH_WINDOW, Duration.ofSeconds(1), Duration.ofDays(7)),
         duration(Setting.HEALTH_HISTORY, Duration.ofHours(1), Duration.ofDays(365)),
         duration(Setting.ALERT_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)));
-    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, health,
+    Optional<Secret> metricsToken = secret(Setting.METRICS_TOKEN).filter(t -> !t.value().isBlank());
+    if (metricsToken.isPresent() && metricsToken.get().value().length() < 16) {
+      throw new ConfigException(origin(Setting.METRICS_TOKEN) + ": the metrics token must be at least 16 characters");
+    }
+    String logFormat = string(Setting.LOG_FORMAT).orElseThrow();
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new ConfigException(origin(Setting.LOG_FORMAT) + ": expected text or json, got '" + logFormat + "'");
+    }
+    ConsoleConfig.Observability observability = new ConsoleConfig.Observability(metricsToken,
+        integer(Setting.METRICS_PORT, 0, 65535), logFormat.equals("json"));
+    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, health, observability,
         List.copyOf(warnings)),
         cipher);
   }

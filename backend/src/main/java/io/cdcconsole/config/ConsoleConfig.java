@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** The console's typed configuration, after defaults, the YAML file and the environment were merged and ENC() decrypted. */
 public record ConsoleConfig(Path home, Http http, Database database, Auth auth, Clusters clusters, Runs runs,
-                            Events events, Health health, List<String> warnings) {
+                            Events events, Health health, Observability observability, List<String> warnings) {
 
   /**
    * {@code idleTimeout}: a connection that sends and receives nothing for this long is closed (event streams keep theirs
@@ -68,6 +68,17 @@ public record ConsoleConfig(Path home, Http http, Database database, Auth auth, 
   public record Health(Duration metricsInterval, int metricsPerSecond, Duration lagThreshold, int lagPeriods,
                        int stallPeriods, int checkpointFailures, int restarts, Duration window, Duration history,
                        Duration alertRetryBackoff) {}
+
+  /**
+   * {@code GET /metrics}: on the HTTP port behind the bearer {@code metricsToken}, and/or without a token on
+   * {@code metricsPort} (0: none) of 127.0.0.1 only. Neither set: no metrics are collected and /metrics answers 404.
+   * {@code jsonLogs}: one JSON object per log line instead of text.
+   */
+  public record Observability(Optional<Secret> metricsToken, int metricsPort, boolean jsonLogs) {
+    public boolean metricsEnabled() {
+      return metricsToken.isPresent() || metricsPort > 0;
+    }
+  }
 
   public Path confDir() {
     return home.resolve("conf");

@@ -56,7 +56,10 @@ public enum Setting {
   ALERT_RETRY_BACKOFF("alerts.retryBackoff", "CDC_CONSOLE_ALERT_RETRY_BACKOFF", "5s"),
   EVENTS_KEEP_ALIVE("events.keepAlive", "CDC_CONSOLE_EVENTS_KEEP_ALIVE", "15s"),
   EVENTS_MAX_STREAMS_PER_USER("events.maxStreamsPerUser", "CDC_CONSOLE_EVENTS_MAX_STREAMS_PER_USER", "8"),
-  EVENTS_MAX_STREAMS("events.maxStreams", "CDC_CONSOLE_EVENTS_MAX_STREAMS", "256");
+  EVENTS_MAX_STREAMS("events.maxStreams", "CDC_CONSOLE_EVENTS_MAX_STREAMS", "256"),
+  METRICS_TOKEN("metrics.token", "CDC_CONSOLE_METRICS_TOKEN", null),
+  METRICS_PORT("metrics.port", "CDC_CONSOLE_METRICS_PORT", "0"),
+  LOG_FORMAT("log.format", "CDC_CONSOLE_LOG_FORMAT", "text");
 
   private final String path;
   private final String env;

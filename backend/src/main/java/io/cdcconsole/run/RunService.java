@@ -263,7 +263,8 @@ public final class RunService {
   }
 
   private Future<Void> fail(Run run, String cause) {
-    LOG.warn("Run {} of pipeline '{}' could not be submitted: {}", run.id(), run.pipelineName(), cause);
+    RunLog.of(LOG.atWarn(), run)
+        .log("Run {} of pipeline '{}' could not be submitted: {}", run.id(), run.pipelineName(), cause);
     return store.error(run.id(), cause)
         .compose(ok -> moveTo(run, RunState.SUBMITTING, RunState.FAILED_TO_SUBMIT, "console", cause))
         .mapEmpty();
@@ -276,7 +277,8 @@ public final class RunService {
   /** Moves the run (if it is still in {@code from}) and tells the event bus. */
   Future<Optional<Run>> moveTo(Run run, RunState from, RunState to, String source, String detail) {
     return store.transition(run.id(), from, to, source, detail, null).map(moved -> moved.map(m -> {
-      LOG.info("Run {} of '{}': {} -> {} ({})", m.run().id(), m.run().pipelineName(), from, to, source);
+      RunLog.of(LOG.atInfo(), m.run())
+          .log("Run {} of '{}': {} -> {} ({})", m.run().id(), m.run().pipelineName(), from, to, source);
       events.changed(m.transition());
       return m.run();
     }));

@@ -89,6 +89,8 @@ public final class RunWatcher {
   private final Timing timing;
   private final Map<Long, Watched> watched = new HashMap<>();
   private final Promise<Void> reconciled = Promise.promise();
+  /** Told how long each look at a cluster took (metrics): cluster id, nanoseconds. */
+  private volatile java.util.function.ObjLongConsumer<Long> tickListener = (clusterId, nanos) -> {};
   private Context context;
   private final List<Long> timers = new ArrayList<>();
   private boolean stopped;
@@ -158,6 +160,11 @@ public final class RunWatcher {
     });
   }
 
+  /** Who hears how long each look at a cluster took (metrics). */
+  public void listenToTicks(java.util.function.ObjLongConsumer<Long> listener) {
+    this.tickListener = listener;
+  }
+
   private Watched watch(long clusterId) {
     return watched.computeIfAbsent(clusterId, id -> new Watched(id, clock.millis()));
   }
@@ -187,7 +194,11 @@ public final class RunWatcher {
     w.timer = -1;
     long slot = w.due;
     if (!w.polling) {
-      poll(w).onComplete(ar -> afterPoll(w, slot));
+      long start = System.nanoTime();
+      poll(w).onComplete(ar -> {
+        tickListener.accept(w.clusterId, System.nanoTime() - start);
+        afterPoll(w, slot);
+      });
     }
     advance(w, slot);
   }

@@ -37,7 +37,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    Problem problem = toProblem(ctx);
+    String requestId = RequestIds.of(ctx);
+    Problem problem = toProblem(ctx, requestId);
     if (ctx.response().ended()) {
       return;
     }
@@ -48,6 +49,10 @@ public final class FailureHandler implements Handler<RoutingContext> {
     UnaryOperator<Problem> shape = ctx.get(SHAPE);
     if (shape != null) {
       problem = shape.apply(problem);
+    }
+    if (problem.status() < 500) {
+      LOG.atDebug().addKeyValue("requestId", requestId).log("{} {} answered {}: {}", ctx.request().method(),
+          ctx.request().path(), problem.status(), problem.detail());
     }
     problem.send(ctx.response(), ctx.request().path());
   }
@@ -104,7 +109,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
     return null;
   }
 
-  private Problem toProblem(RoutingContext ctx) {
+  private Problem toProblem(RoutingContext ctx, String requestId) {
     Throwable failure = ctx.failure();
     Optional<Problem> known = classify(failure);
     if (known.isPresent()) {
@@ -121,7 +126,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
           yield Problem.of(status, "The request was refused.");
         }
         String errorId = UUID.randomUUID().toString();
-        LOG.error("Internal error {} on {} {}", errorId, ctx.request().method(), ctx.request().path(), failure);
+        LOG.atError().addKeyValue("requestId", requestId).setCause(failure)
+            .log("Internal error {} on {} {}", errorId, ctx.request().method(), ctx.request().path());
         yield Problem.of(500, "An internal error occurred; it was logged with id " + errorId + ".");
       }
     };

@@ -56,6 +56,7 @@ public final class WebServer {
   private static Router router(Vertx vertx, ConsoleConfig.Http config, Handler<RoutingContext> audit,
                                Consumer<Router> addApiAndHealthRoutes, SpaRoutes spa, HeaderDeadline headerDeadline) {
     Router router = Router.router(vertx);
+    router.route().handler(new RequestIds());
     router.route().handler(headerDeadline.onRequest());
     router.route().handler(new SecurityHeaders(config.tls().isPresent()));
     router.route("/api/*").handler(audit);

@@ -192,6 +192,25 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void metricsAndLogFormatSettings() throws Exception {
+    ConsoleConfig off = ConfigLoader.load(Optional.empty(), env).config();
+    assertTrue(!off.observability().metricsEnabled() && !off.observability().jsonLogs());
+
+    env.put("CDC_CONSOLE_METRICS_TOKEN", "short");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
+        .getMessage().contains("at least 16 characters"));
+    env.put("CDC_CONSOLE_METRICS_TOKEN", "a-long-enough-metrics-token");
+    env.put("CDC_CONSOLE_LOG_FORMAT", "xml");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
+        .getMessage().contains("CDC_CONSOLE_LOG_FORMAT"));
+    env.put("CDC_CONSOLE_LOG_FORMAT", "json");
+    ConsoleConfig on = ConfigLoader.load(Optional.empty(), env).config();
+    assertEquals("a-long-enough-metrics-token", on.observability().metricsToken().orElseThrow().value());
+    assertTrue(on.observability().metricsEnabled() && on.observability().jsonLogs());
+    assertEquals(0, on.observability().metricsPort());
+  }
+
+  @Test
   void unknownKeysOnlyWarn() throws Exception {
     Path file = write("unknown.yaml", "http:\n  port: 8081\n  colour: blue\n");
     ConsoleConfig c = ConfigLoader.load(Optional.of(file), env).config();

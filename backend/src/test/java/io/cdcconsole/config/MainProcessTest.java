@@ -52,6 +52,25 @@ class MainProcessTest {
   }
 
   @Test
+  void withJsonLogsEveryLogLineIsAJsonObject() throws Exception {
+    Path home = TestConsole.newHome();
+    Path file = home.resolve("console.yaml");
+    java.nio.file.Files.writeString(file, "log:\n  format: json\nmetrics:\n  token: a-long-enough-metrics-token\n"
+        + "colour: blue\n");
+    Result r = run(home, Map.of("CDC_CONSOLE_DB_URL", "jdbc:postgresql://127.0.0.1:1/none", "CDC_CONSOLE_DB_USER", "u"),
+        "--config", file.toString());
+    assertEquals(1, r.exitCode(), r.stderr());
+    // the switch happens once the configuration is read: from the first JSON line on, every log line is JSON
+    List<String> logLines = r.stderr().lines().dropWhile(l -> !l.startsWith("{"))
+        .filter(l -> !l.startsWith("cdc-console:") && !l.isBlank()).toList();
+    io.vertx.core.json.JsonObject warning = logLines.stream().map(io.vertx.core.json.JsonObject::new)
+        .filter(json -> json.getString("formattedMessage", "").contains("colour"))
+        .findFirst().orElseThrow(() -> new AssertionError(r.stderr()));
+    assertEquals("WARN", warning.getString("level"));
+    assertFalse(r.stderr().contains("a-long-enough-metrics-token"), "the token is never logged");
+  }
+
+  @Test
   void encryptReadsStandardInput() throws Exception {
     Path home = TestConsole.newHome();
     ProcessBuilder pb = command(home, Map.of(), "encrypt");
