@@ -79,7 +79,7 @@ public final class AlertRoutes {
 
     api.get("/alert-silences", Role.VIEWER, ctx -> {
       PageRequest page = Query.page(ctx);
-      ApiRouter.respond(ctx, alerts.silences().map(all -> Page.slice(all, page).toJson(s -> s)));
+      ApiRouter.respond(ctx, alerts.silences().map(all -> Page.slice(all, page).toJson(AlertSilence::toJson)));
     });
     api.post("/alert-silences", Role.OPERATOR, "alert-silence.create", ctx -> {
       JsonBody body = JsonBody.of(ctx);
@@ -87,8 +87,8 @@ public final class AlertRoutes {
               body.instant("until").orElseThrow(() -> ValidationFailed.of("until", "is required")),
               body.string("reason").orElse(""), ApiRouter.principal(ctx).username())
           .onSuccess(s -> {
-            Audit.resourceId(ctx, s.getLong("id"));
-            ApiRouter.created(ctx, "/alert-silences/" + s.getLong("id"), s);
+            Audit.resourceId(ctx, s.id());
+            ApiRouter.created(ctx, "/alert-silences/" + s.id(), s.toJson());
           })
           .onFailure(ctx::fail);
     });
@@ -98,7 +98,7 @@ public final class AlertRoutes {
 
     api.get("/alerts", Role.VIEWER, ctx -> {
       PageRequest page = Query.page(ctx);
-      ApiRouter.respond(ctx, alerts.firing().map(all -> Page.slice(all, page).toJson(a -> a)));
+      ApiRouter.respond(ctx, alerts.firing().map(all -> Page.slice(all, page).toJson(FiringAlert::toJson)));
     });
 
     api.get("/alert-deliveries", Role.VIEWER, ctx -> {
@@ -107,12 +107,12 @@ public final class AlertRoutes {
       if (status != null && !STATUSES.contains(status)) {
         throw ValidationFailed.of("status", "must be PENDING, DELIVERED or FAILED");
       }
-      ApiRouter.respond(ctx, alerts.deliveries(status, page.limit(), page.offset()));
+      ApiRouter.respond(ctx, alerts.deliveries(status, page).map(p -> p.toJson(AlertDelivery::toJson)));
     });
     api.post("/alert-deliveries/:deliveryId/retry", Role.OPERATOR, "alert-delivery.retry", ctx -> {
       long id = Query.id(ctx, "deliveryId", "alert delivery");
       Audit.resourceId(ctx, id);
-      ApiRouter.respond(ctx, alerts.retryDelivery(id));
+      ApiRouter.respond(ctx, alerts.retryDelivery(id).map(AlertDelivery::toJson));
     });
   }
 

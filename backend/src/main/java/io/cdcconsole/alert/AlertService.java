@@ -11,10 +11,11 @@ import io.cdcconsole.health.HealthStore;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
@@ -325,14 +326,14 @@ public final class AlertService {
         : Future.failedFuture(new NotFound("No alert rule " + id + ".")));
   }
 
-  Future<JsonObject> addSilence(String pipeline, Instant until, String reason, String by) {
+  Future<AlertSilence> addSilence(String pipeline, Instant until, String reason, String by) {
     if (!until.isAfter(Instant.now())) {
       return Future.failedFuture(ValidationFailed.of("until", "must be in the future"));
     }
     return pipelines.get(pipeline).compose(p -> store.insertSilence(p.id(), until, reason == null ? "" : reason, by));
   }
 
-  Future<JsonArray> silences() {
+  Future<List<AlertSilence>> silences() {
     return store.silences();
   }
 
@@ -341,22 +342,22 @@ public final class AlertService {
         : Future.failedFuture(new NotFound("No silence " + id + ".")));
   }
 
-  Future<JsonArray> firing() {
+  Future<List<FiringAlert>> firing() {
     return store.firing();
   }
 
   // deliveries
 
-  Future<JsonObject> deliveries(String status, int limit, int offset) {
-    return store.deliveries(status, limit, offset);
+  Future<Page<AlertDelivery>> deliveries(String status, PageRequest page) {
+    return store.deliveries(status, page);
   }
 
-  Future<JsonObject> retryDelivery(long id) {
+  Future<AlertDelivery> retryDelivery(long id) {
     return store.retry(id).compose(before -> {
       if (before.isEmpty()) {
         return Future.failedFuture(new NotFound("No alert delivery " + id + "."));
       }
-      if ("DELIVERED".equals(before.get().getString("status"))) {
+      if (before.get().delivered()) {
         return Future.failedFuture(new Conflict("Alert delivery " + id + " was delivered already."));
       }
       vertx.runOnContext(v -> work());

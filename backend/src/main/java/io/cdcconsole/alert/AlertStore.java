@@ -1,6 +1,8 @@
 package io.cdcconsole.alert;
 
 import io.cdcconsole.error.Conflict;
+import io.cdcconsole.store.Page;
+import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -144,25 +146,21 @@ final class AlertStore {
 
   // silences
 
-  Future<JsonObject> insertSilence(long pipelineId, Instant until, String reason, String by) {
+  Future<AlertSilence> insertSilence(long pipelineId, Instant until, String reason, String by) {
     return pool.preparedQuery("insert into alert_silence (pipeline_id, until, reason, created_by) values ($1, $2, $3, $4) "
             + "returning id").execute(Tuple.of(pipelineId, Rows.timestamp(until), reason, by))
         .compose(rows -> silence(rows.iterator().next().getLong("id"))).map(Optional::orElseThrow);
   }
 
-  Future<Optional<JsonObject>> silence(long id) {
+  Future<Optional<AlertSilence>> silence(long id) {
     return pool.preparedQuery("select s.*, p.name from alert_silence s join pipeline p on p.id = s.pipeline_id where s.id = $1")
         .execute(Tuple.of(id)).map(rows -> Rows.first(rows, AlertStore::silence));
   }
 
-  Future<JsonArray> silences() {
+  Future<List<AlertSilence>> silences() {
     return pool.query("select s.*, p.name from alert_silence s join pipeline p on p.id = s.pipeline_id "
             + "where s.until > now() order by s.until").execute()
-        .map(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(silence(r)));
-          return out;
-        });
+        .map(rows -> Rows.all(rows, AlertStore::silence));
   }
 
   Future<Boolean> deleteSilence(long id) {
@@ -254,17 +252,12 @@ final class AlertStore {
         .compose(ok -> silenced ? Future.succeededFuture() : enqueue(conn, ruleId, pipelineId, message)));
   }
 
-  Future<JsonArray> firing() {
+  Future<List<FiringAlert>> firing() {
     return pool.query("select s.*, r.name as rule_name, r.severity, p.name as pipeline_name from alert_state s "
             + "join alert_rule r on r.id = s.rule_id join pipeline p on p.id = s.pipeline_id order by s.since").execute()
-        .map(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(new JsonObject().put("rule", r.getString("rule_name"))
-              .put("pipeline", r.getString("pipeline_name")).put("severity", r.getString("severity"))
-              .put("status", r.getString("status")).put("runId", r.getLong("run_id")).put("since", Rows.instant(r, "since"))
-              .put("firedAt", Rows.instant(r, "fired_at")).put("summary", r.getString("summary"))));
-          return out;
-        });
+        .map(rows -> Rows.all(rows, r -> new FiringAlert(r.getString("rule_name"), r.getString("pipeline_name"),
+            r.getString("severity"), r.getString("status"), r.getLong("run_id"), Rows.instant(r, "since"),
+            Rows.instant(r, "fired_at"), r.getString("summary"))));
   }
 
   // deliveries: the same outbox pattern as the DolphinScheduler triggers (ds/TriggerStore)
@@ -292,32 +285,30 @@ final class AlertStore {
         .execute(Tuple.of(id, error, retryInMillis)).mapEmpty();
   }
 
-  /** A page of deliveries, newest first, optionally of one status; answers {@code {items,total}} parts. */
-  Future<JsonObject> deliveries(String status, int limit, int offset) {
+  /** A page of deliveries, newest first, optionally of one status. */
+  Future<Page<AlertDelivery>> deliveries(String status, PageRequest page) {
     String where = status == null ? "" : "where d.status = $3 ";
-    Tuple args = status == null ? Tuple.of(limit, offset) : Tuple.of(limit, offset, status);
+    Tuple args = status == null ? Tuple.of(page.limit(), page.offset()) : Tuple.of(page.limit(), page.offset(), status);
     return pool.preparedQuery(DELIVERIES + where + "order by d.id desc limit $1 offset $2").execute(args)
         .compose(rows -> {
-          JsonArray items = new JsonArray();
-          rows.forEach(r -> items.add(delivery(r)));
+          List<AlertDelivery> items = Rows.all(rows, AlertStore::delivery);
           return pool.preparedQuery("select count(*) as n from alert_delivery d " + (status == null ? "" : "where d.status = $1"))
               .execute(status == null ? Tuple.tuple() : Tuple.of(status))
-              .map(count -> new JsonObject().put("items", items).put("total", count.iterator().next().getLong("n"))
-                  .put("limit", limit).put("offset", offset));
+              .map(count -> new Page<>(items, count.iterator().next().getLong("n"), page.limit(), page.offset()));
         });
   }
 
-  Future<Optional<JsonObject>> delivery(long id) {
+  Future<Optional<AlertDelivery>> delivery(long id) {
     return pool.preparedQuery(DELIVERIES + "where d.id = $1").execute(Tuple.of(id)).map(rows -> Rows.first(rows, AlertStore::delivery));
   }
 
   /** "Retry now" (as {@code TriggerStore#retry}): answers the delivery as it was before; a delivered one is left alone. */
-  Future<Optional<JsonObject>> retry(long id) {
+  Future<Optional<AlertDelivery>> retry(long id) {
     return pool.withTransaction(conn -> conn.preparedQuery(DELIVERIES + "where d.id = $1 for update of d")
         .execute(Tuple.of(id))
         .compose(rows -> {
-          Optional<JsonObject> found = Rows.first(rows, AlertStore::delivery);
-          if (found.isEmpty() || "DELIVERED".equals(found.get().getString("status"))) {
+          Optional<AlertDelivery> found = Rows.first(rows, AlertStore::delivery);
+          if (found.isEmpty() || found.get().delivered()) {
             return Future.succeededFuture(found);
           }
           return conn.preparedQuery("update alert_delivery set status = 'PENDING', next_attempt_at = now() where id = $1")
@@ -325,21 +316,18 @@ final class AlertStore {
         }));
   }
 
-  private static JsonObject delivery(Row r) {
-    return new JsonObject().put("id", r.getLong("id")).put("channel", r.getString("channel_name"))
-        .put("channelType", r.getString("channel_type")).put("rule", r.getString("rule_name"))
-        .put("pipeline", r.getString("pipeline_name")).put("event", r.getString("event"))
-        .put("message", r.getJsonObject("message")).put("status", r.getString("status"))
-        .put("attempts", r.getInteger("attempts")).put("lastError", r.getString("last_error"))
-        .put("response", r.getString("response")).put("createdAt", Rows.instant(r, "created_at"))
-        .put("deliveredAt", Rows.instant(r, "delivered_at"))
-        .put("nextAttemptAt", "PENDING".equals(r.getString("status")) ? Rows.instant(r, "next_attempt_at") : null);
+  private static AlertDelivery delivery(Row r) {
+    String status = r.getString("status");
+    return new AlertDelivery(r.getLong("id"), r.getString("channel_name"), ChannelType.of(r.getString("channel_type")),
+        r.getString("rule_name"), r.getString("pipeline_name"), r.getString("event"),
+        AlertMessage.fromJson(r.getJsonObject("message")), status, r.getInteger("attempts"), r.getString("last_error"),
+        r.getString("response"), Rows.instant(r, "created_at"), Rows.instant(r, "delivered_at"),
+        "PENDING".equals(status) ? Rows.instant(r, "next_attempt_at") : null);
   }
 
-  private static JsonObject silence(Row r) {
-    return new JsonObject().put("id", r.getLong("id")).put("pipeline", r.getString("name"))
-        .put("until", Rows.instant(r, "until")).put("reason", r.getString("reason"))
-        .put("createdBy", r.getString("created_by")).put("createdAt", Rows.instant(r, "created_at"));
+  private static AlertSilence silence(Row r) {
+    return new AlertSilence(r.getLong("id"), r.getString("name"), Rows.instant(r, "until"), r.getString("reason"),
+        r.getString("created_by"), Rows.instant(r, "created_at"));
   }
 
   private static AlertChannel channel(Row r) {
