@@ -29,7 +29,6 @@ import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -135,8 +134,9 @@ public final class ConsoleMetrics {
   public void start(Pool pool) {
     consumers.add(vertx.eventBus().<JsonObject>consumer(RunEvents.ADDRESS, msg -> transition(msg.body())));
     consumers.add(vertx.eventBus().<JsonObject>consumer(ClusterHealthWatcher.ADDRESS, msg -> health(msg.body())));
-    refresh(pool);
-    refreshTimer = vertx.setPeriodic(REFRESH.toMillis(), id -> refresh(pool));
+    MetricsStore store = new MetricsStore(pool);
+    refresh(store);
+    refreshTimer = vertx.setPeriodic(REFRESH.toMillis(), id -> refresh(store));
     List<EventExecutor> loops = new ArrayList<>();
     ((VertxInternal) vertx).nettyEventLoopGroup().forEach(loops::add);
     for (int i = 0; i < loops.size(); i++) {
@@ -228,39 +228,28 @@ public final class ConsoleMetrics {
    * The database gauges: one grouped count of the active runs (an index covers the non-terminal states), one of the
    * DolphinScheduler deliveries not delivered, and the cluster names. A failed read keeps the last values.
    */
-  private void refresh(Pool pool) {
+  private void refresh(MetricsStore store) {
     if (stopped) {
       return;
     }
-    String terminal = Arrays.stream(RunState.values()).filter(RunState::terminal).map(s -> "'" + s.name() + "'")
-        .reduce((a, b) -> a + ", " + b).orElseThrow();
-    Future<Void> runRows = pool.query("select c.id, c.name, r.state, count(*) as runs,"
-            + " count(*) filter (where r.stale) as stale from pipeline_run r join flink_cluster c on c.id = r.cluster_id"
-            + " where r.state not in (" + terminal + ") group by c.id, c.name, r.state").execute()
-        .map(rows -> {
-          List<MultiGauge.Row<?>> byState = new ArrayList<>();
-          Map<String, Long> stale = new java.util.HashMap<>();
-          for (Row row : rows) {
-            String cluster = row.getString("name");
-            clusterNames.put(row.getLong("id"), cluster);
-            byState.add(MultiGauge.Row.of(Tags.of("cluster", cluster, "state", row.getString("state")),
-                row.getLong("runs")));
-            stale.merge(cluster, row.getLong("stale"), Long::sum);
-          }
-          runs.register(byState, true);
-          staleRuns.register(stale.entrySet().stream()
-              .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of("cluster", e.getKey()), e.getValue())).toList(), true);
-          return null;
-        });
-    Future<Void> dsRows = pool.query("select status, count(*) as n from ds_delivery where status <> 'DELIVERED'"
-            + " group by status").execute()
-        .map(rows -> {
-          Map<String, Long> counts = new java.util.HashMap<>(Map.of("PENDING", 0L, "FAILED", 0L));
-          rows.forEach(row -> counts.put(row.getString("status"), row.getLong("n")));
-          dsDeliveries.register(counts.entrySet().stream()
-              .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of("status", e.getKey()), e.getValue())).toList(), true);
-          return null;
-        });
+    Future<Void> runRows = store.activeRuns().map(found -> {
+      List<MultiGauge.Row<?>> byState = new ArrayList<>();
+      Map<String, Long> stale = new java.util.HashMap<>();
+      for (MetricsStore.ActiveRuns r : found) {
+        clusterNames.put(r.clusterId(), r.cluster());
+        byState.add(MultiGauge.Row.of(Tags.of("cluster", r.cluster(), "state", r.state()), r.runs()));
+        stale.merge(r.cluster(), r.stale(), Long::sum);
+      }
+      runs.register(byState, true);
+      staleRuns.register(stale.entrySet().stream()
+          .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of("cluster", e.getKey()), e.getValue())).toList(), true);
+      return null;
+    });
+    Future<Void> dsRows = store.undeliveredDsDeliveries().map(counts -> {
+      dsDeliveries.register(counts.entrySet().stream()
+          .<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(Tags.of("status", e.getKey()), e.getValue())).toList(), true);
+      return null;
+    });
     Future.all(runRows, dsRows)
         .onSuccess(ok -> lastRefresh.set(System.currentTimeMillis()))
         .onFailure(err -> LOG.debug("Cannot read the database gauges: {}", err.getMessage()));
