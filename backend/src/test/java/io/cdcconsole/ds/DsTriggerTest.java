@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -179,7 +180,8 @@ class DsTriggerTest extends SandboxRunTest {
     String retry = "/api/v1/pipelines/feeds-dsp/deliveries/" + refused.getLong("id") + "/retry";
     Http.Response retried = http.post(retry, operator, new JsonObject());
     assertEquals(200, retried.status(), retried.body());
-    assertEquals("PENDING", retried.json().getString("status"));
+    // due now; the back-off's own next attempt may have delivered it already (the stand-in accepts again)
+    assertTrue(Set.of("PENDING", "DELIVERED").contains(retried.json().getString("status")), retried.body());
     JsonObject delivered = waitForDelivery("feeds-dsp");
     assertEquals("DELIVERED", delivered.getString("status"), delivered.encodePrettily());
     assertEquals(409, http.post(retry, operator, new JsonObject()).status(), "a second start is never made by hand");
