@@ -1,35 +1,22 @@
 package io.cdcconsole.run;
 
-import static io.cdcconsole.test.Eventually.eventually;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdcconsole.sandbox.junit.FlinkCdcVersion;
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
 import io.cdcconsole.sandbox.junit.ProjectPaths;
-import io.cdcconsole.test.Http;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The console against a Flink 2.2 session cluster (the Flink 2 sandbox, {@code flink/sandbox-flink2}) with Flink CDC
- * 3.6.0's Flink 2 build: health and the detected versions, adopting a job started directly on Flink, cancel, a
- * pipeline watched to RUNNING and stopped with a savepoint, and a failure whose root cause comes from Flink 2's
- * {@code /exceptions} (no {@code root-exception}, {@code exceptionHistory} only). One sandbox JVM for all of it: the
- * steps run in one test, in the order the values connector's per-JVM flags need.
+ * {@link FlinkVersionRunTest} on a Flink 2.2 session cluster (the Flink 2 sandbox, {@code flink/sandbox-flink2}) with
+ * Flink CDC 3.6.0's Flink 2 build: the root cause of a failure comes from Flink 2's {@code /exceptions} (no {@code
+ * root-exception}, {@code exceptionHistory} only).
  */
 @EnabledIf(value = "available", disabledReason = "needs flink/sandbox-flink2 built and ../shared/flink-cdc/3.6.0-flink2")
-class Flink2RunTest extends SandboxRunTest {
+class Flink2RunTest extends FlinkVersionRunTest {
   static final Path SANDBOX = Path.of("flink/sandbox-flink2/target/flink-sandbox-flink2.jar");
 
   @RegisterExtension
@@ -49,59 +36,18 @@ class Flink2RunTest extends SandboxRunTest {
     return FLINK;
   }
 
-  @Test
-  void theConsoleWatchesAdoptsStopsCancelsAndExplainsFailuresOnFlink2() throws Exception {
-    // health: Flink 2.2 with Flink CDC 3.6.0 built for it, detected from the class path; they fit
-    JsonObject cluster = eventually(() -> http.get("/api/v1/clusters/" + clusterId, admin).json(),
-        c -> "HEALTHY".equals(c.getJsonObject("health").getString("status"))
-            && c.getJsonObject("cdc").getString("detectedVersion") != null);
-    assertTrue(cluster.getJsonObject("health").getString("flinkVersion").startsWith("2.2."), cluster.encode());
-    assertEquals("3.6.0", cluster.getJsonObject("cdc").getString("detectedVersion"));
-    assertTrue(cluster.getJsonObject("cdc").getJsonArray("warnings").stream()
-        .noneMatch(w -> w.toString().contains("built for Flink")), cluster.encode());
+  @Override
+  protected String flinkVersionPrefix() {
+    return "2.2.";
+  }
 
-    // a job started by hand through Flink's REST API is reported as an orphan, adopted, then cancelled
-    pipeline("by-hand", keepsRunning("by-hand"));
-    String jobId = "0123456789abcdef0123456789abcdef";
-    HttpResponse<String> run = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(FLINK.restUrl() + "/jars/" + uploadLauncher() + "/run"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("entryClass", LauncherJar.ENTRY_CLASS)
-            .put("programArgsList", new JsonArray().add(keepsRunning("by-hand")
-                .replace("  parallelism: 1", "  parallelism: 1\n  name: by-hand")))
-            .put("jobId", jobId).encode())).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, run.statusCode(), run.body());
-    assertEquals("RUNNING", flinkState(jobId, "RUNNING"));
-    eventually(() -> http.get("/api/v1/orphans", operator).json().getJsonArray("items"),
-        items -> items.stream().anyMatch(o -> jobId.equals(((JsonObject) o).getString("jobId"))));
-    Http.Response adopted = http.post("/api/v1/pipelines/by-hand/adopt", operator, new JsonObject().put("jobId", jobId));
-    assertEquals(202, adopted.status(), adopted.body());
-    assertEquals(jobId, waitForState(adopted.header("Location"), "RUNNING").getString("jobId"));
-    assertEquals(202, http.post("/api/v1/pipelines/by-hand/cancel", operator, null).status());
-    waitForState(adopted.header("Location"), "CANCELED");
-    assertEquals("CANCELED", flinkState(jobId, "CANCELED"));
+  @Override
+  protected String flinkCdcVersion() {
+    return "3.6.0";
+  }
 
-    // started by the console, watched to RUNNING, stopped with a savepoint
-    pipeline("kept", keepsRunning("kept"));
-    String location = http.post("/api/v1/pipelines/kept/runs", operator, new JsonObject()).header("Location");
-    waitForAllTasksRunning(waitForState(location, "RUNNING").getString("jobId"));
-    Http.Response stop = http.post("/api/v1/pipelines/kept/stop", operator, new JsonObject().put("savepoint", true));
-    assertEquals(202, stop.status(), stop.body());
-    JsonObject stopped = waitForState(location, "STOPPED");
-    String savepoint = stopped.getJsonObject("operation").getString("location");
-    assertNotNull(savepoint, stopped.encodePrettily());
-    assertTrue(savepoint.contains("/savepoints/"), savepoint);
-
-    // the values source's injected failure fires at once now (a savepoint completed in this JVM): without restarts
-    // the job fails, and the root cause is read from Flink 2's exceptionHistory
-    pipeline("failing", keepsRunning("failing"));
-    Http.Response started = http.post("/api/v1/pipelines/failing/runs", operator, new JsonObject()
-        .put("flinkConfiguration", new JsonObject().put("restart-strategy.type", "none")));
-    assertEquals(202, started.status(), started.body());
-    JsonObject failed = waitForState(started.header("Location"), "FAILED");
-    JsonObject exceptions = flink("/jobs/" + failed.getString("jobId") + "/exceptions");
+  @Override
+  protected void assertExceptionsShape(JsonObject exceptions) {
     assertFalse(exceptions.containsKey("root-exception"), "Flink 2 dropped root-exception: " + exceptions.encode());
-    String cause = failed.getString("lastError");
-    assertTrue(cause != null && cause.contains("Artificial Exception."), "root cause from exceptionHistory: " + cause);
   }
 }
