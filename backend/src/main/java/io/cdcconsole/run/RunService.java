@@ -4,7 +4,9 @@ import io.cdcconsole.access.Principal;
 import io.cdcconsole.cluster.Cluster;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
-import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.cluster.FlinkGateway;
+import io.cdcconsole.cluster.FlinkGateway.JarRun;
+import io.cdcconsole.cluster.FlinkGateway.OperationStatus;
 import io.cdcconsole.cluster.FlinkRestClient.FlinkRestException;
 import io.cdcconsole.error.Conflict;
 import io.cdcconsole.error.NotFound;
@@ -37,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunService {
   private static final Logger LOG = LoggerFactory.getLogger(RunService.class);
-  private static final Duration RUN_JAR_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration OPERATION_POLL = Duration.ofSeconds(1);
   /** A status poll that fails is retried after 1 s, 2 s, 4 s ... at most this long apart, until the give-up. */
   private static final Duration OPERATION_POLL_MAX_BACKOFF = Duration.ofSeconds(30);
@@ -187,16 +188,16 @@ public final class RunService {
   }
 
   private Future<Void> submitWith(Run run, String storedYaml, Set<String> known) {
-    return clusters.find(run.clusterId()).compose(cluster -> clients.of(cluster).compose(client ->
-        submitYaml.resolve(storedYaml, run.pipelineName(), known).compose(resolved -> runJar(run, cluster, client, resolved)
-            .recover(err -> submitFailed(run, client, resolved.scrub(describe(err)), err)))));
+    return clusters.find(run.clusterId()).compose(cluster -> clients.gateway(cluster).compose(flink ->
+        submitYaml.resolve(storedYaml, run.pipelineName(), known).compose(resolved -> runJar(run, cluster, flink, resolved)
+            .recover(err -> submitFailed(run, flink, resolved.scrub(describe(err)), err)))));
   }
 
   boolean isSubmitting(long runId) {
     return submitting.contains(runId);
   }
 
-  private Future<Void> runJar(Run run, Cluster cluster, FlinkRestClient client, SubmitYaml.Resolved resolved) {
+  private Future<Void> runJar(Run run, Cluster cluster, FlinkGateway flink, SubmitYaml.Resolved resolved) {
     // the YAML goes as the program argument only when it holds no secret; else the launcher fetches it with a ticket
     List<String> issued = new ArrayList<>();
     Supplier<String> ticketUrl = () -> {
@@ -205,27 +206,16 @@ public final class RunService {
       return consoleUrl.get() + LaunchTickets.PATH + ticket;
     };
     String argument = resolved.secrets().isEmpty() ? resolved.yaml() : ticketUrl.get();
-    JsonObject body = new JsonObject()
-        .put("entryClass", LauncherJar.ENTRY_CLASS)
-        .put("programArgsList", new JsonArray().add(argument))
-        .put("jobId", run.jobId())
-        .put("allowNonRestoredState", run.allowNonRestoredState())
-        .put("flinkConfiguration", run.flinkConfig());
-    if (run.fromSavepoint() != null) {
-      body.put("savepointPath", run.fromSavepoint());
-    }
-    return bundles.forRun(cluster, resolved.connectorTypes()).compose(bundle -> launcher.jarId(cluster.id(), client, bundle)
-        .compose(jarId -> client.postJson("/jars/" + jarId + "/run", body, RUN_JAR_TIMEOUT))
+    JarRun jarRun = new JarRun(LauncherJar.ENTRY_CLASS, argument, run.jobId(), run.allowNonRestoredState(),
+        run.flinkConfig(), Optional.ofNullable(run.fromSavepoint()));
+    return bundles.forRun(cluster, resolved.connectorTypes()).compose(bundle -> launcher.jarId(cluster.id(), flink, bundle)
+        .compose(jarId -> flink.runJar(jarId, jarRun))
         .recover(err -> {
           if (jarMissing(err)) {
             // the JobManager lost its uploaded jars (a restart): upload again and retry once
             launcher.forget(cluster.id());
-            JsonObject retry = body.copy();
-            if (!resolved.secrets().isEmpty()) {
-              retry.put("programArgsList", new JsonArray().add(ticketUrl.get()));
-            }
-            return launcher.jarId(cluster.id(), client, bundle)
-                .compose(jarId -> client.postJson("/jars/" + jarId + "/run", retry, RUN_JAR_TIMEOUT));
+            JarRun retry = resolved.secrets().isEmpty() ? jarRun : jarRun.withArgument(ticketUrl.get());
+            return launcher.jarId(cluster.id(), flink, bundle).compose(jarId -> flink.runJar(jarId, retry));
           }
           return Future.failedFuture(err);
         }))
@@ -250,11 +240,11 @@ public final class RunService {
    * A submission that failed. Flink's own refusal (4xx/5xx with a cause) is final. A timeout or a broken connection
    * leaves it open whether Flink took the job, so Flink is asked for the JobID before the run is called failed.
    */
-  private Future<Void> submitFailed(Run run, FlinkRestClient client, String cause, Throwable err) {
+  private Future<Void> submitFailed(Run run, FlinkGateway flink, String cause, Throwable err) {
     if (err instanceof FlinkRestException || err instanceof ValidationFailed) {
       return fail(run, cause);
     }
-    return client.getJson("/jobs/" + run.jobId())
+    return flink.job(run.jobId())
         .compose(job -> moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "console",
             "accepted by Flink (found after: " + cause + ")").mapEmpty(),
             notThere -> notThere instanceof FlinkRestException f && f.status() == 404 ? fail(run, cause)
@@ -287,8 +277,8 @@ public final class RunService {
    * latest checkpoint is read first, so the restore point a cancel leaves is the newest Flink has.
    */
   public Future<Run> cancel(Principal by, String pipelineRef) {
-    return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> checkpoints.fetch(client, run)
-        .compose(latest -> client.patch("/jobs/" + run.jobId() + "?mode=cancel"))
+    return activeRun(pipelineRef).compose(run -> flinkFor(run).compose(flink -> checkpoints.fetch(flink, run)
+        .compose(latest -> flink.cancel(run.jobId()))
         .compose(ok -> moveTo(run, run.state(), RunState.CANCELLING, "console", "cancelled by " + by.username()))
         .recover(err -> calm(err, run))
         .map(moved -> run)));
@@ -307,11 +297,11 @@ public final class RunService {
     } catch (ValidationFailed e) {
       return Future.failedFuture(e);
     }
-    return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
+    return activeRun(pipelineRef).compose(run -> flinkFor(run).compose(flink -> {
       JsonObject op = newOperation("stop", options.targetDirectory()).put("drain", options.drain());
-      return checkpoints.fetch(client, run)
+      return checkpoints.fetch(flink, run)
           .compose(latest -> begin(run, op))
-          .compose(recorded -> trigger(client, run, op))
+          .compose(recorded -> trigger(flink, run, op))
           .onSuccess(accepted -> stops.put(run.id(), new StopAttempt(options, 1)))
           .compose(accepted -> moveTo(run, run.state(), RunState.STOPPING, "console",
               "stop with savepoint by " + by.username()))
@@ -328,10 +318,10 @@ public final class RunService {
     } catch (ValidationFailed e) {
       return Future.failedFuture(e);
     }
-    return activeRun(pipelineRef).compose(run -> clientFor(run).compose(client -> {
+    return activeRun(pipelineRef).compose(run -> flinkFor(run).compose(flink -> {
       JsonObject op = newOperation("savepoint", targetDirectory);
       return begin(run, op)
-          .compose(recorded -> trigger(client, run, op))
+          .compose(recorded -> trigger(flink, run, op))
           .onSuccess(accepted -> followOperation(run.id()))
           .recover(err -> refused(run, op, err).compose(ignored -> Future.failedFuture(err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)
               ? new Conflict("Flink cannot take a savepoint of job " + run.jobId() + " now (HTTP " + f.status()
@@ -364,7 +354,7 @@ public final class RunService {
         : store.find(runId).compose(found -> {
           Run run = found.orElseThrow();
           LOG.info("Run {} of '{}': periodic savepoint, trigger {}", run.id(), run.pipelineName(), op.getString("triggerId"));
-          return clientFor(run).compose(client -> trigger(client, run, op))
+          return flinkFor(run).compose(flink -> trigger(flink, run, op))
               .onSuccess(accepted -> followOperation(run.id()))
               .<Void>mapEmpty()
               .recover(err -> refused(run, op, err));
@@ -382,21 +372,11 @@ public final class RunService {
   }
 
   /** Sends the operation's trigger to Flink; sending it again is harmless (same trigger id, same operation). */
-  private static Future<JsonObject> trigger(FlinkRestClient client, Run run, JsonObject op) {
-    JsonObject body = new JsonObject().put("triggerId", op.getString("triggerId"));
-    String dir = op.getString("targetDirectory");
-    if ("stop".equals(op.getString("kind"))) {
-      body.put("drain", op.getBoolean("drain", false));
-      if (dir != null) {
-        body.put("targetDirectory", dir);
-      }
-      return client.postJson("/jobs/" + run.jobId() + "/stop", body, Duration.ofSeconds(30));
-    }
-    body.put("cancel-job", false);
-    if (dir != null) {
-      body.put("target-directory", dir);
-    }
-    return client.postJson("/jobs/" + run.jobId() + "/savepoints", body, Duration.ofSeconds(30));
+  private static Future<Void> trigger(FlinkGateway flink, Run run, JsonObject op) {
+    Optional<String> dir = Optional.ofNullable(op.getString("targetDirectory"));
+    return "stop".equals(op.getString("kind"))
+        ? flink.triggerStop(run.jobId(), op.getString("triggerId"), op.getBoolean("drain", false), dir)
+        : flink.triggerSavepoint(run.jobId(), op.getString("triggerId"), dir);
   }
 
   /**
@@ -447,11 +427,10 @@ public final class RunService {
         return Future.succeededFuture(Poll.DONE);
       }
       Instant deadline = startedAt(op).plus(operationGiveUp);
-      return clientFor(run).compose(client ->
-          client.getJson("/jobs/" + run.jobId() + "/savepoints/" + op.getString("triggerId"))
-              .recover(err -> unknownTrigger(client, run, op, err)).compose(status -> {
-            if ("COMPLETED".equals(status.getJsonObject("status", new JsonObject()).getString("id"))) {
-              return operationDone(run, op, status.getJsonObject("operation", new JsonObject()))
+      return flinkFor(run).compose(flink -> flink.savepointStatus(run.jobId(), op.getString("triggerId"))
+              .recover(err -> unknownTrigger(flink, run, op, err)).compose(status -> {
+            if (status.completed()) {
+              return operationDone(run, op, status)
                   .map(done -> done ? Poll.DONE : Poll.PENDING);
             }
             return Instant.now().isAfter(deadline)
@@ -505,24 +484,21 @@ public final class RunService {
    * Flink does not know the trigger (404): the console died between recording the operation and sending it, or Flink
    * restarted. The same trigger is sent again; when the job cannot take it any more the operation failed.
    */
-  private Future<JsonObject> unknownTrigger(FlinkRestClient client, Run run, JsonObject op, Throwable err) {
+  private Future<OperationStatus> unknownTrigger(FlinkGateway flink, Run run, JsonObject op, Throwable err) {
     if (!(err instanceof FlinkRestException f) || f.status() != 404) {
       return Future.failedFuture(err);
     }
     LOG.info("Run {} of '{}': Flink does not know {} trigger {}: sending it again", run.id(), run.pipelineName(),
         op.getString("kind"), op.getString("triggerId"));
-    JsonObject inProgress = new JsonObject().put("status", new JsonObject().put("id", "IN_PROGRESS"));
-    return trigger(client, run, op).map(inProgress).recover(again -> again instanceof FlinkRestException r
+    return trigger(flink, run, op).map(OperationStatus.inProgress()).recover(again -> again instanceof FlinkRestException r
         && (r.status() == 404 || r.status() == 409)
-        ? Future.succeededFuture(new JsonObject().put("status", new JsonObject().put("id", "COMPLETED"))
-            .put("operation", new JsonObject().put("failure-cause", new JsonObject()
-                .put("class", "the job is not running any more (HTTP " + r.status() + ")"))))
+        ? Future.succeededFuture(OperationStatus.failed("the job is not running any more (HTTP " + r.status() + ")"))
         : Future.failedFuture(again));
   }
 
   /** Records how the operation ended; answers false when it goes on (a refused stop sent again). */
-  private Future<Boolean> operationDone(Run run, JsonObject op, JsonObject result) {
-    String location = result.getString("location");
+  private Future<Boolean> operationDone(Run run, JsonObject op, OperationStatus result) {
+    String location = result.location().orElse(null);
     JsonObject done = op.copy().put("finishedAt", Instant.now());
     if (location != null) {
       stops.remove(run.id());
@@ -533,12 +509,11 @@ public final class RunService {
               op.getString("kind"), location))
           .map(true);
     }
-    JsonObject cause = result.getJsonObject("failure-cause", new JsonObject());
-    String flinkWhy = op.getString("kind") + " failed: "
-        + firstLine(cause.getString("stack-trace", cause.getString("class", "unknown cause")));
+    String cause = result.failure().orElse("unknown cause");
+    String flinkWhy = op.getString("kind") + " failed: " + firstLine(cause);
     StopAttempt attempt = stops.get(run.id());
     if ("stop".equals(op.getString("kind")) && attempt != null && attempt.attempt() < STOP_ATTEMPTS
-        && cause.encode().contains("Not all required tasks are currently running")) {
+        && cause.contains("Not all required tasks are currently running")) {
       return stopAgain(run, attempt).recover(err -> operationFailed(run, op, done, flinkWhy + " (sent "
           + attempt.attempt() + " times; sending it again failed: " + describe(err) + ")"));
     }
@@ -559,8 +534,8 @@ public final class RunService {
     JsonObject again = newOperation("stop", options.targetDirectory()).put("drain", options.drain()).put("error", note);
     return store.operation(run.id(), again)
         .compose(ok -> vertx.timer(backoff))
-        .compose(ok -> clientFor(run))
-        .compose(client -> trigger(client, run, again))
+        .compose(ok -> flinkFor(run))
+        .compose(flink -> trigger(flink, run, again))
         .onSuccess(accepted -> stops.put(run.id(), new StopAttempt(options, attempt.attempt() + 1)))
         .map(false);
   }
@@ -606,9 +581,9 @@ public final class RunService {
     }));
   }
 
-  /** The client of the cluster the run was started on (clients are cached per cluster version). */
-  private Future<FlinkRestClient> clientFor(Run run) {
-    return clusters.find(run.clusterId()).compose(clients::of);
+  /** The Flink API of the cluster the run was started on (clients are cached per cluster version). */
+  private Future<FlinkGateway> flinkFor(Run run) {
+    return clusters.find(run.clusterId()).compose(clients::gateway);
   }
 
   /**
@@ -617,8 +592,8 @@ public final class RunService {
    */
   public Future<JsonArray> orphans() {
     return clusters.list().compose(all -> Future.join(all.stream()
-        .map(o -> clients.of(o.cluster()).compose(client -> client.getJson("/jobs/overview"))
-            .compose(overview -> orphansOn(o.cluster(), overview))
+        .map(o -> clients.gateway(o.cluster()).compose(FlinkGateway::jobs)
+            .compose(jobs -> orphansOn(o.cluster(), jobs))
             .otherwise(new JsonArray()))
         .toList())
         .map(done -> {
@@ -628,17 +603,17 @@ public final class RunService {
         }));
   }
 
-  private Future<JsonArray> orphansOn(Cluster cluster, JsonObject overview) {
-    java.util.List<JsonObject> live = overview.getJsonArray("jobs", new JsonArray()).stream().map(JsonObject.class::cast)
-        .filter(job -> RunState.fromFlink(job.getString("state")).map(s -> !s.terminal()).orElse(false))
+  private Future<JsonArray> orphansOn(Cluster cluster, List<FlinkGateway.JobSummary> jobs) {
+    List<FlinkGateway.JobSummary> live = jobs.stream()
+        .filter(job -> RunState.fromFlink(job.state()).map(s -> !s.terminal()).orElse(false))
         .toList();
-    return store.knownJobIds(live.stream().map(j -> j.getString("jid")).toList()).compose(known -> Future.join(live.stream()
-        .filter(job -> !known.contains(job.getString("jid")))
-        .map(job -> pipelines.get(job.getString("name"))
+    return store.knownJobIds(live.stream().map(FlinkGateway.JobSummary::id).toList()).compose(known -> Future.join(live.stream()
+        .filter(job -> !known.contains(job.id()))
+        .map(job -> pipelines.get(job.name())
             .map(p -> p.clusterId() == cluster.id() ? new JsonObject().put("clusterId", cluster.id())
-                .put("cluster", cluster.name()).put("jobId", job.getString("jid")).put("name", job.getString("name"))
-                .put("state", job.getString("state")).put("pipelineId", p.id())
-                .put("startTime", Instant.ofEpochMilli(job.getLong("start-time", 0L))) : null)
+                .put("cluster", cluster.name()).put("jobId", job.id()).put("name", job.name())
+                .put("state", job.state()).put("pipelineId", p.id())
+                .put("startTime", Instant.ofEpochMilli(job.startTime())) : null)
             .otherwise((JsonObject) null))
         .toList()).map(found -> {
           JsonArray out = new JsonArray();
@@ -660,13 +635,13 @@ public final class RunService {
         if (!known.isEmpty()) {
           return Future.failedFuture(new Conflict("Job " + jobId + " is tracked by a run already."));
         }
-        return clusters.find(pipeline.clusterId()).compose(clients::of)
-            .compose(client -> client.getJson("/jobs/" + jobId))
+        return clusters.find(pipeline.clusterId()).compose(clients::gateway)
+            .compose(flink -> flink.job(jobId))
             .recover(err -> Future.failedFuture(err instanceof FlinkRestException f && f.status() == 404
                 ? new NotFound("The pipeline's cluster has no job " + jobId + ".") : err))
             .compose(job -> {
-              if (!pipeline.name().equals(job.getString("name"))) {
-                return Future.failedFuture(new Conflict("Job " + jobId + " is named '" + job.getString("name")
+              if (!pipeline.name().equals(job.name())) {
+                return Future.failedFuture(new Conflict("Job " + jobId + " is named '" + job.name()
                     + "', not after pipeline '" + pipeline.name() + "'."));
               }
               return store.insertAdopted(new RunStore.NewRun(pipeline.id(), pipeline.version(), pipeline.clusterId(),

@@ -2,7 +2,8 @@ package io.cdcconsole.run;
 
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
-import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.cluster.FlinkGateway;
+import io.cdcconsole.cluster.FlinkGateway.JobSummary;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -65,7 +66,7 @@ public final class RunWatcher {
     boolean polling;
     boolean again;
     // the client of the last successful look: the checkpoint turns use it instead of looking the cluster up each second
-    FlinkRestClient client;
+    FlinkGateway client;
     final Map<Long, Long> checkpointDue = new HashMap<>();
     final Set<Long> checkpointing = new HashSet<>();
 
@@ -233,7 +234,7 @@ public final class RunWatcher {
     }
     w.polling = true;
     return load(w).compose(active -> active.isEmpty() ? Future.<Void>succeededFuture()
-            : clusters.find(w.clusterId).compose(clients::of).compose(client -> client.getJson("/jobs/overview")
+            : clusters.find(w.clusterId).compose(clients::gateway).compose(client -> client.jobs()
                 .compose(overview -> {
                   w.client = client;
                   return observe(w, client, jobsById(overview));
@@ -276,12 +277,9 @@ public final class RunWatcher {
     });
   }
 
-  private static Map<String, JsonObject> jobsById(JsonObject overview) {
-    Map<String, JsonObject> jobs = new HashMap<>();
-    for (Object o : overview.getJsonArray("jobs", new JsonArray())) {
-      JsonObject job = (JsonObject) o;
-      jobs.put(job.getString("jid"), job);
-    }
+  private static Map<String, JobSummary> jobsById(List<JobSummary> overview) {
+    Map<String, JobSummary> jobs = new HashMap<>();
+    overview.forEach(job -> jobs.put(job.id(), job));
     return jobs;
   }
 
@@ -289,15 +287,15 @@ public final class RunWatcher {
    * Compares every active run with the overview: first the look is written (the cluster's last-seen time, and what
    * changed of the runs' stored view, in one statement), then each run that moved is moved, one by one.
    */
-  private Future<Void> observe(Watched w, FlinkRestClient client, Map<String, JsonObject> jobs) {
+  private Future<Void> observe(Watched w, FlinkGateway client, Map<String, JobSummary> jobs) {
     List<RunStore.Seen> changes = new ArrayList<>();
     List<Run> looked = new ArrayList<>(w.active.values());
     for (Run run : looked) {
       if (run.state() == RunState.SUBMITTING && runs.isSubmitting(run.id())) {
         continue;
       }
-      JsonObject job = jobs.get(run.jobId());
-      String flinkState = job == null ? null : job.getString("state");
+      JobSummary job = jobs.get(run.jobId());
+      String flinkState = job == null ? null : job.state();
       boolean missing = job == null && run.state() != RunState.SUBMITTING;
       boolean missingChanged = missing != (run.missingSince() != null);
       if (run.stale() || missingChanged || (flinkState != null && !flinkState.equals(run.flinkState()))) {
@@ -332,7 +330,7 @@ public final class RunWatcher {
   }
 
   /** What one run's job in the overview asks for beyond the look itself: a transition, a resubmission, nothing. */
-  private Future<Void> observe(Watched w, FlinkRestClient client, Run run, Optional<JsonObject> job) {
+  private Future<Void> observe(Watched w, FlinkGateway client, Run run, Optional<JobSummary> job) {
     if (run.operation() != null && "IN_PROGRESS".equals(run.operation().getString("status")) && !runs.isFollowing(run.id())) {
       runs.followOperation(run.id()); // under way when the console stopped
     }
@@ -359,7 +357,7 @@ public final class RunWatcher {
               "the cluster answers but has not listed job " + run.jobId() + " since " + since))
           .mapEmpty();
     }
-    String flinkState = job.get().getString("state");
+    String flinkState = job.get().state();
     Optional<RunState> seen = RunState.fromFlink(flinkState).map(s -> settle(run, s));
     if (seen.isEmpty() || seen.get() == run.state()) {
       if (run.state() == RunState.RUNNING) {
@@ -383,7 +381,7 @@ public final class RunWatcher {
   }
 
   /** A job that leaves RUNNING gets its latest checkpoint read first: the restore point is as fresh as it can be. */
-  private Future<Void> leaving(FlinkRestClient client, Run run, RunState to) {
+  private Future<Void> leaving(FlinkGateway client, Run run, RunState to) {
     return run.state() == RunState.RUNNING && to != RunState.RUNNING
         ? checkpoints.fetch(client, run).mapEmpty() : Future.succeededFuture();
   }
@@ -403,7 +401,7 @@ public final class RunWatcher {
     }
     long now = clock.millis();
     for (Watched w : watched.values()) {
-      FlinkRestClient client = w.client;
+      FlinkGateway client = w.client;
       if (client == null) {
         continue;
       }
@@ -447,16 +445,9 @@ public final class RunWatcher {
   }
 
   /** The root cause Flink recorded for the job's latest failure, first lines only. */
-  private Future<Optional<String>> rootCause(FlinkRestClient client, Run run) {
-    return client.getJson("/jobs/" + run.jobId() + "/exceptions?maxExceptions=1")
-        .map(ex -> {
-          String text = ex.getString("root-exception");
-          JsonArray history = ex.getJsonObject("exceptionHistory", new JsonObject()).getJsonArray("entries", new JsonArray());
-          if (text == null && !history.isEmpty()) {
-            text = history.getJsonObject(0).getString("stacktrace", history.getJsonObject(0).getString("exceptionName"));
-          }
-          return Optional.ofNullable(text).map(RunWatcher::head);
-        })
+  private Future<Optional<String>> rootCause(FlinkGateway client, Run run) {
+    return client.exceptions(run.jobId())
+        .map(ex -> ex.rootCause().map(RunWatcher::head))
         .otherwise(Optional.empty())
         // a connector's exception can carry a password (a JDBC URL, a JAAS line): scrubbed like a submission failure
         .compose(cause -> cause.isEmpty() ? Future.succeededFuture(cause) : runs.scrub(run, cause.get()).map(Optional::of));
