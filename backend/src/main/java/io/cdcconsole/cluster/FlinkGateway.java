@@ -7,8 +7,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,8 +76,17 @@ public final class FlinkGateway {
     }
   }
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final String cluster;
   private final FlinkRestClient client;
+
+  /** A fresh id in Flink's format for a JobID or a TriggerId (16 random bytes, 32 hex digits). */
+  public static String newId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
 
   public FlinkGateway(String cluster, FlinkRestClient client) {
     this.cluster = cluster;

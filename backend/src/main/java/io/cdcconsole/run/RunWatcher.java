@@ -8,7 +8,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -447,24 +446,9 @@ public final class RunWatcher {
   /** The root cause Flink recorded for the job's latest failure, first lines only. */
   private Future<Optional<String>> rootCause(FlinkGateway client, Run run) {
     return client.exceptions(run.jobId())
-        .map(ex -> ex.rootCause().map(RunWatcher::head))
+        .map(ex -> ex.rootCause().map(FlinkErrors::head))
         .otherwise(Optional.empty())
         // a connector's exception can carry a password (a JDBC URL, a JAAS line): scrubbed like a submission failure
         .compose(cause -> cause.isEmpty() ? Future.succeededFuture(cause) : runs.scrub(run, cause.get()).map(Optional::of));
-  }
-
-  private static String head(String stackTrace) {
-    String[] lines = stackTrace.split("\n");
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < Math.min(lines.length, 12); i++) {
-      sb.append(lines[i]).append('\n');
-    }
-    // the root cause is the last "Caused by" line of the whole trace
-    for (int i = lines.length - 1; i >= 0; i--) {
-      if (lines[i].startsWith("Caused by:")) {
-        return lines[i].substring("Caused by:".length()).trim() + "\n" + sb;
-      }
-    }
-    return sb.toString().trim();
   }
 }

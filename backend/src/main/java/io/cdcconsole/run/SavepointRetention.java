@@ -69,7 +69,7 @@ final class SavepointRetention {
         : clusters.find(e.clusterId()).compose(clients::gateway).compose(flink -> dispose(flink, e.path()))
             .recover(err -> Future.succeededFuture(err instanceof NotFound
                 ? "forgotten: its cluster is no longer registered; files kept"
-                : "forgotten: Flink did not dispose of it (" + RunService.describe(err) + "); files may remain"));
+                : "forgotten: Flink did not dispose of it (" + FlinkErrors.describe(err) + "); files may remain"));
     return how.compose(outcome -> store.forget(e.id()).compose(forgotten -> {
       if (!forgotten) {
         return Future.succeededFuture();
@@ -94,12 +94,8 @@ final class SavepointRetention {
             : vertx.timer(DISPOSAL_POLL.toMillis()).compose(ok -> follow(flink, requestId, polls + 1));
       }
       return status.failure().isEmpty() ? Future.succeededFuture("disposed by Flink")
-          : Future.failedFuture(firstLine(status.failure().get()));
+          : Future.failedFuture(FlinkErrors.firstLine(status.failure().get()));
     });
   }
 
-  private static String firstLine(String text) {
-    int nl = text.indexOf('\n');
-    return nl < 0 ? text : text.substring(0, nl);
-  }
 }
