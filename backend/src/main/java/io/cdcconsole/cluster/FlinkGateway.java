@@ -24,6 +24,10 @@ public final class FlinkGateway {
   private static final Duration RUN_JAR_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration TRIGGER_TIMEOUT = Duration.ofSeconds(30);
 
+  /** {@code /overview}: the cluster's capacity; a field Flink did not send is null. */
+  public record ClusterOverview(String flinkVersion, Integer taskManagers, Integer slotsTotal, Integer slotsAvailable,
+                                Integer jobsRunning) {}
+
   /** One row of {@code /jobs/overview}. */
   public record JobSummary(String id, String name, String state, long startTime) {}
 
@@ -91,6 +95,28 @@ public final class FlinkGateway {
   public FlinkGateway(String cluster, FlinkRestClient client) {
     this.cluster = cluster;
     this.client = client;
+  }
+
+  /** {@code GET /overview}; an answer without Flink's fields' types is Flink's error, not an outage. */
+  public Future<ClusterOverview> overview() {
+    return call(client.getJson("/overview")).compose(o -> {
+      try {
+        return Future.succeededFuture(new ClusterOverview(o.getString("flink-version"), o.getInteger("taskmanagers"),
+            o.getInteger("slots-total"), o.getInteger("slots-available"), o.getInteger("jobs-running")));
+      } catch (ClassCastException e) {
+        return Future.failedFuture(new FlinkRestException(200, "the answer is not a Flink /overview"));
+      }
+    });
+  }
+
+  /** The Flink version {@code GET /config} states (the web UI's configuration). */
+  public Future<Optional<String>> flinkVersion() {
+    return call(client.getJson("/config")).map(config -> Optional.ofNullable(config.getString("flink-version")));
+  }
+
+  /** {@code GET /jobmanager/environment} (Flink 1.17+): the JobManager's JVM and class path, as Flink sends them. */
+  public Future<JsonObject> jobManagerEnvironment() {
+    return call(client.getJson("/jobmanager/environment"));
   }
 
   /** {@code GET /jobs/overview}: every job the cluster knows. */
