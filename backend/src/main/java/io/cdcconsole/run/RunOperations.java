@@ -11,7 +11,7 @@ import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.pipeline.PipelineService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -42,6 +42,7 @@ final class RunOperations {
   private final RunCheckpoints checkpoints;
   private final Duration operationGiveUp;
   private final RunMoves moves;
+  private final Clock clock;
   private final Set<Long> operating = ConcurrentHashMap.newKeySet();
   // the options of stops under way, to send them again (kept in memory: after a restart a refused stop just fails)
   private final java.util.Map<Long, StopAttempt> stops = new ConcurrentHashMap<>();
@@ -49,7 +50,7 @@ final class RunOperations {
   private record StopAttempt(RunService.StopOptions options, int attempt) {}
 
   RunOperations(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
-                RunPolicy policy, RunCheckpoints checkpoints, Duration operationGiveUp, RunMoves moves) {
+                RunPolicy policy, RunCheckpoints checkpoints, Duration operationGiveUp, RunMoves moves, Clock clock) {
     this.vertx = vertx;
     this.store = store;
     this.pipelines = pipelines;
@@ -59,6 +60,7 @@ final class RunOperations {
     this.checkpoints = checkpoints;
     this.operationGiveUp = operationGiveUp;
     this.moves = moves;
+    this.clock = clock;
   }
 
   /**
@@ -87,7 +89,7 @@ final class RunOperations {
       return Future.failedFuture(e);
     }
     return activeRun(pipelineRef).compose(run -> flinkFor(run).compose(flink -> {
-      JsonObject op = newOperation("stop", options.targetDirectory()).put("drain", options.drain());
+      RunOperation op = newOperation(RunOperation.STOP, options.targetDirectory(), options.drain(), false);
       return checkpoints.fetch(flink, run)
           .compose(latest -> begin(run, op))
           .compose(recorded -> trigger(flink, run, op))
@@ -108,7 +110,7 @@ final class RunOperations {
       return Future.failedFuture(e);
     }
     return activeRun(pipelineRef).compose(run -> flinkFor(run).compose(flink -> {
-      JsonObject op = newOperation("savepoint", targetDirectory);
+      RunOperation op = newOperation(RunOperation.SAVEPOINT, targetDirectory, false, false);
       return begin(run, op)
           .compose(recorded -> trigger(flink, run, op))
           .onSuccess(accepted -> followOperation(run.id()))
@@ -127,8 +129,8 @@ final class RunOperations {
    * stops in flight for one run (a second would replace the record of the first, whose savepoint would then be missing
    * from the ledger). The one under way is followed and given up in time, so this never blocks for long.
    */
-  private Future<Void> begin(Run run, JsonObject op) {
-    return store.beginOperation(run.id(), op).compose(begun -> begun ? Future.succeededFuture()
+  private Future<Void> begin(Run run, RunOperation op) {
+    return store.beginOperation(run.id(), op.toJson()).compose(begun -> begun ? Future.succeededFuture()
         : Future.failedFuture(new Conflict("A savepoint or stop of run " + run.id() + " is under way; try again when it"
             + " has ended (it is given up after " + operationGiveUp.toMinutes() + " min at most).")));
   }
@@ -138,11 +140,11 @@ final class RunOperations {
    * when none is under way), so a run never has two in flight; then sent and followed like a manual one.
    */
   Future<Void> periodicSavepoint(long runId) {
-    JsonObject op = newOperation("savepoint", Optional.empty()).put("periodic", true);
-    return store.claimPeriodic(runId, op).compose(claimed -> !claimed ? Future.<Void>succeededFuture()
+    RunOperation op = newOperation(RunOperation.SAVEPOINT, Optional.empty(), false, true);
+    return store.claimPeriodic(runId, op.toJson()).compose(claimed -> !claimed ? Future.<Void>succeededFuture()
         : store.find(runId).compose(found -> {
           Run run = found.orElseThrow();
-          LOG.info("Run {} of '{}': periodic savepoint, trigger {}", run.id(), run.pipelineName(), op.getString("triggerId"));
+          LOG.info("Run {} of '{}': periodic savepoint, trigger {}", run.id(), run.pipelineName(), op.triggerId());
           return flinkFor(run).compose(flink -> trigger(flink, run, op))
               .onSuccess(accepted -> followOperation(run.id()))
               .<Void>mapEmpty()
@@ -155,17 +157,14 @@ final class RunOperations {
    * written before Flink is asked, so an operation whose answer a crash swallowed is still followed after the restart,
    * and the same trigger sent again is the same operation: Flink (1.17+) keeps one operation per job and trigger id.
    */
-  private JsonObject newOperation(String kind, Optional<String> targetDirectory) {
-    return new JsonObject().put("kind", kind).put("triggerId", FlinkGateway.newId()).put("status", "IN_PROGRESS")
-        .put("startedAt", Instant.now()).put("targetDirectory", targetDirectory.orElse(null));
+  private RunOperation newOperation(String kind, Optional<String> targetDirectory, boolean drain, boolean periodic) {
+    return RunOperation.begin(kind, FlinkGateway.newId(), clock.instant(), targetDirectory, drain, periodic);
   }
 
   /** Sends the operation's trigger to Flink; sending it again is harmless (same trigger id, same operation). */
-  private static Future<Void> trigger(FlinkGateway flink, Run run, JsonObject op) {
-    Optional<String> dir = Optional.ofNullable(op.getString("targetDirectory"));
-    return "stop".equals(op.getString("kind"))
-        ? flink.triggerStop(run.jobId(), op.getString("triggerId"), op.getBoolean("drain", false), dir)
-        : flink.triggerSavepoint(run.jobId(), op.getString("triggerId"), dir);
+  private static Future<Void> trigger(FlinkGateway flink, Run run, RunOperation op) {
+    return op.stop() ? flink.triggerStop(run.jobId(), op.triggerId(), op.drain(), op.targetDirectory())
+        : flink.triggerSavepoint(run.jobId(), op.triggerId(), op.targetDirectory());
   }
 
   /**
@@ -173,7 +172,7 @@ final class RunOperations {
    * connection): Flink may have started it, so it stays in progress and is followed — found under its trigger id, or
    * sent again as the same operation.
    */
-  private Future<Void> refused(Run run, JsonObject op, Throwable err) {
+  private Future<Void> refused(Run run, RunOperation op, Throwable err) {
     if (err instanceof io.cdcconsole.error.ApiError) {
       return Future.succeededFuture(); // not begun (another operation is under way): nothing was recorded or sent
     }
@@ -182,9 +181,8 @@ final class RunOperations {
       return Future.succeededFuture();
     }
     return moves.scrub(run, "not started: " + FlinkErrors.describe(err)).compose(why -> {
-      JsonObject failed = op.copy().put("status", "FAILED").put("finishedAt", Instant.now()).put("error", why);
-      return store.operation(run.id(), failed)
-          .compose(ok -> store.recordFailedSavepoint(run.pipelineId(), run.id(), source(op), op.getString("triggerId"), why));
+      return store.operation(run.id(), op.failedAt(why, clock.instant()).toJson())
+          .compose(ok -> store.recordFailedSavepoint(run.pipelineId(), run.id(), op.source(), op.triggerId(), why));
     }).otherwiseEmpty();
   }
 
@@ -211,22 +209,22 @@ final class RunOperations {
   private void pollOperation(long runId, int failures) {
     store.find(runId).compose(found -> {
       Run run = found.orElse(null);
-      JsonObject op = run == null ? null : run.operation();
-      if (op == null || !"IN_PROGRESS".equals(op.getString("status"))) {
+      RunOperation op = run == null ? null : RunOperation.of(run, clock.instant()).orElse(null);
+      if (op == null || !op.inProgress()) {
         return Future.succeededFuture(Poll.DONE);
       }
-      Instant deadline = startedAt(op).plus(operationGiveUp);
-      return flinkFor(run).compose(flink -> flink.savepointStatus(run.jobId(), op.getString("triggerId"))
+      Instant deadline = op.startedAt().plus(operationGiveUp);
+      return flinkFor(run).compose(flink -> flink.savepointStatus(run.jobId(), op.triggerId())
               .recover(err -> unknownTrigger(flink, run, op, err)).compose(status -> {
             if (status.completed()) {
               return operationDone(run, op, status)
                   .map(done -> done ? Poll.DONE : Poll.PENDING);
             }
-            return Instant.now().isAfter(deadline)
+            return clock.instant().isAfter(deadline)
                 ? giveUp(run, op, "Flink had not completed it " + operationGiveUp.toSeconds() + " s after it started")
                 : Future.succeededFuture(Poll.PENDING);
           }))
-          .recover(err -> Instant.now().isAfter(deadline)
+          .recover(err -> clock.instant().isAfter(deadline)
               ? giveUp(run, op, "its status could not be read for " + operationGiveUp.toSeconds() + " s ("
                   + FlinkErrors.describe(err) + ")")
               : Future.failedFuture(err));
@@ -248,37 +246,23 @@ final class RunOperations {
 
   private enum Poll { DONE, PENDING }
 
-  private static Instant startedAt(JsonObject op) {
-    try {
-      Instant at = op.getInstant("startedAt");
-      return at == null ? Instant.now() : at;
-    } catch (RuntimeException e) {
-      return Instant.now();
-    }
-  }
-
   /** The operation did not end in time: it is written as failed, with the reason, and leaves the ledger a FAILED entry. */
-  private Future<Poll> giveUp(Run run, JsonObject op, String reason) {
-    String why = op.getString("kind") + " given up: " + reason;
-    LOG.warn("Run {} of '{}': {} (trigger {})", run.id(), run.pipelineName(), why, op.getString("triggerId"));
-    return operationFailed(run, op, op.copy().put("finishedAt", Instant.now()), why).map(Poll.DONE);
-  }
-
-  /** What wrote a savepoint, as the ledger says it. */
-  private static String source(JsonObject op) {
-    return "stop".equals(op.getString("kind")) ? "stop" : op.getBoolean("periodic", false) ? "periodic" : "manual";
+  private Future<Poll> giveUp(Run run, RunOperation op, String reason) {
+    String why = op.kind() + " given up: " + reason;
+    LOG.warn("Run {} of '{}': {} (trigger {})", run.id(), run.pipelineName(), why, op.triggerId());
+    return operationFailed(run, op, why).map(Poll.DONE);
   }
 
   /**
    * Flink does not know the trigger (404): the console died between recording the operation and sending it, or Flink
    * restarted. The same trigger is sent again; when the job cannot take it any more the operation failed.
    */
-  private Future<OperationStatus> unknownTrigger(FlinkGateway flink, Run run, JsonObject op, Throwable err) {
+  private Future<OperationStatus> unknownTrigger(FlinkGateway flink, Run run, RunOperation op, Throwable err) {
     if (!(err instanceof FlinkRestException f) || f.status() != 404) {
       return Future.failedFuture(err);
     }
     LOG.info("Run {} of '{}': Flink does not know {} trigger {}: sending it again", run.id(), run.pipelineName(),
-        op.getString("kind"), op.getString("triggerId"));
+        op.kind(), op.triggerId());
     return trigger(flink, run, op).map(OperationStatus.inProgress()).recover(again -> again instanceof FlinkRestException r
         && (r.status() == 404 || r.status() == 409)
         ? Future.succeededFuture(OperationStatus.failed("the job is not running any more (HTTP " + r.status() + ")"))
@@ -286,27 +270,25 @@ final class RunOperations {
   }
 
   /** Records how the operation ended; answers false when it goes on (a refused stop sent again). */
-  private Future<Boolean> operationDone(Run run, JsonObject op, OperationStatus result) {
+  private Future<Boolean> operationDone(Run run, RunOperation op, OperationStatus result) {
     String location = result.location().orElse(null);
-    JsonObject done = op.copy().put("finishedAt", Instant.now());
     if (location != null) {
       stops.remove(run.id());
-      done.put("status", "COMPLETED").put("location", location).put("error", null);
-      return store.recordSavepoint(run.pipelineId(), run.id(), "savepoint", source(op), location)
-          .compose(ok -> store.operation(run.id(), done))
+      return store.recordSavepoint(run.pipelineId(), run.id(), "savepoint", op.source(), location)
+          .compose(ok -> store.operation(run.id(), op.completedAt(location, clock.instant()).toJson()))
           .onSuccess(ok -> LOG.info("Run {} of '{}': {} wrote savepoint {}", run.id(), run.pipelineName(),
-              op.getString("kind"), location))
+              op.kind(), location))
           .map(true);
     }
     String cause = result.failure().orElse("unknown cause");
-    String flinkWhy = op.getString("kind") + " failed: " + FlinkErrors.firstLine(cause);
+    String flinkWhy = op.kind() + " failed: " + FlinkErrors.firstLine(cause);
     StopAttempt attempt = stops.get(run.id());
-    if ("stop".equals(op.getString("kind")) && attempt != null && attempt.attempt() < STOP_ATTEMPTS
+    if (op.stop() && attempt != null && attempt.attempt() < STOP_ATTEMPTS
         && cause.contains("Not all required tasks are currently running")) {
-      return stopAgain(run, attempt).recover(err -> operationFailed(run, op, done, flinkWhy + " (sent "
+      return stopAgain(run, attempt).recover(err -> operationFailed(run, op, flinkWhy + " (sent "
           + attempt.attempt() + " times; sending it again failed: " + FlinkErrors.describe(err) + ")"));
     }
-    return operationFailed(run, op, done, flinkWhy);
+    return operationFailed(run, op, flinkWhy);
   }
 
   /**
@@ -320,8 +302,8 @@ final class RunOperations {
     LOG.info("Run {} of '{}': {}", run.id(), run.pipelineName(), note);
     RunService.StopOptions options = attempt.options();
     // a new trigger id: Flink keeps the refused operation under the old one and would answer it again
-    JsonObject again = newOperation("stop", options.targetDirectory()).put("drain", options.drain()).put("error", note);
-    return store.operation(run.id(), again)
+    RunOperation again = newOperation(RunOperation.STOP, options.targetDirectory(), options.drain(), false).noting(note);
+    return store.operation(run.id(), again.toJson())
         .compose(ok -> vertx.timer(backoff))
         .compose(ok -> flinkFor(run))
         .compose(flink -> trigger(flink, run, again))
@@ -329,13 +311,12 @@ final class RunOperations {
         .map(false);
   }
 
-  private Future<Boolean> operationFailed(Run run, JsonObject op, JsonObject done, String flinkWhy) {
+  private Future<Boolean> operationFailed(Run run, RunOperation op, String flinkWhy) {
     stops.remove(run.id());
     // Flink's text, like a runtime failure cause, is scrubbed of the run's secrets before it is kept
     return moves.scrub(run, flinkWhy).compose(why -> {
-      done.put("status", "FAILED").put("error", why);
-      return store.operation(run.id(), done)
-          .compose(ok -> store.recordFailedSavepoint(run.pipelineId(), run.id(), source(op), op.getString("triggerId"), why))
+      return store.operation(run.id(), op.failedAt(why, clock.instant()).toJson())
+          .compose(ok -> store.recordFailedSavepoint(run.pipelineId(), run.id(), op.source(), op.triggerId(), why))
           .compose(ok -> store.error(run.id(), why))
           // a failed stop leaves the job running: the watcher moves STOPPING back to what Flink reports
           .compose(ok -> run.state() == RunState.STOPPING

@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -36,13 +37,14 @@ public final class RunService {
 
   RunService(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
              LaunchBundles bundles, LauncherUploads launcher, LaunchTickets tickets, SubmitYaml submitYaml, RunEvents events,
-             Supplier<String> consoleUrl, RunPolicy policy, RunCheckpoints checkpoints, Duration operationGiveUp) {
+             Supplier<String> consoleUrl, RunPolicy policy, RunCheckpoints checkpoints, Duration operationGiveUp,
+             Clock clock) {
     this.policy = policy;
     this.moves = new RunMoves(store, events, pipelines, submitYaml);
     this.submission = new RunSubmission(store, pipelines, clusters, clients, bundles, launcher, tickets, submitYaml,
         consoleUrl, policy, moves);
     this.operations = new RunOperations(vertx, store, pipelines, clusters, clients, policy, checkpoints, operationGiveUp,
-        moves);
+        moves, clock);
     this.adoption = new RunAdoption(store, pipelines, clusters, clients, events);
     this.queries = new RunQueries(store, pipelines, clusters, checkpoints);
   }

@@ -8,7 +8,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -330,7 +329,7 @@ public final class RunWatcher {
 
   /** What one run's job in the overview asks for beyond the look itself: a transition, a resubmission, nothing. */
   private Future<Void> observe(Watched w, FlinkGateway client, Run run, Optional<JobSummary> job) {
-    if (run.operation() != null && "IN_PROGRESS".equals(run.operation().getString("status")) && !runs.isFollowing(run.id())) {
+    if (RunOperation.of(run, clock.instant()).filter(RunOperation::inProgress).isPresent() && !runs.isFollowing(run.id())) {
       runs.followOperation(run.id()); // under way when the console stopped
     }
     if (run.state() == RunState.SUBMITTING) {
@@ -432,10 +431,9 @@ public final class RunWatcher {
    * under way or done was STOPPED; one that still runs while its cancel or stop is under way keeps that state.
    */
   private static RunState settle(Run run, RunState seen) {
-    JsonObject op = run.operation();
-    boolean stopping = op != null && "stop".equals(op.getString("kind")) && !"FAILED".equals(op.getString("status"));
-    if ((seen == RunState.FINISHED || seen == RunState.CANCELED) && stopping) {
-      return "COMPLETED".equals(op.getString("status")) ? RunState.STOPPED : RunState.STOPPING;
+    Optional<RunOperation> stop = RunOperation.of(run, Instant.EPOCH).filter(op -> op.stop() && !op.failed());
+    if ((seen == RunState.FINISHED || seen == RunState.CANCELED) && stop.isPresent()) {
+      return stop.get().completed() ? RunState.STOPPED : RunState.STOPPING;
     }
     if (seen == RunState.RUNNING && (run.state() == RunState.CANCELLING || run.state() == RunState.STOPPING)) {
       return run.state();
