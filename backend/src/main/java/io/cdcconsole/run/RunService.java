@@ -3,7 +3,6 @@ package io.cdcconsole.run;
 import io.cdcconsole.access.Principal;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
-import io.cdcconsole.cluster.FlinkGateway;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
