@@ -58,6 +58,11 @@ public final class ClusterClients {
     return chosen.getValue();
   }
 
+  /** The typed Flink API of this version of the cluster, over its client. */
+  public Future<FlinkGateway> gateway(Cluster cluster) {
+    return of(cluster).map(client -> new FlinkGateway(cluster.name(), client));
+  }
+
   public void forget(long clusterId) {
     Map.Entry<Key, Future<FlinkRestClient>> removed = clients.remove(clusterId);
     if (removed != null) {

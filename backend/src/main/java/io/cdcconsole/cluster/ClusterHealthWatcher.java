@@ -1,5 +1,6 @@
 package io.cdcconsole.cluster;
 
+import io.cdcconsole.error.ClusterUnavailable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -73,17 +74,16 @@ public final class ClusterHealthWatcher {
       return Future.succeededFuture(health(cluster.id()));
     }
     long started = System.nanoTime();
-    return clients.of(cluster)
-        .compose(client -> {
-          Future<JsonObject> overview = client.getJson("/overview");
+    return clients.gateway(cluster)
+        .compose(flink -> {
+          Future<FlinkGateway.ClusterOverview> overview = flink.overview();
           Versioned known = versions.get(cluster.id());
           boolean fresh = known != null && known.clusterVersion() == cluster.version();
-          Future<JsonObject> config = fresh
-              ? Future.succeededFuture(new JsonObject().put("flink-version", known.flinkVersion()))
-              : client.getJson("/config");
+          Future<Optional<String>> config = fresh ? Future.succeededFuture(Optional.ofNullable(known.flinkVersion()))
+              : flink.flinkVersion();
           // the class path tells the cluster's Flink CDC (Flink 1.17+; older ones answer 404: nothing detected)
           Future<Optional<FlinkCdcDetection>> cdc = fresh ? Future.succeededFuture(Optional.ofNullable(known.flinkCdc()))
-              : client.getJson("/jobmanager/environment").map(FlinkCdcDetection::fromEnvironment)
+              : flink.jobManagerEnvironment().map(FlinkCdcDetection::fromEnvironment)
                   .otherwise(Optional.empty());
           return Future.all(overview, config, cdc).map(done -> {
             long latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
@@ -109,12 +109,12 @@ public final class ClusterHealthWatcher {
         .onFailure(err -> LOG.warn("Cannot list clusters to probe: {}", err.getMessage()));
   }
 
-  private ClusterHealth answered(JsonObject overview, JsonObject config, long latencyMs) {
+  private ClusterHealth answered(FlinkGateway.ClusterOverview overview, Optional<String> config, long latencyMs) {
     try {
-      String version = config.getString("flink-version", overview.getString("flink-version"));
-      return ClusterHealth.answered(version, overview.getInteger("taskmanagers"), overview.getInteger("slots-total"),
-          overview.getInteger("slots-available"), overview.getInteger("jobs-running"), latencyMs, clock.instant());
-    } catch (ClassCastException | NullPointerException e) {
+      String version = config.orElse(overview.flinkVersion());
+      return ClusterHealth.answered(version, overview.taskManagers(), overview.slotsTotal(), overview.slotsAvailable(),
+          overview.jobsRunning(), latencyMs, clock.instant());
+    } catch (NullPointerException e) {
       throw new FlinkRestClient.FlinkRestException(200, "the answer is not a Flink /overview");
     }
   }
@@ -133,7 +133,8 @@ public final class ClusterHealthWatcher {
     return found;
   }
 
-  private static String describe(Throwable err) {
+  private static String describe(Throwable failure) {
+    Throwable err = failure instanceof ClusterUnavailable unavailable ? unavailable.getCause() : failure;
     if (err instanceof java.util.concurrent.TimeoutException
         || String.valueOf(err.getMessage()).toLowerCase().contains("timeout")
         || String.valueOf(err.getMessage()).toLowerCase().contains("timed out")) {

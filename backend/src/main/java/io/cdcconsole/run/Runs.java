@@ -26,7 +26,8 @@ public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, Lau
     RunCheckpoints checkpoints = new RunCheckpoints(store, clusters, clients);
     RunService service = new RunService(vertx, store, pipelines, clusters, clients, bundles, new LauncherUploads(), tickets,
         new SubmitYaml(documents, secrets), new RunEvents(vertx), consoleUrl,
-        new RunPolicy(config.allowedFlinkConfig(), config.savepointPrefixes()), checkpoints, config.operationGiveUp());
+        new RunPolicy(config.allowedFlinkConfig(), config.savepointPrefixes()), checkpoints, config.operationGiveUp(),
+        clock);
     RunWatcher watcher = new RunWatcher(vertx, store, service, checkpoints, clusters, clients, clock,
         new RunWatcher.Timing(config.pollInterval(), config.fastPollInterval(), config.lostGrace(),
             config.checkpointInterval(), config.checkpointsPerSecond()));

@@ -4,7 +4,7 @@ import io.cdcconsole.audit.AuditEvent;
 import io.cdcconsole.audit.AuditStore;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
-import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.cluster.FlinkGateway;
 import io.cdcconsole.error.NotFound;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,10 +66,10 @@ final class SavepointRetention {
   private Future<Void> let(SavepointStore.Expired e) {
     Future<String> how = e.path() == null ? Future.succeededFuture("forgotten: a failed savepoint, no files")
         : e.clusterId() == null ? Future.succeededFuture("forgotten: the run that wrote it is gone; files kept")
-        : clusters.find(e.clusterId()).compose(clients::of).compose(client -> dispose(client, e.path()))
+        : clusters.find(e.clusterId()).compose(clients::gateway).compose(flink -> dispose(flink, e.path()))
             .recover(err -> Future.succeededFuture(err instanceof NotFound
                 ? "forgotten: its cluster is no longer registered; files kept"
-                : "forgotten: Flink did not dispose of it (" + RunService.describe(err) + "); files may remain"));
+                : "forgotten: Flink did not dispose of it (" + FlinkErrors.describe(err) + "); files may remain"));
     return how.compose(outcome -> store.forget(e.id()).compose(forgotten -> {
       if (!forgotten) {
         return Future.succeededFuture();
@@ -83,25 +83,19 @@ final class SavepointRetention {
   }
 
   /** Flink's own disposal: trigger it, then follow it until Flink says it is done. */
-  private Future<String> dispose(FlinkRestClient client, String path) {
-    return client.postJson("/savepoint-disposal", new JsonObject().put("savepoint-path", path), Duration.ofSeconds(30))
-        .compose(answer -> follow(client, answer.getString("request-id"), 0));
+  private Future<String> dispose(FlinkGateway flink, String path) {
+    return flink.triggerDisposal(path).compose(requestId -> follow(flink, requestId, 0));
   }
 
-  private Future<String> follow(FlinkRestClient client, String requestId, int polls) {
-    return client.getJson("/savepoint-disposal/" + requestId).compose(status -> {
-      if (!"COMPLETED".equals(status.getJsonObject("status", new JsonObject()).getString("id"))) {
+  private Future<String> follow(FlinkGateway flink, String requestId, int polls) {
+    return flink.disposalStatus(requestId).compose(status -> {
+      if (!status.completed()) {
         return polls >= DISPOSAL_POLLS ? Future.failedFuture("no answer after " + polls + " looks")
-            : vertx.timer(DISPOSAL_POLL.toMillis()).compose(ok -> follow(client, requestId, polls + 1));
+            : vertx.timer(DISPOSAL_POLL.toMillis()).compose(ok -> follow(flink, requestId, polls + 1));
       }
-      JsonObject cause = status.getJsonObject("operation", new JsonObject()).getJsonObject("failure-cause");
-      return cause == null ? Future.succeededFuture("disposed by Flink")
-          : Future.failedFuture(firstLine(cause.getString("stack-trace", cause.getString("class", "unknown cause"))));
+      return status.failure().isEmpty() ? Future.succeededFuture("disposed by Flink")
+          : Future.failedFuture(FlinkErrors.firstLine(status.failure().get()));
     });
   }
 
-  private static String firstLine(String text) {
-    int nl = text.indexOf('\n');
-    return nl < 0 ? text : text.substring(0, nl);
-  }
 }

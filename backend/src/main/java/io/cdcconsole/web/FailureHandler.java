@@ -1,6 +1,7 @@
 package io.cdcconsole.web;
 
 import io.cdcconsole.error.ApiError;
+import io.cdcconsole.error.ClusterUnavailable;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
@@ -66,6 +67,12 @@ public final class FailureHandler implements Handler<RoutingContext> {
   static Optional<Problem> classify(Throwable failure) {
     if (failure instanceof ApiError error) {
       return Optional.of(Problem.of(error));
+    }
+    // before the database check: whatever closed under a Flink call, the cluster is what did not answer
+    if (failure instanceof ClusterUnavailable cluster) {
+      LOG.warn("Flink cluster '{}' did not answer: {}", cluster.cluster(), cluster.getMessage());
+      return Optional.of(Problem.of(503, "Flink cluster '" + cluster.cluster() + "' did not answer ("
+          + cluster.getMessage() + "); try again when it is back."));
     }
     if (failure instanceof DecodeException) {
       return Optional.of(Problem.of(400, "The request body is not valid JSON."));

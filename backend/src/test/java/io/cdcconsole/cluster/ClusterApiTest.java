@@ -110,6 +110,7 @@ class ClusterApiTest extends ConsoleTest {
         new JsonObject().put("jobId", "0123456789abcdef0123456789abcdef"));
     assertEquals(503, adopt.status(), adopt.body());
     assertFalse(adopt.json().getString("detail").toLowerCase().contains("database"), adopt.body());
+    assertTrue(adopt.json().getString("detail").contains("Flink cluster 'refusing' did not answer"), adopt.body());
     assertEquals(200, http.get("/health", null).status(), "the console itself is fine");
   }
 

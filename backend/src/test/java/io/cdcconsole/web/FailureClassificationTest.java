@@ -28,6 +28,17 @@ class FailureClassificationTest {
   }
 
   @Test
+  void aClusterThatDoesNotAnswerIsNamedAndNeverCalledTheDatabase() {
+    for (Throwable cause : new Throwable[] {new ConnectException("Connection refused: /127.0.0.1:8081"),
+        ClosedConnectionException.INSTANCE}) {
+      Problem p = FailureHandler.classify(new io.cdcconsole.error.ClusterUnavailable("prod-flink", cause)).orElseThrow();
+      assertEquals(503, p.status());
+      assertTrue(p.detail().contains("Flink cluster 'prod-flink' did not answer"), p.detail());
+      assertFalse(p.detail().toLowerCase().contains("database"), p.detail());
+    }
+  }
+
+  @Test
   void onlyTheDatabasesOwnFailuresAreCalledADatabaseOutage() {
     for (Throwable t : new Throwable[] {
         new PgException("the database system is shutting down", "FATAL", "57P01", null),
