@@ -166,9 +166,10 @@ class RunSavepointScheduleTest extends SandboxRunTest {
     Http.Response inherit = http.put("/api/v1/pipelines/schedules/savepoint-schedule", operator,
         new JsonObject().putNull("interval"));
     assertNull(inherit.json().getString("interval"));
-    JsonArray audit = http.get("/api/v1/audit?action=pipeline.savepoint-schedule", admin).items();
-    assertTrue(audit.stream().map(JsonObject.class::cast).anyMatch(r -> r.getInteger("status") == 200
-        && "90m".equals(r.getJsonObject("detail").getString("interval"))), audit.encodePrettily());
+    // the audit row is written after the answer has gone: read until it is there
+    eventually(() -> http.get("/api/v1/audit?action=pipeline.savepoint-schedule", admin).items(),
+        audit -> audit.stream().map(JsonObject.class::cast).anyMatch(r -> r.getInteger("status") == 200
+            && "90m".equals(r.getJsonObject("detail").getString("interval"))));
     assertEquals(404, http.get("/api/v1/pipelines/nope/savepoint-schedule", operator).status());
   }
 
