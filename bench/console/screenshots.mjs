@@ -7,12 +7,14 @@
 // Starts the sandbox and the console on 127.0.0.1 (temporary home), registers the sandbox and an unreachable
 // cluster, creates a few values->values pipelines (one with a second version, run once to the end; one left
 // running), then takes 1280x800 PNGs of: sign-in, the pipelines list, versions tab with the diff, start dialog, stop
-// dialog, runs tab, clusters, orphans, the "me" page, users, API tokens (the list, a new one, its one-time secret), the audit trail,
+// dialog, the savepoints tab (periodic schedule, a failed savepoint) and a cluster's savepoint default, runs tab, a
+// running run's health (verdict and chart), clusters, orphans, the "me" page, users, API tokens (the list, a new one,
+// its one-time secret), the audit trail,
 // named secrets and a pipeline's audited reveal (the confirmation, then the values), each as <name>-en.png and
 // <name>-zh.png in --out. Stops everything at the end.
 // For the DolphinScheduler pages a stand-in DS API server (127.0.0.1) accepts one token and one project: the
 // connections page after "test connection", a pipeline's DS tab (a delivered and a refused delivery), its HTTP task
-// definitions, and the cluster edit form. --only ds-,cluster-edit takes just the shots whose names start so.
+// definitions, a cluster's page and the cluster edit form. --only ds-,cluster-edit takes just the shots whose names start so.
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -53,7 +55,8 @@ async function waitRun(must, runId, states) {
 run(async () => {
   const [sandbox, consoleProc] = await Promise.all([
     startSandbox(opt.sandbox ? { jar: opt.sandbox } : {}),
-    startConsole(opt.jar ? { jar: opt.jar } : {}),
+    // health samples every 2 s, so that the run page's chart has points by the time it is shot
+    startConsole({ ...(opt.jar ? { jar: opt.jar } : {}), env: { CDC_CONSOLE_RUN_METRICS_INTERVAL: '2s' } }),
   ]);
   const base = consoleProc.base;
   const { call, must } = await api(base);
@@ -90,6 +93,14 @@ run(async () => {
   const r2 = await must('POST', `/pipelines/${demo.id}/runs`, { fromSavepoint: 'none' });
   await waitRun(must, r1.id, ['FINISHED', 'FAILED', 'FAILED_TO_SUBMIT']);
   await waitRun(must, r2.id, ['RUNNING']);
+  // periodic savepoints: a cluster default, and a savepoint Flink cannot write, kept in the ledger with its cause
+  await must('PUT', `/clusters/${sb.id}/savepoint-schedule`, { interval: '6h' });
+  await call('POST', `/pipelines/${demo.id}/savepoints`, { targetDirectory: 'file:///proc/cdc-console-shots' });
+  for (let i = 0; i < 240; i++) {
+    const ledger = await must('GET', `/pipelines/${demo.id}/savepoints`);
+    if (ledger.items.some((e) => e.state === 'FAILED')) break;
+    await sleep(500);
+  }
   // administration: users, tokens, a named secret used by a pipeline (its values shown only after an audited reveal)
   await must('POST', '/users', { username: 'olivia', password: 'Olivia-Shots-Pass-1', role: 'operator' });
   const victor = await must('POST', '/users', { username: 'victor', password: 'Victor-Shots-Pass-1', role: 'viewer' });
@@ -157,6 +168,20 @@ run(async () => {
     await shot('stop-dialog');
     await page.keyboard.press('Escape');
 
+    await page.goto(`${base}/pipelines/${demo.id}/savepoints`);
+    await page.getByTestId('savepoint-failed').first().waitFor();
+    await page.getByTestId('schedule-effective').waitFor();
+    await shot('pipeline-savepoints');
+
+    await page.goto(`${base}/clusters/${sb.id}`);
+    await page.getByTestId('cluster-schedule-current').waitFor();
+    await shot('cluster-savepoints');
+    // the running values job: its verdict, lag (the values source reports none) and the health chart
+    await page.goto(`${base}/runs/${r2.id}`);
+    await page.getByTestId('run-health').waitFor({ timeout: 60_000 });
+    await page.getByTestId('health-chart').waitFor({ timeout: 60_000 });
+    await shot('run-health');
+
     await page.goto(`${base}/clusters`);
     await page.locator('[data-testid="cluster-status"][data-status="HEALTHY"]').first().waitFor();
     await page.locator('[data-testid="cluster-status"][data-status="UNREACHABLE"]').first().waitFor({ timeout: 60_000 });
@@ -183,6 +208,11 @@ run(async () => {
     await page.getByTestId('ds-snippet-start').scrollIntoViewIfNeeded();
     await page.evaluate(() => window.scrollBy(0, -240));
     await shot('ds-snippets');
+
+    // the sandbox's page: its Flink CDC line (mode, version, stated or detected) and any Flink CDC warnings
+    await page.goto(`${base}/clusters/${sb.id}`);
+    await page.getByTestId('cluster-cdc').waitFor();
+    await shot('cluster-page');
 
     await page.goto(`${base}/clusters/${prod.id}`);
     await page.getByTestId('cluster-page').waitFor();

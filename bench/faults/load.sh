@@ -13,7 +13,7 @@
 #   GET  /runs/{random id}          reads   15 %
 #   GET  /me                        reads   10 %
 #   POST /pipelines                 writes  15 %  (a new pipeline each request, a name of its own)
-#   PUT  /secrets/{name}            writes  15 %  (each connection its own secret, written again and again)
+#   PUT  /secrets/{name}            writes  15 %  (a new secret each request: replacing one needs If-Match)
 #
 # and prints a Markdown table per route: requests, req/s, p50, p99, max, non-2xx answers and socket errors. Exit 1
 # on any non-2xx answer or socket error. Only processes this script started are stopped; its temp dir is removed.
@@ -124,9 +124,10 @@ request = function()
 end
 EOF
 cat "$TMP/common.lua" - >"$TMP/secret.lua" <<EOF
+local salt = tostring(os.time())
 request = function()
   counter = counter + 1
-  return wrk.format("PUT", "/api/v1/secrets/load-" .. tid .. "-" .. (counter % 50),
+  return wrk.format("PUT", "/api/v1/secrets/load-" .. salt .. "-" .. tid .. "-" .. counter,
     json_headers(), '{"value":"v-' .. counter .. '"}')
 end
 EOF

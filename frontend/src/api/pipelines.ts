@@ -13,7 +13,8 @@ export const pipelinesApi = {
   create: (input: PipelineSpec) => unwrap(http.POST('/pipelines', { body: input })),
   update: (p: number | string, input: PipelineInput, version: number) =>
     unwrap(http.PUT('/pipelines/{id}', { params: { ...id(p), header: ifMatch(version) }, body: input })),
-  remove: (p: number | string) => body(http.DELETE('/pipelines/{id}', { params: id(p) })),
+  remove: (p: number | string, version: number) =>
+    body(http.DELETE('/pipelines/{id}', { params: { ...id(p), header: ifMatch(version) } })),
   validate: (yaml: string, cluster?: string, signal?: AbortSignal) =>
     body(http.POST('/pipelines/validate', { body: { yaml, cluster }, signal })),
   versions: (p: number | string, signal?: AbortSignal) => body(http.GET('/pipelines/{id}/versions', { params: id(p), signal })),

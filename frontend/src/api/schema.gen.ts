@@ -134,7 +134,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change a user's role, disable or enable them, reset their password (admin) */
+        /**
+         * Change a user's role, disable or enable them, reset their password (admin)
+         * @description A password reset ends every session of the user and revokes all of the user's API tokens (what an admin does when the account may be compromised). Role and disable changes leave tokens as they are.
+         */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -238,7 +241,8 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
-                id: components["parameters"]["NumericId"];
+                /** @description The cluster's id or name. */
+                id: string;
             };
             cookie?: never;
         };
@@ -246,12 +250,37 @@ export interface paths {
         get: operations["getCluster"];
         /**
          * Change a cluster (admin)
-         * @description Secret values sent as the mask `******` keep the stored ones. `If-Match` is optional here.
+         * @description Secret values sent as the mask `******` keep the stored ones.
          */
         put: operations["updateCluster"];
         post?: never;
         /** Remove a cluster (admin); 409 while pipelines use it */
         delete: operations["deleteCluster"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clusters/{id}/savepoint-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cluster's id or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** The cluster's default interval of periodic savepoints */
+        get: operations["getClusterSavepointSchedule"];
+        /**
+         * Set the cluster's default interval of periodic savepoints (admin)
+         * @description Applies to the RUNNING runs on this cluster whose pipeline has no interval of its own. An operational
+         *     setting: it does not change the cluster's version. Audited as `cluster.savepoint-schedule`.
+         */
+        put: operations["setClusterSavepointSchedule"];
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -283,8 +312,12 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
-        /** Create or replace a named secret (admin) */
+        /** One named secret (its name, version and usage; never its value) */
+        get: operations["getSecret"];
+        /**
+         * Create or replace a named secret (admin)
+         * @description Creates the secret when `If-Match` is absent and the name is new; replaces it only with `If-Match` set to its version (428 when an existing secret is sent without it, 412 when stale).
+         */
         put: operations["putSecret"];
         post?: never;
         /** Delete a named secret (admin); 409 while pipelines use it */
@@ -542,6 +575,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/runs/{runId}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: number;
+            };
+            cookie?: never;
+        };
+        /** The run's measured health history since a time, with its current verdict (docs/health.md) */
+        get: operations["getRunMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pipelines/{id}/cancel": {
         parameters: {
             query?: never;
@@ -597,6 +649,32 @@ export interface paths {
         put?: never;
         /** Take a savepoint of the running job (operator) */
         post: operations["triggerSavepoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pipelines/{id}/savepoint-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pipeline's id or name. */
+                id: components["parameters"]["PipelineRef"];
+            };
+            cookie?: never;
+        };
+        /** The pipeline's interval of periodic savepoints, its cluster's default, and the one that applies */
+        get: operations["getPipelineSavepointSchedule"];
+        /**
+         * Set the pipeline's interval of periodic savepoints (operator)
+         * @description A duration (`30m`, `6h`; 1 s to 30 d), `off` (no periodic savepoints, whatever the cluster's default), or
+         *     `null` (the cluster's default). An operational setting: it does not make a new version. Audited as
+         *     `pipeline.savepoint-schedule`.
+         */
+        put: operations["setPipelineSavepointSchedule"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -851,6 +929,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ds/caught-up": {
+        parameters: {
+            query?: {
+                /** @description The pipeline's name or id (required, in the query or the body). */
+                pipeline?: components["parameters"]["DsPipeline"];
+                /** @description The lag that counts as caught up (under it), e.g. `60s`, `5m` (default 60s). */
+                maxLag?: string;
+                /** @description A checkpoint must have completed after this time: ISO-8601 with offset (`2030-01-31T00:00:00+08:00`), a UTC local time, or a date (its midnight UTC). Without it only the lag counts. */
+                checkpointAfter?: string;
+                /** @description Wait (up to `timeout`) for a measurement that satisfies both (default true). */
+                wait?: boolean;
+                /** @description Seconds to wait, 1–55 (default 50). */
+                timeout?: components["parameters"]["DsTimeout"];
+                taskInstanceId?: components["parameters"]["DsTaskInstanceId"];
+                workflowInstanceId?: components["parameters"]["DsWorkflowInstanceId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Freshness gate: SUCCESS only when the running job's lag is under maxLag and a checkpoint completed after checkpointAfter */
+        get: operations["dsCaughtUp"];
+        /** Freshness gate (as GET) */
+        put: operations["dsCaughtUpPut"];
+        /** Freshness gate (as GET) */
+        post: operations["dsCaughtUpPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pipelines/{id}/ds-snippet": {
         parameters: {
             query?: never;
@@ -865,6 +975,191 @@ export interface paths {
         get: operations["getDsSnippet"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where alerts go; admins get the settings (secrets masked), others only names and types */
+        get: operations["listAlertChannels"];
+        put?: never;
+        /** Add an alert channel (admin) */
+        post: operations["createAlertChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-channels/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a channel's settings (admin); a secret sent as the mask, or left out, keeps the stored one */
+        put: operations["updateAlertChannel"];
+        post?: never;
+        /** Delete a channel no rule sends to (admin) */
+        delete: operations["deleteAlertChannel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-channels/{name}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test message now (admin) and answer whether the channel took it */
+        post: operations["testAlertChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When alerts fire */
+        get: operations["listAlertRules"];
+        put?: never;
+        /** Add an alert rule (operator) */
+        post: operations["createAlertRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-rules/{ruleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ruleId: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace an alert rule (operator) */
+        put: operations["updateAlertRule"];
+        post?: never;
+        /** Delete an alert rule (operator); its firing alerts are forgotten without a resolved notice */
+        delete: operations["deleteAlertRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-silences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pipelines silenced now (every rule), soonest ending first */
+        get: operations["listAlertSilences"];
+        put?: never;
+        /** Silence a pipeline's alerts until a time (operator) */
+        post: operations["createAlertSilence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-silences/{silenceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                silenceId: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** End a silence (operator) */
+        delete: operations["deleteAlertSilence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts pending (condition holds, not yet for long enough) or firing now */
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alert messages sent or being sent, newest first */
+        get: operations["listAlertDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/alert-deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attempt a pending or failed delivery now (operator); a delivered one is refused with 409 */
+        post: operations["retryAlertDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -894,11 +1189,13 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The connection's id or name. */
                 name: string;
             };
             cookie?: never;
         };
-        get?: never;
+        /** One DolphinScheduler connection (token masked); its ETag is its `revision` */
+        get: operations["getDsConnection"];
         /** Change a connection's URL, version or token (admin); the mask keeps the stored token */
         put: operations["updateDsConnection"];
         post?: never;
@@ -963,7 +1260,8 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** One trigger of the pipeline */
+        get: operations["getDsTrigger"];
         /** Change a trigger (operator); deliveries already made are kept */
         put: operations["updateDsTrigger"];
         post?: never;
@@ -1031,6 +1329,8 @@ export interface components {
             detail: string;
             /** @description The request path. */
             instance?: string;
+            /** @description The request's id, as in the `X-Request-Id` answer header and the server's log lines about it. */
+            requestId?: string;
             /** @description On 400 Validation Failed, one entry per bad field. */
             errors?: components["schemas"]["FieldError"][];
             /** @description On 412, the version to edit. */
@@ -1206,6 +1506,8 @@ export interface components {
             /** Format: date-time */
             checkedAt: string | null;
             error: string | null;
+            /** @description The Flink CDC version on the JobManager's class path (`GET /jobmanager/environment`, Flink 1.17+), or null when none was found. */
+            flinkCdcVersion?: string | null;
         };
         /** @enum {string} */
         ClusterAuthType: "none" | "basic" | "bearer";
@@ -1213,8 +1515,14 @@ export interface components {
         ClusterCdc: {
             /** @enum {string} */
             mode: "provided" | "shipped";
-            /** @description The Flink CDC version, such as 3.3.0. */
-            version: string;
+            /** @description The stated Flink CDC version, such as 3.3.0; optional for `provided` (it is detected). */
+            version: string | null;
+            /** @description The version found on the JobManager's class path; null until found (or for Flink before 1.17). */
+            detectedVersion: string | null;
+            /** @description What pipelines on the cluster are validated against: for `provided` the detected version, else the stated one; for `shipped` the stated one (the jars the console ships). */
+            effectiveVersion: string | null;
+            /** @description What does not fit: a stated version the class path contradicts, a Flink CDC built for another Flink major than the cluster runs (pipelines are then refused before they reach Flink). */
+            warnings: string[];
         };
         /** @description A registered Flink cluster; its secrets (auth, sensitive headers) are answered as `******`. */
         Cluster: {
@@ -1270,13 +1578,14 @@ export interface components {
             };
             labels?: components["schemas"]["Labels"];
             description?: string;
-            cdc: {
+            cdc?: {
                 /**
                  * @default provided
                  * @enum {string}
                  */
                 mode: "provided" | "shipped";
-                version: string;
+                /** @description Optional for `provided` (detected from the class path); required for `shipped`. */
+                version?: string | null;
             };
         };
         ClusterPage: components["schemas"]["PageInfo"] & {
@@ -1288,6 +1597,8 @@ export interface components {
             description: string;
             /** @description `${secret:NAME}`. */
             reference: string;
+            /** @description Goes up with every replacement; also the ETag. */
+            version: number;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1307,6 +1618,8 @@ export interface components {
         SecretPutResult: {
             name: string;
             created: boolean;
+            /** @description The secret's version now; also the ETag. */
+            version: number;
         };
         /** @description The fields every view of a pipeline has. */
         PipelineBase: {
@@ -1339,6 +1652,14 @@ export interface components {
             startedAt: string | null;
             /** @description Not in a terminal state. */
             active: boolean;
+            /** @description The verdict of a RUNNING, measured run; null otherwise. */
+            health?: null | {
+                status: components["schemas"]["HealthStatus"];
+                reason: string;
+                /** Format: date-time */
+                at: string;
+                lagMs: number | null;
+            };
         };
         /** @description A pipeline as listed (no YAML). */
         PipelineSummary: components["schemas"]["PipelineBase"] & {
@@ -1453,6 +1774,8 @@ export interface components {
             /** @description The savepoint's path, when completed. */
             location?: string | null;
             error?: string | null;
+            /** @description A periodic savepoint triggered by the console's timer. */
+            periodic?: boolean;
         };
         /** @description The fields of a run. */
         RunFields: {
@@ -1510,8 +1833,14 @@ export interface components {
             runId: number | null;
             /** @enum {string} */
             kind: "savepoint" | "checkpoint";
+            /** @description What wrote it (`stop`, `manual`, `periodic`, `checkpoint`). */
             source: string;
-            path: string;
+            /** @description Where it is, or `null` for a savepoint that failed. */
+            path: string | null;
+            /** @enum {string} */
+            state: "COMPLETED" | "FAILED";
+            /** @description Why a FAILED savepoint failed (Flink's cause, a refusal, or the console's give-up). */
+            reason: string | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -1520,6 +1849,8 @@ export interface components {
             transitions: components["schemas"]["RunTransition"][];
             savepoints: components["schemas"]["SavepointEntry"][];
             flinkUiUrl: string;
+            /** @description The run's current measurement and verdict; null unless RUNNING and measured. */
+            health?: null | components["schemas"]["RunHealth"];
         };
         RunPage: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["Run"][];
@@ -1553,6 +1884,22 @@ export interface components {
             drain: boolean;
             /** @description Without `..`, under one of `runs.savepointPrefixes` when that is set (400 otherwise). */
             targetDirectory?: string;
+        };
+        SavepointScheduleRequest: {
+            /** @description A duration such as `30m` or `6h` (1 s to 30 d), `off`, or `null`. */
+            interval: string | null;
+        };
+        PipelineSavepointSchedule: {
+            /** @description The pipeline's own (`off` is an explicit off), or `null` to inherit the cluster's default. */
+            interval: string | null;
+            /** @description The default of the pipeline's cluster (`null`: none). */
+            clusterDefault: string | null;
+            /** @description The interval that applies, or `off`. */
+            effective: string;
+        };
+        ClusterSavepointSchedule: {
+            /** @description The default interval of the cluster's pipelines (`null`: none). */
+            interval: string | null;
         };
         SavepointRequest: {
             /** @description Without `..`, under one of `runs.savepointPrefixes` when that is set (400 otherwise). */
@@ -1603,6 +1950,69 @@ export interface components {
             status: components["schemas"]["ClusterHealthStatus"];
             previous: components["schemas"]["ClusterHealthStatus"];
             health: components["schemas"]["ClusterHealth"];
+        };
+        /** @enum {string} */
+        HealthStatus: "HEALTHY" | "LAGGING" | "STALLED" | "CHECKPOINT_FAILING" | "FLAPPING" | "SNAPSHOTTING" | "UNKNOWN";
+        /** @description One measurement of a RUNNING job. A metric the connector does not report is null (or absent) and named in `notReported` — never a made-up zero. Totals count since the job started. */
+        HealthSample: {
+            /** Format: date-time */
+            at: string;
+            /** @description currentFetchEventTimeLag (slowest subtask) */
+            fetchLagMs?: number | null;
+            /** @description currentEmitEventTimeLag (slowest subtask) */
+            emitLagMs?: number | null;
+            /** @description sourceIdleTime (least idle subtask) */
+            sourceIdleMs?: number | null;
+            recordsInPerSecond?: number | null;
+            recordsOutPerSecond?: number | null;
+            recordsOut?: number | null;
+            /** @description Snapshot progress where the connector reports it */
+            snapshot?: Record<string, never> | null;
+            schemaChanges?: number | null;
+            checkpointId?: number | null;
+            /** Format: date-time */
+            checkpointAt?: string | null;
+            checkpointDurationMs?: number | null;
+            checkpointSizeBytes?: number | null;
+            checkpointsTriggered?: number | null;
+            checkpointsInProgress?: number | null;
+            checkpointsFailed?: number | null;
+            /** Format: date-time */
+            checkpointFailedAt?: string | null;
+            restarts: number;
+            notReported?: string[];
+        };
+        /** @description A run's verdict with its reason, and the measurement it came from. */
+        RunHealth: {
+            status: components["schemas"]["HealthStatus"];
+            reason: string;
+            /** Format: date-time */
+            at: string;
+            /** @description The emit lag where reported, else the fetch lag. */
+            lagMs: number | null;
+            metrics: components["schemas"]["HealthSample"];
+        };
+        RunMetrics: {
+            /** Format: int64 */
+            runId: number;
+            /** Format: date-time */
+            since: string;
+            health: null | components["schemas"]["RunHealth"];
+            items: components["schemas"]["HealthSample"][];
+        };
+        /** @description The data of a `run.health` event, at every measurement of a RUNNING job (the fields of RunHealth and whose run). */
+        RunHealthEvent: {
+            /** Format: int64 */
+            runId: number;
+            /** Format: int64 */
+            pipelineId: number;
+            pipeline: string;
+            status: components["schemas"]["HealthStatus"];
+            reason: string;
+            /** Format: date-time */
+            at: string;
+            lagMs: number | null;
+            metrics: components["schemas"]["HealthSample"];
         };
         /** @description The data of a `run.stale` event. */
         RunStaleEvent: {
@@ -1754,6 +2164,25 @@ export interface components {
             jobId: string | null;
             /** @description The savepoint's path, after a stop with savepoint. */
             savepoint?: string;
+            /** @description /ds/caught-up: the lag asked for */
+            maxLagMs?: number;
+            /**
+             * Format: date-time
+             * @description /ds/caught-up: the time asked for
+             */
+            checkpointAfter?: string | null;
+            /** @description /ds/caught-up: the lag measured */
+            lagMs?: number | null;
+            /**
+             * Format: date-time
+             * @description /ds/caught-up: the latest completed checkpoint
+             */
+            checkpointAt?: string | null;
+            /**
+             * Format: date-time
+             * @description /ds/caught-up: when it was measured
+             */
+            measuredAt?: string | null;
             message: string;
         };
         /** @description A failure of a /ds call; the body contains `"result":"FAILURE"` and a `reason`. */
@@ -1806,15 +2235,175 @@ export interface components {
             stop: components["schemas"]["DsTask"];
             status: components["schemas"]["DsTask"];
         };
+        /** @description For admins with config, description and times; for others only id, name and type. */
+        AlertChannel: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            type: components["schemas"]["AlertChannelType"];
+            config?: components["schemas"]["AlertChannelConfig"];
+            description?: string;
+            /** Format: date-time */
+            createdAt?: string;
+            /** Format: date-time */
+            updatedAt?: string;
+        };
+        /** @enum {string} */
+        AlertChannelType: "webhook" | "dingtalk" | "feishu" | "wecom" | "email";
+        /** @description By type — webhook: url, secret (optional; HMAC-SHA256 signature). dingtalk, feishu: url (the robot's webhook URL with its token), secret (optional; the robot's sign secret). wecom: url (with its key). email: host, port, from, to (address or list), username, password, starttls (DISABLED, OPTIONAL, REQUIRED), ssl. Secret settings (secret, the robots' url, password) are answered as "******"; sending that back keeps them. */
+        AlertChannelConfig: {
+            url?: string;
+            secret?: string;
+            host?: string;
+            port?: number;
+            from?: string;
+            to?: string | string[];
+            username?: string;
+            password?: string;
+            /** @enum {string} */
+            starttls?: "DISABLED" | "OPTIONAL" | "REQUIRED";
+            ssl?: boolean;
+        };
+        NewAlertChannel: {
+            name: string;
+            type: components["schemas"]["AlertChannelType"];
+            config: components["schemas"]["AlertChannelConfig"];
+            description?: string;
+        };
+        AlertChannelChanges: {
+            config: components["schemas"]["AlertChannelConfig"];
+            description?: string;
+        };
+        AlertChannelPage: components["schemas"]["PageInfo"] & {
+            items: components["schemas"]["AlertChannel"][];
+        };
+        NewAlertRule: {
+            name: string;
+            /** @description One pipeline (id or name); without it the rule is for every pipeline whose labels match selector. */
+            pipeline?: string;
+            /** @description Labels a pipeline must all have (empty or absent, with no pipeline, means every pipeline). */
+            selector?: {
+                [key: string]: string;
+            };
+            /** @enum {string} */
+            kind: "RUN_STATE" | "VERDICT" | "LAG" | "CHECKPOINT_AGE" | "RESTARTS";
+            /** @description For RUN_STATE run states (e.g. FAILED, LOST, FAILED_TO_SUBMIT), for VERDICT LAGGING, STALLED, CHECKPOINT_FAILING or FLAPPING. */
+            values?: string[];
+            /**
+             * Format: int64
+             * @description LAG and CHECKPOINT_AGE — the lag or checkpoint age over which the condition holds.
+             */
+            thresholdMs?: number;
+            /** @description Consecutive health samples the condition must hold (default 1). */
+            periods?: number;
+            /** @description RESTARTS — fires when the job restarted more than this many times within windowMs. */
+            restarts?: number;
+            /** Format: int64 */
+            windowMs?: number;
+            /** @enum {string} */
+            severity?: "INFO" | "WARNING" | "CRITICAL";
+            /**
+             * Format: int64
+             * @description How long the condition must hold before the alert fires (health kinds).
+             */
+            forMs?: number;
+            /**
+             * Format: int64
+             * @description Send a firing alert again after this long (0, the default, never).
+             */
+            repeatMs?: number;
+            sendResolved?: boolean;
+            channels: string[];
+            /** Format: date-time */
+            silencedUntil?: string | null;
+            enabled?: boolean;
+        };
+        AlertRule: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            pipeline: string | null;
+            selector: {
+                [key: string]: string;
+            };
+            kind: string;
+            values: string[];
+            /** Format: int64 */
+            thresholdMs: number | null;
+            periods: number;
+            restarts: number | null;
+            /** Format: int64 */
+            windowMs: number | null;
+            severity: string;
+            /** Format: int64 */
+            forMs: number;
+            /** Format: int64 */
+            repeatMs: number;
+            sendResolved: boolean;
+            channels: string[];
+            /** Format: date-time */
+            silencedUntil: string | null;
+            enabled: boolean;
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AlertRulePage: components["schemas"]["PageInfo"] & {
+            items: components["schemas"]["AlertRule"][];
+        };
+        AlertSilence: {
+            /** Format: int64 */
+            id: number;
+            pipeline: string;
+            /** Format: date-time */
+            until: string;
+            reason: string;
+            createdBy: string | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AlertSilencePage: components["schemas"]["PageInfo"] & {
+            items: components["schemas"]["AlertSilence"][];
+        };
+        AlertDelivery: {
+            /** Format: int64 */
+            id: number;
+            channel: string;
+            channelType: components["schemas"]["AlertChannelType"];
+            rule: string | null;
+            pipeline: string | null;
+            /** @enum {string} */
+            event: "FIRING" | "RESOLVED" | "TEST";
+            /** @description What the alert says (event, severity, rule, pipeline, runId, summary, at), never a secret. */
+            message: Record<string, never>;
+            /** @enum {string} */
+            status: "PENDING" | "DELIVERED" | "FAILED";
+            attempts: number;
+            lastError: string | null;
+            /** @description What the channel answered when it took the message. */
+            response: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            deliveredAt: string | null;
+            /** Format: date-time */
+            nextAttemptAt: string | null;
+        };
+        AlertDeliveryPage: components["schemas"]["PageInfo"] & {
+            items: components["schemas"]["AlertDelivery"][];
+        };
         /** @description A DolphinScheduler the console starts workflows on; its token is answered as the mask. */
         DsConnection: {
             /** Format: int64 */
             id: number;
             name: string;
             url: string;
+            /** @description DolphinScheduler's version (3.2 or 3.3). */
             version: string;
             /** @description Always the mask. */
             token: string;
+            /** @description Goes up with every change of the connection; also the ETag (`version` is DolphinScheduler's). */
+            revision: number;
             description: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -1872,6 +2461,8 @@ export interface components {
             params: components["schemas"]["DsStartParams"];
             enabled: boolean;
             createdBy: string | null;
+            /** @description Goes up with every change; also the ETag. */
+            version: number;
             /** Format: date-time */
             createdAt: string;
         };
@@ -2049,9 +2640,9 @@ export interface components {
         Offset: number;
         /** @description `key=value`, or `key` for any value. */
         LabelFilter: string;
-        /** @description The version edited, as its ETag (`"3"`). */
+        /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
         IfMatch: string;
-        /** @description The version edited, as its ETag (`"3"`); 412 when stale. */
+        /** @description The version read, as its ETag (`"3"`); 412 when stale. */
         IfMatchOptional: string;
         /** @description A repeated start with the same key answers the run that the first one started. */
         IdempotencyKey: string;
@@ -2545,7 +3136,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: components["parameters"]["NumericId"];
+                /** @description The cluster's id or name. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2569,12 +3161,13 @@ export interface operations {
     updateCluster: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description The version edited, as its ETag (`"3"`); 412 when stale. */
-                "If-Match"?: components["parameters"]["IfMatchOptional"];
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
-                id: components["parameters"]["NumericId"];
+                /** @description The cluster's id or name. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2600,15 +3193,20 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
     deleteCluster: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
-                id: components["parameters"]["NumericId"];
+                /** @description The cluster's id or name. */
+                id: string;
             };
             cookie?: never;
         };
@@ -2633,6 +3231,66 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ClusterInUseProblem"];
                 };
             };
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getClusterSavepointSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cluster's id or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The default (`null`: off). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterSavepointSchedule"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setClusterSavepointSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The cluster's id or name. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavepointScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The default as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterSavepointSchedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2661,10 +3319,39 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    putSecret: {
+    getSecret: {
         parameters: {
             query?: never;
             header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NamedSecret"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    putSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version read, as its ETag (`"3"`); 412 when stale. */
+                "If-Match"?: components["parameters"]["IfMatchOptional"];
+            };
             path: {
                 name: string;
             };
@@ -2679,6 +3366,7 @@ export interface operations {
             /** @description Replaced. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2689,6 +3377,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -2698,13 +3387,18 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
     deleteSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
                 name: string;
             };
@@ -2723,6 +3417,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
@@ -2915,7 +3611,7 @@ export interface operations {
                 confirmSecretRebind?: components["parameters"]["ConfirmSecretRebind"];
             };
             header: {
-                /** @description The version edited, as its ETag (`"3"`). */
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
@@ -2953,7 +3649,10 @@ export interface operations {
     deletePipeline: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description The pipeline's id or name. */
                 id: components["parameters"]["PipelineRef"];
@@ -3064,7 +3763,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description The version edited, as its ETag (`"3"`). */
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
                 "If-Match": components["parameters"]["IfMatch"];
             };
             path: {
@@ -3239,6 +3938,37 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    getRunMetrics: {
+        parameters: {
+            query?: {
+                /** @description ISO-8601 UTC time; default one hour ago. Points older than a day are thinned to one per 10 minutes. */
+                since?: string;
+                /** @description At most this many points (the newest ones), 1–2880 (default 2880). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                runId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Points oldest first, and the current verdict (null unless RUNNING and measured). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunMetrics"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
     cancelRun: {
         parameters: {
             query?: never;
@@ -3335,6 +4065,64 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             503: components["responses"]["Unavailable"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPipelineSavepointSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pipeline's id or name. */
+                id: components["parameters"]["PipelineRef"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineSavepointSchedule"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    setPipelineSavepointSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The pipeline's id or name. */
+                id: components["parameters"]["PipelineRef"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavepointScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description The schedule as it is now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PipelineSavepointSchedule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             default: components["responses"]["Problem"];
         };
     };
@@ -3923,6 +4711,140 @@ export interface operations {
             };
         };
     };
+    dsCaughtUp: {
+        parameters: {
+            query?: {
+                /** @description The pipeline's name or id (required, in the query or the body). */
+                pipeline?: components["parameters"]["DsPipeline"];
+                /** @description The lag that counts as caught up (under it), e.g. `60s`, `5m` (default 60s). */
+                maxLag?: string;
+                /** @description A checkpoint must have completed after this time: ISO-8601 with offset (`2030-01-31T00:00:00+08:00`), a UTC local time, or a date (its midnight UTC). Without it only the lag counts. */
+                checkpointAfter?: string;
+                /** @description Wait (up to `timeout`) for a measurement that satisfies both (default true). */
+                wait?: boolean;
+                /** @description Seconds to wait, 1–55 (default 50). */
+                timeout?: components["parameters"]["DsTimeout"];
+                taskInstanceId?: components["parameters"]["DsTaskInstanceId"];
+                workflowInstanceId?: components["parameters"]["DsWorkflowInstanceId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The asked outcome holds; the body contains `"result":"SUCCESS"`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsResult"];
+                };
+            };
+            /** @description The asked outcome does not hold (or the call was refused); `"result":"FAILURE"` and a `reason`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DsProblem"];
+                };
+            };
+        };
+    };
+    dsCaughtUpPut: {
+        parameters: {
+            query?: {
+                /** @description The pipeline's name or id (required, in the query or the body). */
+                pipeline?: components["parameters"]["DsPipeline"];
+                /** @description The lag that counts as caught up (under it), e.g. `60s`, `5m` (default 60s). */
+                maxLag?: string;
+                /** @description A checkpoint must have completed after this time: ISO-8601 with offset (`2030-01-31T00:00:00+08:00`), a UTC local time, or a date (its midnight UTC). Without it only the lag counts. */
+                checkpointAfter?: string;
+                /** @description Wait (up to `timeout`) for a measurement that satisfies both (default true). */
+                wait?: boolean;
+                /** @description Seconds to wait, 1–55 (default 50). */
+                timeout?: components["parameters"]["DsTimeout"];
+                taskInstanceId?: components["parameters"]["DsTaskInstanceId"];
+                workflowInstanceId?: components["parameters"]["DsWorkflowInstanceId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DsParams"];
+            };
+        };
+        responses: {
+            /** @description The asked outcome holds; the body contains `"result":"SUCCESS"`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsResult"];
+                };
+            };
+            /** @description The asked outcome does not hold (or the call was refused); `"result":"FAILURE"` and a `reason`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DsProblem"];
+                };
+            };
+        };
+    };
+    dsCaughtUpPost: {
+        parameters: {
+            query?: {
+                /** @description The pipeline's name or id (required, in the query or the body). */
+                pipeline?: components["parameters"]["DsPipeline"];
+                /** @description The lag that counts as caught up (under it), e.g. `60s`, `5m` (default 60s). */
+                maxLag?: string;
+                /** @description A checkpoint must have completed after this time: ISO-8601 with offset (`2030-01-31T00:00:00+08:00`), a UTC local time, or a date (its midnight UTC). Without it only the lag counts. */
+                checkpointAfter?: string;
+                /** @description Wait (up to `timeout`) for a measurement that satisfies both (default true). */
+                wait?: boolean;
+                /** @description Seconds to wait, 1–55 (default 50). */
+                timeout?: components["parameters"]["DsTimeout"];
+                taskInstanceId?: components["parameters"]["DsTaskInstanceId"];
+                workflowInstanceId?: components["parameters"]["DsWorkflowInstanceId"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DsParams"];
+            };
+        };
+        responses: {
+            /** @description The asked outcome holds; the body contains `"result":"SUCCESS"`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsResult"];
+                };
+            };
+            /** @description The asked outcome does not hold (or the call was refused); `"result":"FAILURE"` and a `reason`. */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["DsProblem"];
+                };
+            };
+        };
+    };
     getDsSnippet: {
         parameters: {
             query?: {
@@ -3949,6 +4871,437 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAlertChannels: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All channels. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAlertChannel"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertChannelChanges"];
+            };
+        };
+        responses: {
+            /** @description The changed channel. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannel"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    testAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outcome; a refusal's text is scrubbed of the channel's secrets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        channel: string;
+                        delivered: boolean;
+                        message: string;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAlertRules: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRulePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAlertRule"];
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ruleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAlertRule"];
+            };
+        };
+        responses: {
+            /** @description The changed rule. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAlertRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                ruleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAlertSilences: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Active silences. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSilencePage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    createAlertSilence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The pipeline's id or name. */
+                    pipeline: string;
+                    /** Format: date-time */
+                    until: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Added. */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSilence"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAlertSilence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                silenceId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One per rule and pipeline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageInfo"] & {
+                        items: {
+                            rule: string;
+                            pipeline: string;
+                            severity: string;
+                            /** @enum {string} */
+                            status: "PENDING" | "FIRING";
+                            /** Format: int64 */
+                            runId: number | null;
+                            /** Format: date-time */
+                            since: string;
+                            /** Format: date-time */
+                            firedAt: string | null;
+                            summary: string;
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    listAlertDeliveries: {
+        parameters: {
+            query?: {
+                limit?: components["parameters"]["Limit"];
+                offset?: components["parameters"]["Offset"];
+                status?: "PENDING" | "DELIVERED" | "FAILED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries with their attempts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDeliveryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    retryAlertDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, due now (the attempt happens in the background). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDelivery"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             default: components["responses"]["Problem"];
         };
     };
@@ -3994,6 +5347,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4007,11 +5361,42 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    updateDsConnection: {
+    getDsConnection: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The connection's id or name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsConnection"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateDsConnection: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The connection's id or name. */
                 name: string;
             };
             cookie?: never;
@@ -4025,6 +5410,7 @@ export interface operations {
             /** @description The changed connection. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4035,14 +5421,20 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
     deleteDsConnection: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
+                /** @description The connection's id or name. */
                 name: string;
             };
             cookie?: never;
@@ -4060,6 +5452,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
@@ -4138,6 +5532,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4152,10 +5547,41 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    updateDsTrigger: {
+    getDsTrigger: {
         parameters: {
             query?: never;
             header?: never;
+            path: {
+                /** @description The pipeline's id or name. */
+                id: components["parameters"]["PipelineRef"];
+                triggerId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The trigger. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DsTrigger"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateDsTrigger: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description The pipeline's id or name. */
                 id: components["parameters"]["PipelineRef"];
@@ -4172,6 +5598,7 @@ export interface operations {
             /** @description The changed trigger. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4182,13 +5609,18 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
     deleteDsTrigger: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
                 /** @description The pipeline's id or name. */
                 id: components["parameters"]["PipelineRef"];
@@ -4208,6 +5640,8 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };

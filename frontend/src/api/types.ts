@@ -48,7 +48,10 @@ export type Operation = S['RunOperation'];
 export type Checkpoint = S['Checkpoint'];
 
 /** A run as listed; GET /runs/{id} adds transitions, savepoints and the Flink UI link. */
-export type Run = S['Run'] & Partial<Pick<S['RunDetails'], 'transitions' | 'savepoints' | 'flinkUiUrl'>>;
+export type Run = S['Run'] & Partial<Pick<S['RunDetails'], 'transitions' | 'savepoints' | 'flinkUiUrl' | 'health'>>;
+export type HealthStatus = S['HealthStatus'];
+export type HealthSample = S['HealthSample'];
+export type RunMetrics = S['RunMetrics'];
 export type RunDetails = S['RunDetails'];
 
 export type StartOptions = S['StartRunRequest'];
@@ -78,6 +81,7 @@ export type Connector = S['Connector'];
 // The data of the /events stream's event types.
 export type RunStateEvent = S['RunStateEvent'];
 export type RunStaleEvent = S['RunStaleEvent'];
+export type RunHealthEvent = S['RunHealthEvent'];
 export type ClusterHealthEvent = S['ClusterHealthEvent'];
 export type ReplayTruncatedEvent = S['ReplayTruncatedEvent'];
 export type StreamClosedEvent = S['StreamClosedEvent'];

@@ -14,6 +14,8 @@ export interface Described {
 export function describeError(e: unknown, t: TFunction): Described {
   if (e instanceof ApiError) {
     if (e.status === 0) return { title: t('errors.unreachable'), detail: null, fields: [] };
+    // a stale If-Match: every edit and delete sends the version it read, so this means "reload", in the user's language
+    if (e.status === 412) return { title: t('errors.stale'), detail: t('errors.staleDetail'), fields: [] };
     const p = e.problem;
     const known = { 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 429: 'tooMany' } as const;
     const key = known[e.status as keyof typeof known];

@@ -66,6 +66,18 @@ describe('applyEvent', () => {
     expect(qc.getQueryData<Pipeline>(keys.pipelines.one(1))!.currentRun).toMatchObject({ id: 10, state: 'SUBMITTING' });
   });
 
+  it('writes a run.health verdict and lag into the pipeline and the run', () => {
+    const qc = client();
+    qc.setQueryData(keys.pipelines.one(1), pipeline(1, runJson({ id: 9, state: 'RUNNING' })));
+    qc.setQueryData(keys.runs.one(9), { id: 9, pipelineId: 1, state: 'RUNNING' });
+    const metrics = { at: '2026-01-01T00:00:30Z', emitLagMs: 1200, restarts: 0, notReported: ['snapshotProgress'] };
+    applyEvent(qc, event('run.health', { runId: 9, pipelineId: 1, pipeline: 'p1', status: 'LAGGING', reason: 'lag 6 min',
+      at: '2026-01-01T00:00:30Z', lagMs: 360_000, metrics }));
+    expect(qc.getQueryData<Pipeline>(keys.pipelines.one(1))!.currentRun!.health)
+      .toEqual({ status: 'LAGGING', reason: 'lag 6 min', at: '2026-01-01T00:00:30Z', lagMs: 360_000 });
+    expect(qc.getQueryData<Run>(keys.runs.one(9))!.health).toMatchObject({ status: 'LAGGING', metrics });
+  });
+
   it('marks a run stale and sets cluster health', () => {
     const qc = client();
     qc.setQueryData(keys.pipelines.one(1), pipeline(1, runJson({ id: 9, state: 'RUNNING' })));

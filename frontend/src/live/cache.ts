@@ -10,6 +10,7 @@ import {
   type Page,
   type Pipeline,
   type Run,
+  type RunHealthEvent,
   type RunStaleEvent,
   type RunStateEvent,
   type Transition,
@@ -85,6 +86,13 @@ export function applyRunStale(qc: QueryClient, e: RunStaleEvent): void {
   qc.invalidateQueries({ queryKey: keys.overview });
 }
 
+/** A new measurement of a RUNNING run: its verdict and lag in the lists, the whole of it on the run page. */
+export function applyRunHealth(qc: QueryClient, e: RunHealthEvent): void {
+  const { runId, pipelineId, status, reason, at, lagMs, metrics } = e;
+  patchPipelines(qc, pipelineId, runId, { health: { status, reason, at, lagMs } });
+  patchRuns(qc, pipelineId, runId, { health: { status, reason, at, lagMs, metrics } });
+}
+
 export function applyClusterHealth(qc: QueryClient, e: ClusterHealthEvent): void {
   qc.setQueryData<{ items: Cluster[]; total: number }>(keys.clusters.list, (list) =>
     list && { ...list, items: list.items.map((c) => (c.id === e.clusterId ? { ...c, health: e.health } : c)) },
@@ -105,6 +113,7 @@ export function applyEvent(qc: QueryClient, event: SseEvent): void {
   if (event.event === 'run.state') applyRunState(qc, data as RunStateEvent);
   else if (event.event === 'run.stale') applyRunStale(qc, data as RunStaleEvent);
   else if (event.event === 'cluster.health') applyClusterHealth(qc, data as ClusterHealthEvent);
+  else if (event.event === 'run.health') applyRunHealth(qc, data as RunHealthEvent);
   // More transitions were missed than the server replays: the feeds and the states patched from them have gaps.
   else if (event.event === 'replay.truncated') refreshAll(qc);
 }

@@ -29,10 +29,27 @@ export function useSaveCluster() {
 export function useDeleteCluster() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => clustersApi.remove(id),
-    onSuccess: () => {
+    mutationFn: (v: { id: number; version: number }) => clustersApi.remove(v.id, v.version),
+    // settled, not only on success: after a 412 the list brings the version to delete
+    onSettled: () => {
       qc.invalidateQueries({ queryKey: keys.clusters.all });
       qc.invalidateQueries({ queryKey: keys.overview });
+    },
+  });
+}
+
+export function useClusterSavepointSchedule(id: number | string) {
+  return useQuery({ queryKey: keys.clusters.schedule(id), queryFn: ({ signal }) => clustersApi.schedule(id, signal) });
+}
+
+export function useSetClusterSavepointSchedule(id: number | string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (interval: string | null) => clustersApi.setSchedule(id, interval),
+    onSuccess: (schedule) => {
+      qc.setQueryData(keys.clusters.schedule(id), schedule);
+      // the pipelines on the cluster inherit it
+      qc.invalidateQueries({ queryKey: ['runs', 'schedule'] });
     },
   });
 }

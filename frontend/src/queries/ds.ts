@@ -10,17 +10,20 @@ export function useDsConnections() {
 export function useSaveDsConnection() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (v: { existing?: string; input: DsConnectionInput }) =>
-      v.existing === undefined ? dsApi.createConnection(v.input) : dsApi.updateConnection(v.existing, v.input),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.ds.connections }),
+    mutationFn: (v: { existing?: { name: string; revision: number }; input: DsConnectionInput }) =>
+      v.existing === undefined
+        ? dsApi.createConnection(v.input)
+        : dsApi.updateConnection(v.existing.name, v.input, v.existing.revision),
+    // settled, not only on success: after a 412 the list brings the revision to edit
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.ds.connections }),
   });
 }
 
 export function useDeleteDsConnection() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => dsApi.removeConnection(name),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.ds.connections }),
+    mutationFn: (v: { name: string; revision: number }) => dsApi.removeConnection(v.name, v.revision),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.ds.connections }),
   });
 }
 
@@ -35,17 +38,19 @@ export function useDsTriggers(pipelineId: number) {
 export function useSaveDsTrigger(pipelineId: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (v: { id?: number; input: DsTriggerInput }) =>
-      v.id === undefined ? dsApi.createTrigger(pipelineId, v.input) : dsApi.updateTrigger(pipelineId, v.id, v.input),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.ds.triggers(pipelineId) }),
+    mutationFn: (v: { id?: number; version?: number; input: DsTriggerInput }) =>
+      v.id === undefined
+        ? dsApi.createTrigger(pipelineId, v.input)
+        : dsApi.updateTrigger(pipelineId, v.id, v.input, v.version ?? 0),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.ds.triggers(pipelineId) }),
   });
 }
 
 export function useDeleteDsTrigger(pipelineId: number) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => dsApi.removeTrigger(pipelineId, id),
-    onSuccess: () => {
+    mutationFn: (v: { id: number; version: number }) => dsApi.removeTrigger(pipelineId, v.id, v.version),
+    onSettled: () => {
       qc.invalidateQueries({ queryKey: keys.ds.triggers(pipelineId) });
       qc.invalidateQueries({ queryKey: keys.ds.deliveries(pipelineId) });
     },

@@ -20,11 +20,13 @@ export const keys = {
     ofPipeline: (pipelineId: number | string) => ['runs', 'pipeline', String(pipelineId)] as const,
     one: (runId: number | string) => ['runs', 'one', String(runId)] as const,
     ledger: (pipelineId: number | string) => ['runs', 'ledger', String(pipelineId)] as const,
+    schedule: (pipelineId: number | string) => ['runs', 'schedule', String(pipelineId)] as const,
   },
   clusters: {
     all: ['clusters'] as const,
     list: ['clusters', 'list'] as const,
     one: (id: number | string) => ['clusters', 'one', String(id)] as const,
+    schedule: (id: number | string) => ['clusters', 'schedule', String(id)] as const,
   },
   ds: {
     connections: ['ds', 'connections'] as const,

@@ -77,8 +77,8 @@ export function useRollbackPipeline(id: number | string) {
 export function useDeletePipeline() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => pipelinesApi.remove(id),
-    onSuccess: () => {
+    mutationFn: (v: { id: number; version: number }) => pipelinesApi.remove(v.id, v.version),
+    onSettled: () => {
       qc.invalidateQueries({ queryKey: keys.pipelines.all });
       qc.invalidateQueries({ queryKey: keys.overview });
     },

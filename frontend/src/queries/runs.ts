@@ -18,6 +18,16 @@ export function useRun(runId: number | string | null | undefined) {
   });
 }
 
+/** The last hour of a RUNNING run's health points, refreshed at the console's default metrics cadence. */
+export function useRunMetrics(runId: number | string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...keys.runs.one(runId), 'metrics'],
+    queryFn: ({ signal }) => runsApi.metrics(runId, new Date(Date.now() - 3_600_000).toISOString(), signal),
+    enabled,
+    refetchInterval: 30_000,
+  });
+}
+
 export function useLedger(pipelineId: number | string) {
   return useQuery({ queryKey: keys.runs.ledger(pipelineId), queryFn: ({ signal }) => runsApi.ledger(pipelineId, signal) });
 }
@@ -59,5 +69,17 @@ export function useTriggerSavepoint(pipelineId: number | string) {
   return useMutation({
     mutationFn: (targetDirectory?: string) => runsApi.savepoint(pipelineId, targetDirectory),
     onSuccess: changed,
+  });
+}
+
+export function useSavepointSchedule(pipelineId: number | string) {
+  return useQuery({ queryKey: keys.runs.schedule(pipelineId), queryFn: ({ signal }) => runsApi.schedule(pipelineId, signal) });
+}
+
+export function useSetSavepointSchedule(pipelineId: number | string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (interval: string | null) => runsApi.setSchedule(pipelineId, interval),
+    onSuccess: (schedule) => qc.setQueryData(keys.runs.schedule(pipelineId), schedule),
   });
 }

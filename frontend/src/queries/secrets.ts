@@ -10,15 +10,17 @@ export function useSecrets() {
 export function usePutSecret() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (v: { name: string; value: string; description: string }) => secretsApi.put(v.name, v.value, v.description),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.secrets }),
+    mutationFn: (v: { name: string; value: string; description: string; version?: number }) =>
+      secretsApi.put(v.name, v.value, v.description, v.version),
+    // settled, not only on success: after a 412 the list brings the version to edit
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.secrets }),
   });
 }
 
 export function useDeleteSecret() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => secretsApi.remove(name),
+    mutationFn: (v: { name: string; version: number }) => secretsApi.remove(v.name, v.version),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.secrets }),
   });
 }

@@ -34,10 +34,10 @@ export const clusterJson: Cluster = {
   tls: { insecure: false, caPem: null },
   labels: {},
   description: '',
-  cdc: { mode: 'provided', version: '3.2.0' },
+  cdc: { mode: 'provided', version: '3.2.0', detectedVersion: '3.2.0', effectiveVersion: '3.2.0', warnings: [] },
   version: 1,
   createdAt: 'x',
   updatedAt: 'x',
-  health: { status: 'HEALTHY', reachable: true, flinkVersion: '1.20.1', taskManagers: 1, slotsTotal: 4, slotsFree: 3, runningJobs: 1, latencyMs: 12, lastSeen: '2026-01-01T00:00:00Z', checkedAt: null, error: null },
+  health: { status: 'HEALTHY', reachable: true, flinkVersion: '1.20.1', taskManagers: 1, slotsTotal: 4, slotsFree: 3, runningJobs: 1, latencyMs: 12, lastSeen: '2026-01-01T00:00:00Z', checkedAt: null, error: null, flinkCdcVersion: '3.2.0' },
   flinkUiUrl: 'http://127.0.0.1:18081',
 };

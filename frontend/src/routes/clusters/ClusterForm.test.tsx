@@ -38,7 +38,7 @@ describe('cluster form', () => {
       auth: { type: 'bearer', token: 's3cret' },
       tls: { insecure: false },
       labels: { env: 'test', team: 'core' },
-      cdc: { mode: 'provided', version: '3.2.0' },
+      cdc: { mode: 'provided', version: null },
     });
   });
 

@@ -38,6 +38,7 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
   const save = useSaveCluster();
   const [form] = Form.useForm<Values>();
   const authType = Form.useWatch('authType', form) ?? cluster?.auth.type ?? 'none';
+  const cdcMode = Form.useWatch('cdcMode', form) ?? cluster?.cdc.mode ?? 'provided';
   const fields = fieldErrorMap(save.error);
   const at = (path: string) => (fields[path] ? { validateStatus: 'error' as const, help: fields[path] } : {});
 
@@ -55,7 +56,7 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
       headers: parseHeaders(v.headers),
       tls: { insecure: v.insecure, caPem: v.caPem?.trim() || undefined },
       labels: parseLabels(v.labels).labels,
-      cdc: { mode: v.cdcMode, version: v.cdcVersion },
+      cdc: { mode: v.cdcMode, version: v.cdcVersion?.trim() || null },
     };
     save.mutate({ id: cluster?.id, input, version: cluster?.version }, { onSuccess: (c) => onClose(c) });
   };
@@ -95,7 +96,7 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
           headers: cluster ? headersText(cluster.headers) : '',
           labels: cluster ? labelsText(cluster.labels) : '',
           cdcMode: cluster?.cdc.mode ?? 'provided',
-          cdcVersion: cluster?.cdc.version ?? '3.2.0',
+          cdcVersion: cluster?.cdc.version ?? '',
         }}
       >
         <Form.Item name="name" label={t('common.name')} rules={[{ required: true, message: '' }]} {...at('name')}>
@@ -151,7 +152,14 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
             ]}
           />
         </Form.Item>
-        <Form.Item name="cdcVersion" label={t('cluster.cdcVersion')} rules={[{ required: true, message: '' }]} {...at('cdc.version')}>
+        <Form.Item
+          name="cdcVersion"
+          label={t('cluster.cdcVersion')}
+          extra={t('cluster.cdcVersionHint')}
+          // detected from the cluster's class path when the cluster provides Flink CDC; the shipped jars need it
+          rules={[{ required: cdcMode === 'shipped', message: '' }]}
+          {...at('cdc.version')}
+        >
           <Input />
         </Form.Item>
         <ProblemAlert error={save.error} shownFields={Object.keys(fields)} />

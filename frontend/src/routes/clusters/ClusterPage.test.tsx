@@ -41,6 +41,27 @@ describe('cluster page', () => {
     ]);
   });
 
+  it('shows the Flink CDC version it detected and the warnings about it', async () => {
+    const warning = "cdc.version says 3.2.0 but the cluster's class path holds Flink CDC 3.5.0; pipelines are checked against 3.5.0";
+    const detected = {
+      ...clusterJson,
+      cdc: { mode: 'provided' as const, version: '3.2.0', detectedVersion: '3.5.0', effectiveVersion: '3.5.0', warnings: [warning] },
+    };
+    renderApp('/clusters/3', { 'GET /api/v1/clusters/3': () => json(200, detected) }, 'viewer');
+    expect(await screen.findByTestId('cluster-cdc')).toHaveTextContent('Provided by the cluster · 3.5.0 (detected)');
+    expect(screen.getByTestId('cluster-cdc-warnings')).toHaveTextContent(warning);
+  });
+
+  it('says a stated version is as stated, and shows no warning when there is none', async () => {
+    const stated = {
+      ...clusterJson,
+      cdc: { mode: 'provided' as const, version: '3.2.0', detectedVersion: null, effectiveVersion: '3.2.0', warnings: [] },
+    };
+    renderApp('/clusters/3', { 'GET /api/v1/clusters/3': () => json(200, stated) }, 'viewer');
+    expect(await screen.findByTestId('cluster-cdc')).toHaveTextContent('Provided by the cluster · 3.2.0 (as stated)');
+    expect(screen.queryByTestId('cluster-cdc-warnings')).not.toBeInTheDocument();
+  });
+
   it('offers a viewer no edit or delete', async () => {
     renderApp('/clusters/3', { 'GET /api/v1/clusters/3': () => json(200, clusterJson) }, 'viewer');
     expect(await screen.findByText('1.20.1')).toBeInTheDocument();

@@ -10,6 +10,7 @@ import { RoleGate } from '../../components/RoleGate';
 import { ClusterStatusBadge } from '../../components/StateBadge';
 import { useCluster, useDeleteCluster } from '../../queries/clusters';
 import { ClusterForm } from './ClusterForm';
+import { ClusterSavepointSchedule } from './ClusterSavepointSchedule';
 
 /** A refused delete (409) names the pipelines that still use the cluster. */
 function usedBy(e: unknown): { id: number; name: string }[] {
@@ -67,6 +68,22 @@ export default function ClusterPage() {
       ) : (
         <ProblemAlert error={del.error} />
       )}
+      {c.cdc.warnings.length ? (
+        <Alert
+          type="warning"
+          showIcon
+          className="section-gap"
+          data-testid="cluster-cdc-warnings"
+          title={t('cluster.cdcWarnings')}
+          description={
+            <ul>
+              {c.cdc.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          }
+        />
+      ) : null}
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }} className="section-gap">
         <Descriptions.Item label={t('cluster.restUrl')}>
           <a href={c.flinkUiUrl ?? c.restUrl} target="_blank" rel="noreferrer">
@@ -97,7 +114,11 @@ export default function ClusterPage() {
           </Descriptions.Item>
         ) : null}
         <Descriptions.Item label={t('cluster.cdcMode')}>
-          {c.cdc.mode === 'shipped' ? t('cluster.cdcShipped') : t('cluster.cdcProvided')} · {c.cdc.version}
+          <span data-testid="cluster-cdc">
+            {c.cdc.mode === 'shipped' ? t('cluster.cdcShipped') : t('cluster.cdcProvided')} ·{' '}
+            {c.cdc.effectiveVersion ?? t('cluster.cdcUnknown')}
+            {c.cdc.detectedVersion ? ` (${t('cluster.cdcDetected')})` : c.cdc.version ? ` (${t('cluster.cdcStated')})` : ''}
+          </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('common.labels')} span="filled">
           {Object.entries(c.labels).map(([k, v]) => (
@@ -110,6 +131,7 @@ export default function ClusterPage() {
           </Descriptions.Item>
         ) : null}
       </Descriptions>
+      <ClusterSavepointSchedule clusterId={c.id} />
       {editing ? <ClusterForm cluster={c} open onClose={() => setEditing(false)} /> : null}
       <Modal
         open={confirming}
@@ -119,7 +141,7 @@ export default function ClusterPage() {
         cancelText={t('common.cancel')}
         onCancel={() => setConfirming(false)}
         onOk={() =>
-          del.mutate(c.id, {
+          del.mutate({ id: c.id, version: c.version }, {
             onSuccess: () => navigate('/clusters'),
             onSettled: () => setConfirming(false),
           })

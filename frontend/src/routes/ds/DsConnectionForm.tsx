@@ -28,7 +28,7 @@ export function DsConnectionForm({ connection, open, onClose }: { connection?: D
   const submit = (v: Values) =>
     save.mutate(
       {
-        existing: connection?.name,
+        existing: connection ? { name: connection.name, revision: connection.revision } : undefined,
         input: { name: v.name, url: v.url.trim(), version: v.version, token: v.token, description: v.description ?? '' },
       },
       { onSuccess: () => onClose() },

@@ -21,6 +21,7 @@ const conn: DsConnection = {
   version: '3.3',
   token: '******',
   description: '',
+  revision: 3,
   createdAt: '2026-01-02T10:00:00Z',
   updatedAt: '2026-01-02T10:00:00Z',
 };
@@ -74,6 +75,21 @@ describe('DolphinScheduler connections page', () => {
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
     expect(calls.find((c) => c.method === 'PUT')!.body).toMatchObject({ url: conn.url, version: '3.2', token: '******' });
+    expect(calls.find((c) => c.method === 'PUT')!.headers['if-match']).toBe('"3"');
+  });
+
+  it('says when the connection was changed by someone else meanwhile', async () => {
+    renderPage({
+      'GET /api/v1/ds-connections?limit=500': () => page([conn]),
+      'PUT /api/v1/ds-connections/ds-prod': () =>
+        json(412, { title: 'Precondition Failed', status: 412, detail: 'changed', currentVersion: 4 }),
+    });
+    const row = (await screen.findByText('ds-prod')).closest('tr')!;
+    const user = userEvent.setup();
+    await user.click(within(row).getByRole('button', { name: 'Edit' }));
+    await screen.findByTestId('ds-connection-form');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Changed by someone else')).toBeInTheDocument();
   });
 
   it('tests a connection: signed in, or why not', async () => {

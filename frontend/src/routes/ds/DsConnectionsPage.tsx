@@ -107,7 +107,7 @@ export default function DsConnectionsPage() {
         okButtonProps={{ danger: true, loading: del.isPending }}
         cancelText={t('common.cancel')}
         onCancel={() => setDeleting(null)}
-        onOk={() => deleting && del.mutate(deleting.name, { onSettled: () => setDeleting(null) })}
+        onOk={() => deleting && del.mutate({ name: deleting.name, revision: deleting.revision }, { onSettled: () => setDeleting(null) })}
       />
     </div>
   );

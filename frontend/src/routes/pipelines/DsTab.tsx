@@ -102,7 +102,7 @@ function Triggers({ pipeline }: { pipeline: Pipeline }) {
         okButtonProps={{ danger: true, loading: del.isPending }}
         cancelText={t('common.cancel')}
         onCancel={() => setDeleting(null)}
-        onOk={() => deleting && del.mutate(deleting.id, { onSettled: () => setDeleting(null) })}
+        onOk={() => deleting && del.mutate({ id: deleting.id, version: deleting.version }, { onSettled: () => setDeleting(null) })}
       />
     </Card>
   );

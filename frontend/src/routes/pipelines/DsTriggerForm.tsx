@@ -50,6 +50,7 @@ export function DsTriggerForm({
     save.mutate(
       {
         id: trigger?.id,
+        version: trigger?.version,
         input: {
           connection: v.connection,
           onState: v.onState,

@@ -7,6 +7,7 @@ import { RUN_STATES, type Pipeline } from '../../api/types';
 import { ProblemAlert } from '../../components/errors';
 import { useFormat } from '../../components/format';
 import { RoleGate } from '../../components/RoleGate';
+import { HealthBadge } from '../../components/HealthBadge';
 import { StateBadge } from '../../components/StateBadge';
 import { useClusters } from '../../queries/clusters';
 import { usePipelines } from '../../queries/pipelines';
@@ -144,6 +145,18 @@ export default function PipelinesPage() {
             ),
           },
           { title: t('common.state'), render: (_, p) => <StateBadge state={p.currentRun?.state} stale={p.currentRun?.stale} /> },
+          {
+            title: t('health.title'),
+            render: (_, p) =>
+              p.currentRun?.health ? (
+                <span>
+                  <HealthBadge status={p.currentRun.health.status} reason={p.currentRun.health.reason} />{' '}
+                  <span className="muted small">{f.duration(p.currentRun.health.lagMs)}</span>
+                </span>
+              ) : (
+                '—'
+              ),
+          },
           { title: t('common.cluster'), render: (_, p) => clusterName(p.clusterId) },
           {
             title: t('common.labels'),

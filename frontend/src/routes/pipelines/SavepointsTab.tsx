@@ -7,6 +7,7 @@ import { ProblemAlert } from '../../components/errors';
 import { useFormat } from '../../components/format';
 import { RoleGate } from '../../components/RoleGate';
 import { useLedger, useTriggerSavepoint } from '../../queries/runs';
+import { SavepointSchedule } from './SavepointSchedule';
 
 export function SavepointsTab({ pipeline }: { pipeline: Pipeline }) {
   const { t } = useTranslation();
@@ -39,6 +40,7 @@ export function SavepointsTab({ pipeline }: { pipeline: Pipeline }) {
         </Space.Compact>
       </RoleGate>
       <ProblemAlert error={ledger.error ?? trigger.error} />
+      <SavepointSchedule pipelineId={pipeline.id} />
       <Typography.Title level={4} className="section-title">
         {t('savepoints.ledger')}
       </Typography.Title>
@@ -54,11 +56,16 @@ export function SavepointsTab({ pipeline }: { pipeline: Pipeline }) {
           { title: t('savepoints.kind'), render: (_, s) => s.kind },
           {
             title: t('savepoints.path'),
-            render: (_, s) => (
-              <>
-                <code>{s.path}</code> {s.path === restorePoint ? <Tag color="blue">{t('savepoints.isRestorePoint')}</Tag> : null}
-              </>
-            ),
+            render: (_, s) =>
+              s.state === 'FAILED' ? (
+                <span data-testid="savepoint-failed">
+                  <Tag color="red">{t('savepoints.failed')}</Tag> <span className="muted">{s.reason}</span>
+                </span>
+              ) : (
+                <>
+                  <code>{s.path}</code> {s.path === restorePoint ? <Tag color="blue">{t('savepoints.isRestorePoint')}</Tag> : null}
+                </>
+              ),
           },
           { title: t('common.source'), render: (_, s) => s.source ?? '—' },
           { title: t('savepoints.run'), render: (_, s) => <Link to={`/runs/${s.runId}`}>{t('pipeline.run', { id: s.runId })}</Link> },

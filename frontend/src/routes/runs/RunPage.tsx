@@ -1,4 +1,5 @@
-import { Alert, Descriptions, Table, Timeline, Typography } from 'antd';
+import { Alert, Descriptions, Spin, Table, Tag, Timeline, Typography } from 'antd';
+import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { TERMINAL_STATES, type Savepoint } from '../../api/types';
@@ -6,14 +7,19 @@ import { ProblemAlert } from '../../components/errors';
 import { useFormat } from '../../components/format';
 import { PageLoading } from '../../components/Layout';
 import { StateBadge } from '../../components/StateBadge';
-import { useRun } from '../../queries/runs';
+import { HealthBadge } from '../../components/HealthBadge';
+import { useRun, useRunMetrics } from '../../queries/runs';
 import { checkpointText } from '../pipelines/PipelineOverviewTab';
+
+// echarts is big: loaded with the chart, only when a run page shows one
+const HealthChart = lazy(() => import('./HealthChart'));
 
 export default function RunPage() {
   const { t } = useTranslation();
   const f = useFormat();
   const { runId = '' } = useParams();
   const run = useRun(runId);
+  const metrics = useRunMetrics(runId, run.data?.state === 'RUNNING');
   if (run.error) return <ProblemAlert error={run.error} onRetry={() => run.refetch()} />;
   if (!run.data) return <PageLoading />;
   const r = run.data;
@@ -51,6 +57,21 @@ export default function RunPage() {
         <Descriptions.Item label={t('pipeline.endedAt')}>{f.dateTime(r.endedAt)}</Descriptions.Item>
         <Descriptions.Item label={t('pipeline.restarts')}>{r.restarts ?? 0}</Descriptions.Item>
         <Descriptions.Item label={t('run.checkpoint')}>{checkpointText(r.lastCheckpoint, f.dateTime) ?? t('run.noCheckpoint')}</Descriptions.Item>
+        {r.health ? (
+          <Descriptions.Item label={t('health.title')} span={2}>
+            <div data-testid="run-health">
+              <HealthBadge status={r.health.status} reason={r.health.reason} /> {r.health.reason}
+              {' · '}
+              {t('health.lag')}: {f.duration(r.health.lagMs)}
+              <span className="muted"> · {t('health.measuredAt', { at: f.dateTime(r.health.at) })}</span>
+              {r.health.metrics.notReported?.length ? (
+                <div className="muted small">
+                  {t('health.notReported', { names: r.health.metrics.notReported.join(', ') })}
+                </div>
+              ) : null}
+            </div>
+          </Descriptions.Item>
+        ) : null}
         {r.flinkConfiguration && Object.keys(r.flinkConfiguration).length ? (
           <Descriptions.Item label={t('run.configuration')} span={2}>
             {Object.entries(r.flinkConfiguration).map(([k, v]) => (
@@ -63,6 +84,20 @@ export default function RunPage() {
       </Descriptions>
       {r.lastError ? (
         <Alert className="section-gap" type="error" showIcon title={t('run.errors')} description={<pre className="error-text">{r.lastError}</pre>} />
+      ) : null}
+      {r.state === 'RUNNING' ? (
+        <>
+          <Typography.Title level={4} className="section-title">
+            {t('health.chart')}
+          </Typography.Title>
+          {metrics.data?.items.length ? (
+            <Suspense fallback={<Spin />}>
+              <HealthChart points={metrics.data.items} />
+            </Suspense>
+          ) : (
+            <Typography.Paragraph className="muted">{t('health.noPoints')}</Typography.Paragraph>
+          )}
+        </>
       ) : null}
       <Typography.Title level={4} className="section-title">
         {t('run.timeline')}
@@ -109,7 +144,17 @@ export default function RunPage() {
         columns={[
           { title: t('common.time'), render: (_, s) => f.dateTime(s.createdAt) },
           { title: t('savepoints.kind'), render: (_, s) => s.kind },
-          { title: t('savepoints.path'), render: (_, s) => <code>{s.path}</code> },
+          {
+            title: t('savepoints.path'),
+            render: (_, s) =>
+              s.state === 'FAILED' ? (
+                <span>
+                  <Tag color="red">{t('savepoints.failed')}</Tag> <span className="muted">{s.reason}</span>
+                </span>
+              ) : (
+                <code>{s.path}</code>
+              ),
+          },
         ]}
       />
     </div>

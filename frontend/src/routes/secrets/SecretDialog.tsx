@@ -18,7 +18,7 @@ export function SecretDialog({ existing, onClose }: { existing?: NamedSecret; on
         initialValues={{ name: existing?.name, description: existing?.description ?? '' }}
         onFinish={(v: { name: string; value: string; description?: string }) =>
           put.mutate(
-            { name: v.name.trim(), value: v.value, description: v.description ?? '' },
+            { name: v.name.trim(), value: v.value, description: v.description ?? '', version: existing?.version },
             {
               onSuccess: () => {
                 void message.success(t('secrets.saved', { name: v.name.trim() }));

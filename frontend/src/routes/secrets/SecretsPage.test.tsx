@@ -6,7 +6,7 @@ import { json } from '../../test/fakeServer';
 import { renderApp } from '../../test/renderApp';
 
 const secret = (name: string, usedBy: string[]): NamedSecret => ({
-  name, description: '', reference: `\${secret:${name}}`, createdAt: '2026-01-01T00:00:00Z',
+  name, description: '', reference: `\${secret:${name}}`, version: 2, createdAt: '2026-01-01T00:00:00Z',
   updatedAt: '2026-01-01T00:00:00Z', updatedBy: 'olga', usedBy,
 });
 
@@ -33,6 +33,26 @@ describe('named secrets page', () => {
     await u.click(within(document.querySelector('.ant-popconfirm') as HTMLElement).getByRole('button', { name: 'Delete' }));
     await waitFor(() => expect(screen.queryByText('old')).not.toBeInTheDocument());
     expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual(['/api/v1/secrets/old']);
+    expect(calls.find((c) => c.method === 'DELETE')!.headers['if-match']).toBe('"2"');
+  });
+
+  it('says a secret changed meanwhile was not deleted, and to reload', async () => {
+    const items = [secret('old', [])];
+    renderApp(
+      '/secrets',
+      {
+        'GET /api/v1/secrets?limit=500': () => json(200, { items, total: items.length, limit: 500, offset: 0 }),
+        'DELETE /api/v1/secrets/old': () =>
+          json(412, { title: 'Precondition Failed', status: 412, detail: 'changed meanwhile', currentVersion: 3 }),
+      },
+      'admin',
+    );
+    const u = userEvent.setup();
+    await u.click(await screen.findByTestId('delete-old'));
+    await u.click(within(document.querySelector('.ant-popconfirm') as HTMLElement).getByRole('button', { name: 'Delete' }));
+    const problem = await screen.findByTestId('problem');
+    expect(within(problem).getByText('Changed by someone else')).toBeInTheDocument();
+    expect(within(problem).getByText(/Reload it and apply your change again/)).toBeInTheDocument();
   });
 
   it('sends a new value write-only and shows viewers names but no actions', async () => {

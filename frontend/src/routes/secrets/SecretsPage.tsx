@@ -89,7 +89,7 @@ export default function SecretsPage() {
                       okButtonProps={{ danger: true }}
                       cancelText={t('common.cancel')}
                       onConfirm={() =>
-                        remove.mutate(s.name, { onSuccess: () => void message.success(t('secrets.deleted', { name: s.name })) })
+                        remove.mutate({ name: s.name, version: s.version }, { onSuccess: () => void message.success(t('secrets.deleted', { name: s.name })) })
                       }
                     >
                       <Button size="small" danger data-testid={`delete-${s.name}`}>

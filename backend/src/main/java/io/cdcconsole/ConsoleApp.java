@@ -1,6 +1,9 @@
 package io.cdcconsole;
 
 import io.cdcconsole.audit.Audit;
+import io.cdcconsole.alert.AlertRoutes;
+import io.cdcconsole.alert.AlertService;
+import io.cdcconsole.audit.DeniedAudit;
 import io.cdcconsole.audit.AuditRoutes;
 import io.cdcconsole.audit.AuditStore;
 import io.cdcconsole.auth.AuthRoutes;
@@ -24,8 +27,15 @@ import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.config.MasterKeyCheck;
 import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.ds.DsRoutes;
+import io.cdcconsole.health.HealthEvents;
+import io.cdcconsole.health.HealthService;
+import io.cdcconsole.health.HealthStore;
+import io.cdcconsole.health.HealthThresholds;
+import io.cdcconsole.health.HealthWatcher;
 import io.cdcconsole.ds.TriggerRoutes;
 import io.cdcconsole.ds.TriggerService;
+import io.cdcconsole.metrics.ConsoleMetrics;
+import io.cdcconsole.metrics.MetricsRoutes;
 import io.cdcconsole.overview.OverviewRoutes;
 import io.cdcconsole.overview.OverviewStore;
 import io.cdcconsole.pipeline.ConnectorCatalog;
@@ -37,6 +47,7 @@ import io.cdcconsole.pipeline.PipelineStore;
 import io.cdcconsole.pipeline.PipelineDocuments;
 import io.cdcconsole.pipeline.PipelineYamlValidator;
 import io.cdcconsole.pipeline.SecretFields;
+import io.cdcconsole.run.LaunchTickets;
 import io.cdcconsole.run.LauncherJar;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
@@ -44,6 +55,7 @@ import io.cdcconsole.run.RunStore;
 import io.cdcconsole.run.RunTransition;
 import io.cdcconsole.run.RunWatcher;
 import io.cdcconsole.run.Runs;
+import io.cdcconsole.run.SavepointTimer;
 import io.cdcconsole.secret.SecretRoutes;
 import io.cdcconsole.secret.SecretService;
 import io.cdcconsole.secret.SecretStore;
@@ -57,6 +69,8 @@ import io.cdcconsole.web.SpaRoutes;
 import io.cdcconsole.web.WebServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.util.Arrays;
@@ -77,14 +91,27 @@ public final class ConsoleApp {
   private final WebServer.Served server;
   private final ClusterHealthWatcher clusterHealth;
   private final RunWatcher runWatcher;
+  private final SavepointTimer savepointTimer;
+  private final DeniedAudit deniedAudit;
+  private final HealthWatcher healthWatcher;
   private final TriggerService dsTriggers;
+  private final AlertService alerts;
   private final Router router;
 
   private final PrincipalCache principals;
+  private final LaunchTickets tickets;
+  /** Null when metrics are off; so is {@code management} without {@code metrics.port}. */
+  private ConsoleMetrics metrics;
+  private HttpServer management;
 
   private ConsoleApp(Vertx vertx, Database database, WebServer.Served server, ClusterHealthWatcher clusterHealth,
-                     RunWatcher runWatcher, TriggerService dsTriggers, PrincipalCache principals) {
+                     RunWatcher runWatcher, HealthWatcher healthWatcher, TriggerService dsTriggers, AlertService alerts,
+                     PrincipalCache principals, SavepointTimer savepointTimer, DeniedAudit deniedAudit,
+                     LaunchTickets tickets) {
+    this.tickets = tickets;
+    this.healthWatcher = healthWatcher;
     this.dsTriggers = dsTriggers;
+    this.alerts = alerts;
     this.principals = principals;
     this.router = server.router();
     this.vertx = vertx;
@@ -92,16 +119,29 @@ public final class ConsoleApp {
     this.server = server;
     this.clusterHealth = clusterHealth;
     this.runWatcher = runWatcher;
+    this.savepointTimer = savepointTimer;
+    this.deniedAudit = deniedAudit;
   }
 
   public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher) {
+    return start(vertx, config, cipher, null);
+  }
+
+  /**
+   * {@code registry}: the one {@code vertx} was built to report into ({@link ConsoleMetrics#vertxBuilder}); null
+   * when it was not, then only the console's own metrics are served (if metrics are on at all).
+   */
+  public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher,
+                                         PrometheusMeterRegistry registry) {
     Clock clock = Clock.systemUTC();
-    return Database.open(vertx, config).compose(database -> startServices(vertx, config, cipher, clock, database)
+    ConsoleMetrics metrics = !config.observability().metricsEnabled() ? null
+        : new ConsoleMetrics(vertx, registry != null ? registry : ConsoleMetrics.newRegistry());
+    return Database.open(vertx, config).compose(database -> startServices(vertx, config, cipher, clock, database, metrics)
         .recover(err -> database.close().transform(ignored -> Future.failedFuture(err))));
   }
 
   private static Future<ConsoleApp> startServices(Vertx vertx, ConsoleConfig config, SecretCipher cipher, Clock clock,
-                                                  Database database) {
+                                                  Database database, ConsoleMetrics metrics) {
     var pool = database.pool();
     UserStore userStore = new UserStore(pool);
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().passwordHashCost());
@@ -112,6 +152,9 @@ public final class ConsoleApp {
     AuditStore auditStore = new AuditStore(pool);
     ClusterStore clusterStore = new ClusterStore(pool);
     ClusterClients clusterClients = new ClusterClients(vertx, cipher, config.clusters().probeTimeout());
+    if (metrics != null) {
+      clusterClients.listenToCalls(metrics::flinkCalls);
+    }
     ClusterHealthWatcher clusterHealth = new ClusterHealthWatcher(vertx, clusterStore, clusterClients, clock,
         config.clusters().healthInterval());
     ClusterService clusters = new ClusterService(vertx, clusterStore, clusterHealth, cipher);
@@ -121,7 +164,7 @@ public final class ConsoleApp {
         .onFailure(err -> LOG.warn("Pipelines cannot be started: {}", err.getMessage()));
     AtomicReference<String> consoleUrl = new AtomicReference<>();
 
-    return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool))
+    return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool)::putIfAbsent)
         .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
         .compose(ok -> principals.start())
         .compose(ok -> Future.all(JwtSessions.create(vertx, config, clock), SpaRoutes.load(vertx),
@@ -139,15 +182,31 @@ public final class ConsoleApp {
           pipelineStore.listen(vertx, List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS));
           PipelineService pipelines = new PipelineService(pipelineStore, clusters, secrets, documents, runStore::current);
           Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, documents,
-              launcher, config.home(), config.runs(), consoleUrl::get, clock);
+              launcher, config.home(), config.runs(), consoleUrl::get, clock, auditStore);
+          HealthStore healthStore = new HealthStore(pool);
+          HealthService health = new HealthService(vertx, healthStore, runStore);
+          HealthWatcher healthWatcher = new HealthWatcher(vertx, healthStore, clusters, clusterClients, clock,
+              new HealthWatcher.Timing(config.health().metricsInterval(), config.health().metricsPerSecond(),
+                  config.health().history()),
+              new HealthThresholds(config.health().lagThreshold(), config.health().lagPeriods(),
+                  config.health().stallPeriods(), config.health().checkpointFailures(), config.health().restarts(),
+                  config.health().window()));
+          runs.routes().extendDetails(health::decorate);
+          if (metrics != null) {
+            runs.watcher().listenToTicks(metrics::watcherTick);
+          }
           TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
+          AlertService alerts = new AlertService(vertx, pool, pipelines, healthStore, cipher, config.health().alertRetryBackoff());
           AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
           // one for all HTTP instances: it holds the stream caps
           EventRoutes events = new EventRoutes(vertx, auth, config.events(),
-              List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS), RunEvents.ADDRESS,
+              List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS, HealthEvents.ADDRESS),
+              RunEvents.ADDRESS,
               (after, limit) -> runStore.after(after, limit)
                   .map(found -> found.stream().map(RunTransition::toEvent).toList()));
-          Audit audit = new Audit(auditStore);
+          DeniedAudit denied = new DeniedAudit(vertx, auditStore);
+          denied.start();
+          Audit audit = new Audit(auditStore, denied);
           return WebServer.start(vertx, config.http(), audit, router -> {
             ApiRouter api = new ApiRouter(router, auth);
             new AuthRoutes(auth, users).addRoutes(api);
@@ -161,28 +220,58 @@ public final class ConsoleApp {
                 .addRoutes(api);
             runs.routes().addRoutes(api);
             new OverviewRoutes(new OverviewStore(pool), clusters).addRoutes(api);
-            new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter()).addRoutes(api);
-            new TriggerRoutes(dsTriggers).addRoutes(api);
+            new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter(), health).addRoutes(api);
+            new io.cdcconsole.health.HealthRoutes(health, clock).addRoutes(api);
+            new TriggerRoutes(dsTriggers, consoleUrl::get).addRoutes(api);
+            new AlertRoutes(alerts).addRoutes(api);
             events.addRoutes(api);
             apiDocs.addRoutes(router);
-            runs.tickets().addRoutes(router);
+            runs.tickets().addRoutes(router, audit);
             new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
+            new MetricsRoutes(metrics, config.observability()).addRoutes(router);
           }, spa).map(server -> {
-            LOG.info("CDC Console is listening on http://{}:{}/ ({} HTTP event loops)", config.http().host(),
-                server.port(), config.http().instances());
+            LOG.info("CDC Console is listening on {}://{}:{}/ ({} HTTP event loops)", config.http().scheme(),
+                config.http().host(), server.port(), config.http().instances());
             consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.port())));
             clusterHealth.start();
             dsTriggers.start();
-            return new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), dsTriggers, principals);
+            runs.tickets().start();
+            alerts.start();
+            healthWatcher.start();
+            ConsoleApp app = new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), healthWatcher,
+                dsTriggers, alerts, principals, runs.savepointTimer(), denied, runs.tickets());
+            app.metrics = metrics;
+            return app;
           // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
-          }).compose(app -> runs.watcher().start().map(app));
+          }).compose(app -> app.startMetrics(config.observability().metricsPort()))
+          .compose(app -> runs.watcher().start().onComplete(ar -> runs.savepointTimer().start()).map(app));
         });
+  }
+
+  private Future<ConsoleApp> startMetrics(int managementPort) {
+    if (metrics == null) {
+      return Future.succeededFuture(this);
+    }
+    metrics.start(database.pool());
+    if (managementPort == 0) {
+      return Future.succeededFuture(this);
+    }
+    return MetricsRoutes.managementServer(vertx, metrics, managementPort).map(server -> {
+      management = server;
+      LOG.info("Metrics are served on http://127.0.0.1:{}/metrics", server.actualPort());
+      return this;
+    });
+  }
+
+  /** The management server's port (metrics.port), or 0 when there is none. */
+  public int metricsPort() {
+    return management == null ? 0 : management.actualPort();
   }
 
   /** Where a JobManager on this host reaches the console; other hosts need {@code console.url}. */
   private static String ownUrl(ConsoleConfig.Http http, int port) {
     String host = "0.0.0.0".equals(http.host()) || "::".equals(http.host()) ? "127.0.0.1" : http.host();
-    return "http://" + host + ":" + port;
+    return http.scheme() + "://" + host + ":" + port;
   }
 
   public int port() {
@@ -206,7 +295,17 @@ public final class ConsoleApp {
   public Future<Void> stop() {
     clusterHealth.stop();
     runWatcher.stop();
+    savepointTimer.stop();
+    healthWatcher.stop();
     dsTriggers.stop();
-    return vertx.undeploy(server.deploymentId()).eventually(principals::stop).eventually(database::close);
+    tickets.stop();
+    alerts.stop();
+    if (metrics != null) {
+      metrics.stop();
+    }
+    Future<Void> managementClosed = management == null ? Future.succeededFuture() : management.close();
+    return managementClosed.eventually(() -> vertx.undeploy(server.deploymentId())).eventually(deniedAudit::stop)
+        .eventually(principals::stop)
+        .eventually(database::close);
   }
 }

@@ -3,6 +3,9 @@ package io.cdcconsole;
 import io.cdcconsole.config.ConfigException;
 import io.cdcconsole.config.ConfigLoader;
 import io.cdcconsole.config.EncryptCommand;
+import io.cdcconsole.config.LogFormat;
+import io.cdcconsole.metrics.ConsoleMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -54,11 +57,18 @@ public final class Main {
       fail("configuration: " + e.getMessage());
       return;
     }
+    if (loaded.config().observability().jsonLogs()) {
+      LogFormat.json();
+    }
     loaded.config().warnings().forEach(LOG::warn);
 
-    Vertx vertx = Vertx.vertx(new VertxOptions());
+    // Vert.x reports into the registry only if built so; without metrics it is built without any (no overhead)
+    PrometheusMeterRegistry registry = loaded.config().observability().metricsEnabled()
+        ? ConsoleMetrics.newRegistry() : null;
+    Vertx vertx = registry == null ? Vertx.vertx(new VertxOptions())
+        : ConsoleMetrics.vertxBuilder(new VertxOptions(), registry).build();
     CountDownLatch started = new CountDownLatch(1);
-    ConsoleApp.start(vertx, loaded.config(), loaded.cipher())
+    ConsoleApp.start(vertx, loaded.config(), loaded.cipher(), registry)
         .onSuccess(app -> {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app, vertx), "cdc-console-shutdown"));
           started.countDown();

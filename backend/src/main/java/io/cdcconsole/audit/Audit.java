@@ -1,6 +1,7 @@
 package io.cdcconsole.audit;
 
-import io.cdcconsole.auth.Principal;
+import io.cdcconsole.access.Principal;
+import io.cdcconsole.access.RequestContext;
 import io.cdcconsole.validation.Text;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -19,25 +20,19 @@ import org.slf4j.LoggerFactory;
 public final class Audit implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(Audit.class);
   private static final Set<HttpMethod> MUTATING = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
-  private static final String ACTION = "cdc.audit.action";
   private static final String RESOURCE_ID = "cdc.audit.resourceId";
   private static final String ACTOR_NAME = "cdc.audit.actorName";
   private static final String DETAIL = "cdc.audit.detail";
-  private static final String ALWAYS = "cdc.audit.always";
   /** The longest text kept in a row (actor, action, resource, each detail value); longer text is cut and marked. */
   static final int MAX_TEXT = 256;
-  /** Where the authenticated {@link Principal} is kept on the routing context. */
-  public static final String PRINCIPAL = "cdc.principal";
 
   private final AuditStore store;
+  private final DeniedAudit denied;
 
-  public Audit(AuditStore store) {
+  /** {@code denied}: where denied calls without credentials are counted (null: one row each, as any other call). */
+  public Audit(AuditStore store, DeniedAudit denied) {
     this.store = store;
-  }
-
-  /** Names the action, as {@code <resource type>.<verb>} (e.g. {@code user.create}). */
-  public static void action(RoutingContext ctx, String action) {
-    ctx.put(ACTION, action);
+    this.denied = denied;
   }
 
   public static void resourceId(RoutingContext ctx, Object id) {
@@ -49,11 +44,6 @@ public final class Audit implements Handler<RoutingContext> {
     ctx.put(ACTOR_NAME, name);
   }
 
-  /** Audits this call even if it changes nothing (a scheduler's status check). */
-  public static void always(RoutingContext ctx) {
-    ctx.put(ALWAYS, true);
-  }
-
   /** Secret-free facts worth keeping, such as the changed fields. */
   public static void detail(RoutingContext ctx, JsonObject detail) {
     ctx.put(DETAIL, detail);
@@ -62,7 +52,7 @@ public final class Audit implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     ctx.addEndHandler(done -> {
-      if (MUTATING.contains(ctx.request().method()) || Boolean.TRUE.equals(ctx.get(ALWAYS))) {
+      if (MUTATING.contains(ctx.request().method()) || RequestContext.auditedAlways(ctx)) {
         record(ctx);
       }
     });
@@ -70,7 +60,7 @@ public final class Audit implements Handler<RoutingContext> {
   }
 
   private void record(RoutingContext ctx) {
-    String action = ctx.get(ACTION);
+    String action = RequestContext.action(ctx);
     if (action == null) {
       action = ctx.request().method().name() + " " + ctx.request().path();
     }
@@ -78,8 +68,14 @@ public final class Audit implements Handler<RoutingContext> {
     if (resourceId == null && ctx.pathParams().containsKey("id")) {
       resourceId = ctx.pathParam("id");
     }
-    Principal principal = ctx.get(PRINCIPAL);
+    Principal principal = RequestContext.principal(ctx);
     int status = ctx.response().getStatusCode();
+    String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    if (denied != null && principal == null && ctx.get(ACTOR_NAME) == null && "denied".equals(outcome(status))) {
+      // no credentials at all (a sign-in names who it claims to be and keeps its own row): counted, not one row each
+      denied.count(Text.sanitised(address, MAX_TEXT), Text.sanitised(action, MAX_TEXT), status);
+      return;
+    }
     write(new AuditEvent(null, Instant.now(),
         principal == null ? null : principal.userId(),
         principal == null ? ctx.get(ACTOR_NAME) : principal.username(),
@@ -88,7 +84,7 @@ public final class Audit implements Handler<RoutingContext> {
         resourceId,
         outcome(status),
         status,
-        ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress(),
+        address,
         withToken(principal, ctx.get(DETAIL))));
   }
 

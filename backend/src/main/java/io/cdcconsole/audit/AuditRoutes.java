@@ -1,6 +1,6 @@
 package io.cdcconsole.audit;
 
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.error.BadRequest;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.web.ApiRouter;

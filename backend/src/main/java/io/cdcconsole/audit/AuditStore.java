@@ -27,6 +27,19 @@ public final class AuditStore {
         .mapEmpty();
   }
 
+  /** Several rows in one batch (one connection): the coalesced denials of a window. */
+  public Future<Void> insertAll(List<AuditEvent> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery("insert into audit_event (at, actor_id, actor_name, action, resource_type, resource_id, "
+            + "outcome, status, client_address, detail) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .executeBatch(events.stream().map(e -> Tuple.from(new Object[] {Rows.timestamp(e.at()), e.actorId(),
+            e.actorName(), e.action(), e.resourceType(), e.resourceId(), e.outcome(), e.status(), e.clientAddress(),
+            e.detail()})).toList())
+        .mapEmpty();
+  }
+
   public Future<Page<AuditEvent>> find(AuditQuery q, PageRequest page) {
     Filter filter = filter(q);
     Future<Long> total = count(q);

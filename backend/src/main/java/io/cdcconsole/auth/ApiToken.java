@@ -1,5 +1,7 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.access.TokenScope;
+import io.cdcconsole.access.Role;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 

@@ -1,5 +1,7 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.access.Role;
+import io.cdcconsole.access.Principal;
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.error.ValidationFailed;

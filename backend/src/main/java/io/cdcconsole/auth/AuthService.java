@@ -1,12 +1,14 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.access.Authenticator;
+import io.cdcconsole.access.Principal;
 import io.cdcconsole.error.TooManyRequests;
 import io.cdcconsole.error.Unauthorized;
 import io.vertx.core.Future;
 import java.util.Optional;
 
 /** Sign-in, and turning a request's {@code Authorization} header into a {@link Principal}. */
-public final class AuthService {
+public final class AuthService implements Authenticator {
   private final UserStore users;
   private final PasswordHasher hasher;
   private final JwtSessions sessions;
@@ -55,6 +57,12 @@ public final class AuthService {
   }
 
   /** Forgets what a change published on {@link PrincipalCache#ADDRESS} affects, before a listener rechecks. */
+  @Override
+  public String changesAddress() {
+    return PrincipalCache.ADDRESS;
+  }
+
+  @Override
   public void forget(io.vertx.core.json.JsonObject change) {
     cache.drop(change);
   }
@@ -63,6 +71,7 @@ public final class AuthService {
    * Accepts {@code Bearer <JWT>} and {@code Bearer <API token>}; also an API token in a {@code token} header, which is
    * how DolphinScheduler sends its own token (its HTTP task headers are static, so a token goes there).
    */
+  @Override
   public Future<Principal> authenticate(String authorizationHeader, String tokenHeader) {
     if (authorizationHeader == null && tokenHeader != null && TokenService.looksLikeToken(tokenHeader.trim())) {
       return tokens.authenticate(tokenHeader.trim());

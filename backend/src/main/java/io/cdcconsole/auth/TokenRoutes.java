@@ -1,5 +1,7 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.access.TokenScope;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.error.ValidationFailed;
@@ -48,7 +50,7 @@ public final class TokenRoutes {
     if (expiresAt.isPresent() && days.isPresent()) {
       throw ValidationFailed.of("expiresInDays", "give either expiresAt or expiresInDays, not both");
     }
-    TokenService.NewToken request = new TokenService.NewToken(body.requiredString("name"), body.role("role"),
+    TokenService.NewToken request = new TokenService.NewToken(body.requiredString("name"), RoleField.of(body, "role"),
         expiresAt.or(() -> days.map(d -> clock.instant().plus(Duration.ofDays(d)))), scope(body));
     Audit.detail(ctx, new JsonObject().put("name", request.name()));
     tokens.create(ApiRouter.principal(ctx), request)

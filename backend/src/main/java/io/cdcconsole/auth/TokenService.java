@@ -1,5 +1,8 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.access.TokenScope;
+import io.cdcconsole.access.Role;
+import io.cdcconsole.access.Principal;
 import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.error.Unauthorized;

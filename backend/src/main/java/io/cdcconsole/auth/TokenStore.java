@@ -1,5 +1,7 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.access.TokenScope;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;

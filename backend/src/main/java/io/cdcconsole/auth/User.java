@@ -1,5 +1,6 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.access.Role;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 

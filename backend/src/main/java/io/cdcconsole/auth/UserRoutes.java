@@ -1,5 +1,7 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.access.Role;
+import io.cdcconsole.access.Principal;
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.web.ApiRouter;
@@ -55,7 +57,7 @@ public final class UserRoutes {
   private void create(RoutingContext ctx) {
     JsonBody body = JsonBody.of(ctx);
     UserService.NewUser request = new UserService.NewUser(body.requiredString("username"),
-        body.requiredString("password"), body.role("role").orElse(Role.VIEWER));
+        body.requiredString("password"), RoleField.of(body, "role").orElse(Role.VIEWER));
     Audit.detail(ctx, new JsonObject().put("username", request.username()).put("role", request.role().json()));
     users.create(request)
         .onSuccess(user -> {
@@ -68,7 +70,7 @@ public final class UserRoutes {
   private void change(RoutingContext ctx) {
     long id = Query.id(ctx, "id", "user");
     JsonBody body = JsonBody.of(ctx);
-    UserService.Changes changes = new UserService.Changes(body.role("role"), body.bool("disabled"),
+    UserService.Changes changes = new UserService.Changes(RoleField.of(body, "role"), body.bool("disabled"),
         body.string("password"));
     JsonObject detail = new JsonObject();
     changes.role().ifPresent(r -> detail.put("role", r.json()));

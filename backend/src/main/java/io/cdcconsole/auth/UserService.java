@@ -1,11 +1,14 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.access.Role;
+import io.cdcconsole.access.Principal;
 import io.cdcconsole.config.Secret;
 import io.cdcconsole.error.Conflict;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.error.TooManyRequests;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.store.Page;
+import io.cdcconsole.store.StorageException;
 import io.cdcconsole.store.PageRequest;
 import io.vertx.core.Future;
 import java.security.SecureRandom;
@@ -60,7 +63,7 @@ public final class UserService {
                   + "sign in and change it.", FIRST_ADMIN, password);
             }
           })
-          .recover(err -> err instanceof Conflict ? Future.succeededFuture() : Future.failedFuture(err))
+          .recover(err -> err instanceof StorageException.DuplicateKey ? Future.succeededFuture() : Future.failedFuture(err))
           .mapEmpty();
     });
   }
@@ -75,7 +78,9 @@ public final class UserService {
     } catch (ValidationFailed e) {
       return Future.failedFuture(e);
     }
-    return hasher.hash(request.password()).compose(hash -> store.insert(request.username(), hash, request.role()));
+    return hasher.hash(request.password()).compose(hash -> store.insert(request.username(), hash, request.role()))
+        .recover(err -> Future.failedFuture(err instanceof StorageException.DuplicateKey
+            ? new Conflict("a user named '" + request.username() + "' exists already") : err));
   }
 
   public Future<User> get(long id) {
@@ -87,7 +92,11 @@ public final class UserService {
     return store.list(page);
   }
 
-  /** Role, disabled and password reset by an admin; the last enabled admin cannot be demoted or disabled. */
+  /**
+   * Role, disabled and password reset by an admin; the last enabled admin cannot be demoted or disabled. A reset ends
+   * the user's sessions and revokes their API tokens: it is what an admin does when the account may be compromised,
+   * and a token minted by the intruder must not survive it (M4).
+   */
   public Future<User> change(long id, Changes changes) {
     try {
       changes.password().ifPresent(p -> PasswordHasher.checkPolicy("password", p));
@@ -105,7 +114,7 @@ public final class UserService {
           .compose(ok -> changes.password().isPresent()
               ? hasher.hash(changes.password().get()).map(Optional::of)
               : Future.succeededFuture(Optional.<String>empty()))
-          .compose(hash -> store.update(id, changes.role(), changes.disabled(), hash))
+          .compose(hash -> store.update(id, changes.role(), changes.disabled(), hash, true))
           .onSuccess(updated -> cache.userChanged(id))
           .map(Optional::orElseThrow);
     });

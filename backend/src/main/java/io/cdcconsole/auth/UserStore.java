@@ -1,11 +1,11 @@
 package io.cdcconsole.auth;
 
-import io.cdcconsole.error.Conflict;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;
+import io.cdcconsole.store.Sql;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -14,7 +14,6 @@ import java.util.Optional;
 /** Users in {@code app_user}. */
 public final class UserStore {
   private static final String COLUMNS = "id, username, role, disabled, session_version, created_at, updated_at";
-  private static final String UNIQUE_VIOLATION = "23505";
 
   /** A user with the password hash, for sign-in only. */
   public record WithHash(User user, String passwordHash) {}
@@ -33,8 +32,7 @@ public final class UserStore {
     return pool.preparedQuery("insert into app_user (username, password_hash, role) values ($1, $2, $3) returning " + COLUMNS)
         .execute(Tuple.of(username, passwordHash, role.json()))
         .map(rows -> map(rows.iterator().next()))
-        .recover(err -> Future.failedFuture(err instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-            ? new Conflict("a user named '" + username + "' exists already") : err));
+        .recover(Sql::fail);
   }
 
   public Future<Optional<User>> findById(long id) {
@@ -65,14 +63,26 @@ public final class UserStore {
 
   /** Applies the changes that are present; a new password hash also ends every session of the user. */
   public Future<Optional<User>> update(long id, Optional<Role> role, Optional<Boolean> disabled, Optional<String> passwordHash) {
-    return pool.preparedQuery("update app_user set "
+    return update(id, role, disabled, passwordHash, false);
+  }
+
+  /**
+   * As {@link #update(long, Optional, Optional, Optional)}; with {@code revokeTokens} and a new password, the user's
+   * API tokens are revoked in the same statement (an admin's reset after a compromise), so none outlives it.
+   */
+  public Future<Optional<User>> update(long id, Optional<Role> role, Optional<Boolean> disabled,
+                                       Optional<String> passwordHash, boolean revokeTokens) {
+    return pool.preparedQuery("with revoked as (update api_token set revoked_at = now() "
+            + "where user_id = $1 and revoked_at is null and $5 and $4::text is not null) "
+            + "update app_user set "
             + "role = coalesce($2, role), "
             + "disabled = coalesce($3, disabled), "
             + "password_hash = coalesce($4, password_hash), "
             + "session_version = session_version + (case when $4::text is null then 0 else 1 end), "
             + "updated_at = now() "
             + "where id = $1 returning " + COLUMNS)
-        .execute(Tuple.of(id, role.map(Role::json).orElse(null), disabled.orElse(null), passwordHash.orElse(null)))
+        .execute(Tuple.of(id, role.map(Role::json).orElse(null), disabled.orElse(null), passwordHash.orElse(null),
+            revokeTokens))
         .map(rows -> Rows.first(rows, UserStore::map));
   }
 

@@ -2,9 +2,13 @@ package io.cdcconsole.cluster;
 
 import io.cdcconsole.config.Secret;
 import io.cdcconsole.validation.Labels;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -52,9 +56,37 @@ public record Cluster(long id, String name, String restUrl, Auth auth, Map<Strin
 
   /** How Flink CDC reaches jobs on this cluster: {@code provided} (on its classpath) or {@code shipped} by the console. */
   public record Cdc(String mode, String version) {
-    JsonObject toJson() {
-      return new JsonObject().put("mode", mode).put("version", version);
+    JsonObject toJson(ClusterHealth health, String effective, List<String> warnings) {
+      return new JsonObject().put("mode", mode).put("version", version)
+          .put("detectedVersion", health.flinkCdc() == null ? null : health.flinkCdc().version())
+          .put("effectiveVersion", effective)
+          .put("warnings", new JsonArray(warnings));
     }
+  }
+
+  /**
+   * The Flink CDC version pipelines on this cluster run with: for {@code provided}, the one detected on the
+   * JobManager's class path, else the stated one; for {@code shipped}, the stated one (the jars the console ships).
+   */
+  public Optional<String> effectiveCdcVersion(ClusterHealth health) {
+    if ("provided".equals(cdc.mode()) && health.flinkCdc() != null) {
+      return Optional.of(health.flinkCdc().version());
+    }
+    return Optional.ofNullable(cdc.version()).filter(v -> !v.isBlank());
+  }
+
+  /** What does not fit: a stated version the class path contradicts, a Flink CDC built for another Flink major. */
+  public List<String> cdcWarnings(ClusterHealth health) {
+    List<String> warnings = new ArrayList<>();
+    FlinkCdcDetection detected = health.flinkCdc();
+    if (detected != null && "provided".equals(cdc.mode())) {
+      if (cdc.version() != null && !cdc.version().isBlank() && !cdc.version().equals(detected.version())) {
+        warnings.add("cdc.version says " + cdc.version() + " but the cluster's class path holds Flink CDC "
+            + detected.version() + "; pipelines are checked against " + detected.version());
+      }
+      detected.misfit(health.flinkVersion()).ifPresent(warnings::add);
+    }
+    return warnings;
   }
 
   public JsonObject toJson(ClusterHealth health) {
@@ -69,7 +101,7 @@ public record Cluster(long id, String name, String restUrl, Auth auth, Map<Strin
         .put("tls", new JsonObject().put("insecure", tls.insecure()).put("caPem", tls.caPem()))
         .put("labels", Labels.toJson(labels))
         .put("description", description)
-        .put("cdc", cdc.toJson())
+        .put("cdc", cdc.toJson(health, effectiveCdcVersion(health).orElse(null), cdcWarnings(health)))
         .put("version", version)
         .put("createdAt", createdAt)
         .put("updatedAt", updatedAt)

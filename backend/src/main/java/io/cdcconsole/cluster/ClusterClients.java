@@ -5,8 +5,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,6 +23,7 @@ public final class ClusterClients {
   private final SecretCipher cipher;
   private final Duration timeout;
   private final Map<Long, Map.Entry<Key, Future<FlinkRestClient>>> clients = new ConcurrentHashMap<>();
+  private volatile java.util.function.Function<Cluster, FlinkCallListener> calls = cluster -> FlinkCallListener.NONE;
 
   public ClusterClients(Vertx vertx, SecretCipher cipher, Duration timeout) {
     this.vertx = vertx;
@@ -28,18 +31,36 @@ public final class ClusterClients {
     this.timeout = timeout;
   }
 
+  /** Who hears of every Flink call of a cluster's client (metrics): built with the client. */
+  public void listenToCalls(java.util.function.Function<Cluster, FlinkCallListener> calls) {
+    this.calls = calls;
+  }
+
+  /**
+   * The client for this version of the cluster. Built at most once per version, whatever the number of concurrent
+   * callers: the entry is chosen inside one atomic {@code compute}, so no second client is built and left unclosed. A
+   * caller holding an older version of the cluster gets the newer client rather than replacing it.
+   */
   public Future<FlinkRestClient> of(Cluster cluster) {
     Key key = new Key(cluster.id(), cluster.version());
-    Map.Entry<Key, Future<FlinkRestClient>> current = clients.get(cluster.id());
-    if (current != null && current.getKey().equals(key)) {
-      return current.getValue();
-    }
-    Future<FlinkRestClient> created = vertx.executeBlocking(() -> build(cluster), false);
-    clients.put(cluster.id(), Map.entry(key, created));
-    if (current != null) {
-      current.getValue().onSuccess(FlinkRestClient::close);
-    }
-    return created;
+    List<Future<FlinkRestClient>> replaced = new ArrayList<>(1);
+    Map.Entry<Key, Future<FlinkRestClient>> chosen = clients.compute(cluster.id(), (id, current) -> {
+      if (current != null && current.getKey().version() >= key.version()) {
+        return current;
+      }
+      if (current != null) {
+        replaced.add(current.getValue());
+      }
+      // executeBlocking only schedules the build: nothing blocks inside compute
+      return Map.entry(key, vertx.executeBlocking(() -> build(cluster), false));
+    });
+    replaced.forEach(old -> old.onSuccess(FlinkRestClient::close));
+    return chosen.getValue();
+  }
+
+  /** The typed Flink API of this version of the cluster, over its client. */
+  public Future<FlinkGateway> gateway(Cluster cluster) {
+    return of(cluster).map(client -> new FlinkGateway(cluster.name(), client));
   }
 
   public void forget(long clusterId) {
@@ -59,6 +80,7 @@ public final class ClusterClients {
     } else if ("bearer".equals(auth.type())) {
       headers.put("Authorization", "Bearer " + cipher.reveal(auth.secret()));
     }
-    return new FlinkRestClient(vertx, cluster.restUrl(), headers, cluster.tls(), timeout);
+    return new FlinkRestClient(vertx, cluster.restUrl(), headers, cluster.tls(), timeout)
+        .listenedBy(calls.apply(cluster));
   }
 }

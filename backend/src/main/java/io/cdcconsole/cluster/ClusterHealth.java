@@ -9,12 +9,12 @@ import java.time.Instant;
  */
 public record ClusterHealth(Status status, String flinkVersion, Integer taskManagers, Integer slotsTotal,
                             Integer slotsFree, Integer runningJobs, Long latencyMs, Instant lastSeen,
-                            Instant checkedAt, String error) {
+                            Instant checkedAt, String error, FlinkCdcDetection flinkCdc) {
 
   public enum Status { UNKNOWN, HEALTHY, DEGRADED, UNREACHABLE }
 
   public static final ClusterHealth UNKNOWN =
-      new ClusterHealth(Status.UNKNOWN, null, null, null, null, null, null, null, null, null);
+      new ClusterHealth(Status.UNKNOWN, null, null, null, null, null, null, null, null, null, null);
 
   public boolean reachable() {
     return status == Status.HEALTHY || status == Status.DEGRADED;
@@ -22,7 +22,7 @@ public record ClusterHealth(Status status, String flinkVersion, Integer taskMana
 
   public static ClusterHealth unreachable(ClusterHealth previous, Instant now, String error) {
     return new ClusterHealth(Status.UNREACHABLE, previous.flinkVersion(), null, null, null, null, null,
-        previous.lastSeen(), now, error);
+        previous.lastSeen(), now, error, previous.flinkCdc());
   }
 
   /** HEALTHY when there is a TaskManager with a free slot; DEGRADED when there is none: jobs could not be placed. */
@@ -31,7 +31,13 @@ public record ClusterHealth(Status status, String flinkVersion, Integer taskMana
     Status status = taskManagers > 0 && slotsFree > 0 ? Status.HEALTHY : Status.DEGRADED;
     String why = taskManagers == 0 ? "no TaskManager is registered" : slotsFree == 0 ? "no free task slot" : null;
     return new ClusterHealth(status, flinkVersion, taskManagers, slotsTotal, slotsFree, runningJobs, latencyMs, now,
-        now, why);
+        now, why, null);
+  }
+
+  /** The same, with the Flink CDC found on the JobManager's class path (null: none found, or not asked). */
+  public ClusterHealth withFlinkCdc(FlinkCdcDetection detected) {
+    return new ClusterHealth(status, flinkVersion, taskManagers, slotsTotal, slotsFree, runningJobs, latencyMs, lastSeen,
+        checkedAt, error, detected);
   }
 
   public JsonObject toJson() {
@@ -46,6 +52,7 @@ public record ClusterHealth(Status status, String flinkVersion, Integer taskMana
         .put("latencyMs", latencyMs)
         .put("lastSeen", lastSeen)
         .put("checkedAt", checkedAt)
-        .put("error", error);
+        .put("error", error)
+        .put("flinkCdcVersion", flinkCdc == null ? null : flinkCdc.version());
   }
 }

@@ -1,11 +1,13 @@
 package io.cdcconsole.cluster;
 
+import io.cdcconsole.error.ClusterUnavailable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Probes every registered cluster on a timer ({@code GET /overview}) and keeps what it found. {@code GET /config} (the
- * Flink version) is read once per cluster, and again after the cluster was changed or did not answer (it may have
+ * Flink version) and {@code GET /jobmanager/environment} (the Flink CDC jars on the class path) are read once per cluster, and again after the cluster was changed or did not answer (it may have
  * been upgraded meanwhile), not on every probe.
  * Probes run side by side and each is bounded by the client's timeout, and a cluster whose probe is still under way
  * is skipped by the next tick, so a slow or broken cluster never delays the others. Status changes are published on
@@ -29,10 +31,11 @@ public final class ClusterHealthWatcher {
   private final Clock clock;
   private final Duration interval;
   private final Map<Long, ClusterHealth> health = new ConcurrentHashMap<>();
-  // the Flink version read from /config, per cluster, with the version of the cluster's settings it was read for
+  // the Flink version read from /config and the Flink CDC found in /jobmanager/environment, per cluster, with the
+  // version of the cluster's settings they were read for
   private final Map<Long, Versioned> versions = new ConcurrentHashMap<>();
 
-  private record Versioned(int clusterVersion, String flinkVersion) {}
+  private record Versioned(int clusterVersion, String flinkVersion, FlinkCdcDetection flinkCdc) {}
   private final Set<Long> probing = ConcurrentHashMap.newKeySet();
   private long timerId = -1;
 
@@ -71,18 +74,23 @@ public final class ClusterHealthWatcher {
       return Future.succeededFuture(health(cluster.id()));
     }
     long started = System.nanoTime();
-    return clients.of(cluster)
-        .compose(client -> {
-          Future<JsonObject> overview = client.getJson("/overview");
+    return clients.gateway(cluster)
+        .compose(flink -> {
+          Future<FlinkGateway.ClusterOverview> overview = flink.overview();
           Versioned known = versions.get(cluster.id());
-          Future<JsonObject> config = known != null && known.clusterVersion() == cluster.version()
-              ? Future.succeededFuture(new JsonObject().put("flink-version", known.flinkVersion()))
-              : client.getJson("/config");
-          return Future.all(overview, config).map(done -> {
+          boolean fresh = known != null && known.clusterVersion() == cluster.version();
+          Future<Optional<String>> config = fresh ? Future.succeededFuture(Optional.ofNullable(known.flinkVersion()))
+              : flink.flinkVersion();
+          // the class path tells the cluster's Flink CDC (Flink 1.17+; older ones answer 404: nothing detected)
+          Future<Optional<FlinkCdcDetection>> cdc = fresh ? Future.succeededFuture(Optional.ofNullable(known.flinkCdc()))
+              : flink.jobManagerEnvironment().map(FlinkCdcDetection::fromEnvironment)
+                  .otherwise(Optional.empty());
+          return Future.all(overview, config, cdc).map(done -> {
             long latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
-            ClusterHealth found = answered(overview.result(), config.result(), latency);
+            ClusterHealth found = answered(overview.result(), config.result(), latency)
+                .withFlinkCdc(cdc.result().orElse(null));
             if (found.flinkVersion() != null) {
-              versions.put(cluster.id(), new Versioned(cluster.version(), found.flinkVersion()));
+              versions.put(cluster.id(), new Versioned(cluster.version(), found.flinkVersion(), found.flinkCdc()));
             }
             return found;
           });
@@ -101,12 +109,12 @@ public final class ClusterHealthWatcher {
         .onFailure(err -> LOG.warn("Cannot list clusters to probe: {}", err.getMessage()));
   }
 
-  private ClusterHealth answered(JsonObject overview, JsonObject config, long latencyMs) {
+  private ClusterHealth answered(FlinkGateway.ClusterOverview overview, Optional<String> config, long latencyMs) {
     try {
-      String version = config.getString("flink-version", overview.getString("flink-version"));
-      return ClusterHealth.answered(version, overview.getInteger("taskmanagers"), overview.getInteger("slots-total"),
-          overview.getInteger("slots-available"), overview.getInteger("jobs-running"), latencyMs, clock.instant());
-    } catch (ClassCastException | NullPointerException e) {
+      String version = config.orElse(overview.flinkVersion());
+      return ClusterHealth.answered(version, overview.taskManagers(), overview.slotsTotal(), overview.slotsAvailable(),
+          overview.jobsRunning(), latencyMs, clock.instant());
+    } catch (NullPointerException e) {
       throw new FlinkRestClient.FlinkRestException(200, "the answer is not a Flink /overview");
     }
   }
@@ -125,7 +133,8 @@ public final class ClusterHealthWatcher {
     return found;
   }
 
-  private static String describe(Throwable err) {
+  private static String describe(Throwable failure) {
+    Throwable err = failure instanceof ClusterUnavailable unavailable ? unavailable.getCause() : failure;
     if (err instanceof java.util.concurrent.TimeoutException
         || String.valueOf(err.getMessage()).toLowerCase().contains("timeout")
         || String.valueOf(err.getMessage()).toLowerCase().contains("timed out")) {

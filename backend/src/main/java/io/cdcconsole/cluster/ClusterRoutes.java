@@ -1,7 +1,7 @@
 package io.cdcconsole.cluster;
 
 import io.cdcconsole.audit.Audit;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.web.ApiRouter;
@@ -32,15 +32,13 @@ public final class ClusterRoutes {
   private void list(RoutingContext ctx) {
     var label = Query.string(ctx, "label").map(Labels::filter);
     PageRequest page = Query.page(ctx);
-    ApiRouter.respond(ctx, clusters.list().map(all -> Page.slice(all.stream()
-        .filter(o -> label.isEmpty() || label.get().getValue().isEmpty()
-            ? label.isEmpty() || o.cluster().labels().containsKey(label.get().getKey())
-            : label.get().getValue().equals(o.cluster().labels().get(label.get().getKey())))
-        .toList(), page).toJson(o -> o.cluster().toJson(o.health()))));
+    ApiRouter.respond(ctx, clusters.list(label).map(all -> Page.slice(all, page)
+        .toJson(o -> o.cluster().toJson(o.health()))));
   }
 
+  /** {@code :id} is the cluster's id or its name ({@code store.IdOrName}). */
   private void get(RoutingContext ctx) {
-    clusters.get(Query.id(ctx, "id", "cluster")).onSuccess(o -> {
+    clusters.get(ctx.pathParam("id")).onSuccess(o -> {
       Versions.etag(ctx, o.cluster().version());
       ApiRouter.json(ctx, 200, o.cluster().toJson(o.health()));
     }).onFailure(ctx::fail);
@@ -57,17 +55,20 @@ public final class ClusterRoutes {
   }
 
   private void update(RoutingContext ctx) {
-    long id = Query.id(ctx, "id", "cluster");
     ClusterSpec spec = spec(JsonBody.of(ctx));
+    int ifMatch = Versions.requireIfMatch(ctx, "cluster");
     Audit.detail(ctx, new JsonObject().put("name", spec.name()).put("restUrl", spec.restUrl()));
-    clusters.update(id, spec, Versions.ifMatch(ctx)).onSuccess(o -> {
+    clusters.update(ctx.pathParam("id"), spec, ifMatch).onSuccess(o -> {
+      Audit.resourceId(ctx, o.cluster().id());
       Versions.etag(ctx, o.cluster().version());
       ApiRouter.json(ctx, 200, o.cluster().toJson(o.health()));
     }).onFailure(ctx::fail);
   }
 
   private void delete(RoutingContext ctx) {
-    clusters.delete(Query.id(ctx, "id", "cluster"))
+    int ifMatch = Versions.requireIfMatch(ctx, "cluster");
+    Audit.resourceId(ctx, ctx.pathParam("id"));
+    clusters.delete(ctx.pathParam("id"), ifMatch)
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -87,6 +88,7 @@ public final class ClusterRoutes {
         new Cluster.Tls(tls.bool("insecure").orElse(false), tls.string("caPem").orElse(null)),
         Labels.parse("labels", body.object("labels").raw()),
         body.string("description").orElse(""),
-        new Cluster.Cdc(cdc.string("mode").orElse("provided"), cdc.requiredString("version")));
+        new Cluster.Cdc(cdc.string("mode").orElse("provided"),
+            cdc.string("version").filter(v -> !v.isBlank()).orElse(null)));
   }
 }

@@ -7,6 +7,8 @@ import io.cdcconsole.error.FieldError;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.error.PreconditionFailed;
 import io.cdcconsole.error.ValidationFailed;
+import io.cdcconsole.store.IdOrName;
+import io.cdcconsole.store.StorageException;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -46,11 +48,32 @@ public final class ClusterService {
   }
 
   public Future<List<Observed>> list() {
-    return store.all().map(all -> all.stream().map(c -> new Observed(c, watcher.health(c.id()))).toList());
+    return list(Optional.empty());
   }
 
-  public Future<Observed> get(long id) {
-    return find(id).map(c -> new Observed(c, watcher.health(c.id())));
+  /** The clusters, optionally only those with a label ({@code key}, or {@code key=value} when the value is not empty). */
+  public Future<List<Observed>> list(Optional<Map.Entry<String, String>> label) {
+    return store.all(label).map(all -> all.stream().map(c -> new Observed(c, watcher.health(c.id()))).toList());
+  }
+
+  /** By id, or by name ({@link IdOrName}). */
+  public Future<Observed> get(String ref) {
+    return find(ref).map(c -> new Observed(c, watcher.health(c.id())));
+  }
+
+  /** The Flink CDC version pipelines on the cluster are checked against: detected on its class path, else stated. */
+  public Optional<String> cdcVersion(Cluster cluster) {
+    return cluster.effectiveCdcVersion(watcher.health(cluster.id()));
+  }
+
+  /**
+   * Why pipelines cannot run on the cluster as it was last seen: its Flink CDC is built for another Flink major
+   * (e.g. Flink CDC 3.5 on Flink 2.x, or the Flink 2 build of 3.6 on Flink 1.20). Empty when it fits or is unknown.
+   */
+  public Optional<String> misfit(Cluster cluster) {
+    ClusterHealth health = watcher.health(cluster.id());
+    return "provided".equals(cluster.cdc().mode()) && health.flinkCdc() != null
+        ? health.flinkCdc().misfit(health.flinkVersion()) : Optional.empty();
   }
 
   public Future<Cluster> find(long id) {
@@ -58,9 +81,9 @@ public final class ClusterService {
         .orElseGet(() -> Future.failedFuture(new NotFound("No cluster " + id + "."))));
   }
 
-  public Future<Cluster> findByName(String name) {
-    return store.findByName(name).compose(found -> found.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(new NotFound("No cluster '" + name + "'."))));
+  /** By id, or by name ({@link IdOrName}). */
+  public Future<Cluster> find(String ref) {
+    return IdOrName.find(ref, store::find, store::findByName, () -> new NotFound("No cluster '" + ref + "'."));
   }
 
   /** Registers a cluster and probes it at once, so the answer already says whether it is reachable. */
@@ -71,52 +94,64 @@ public final class ClusterService {
       return Future.failedFuture(e);
     }
     return vertx.executeBlocking(() -> encrypted(spec, Optional.empty(), 0L), false)
-        .compose(store::insert)
+        .compose(cluster -> store.insert(cluster).recover(err -> duplicate(err, spec.name())))
         .compose(cluster -> watcher.probe(cluster).map(health -> new Observed(cluster, health)));
   }
 
-  /** Replaces the definition; {@code ifMatch} (when given) must be the current version. */
-  public Future<Observed> update(long id, ClusterSpec spec, Optional<Integer> ifMatch) {
-    return find(id).compose(stored -> {
-      if (ifMatch.isPresent() && ifMatch.get() != stored.version()) {
+  /** Replaces the definition, if {@code ifMatch} is still the current version. */
+  public Future<Observed> update(String ref, ClusterSpec spec, int ifMatch) {
+    return find(ref).compose(stored -> {
+      if (ifMatch != stored.version()) {
         return Future.failedFuture(staleVersion(stored.version()));
       }
-      try {
-        validate(spec, Optional.of(stored));
-      } catch (ValidationFailed e) {
-        return Future.failedFuture(e);
-      }
-      return vertx.executeBlocking(() -> encrypted(spec, Optional.of(stored), id), false)
-          .compose(cluster -> store.update(cluster, stored.version()))
+      validate(spec, Optional.of(stored));
+      return vertx.executeBlocking(() -> encrypted(spec, Optional.of(stored), stored.id()), false)
+          .compose(cluster -> store.update(cluster, stored.version()).recover(err -> duplicate(err, spec.name())))
           .compose(updated -> updated.map(Future::succeededFuture)
               .orElseGet(() -> Future.failedFuture(staleVersion(stored.version() + 1))))
           .compose(cluster -> watcher.probe(cluster).map(health -> new Observed(cluster, health)));
     });
   }
 
-  public Future<Void> delete(long id) {
-    return find(id).compose(cluster -> store.pipelinesUsing(id).compose(pipelines -> {
-      if (!pipelines.isEmpty()) {
-        return Future.failedFuture(inUse(cluster, pipelines));
+  /** Deletes the cluster, if {@code ifMatch} is still its version and no pipeline uses it. */
+  public Future<Void> delete(String ref, int ifMatch) {
+    return find(ref).compose(cluster -> {
+      if (ifMatch != cluster.version()) {
+        return Future.failedFuture(staleVersion(cluster.version()));
       }
-      return store.delete(id)
-          // a pipeline was created for it between the check and the delete: name it too
-          .recover(err -> err instanceof Conflict ? store.pipelinesUsing(id)
-              .compose(now -> Future.failedFuture(now.isEmpty() ? err : inUse(cluster, now)))
-              : Future.failedFuture(err))
-          .map(deleted -> {
-            watcher.forget(id);
-            return null;
-          });
-    }));
+      return store.pipelinesUsing(cluster.id()).compose(pipelines -> {
+        if (!pipelines.isEmpty()) {
+          return Future.failedFuture(inUse(cluster, pipelines));
+        }
+        return store.delete(cluster.id(), ifMatch)
+            // a pipeline was created for it between the check and the delete: name it
+            .recover(err -> err instanceof StorageException.ForeignKey ? store.pipelinesUsing(cluster.id())
+                .compose(now -> Future.failedFuture(inUse(cluster, now)))
+                : Future.failedFuture(err))
+            .compose(deleted -> {
+              if (!deleted) {
+                return find(cluster.id()).compose(now -> Future.failedFuture(staleVersion(now.version())));
+              }
+              watcher.forget(cluster.id());
+              return Future.<Void>succeededFuture();
+            });
+      });
+    });
+  }
+
+  private static <T> Future<T> duplicate(Throwable err, String name) {
+    return Future.failedFuture(err instanceof StorageException.DuplicateKey
+        ? new Conflict("A cluster named '" + name + "' exists already.") : err);
   }
 
   /** The refusal of a delete, naming the pipelines ({@code {id, name}}) that use the cluster. */
-  private static Conflict inUse(Cluster cluster, List<JsonObject> pipelines) {
+  private static Conflict inUse(Cluster cluster, List<ClusterStore.UsedBy> pipelines) {
+    JsonArray named = new JsonArray();
+    pipelines.forEach(p -> named.add(new JsonObject().put("id", p.id()).put("name", p.name())));
     return new Conflict("Cluster '" + cluster.name() + "' is used by pipelines: "
-        + String.join(", ", pipelines.stream().map(p -> p.getString("name")).toList())
+        + String.join(", ", pipelines.stream().map(ClusterStore.UsedBy::name).toList())
         + ". Move them to another cluster or delete them first.",
-        new JsonObject().put("pipelines", new JsonArray(pipelines)));
+        new JsonObject().put("pipelines", named));
   }
 
   private static PreconditionFailed staleVersion(int current) {
@@ -128,6 +163,8 @@ public final class ClusterService {
     List<FieldError> errors = new ArrayList<>();
     if (!Names.isSlug(spec.name())) {
       errors.add(FieldError.of("name", "must be 1 to 63 lowercase letters, digits or '-', starting with a letter or digit"));
+    } else if (spec.name().chars().allMatch(Character::isDigit)) {
+      errors.add(FieldError.of("name", "must not be digits only: a reference of digits is read as an id"));
     }
     try {
       URI uri = new URI(spec.restUrl() == null ? "" : spec.restUrl());
@@ -169,8 +206,12 @@ public final class ClusterService {
     if (!CDC_MODES.contains(spec.cdc().mode())) {
       errors.add(FieldError.of("cdc.mode", "must be 'provided' (Flink CDC on the cluster's classpath) or 'shipped' (by the console)"));
     }
-    if (spec.cdc().version() == null || !VERSION.matcher(spec.cdc().version()).matches()) {
+    // optional when the cluster provides Flink CDC (it is detected from the class path); the shipped jars need it
+    boolean stated = spec.cdc().version() != null && !spec.cdc().version().isBlank();
+    if (stated && !VERSION.matcher(spec.cdc().version()).matches()) {
       errors.add(FieldError.of("cdc.version", "must be a Flink CDC version such as 3.2.0"));
+    } else if (!stated && "shipped".equals(spec.cdc().mode())) {
+      errors.add(FieldError.of("cdc.version", "is required when the console ships Flink CDC: it names the jars to ship"));
     }
     if (spec.description() != null && spec.description().length() > 2000) {
       errors.add(FieldError.of("description", "at most 2000 characters"));

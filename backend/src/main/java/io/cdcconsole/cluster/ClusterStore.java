@@ -1,20 +1,18 @@
 package io.cdcconsole.cluster;
 
-import io.cdcconsole.error.Conflict;
 import io.cdcconsole.store.Rows;
+import io.cdcconsole.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Clusters in {@code flink_cluster}. */
 public final class ClusterStore {
-  private static final String UNIQUE_VIOLATION = "23505";
-
   private final Pool pool;
 
   public ClusterStore(Pool pool) {
@@ -27,7 +25,7 @@ public final class ClusterStore {
         .execute(Tuple.from(new Object[] {c.name(), c.restUrl(), c.auth().toStored(), Rows.json(c.headers()),
             c.tls().toJson(), Rows.json(c.labels()), c.description(), c.cdc().mode(), c.cdc().version()}))
         .map(rows -> map(rows.iterator().next()))
-        .recover(err -> duplicate(err, c.name()));
+        .recover(Sql::fail);
   }
 
   /** Writes the new definition if the stored version is still {@code expectedVersion}; empty when it moved on. */
@@ -38,7 +36,7 @@ public final class ClusterStore {
         .execute(Tuple.from(new Object[] {c.id(), c.name(), c.restUrl(), c.auth().toStored(), Rows.json(c.headers()),
             c.tls().toJson(), Rows.json(c.labels()), c.description(), c.cdc().mode(), c.cdc().version(), expectedVersion}))
         .map(rows -> Rows.first(rows, ClusterStore::map))
-        .recover(err -> duplicate(err, c.name()));
+        .recover(Sql::fail);
   }
 
   public Future<Optional<Cluster>> find(long id) {
@@ -52,31 +50,35 @@ public final class ClusterStore {
   }
 
   public Future<List<Cluster>> all() {
-    return pool.query("select * from flink_cluster order by name").execute().map(rows -> Rows.all(rows, ClusterStore::map));
+    return all(Optional.empty());
   }
 
-  /** Names of the pipelines that target the cluster: while there are any, it cannot be deleted. */
-  /** {@code {id, name}} of each pipeline on the cluster, by name. */
-  public Future<List<JsonObject>> pipelinesUsing(long id) {
+  /** By name; with a label filter, only those with the label key ({@code value} empty) or key=value. */
+  public Future<List<Cluster>> all(Optional<Map.Entry<String, String>> label) {
+    if (label.isEmpty()) {
+      return pool.query("select * from flink_cluster order by name").execute().map(rows -> Rows.all(rows, ClusterStore::map));
+    }
+    boolean keyOnly = label.get().getValue().isEmpty();
+    return pool.preparedQuery("select * from flink_cluster where labels " + (keyOnly ? "?" : "@>") + " $1 order by name")
+        .execute(Tuple.of(keyOnly ? label.get().getKey() : new JsonObject().put(label.get().getKey(), label.get().getValue())))
+        .map(rows -> Rows.all(rows, ClusterStore::map));
+  }
+
+  /** A pipeline that runs on a cluster: while there is one, the cluster cannot be deleted. */
+  public record UsedBy(long id, String name) {}
+
+  /** The pipelines on the cluster, by name. */
+  public Future<List<UsedBy>> pipelinesUsing(long id) {
     return pool.preparedQuery("select id, name from pipeline where cluster_id = $1 order by name").execute(Tuple.of(id))
-        .map(rows -> Rows.all(rows, r -> new JsonObject().put("id", r.getLong("id")).put("name", r.getString("name"))));
+        .map(rows -> Rows.all(rows, r -> new UsedBy(r.getLong("id"), r.getString("name"))));
   }
 
-  public Future<Boolean> delete(long id) {
-    return pool.preparedQuery("delete from flink_cluster where id = $1").execute(Tuple.of(id))
+  /** Deletes the cluster if it is still at {@code version}; false when it moved on. */
+  public Future<Boolean> delete(long id, int version) {
+    return pool.preparedQuery("delete from flink_cluster where id = $1 and version = $2").execute(Tuple.of(id, version))
         .map(rows -> rows.rowCount() == 1)
-        // a pipeline was created for it between the check and the delete
-        .recover(err -> err instanceof PgException pg && "23503".equals(pg.getSqlState())
-            ? Future.failedFuture(new Conflict("Pipelines use this cluster; move or delete them first."))
-            : Future.failedFuture(err));
+        .recover(Sql::fail);
   }
-
-  private static <T> Future<T> duplicate(Throwable err, String name) {
-    return Future.failedFuture(err instanceof PgException pg && UNIQUE_VIOLATION.equals(pg.getSqlState())
-        ? new Conflict("A cluster named '" + name + "' exists already.") : err);
-  }
-
-
 
   private static Cluster map(Row r) {
     return new Cluster(r.getLong("id"), r.getString("name"), r.getString("rest_url"),

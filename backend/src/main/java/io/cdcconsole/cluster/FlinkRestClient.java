@@ -28,6 +28,12 @@ public final class FlinkRestClient {
   /** The longest call a caller may ask for (a jar upload); the connections' idle timeout outlasts it. */
   public static final Duration LONGEST_CALL = Duration.ofMinutes(5);
 
+  /**
+   * The most the console reads of one answer. Flink's largest (a big cluster's job overview, a deep exception
+   * history) stay far below; a JobManager, or whatever answers at its address, cannot make the console buffer more.
+   */
+  public static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
   /** Answers larger than this are parsed on a worker thread: a big cluster's job overview is not the event loop's job. */
   static final int PARSE_ON_WORKER_BYTES = 64 * 1024;
 
@@ -62,7 +68,17 @@ public final class FlinkRestClient {
     }
   }
 
+  /** An answer longer than {@link #MAX_ANSWER_BYTES}: the call fails and the rest is not read. */
+  public static final class AnswerTooLargeException extends RuntimeException {
+    AnswerTooLargeException() {
+      super("the answer is larger than " + MAX_ANSWER_BYTES / (1024 * 1024) + " MiB, more than Flink's REST API ever "
+          + "sends; the console stopped reading it", null, false, false);
+    }
+  }
+
   /** {@code headers} are final plaintext values (authentication included), decrypted by the caller off the event loop. */
+  private volatile FlinkCallListener listener = FlinkCallListener.NONE;
+
   public FlinkRestClient(Vertx vertx, String restUrl, Map<String, String> headers, Cluster.Tls tls, Duration timeout) {
     this.vertx = vertx;
     this.base = URI.create(restUrl.endsWith("/") ? restUrl : restUrl + "/");
@@ -90,24 +106,24 @@ public final class FlinkRestClient {
   }
 
   public Future<JsonObject> getJson(String path) {
-    return send(request("GET", path), timeoutMs);
+    return timed(() -> send(request("GET", path), timeoutMs));
   }
 
   /** A POST with a JSON body; {@code timeout} for calls that do real work on the JobManager, such as running a jar. */
   public Future<JsonObject> postJson(String path, JsonObject body, Duration timeout) {
     HttpRequest<Buffer> request = request("POST", path).timeout(timeout.toMillis());
-    return request.sendJsonObject(body)
+    return timed(() -> request.sendJsonObject(body)
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .compose(FlinkRestClient::json);
+        .compose(FlinkRestClient::json));
   }
 
   public Future<JsonObject> patch(String path) {
-    return send(request("PATCH", path), timeoutMs);
+    return timed(() -> send(request("PATCH", path), timeoutMs));
   }
 
   /** A GET of an endpoint that answers a JSON array (e.g. {@code /jobmanager/config}). */
   public Future<JsonArray> getJsonArray(String path) {
-    return request("GET", path).send()
+    return timed(() -> request("GET", path).send()
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .compose(response -> {
           if (response.statusCode() / 100 != 2) {
@@ -118,25 +134,37 @@ public final class FlinkRestClient {
           } catch (RuntimeException e) {
             return Future.failedFuture(new FlinkRestException(response.statusCode(), "the answer is not Flink REST JSON"));
           }
-        });
+        }));
   }
 
   /** {@code POST /jars/upload} as Flink's web UI does it: one multipart field {@code jarfile}, streamed from disk. */
   public Future<JsonObject> uploadJar(String fileName, java.nio.file.Path jar, Duration timeout) {
     MultipartForm form = MultipartForm.create()
         .binaryFileUpload("jarfile", fileName, jar.toString(), "application/x-java-archive");
-    return request("POST", "/jars/upload").timeout(timeout.toMillis()).sendMultipartForm(form)
+    return timed(() -> request("POST", "/jars/upload").timeout(timeout.toMillis()).sendMultipartForm(form)
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .compose(FlinkRestClient::json);
+        .compose(FlinkRestClient::json));
   }
 
   public void close() {
     client.close();
   }
 
+  /** Who is told the duration and outcome of every call (metrics); set once, right after construction. */
+  public FlinkRestClient listenedBy(FlinkCallListener listener) {
+    this.listener = listener;
+    return this;
+  }
+
+  private <T> Future<T> timed(java.util.function.Supplier<Future<T>> call) {
+    long start = System.nanoTime();
+    return call.get().andThen(done -> listener.called(System.nanoTime() - start, done.cause()));
+  }
+
   private HttpRequest<Buffer> request(String method, String path) {
     URI uri = base.resolve(path.startsWith("/") ? path.substring(1) : path);
     HttpRequest<Buffer> request = client.requestAbs(io.vertx.core.http.HttpMethod.valueOf(method), uri.toString())
+        .as(BoundedBody.codec(MAX_ANSWER_BYTES, AnswerTooLargeException::new))
         .timeout(timeoutMs);
     request.headers().addAll(headers);
     return request;
@@ -166,7 +194,7 @@ public final class FlinkRestClient {
     }
     try {
       Buffer body = response.body();
-      return Future.succeededFuture(body == null ? new JsonObject() : new JsonObject(body));
+      return Future.succeededFuture(body == null || body.length() == 0 ? new JsonObject() : new JsonObject(body));
     } catch (DecodeException | ClassCastException e) {
       return Future.failedFuture(new FlinkRestException(response.statusCode(), "the answer is not Flink REST JSON"));
     }

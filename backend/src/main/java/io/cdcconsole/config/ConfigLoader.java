@@ -76,8 +76,10 @@ public final class ConfigLoader {
         integer(Setting.HTTP_PORT, 0, 65535),
         integer(Setting.HTTP_MAX_BODY_SIZE, 1024, 64 * 1024 * 1024),
         duration(Setting.HTTP_IDLE_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)),
+        duration(Setting.HTTP_HEADER_TIMEOUT, Duration.ofMillis(100), Duration.ofHours(1)),
         raw.containsKey(Setting.HTTP_INSTANCES) ? integer(Setting.HTTP_INSTANCES, 1, 256)
-            : Runtime.getRuntime().availableProcessors());
+            : Runtime.getRuntime().availableProcessors(),
+        tls());
     Optional<String> dbUrl = string(Setting.DB_URL);
     if (dbUrl.isPresent() && !dbUrl.get().startsWith("jdbc:postgresql://")
         && !dbUrl.get().startsWith("postgresql://") && !dbUrl.get().startsWith("postgres://")) {
@@ -117,7 +119,13 @@ public final class ConfigLoader {
         string(Setting.FLINK_CDC_DIR).map(Path::of).orElse(home.resolve("flink-cdc")).toAbsolutePath(),
         duration(Setting.DS_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)),
         list(Setting.RUNS_ALLOWED_FLINK_CONFIG),
-        list(Setting.RUNS_SAVEPOINT_PREFIXES));
+        list(Setting.RUNS_SAVEPOINT_PREFIXES),
+        duration(Setting.RUN_OPERATION_GIVE_UP, Duration.ofSeconds(1), Duration.ofDays(1)),
+        integer(Setting.RUN_SAVEPOINT_KEEP, 1, 100000),
+        duration(Setting.RUN_SAVEPOINT_MAX_AGE, Duration.ZERO, Duration.ofDays(3650)));
+    runs.consoleUrl().filter(ConfigLoader::plainAndRemote).ifPresent(url -> warnings.add(origin(Setting.CONSOLE_URL)
+        + ": " + url + " is plain http to another host: JobManagers fetch launch tickets (secrets in plain) from it; "
+        + "use https (http.tls.* or a TLS proxy)"));
     ConsoleConfig.Events events = new ConsoleConfig.Events(
         duration(Setting.EVENTS_KEEP_ALIVE, Duration.ofMillis(200), Duration.ofMinutes(5)),
         integer(Setting.EVENTS_MAX_STREAMS_PER_USER, 1, 1000),
@@ -126,8 +134,65 @@ public final class ConfigLoader {
       throw new ConfigException(origin(Setting.HTTP_IDLE_TIMEOUT) + ": must be longer than events.keepAlive ("
           + events.keepAlive().toMillis() + " ms), or event streams would be cut between keep-alives");
     }
-    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, List.copyOf(warnings)),
+    ConsoleConfig.Health health = new ConsoleConfig.Health(
+        duration(Setting.RUN_METRICS_INTERVAL, Duration.ofSeconds(1), Duration.ofHours(1)),
+        integer(Setting.RUN_METRICS_PER_SECOND, 1, 1000),
+        duration(Setting.HEALTH_LAG_THRESHOLD, Duration.ofMillis(1), Duration.ofDays(30)),
+        integer(Setting.HEALTH_LAG_PERIODS, 1, 1000),
+        integer(Setting.HEALTH_STALL_PERIODS, 1, 1000),
+        integer(Setting.HEALTH_CHECKPOINT_FAILURES, 1, 1000),
+        integer(Setting.HEALTH_RESTARTS, 1, 1000),
+        duration(Setting.HEALTH_WINDOW, Duration.ofSeconds(1), Duration.ofDays(7)),
+        duration(Setting.HEALTH_HISTORY, Duration.ofHours(1), Duration.ofDays(365)),
+        duration(Setting.ALERT_RETRY_BACKOFF, Duration.ofMillis(100), Duration.ofMinutes(10)));
+    Optional<Secret> metricsToken = secret(Setting.METRICS_TOKEN).filter(t -> !t.value().isBlank());
+    if (metricsToken.isPresent() && metricsToken.get().value().length() < 16) {
+      throw new ConfigException(origin(Setting.METRICS_TOKEN) + ": the metrics token must be at least 16 characters");
+    }
+    String logFormat = string(Setting.LOG_FORMAT).orElseThrow();
+    if (!logFormat.equals("text") && !logFormat.equals("json")) {
+      throw new ConfigException(origin(Setting.LOG_FORMAT) + ": expected text or json, got '" + logFormat + "'");
+    }
+    ConsoleConfig.Observability observability = new ConsoleConfig.Observability(metricsToken,
+        integer(Setting.METRICS_PORT, 0, 65535), logFormat.equals("json"));
+    return new Loaded(new ConsoleConfig(home, http, database, auth, clusters, runs, events, health, observability,
+        List.copyOf(warnings)),
         cipher);
+  }
+
+  private static boolean plainAndRemote(String url) {
+    try {
+      java.net.URI uri = java.net.URI.create(url);
+      String host = uri.getHost() == null ? "" : uri.getHost();
+      return "http".equalsIgnoreCase(uri.getScheme()) && !host.equals("localhost") && !host.startsWith("127.")
+          && !host.equals("[::1]") && !host.equals("::1");
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Both PEM files or neither, each readable now: a typo fails the start, not the first TLS handshake. */
+  private Optional<ConsoleConfig.Tls> tls() throws ConfigException {
+    Optional<String> cert = string(Setting.HTTP_TLS_CERT_FILE);
+    Optional<String> key = string(Setting.HTTP_TLS_KEY_FILE);
+    if (cert.isEmpty() && key.isEmpty()) {
+      return Optional.empty();
+    }
+    if (cert.isEmpty() || key.isEmpty()) {
+      throw new ConfigException("http.tls.certFile (" + Setting.HTTP_TLS_CERT_FILE.env() + ") and http.tls.keyFile ("
+          + Setting.HTTP_TLS_KEY_FILE.env() + ") go together: set both to serve HTTPS, or neither");
+    }
+    Path certFile = readable(Setting.HTTP_TLS_CERT_FILE, cert.get());
+    Path keyFile = readable(Setting.HTTP_TLS_KEY_FILE, key.get());
+    return Optional.of(new ConsoleConfig.Tls(certFile, keyFile));
+  }
+
+  private Path readable(Setting s, String value) throws ConfigException {
+    Path path = Path.of(value).toAbsolutePath().normalize();
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw new ConfigException(origin(s) + ": " + path + " is not a readable file");
+    }
+    return path;
   }
 
   private void readFile(Path file) throws ConfigException {

@@ -1,8 +1,8 @@
 package io.cdcconsole.config;
 
-import io.cdcconsole.store.SettingStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.function.BiFunction;
 
 /**
  * Refuses to start with a master key other than the one the database was set up with: otherwise the console would
@@ -14,9 +14,14 @@ public final class MasterKeyCheck {
 
   private MasterKeyCheck() {}
 
-  public static Future<Void> verify(Vertx vertx, SecretCipher cipher, SettingStore settings) {
+  /**
+   * {@code putIfAbsent} stores a setting unless it exists and answers the stored value (the settings store's; passed
+   * in so that configuration does not depend on the store, which depends on configuration).
+   */
+  public static Future<Void> verify(Vertx vertx, SecretCipher cipher,
+                                    BiFunction<String, String, Future<String>> putIfAbsent) {
     return vertx.executeBlocking(() -> cipher.encrypt(MARKER), false)
-        .compose(candidate -> settings.putIfAbsent(SETTING, candidate))
+        .compose(candidate -> putIfAbsent.apply(SETTING, candidate))
         .compose(stored -> vertx.executeBlocking(() -> {
           try {
             if (MARKER.equals(cipher.decrypt(stored))) {

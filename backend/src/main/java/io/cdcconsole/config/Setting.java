@@ -10,6 +10,9 @@ public enum Setting {
   HTTP_MAX_BODY_SIZE("http.maxBodySize", "CDC_CONSOLE_HTTP_MAX_BODY_SIZE", "1048576"),
   HTTP_IDLE_TIMEOUT("http.idleTimeout", "CDC_CONSOLE_HTTP_IDLE_TIMEOUT", "120s"),
   HTTP_INSTANCES("http.instances", "CDC_CONSOLE_HTTP_INSTANCES", null),
+  HTTP_HEADER_TIMEOUT("http.headerTimeout", "CDC_CONSOLE_HTTP_HEADER_TIMEOUT", "60s"),
+  HTTP_TLS_CERT_FILE("http.tls.certFile", "CDC_CONSOLE_HTTP_TLS_CERT_FILE", null),
+  HTTP_TLS_KEY_FILE("http.tls.keyFile", "CDC_CONSOLE_HTTP_TLS_KEY_FILE", null),
   DB_URL("database.url", "CDC_CONSOLE_DB_URL", null),
   DB_USER("database.user", "CDC_CONSOLE_DB_USER", null),
   DB_PASSWORD("database.password", "CDC_CONSOLE_DB_PASSWORD", null),
@@ -38,9 +41,25 @@ public enum Setting {
           + "execution.savepoint-restore-mode,parallelism.default,pipeline.max-parallelism,pipeline.object-reuse,"
           + "pipeline.auto-watermark-interval,restart-strategy.*,state.*,table.exec.*"),
   RUNS_SAVEPOINT_PREFIXES("runs.savepointPrefixes", "CDC_CONSOLE_RUNS_SAVEPOINT_PREFIXES", null),
+  RUN_OPERATION_GIVE_UP("runs.operationGiveUp", "CDC_CONSOLE_RUN_OPERATION_GIVE_UP", "30m"),
+  RUN_SAVEPOINT_KEEP("runs.savepointRetention.keep", "CDC_CONSOLE_RUN_SAVEPOINT_RETENTION_KEEP", "10"),
+  RUN_SAVEPOINT_MAX_AGE("runs.savepointRetention.maxAge", "CDC_CONSOLE_RUN_SAVEPOINT_RETENTION_MAX_AGE", "30d"),
+  RUN_METRICS_INTERVAL("runs.metricsInterval", "CDC_CONSOLE_RUN_METRICS_INTERVAL", "30s"),
+  RUN_METRICS_PER_SECOND("runs.metricsPerSecond", "CDC_CONSOLE_RUN_METRICS_PER_SECOND", "4"),
+  HEALTH_LAG_THRESHOLD("health.lagThreshold", "CDC_CONSOLE_HEALTH_LAG_THRESHOLD", "5m"),
+  HEALTH_LAG_PERIODS("health.lagPeriods", "CDC_CONSOLE_HEALTH_LAG_PERIODS", "3"),
+  HEALTH_STALL_PERIODS("health.stallPeriods", "CDC_CONSOLE_HEALTH_STALL_PERIODS", "4"),
+  HEALTH_CHECKPOINT_FAILURES("health.checkpointFailures", "CDC_CONSOLE_HEALTH_CHECKPOINT_FAILURES", "3"),
+  HEALTH_RESTARTS("health.restarts", "CDC_CONSOLE_HEALTH_RESTARTS", "3"),
+  HEALTH_WINDOW("health.window", "CDC_CONSOLE_HEALTH_WINDOW", "15m"),
+  HEALTH_HISTORY("health.history", "CDC_CONSOLE_HEALTH_HISTORY", "7d"),
+  ALERT_RETRY_BACKOFF("alerts.retryBackoff", "CDC_CONSOLE_ALERT_RETRY_BACKOFF", "5s"),
   EVENTS_KEEP_ALIVE("events.keepAlive", "CDC_CONSOLE_EVENTS_KEEP_ALIVE", "15s"),
   EVENTS_MAX_STREAMS_PER_USER("events.maxStreamsPerUser", "CDC_CONSOLE_EVENTS_MAX_STREAMS_PER_USER", "8"),
-  EVENTS_MAX_STREAMS("events.maxStreams", "CDC_CONSOLE_EVENTS_MAX_STREAMS", "256");
+  EVENTS_MAX_STREAMS("events.maxStreams", "CDC_CONSOLE_EVENTS_MAX_STREAMS", "256"),
+  METRICS_TOKEN("metrics.token", "CDC_CONSOLE_METRICS_TOKEN", null),
+  METRICS_PORT("metrics.port", "CDC_CONSOLE_METRICS_PORT", "0"),
+  LOG_FORMAT("log.format", "CDC_CONSOLE_LOG_FORMAT", "text");
 
   private final String path;
   private final String env;

@@ -1,7 +1,8 @@
 package io.cdcconsole.ds;
 
 import io.cdcconsole.audit.Audit;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Role;
+import io.cdcconsole.health.HealthService;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.run.RunService;
 import io.cdcconsole.run.RunStore;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.function.BiFunction;
 
 /**
- * {@code /ds/start}, {@code /ds/stop}, {@code /ds/status}: endpoints shaped for DolphinScheduler's HTTP task (one
+ * {@code /ds/start}, {@code /ds/stop}, {@code /ds/status}, {@code /ds/caught-up}: endpoints shaped for DolphinScheduler's HTTP task (one
  * request per attempt, success by status 200 or a body marker). Each takes GET, POST or PUT, since a DS task can be
  * set to any; every call is audited with its DS ids.
  */
@@ -24,19 +25,27 @@ public final class DsRoutes {
 
   private final DsService ds;
 
-  public DsRoutes(PipelineService pipelines, RunService runs, RunStore runStore, RunWaiter waiter) {
-    this.ds = new DsService(pipelines, runs, runStore, waiter);
+  public DsRoutes(PipelineService pipelines, RunService runs, RunStore runStore, RunWaiter waiter, HealthService health) {
+    this.ds = new DsService(pipelines, runs, runStore, waiter, health);
   }
 
   public void addRoutes(ApiRouter api) {
     for (HttpMethod method : METHODS) {
-      api.automation(method, "/ds/start", Role.OPERATOR, "ds.start", ctx -> answer(ctx, ds::start));
-      api.automation(method, "/ds/stop", Role.OPERATOR, "ds.stop", ctx -> answer(ctx, ds::stop));
-      api.automation(method, "/ds/status", Role.VIEWER, "ds.status", ctx -> answer(ctx, ds::status));
+      api.automation(method, "/ds/start", Role.OPERATOR, "ds.start", DsRoutes::failed, ctx -> answer(ctx, ds::start));
+      api.automation(method, "/ds/stop", Role.OPERATOR, "ds.stop", DsRoutes::failed, ctx -> answer(ctx, ds::stop));
+      api.automation(method, "/ds/status", Role.VIEWER, "ds.status", DsRoutes::failed, ctx -> answer(ctx, ds::status));
+      api.automation(method, "/ds/caught-up", Role.VIEWER, "ds.caughtUp", DsRoutes::failed,
+          ctx -> answer(ctx, ds::caughtUp));
     }
   }
 
-  private static void answer(RoutingContext ctx, BiFunction<io.cdcconsole.auth.Principal, DsParams, Future<DsOutcome>> call) {
+  /** A DolphinScheduler task checks the body for the result marker: failures say so in the same words. */
+  static Problem failed(Problem problem) {
+    return new Problem(problem.status(), problem.title(), problem.detail(),
+        problem.extensions().copy().put("result", "FAILURE").put("reason", problem.detail()));
+  }
+
+  private static void answer(RoutingContext ctx, BiFunction<io.cdcconsole.access.Principal, DsParams, Future<DsOutcome>> call) {
     DsParams params = DsParams.of(ctx);
     Audit.detail(ctx, params.dsIds().put("pipeline", params.get("pipeline").orElse(null)));
     call.apply(ApiRouter.principal(ctx), params).onSuccess(outcome -> {

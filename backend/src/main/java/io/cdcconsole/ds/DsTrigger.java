@@ -11,12 +11,12 @@ import java.util.Map;
  */
 public record DsTrigger(long id, long pipelineId, long connectionId, String connection, String onState,
                         String projectCode, String workflowCode, Map<String, String> params, boolean enabled,
-                        String createdBy, Instant createdAt) {
+                        String createdBy, int version, Instant createdAt) {
 
   public JsonObject toJson() {
     return new JsonObject().put("id", id).put("pipelineId", pipelineId).put("connectionId", connectionId)
         .put("connection", connection).put("onState", onState).put("projectCode", projectCode)
         .put("workflowCode", workflowCode).put("params", Rows.json(params)).put("enabled", enabled)
-        .put("createdBy", createdBy).put("createdAt", createdAt);
+        .put("createdBy", createdBy).put("version", version).put("createdAt", createdAt);
   }
 }

@@ -3,11 +3,14 @@ package io.cdcconsole.ds;
 import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.error.Conflict;
 import io.cdcconsole.error.NotFound;
+import io.cdcconsole.error.PreconditionFailed;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
+import io.cdcconsole.store.IdOrName;
 import io.cdcconsole.store.SettingStore;
+import io.cdcconsole.store.StorageException;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -72,26 +75,46 @@ public final class TriggerService {
 
   Future<DsConnection> addConnection(String name, String url, String version, String token, String description) {
     try {
-      Names.slug("name", name);
+      Names.resourceName("name", name);
       checkConnection(url, version, token);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
     return vertx.executeBlocking(() -> cipher.encrypt(token), false)
-        .compose(enc -> store.insertConnection(name, url, version, enc, description == null ? "" : description));
+        .compose(enc -> store.insertConnection(name, url, version, enc, description == null ? "" : description))
+        .recover(err -> Future.failedFuture(err instanceof StorageException.DuplicateKey
+            ? new Conflict("A DolphinScheduler connection named '" + name + "' exists already.") : err));
   }
 
-  /** Changes a connection; a token sent as the mask keeps the stored one (e.g. to move DS to a new address). */
-  Future<DsConnection> updateConnection(String idOrName, String url, String version, String token, String description) {
+  /**
+   * Changes a connection if {@code ifMatch} is still its revision; a token sent as the mask keeps the stored one (e.g.
+   * to move DS to a new address).
+   */
+  Future<DsConnection> updateConnection(String idOrName, int ifMatch, String url, String version, String token,
+                                        String description) {
     try {
       checkConnection(url, version, token);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return connection(idOrName).compose(stored -> vertx.executeBlocking(() ->
+    return found(idOrName).compose(stored -> stored.revision() != ifMatch
+        ? Future.failedFuture(staleConnection(stored.revision()))
+        : vertx.executeBlocking(() ->
             io.cdcconsole.config.Secret.MASK.equals(token) ? stored.encryptedToken() : cipher.encrypt(token), false)
-        .compose(enc -> store.updateConnection(stored.id(), url, version, enc,
-            description == null ? stored.description() : description)));
+        .compose(enc -> store.updateConnection(stored.id(), ifMatch, url, version, enc,
+            description == null ? stored.description() : description))
+        .compose(updated -> updated.map(Future::succeededFuture)
+            .orElseGet(() -> found(idOrName).compose(now -> Future.failedFuture(staleConnection(now.revision()))))));
+  }
+
+  private static PreconditionFailed staleConnection(int current) {
+    return new PreconditionFailed("The DolphinScheduler connection was changed meanwhile; its current revision is "
+        + current + ". Reload it and apply your change again.", current);
+  }
+
+  private static PreconditionFailed staleTrigger(int current) {
+    return new PreconditionFailed("The trigger was changed meanwhile; its current version is " + current
+        + ". Reload it and apply your change again.", current);
   }
 
   private static void checkConnection(String url, String version, String token) {
@@ -117,8 +140,19 @@ public final class TriggerService {
     return store.connections();
   }
 
-  Future<Void> deleteConnection(String idOrName) {
-    return connection(idOrName).compose(c -> store.deleteConnection(c.id())).mapEmpty();
+  /** A connection by id or name ({@link IdOrName}); 404 when there is none. */
+  Future<DsConnection> found(String idOrName) {
+    return IdOrName.find(idOrName, store::connection, store::connection,
+        () -> new NotFound("No DolphinScheduler connection '" + idOrName + "'."));
+  }
+
+  Future<Void> deleteConnection(String idOrName, int ifMatch) {
+    return found(idOrName).compose(c -> c.revision() != ifMatch ? Future.failedFuture(staleConnection(c.revision()))
+        : store.deleteConnection(c.id(), ifMatch)
+            .recover(err -> Future.failedFuture(err instanceof StorageException.ForeignKey
+                ? new Conflict("Triggers use connection '" + c.name() + "'; delete them first.") : err))
+            .compose(deleted -> deleted ? Future.<Void>succeededFuture()
+                : found(idOrName).compose(now -> Future.failedFuture(staleConnection(now.revision())))));
   }
 
   /** What a trigger is made of, as a caller sends it. */
@@ -136,17 +170,29 @@ public final class TriggerService {
             spec.params(), by)));
   }
 
-  Future<DsTrigger> updateTrigger(String pipelineRef, long id, TriggerSpec spec) {
+  Future<DsTrigger> updateTrigger(String pipelineRef, long id, int ifMatch, TriggerSpec spec) {
     try {
       check(spec);
     } catch (ValidationFailed e) {
       return Future.failedFuture(e);
     }
-    return pipelines.get(pipelineRef).compose(p -> connection(spec.connection())
-        .compose(c -> store.updateTrigger(p.id(), id, c.id(), spec.onState(), spec.projectCode(), spec.workflowCode(),
-            spec.params(), spec.enabled())))
-        .compose(t -> t.map(Future::succeededFuture)
-            .orElseGet(() -> Future.failedFuture(new NotFound("No trigger " + id + " on that pipeline."))));
+    return pipelines.get(pipelineRef).compose(p -> trigger(p.id(), id).compose(stored -> stored.version() != ifMatch
+        ? Future.failedFuture(staleTrigger(stored.version()))
+        : connection(spec.connection())
+            .compose(c -> store.updateTrigger(p.id(), id, ifMatch, c.id(), spec.onState(), spec.projectCode(),
+                spec.workflowCode(), spec.params(), spec.enabled()))
+            .compose(t -> t.map(Future::succeededFuture)
+                .orElseGet(() -> trigger(p.id(), id).compose(now -> Future.failedFuture(staleTrigger(now.version())))))));
+  }
+
+  /** The pipeline's trigger; 404 when it has none with that id. */
+  Future<DsTrigger> trigger(String pipelineRef, long id) {
+    return pipelines.get(pipelineRef).compose(p -> trigger(p.id(), id));
+  }
+
+  private Future<DsTrigger> trigger(long pipelineId, long id) {
+    return store.trigger(pipelineId, id).compose(t -> t.map(Future::succeededFuture)
+        .orElseGet(() -> Future.failedFuture(new NotFound("No trigger " + id + " on that pipeline."))));
   }
 
   private static void check(TriggerSpec spec) {
@@ -176,9 +222,11 @@ public final class TriggerService {
     return pipelines.get(pipelineRef).compose(p -> store.triggers(p.id()));
   }
 
-  Future<Void> deleteTrigger(String pipelineRef, long id) {
-    return pipelines.get(pipelineRef).compose(p -> store.deleteTrigger(p.id(), id)).compose(deleted -> deleted
-        ? Future.succeededFuture() : Future.failedFuture(new NotFound("No trigger " + id + " on that pipeline.")));
+  Future<Void> deleteTrigger(String pipelineRef, long id, int ifMatch) {
+    return pipelines.get(pipelineRef).compose(p -> trigger(p.id(), id).compose(stored -> stored.version() != ifMatch
+        ? Future.failedFuture(staleTrigger(stored.version()))
+        : store.deleteTrigger(p.id(), id, ifMatch).compose(deleted -> deleted ? Future.<Void>succeededFuture()
+            : trigger(p.id(), id).compose(now -> Future.failedFuture(staleTrigger(now.version()))))));
   }
 
   /** "Retry now": the delivery is attempted at once (see {@link TriggerStore#retry}); answers it as it is then. */
@@ -201,8 +249,7 @@ public final class TriggerService {
    * as whom. Any text DS or the network gives back is scrubbed of the token before it is answered.
    */
   Future<JsonObject> testConnection(String idOrName) {
-    return store.connection(idOrName).compose(found -> found.map(Future::succeededFuture).orElseGet(() ->
-            Future.failedFuture(new NotFound("No DolphinScheduler connection '" + idOrName + "'."))))
+    return found(idOrName)
         .compose(c -> vertx.executeBlocking(() -> cipher.decrypt(c.encryptedToken()), false)
         .compose(token -> probe.whoAmI(c, token).transform(ar -> {
           JsonObject out = new JsonObject().put("connection", c.name()).put("url", c.url()).put("version", c.version());
@@ -237,9 +284,10 @@ public final class TriggerService {
     return pipelines.get(pipelineRef).compose(p -> store.deliveries(p.id()));
   }
 
+  /** The connection a trigger names: one that does not exist is a mistake in the trigger (422), not a 404. */
   private Future<DsConnection> connection(String idOrName) {
-    return store.connection(idOrName).compose(c -> c.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(ValidationFailed.of("connection", "no DolphinScheduler connection '" + idOrName + "'"))));
+    return found(idOrName).recover(err -> Future.failedFuture(err instanceof NotFound
+        ? ValidationFailed.of("connection", "no DolphinScheduler connection '" + idOrName + "'") : err));
   }
 
   /** One pass: new transitions become deliveries, then every due delivery is attempted. Never two passes at once. */

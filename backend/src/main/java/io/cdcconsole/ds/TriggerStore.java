@@ -1,11 +1,10 @@
 package io.cdcconsole.ds;
 
-import io.cdcconsole.error.Conflict;
 import io.cdcconsole.store.Rows;
+import io.cdcconsole.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -34,33 +33,37 @@ final class TriggerStore {
             + "values ($1, $2, $3, $4, $5) returning *")
         .execute(Tuple.of(name, url, version, token, description))
         .map(rows -> connection(rows.iterator().next()))
-        .recover(err -> Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? new Conflict("A DolphinScheduler connection named '" + name + "' exists already.") : err));
+        .recover(Sql::fail);
   }
 
-  Future<DsConnection> updateConnection(long id, String url, String version, String token, String description) {
-    return pool.preparedQuery("update ds_connection set url = $2, version = $3, token = $4, description = $5, "
-            + "updated_at = now() where id = $1 returning *")
-        .execute(Tuple.of(id, url, version, token, description))
-        .map(rows -> connection(rows.iterator().next()));
+  /** Changes the connection if it is still at {@code revision}; empty when it moved on. */
+  Future<Optional<DsConnection>> updateConnection(long id, int revision, String url, String version, String token,
+                                                  String description) {
+    return pool.preparedQuery("update ds_connection set url = $3, version = $4, token = $5, description = $6, "
+            + "revision = revision + 1, updated_at = now() where id = $1 and revision = $2 returning *")
+        .execute(Tuple.of(id, revision, url, version, token, description))
+        .map(rows -> Rows.first(rows, TriggerStore::connection));
   }
 
   Future<List<DsConnection>> connections() {
     return pool.query("select * from ds_connection order by name").execute().map(rows -> Rows.all(rows, TriggerStore::connection));
   }
 
-  Future<Optional<DsConnection>> connection(String idOrName) {
-    boolean id = idOrName.matches("\\d{1,18}");
-    return pool.preparedQuery("select * from ds_connection where " + (id ? "id = $1" : "name = $1"))
-        .execute(Tuple.of(id ? (Object) Long.parseLong(idOrName) : idOrName))
+  Future<Optional<DsConnection>> connection(long id) {
+    return pool.preparedQuery("select * from ds_connection where id = $1").execute(Tuple.of(id))
         .map(rows -> Rows.first(rows, TriggerStore::connection));
   }
 
-  Future<Boolean> deleteConnection(long id) {
-    return pool.preparedQuery("delete from ds_connection where id = $1").execute(Tuple.of(id))
+  Future<Optional<DsConnection>> connection(String name) {
+    return pool.preparedQuery("select * from ds_connection where name = $1").execute(Tuple.of(name))
+        .map(rows -> Rows.first(rows, TriggerStore::connection));
+  }
+
+  /** Deletes the connection if it is still at {@code revision}; false when it moved on. */
+  Future<Boolean> deleteConnection(long id, int revision) {
+    return pool.preparedQuery("delete from ds_connection where id = $1 and revision = $2").execute(Tuple.of(id, revision))
         .map(rows -> rows.rowCount() == 1)
-        .recover(err -> Future.failedFuture(err instanceof PgException pg && "23503".equals(pg.getSqlState())
-            ? new Conflict("Triggers use this connection; delete them first.") : err));
+        .recover(Sql::fail);
   }
 
   Future<DsTrigger> insertTrigger(long pipelineId, long connectionId, String onState, String projectCode,
@@ -71,13 +74,14 @@ final class TriggerStore {
         .compose(rows -> trigger(rows.iterator().next().getLong("id")));
   }
 
-  /** Changes a trigger of the pipeline; empty when the pipeline has no such trigger. */
-  Future<Optional<DsTrigger>> updateTrigger(long pipelineId, long id, long connectionId, String onState,
+  /** Changes a trigger of the pipeline if it is still at {@code version}; empty when there is none at that version. */
+  Future<Optional<DsTrigger>> updateTrigger(long pipelineId, long id, int version, long connectionId, String onState,
                                             String projectCode, String workflowCode, Map<String, String> params,
                                             boolean enabled) {
-    return pool.preparedQuery("update ds_trigger set connection_id = $3, on_state = $4, project_code = $5, "
-            + "workflow_code = $6, params = $7, enabled = $8 where id = $1 and pipeline_id = $2")
-        .execute(Tuple.from(new Object[] {id, pipelineId, connectionId, onState, projectCode, workflowCode,
+    return pool.preparedQuery("update ds_trigger set connection_id = $4, on_state = $5, project_code = $6, "
+            + "workflow_code = $7, params = $8, enabled = $9, version = version + 1 "
+            + "where id = $1 and pipeline_id = $2 and version = $3")
+        .execute(Tuple.from(new Object[] {id, pipelineId, version, connectionId, onState, projectCode, workflowCode,
             Rows.json(params), enabled}))
         .compose(rows -> rows.rowCount() == 1 ? trigger(id).map(Optional::of) : Future.succeededFuture(Optional.empty()));
   }
@@ -86,13 +90,21 @@ final class TriggerStore {
     return pool.preparedQuery(TRIGGERS + "where t.id = $1").execute(Tuple.of(id)).map(rows -> trigger(rows.iterator().next()));
   }
 
+  /** The pipeline's trigger; empty when the pipeline has no such trigger. */
+  Future<Optional<DsTrigger>> trigger(long pipelineId, long id) {
+    return pool.preparedQuery(TRIGGERS + "where t.id = $1 and t.pipeline_id = $2").execute(Tuple.of(id, pipelineId))
+        .map(rows -> Rows.first(rows, TriggerStore::trigger));
+  }
+
   Future<List<DsTrigger>> triggers(long pipelineId) {
     return pool.preparedQuery(TRIGGERS + "where t.pipeline_id = $1 order by t.id").execute(Tuple.of(pipelineId))
         .map(rows -> Rows.all(rows, TriggerStore::trigger));
   }
 
-  Future<Boolean> deleteTrigger(long pipelineId, long id) {
-    return pool.preparedQuery("delete from ds_trigger where id = $1 and pipeline_id = $2").execute(Tuple.of(id, pipelineId))
+  /** Deletes the pipeline's trigger if it is still at {@code version}; false otherwise. */
+  Future<Boolean> deleteTrigger(long pipelineId, long id, int version) {
+    return pool.preparedQuery("delete from ds_trigger where id = $1 and pipeline_id = $2 and version = $3")
+        .execute(Tuple.of(id, pipelineId, version))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -118,14 +130,14 @@ final class TriggerStore {
   Future<List<Due>> due(int limit) {
     return pool.preparedQuery("select d.id as delivery_id, d.attempts, d.run_id, t2.to_state, " + "t.*, c.name as connection_name, "
             + "c.id as c_id, c.name as c_name, c.url as c_url, c.version as c_version, c.token as c_token, "
-            + "c.description as c_description, c.created_at as c_created_at, c.updated_at as c_updated_at "
+            + "c.description as c_description, c.revision as c_revision, c.created_at as c_created_at, c.updated_at as c_updated_at "
             + "from ds_delivery d join ds_trigger t on t.id = d.trigger_id join ds_connection c on c.id = t.connection_id "
             + "join run_transition t2 on t2.id = d.transition_id "
             + "where d.status = 'PENDING' and d.next_attempt_at <= now() order by d.id limit $1")
         .execute(Tuple.of(limit))
         .map(rows -> Rows.all(rows, r -> new Due(r.getLong("delivery_id"), r.getInteger("attempts"), trigger(r),
             new DsConnection(r.getLong("c_id"), r.getString("c_name"), r.getString("c_url"), r.getString("c_version"),
-                r.getString("c_token"), r.getString("c_description"), Rows.instant(r, "c_created_at"),
+                r.getString("c_token"), r.getString("c_description"), r.getInteger("c_revision"), Rows.instant(r, "c_created_at"),
                 Rows.instant(r, "c_updated_at")),
             r.getLong("run_id"), r.getString("to_state"))));
   }
@@ -188,13 +200,14 @@ final class TriggerStore {
 
   private static DsConnection connection(Row r) {
     return new DsConnection(r.getLong("id"), r.getString("name"), r.getString("url"), r.getString("version"),
-        r.getString("token"), r.getString("description"), Rows.instant(r, "created_at"), Rows.instant(r, "updated_at"));
+        r.getString("token"), r.getString("description"), r.getInteger("revision"), Rows.instant(r, "created_at"),
+        Rows.instant(r, "updated_at"));
   }
 
   private static DsTrigger trigger(Row r) {
     return new DsTrigger(r.getLong("id"), r.getLong("pipeline_id"), r.getLong("connection_id"), r.getString("connection_name"),
         r.getString("on_state"), r.getString("project_code"), r.getString("workflow_code"), Rows.stringMap(r, "params"),
         r.getBoolean("enabled"),
-        r.getString("created_by"), Rows.instant(r, "created_at"));
+        r.getString("created_by"), r.getInteger("version"), Rows.instant(r, "created_at"));
   }
 }

@@ -1,6 +1,6 @@
 package io.cdcconsole.overview;
 
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.cluster.ClusterHealth;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.web.ApiRouter;
@@ -28,8 +28,15 @@ public final class OverviewRoutes {
   }
 
   private Future<JsonObject> overview() {
-    Future<JsonObject> pipelines = store.pipelineCounts();
-    Future<JsonArray> attention = store.attention();
+    Future<JsonObject> pipelines = store.pipelineCounts().map(c -> new JsonObject().put("total", c.total())
+        .put("byState", new JsonObject(new java.util.LinkedHashMap<String, Object>(c.byState()))).put("stale", c.stale()));
+    Future<JsonArray> attention = store.attention().map(all -> {
+      JsonArray out = new JsonArray();
+      all.forEach(a -> out.add(new JsonObject().put("pipelineId", a.pipelineId()).put("pipeline", a.pipeline())
+          .put("runId", a.runId()).put("state", a.state()).put("stale", a.stale()).put("lastError", a.lastError())
+          .put("since", a.since())));
+      return out;
+    });
     // cluster health lives in the health watcher's memory, not in the database: counted from there
     Future<JsonObject> clusterCounts = clusters.list().map(OverviewRoutes::clusterCounts);
     return Future.all(pipelines, clusterCounts, attention).map(done -> new JsonObject()

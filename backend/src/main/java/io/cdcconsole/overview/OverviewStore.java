@@ -4,12 +4,13 @@ import io.cdcconsole.run.RunState;
 import io.cdcconsole.run.RunStore;
 import io.cdcconsole.store.Rows;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The counts and the attention list of the console's first page, each in one query over pipelines and their newest run. */
 public final class OverviewStore {
@@ -33,13 +34,20 @@ public final class OverviewStore {
     this.pool = pool;
   }
 
-  /** {@code {total, byState: {STATE: n, ..., NONE: n}, stale}}: every state is listed, with 0 when none is in it. */
-  public Future<JsonObject> pipelineCounts() {
+  /** How many pipelines there are, by the state of their current run ({@code NONE}: never ran), and how many are stale. */
+  public record PipelineCounts(long total, Map<String, Long> byState, long stale) {}
+
+  /** A pipeline that needs attention, with its current run. */
+  public record Attention(long pipelineId, String pipeline, Long runId, String state, Boolean stale, String lastError,
+                          Instant since) {}
+
+  /** Every state is in {@code byState}, with 0 when no pipeline is in it. */
+  public Future<PipelineCounts> pipelineCounts() {
     return pool.preparedQuery("select coalesce(cr.state, '" + NO_RUN + "') as state, count(*) as n, "
             + "count(*) filter (where cr.stale) as stale from pipeline p " + CURRENT_RUN + "group by 1")
         .execute(Tuple.of((Object) attentionStates()))
         .map(rows -> {
-          JsonObject byState = new JsonObject();
+          Map<String, Long> byState = new LinkedHashMap<>();
           Arrays.stream(RunState.values()).forEach(s -> byState.put(s.name(), 0L));
           byState.put(NO_RUN, 0L);
           long total = 0;
@@ -49,27 +57,17 @@ public final class OverviewStore {
             total += r.getLong("n");
             stale += r.getLong("stale");
           }
-          return new JsonObject().put("total", total).put("byState", byState).put("stale", stale);
+          return new PipelineCounts(total, byState, stale);
         });
   }
 
   /** Pipelines whose current run failed, is failing or restarting, got lost, or is stale: newest first. */
-  public Future<JsonArray> attention() {
+  public Future<List<Attention>> attention() {
     return pool.preparedQuery("select p.id as pipeline_id, p.name, cr.* from pipeline p " + CURRENT_RUN
             + "where cr.state = any($1) or cr.stale order by cr.since desc nulls last, p.id desc limit $2")
         .execute(Tuple.of(attentionStates(), MAX_ATTENTION))
-        .map(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(new JsonObject()
-              .put("pipelineId", r.getLong("pipeline_id"))
-              .put("pipeline", r.getString("name"))
-              .put("runId", r.getLong("id"))
-              .put("state", r.getString("state"))
-              .put("stale", r.getBoolean("stale"))
-              .put("lastError", r.getString("last_error"))
-              .put("since", Rows.instant(r, "since"))));
-          return out;
-        });
+        .map(rows -> Rows.all(rows, r -> new Attention(r.getLong("pipeline_id"), r.getString("name"), r.getLong("id"),
+            r.getString("state"), r.getBoolean("stale"), r.getString("last_error"), Rows.instant(r, "since"))));
   }
 
   private static String[] attentionStates() {

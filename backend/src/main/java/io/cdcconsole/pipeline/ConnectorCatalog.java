@@ -45,9 +45,10 @@ public final class ConnectorCatalog {
    */
   public record Connector(String type, Kind kind, String title, Version since, List<String> required,
                           List<String> secrets, List<String> endpoints, List<String> prefixes,
-                          Optional<List<String>> options) {
+                          Optional<List<String>> options, Map<String, Version> optionsSince) {
 
     public Connector {
+      optionsSince = Map.copyOf(optionsSince);
       required = List.copyOf(required);
       secrets = List.copyOf(secrets);
       endpoints = List.copyOf(endpoints);
@@ -72,6 +73,11 @@ public final class ConnectorCatalog {
           .put("endpoints", new JsonArray(endpoints))
           .put("prefixes", new JsonArray(prefixes));
       options.ifPresent(o -> json.put("options", new JsonArray(o)));
+      if (!optionsSince.isEmpty()) {
+        JsonObject since = new JsonObject();
+        new java.util.TreeMap<>(optionsSince).forEach((k, v) -> since.put(k, v.toString()));
+        json.put("optionsSince", since);
+      }
       return json;
     }
   }
@@ -131,10 +137,22 @@ public final class ConnectorCatalog {
       connectors.add(new Connector(type, kind, m.get("title") == null ? type : text(m, "title"), since,
           strings(m.get("required"), where + " required"), strings(m.get("secrets"), where + " secrets"),
           strings(m.get("endpoints"), where + " endpoints"), strings(m.get("prefixes"), where + " prefixes"),
-          options == null ? Optional.empty() : Optional.of(strings(options, where + " options"))));
+          options == null ? Optional.empty() : Optional.of(strings(options, where + " options")),
+          versions(m.get("optionsSince"), where + " optionsSince")));
     }
     return new ConnectorCatalog(connectors, strings(root.get("secretKeyPatterns"), "secretKeyPatterns"),
         strings(root.get("endpointKeyPatterns"), "endpointKeyPatterns"));
+  }
+
+  /** {@code {option: version}}; absent is empty. */
+  private static Map<String, Version> versions(Object value, String where) {
+    if (value == null) {
+      return Map.of();
+    }
+    Map<String, Version> versions = new java.util.LinkedHashMap<>();
+    as(Map.class, value, where).forEach((k, v) -> versions.put(String.valueOf(k), Version.tryParse(String.valueOf(v))
+        .orElseThrow(() -> new IllegalStateException("connector catalogue: " + where + ": " + k + " is not a version"))));
+    return versions;
   }
 
   public List<Connector> connectors() {

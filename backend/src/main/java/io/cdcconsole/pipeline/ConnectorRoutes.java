@@ -1,6 +1,6 @@
 package io.cdcconsole.pipeline;
 
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.Query;

@@ -103,7 +103,7 @@ public final class PipelineDocuments {
       if (!kept.errors().isEmpty()) {
         throw new ValidationFailed(kept.errors());
       }
-      PipelineYamlValidator.Validation validation = validator.validate(kept.yaml(), Optional.of(clusterCdcVersion));
+      PipelineYamlValidator.Validation validation = validator.validate(kept.yaml(), Optional.ofNullable(clusterCdcVersion));
       if (!validation.errors().isEmpty()) {
         throw new ValidationFailed(validation.errors());
       }

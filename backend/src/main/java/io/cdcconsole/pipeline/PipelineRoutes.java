@@ -1,7 +1,7 @@
 package io.cdcconsole.pipeline;
 
 import io.cdcconsole.audit.Audit;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.error.FieldError;
 import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.error.NotFound;
@@ -153,7 +153,8 @@ public final class PipelineRoutes {
   }
 
   private void delete(RoutingContext ctx) {
-    ApiRouter.reply(ctx, pipelines.delete(ctx.pathParam("id")), v -> ctx.response().setStatusCode(204).end());
+    int ifMatch = Versions.requireIfMatch(ctx, "pipeline");
+    ApiRouter.reply(ctx, pipelines.delete(ctx.pathParam("id"), ifMatch), v -> ctx.response().setStatusCode(204).end());
   }
 
   private void versions(RoutingContext ctx) {

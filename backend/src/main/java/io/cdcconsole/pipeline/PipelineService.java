@@ -1,7 +1,7 @@
 package io.cdcconsole.pipeline;
 
-import io.cdcconsole.auth.Principal;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Principal;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.cluster.Cluster;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.error.Conflict;
@@ -12,8 +12,10 @@ import io.cdcconsole.error.PayloadTooLarge;
 import io.cdcconsole.error.PreconditionFailed;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.secret.SecretService;
+import io.cdcconsole.store.IdOrName;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
+import io.cdcconsole.store.StorageException;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -51,9 +53,13 @@ public final class PipelineService {
 
   /** The dry run: what a save would say, without saving. Masks count as kept values here. */
   public Future<PipelineYamlValidator.Validation> validate(String yaml, Optional<String> cluster) {
-    checkSize(yaml);
+    try {
+      checkSize(yaml);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     Future<Optional<String>> cdcVersion = cluster.isEmpty() ? Future.succeededFuture(Optional.empty())
-        : resolveCluster(cluster.get()).map(c -> Optional.of(c.cdc().version()));
+        : resolveCluster(cluster.get()).map(clusters::cdcVersion);
     return cdcVersion.compose(version -> documents.validate(yaml, version));
   }
 
@@ -79,7 +85,8 @@ public final class PipelineService {
 
   public Future<Saved> create(Principal author, PipelineSpec spec) {
     return prepare(spec, Optional.empty(), keepRules(author, false))
-        .compose(p -> store.insert(p.save(author, spec.comment())).map(saved -> new Saved(saved, p.warnings())));
+        .compose(p -> store.insert(p.save(author, spec.comment())).recover(err -> taken(err, spec.name()))
+            .map(saved -> new Saved(saved, p.warnings())));
   }
 
   /**
@@ -99,22 +106,25 @@ public final class PipelineService {
         return Future.failedFuture(stale(stored.version()));
       }
       return prepare(spec, Optional.of(stored), rules)
-          .compose(p -> store.update(stored.id(), ifMatch, p.save(author, spec.comment())))
+          .compose(p -> store.update(stored.id(), ifMatch, p.save(author, spec.comment()))
+          .recover(err -> taken(err, spec.name()))
           .compose(saved -> saved.isPresent() ? Future.succeededFuture(saved.get())
-              : find(idOrName).compose(now -> Future.failedFuture(stale(now.version()))))
-          .map(saved -> new Saved(saved, List.of()));
+              : find(idOrName).compose(now -> Future.<Pipeline>failedFuture(stale(now.version()))))
+          .map(saved -> new Saved(saved, p.warnings())));
     });
   }
 
-  /** Deletes the pipeline with its history; refused while it has an active run. */
-  public Future<Void> delete(String idOrName) {
-    return find(idOrName).compose(p -> runs.current(List.of(p.id())).compose(current -> {
+  /** Deletes the pipeline with its history, if {@code ifMatch} is still its version; refused while it has an active run. */
+  public Future<Void> delete(String idOrName, int ifMatch) {
+    return find(idOrName).compose(p -> p.version() != ifMatch ? Future.failedFuture(stale(p.version()))
+        : runs.current(List.of(p.id())).compose(current -> {
       JsonObject run = current.get(p.id());
       if (run != null && run.getBoolean("active")) {
         return Future.failedFuture(new Conflict("Pipeline '" + p.name() + "' has an active run (" + run.getLong("id")
             + ", " + run.getString("state") + "); stop or cancel it first."));
       }
-      return store.delete(p.id()).mapEmpty();
+      return store.delete(p.id(), ifMatch).compose(deleted -> deleted ? Future.<Void>succeededFuture()
+          : find(idOrName).compose(now -> Future.failedFuture(stale(now.version()))));
     }));
   }
 
@@ -145,13 +155,19 @@ public final class PipelineService {
       if (current.version() != ifMatch) {
         return Future.failedFuture(stale(current.version()));
       }
+      // validated like any save: the catalogue or the cluster's Flink CDC version may have changed since
       return version(idOrName, toVersion).compose(old -> clusters.find(old.clusterId()).compose(cluster ->
-              documents.references(old.yaml()).compose(refs -> missingSecrets(refs).map(ok -> new PipelineStore.Save(
-                  current.name(), old.description(), cluster.id(), old.labels(), old.yaml(), List.copyOf(refs),
-                  author.userId(), author.username(), "Rolled back to version " + toVersion)))))
-          .compose(save -> store.update(current.id(), ifMatch, save))
-          .compose(saved -> saved.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(stale(ifMatch + 1))))
-          .map(saved -> new Saved(saved, List.of()));
+              documents.validate(old.yaml(), clusters.cdcVersion(cluster)).compose(validation -> {
+                if (!validation.errors().isEmpty()) {
+                  return Future.failedFuture(new ValidationFailed(validation.errors()));
+                }
+                return documents.references(old.yaml()).compose(refs -> missingSecrets(refs).map(ok -> new Prepared(
+                    current.name(), old.description(), cluster.id(), old.labels(), old.yaml(), List.copyOf(refs),
+                    validation.warnings())));
+              })))
+          .compose(p -> store.update(current.id(), ifMatch, p.save(author, "Rolled back to version " + toVersion))
+              .compose(saved -> saved.map(Future::succeededFuture).orElseGet(() -> Future.failedFuture(stale(ifMatch + 1))))
+              .map(saved -> new Saved(saved, p.warnings())));
     });
   }
 
@@ -168,6 +184,11 @@ public final class PipelineService {
    */
   public Future<Saved> importFile(Principal author, String text, Optional<String> name, Optional<String> cluster,
                                   boolean confirmRebind) {
+    return Future.succeededFuture().compose(v -> imported(author, text, name, cluster, confirmRebind));
+  }
+
+  private Future<Saved> imported(Principal author, String text, Optional<String> name, Optional<String> cluster,
+                                 boolean confirmRebind) {
     checkSize(text);
     keepRules(author, confirmRebind);
     PipelineExport.Header header = PipelineExport.parseHeader(text);
@@ -233,7 +254,7 @@ public final class PipelineService {
   private Future<Prepared> prepare(PipelineSpec spec, Optional<Pipeline> stored, SecretFields.KeepRules rules) {
     try {
       checkSize(spec.yaml());
-      Names.slug("name", spec.name());
+      Names.resourceName("name", spec.name());
       if (spec.description() != null && spec.description().length() > MAX_DESCRIPTION) {
         throw ValidationFailed.of("description", "at most " + MAX_DESCRIPTION + " characters");
       }
@@ -244,7 +265,7 @@ public final class PipelineService {
       return Future.failedFuture(e);
     }
     return resolveCluster(spec.cluster()).compose(cluster -> documents.check(spec.yaml(),
-            stored.map(Pipeline::yaml).orElse(null), cluster.cdc().version(), rules)
+            stored.map(Pipeline::yaml).orElse(null), clusters.cdcVersion(cluster).orElse(null), rules)
         .compose(checked -> missingSecrets(checked.refs())
             .compose(ok -> documents.encrypt(checked.yaml()))
             .map(PipelineService::storable)
@@ -265,16 +286,11 @@ public final class PipelineService {
 
   private static <T> Future<T> byIdOrName(String idOrName, java.util.function.LongFunction<Future<Optional<T>>> byId,
                                           java.util.function.Function<String, Future<Optional<T>>> byName) {
-    Future<Optional<T>> found = idOrName.matches("\\d{1,18}") ? byId.apply(Long.parseLong(idOrName))
-        : byName.apply(idOrName);
-    return found.compose(p -> p.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(new NotFound("No pipeline '" + idOrName + "'."))));
+    return IdOrName.find(idOrName, byId, byName, () -> new NotFound("No pipeline '" + idOrName + "'."));
   }
 
   private Future<Cluster> resolveCluster(String idOrName) {
-    Future<Cluster> found = idOrName.matches("\\d{1,18}") ? clusters.find(Long.parseLong(idOrName))
-        : clusters.findByName(idOrName);
-    return found.recover(err -> Future.failedFuture(err instanceof NotFound
+    return clusters.find(idOrName).recover(err -> Future.failedFuture(err instanceof NotFound
         ? ValidationFailed.of("cluster", "no cluster '" + idOrName + "' is registered") : err));
   }
 
@@ -299,6 +315,11 @@ public final class PipelineService {
           + " or ${secret:NAME} references");
     }
     return encryptedYaml;
+  }
+
+  private static <T> Future<T> taken(Throwable err, String name) {
+    return Future.failedFuture(err instanceof StorageException.DuplicateKey
+        ? new Conflict("A pipeline named '" + name + "' exists already.") : err);
   }
 
   private static PreconditionFailed stale(int current) {

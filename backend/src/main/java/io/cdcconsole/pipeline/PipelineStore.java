@@ -1,13 +1,12 @@
 package io.cdcconsole.pipeline;
 
-import io.cdcconsole.error.Conflict;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;
+import io.cdcconsole.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -57,9 +56,13 @@ public final class PipelineStore {
 
   // the newest run of each pipeline, read from pipeline_run_current_idx alone
   private static final String CURRENT_RUN = "left join lateral (select r.id, r.state, r.stale, r.job_id, r.started_at "
-      + "from pipeline_run r where r.pipeline_id = p.id order by r.id desc limit 1) cr on true ";
+      + "from pipeline_run r where r.pipeline_id = p.id order by r.id desc limit 1) cr on true "
+      // the health verdict of a RUNNING job (health/HealthWatcher writes it)
+      + "left join run_health rh on rh.run_id = cr.id and cr.state = 'RUNNING' ";
   private static final String RUN_COLUMNS = "cr.id as run_id, cr.state as run_state, cr.stale as run_stale, "
-      + "cr.job_id as run_job_id, cr.started_at as run_started_at, ";
+      + "cr.job_id as run_job_id, cr.started_at as run_started_at, rh.status as run_health, "
+      + "rh.reason as run_health_reason, rh.at as run_health_at, "
+      + "coalesce(rh.sample->'emitLagMs', rh.sample->'fetchLagMs') as run_lag_ms, ";
   // what a list answers: no YAML, no secret references
   private static final String SUMMARY = "select p.id, p.name, p.description, p.cluster_id, p.labels, p.version, "
       + "p.created_at, p.updated_at, u.username as owner_name, " + RUN_COLUMNS;
@@ -100,7 +103,7 @@ public final class PipelineStore {
             }))
         .onSuccess(id -> totals.changed())
         .compose(id -> find(id).map(Optional::orElseThrow))
-        .recover(err -> duplicate(err, s.name()));
+        .recover(Sql::fail);
   }
 
   /** Saves a new version if the current one is still {@code expectedVersion}; empty when someone saved meanwhile. */
@@ -114,7 +117,7 @@ public final class PipelineStore {
                 : insertVersion(conn, id, rows.iterator().next().getInteger("version"), s).map(true)))
         .onSuccess(saved -> totals.changed())
         .compose(saved -> saved ? find(id) : Future.succeededFuture(Optional.<Pipeline>empty()))
-        .recover(err -> duplicate(err, s.name()));
+        .recover(Sql::fail);
   }
 
   private static Future<Void> insertVersion(SqlConnection conn, long id, int version, Save s) {
@@ -221,15 +224,11 @@ public final class PipelineStore {
         .map(rows -> Rows.first(rows, PipelineStore::mapVersion));
   }
 
-  public Future<Boolean> delete(long id) {
-    return pool.preparedQuery("delete from pipeline where id = $1").execute(Tuple.of(id))
+  /** Deletes the pipeline if it is still at {@code version}; false when it moved on. */
+  public Future<Boolean> delete(long id, int version) {
+    return pool.preparedQuery("delete from pipeline where id = $1 and version = $2").execute(Tuple.of(id, version))
         .onSuccess(rows -> totals.changed())
         .map(rows -> rows.rowCount() == 1);
-  }
-
-  private static <T> Future<T> duplicate(Throwable err, String name) {
-    return Future.failedFuture(err instanceof PgException pg && "23505".equals(pg.getSqlState())
-        ? new Conflict("A pipeline named '" + name + "' exists already.") : err);
   }
 
   private static Pipeline map(Row r) {
@@ -249,7 +248,13 @@ public final class PipelineStore {
     Long runId = r.getLong("run_id");
     return runId == null ? null : new PipelineSummary.CurrentRun(runId, r.getString("run_state"),
         r.getBoolean("run_stale"), r.getBoolean("run_active"), r.getString("run_job_id"),
-        Rows.instant(r, "run_started_at"));
+        Rows.instant(r, "run_started_at"), r.getString("run_health") == null ? null : new JsonObject()
+            .put("status", r.getString("run_health")).put("reason", r.getString("run_health_reason"))
+            .put("at", Rows.instant(r, "run_health_at")).put("lagMs", lagMs(r.getValue("run_lag_ms"))));
+  }
+
+  private static Long lagMs(Object jsonb) {
+    return jsonb instanceof Number n ? n.longValue() : null;
   }
 
   private static PipelineVersion mapVersion(Row r) {

@@ -9,10 +9,11 @@ public record PipelineSummary(long id, String name, String description, long clu
                               String owner, int version, Instant createdAt, Instant updatedAt, CurrentRun currentRun) {
 
   /** The newest run of a pipeline, as lists and details name it. */
-  public record CurrentRun(long id, String state, boolean stale, boolean active, String jobId, Instant startedAt) {
+  public record CurrentRun(long id, String state, boolean stale, boolean active, String jobId, Instant startedAt,
+                           JsonObject health) {
     public JsonObject toJson() {
       return new JsonObject().put("id", id).put("state", state).put("stale", stale).put("jobId", jobId)
-          .put("startedAt", startedAt).put("active", active);
+          .put("startedAt", startedAt).put("active", active).put("health", health);
     }
   }
 

@@ -217,7 +217,8 @@ public final class PipelineYamlValidator {
         return Optional.empty();
       }
       Connector c = connector.get();
-      cluster.filter(c.since()::isAfter).ifPresent(v -> warnings.add(PipelineYaml.error(type.path(), s, "the "
+      // the cluster's Flink CDC (detected, else stated) lacks it: the job could only fail there
+      cluster.filter(c.since()::isAfter).ifPresent(v -> errors.add(PipelineYaml.error(type.path(), s, "the "
           + c.type() + " " + name + " connector needs Flink CDC " + c.since() + " or later; the cluster runs " + v)));
       return connector;
     }
@@ -249,6 +250,12 @@ public final class PipelineYamlValidator {
           && PipelineYaml.REFERENCE.matcher(s.getValue()).find()) {
         errors.add(PipelineYaml.error(o.path(), o.keyNode(),
             "a ${secret:NAME} reference cannot be used through a YAML alias; write it here"));
+      }
+      Version optionSince = connector.map(c -> c.optionsSince().get(o.key())).orElse(null);
+      if (optionSince != null) {
+        cluster.filter(optionSince::isAfter).ifPresent(v -> errors.add(PipelineYaml.error(o.path(), o.keyNode(),
+            "the " + type + " " + kind.key() + " option '" + o.key() + "' needs Flink CDC " + optionSince
+            + " or later; the cluster runs " + v)));
       }
       if (connector.isPresent() && !o.key().equals("type") && !o.key().equals("name") && !listKey
           && !connector.get().knowsOption(o.key())) {
@@ -328,7 +335,7 @@ public final class PipelineYamlValidator {
         errors.add(PipelineYaml.error(o.path(), at(o), "must be one of " + String.join(", ", SCHEMA_CHANGE_BEHAVIORS)
             + (value == null ? "" : ", got '" + value + "'")));
       } else if ((upper.equals("LENIENT") || upper.equals("TRY_EVOLVE"))) {
-        cluster.filter(NEWER_BEHAVIORS::isAfter).ifPresent(v -> warnings.add(PipelineYaml.error(o.path(), at(o),
+        cluster.filter(NEWER_BEHAVIORS::isAfter).ifPresent(v -> errors.add(PipelineYaml.error(o.path(), at(o),
             upper + " needs Flink CDC " + NEWER_BEHAVIORS + " or later; the cluster runs " + v)));
       }
     }

@@ -1,11 +1,8 @@
 package io.cdcconsole.run;
 
-import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.cluster.FlinkGateway;
 import io.cdcconsole.error.ValidationFailed;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * of a dropped connection.
  */
 final class LauncherUploads {
-  private static final Duration UPLOAD_TIMEOUT = FlinkRestClient.LONGEST_CALL;
   private static final String MAX_CONTENT = "rest.server.max-content-length";
   private static final long DEFAULT_MAX_CONTENT = 104_857_600L;
   /** Room for the multipart framing around the jar. */
@@ -25,9 +21,9 @@ final class LauncherUploads {
 
   private final Map<Key, Future<String>> jarIds = new ConcurrentHashMap<>();
 
-  Future<String> jarId(long clusterId, FlinkRestClient client, LaunchBundles.Bundle bundle) {
+  Future<String> jarId(long clusterId, FlinkGateway flink, LaunchBundles.Bundle bundle) {
     return jarIds.compute(new Key(clusterId, bundle.fileName()),
-        (key, known) -> known != null && !known.failed() ? known : findOrUpload(client, bundle));
+        (key, known) -> known != null && !known.failed() ? known : findOrUpload(flink, bundle));
   }
 
   /** Forgets the cluster's jars, e.g. after Flink said it no longer has one (the JobManager restarted). */
@@ -35,42 +31,32 @@ final class LauncherUploads {
     jarIds.keySet().removeIf(key -> key.clusterId() == clusterId);
   }
 
-  private static Future<String> findOrUpload(FlinkRestClient client, LaunchBundles.Bundle bundle) {
-    return client.getJson("/jars").compose(list -> {
-      for (Object f : list.getJsonArray("files", new JsonArray())) {
-        JsonObject file = (JsonObject) f;
-        if (bundle.fileName().equals(file.getString("name"))) {
-          return Future.succeededFuture(file.getString("id"));
+  private static Future<String> findOrUpload(FlinkGateway flink, LaunchBundles.Bundle bundle) {
+    return flink.jars().compose(jars -> {
+      for (FlinkGateway.JarFile file : jars) {
+        if (bundle.fileName().equals(file.name())) {
+          return Future.succeededFuture(file.id());
         }
       }
-      return uploadLimit(client).compose(limit -> {
+      return uploadLimit(flink).compose(limit -> {
         if (bundle.size() + MULTIPART_OVERHEAD > limit) {
           return Future.failedFuture(ValidationFailed.of("cluster.cdc", String.format(
               "the jar to upload (launcher with Flink CDC) is %.1f MiB, more than the cluster accepts (%s = %.1f MiB): "
                   + "raise %s on the cluster, or put Flink CDC on its class path and set the cluster's cdc.mode to provided",
               bundle.size() / 1048576.0, MAX_CONTENT, limit / 1048576.0, MAX_CONTENT)));
         }
-        return client.uploadJar(bundle.fileName(), bundle.file(), UPLOAD_TIMEOUT).map(uploaded -> {
-          String path = uploaded.getString("filename");
-          return path.substring(path.lastIndexOf('/') + 1);
-        });
+        return flink.uploadJar(bundle.fileName(), bundle.file());
       });
     });
   }
 
-  private static Future<Long> uploadLimit(FlinkRestClient client) {
-    return client.getJsonArray("/jobmanager/config").map(entries -> {
-      for (Object e : entries) {
-        JsonObject entry = (JsonObject) e;
-        if (MAX_CONTENT.equals(entry.getString("key"))) {
-          try {
-            return Long.parseLong(entry.getString("value").trim());
-          } catch (NumberFormatException notANumber) {
-            return DEFAULT_MAX_CONTENT;
-          }
-        }
+  private static Future<Long> uploadLimit(FlinkGateway flink) {
+    return flink.jobManagerConfig(MAX_CONTENT).map(value -> {
+      try {
+        return value.map(v -> Long.parseLong(v.trim())).orElse(DEFAULT_MAX_CONTENT);
+      } catch (NumberFormatException notANumber) {
+        return DEFAULT_MAX_CONTENT;
       }
-      return DEFAULT_MAX_CONTENT;
     }).otherwise(DEFAULT_MAX_CONTENT);
   }
 }

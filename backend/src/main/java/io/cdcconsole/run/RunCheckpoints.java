@@ -2,7 +2,7 @@ package io.cdcconsole.run;
 
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
-import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.cluster.FlinkGateway;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -32,22 +32,22 @@ final class RunCheckpoints {
 
   /** Asks the run's cluster now; answers the run's latest checkpoint as known afterwards (null: none). */
   Future<JsonObject> fetch(Run run) {
-    return clusters.find(run.clusterId()).compose(clients::of).compose(client -> fetch(client, run))
+    return clusters.find(run.clusterId()).compose(clients::gateway).compose(flink -> fetch(flink, run))
         .otherwise(run.lastCheckpoint());
   }
 
-  Future<JsonObject> fetch(FlinkRestClient client, Run run) {
-    return client.getJson("/jobs/" + run.jobId() + "/checkpoints").compose(cp -> {
-      JsonObject completed = cp.getJsonObject("latest", new JsonObject()).getJsonObject("completed");
-      if (completed == null) {
+  Future<JsonObject> fetch(FlinkGateway flink, Run run) {
+    return flink.latestCheckpoint(run.jobId()).compose(latest -> {
+      if (latest.isEmpty()) {
         return Future.succeededFuture(run.lastCheckpoint());
       }
-      Long id = completed.getLong("id");
+      FlinkGateway.Checkpoint completed = latest.get();
+      Long id = completed.id();
       if (run.lastCheckpoint() != null && Objects.equals(id, run.lastCheckpoint().getLong("id"))) {
         return Future.succeededFuture(run.lastCheckpoint());
       }
-      Long ackedAt = completed.getLong("latest_ack_timestamp");
-      String path = completed.getString("external_path");
+      Long ackedAt = completed.ackedAt();
+      String path = completed.externalPath();
       JsonObject last = new JsonObject().put("id", id)
           .put("at", ackedAt == null ? null : Instant.ofEpochMilli(ackedAt))
           .put("path", path);

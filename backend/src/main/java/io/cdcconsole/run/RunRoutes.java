@@ -1,7 +1,7 @@
 package io.cdcconsole.run;
 
 import io.cdcconsole.audit.Audit;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Runs: start ({@code POST /pipelines/{id}/runs}), cancel, stop, savepoint — all answer 202 with the run's
@@ -21,17 +22,21 @@ import java.util.Optional;
 public final class RunRoutes {
   private final RunService runs;
   private final RunWatcher watcher;
+  private final SavepointSchedules schedules;
+  // what other capabilities add to a run's details (its health)
+  private Function<JsonObject, Future<JsonObject>> extras = Future::succeededFuture;
 
-  public RunRoutes(RunService runs, RunWatcher watcher) {
+  public RunRoutes(RunService runs, RunWatcher watcher, SavepointSchedules schedules) {
     this.runs = runs;
     this.watcher = watcher;
+    this.schedules = schedules;
   }
 
   public void addRoutes(ApiRouter api) {
     api.post("/pipelines/:id/runs", Role.OPERATOR, "run.start", this::start);
     api.get("/pipelines/:id/runs", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
         runs.list(ctx.pathParam("id"), Query.page(ctx)).map(page -> page.toJson(Run::toJson))));
-    api.get("/runs/:runId", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.details(runId(ctx))));
+    api.get("/runs/:runId", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.details(runId(ctx)).compose(extras)));
     api.post("/pipelines/:id/cancel", Role.OPERATOR, "run.cancel", ctx ->
         accepted(ctx, runs.cancel(ApiRouter.principal(ctx), ctx.pathParam("id"))));
     api.post("/pipelines/:id/stop", Role.OPERATOR, "run.stop", this::stop);
@@ -41,6 +46,20 @@ public final class RunRoutes {
           : body.string("targetDirectory")));
     });
     api.get("/pipelines/:id/savepoints", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.ledger(ctx.pathParam("id"))));
+    api.get("/pipelines/:id/savepoint-schedule", Role.VIEWER, ctx ->
+        ApiRouter.respond(ctx, schedules.ofPipeline(ctx.pathParam("id"))));
+    api.put("/pipelines/:id/savepoint-schedule", Role.OPERATOR, "pipeline.savepoint-schedule", ctx -> {
+      JsonObject body = JsonBody.of(ctx).raw();
+      Audit.detail(ctx, new JsonObject().put("interval", body.getValue("interval") instanceof String s ? s : null));
+      ApiRouter.respond(ctx, schedules.setPipeline(ctx.pathParam("id"), body));
+    });
+    api.get("/clusters/:id/savepoint-schedule", Role.VIEWER, ctx ->
+        ApiRouter.respond(ctx, schedules.ofCluster(ctx.pathParam("id"))));
+    api.put("/clusters/:id/savepoint-schedule", Role.ADMIN, "cluster.savepoint-schedule", ctx -> {
+      JsonObject body = JsonBody.of(ctx).raw();
+      Audit.detail(ctx, new JsonObject().put("interval", body.getValue("interval") instanceof String s ? s : null));
+      ApiRouter.respond(ctx, schedules.setCluster(ctx.pathParam("id"), body));
+    });
     api.get("/transitions", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
         runs.transitions(Query.string(ctx, "pipeline"), Query.page(ctx)).map(page -> page.toJson(RunTransition::toJson))));
     api.get("/orphans", Role.VIEWER, ctx -> {
@@ -49,6 +68,11 @@ public final class RunRoutes {
     });
     api.post("/pipelines/:id/adopt", Role.OPERATOR, "run.adopt", ctx ->
         accepted(ctx, runs.adopt(ApiRouter.principal(ctx), ctx.pathParam("id"), JsonBody.of(ctx).requiredString("jobId"))));
+  }
+
+  /** Adds to every run details answer what {@code extras} puts in (set before the routes serve). */
+  public void extendDetails(Function<JsonObject, Future<JsonObject>> extras) {
+    this.extras = extras;
   }
 
   private void start(RoutingContext ctx) {

@@ -47,6 +47,10 @@ public final class RunStore {
     this.pool = pool;
   }
 
+  Pool pool() {
+    return pool;
+  }
+
   /**
    * Changes with every write to an active run other than the watcher's own looks and checkpoints: the watcher
    * reloads its copy of the active runs when it differs from the one it loaded at.
@@ -239,6 +243,13 @@ public final class RunStore {
         .execute(Tuple.of(id, operation))).mapEmpty();
   }
 
+  /** Writes a new operation only when none of the run is in progress; answers whether it did. */
+  Future<Boolean> beginOperation(long id, JsonObject operation) {
+    return bump(pool.preparedQuery("update pipeline_run set operation = $2, updated_at = now() where id = $1 "
+            + "and (operation is null or operation->>'status' is distinct from 'IN_PROGRESS')")
+        .execute(Tuple.of(id, operation))).map(rows -> rows.rowCount() == 1);
+  }
+
   public Future<Optional<Run>> find(long id) {
     return pool.preparedQuery(SELECT + "where r.id = $1").execute(Tuple.of(id)).map(rows -> Rows.first(rows, RunStore::map));
   }
@@ -335,6 +346,30 @@ public final class RunStore {
         .mapEmpty();
   }
 
+  /**
+   * A savepoint (or stop with savepoint) that failed, with its cause: it stays in the ledger without a path, and the
+   * restore point is not touched. Written once per trigger id, however often the failure is recorded.
+   */
+  public Future<Void> recordFailedSavepoint(long pipelineId, Long runId, String source, String triggerId, String reason) {
+    return pool.preparedQuery("insert into savepoint (pipeline_id, run_id, kind, source, state, reason, trigger_id) "
+            + "values ($1, $2, 'savepoint', $3, 'FAILED', $4, $5) on conflict (pipeline_id, trigger_id) "
+            + "where state = 'FAILED' do nothing")
+        .execute(Tuple.of(pipelineId, runId, source, reason, triggerId)).mapEmpty();
+  }
+
+  /**
+   * Writes a periodic savepoint's operation only when the run is RUNNING, its turn has come and no savepoint or stop is
+   * under way, and moves its turn on by one interval: never two in flight for one run, even from two timers.
+   */
+  Future<Boolean> claimPeriodic(long id, JsonObject operation) {
+    return bump(pool.preparedQuery("update pipeline_run r set operation = $2, updated_at = now(), "
+            + "next_savepoint_at = now() + " + SavepointStore.INTERVAL + " * interval '1 millisecond' "
+            + "from pipeline p, flink_cluster c where r.id = $1 and p.id = r.pipeline_id and c.id = r.cluster_id "
+            + "and r.state = 'RUNNING' and r.next_savepoint_at <= now() and " + SavepointStore.INTERVAL + " > 0 "
+            + "and (r.operation is null or r.operation->>'status' is distinct from 'IN_PROGRESS')")
+        .execute(Tuple.of(id, operation))).map(rows -> rows.rowCount() == 1);
+  }
+
   public Future<JsonArray> savepoints(long pipelineId, Long runId) {
     String where = runId == null ? "where pipeline_id = $1" : "where pipeline_id = $1 and run_id = $2";
     Tuple args = runId == null ? Tuple.of(pipelineId) : Tuple.of(pipelineId, runId);
@@ -342,6 +377,7 @@ public final class RunStore {
       JsonArray out = new JsonArray();
       rows.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("runId", r.getLong("run_id"))
           .put("kind", r.getString("kind")).put("source", r.getString("source")).put("path", r.getString("path"))
+          .put("state", r.getString("state")).put("reason", r.getString("reason"))
           .put("createdAt", Rows.instant(r, "created_at"))));
       return out;
     });

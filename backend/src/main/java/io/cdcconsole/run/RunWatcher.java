@@ -2,13 +2,12 @@ package io.cdcconsole.run;
 
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
-import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.cluster.FlinkGateway;
+import io.cdcconsole.cluster.FlinkGateway.JobSummary;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,7 +64,7 @@ public final class RunWatcher {
     boolean polling;
     boolean again;
     // the client of the last successful look: the checkpoint turns use it instead of looking the cluster up each second
-    FlinkRestClient client;
+    FlinkGateway client;
     final Map<Long, Long> checkpointDue = new HashMap<>();
     final Set<Long> checkpointing = new HashSet<>();
 
@@ -89,6 +88,8 @@ public final class RunWatcher {
   private final Timing timing;
   private final Map<Long, Watched> watched = new HashMap<>();
   private final Promise<Void> reconciled = Promise.promise();
+  /** Told how long each look at a cluster took (metrics): cluster id, nanoseconds. */
+  private volatile java.util.function.ObjLongConsumer<Long> tickListener = (clusterId, nanos) -> {};
   private Context context;
   private final List<Long> timers = new ArrayList<>();
   private boolean stopped;
@@ -158,6 +159,11 @@ public final class RunWatcher {
     });
   }
 
+  /** Who hears how long each look at a cluster took (metrics). */
+  public void listenToTicks(java.util.function.ObjLongConsumer<Long> listener) {
+    this.tickListener = listener;
+  }
+
   private Watched watch(long clusterId) {
     return watched.computeIfAbsent(clusterId, id -> new Watched(id, clock.millis()));
   }
@@ -187,7 +193,11 @@ public final class RunWatcher {
     w.timer = -1;
     long slot = w.due;
     if (!w.polling) {
-      poll(w).onComplete(ar -> afterPoll(w, slot));
+      long start = System.nanoTime();
+      poll(w).onComplete(ar -> {
+        tickListener.accept(w.clusterId, System.nanoTime() - start);
+        afterPoll(w, slot);
+      });
     }
     advance(w, slot);
   }
@@ -233,7 +243,7 @@ public final class RunWatcher {
     }
     w.polling = true;
     return load(w).compose(active -> active.isEmpty() ? Future.<Void>succeededFuture()
-            : clusters.find(w.clusterId).compose(clients::of).compose(client -> client.getJson("/jobs/overview")
+            : clusters.find(w.clusterId).compose(clients::gateway).compose(client -> client.jobs()
                 .compose(overview -> {
                   w.client = client;
                   return observe(w, client, jobsById(overview));
@@ -276,12 +286,9 @@ public final class RunWatcher {
     });
   }
 
-  private static Map<String, JsonObject> jobsById(JsonObject overview) {
-    Map<String, JsonObject> jobs = new HashMap<>();
-    for (Object o : overview.getJsonArray("jobs", new JsonArray())) {
-      JsonObject job = (JsonObject) o;
-      jobs.put(job.getString("jid"), job);
-    }
+  private static Map<String, JobSummary> jobsById(List<JobSummary> overview) {
+    Map<String, JobSummary> jobs = new HashMap<>();
+    overview.forEach(job -> jobs.put(job.id(), job));
     return jobs;
   }
 
@@ -289,15 +296,15 @@ public final class RunWatcher {
    * Compares every active run with the overview: first the look is written (the cluster's last-seen time, and what
    * changed of the runs' stored view, in one statement), then each run that moved is moved, one by one.
    */
-  private Future<Void> observe(Watched w, FlinkRestClient client, Map<String, JsonObject> jobs) {
+  private Future<Void> observe(Watched w, FlinkGateway client, Map<String, JobSummary> jobs) {
     List<RunStore.Seen> changes = new ArrayList<>();
     List<Run> looked = new ArrayList<>(w.active.values());
     for (Run run : looked) {
       if (run.state() == RunState.SUBMITTING && runs.isSubmitting(run.id())) {
         continue;
       }
-      JsonObject job = jobs.get(run.jobId());
-      String flinkState = job == null ? null : job.getString("state");
+      JobSummary job = jobs.get(run.jobId());
+      String flinkState = job == null ? null : job.state();
       boolean missing = job == null && run.state() != RunState.SUBMITTING;
       boolean missingChanged = missing != (run.missingSince() != null);
       if (run.stale() || missingChanged || (flinkState != null && !flinkState.equals(run.flinkState()))) {
@@ -332,8 +339,8 @@ public final class RunWatcher {
   }
 
   /** What one run's job in the overview asks for beyond the look itself: a transition, a resubmission, nothing. */
-  private Future<Void> observe(Watched w, FlinkRestClient client, Run run, Optional<JsonObject> job) {
-    if (run.operation() != null && "IN_PROGRESS".equals(run.operation().getString("status")) && !runs.isFollowing(run.id())) {
+  private Future<Void> observe(Watched w, FlinkGateway client, Run run, Optional<JobSummary> job) {
+    if (RunOperation.of(run, clock.instant()).filter(RunOperation::inProgress).isPresent() && !runs.isFollowing(run.id())) {
       runs.followOperation(run.id()); // under way when the console stopped
     }
     if (run.state() == RunState.SUBMITTING) {
@@ -359,7 +366,7 @@ public final class RunWatcher {
               "the cluster answers but has not listed job " + run.jobId() + " since " + since))
           .mapEmpty();
     }
-    String flinkState = job.get().getString("state");
+    String flinkState = job.get().state();
     Optional<RunState> seen = RunState.fromFlink(flinkState).map(s -> settle(run, s));
     if (seen.isEmpty() || seen.get() == run.state()) {
       if (run.state() == RunState.RUNNING) {
@@ -383,7 +390,7 @@ public final class RunWatcher {
   }
 
   /** A job that leaves RUNNING gets its latest checkpoint read first: the restore point is as fresh as it can be. */
-  private Future<Void> leaving(FlinkRestClient client, Run run, RunState to) {
+  private Future<Void> leaving(FlinkGateway client, Run run, RunState to) {
     return run.state() == RunState.RUNNING && to != RunState.RUNNING
         ? checkpoints.fetch(client, run).mapEmpty() : Future.succeededFuture();
   }
@@ -403,7 +410,7 @@ public final class RunWatcher {
     }
     long now = clock.millis();
     for (Watched w : watched.values()) {
-      FlinkRestClient client = w.client;
+      FlinkGateway client = w.client;
       if (client == null) {
         continue;
       }
@@ -435,10 +442,9 @@ public final class RunWatcher {
    * under way or done was STOPPED; one that still runs while its cancel or stop is under way keeps that state.
    */
   private static RunState settle(Run run, RunState seen) {
-    JsonObject op = run.operation();
-    boolean stopping = op != null && "stop".equals(op.getString("kind")) && !"FAILED".equals(op.getString("status"));
-    if ((seen == RunState.FINISHED || seen == RunState.CANCELED) && stopping) {
-      return "COMPLETED".equals(op.getString("status")) ? RunState.STOPPED : RunState.STOPPING;
+    Optional<RunOperation> stop = RunOperation.of(run, Instant.EPOCH).filter(op -> op.stop() && !op.failed());
+    if ((seen == RunState.FINISHED || seen == RunState.CANCELED) && stop.isPresent()) {
+      return stop.get().completed() ? RunState.STOPPED : RunState.STOPPING;
     }
     if (seen == RunState.RUNNING && (run.state() == RunState.CANCELLING || run.state() == RunState.STOPPING)) {
       return run.state();
@@ -447,33 +453,11 @@ public final class RunWatcher {
   }
 
   /** The root cause Flink recorded for the job's latest failure, first lines only. */
-  private Future<Optional<String>> rootCause(FlinkRestClient client, Run run) {
-    return client.getJson("/jobs/" + run.jobId() + "/exceptions?maxExceptions=1")
-        .map(ex -> {
-          String text = ex.getString("root-exception");
-          JsonArray history = ex.getJsonObject("exceptionHistory", new JsonObject()).getJsonArray("entries", new JsonArray());
-          if (text == null && !history.isEmpty()) {
-            text = history.getJsonObject(0).getString("stacktrace", history.getJsonObject(0).getString("exceptionName"));
-          }
-          return Optional.ofNullable(text).map(RunWatcher::head);
-        })
+  private Future<Optional<String>> rootCause(FlinkGateway client, Run run) {
+    return client.exceptions(run.jobId())
+        .map(ex -> ex.rootCause().map(FlinkErrors::head))
         .otherwise(Optional.empty())
         // a connector's exception can carry a password (a JDBC URL, a JAAS line): scrubbed like a submission failure
         .compose(cause -> cause.isEmpty() ? Future.succeededFuture(cause) : runs.scrub(run, cause.get()).map(Optional::of));
-  }
-
-  private static String head(String stackTrace) {
-    String[] lines = stackTrace.split("\n");
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < Math.min(lines.length, 12); i++) {
-      sb.append(lines[i]).append('\n');
-    }
-    // the root cause is the last "Caused by" line of the whole trace
-    for (int i = lines.length - 1; i >= 0; i--) {
-      if (lines[i].startsWith("Caused by:")) {
-        return lines[i].substring("Caused by:".length()).trim() + "\n" + sb;
-      }
-    }
-    return sb.toString().trim();
   }
 }

@@ -1,5 +1,6 @@
 package io.cdcconsole.run;
 
+import io.cdcconsole.audit.AuditStore;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.config.ConsoleConfig;
@@ -14,21 +15,26 @@ import java.util.function.Supplier;
 
 /** The run capability assembled: service, watcher, routes and the launch-ticket endpoint share one store. */
 public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, LaunchTickets tickets, RunWaiter waiter,
-                   RunStore store) {
+                   RunStore store, SavepointTimer savepointTimer) {
 
   public static Runs create(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters,
                             ClusterClients clients, SecretService secrets, PipelineDocuments documents,
                             Future<LauncherJar> launcher, Path home, ConsoleConfig.Runs config,
-                            Supplier<String> consoleUrl, Clock clock) {
-    LaunchTickets tickets = new LaunchTickets(clock);
+                            Supplier<String> consoleUrl, Clock clock, AuditStore audit) {
+    LaunchTickets tickets = new LaunchTickets(vertx, clock, java.time.Duration.ofSeconds(30));
     LaunchBundles bundles = new LaunchBundles(vertx, launcher, home.resolve("bundles"), config.flinkCdcDir());
     RunCheckpoints checkpoints = new RunCheckpoints(store, clusters, clients);
     RunService service = new RunService(vertx, store, pipelines, clusters, clients, bundles, new LauncherUploads(), tickets,
         new SubmitYaml(documents, secrets), new RunEvents(vertx), consoleUrl,
-        new RunPolicy(config.allowedFlinkConfig(), config.savepointPrefixes()), checkpoints);
+        new RunPolicy(config.allowedFlinkConfig(), config.savepointPrefixes()), checkpoints, config.operationGiveUp(),
+        clock);
     RunWatcher watcher = new RunWatcher(vertx, store, service, checkpoints, clusters, clients, clock,
         new RunWatcher.Timing(config.pollInterval(), config.fastPollInterval(), config.lostGrace(),
             config.checkpointInterval(), config.checkpointsPerSecond()));
-    return new Runs(service, watcher, new RunRoutes(service, watcher), tickets, new RunWaiter(vertx, store), store);
+    SavepointStore savepoints = new SavepointStore(store.pool());
+    SavepointTimer timer = new SavepointTimer(vertx, savepoints, service, new SavepointRetention(vertx, savepoints,
+        clusters, clients, audit, config.savepointKeep(), config.savepointMaxAge()), config.pollInterval());
+    return new Runs(service, watcher, new RunRoutes(service, watcher, new SavepointSchedules(savepoints, pipelines, clusters)),
+        tickets, new RunWaiter(vertx, store), store, timer);
   }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /** Named secrets in {@code named_secret}; values are {@code ENC(...)}. */
 public final class SecretStore {
-  private static final String SELECT = "select s.name, s.description, s.created_at, s.updated_at, s.updated_by, "
+  private static final String SELECT = "select s.name, s.description, s.version, s.created_at, s.updated_at, s.updated_by, "
       + "coalesce((select array_agg(p.name order by p.name) from pipeline p where s.name = any(p.secret_refs)), '{}') "
       + "as used_by from named_secret s ";
 
@@ -24,13 +24,21 @@ public final class SecretStore {
     this.pool = pool;
   }
 
-  /** Creates or replaces; answers true when the name was new. */
-  public Future<Boolean> put(String name, String encryptedValue, String description, String updatedBy) {
+  /** Creates the secret; empty when the name is taken. Answers its version. */
+  public Future<Optional<Integer>> insert(String name, String encryptedValue, String description, String updatedBy) {
     return pool.preparedQuery("insert into named_secret (name, value, description, updated_by) values ($1, $2, $3, $4) "
-            + "on conflict (name) do update set value = excluded.value, description = excluded.description, "
-            + "updated_by = excluded.updated_by, updated_at = now() returning (xmax = 0) as inserted")
+            + "on conflict (name) do nothing returning version")
         .execute(Tuple.of(name, encryptedValue, description, updatedBy))
-        .map(rows -> rows.iterator().next().getBoolean("inserted"));
+        .map(rows -> Rows.first(rows, r -> r.getInteger("version")));
+  }
+
+  /** Replaces the value if the secret is still at {@code version}; empty otherwise. Answers the new version. */
+  public Future<Optional<Integer>> replace(String name, int version, String encryptedValue, String description,
+                                           String updatedBy) {
+    return pool.preparedQuery("update named_secret set value = $3, description = $4, updated_by = $5, "
+            + "updated_at = now(), version = version + 1 where name = $1 and version = $2 returning version")
+        .execute(Tuple.of(name, version, encryptedValue, description, updatedBy))
+        .map(rows -> Rows.first(rows, r -> r.getInteger("version")));
   }
 
   public Future<List<NamedSecret>> list() {
@@ -56,13 +64,14 @@ public final class SecretStore {
         });
   }
 
-  public Future<Boolean> delete(String name) {
-    return pool.preparedQuery("delete from named_secret where name = $1").execute(Tuple.of(name))
+  /** Deletes the secret if it is still at {@code version}; false otherwise. */
+  public Future<Boolean> delete(String name, int version) {
+    return pool.preparedQuery("delete from named_secret where name = $1 and version = $2").execute(Tuple.of(name, version))
         .map(rows -> rows.rowCount() == 1);
   }
 
   private static NamedSecret map(Row r) {
-    return new NamedSecret(r.getString("name"), r.getString("description"), Rows.instant(r, "created_at"),
+    return new NamedSecret(r.getString("name"), r.getString("description"), r.getInteger("version"), Rows.instant(r, "created_at"),
         Rows.instant(r, "updated_at"), r.getString("updated_by"), Arrays.asList(r.getArrayOfStrings("used_by")));
   }
 }

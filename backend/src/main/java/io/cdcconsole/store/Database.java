@@ -216,6 +216,10 @@ public final class Database {
           .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
           .setServerConfig("full_page_writes", "on")
+          // a new cluster is made with password authentication from the start (initdb's own -A trust is overridden:
+          // the library adds these after it), so no local user can connect in the moment before requirePassword
+          .setLocaleConfig("auth", "scram-sha-256")
+          .setLocaleConfig("pwfile", home.resolve("conf").resolve("db.password").toString())
           .setConnectConfig("password", password);
       if (port > 0) {
         builder.setPort(port);
@@ -231,8 +235,9 @@ public final class Database {
   }
 
   /**
-   * The server is initialised with {@code trust} authentication; give the superuser the console's own password and
-   * require it, so that no other local user can connect without it. Idempotent: runs at every start.
+   * Give the superuser the console's own password and require it, so that no other local user can connect without
+   * it. A cluster made by this version already requires it from initdb on; this converts data directories made with
+   * {@code trust} by earlier versions. Idempotent: runs at every start.
    */
   private static void requirePassword(EmbeddedPostgres pg, String jdbcUrl, String password)
       throws IOException, SQLException {

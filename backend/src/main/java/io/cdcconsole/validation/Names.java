@@ -17,6 +17,18 @@ public final class Names {
     return value;
   }
 
+  /**
+   * The name of a resource also addressable by id (cluster, pipeline, DS connection): a slug with at least one
+   * letter or '-', since a reference of digits only is read as an id ({@code store.IdOrName}).
+   */
+  public static String resourceName(String field, String value) {
+    slug(field, value);
+    if (value.chars().allMatch(Character::isDigit)) {
+      throw ValidationFailed.of(field, "must not be digits only: a reference of digits is read as an id");
+    }
+    return value;
+  }
+
   public static boolean isSlug(String value) {
     return value != null && SLUG.matcher(value).matches();
   }

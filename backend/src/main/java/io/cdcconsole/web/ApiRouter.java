@@ -1,9 +1,9 @@
 package io.cdcconsole.web;
 
-import io.cdcconsole.audit.Audit;
-import io.cdcconsole.auth.AuthService;
-import io.cdcconsole.auth.Principal;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Authenticator;
+import io.cdcconsole.access.Principal;
+import io.cdcconsole.access.RequestContext;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.error.Forbidden;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -15,6 +15,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * How every {@code /api/v1} route is declared: each states the least role it needs (checked on the server before the
@@ -24,9 +25,9 @@ public final class ApiRouter {
   public static final String PREFIX = "/api/v1";
 
   private final Router router;
-  private final AuthService auth;
+  private final Authenticator auth;
 
-  public ApiRouter(Router router, AuthService auth) {
+  public ApiRouter(Router router, Authenticator auth) {
     this.router = router;
     this.auth = auth;
   }
@@ -58,13 +59,20 @@ public final class ApiRouter {
 
   /**
    * A route for schedulers (DolphinScheduler): it also takes tokens scoped to pipelines (which work nowhere else) and
-   * is audited whatever its method, since even a status check there is part of a workflow's record.
+   * is audited whatever its method, since even a status check there is part of a workflow's record. Its failures are
+   * answered in {@code failureShape} (the problem document as the scheduler needs it).
    */
-  public void automation(HttpMethod method, String path, Role role, String action, Handler<RoutingContext> handler) {
+  public void automation(HttpMethod method, String path, Role role, String action, UnaryOperator<Problem> failureShape,
+                         Handler<RoutingContext> handler) {
     router.route(method, PREFIX + path)
         .handler(ctx -> {
-          Audit.always(ctx);
+          RequestContext.auditAlways(ctx);
           tag(ctx, action);
+        })
+        // a failure handler of the route, so that failures before it ran (the input guard's) are shaped too
+        .failureHandler(ctx -> {
+          ctx.put(FailureHandler.SHAPE, failureShape);
+          ctx.next();
         })
         .handler(this::authenticate)
         .handler(ctx -> authorize(ctx, role, true))
@@ -80,14 +88,14 @@ public final class ApiRouter {
   }
 
   private static void tag(RoutingContext ctx, String action) {
-    Audit.action(ctx, action);
+    RequestContext.action(ctx, action);
     ctx.next();
   }
 
   private void authenticate(RoutingContext ctx) {
     auth.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION), ctx.request().getHeader("token"))
         .onSuccess(principal -> {
-          ctx.put(Audit.PRINCIPAL, principal);
+          RequestContext.principal(ctx, principal);
           ctx.next();
         })
         .onFailure(ctx::fail);
@@ -121,7 +129,7 @@ public final class ApiRouter {
   }
 
   public static Principal principal(RoutingContext ctx) {
-    return ctx.get(Audit.PRINCIPAL);
+    return RequestContext.principal(ctx);
   }
 
   /** Answers 200 with the JSON the future brings, or hands its failure to the failure handler. */

@@ -1,9 +1,8 @@
 package io.cdcconsole.web;
 
-import io.cdcconsole.auth.AuthService;
-import io.cdcconsole.auth.Principal;
-import io.cdcconsole.auth.PrincipalCache;
-import io.cdcconsole.auth.Role;
+import io.cdcconsole.access.Authenticator;
+import io.cdcconsole.access.Principal;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.error.TooManyRequests;
 import io.cdcconsole.error.ValidationFailed;
@@ -28,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * id as the SSE {@code id}; a client that reconnects with {@code Last-Event-ID} first gets every stored one it missed
  * (the newest {@value #MAX_REPLAY} at most, announced by a {@code replay.truncated} event when there were more), then
  * live ones, with none twice. Every keep-alive, and every change to the caller's credentials published on
- * {@link PrincipalCache#ADDRESS} (revoke, disable, role, password, sign-out), checks them again and ends the stream when
+ * {@link Authenticator#changesAddress()} (revoke, disable, role, password, sign-out), checks them again and ends the stream when
  * they no longer hold; streams are capped per user and in all (one count for every HTTP instance: this object is
  * shared); a client that does not read is dropped, not buffered for.
  */
@@ -42,7 +41,7 @@ public final class EventRoutes {
   }
 
   private final Vertx vertx;
-  private final AuthService auth;
+  private final Authenticator auth;
   private final ConsoleConfig.Events limits;
   private final String replayable;
   private final Replay replay;
@@ -51,7 +50,7 @@ public final class EventRoutes {
   private final Map<Long, AtomicInteger> openPerUser = new ConcurrentHashMap<>();
 
   /** {@code replayable} is one of {@code addresses}: the one whose events have ids that {@code replay} reads back. */
-  public EventRoutes(Vertx vertx, AuthService auth, ConsoleConfig.Events limits, List<String> addresses,
+  public EventRoutes(Vertx vertx, Authenticator auth, ConsoleConfig.Events limits, List<String> addresses,
                      String replayable, Replay replay) {
     this.vertx = vertx;
     this.auth = auth;
@@ -144,7 +143,7 @@ public final class EventRoutes {
       consumers = addresses.stream()
           .map(address -> vertx.eventBus().<JsonObject>consumer(address, message -> live(address, message.body())))
           .toList();
-      changes = vertx.eventBus().consumer(PrincipalCache.ADDRESS, message -> {
+      changes = vertx.eventBus().consumer(auth.changesAddress(), message -> {
         if (message.body().getLong("userId", -1L) == principal.userId()) {
           // this listener may hear of the change before the cache does (on another replica)
           auth.forget(message.body());

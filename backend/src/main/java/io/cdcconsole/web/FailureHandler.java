@@ -1,14 +1,22 @@
 package io.cdcconsole.web;
 
 import io.cdcconsole.error.ApiError;
+import io.cdcconsole.error.ClusterUnavailable;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
+import io.cdcconsole.store.Sql;
+import io.cdcconsole.store.StorageException;
+import io.vertx.core.http.HttpClosedException;
 import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +33,13 @@ public final class FailureHandler implements Handler<RoutingContext> {
     this.maxBodyBytes = maxBodyBytes;
   }
 
+  /** Where a route puts its own shape for failures (e.g. DolphinScheduler's body marker) before anything can fail. */
+  public static final String SHAPE = "cdc.failure.shape";
+
   @Override
   public void handle(RoutingContext ctx) {
-    Problem problem = toProblem(ctx);
+    String requestId = RequestIds.of(ctx);
+    Problem problem = toProblem(ctx, requestId);
     if (ctx.response().ended()) {
       return;
     }
@@ -35,41 +47,80 @@ public final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
-    if (ctx.request().path().startsWith(ApiRouter.PREFIX + "/ds/")) {
-      // a DolphinScheduler task checks the body for the result marker: failures say so in the same words
-      problem = new Problem(problem.status(), problem.title(), problem.detail(),
-          problem.extensions().copy().put("result", "FAILURE").put("reason", problem.detail()));
+    UnaryOperator<Problem> shape = ctx.get(SHAPE);
+    if (shape != null) {
+      problem = shape.apply(problem);
+    }
+    if (problem.status() < 500) {
+      LOG.atDebug().addKeyValue("requestId", requestId).log("{} {} answered {}: {}", ctx.request().method(),
+          ctx.request().path(), problem.status(), problem.detail());
     }
     problem.send(ctx.response(), ctx.request().path());
   }
 
-  /** Lost or refused database connections are an outage (503), not a bug (500). */
+  /**
+   * What a failure means to the caller, by its type alone; empty when only the router's status explains it. The
+   * database is named only for failures that can come from nowhere else (the SQL client's own types, or a store's
+   * {@link StorageException.Unreachable}); a bare refused or lost connection may be a Flink cluster's or
+   * DolphinScheduler's, so it is an outage of "a service", never called a database outage.
+   */
+  static Optional<Problem> classify(Throwable failure) {
+    if (failure instanceof ApiError error) {
+      return Optional.of(Problem.of(error));
+    }
+    // before the database check: whatever closed under a Flink call, the cluster is what did not answer
+    if (failure instanceof ClusterUnavailable cluster) {
+      LOG.warn("Flink cluster '{}' did not answer: {}", cluster.cluster(), cluster.getMessage());
+      return Optional.of(Problem.of(503, "Flink cluster '" + cluster.cluster() + "' did not answer ("
+          + cluster.getMessage() + "); try again when it is back."));
+    }
+    if (failure instanceof DecodeException) {
+      return Optional.of(Problem.of(400, "The request body is not valid JSON."));
+    }
+    if (isDatabaseUnreachable(failure)) {
+      LOG.warn("The database is not reachable: {}", failure.getMessage());
+      return Optional.of(Problem.of(503, "The database is not reachable; try again shortly."));
+    }
+    if (failure instanceof StorageException.DuplicateKey || failure instanceof StorageException.ForeignKey) {
+      // a service names the resource; one that did not still gets a conflict, not an internal error
+      return Optional.of(Problem.of(409, "The change conflicts with stored data; reload and try again."));
+    }
+    Throwable transport = transportFailure(failure);
+    if (transport != null) {
+      LOG.warn("A service the console calls did not answer: {}", transport.getMessage());
+      return Optional.of(Problem.of(503, "A service the console depends on did not answer ("
+          + transport.getClass().getSimpleName() + "); try again shortly."));
+    }
+    return Optional.empty();
+  }
+
   private static boolean isDatabaseUnreachable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      // Flink calls map their own connection failures to Unavailable; what is left here is the database's
-      if (t instanceof ConnectException || t instanceof java.net.SocketException || t instanceof ClosedConnectionException) {
+      if (t instanceof StorageException.Unreachable || t instanceof ClosedConnectionException) {
         return true;
       }
-      // 08xxx: connection exceptions; 57P0x: the server is shutting down, restarting or not yet accepting
-      if (t instanceof PgException pg && pg.getSqlState() != null
-          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P0"))) {
+      if (t instanceof PgException && Sql.translate(t) instanceof StorageException.Unreachable) {
         return true;
       }
     }
     return false;
   }
 
-  private Problem toProblem(RoutingContext ctx) {
+  private static Throwable transportFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof SocketException || t instanceof UnknownHostException
+          || t instanceof HttpClosedException) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private Problem toProblem(RoutingContext ctx, String requestId) {
     Throwable failure = ctx.failure();
-    if (failure instanceof ApiError error) {
-      return Problem.of(error);
-    }
-    if (failure instanceof DecodeException) {
-      return Problem.of(400, "The request body is not valid JSON.");
-    }
-    if (isDatabaseUnreachable(failure)) {
-      LOG.warn("The database is not reachable: {}", failure.getMessage());
-      return Problem.of(503, "The database is not reachable; try again shortly.");
+    Optional<Problem> known = classify(failure);
+    if (known.isPresent()) {
+      return known.get();
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : ctx.statusCode();
     return switch (status) {
@@ -82,7 +133,8 @@ public final class FailureHandler implements Handler<RoutingContext> {
           yield Problem.of(status, "The request was refused.");
         }
         String errorId = UUID.randomUUID().toString();
-        LOG.error("Internal error {} on {} {}", errorId, ctx.request().method(), ctx.request().path(), failure);
+        LOG.atError().addKeyValue("requestId", requestId).setCause(failure)
+            .log("Internal error {} on {} {}", errorId, ctx.request().method(), ctx.request().path());
         yield Problem.of(500, "An internal error occurred; it was logged with id " + errorId + ".");
       }
     };

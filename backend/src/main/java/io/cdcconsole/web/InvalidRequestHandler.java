@@ -22,7 +22,8 @@ final class InvalidRequestHandler implements Handler<HttpServerRequest> {
     } else {
       problem = Problem.of(400, "The request is not valid HTTP/1.1.");
     }
-    request.response().putHeader("Connection", "close");
+    request.response().putHeader("Connection", "close")
+        .putHeader(RequestIds.HEADER, java.util.UUID.randomUUID().toString());
     problem.send(request.response(), null);
   }
 }

@@ -1,6 +1,5 @@
 package io.cdcconsole.web;
 
-import io.cdcconsole.auth.Role;
 import io.cdcconsole.error.BadRequest;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.validation.Text;
@@ -105,11 +104,6 @@ public final class JsonBody {
       throw ValidationFailed.of(path(field), "must be a whole number from " + min + " to " + max);
     }
     return Optional.of(n.longValue());
-  }
-
-  public Optional<Role> role(String field) {
-    return string(field).map(text -> Role.parse(text)
-        .orElseThrow(() -> ValidationFailed.of(path(field), "must be one of viewer, operator, admin")));
   }
 
   public Optional<Instant> instant(String field) {

@@ -39,7 +39,13 @@ public record Problem(int status, String title, String detail, JsonObject extens
     if (status == 429 && retryAfter != null) {
       response.putHeader("Retry-After", retryAfter.toString());
     }
-    response.end(toJson(instance).encode());
+    JsonObject json = toJson(instance);
+    // set by RequestIds on every routed request: the answer names the id its log lines carry
+    String requestId = response.headers().get(RequestIds.HEADER);
+    if (requestId != null) {
+      json.put("requestId", requestId);
+    }
+    response.end(json.encode());
   }
 
 }

@@ -6,7 +6,10 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
-/** Optimistic concurrency on the wire: {@code ETag: "<version>"} on reads, {@code If-Match: "<version>"} on updates. */
+/**
+ * Optimistic concurrency on the wire, the same for every versioned resource: {@code ETag: "<version>"} on reads,
+ * {@code If-Match: "<version>"} required on updates and deletes (428 without it, 412 when it is stale).
+ */
 public final class Versions {
   private Versions() {}
 
@@ -33,6 +36,6 @@ public final class Versions {
 
   public static int requireIfMatch(RoutingContext ctx, String what) {
     return ifMatch(ctx).orElseThrow(() -> new PreconditionRequired(
-        "Updating a " + what + " needs If-Match with the version you edited (its ETag), e.g. If-Match: \"3\"."));
+        "Changing or deleting a " + what + " needs If-Match with the version you read (its ETag), e.g. If-Match: \"3\"."));
   }
 }

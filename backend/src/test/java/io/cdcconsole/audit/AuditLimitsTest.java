@@ -46,7 +46,7 @@ class AuditLimitsTest extends ConsoleTest {
   @Test
   void longAuditedTextIsCutAndMarked() throws Exception {
     String id = "x".repeat(1000);
-    assertEquals(404, http.delete("/api/v1/pipelines/" + id, admin).status());
+    assertEquals(404, http.delete("/api/v1/pipelines/" + id, admin, "\"1\"").status());
     JsonObject row = eventually(() -> http.get("/api/v1/audit?action=pipeline.delete", admin).items(),
         items -> !items.isEmpty()).getJsonObject(0);
     String kept = row.getString("resourceId");
@@ -56,7 +56,7 @@ class AuditLimitsTest extends ConsoleTest {
 
   @Test
   void aRowTheDatabaseRefusesIsReplacedByAFallbackRow() throws Exception {
-    Audit audit = new Audit(new AuditStore(console.app().database().pool()));
+    Audit audit = new Audit(new AuditStore(console.app().database().pool()), null);
     // a row the database refuses (here: an outcome its check constraint does not know), with a NUL in the actor
     AuditEvent refused = new AuditEvent(null, Instant.now(), null, "fallback-actor\u0000", "ds.stop", "ds", "p-in",
         "unheard-of", 200, "127.0.0.1", new JsonObject().put("taskInstanceId", "7"));

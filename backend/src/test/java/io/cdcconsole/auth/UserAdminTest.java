@@ -67,12 +67,26 @@ class UserAdminTest extends ConsoleTest {
   }
 
   @Test
-  void passwordResetByAnAdminEndsTheUsersSessions() {
+  void passwordResetByAnAdminEndsTheUsersSessionsAndRevokesTheirTokens() {
     String session = console.userToken("resetme", "viewer");
     long id = http.get("/api/v1/me", session).json().getLong("id");
+    String token = http.post("/api/v1/tokens", session, new JsonObject().put("name", "before-reset")).json()
+        .getString("token");
+    assertEquals(200, http.get("/api/v1/me", token).status());
+    // a role change alone leaves tokens alone
+    assertEquals(200, http.patch("/api/v1/users/" + id, admin, new JsonObject().put("role", "viewer")).status());
+    assertEquals(200, http.get("/api/v1/me", token).status());
+
     assertEquals(200, http.patch("/api/v1/users/" + id, admin, new JsonObject().put("password", "reset-Pass-999")).status());
     assertEquals(401, http.get("/api/v1/me", session).status());
-    http.login("resetme", "reset-Pass-999");
+    assertEquals(401, http.get("/api/v1/me", token).status(), "a token minted before the reset is revoked");
+    String fresh = http.login("resetme", "reset-Pass-999");
+    // a token made after the reset works, and the user's own password change does not revoke it
+    String after = http.post("/api/v1/tokens", fresh, new JsonObject().put("name", "after-reset")).json()
+        .getString("token");
+    assertEquals(200, http.put("/api/v1/me/password", fresh, new JsonObject().put("currentPassword", "reset-Pass-999")
+        .put("newPassword", "own-Pass-4242")).status());
+    assertEquals(200, http.get("/api/v1/me", after).status());
   }
 
   @Test

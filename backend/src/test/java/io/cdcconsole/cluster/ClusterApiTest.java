@@ -68,18 +68,50 @@ class ClusterApiTest extends ConsoleTest {
 
     // saving the masked answer back keeps the stored secrets; the version moves on
     JsonObject edit = got.copy().put("description", "edited without knowing the password");
-    Http.Response updated = http.send("PUT", "/api/v1/clusters/" + id, admin, edit.encode(), null);
+    Http.Response updated = http.put("/api/v1/clusters/" + id, admin, edit, "\"1\"");
     assertEquals(200, updated.status(), updated.body());
     assertEquals(2, updated.json().getInteger("version"));
+    assertEquals("\"2\"", updated.header("ETag"));
     assertEquals(secretsBefore, rowText("select auth, headers from flink_cluster where id = " + id),
         "the same ENC values are kept");
+  }
 
-    // a stale If-Match is refused naming the current version
-    Http.Response stale = http.send("PUT", "/api/v1/clusters/" + id, admin, edit.encode(), null);
-    assertEquals(200, stale.status(), "If-Match is optional for clusters");
-    Http.Response staleWithIfMatch = http.put("/api/v1/clusters/" + id, admin, edit, "\"1\"");
-    assertEquals(412, staleWithIfMatch.status(), staleWithIfMatch.body());
-    assertEquals(3, staleWithIfMatch.json().getInteger("currentVersion"));
+  @Test
+  void updatesAndDeletesNeedTheVersionReadAndTheClusterIsFoundByIdOrName() throws Exception {
+    long id = http.post("/api/v1/clusters", admin, cluster("versioned", closedPort())).json().getLong("id");
+    JsonObject edit = http.get("/api/v1/clusters/versioned", admin).json().put("description", "by name");
+    assertEquals(id, edit.getLong("id"), "the name finds the same cluster as the id");
+
+    Http.Response missing = http.put("/api/v1/clusters/" + id, admin, edit);
+    assertEquals(428, missing.status(), missing.body());
+    assertEquals(428, http.delete("/api/v1/clusters/versioned", admin).status());
+    assertEquals(200, http.put("/api/v1/clusters/versioned", admin, edit, http.etag("/api/v1/clusters/" + id, admin))
+        .status());
+    Http.Response stale = http.put("/api/v1/clusters/" + id, admin, edit, "\"1\"");
+    assertEquals(412, stale.status(), stale.body());
+    assertEquals(2, stale.json().getInteger("currentVersion"));
+    assertEquals(412, http.delete("/api/v1/clusters/" + id, admin, "\"1\"").status());
+    assertEquals(200, http.get("/api/v1/clusters/" + id, admin).status(), "a stale delete deletes nothing");
+
+    Http.Response digits = http.post("/api/v1/clusters", admin, cluster("12345", closedPort()));
+    assertEquals(400, digits.status(), "a name of digits would read as an id: " + digits.body());
+    assertEquals(204, http.delete("/api/v1/clusters/versioned", admin, "\"2\"").status());
+    assertEquals(404, http.get("/api/v1/clusters/versioned", admin).status());
+  }
+
+  @Test
+  void aClusterThatDoesNotAnswerIsAnOutageOfTheClusterNotOfTheDatabase() throws Exception {
+    // adopting a job asks the pipeline's cluster about it; a refused connection there once read "database not reachable"
+    long id = http.post("/api/v1/clusters", admin, cluster("refusing", closedPort())).json().getLong("id");
+    Http.Response p = http.post("/api/v1/pipelines", admin, new JsonObject().put("name", "on-refusing").put("clusterId", id)
+        .put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
+    assertEquals(201, p.status(), p.body());
+    Http.Response adopt = http.post("/api/v1/pipelines/on-refusing/adopt", admin,
+        new JsonObject().put("jobId", "0123456789abcdef0123456789abcdef"));
+    assertEquals(503, adopt.status(), adopt.body());
+    assertFalse(adopt.json().getString("detail").toLowerCase().contains("database"), adopt.body());
+    assertTrue(adopt.json().getString("detail").contains("Flink cluster 'refusing' did not answer"), adopt.body());
+    assertEquals(200, http.get("/health", null).status(), "the console itself is fine");
   }
 
   @Test
@@ -87,7 +119,11 @@ class ClusterApiTest extends ConsoleTest {
     int port = closedPort();
     assertField(http.post("/api/v1/clusters", admin, cluster("Bad Name", port)), "name");
     assertField(http.post("/api/v1/clusters", admin, cluster("badurl", port).put("restUrl", "ftp://x")), "restUrl");
-    assertField(http.post("/api/v1/clusters", admin, cluster("noversion", port).put("cdc", new JsonObject())), "cdc.version");
+    // the version is optional when the cluster provides Flink CDC (detected), required when the console ships it
+    assertField(http.post("/api/v1/clusters", admin, cluster("noversion", port)
+        .put("cdc", new JsonObject().put("mode", "shipped"))), "cdc.version");
+    assertField(http.post("/api/v1/clusters", admin, cluster("badversion", port)
+        .put("cdc", new JsonObject().put("version", "latest"))), "cdc.version");
     assertField(http.post("/api/v1/clusters", admin, cluster("badmode", port)
         .put("cdc", new JsonObject().put("mode", "magic").put("version", "3.2.0"))), "cdc.mode");
     assertField(http.post("/api/v1/clusters", admin, cluster("nopass", port)
@@ -113,11 +149,14 @@ class ClusterApiTest extends ConsoleTest {
       assertEquals(200, http.get("/api/v1/clusters/" + id, t).status());
       assertEquals(403, http.post("/api/v1/clusters", t, cluster("x-" + t.length(), 1)).status());
       assertEquals(403, http.send("PUT", "/api/v1/clusters/" + id, t, cluster("roles", 1).encode(), null).status());
-      assertEquals(403, http.delete("/api/v1/clusters/" + id, t).status());
+      assertEquals(403, http.delete("/api/v1/clusters/" + id, t, "\"1\"").status());
     }
     assertTrue(http.get("/api/v1/clusters?label=env=test", viewer).json().getInteger("total") >= 1);
+    assertTrue(http.get("/api/v1/clusters?label=env", viewer).items().stream()
+        .anyMatch(c -> ((JsonObject) c).getLong("id") == id), "a bare key matches any value");
     assertEquals(0, http.get("/api/v1/clusters?label=env=nope", viewer).json().getInteger("total"));
-    assertEquals(204, http.delete("/api/v1/clusters/" + id, admin).status());
+    assertEquals(0, http.get("/api/v1/clusters?label=nokey", viewer).json().getInteger("total"));
+    assertEquals(204, http.delete("/api/v1/clusters/" + id, admin, "\"1\"").status());
     assertEquals(404, http.get("/api/v1/clusters/" + id, admin).status());
   }
 
@@ -131,7 +170,7 @@ class ClusterApiTest extends ConsoleTest {
       assertEquals(201, p.status(), p.body());
       pipelineIds.add(p.json().getLong("id"));
     }
-    Http.Response refused = http.delete("/api/v1/clusters/" + id, admin);
+    Http.Response refused = http.delete("/api/v1/clusters/" + id, admin, "\"1\"");
     assertEquals(409, refused.status(), refused.body());
     assertTrue(refused.contentType().startsWith("application/problem+json"), refused.contentType());
     assertEquals(new JsonArray()
@@ -140,9 +179,9 @@ class ClusterApiTest extends ConsoleTest {
         refused.json().getJsonArray("pipelines"), refused.body());
     assertEquals(200, http.get("/api/v1/clusters/" + id, admin).status(), "still there");
     for (long pipelineId : pipelineIds) {
-      assertEquals(204, http.delete("/api/v1/pipelines/" + pipelineId, admin).status());
+      assertEquals(204, http.delete("/api/v1/pipelines/" + pipelineId, admin, "\"1\"").status());
     }
-    assertEquals(204, http.delete("/api/v1/clusters/" + id, admin).status());
+    assertEquals(204, http.delete("/api/v1/clusters/" + id, admin, "\"1\"").status());
   }
 
   private static void assertField(Http.Response r, String field) {

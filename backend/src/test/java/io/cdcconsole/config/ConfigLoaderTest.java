@@ -104,8 +104,45 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tlsFilesGoTogetherAndAPlainRemoteConsoleUrlIsWarnedAbout() throws Exception {
+    Path cert = write("c.pem", "not checked here");
+    env.put("CDC_CONSOLE_HTTP_TLS_CERT_FILE", cert.toString());
+    ConfigException alone = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
+    assertTrue(alone.getMessage().contains("http.tls.keyFile"), alone.getMessage());
+    env.put("CDC_CONSOLE_HTTP_TLS_KEY_FILE", home.resolve("missing.pem").toString());
+    ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
+    assertTrue(missing.getMessage().contains("missing.pem") && missing.getMessage().contains("not a readable file"),
+        missing.getMessage());
+    env.put("CDC_CONSOLE_HTTP_TLS_KEY_FILE", cert.toString());
+    assertEquals("https", ConfigLoader.load(Optional.empty(), env).config().http().scheme());
+
+    env.put("CDC_CONSOLE_URL", "http://console.example:8080");
+    assertTrue(ConfigLoader.load(Optional.empty(), env).config().warnings().stream()
+        .anyMatch(w -> w.contains("plain http")));
+    env.put("CDC_CONSOLE_URL", "http://127.0.0.1:8080");
+    assertTrue(ConfigLoader.load(Optional.empty(), env).config().warnings().isEmpty());
+  }
+
+  @Test
+  void aShortMasterKeyStopsTheStartFromTheEnvironmentAndFromTheFile() throws Exception {
+    env.put("CDC_CONSOLE_MASTER_KEY", "short-master-key-31-characters!");
+    ConfigException fromEnv = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
+    assertTrue(fromEnv.getMessage().contains("CDC_CONSOLE_MASTER_KEY") && fromEnv.getMessage().contains("fewer than 32"),
+        fromEnv.getMessage());
+    assertFalse(fromEnv.getMessage().contains("short-master-key"), "the key is not quoted: " + fromEnv.getMessage());
+    env.put("CDC_CONSOLE_MASTER_KEY", "a-master-key-of-exactly-32-chars");
+    ConfigLoader.load(Optional.empty(), env);
+
+    env.remove("CDC_CONSOLE_MASTER_KEY");
+    Files.createDirectories(home.resolve("conf"));
+    Files.writeString(home.resolve("conf/master.key"), "hunter2\n");
+    ConfigException fromFile = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
+    assertTrue(fromFile.getMessage().contains("master.key"), fromFile.getMessage());
+  }
+
+  @Test
   void aWrongMasterKeyStopsTheStartNamingTheValue() throws Exception {
-    SecretCipher other = new SecretCipher("some-other-master-key");
+    SecretCipher other = new SecretCipher("some-other-master-key-long-enough-0123");
     Path file = write("wrong.yaml", "database:\n  url: jdbc:postgresql://h/db\n  user: u\n  password: "
         + other.encrypt("secret-value") + "\n");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(file), env));
@@ -114,7 +151,7 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("master key"), e.getMessage());
     assertFalse(e.getMessage().contains("secret-value"));
 
-    env.put(MasterKey.ENV, "some-other-master-key");
+    env.put(MasterKey.ENV, "some-other-master-key-long-enough-0123");
     assertEquals("secret-value",
         ConfigLoader.load(Optional.of(file), env).config().database().password().orElseThrow().value());
   }
@@ -152,6 +189,25 @@ class ConfigLoaderTest {
     env.put("CDC_CONSOLE_DB_URL", "mysql://h/db");
     assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
         .getMessage().contains("PostgreSQL URL"));
+  }
+
+  @Test
+  void metricsAndLogFormatSettings() throws Exception {
+    ConsoleConfig off = ConfigLoader.load(Optional.empty(), env).config();
+    assertTrue(!off.observability().metricsEnabled() && !off.observability().jsonLogs());
+
+    env.put("CDC_CONSOLE_METRICS_TOKEN", "short");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
+        .getMessage().contains("at least 16 characters"));
+    env.put("CDC_CONSOLE_METRICS_TOKEN", "a-long-enough-metrics-token");
+    env.put("CDC_CONSOLE_LOG_FORMAT", "xml");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
+        .getMessage().contains("CDC_CONSOLE_LOG_FORMAT"));
+    env.put("CDC_CONSOLE_LOG_FORMAT", "json");
+    ConsoleConfig on = ConfigLoader.load(Optional.empty(), env).config();
+    assertEquals("a-long-enough-metrics-token", on.observability().metricsToken().orElseThrow().value());
+    assertTrue(on.observability().metricsEnabled() && on.observability().jsonLogs());
+    assertEquals(0, on.observability().metricsPort());
   }
 
   @Test

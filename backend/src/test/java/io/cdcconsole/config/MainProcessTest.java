@@ -36,7 +36,7 @@ class MainProcessTest {
     Path file = home.resolve("cdc-console.yaml");
     Files.writeString(file, "database:\n  url: jdbc:postgresql://127.0.0.1:1/none\n  user: u\n  password: "
         + new SecretCipher("the-right-key").encrypt("pw") + "\n");
-    Result r = run(home, Map.of(MasterKey.ENV, "a-wrong-key"), "--config", file.toString());
+    Result r = run(home, Map.of(MasterKey.ENV, "a-wrong-master-key-long-enough-to-be-accepted"), "--config", file.toString());
     assertEquals(1, r.exitCode());
     assertTrue(r.stderr().contains("master key"), r.stderr());
     assertOneLineNoStackTrace(r);
@@ -49,6 +49,25 @@ class MainProcessTest {
     assertEquals(1, r.exitCode());
     assertTrue(r.stderr().contains("cannot start"), r.stderr());
     assertOneLineNoStackTrace(r);
+  }
+
+  @Test
+  void withJsonLogsEveryLogLineIsAJsonObject() throws Exception {
+    Path home = TestConsole.newHome();
+    Path file = home.resolve("console.yaml");
+    java.nio.file.Files.writeString(file, "log:\n  format: json\nmetrics:\n  token: a-long-enough-metrics-token\n"
+        + "colour: blue\n");
+    Result r = run(home, Map.of("CDC_CONSOLE_DB_URL", "jdbc:postgresql://127.0.0.1:1/none", "CDC_CONSOLE_DB_USER", "u"),
+        "--config", file.toString());
+    assertEquals(1, r.exitCode(), r.stderr());
+    // the switch happens once the configuration is read: from the first JSON line on, every log line is JSON
+    List<String> logLines = r.stderr().lines().dropWhile(l -> !l.startsWith("{"))
+        .filter(l -> !l.startsWith("cdc-console:") && !l.isBlank()).toList();
+    io.vertx.core.json.JsonObject warning = logLines.stream().map(io.vertx.core.json.JsonObject::new)
+        .filter(json -> json.getString("formattedMessage", "").contains("colour"))
+        .findFirst().orElseThrow(() -> new AssertionError(r.stderr()));
+    assertEquals("WARN", warning.getString("level"));
+    assertFalse(r.stderr().contains("a-long-enough-metrics-token"), "the token is never logged");
   }
 
   @Test

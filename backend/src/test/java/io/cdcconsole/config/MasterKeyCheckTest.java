@@ -25,7 +25,7 @@ class MasterKeyCheckTest {
       originalKey = Files.readString(console.config().confDir().resolve("master.key")).trim();
     }
     Map<String, String> wrong = new HashMap<>(env);
-    wrong.put(MasterKey.ENV, "not-the-key-this-database-knows");
+    wrong.put(MasterKey.ENV, "not-the-master-key-this-database-knows-at-all");
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> TestConsole.start(vertx, wrong));
     assertTrue(e.getMessage().contains("master key is not the one this database was set up with"), e.getMessage());
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cdcconsole.pipeline.ConnectorCatalog.Connector;
 import io.cdcconsole.pipeline.ConnectorCatalog.Kind;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -145,7 +146,7 @@ class ConnectorCatalogTest {
     assertTrue(kafka.knowsOption("debezium-json.timestamp-format.standard"));
     assertFalse(kafka.knowsOption("topics"));
     Connector unlisted = new Connector("x", Kind.SINK, "X", Version.parse("3.0"), List.of(), List.of(), List.of(),
-        List.of(), Optional.empty());
+        List.of(), Optional.empty(), Map.of());
     assertTrue(unlisted.knowsOption("anything"));
   }
 

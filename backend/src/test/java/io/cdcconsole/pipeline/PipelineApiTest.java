@@ -118,7 +118,16 @@ class PipelineApiTest extends ConsoleTest {
     Http.Response put = http.put("/api/v1/secrets/shop-mysql", admin,
         new JsonObject().put("value", value).put("description", "shared MySQL password"));
     assertEquals(201, put.status(), put.body());
-    assertEquals(200, http.put("/api/v1/secrets/shop-mysql", admin, new JsonObject().put("value", value)).status());
+    assertEquals("\"1\"", put.header("ETag"));
+    // replacing a secret takes the version read, like every other versioned resource
+    Http.Response blind = http.put("/api/v1/secrets/shop-mysql", admin, new JsonObject().put("value", value));
+    assertEquals(428, blind.status(), blind.body());
+    assertEquals(200, http.put("/api/v1/secrets/shop-mysql", admin, new JsonObject().put("value", value),
+        http.etag("/api/v1/secrets/shop-mysql", viewer)).status());
+    Http.Response stale = http.put("/api/v1/secrets/shop-mysql", admin, new JsonObject().put("value", value), "\"1\"");
+    assertEquals(412, stale.status(), stale.body());
+    assertEquals(2, stale.json().getInteger("currentVersion"));
+    assertEquals(2, http.get("/api/v1/secrets/shop-mysql", viewer).json().getInteger("version"));
     assertEquals(403, http.put("/api/v1/secrets/x", operator, new JsonObject().put("value", "v")).status());
 
     Http.Response missing = http.post("/api/v1/pipelines", operator,
@@ -135,7 +144,8 @@ class PipelineApiTest extends ConsoleTest {
         .filter(s -> "shop-mysql".equals(s.getString("name"))).findFirst().orElseThrow();
     assertEquals(List.of("uses-named"), listed.getJsonArray("usedBy").getList());
     assertFalse(http.get("/api/v1/secrets", admin).body().contains(value));
-    assertEquals(409, http.delete("/api/v1/secrets/shop-mysql", admin).status());
+    assertEquals(428, http.delete("/api/v1/secrets/shop-mysql", admin).status());
+    assertEquals(409, http.delete("/api/v1/secrets/shop-mysql", admin, "\"2\"").status());
     assertFalse(dump("named_secret").contains(value));
     assertEquals(value, reveal(created.json().getLong("id")).get("${secret:shop-mysql}"));
   }
@@ -155,16 +165,31 @@ class PipelineApiTest extends ConsoleTest {
   }
 
   @Test
-  void aConnectorNewerThanTheClustersFlinkCdcIsSavedWithAWarning() {
+  void aConnectorNewerThanTheClustersFlinkCdcIsRefusedNamingTheVersionThatHasIt() {
     long oldCluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "old-cdc")
         .put("restUrl", "http://127.0.0.1:9").put("cdc", new JsonObject().put("version", "3.0.0"))).json().getLong("id");
     String kafka = "source:\n  type: values\nsink:\n  type: kafka\n  properties.bootstrap.servers: k:9092\n";
-    Http.Response saved = http.post("/api/v1/pipelines", operator,
+    Http.Response refused = http.post("/api/v1/pipelines", operator,
         new JsonObject().put("name", "to-kafka").put("clusterId", oldCluster).put("yaml", kafka));
+    assertEquals(400, refused.status(), refused.body());
+    assertTrue(refused.body().contains("sink.type") && refused.body().contains("needs Flink CDC 3.1.0 or later"),
+        refused.body());
+    // without a version (nothing stated, nothing detected: the cluster does not answer) it saves
+    long unknown = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "unknown-cdc")
+        .put("restUrl", "http://127.0.0.1:9").put("cdc", new JsonObject())).json().getLong("id");
+    Http.Response saved = http.post("/api/v1/pipelines", operator, new JsonObject().put("name", "to-kafka")
+        .put("clusterId", unknown).put("yaml", kafka + "  no-such-option: 1\n"));
     assertEquals(201, saved.status(), saved.body());
-    JsonObject warning = saved.json().getJsonArray("warnings").getJsonObject(0);
-    assertEquals("sink.type", warning.getString("path"));
-    assertTrue(warning.getString("message").contains("3.1.0"), warning.encode());
+    // warnings come back from a save, an update (it dropped them once) and a rollback, which is validated too
+    assertTrue(hasWarningAt(saved.json(), "sink.no-such-option"), saved.body());
+    String path = "/api/v1/pipelines/" + saved.json().getLong("id");
+    Http.Response updated = http.put(path, operator, new JsonObject().put("description", "still kafka"), "\"1\"");
+    assertEquals(200, updated.status(), updated.body());
+    assertTrue(hasWarningAt(updated.json(), "sink.no-such-option"), updated.body());
+    Http.Response rolledBack = http.send("POST", path + "/versions/1/rollback", operator, null, null,
+        Map.of("If-Match", "\"2\""));
+    assertEquals(200, rolledBack.status(), rolledBack.body());
+    assertTrue(hasWarningAt(rolledBack.json(), "sink.no-such-option"), rolledBack.body());
   }
 
   @Test
@@ -241,9 +266,10 @@ class PipelineApiTest extends ConsoleTest {
     long id = created.json().getLong("id");
     assertEquals(403, http.post("/api/v1/pipelines", viewer, pipeline("by-viewer", yaml("v", 1, "pw"))).status());
     assertEquals(403, http.put("/api/v1/pipelines/" + id, viewer, new JsonObject().put("description", "x"), "\"1\"").status());
-    assertEquals(403, http.delete("/api/v1/pipelines/" + id, viewer).status());
+    assertEquals(403, http.delete("/api/v1/pipelines/" + id, viewer, "\"1\"").status());
 
-    Http.Response deleteCluster = http.delete("/api/v1/clusters/" + clusterId, admin);
+    Http.Response deleteCluster = http.delete("/api/v1/clusters/" + clusterId, admin,
+        http.etag("/api/v1/clusters/" + clusterId, admin));
     assertEquals(409, deleteCluster.status(), deleteCluster.body());
     assertTrue(deleteCluster.json().getString("detail").contains("listed"), deleteCluster.body());
 
@@ -267,7 +293,10 @@ class PipelineApiTest extends ConsoleTest {
     assertTrue(http.get("/api/v1/pipelines?label=team=shop&cluster=pipes&limit=1", viewer).items().size() == 1);
     assertNotEquals(0, http.get("/api/v1/pipelines?cluster=" + clusterId, viewer).json().getLong("total"));
     assertEquals(400, http.get("/api/v1/pipelines?cluster=no-such-cluster", viewer).status());
-    assertEquals(204, http.delete("/api/v1/pipelines/listed-copy", operator).status());
+    assertEquals(428, http.delete("/api/v1/pipelines/listed-copy", operator).status());
+    assertEquals(412, http.delete("/api/v1/pipelines/listed-copy", operator, "\"7\"").status());
+    assertEquals(204, http.delete("/api/v1/pipelines/listed-copy", operator,
+        http.etag("/api/v1/pipelines/listed-copy", viewer)).status());
     assertEquals(404, http.get("/api/v1/pipelines/listed-copy", viewer).status());
   }
 
@@ -284,7 +313,7 @@ class PipelineApiTest extends ConsoleTest {
         pipeline("renamed-one", yaml("counted-one", 1, MYSQL_PASSWORD)), "\"1\"");
     assertEquals(200, renamed.status(), renamed.body());
     assertEquals(before, total("/api/v1/pipelines?name=counted"));
-    assertEquals(204, http.delete("/api/v1/pipelines/renamed-one", operator).status());
+    assertEquals(204, http.delete("/api/v1/pipelines/renamed-one", operator, "\"2\"").status());
     assertEquals(0, total("/api/v1/pipelines?name=renamed-one"));
   }
 
@@ -338,5 +367,10 @@ class PipelineApiTest extends ConsoleTest {
       }
     }
     return sb.toString();
+  }
+
+  private static boolean hasWarningAt(JsonObject answer, String path) {
+    return answer.getJsonArray("warnings").stream().map(JsonObject.class::cast)
+        .anyMatch(w -> path.equals(w.getString("path")));
   }
 }

@@ -363,27 +363,49 @@ class PipelineYamlValidatorTest {
   }
 
   @Test
-  void aConnectorNewerThanTheClusterIsAWarning() {
+  void aConnectorNewerThanTheClusterFailsValidationNamingTheVersionThatHasIt() {
     Validation v = validator.validate(MYSQL_TO_ICEBERG, Optional.of("3.3.1"));
-    assertTrue(v.valid());
-    FieldError w = v.warnings().get(0);
-    assertEquals("sink.type", w.path());
-    assertEquals(9, w.line());
-    assertEquals(9, w.column());
-    assertEquals("the iceberg sink connector needs Flink CDC 3.4.0 or later; the cluster runs 3.3.1", w.message());
-    assertEquals(List.of(), validator.validate(MYSQL_TO_ICEBERG, Optional.of("3.4.0")).warnings());
-    assertEquals(List.of(), validator.validate(MYSQL_TO_ICEBERG, Optional.of("not a version")).warnings());
+    assertFalse(v.valid());
+    FieldError e = v.errors().get(0);
+    assertEquals("sink.type", e.path());
+    assertEquals(9, e.line());
+    assertEquals(9, e.column());
+    assertEquals("the iceberg sink connector needs Flink CDC 3.4.0 or later; the cluster runs 3.3.1", e.message());
+    assertEquals(List.of(), validator.validate(MYSQL_TO_ICEBERG, Optional.of("3.4.0")).errors());
+    assertEquals(List.of(), validator.validate(MYSQL_TO_ICEBERG, Optional.of("not a version")).errors());
+    assertTrue(validator.validate(MYSQL_TO_ICEBERG, Optional.empty()).valid());
 
     Validation postgres = validator.validate(POSTGRES_TO_PAIMON, Optional.of("3.4"));
-    assertEquals(List.of("source.type"), postgres.warnings().stream().map(FieldError::path).toList());
+    assertEquals(List.of("source.type"), postgres.errors().stream().map(FieldError::path).toList());
   }
 
   @Test
-  void newerSchemaChangeBehaviorsWarnOnOlderClusters() {
+  void newerSchemaChangeBehaviorsFailOnOlderClusters() {
     Validation v = validator.validate(VALUES_TO_VALUES, Optional.of("3.1.1"));
-    assertTrue(v.valid());
-    assertEquals(List.of("pipeline.schema.change.behavior"), v.warnings().stream().map(FieldError::path).toList());
-    assertTrue(v.warnings().get(0).message().contains("3.2.0"));
+    assertFalse(v.valid());
+    assertEquals(List.of("pipeline.schema.change.behavior"), v.errors().stream().map(FieldError::path).toList());
+    assertTrue(v.errors().get(0).message().contains("needs Flink CDC 3.2.0 or later; the cluster runs 3.1.1"));
+    assertTrue(validator.validate(VALUES_TO_VALUES, Optional.of("3.2.0")).valid());
+  }
+
+  @Test
+  void anOptionNewerThanTheClusterFailsValidationNamingTheVersionThatHasIt() {
+    String kafka = """
+        source:
+          type: values
+        sink:
+          type: kafka
+          properties.bootstrap.servers: k:9092
+          sink.tableId-to-topic.mapping: a.b.c:t
+        """;
+    Validation old = validator.validate(kafka, Optional.of("3.2.1"));
+    assertFalse(old.valid());
+    FieldError e = old.errors().get(0);
+    assertEquals("sink.sink.tableId-to-topic.mapping", e.path());
+    assertEquals("the kafka sink option 'sink.tableId-to-topic.mapping' needs Flink CDC 3.3.0 or later; the cluster"
+        + " runs 3.2.1", e.message());
+    assertTrue(validator.validate(kafka, Optional.of("3.3.0")).valid());
+    assertTrue(validator.validate(kafka, Optional.empty()).valid());
   }
 
   @Test

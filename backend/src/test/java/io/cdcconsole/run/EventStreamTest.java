@@ -104,8 +104,9 @@ class EventStreamTest extends SandboxRunTest {
       assertEquals("wanders", stale.data().getString("pipeline"));
 
       // the cluster moves to where Flink is: the run is submitted there, announced fresh, and finishes
-      JsonObject moved = http.get("/api/v1/clusters/" + movingId, admin).json().put("restUrl", flink().restUrl());
-      Http.Response put = http.send("PUT", "/api/v1/clusters/" + movingId, admin, moved.encode(), null);
+      Http.Response read = http.get("/api/v1/clusters/" + movingId, admin);
+      JsonObject moved = read.json().put("restUrl", flink().restUrl());
+      Http.Response put = http.put("/api/v1/clusters/" + movingId, admin, moved, read.header("ETag"));
       assertEquals(200, put.status(), put.body());
       Sse.Event fresh = next(stream, e -> RunEvents.STALE_ADDRESS.equals(e.name()) && e.data().getLong("runId") == runId);
       assertEquals(false, fresh.data().getBoolean("stale"), fresh.toString());

@@ -118,7 +118,8 @@ class RunLifecycleTest extends SandboxRunTest {
         Map.of("Idempotency-Key", "deploy-42"));
     assertEquals(202, sameKey.status(), sameKey.body());
     assertEquals(location, sameKey.header("Location"), "the same key answers the first run");
-    assertEquals(409, http.delete("/api/v1/pipelines/cancelled", operator).status(), "no delete while running");
+    assertEquals(409, http.delete("/api/v1/pipelines/cancelled", operator,
+        http.etag("/api/v1/pipelines/cancelled", operator)).status(), "no delete while running");
 
     Http.Response cancel = http.post("/api/v1/pipelines/cancelled/cancel", operator, null);
     assertEquals(202, cancel.status(), cancel.body());
@@ -205,26 +206,6 @@ class RunLifecycleTest extends SandboxRunTest {
     assertFalse(http.get(location, operator).body().contains(secret));
     http.post("/api/v1/pipelines/with-secret/cancel", operator, null);
     waitForState(location, "CANCELED");
-  }
-
-  /** Uploads the launcher jar the console carries, as anyone could with Flink's REST API. */
-  private static String uploadLauncher() throws Exception {
-    byte[] jar;
-    try (var in = RunLifecycleTest.class.getClassLoader().getResourceAsStream(LauncherJar.RESOURCE)) {
-      jar = in.readAllBytes();
-    }
-    String boundary = "----cdc" + System.nanoTime();
-    var body = new java.io.ByteArrayOutputStream();
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"by-hand.jar\"\r\n"
-        + "Content-Type: application/x-java-archive\r\n\r\n").getBytes());
-    body.write(jar);
-    body.write(("\r\n--" + boundary + "--\r\n").getBytes());
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + "/jars/upload"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(200, r.statusCode(), r.body());
-    String path = new JsonObject(r.body()).getString("filename");
-    return path.substring(path.lastIndexOf('/') + 1);
   }
 
 }

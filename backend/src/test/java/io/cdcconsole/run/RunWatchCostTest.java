@@ -31,8 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * cluster's last-seen row), while the API's lastSeenAt still moves; a job's checkpoints are read on their own cadence
  * (default once a minute), not every few polls; a cancel reads the job's checkpoints before it is sent.
  */
+// the health sampler reads /checkpoints too, on a cadence of its own (docs/health.md): kept out of this count
 @ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
-    "CDC_CONSOLE_RUN_LOST_GRACE=5s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=2s"})
+    "CDC_CONSOLE_RUN_LOST_GRACE=5s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=2s", "CDC_CONSOLE_RUN_METRICS_INTERVAL=1h"})
 class RunWatchCostTest extends SandboxRunTest {
   @RegisterExtension
   static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();

@@ -125,4 +125,24 @@ public abstract class SandboxRunTest extends ConsoleTest {
     return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(flink().restUrl() + path)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
   }
+
+  /** Uploads the launcher as someone would by hand (Flink's REST API); answers the jar id. */
+  protected String uploadLauncher() throws Exception {
+    byte[] jar;
+    try (var in = SandboxRunTest.class.getClassLoader().getResourceAsStream(LauncherJar.RESOURCE)) {
+      jar = in.readAllBytes();
+    }
+    String boundary = "----cdc" + System.nanoTime();
+    var body = new java.io.ByteArrayOutputStream();
+    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"by-hand.jar\"\r\n"
+        + "Content-Type: application/x-java-archive\r\n\r\n").getBytes());
+    body.write(jar);
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes());
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(flink().restUrl() + "/jars/upload"))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    String path = new JsonObject(r.body()).getString("filename");
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
 }

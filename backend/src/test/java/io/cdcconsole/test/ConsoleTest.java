@@ -44,6 +44,11 @@ public abstract class ConsoleTest {
     admin = console.adminToken();
   }
 
+  /** The Vert.x the console runs on: a test may publish on its event bus as a watcher would. */
+  protected static Vertx consoleVertx() {
+    return vertx;
+  }
+
   @AfterAll
   static void stopConsole() throws Exception {
     try {

@@ -64,6 +64,20 @@ public final class Http {
     return send("DELETE", path, token, null, null);
   }
 
+  /** A delete with {@code If-Match}. */
+  public Response delete(String path, String token, String ifMatch) {
+    return send("DELETE", path, token, null, null, java.util.Map.of("If-Match", ifMatch));
+  }
+
+  /** The ETag a GET of {@code path} answers: what a client sends back as If-Match, as the console does. */
+  public String etag(String path, String token) {
+    Response r = get(path, token);
+    if (r.status() != 200 || r.header("ETag") == null) {
+      throw new AssertionError("GET " + path + " gave no ETag: " + r.status() + " " + r.body());
+    }
+    return r.header("ETag");
+  }
+
   /** Any request; {@code authorization} is the whole header value when given. */
   public Response send(String method, String path, String token, String body, String authorization) {
     return send(method, path, token, body, authorization, java.util.Map.of());

@@ -74,9 +74,15 @@ public final class TestConsole implements AutoCloseable {
   }
 
   public static TestConsole start(Vertx vertx, Map<String, String> env) {
+    return start(vertx, env, null);
+  }
+
+  /** {@code registry}: the one {@code vertx} reports into (built by {@code ConsoleMetrics.vertxBuilder}), or null. */
+  public static TestConsole start(Vertx vertx, Map<String, String> env,
+                                  io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
     try {
       ConfigLoader.Loaded loaded = ConfigLoader.load(Optional.empty(), env);
-      ConsoleApp app = await(ConsoleApp.start(vertx, loaded.config(), loaded.cipher()));
+      ConsoleApp app = await(ConsoleApp.start(vertx, loaded.config(), loaded.cipher(), registry));
       return new TestConsole(vertx, env, loaded.config(), app);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the console: " + e.getMessage(), e);

@@ -333,7 +333,8 @@ class AdminConsoleBrowserTest extends ConsoleTest {
     page.getByTestId("delete-warehouse-db").hover(new Locator.HoverOptions().setForce(true));
     shot(page, "secrets");
     assertEquals(200, http.get("/api/v1/secrets", admin).status());
-    assertEquals(409, http.delete("/api/v1/secrets/warehouse-db", admin).status(), "the server refuses it too");
+    assertEquals(409, http.delete("/api/v1/secrets/warehouse-db", admin, http.etag("/api/v1/secrets/warehouse-db", admin))
+        .status(), "the server refuses it too");
 
     // the reveal: a confirmation that says it is audited, then the values, gone when closed
     page.getByTestId("used-by-warehouse-db").getByText("orders-named").click();

@@ -10,7 +10,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +29,15 @@ import java.util.concurrent.TimeoutException;
 final class TicketFetcher {
 
     static final int TIMEOUT_SECONDS = 30;
+
+    /**
+     * The console's list of every secret value in the ticket's YAML (each base64, comma-separated), named secrets
+     * used in options whose names look harmless included: the {@link Redactor} masks them all.
+     */
+    static final String REDACT_HEADER = "X-Cdc-Redact";
+
+    /** A fetched ticket: the YAML, and the secret values the console says it holds. */
+    record Ticket(String yaml, Set<String> secrets) {}
 
     private final Duration timeout;
 
@@ -48,6 +60,10 @@ final class TicketFetcher {
     }
 
     String fetch(URI uri) throws PipelineLaunchException {
+        return fetchTicket(uri).yaml();
+    }
+
+    Ticket fetchTicket(URI uri) throws PipelineLaunchException {
         String where = origin(uri);
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(timeout)
@@ -107,7 +123,22 @@ final class TicketFetcher {
         if (body == null || body.isBlank()) {
             throw new PipelineLaunchException("The pipeline ticket from " + where + " was empty");
         }
-        return body;
+        return new Ticket(body, secrets(response.headers().firstValue(REDACT_HEADER).orElse("")));
+    }
+
+    /** Undecodable parts are skipped: they cannot be masked, and failing the launch over them would help no one. */
+    static Set<String> secrets(String header) {
+        Set<String> secrets = new LinkedHashSet<>();
+        for (String part : header.split(",")) {
+            if (!part.isBlank()) {
+                try {
+                    secrets.add(new String(Base64.getDecoder().decode(part.strip()), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException ignored) {
+                    // not base64
+                }
+            }
+        }
+        return secrets;
     }
 
     private PipelineLaunchException timedOut(String where) {

@@ -40,6 +40,12 @@ class TicketFetcherTest {
         executor = Executors.newCachedThreadPool();
         server.setExecutor(executor);
         server.createContext("/ok/", exchange -> respond(exchange, 200, YAML));
+        server.createContext("/named/", exchange -> {
+            exchange.getResponseHeaders().add(TicketFetcher.REDACT_HEADER, java.util.Base64.getEncoder()
+                    .encodeToString("Named-Secret-7".getBytes(StandardCharsets.UTF_8)) + ",not base64!,"
+                    + java.util.Base64.getEncoder().encodeToString("Ticket-Secret-1".getBytes(StandardCharsets.UTF_8)));
+            respond(exchange, 200, YAML);
+        });
         server.createContext("/missing/", exchange -> respond(exchange, 404, ERROR_BODY));
         server.createContext("/broken/", exchange -> respond(exchange, 500, ERROR_BODY));
         server.createContext("/empty/", exchange -> respond(exchange, 200, ""));
@@ -83,6 +89,14 @@ class TicketFetcherTest {
     void okReturnsTheBodyExactlyAsUtf8() throws Exception {
         assertEquals(YAML, new TicketFetcher().fetch(URI.create(url("/ok/t-123?sig=abc"))));
         assertEquals(1, hits.get());
+    }
+
+    @Test
+    void theSecretsTheConsoleNamesComeWithTheYaml() throws Exception {
+        TicketFetcher.Ticket ticket = new TicketFetcher().fetchTicket(URI.create(url("/named/t-1")));
+        assertEquals(YAML, ticket.yaml());
+        assertEquals(java.util.Set.of("Named-Secret-7", "Ticket-Secret-1"), ticket.secrets());
+        assertEquals(java.util.Set.of(), new TicketFetcher().fetchTicket(URI.create(url("/ok/t-2"))).secrets());
     }
 
     @Test

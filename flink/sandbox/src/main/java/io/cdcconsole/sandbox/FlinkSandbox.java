@@ -137,12 +137,13 @@ public final class FlinkSandbox {
             return;
         }
 
-        stdout.println(READY_PREFIX + " port=" + port + " url=http://" + HOST + ":" + port);
-        stdout.flush();
-
+        // watched before READY: an owner that ends right after reading READY is then seen to end, not found gone
         if (options.exitWithPid() > 0) {
             exitWith(options.exitWithPid(), log);
         }
+
+        stdout.println(READY_PREFIX + " port=" + port + " url=http://" + HOST + ":" + port);
+        stdout.flush();
 
         try {
             closed.await();

@@ -98,6 +98,8 @@ public final class FlinkSandboxExtension implements BeforeAllCallback, AfterAllC
 
     private int slots = 8;
     private final List<String> extraConfig = new ArrayList<>();
+    private Path sandboxJar;
+    private List<Path> flinkCdcJars; // null: the Flink CDC the sandbox was built with (its lib/)
     private List<String> jvmArgs;
     private Duration startTimeout;
 
@@ -128,6 +130,43 @@ public final class FlinkSandboxExtension implements BeforeAllCallback, AfterAllC
     /** An extra Flink configuration option for the sandbox ({@code --conf key=value}). */
     public FlinkSandboxExtension config(String key, String value) {
         extraConfig.add(key + "=" + value);
+        return this;
+    }
+
+    /**
+     * Another sandbox jar than the default one, e.g. the Flink 2 sandbox ({@code flink/sandbox-flink2}); relative
+     * paths are looked for from the working directory and its parents.
+     */
+    public FlinkSandboxExtension sandboxJar(Path jar) {
+        this.sandboxJar = jar;
+        return this;
+    }
+
+    /**
+     * Puts this Flink CDC on the sandbox's class path instead of the one it was built with: the given jars, or all
+     * jars of the given directories (e.g. {@code ../shared/flink-cdc/3.5.0}, see {@link FlinkCdcVersion}). The
+     * sandbox then runs with {@code -cp}: its classes ({@code flink-sandbox-core.jar}), its {@code lib/} without
+     * {@code flink-cdc-*} jars, these jars, and the {@code --add-opens}/{@code --add-exports} of its manifest.
+     */
+    public FlinkSandboxExtension flinkCdc(List<Path> jarsOrDirs) {
+        List<Path> jars = new ArrayList<>();
+        for (Path p : jarsOrDirs) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> list = Files.list(p)) {
+                    list.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().forEach(jars::add);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot list " + p, e);
+                }
+            } else if (Files.isRegularFile(p)) {
+                jars.add(p);
+            } else {
+                throw new IllegalArgumentException("No Flink CDC jar or directory " + p);
+            }
+        }
+        if (jars.isEmpty()) {
+            throw new IllegalArgumentException("No Flink CDC jars in " + jarsOrDirs);
+        }
+        this.flinkCdcJars = List.copyOf(jars);
         return this;
     }
 
@@ -166,10 +205,26 @@ public final class FlinkSandboxExtension implements BeforeAllCallback, AfterAllC
         if (context.getExecutionException().isPresent()) {
             failed = true;
         }
+        finish(failed);
+    }
+
+    /**
+     * For a sandbox used without {@code @RegisterExtension} (e.g. one per parameter of a test): names its work dir
+     * and kept log ({@code target/flink-sandbox-logs/<name>.log}) before {@link #start()}.
+     */
+    public synchronized FlinkSandboxExtension name(String name) {
+        this.testClassName = name;
+        this.baseDir = null;
+        return this;
+    }
+
+    /** Stops the sandbox and keeps its logs if {@code failed}, else deletes its work dir (what {@code afterAll} does). */
+    public synchronized void finish(boolean failed) {
+        this.failed |= failed;
         try {
             stop();
         } finally {
-            if (failed) {
+            if (this.failed) {
                 keepLogs();
             } else if (!Boolean.getBoolean(KEEP_PROPERTY)) {
                 deleteRecursively(baseDir);
@@ -242,7 +297,12 @@ public final class FlinkSandboxExtension implements BeforeAllCallback, AfterAllC
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(effectiveJvmArgs());
         command.add("-Dflink.sandbox.stderr.level=WARN");
-        command.addAll(List.of("-jar", jar.toString(),
+        if (flinkCdcJars == null) {
+            command.addAll(List.of("-jar", jar.toString()));
+        } else {
+            command.addAll(SandboxClassPath.command(jar, flinkCdcJars));
+        }
+        command.addAll(List.of(
                 "--port", Integer.toString(port),
                 "--work-dir", runDir.toString(),
                 "--slots", Integer.toString(slots),
@@ -457,6 +517,11 @@ public final class FlinkSandboxExtension implements BeforeAllCallback, AfterAllC
     }
 
     private Path jar() {
+        if (sandboxJar != null) {
+            Path jar = ProjectPaths.find(sandboxJar).orElseThrow(() -> new IllegalStateException("Flink sandbox jar "
+                    + sandboxJar + " not found from " + Path.of("").toAbsolutePath() + "; build its module first"));
+            return jar;
+        }
         String configured = System.getProperty(JAR_PROPERTY);
         if (configured != null && !configured.isBlank()) {
             Path jar = Path.of(configured).toAbsolutePath().normalize();

@@ -1,4 +1,4 @@
-package io.cdcconsole.auth;
+package io.cdcconsole.access;
 
 import java.util.Locale;
 import java.util.Optional;

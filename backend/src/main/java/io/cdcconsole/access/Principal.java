@@ -1,4 +1,4 @@
-package io.cdcconsole.auth;
+package io.cdcconsole.access;
 
 /**
  * Who is calling, as established for this request. {@code role} is already the effective one: for an API token the

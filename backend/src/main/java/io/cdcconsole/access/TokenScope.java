@@ -1,4 +1,4 @@
-package io.cdcconsole.auth;
+package io.cdcconsole.access;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
