@@ -147,7 +147,7 @@ class RunSavepointScheduleTest extends SandboxRunTest {
 
   @Test
   @Order(3)
-  void schedulesAreValidatedAuthorisedAndAudited() {
+  void schedulesAreValidatedAuthorisedAndAudited() throws Exception {
     pipeline("schedules", bounded("schedules"));
     for (Object bad : List.of("bogus", "0s", "31d", 5, "")) {
       Http.Response r = http.put("/api/v1/pipelines/schedules/savepoint-schedule", operator,
