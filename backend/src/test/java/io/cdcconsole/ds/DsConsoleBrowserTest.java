@@ -154,6 +154,11 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     return c;
   }
 
+  /** The open dialog's Save (pages have other Save buttons, e.g. a cluster's savepoint schedule). */
+  private static void saveDialog(Page page) {
+    page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+  }
+
   /** Every answer the browser got in full so far, with its body (event streams, which never end, left out). */
   private List<Seen> seen() {
     List<Seen> out = new ArrayList<>();
@@ -207,8 +212,7 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     form.getByLabel("Name").fill(name);
     form.getByLabel("API server URL").fill("http://127.0.0.1:" + dsPort);
     form.getByLabel("Access token").fill(DS_TOKEN);
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("Save")).click();
+    saveDialog(page);
     assertThat(form).isHidden();
   }
 
@@ -248,7 +252,7 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     form.getByLabel("Project code").fill("1001");
     form.getByLabel("Workflow code").fill("2002");
     form.getByLabel("Workflow parameters").fill("bizdate=2026-11-29");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+    saveDialog(page);
     Locator trigger = page.getByTestId("ds-triggers").locator("tr", new Locator.LocatorOptions().setHasText("1001 / 2002"));
     assertThat(trigger).containsText("bizdate=2026-11-29");
     assertThat(trigger).containsText("Finished");
@@ -276,7 +280,7 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     Locator clusterForm = page.getByTestId("cluster-form");
     assertThat(clusterForm.getByLabel("Extra headers")).hasValue(java.util.regex.Pattern.compile("X-Api-Key: \\*{6}"));
     clusterForm.getByLabel("Description").fill("behind the gateway");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+    saveDialog(page);
     assertThat(clusterForm).isHidden();
     assertThat(page.getByText("behind the gateway")).isVisible();
 
