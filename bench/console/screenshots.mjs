@@ -14,7 +14,8 @@
 // <name>-zh.png in --out. Stops everything at the end.
 // For the DolphinScheduler pages a stand-in DS API server (127.0.0.1) accepts one token and one project: the
 // connections page after "test connection", a pipeline's DS tab (a delivered and a refused delivery), its HTTP task
-// definitions, a cluster's page and the cluster edit form. --only ds-,cluster-edit takes just the shots whose names start so.
+// definitions, a cluster's page and the cluster edit form. The alerts page: what fires, the rules, the channels after
+// "Send test" to a webhook nobody listens on, and its failing deliveries. --only ds-,cluster-edit takes just the shots whose names start so.
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -74,6 +75,16 @@ run(async () => {
   await must('POST', '/ds-connections', { name: 'ds-prod', url: `http://127.0.0.1:${ds.address().port}`, version: '3.3',
     token: DS_TOKEN, description: 'Scheduling cluster (Frankfurt)' });
   await must('POST', '/ds-connections', { name: 'ds-legacy', url: 'http://127.0.0.1:9', version: '3.2', token: 'x' });
+  // alerting: a webhook nobody listens on (its deliveries fail and are retried), a robot (its URL masked), rules, a silence
+  await must('POST', '/alert-channels', { name: 'ops-webhook', type: 'webhook', description: 'On-call gateway',
+    config: { url: 'http://127.0.0.1:9/alerts', secret: 'bench-webhook-secret' } });
+  const robot = await call('POST', '/alert-channels', { name: 'team-dingtalk', type: 'dingtalk', description: 'Data team group',
+    config: { url: 'http://127.0.0.1:9/robot/send?access_token=bench-robot-token', secret: 'bench-robot-sign' } });
+  if (robot.status !== 201) log(`dingtalk channel: ${robot.status} ${JSON.stringify(robot.json)}`);
+  await must('POST', '/alert-rules', { name: 'run-failed', kind: 'RUN_STATE', values: ['FAILED', 'LOST', 'FAILED_TO_SUBMIT'],
+    severity: 'CRITICAL', channels: ['ops-webhook'] });
+  await must('POST', '/alert-rules', { name: 'shop-lag', selector: { team: 'shop' }, kind: 'LAG', thresholdMs: 300000,
+    periods: 3, forMs: 60000, severity: 'WARNING', channels: ['ops-webhook'] });
   const create = (name, yaml, labels, comment) =>
     must('POST', '/pipelines', { name, clusterId: sb.id, yaml, labels, comment });
   const inventory = await create('inventory-sync', valuesYaml('inventory_v1'), { team: 'shop' }, 'first version');
@@ -82,7 +93,13 @@ run(async () => {
     labels: { team: 'shop' }, comment: 'own sink table, evolve schema changes' }, { 'If-Match': `"${inventory.version}"` });
   if (put.status !== 200) throw new Error(`PUT inventory-sync: ${put.status} ${JSON.stringify(put.json)}`);
   const demo = await create('demo-values', valuesYaml('demo', { keepsRunning: true }), { team: 'platform' }, 'demo');
+  // fires while demo-values runs: something on the Firing tab
+  const running = await call('POST', '/alert-rules', { name: 'demo-running', pipeline: 'demo-values', kind: 'RUN_STATE',
+    values: ['RUNNING'], severity: 'INFO', channels: ['ops-webhook'] });
+  if (running.status !== 201) log(`demo-running rule: ${running.status} ${JSON.stringify(running.json)}`);
   await create('audit-log-copy', valuesYaml('audit'), { team: 'crm' }, 'not started yet');
+  await must('POST', '/alert-silences', { pipeline: 'audit-log-copy', until: new Date(Date.now() + 7 * 86400e3).toISOString(),
+    reason: 'source database migration' });
   await must('POST', `/pipelines/${demo.id}/triggers`, { connection: 'ds-prod', onState: 'RUNNING', projectCode: '1001',
     workflowCode: '2002', params: { bizdate: '2026-11-29', source: 'demo-values' } });
   await must('POST', `/pipelines/${demo.id}/triggers`, { connection: 'ds-prod', onState: 'FAILED', projectCode: '1002',
@@ -258,6 +275,22 @@ run(async () => {
     await page.getByTestId('reveal-confirm').click();
     await page.getByTestId('revealed').waitFor();
     await shot('reveal');
+
+    await page.goto(`${base}/alerts`);
+    await page.getByTestId('alerts-firing').locator('.ant-table-row').first().waitFor({ timeout: 60_000 }).catch(() => {});
+    await shot('alerts');
+    const tab = (i) => page.getByTestId('alerts-page').getByRole('tab').nth(i).click();
+    await tab(1);
+    await page.getByTestId('alert-rules').locator('.ant-table-row').first().waitFor();
+    await shot('alerts-rules');
+    await tab(2);
+    const hookRow = page.locator('tr', { hasText: 'ops-webhook' });
+    await hookRow.getByTestId('alert-channel-test').click();
+    await hookRow.getByTestId('alert-test-outcome').waitFor({ timeout: 60_000 });
+    await shot('alerts-channels');
+    await tab(4);
+    await page.getByTestId('alert-deliveries').locator('.ant-table-row').first().waitFor({ timeout: 60_000 });
+    await shot('alerts-deliveries');
     await context.close();
   }
   ds.close();

@@ -19,6 +19,7 @@ const RunPage = lazy(() => import('./routes/runs/RunPage'));
 const ClustersPage = lazy(() => import('./routes/clusters/ClustersPage'));
 const ClusterPage = lazy(() => import('./routes/clusters/ClusterPage'));
 const OrphansPage = lazy(() => import('./routes/orphans/OrphansPage'));
+const AlertsPage = lazy(() => import('./routes/alerts/AlertsPage'));
 const DsConnectionsPage = lazy(() => import('./routes/ds/DsConnectionsPage'));
 const MePage = lazy(() => import('./routes/me/MePage'));
 const UsersPage = lazy(() => import('./routes/users/UsersPage'));
@@ -67,6 +68,7 @@ export function App({ queryClient }: { queryClient?: QueryClient }) {
               <Route path="clusters" element={<ClustersPage />} />
               <Route path="clusters/:id" element={<ClusterPage />} />
               <Route path="orphans" element={<OrphansPage />} />
+              <Route path="alerts" element={<AlertsPage />} />
               <Route path="ds-connections" element={<DsConnectionsPage />} />
               <Route path="me" element={<MePage />} />
               <Route path="users" element={<UsersPage />} />

@@ -9,19 +9,20 @@ import { describeError } from './errors';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useHasRole } from './RoleGate';
 
-const SECTIONS = ['/', '/pipelines', '/clusters', '/orphans', '/ds-connections', '/secrets', '/tokens', '/users', '/audit'] as const;
+const SECTIONS = ['/', '/pipelines', '/clusters', '/orphans', '/ds-connections', '/alerts', '/secrets', '/tokens', '/users', '/audit'] as const;
 
 /** The sections under the Administration submenu, which is marked when one of them is open. */
-const ADMIN_SECTIONS: readonly string[] = ['/ds-connections', '/secrets', '/tokens', '/users', '/audit'];
+const ADMIN_SECTIONS: readonly string[] = ['/alerts', '/ds-connections', '/secrets', '/tokens', '/users', '/audit'];
 
 /**
  * The Administration submenu: what everyone may read, then the admin pages, which are not offered to others (the
  * server refuses them anyway).
  */
-type AdminLabel = 'secrets.title' | 'tokens.title' | 'users.title' | 'audit.title' | 'ds.nav';
+type AdminLabel = 'alerts.title' | 'secrets.title' | 'tokens.title' | 'users.title' | 'audit.title' | 'ds.nav';
 
 export function adminEntries(isAdmin: boolean): { path: string; label: AdminLabel }[] {
   const everyone: { path: string; label: AdminLabel }[] = [
+    { path: '/alerts', label: 'alerts.title' },
     { path: '/secrets', label: 'secrets.title' },
     { path: '/tokens', label: 'tokens.title' },
   ];

@@ -23,7 +23,9 @@ export function PipelineActions({ pipeline, compact = false }: { pipeline: Pipel
       opener.current = null;
     }
   }, [dialog]);
-  if (!canOperate) return null;
+  // A dialog already open stays open when the role is lowered meanwhile (a 403 re-reads the role): it shows the
+  // refusal, which the user would otherwise never see.
+  if (!canOperate && dialog === null) return null;
 
   const run = pipeline.currentRun;
   const active = !!run && !TERMINAL_STATES.has(run.state);
@@ -79,7 +81,7 @@ export function PipelineActions({ pipeline, compact = false }: { pipeline: Pipel
 
   return (
     <>
-      {buttons}
+      {canOperate ? buttons : null}
       {dialog === 'start' ? <StartDialog pipeline={pipeline} open onClose={() => setDialog(null)} /> : null}
       {dialog === 'stop' ? <StopDialog pipeline={pipeline} open onClose={() => setDialog(null)} /> : null}
       {dialog === 'cancel' ? <CancelDialog pipeline={pipeline} open onClose={() => setDialog(null)} /> : null}

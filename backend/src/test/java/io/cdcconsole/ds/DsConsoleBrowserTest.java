@@ -12,6 +12,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.Request;
 import com.microsoft.playwright.Response;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.options.AriaRole;
@@ -71,7 +72,9 @@ class DsConsoleBrowserTest extends SandboxRunTest {
   private static int dsPort;
 
   private final List<String> pageProblems = new CopyOnWriteArrayList<>();
-  private final List<Response> responses = new CopyOnWriteArrayList<>();
+  // requests whose answer has fully arrived: reading the body of one still streaming waits for its end (a CI run hung
+  // in text() on such an answer), and event streams never end
+  private final List<Request> finished = new CopyOnWriteArrayList<>();
   private final List<BrowserContext> contexts = new ArrayList<>();
   private String testName;
 
@@ -146,15 +149,24 @@ class DsConsoleBrowserTest extends SandboxRunTest {
         pageProblems.add("console error: " + m.text() + " at " + m.location());
       }
     });
-    c.onResponse(responses::add);
+    c.onRequestFinished(finished::add);
     contexts.add(c);
     return c;
   }
 
-  /** Every answer the browser got so far, with its body (event streams, which never end, left out). */
+  /** The open dialog's Save (pages have other Save buttons, e.g. a cluster's savepoint schedule). */
+  private static void saveDialog(Page page) {
+    page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+  }
+
+  /** Every answer the browser got in full so far, with its body (event streams, which never end, left out). */
   private List<Seen> seen() {
     List<Seen> out = new ArrayList<>();
-    for (Response r : responses) {
+    for (Request request : finished) {
+      Response r = request.response();
+      if (r == null) {
+        continue;
+      }
       String type = r.headers().getOrDefault("content-type", "");
       if (type.contains("event-stream") || r.status() == 204 || (r.status() >= 300 && r.status() < 400)) {
         continue;
@@ -200,8 +212,7 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     form.getByLabel("Name").fill(name);
     form.getByLabel("API server URL").fill("http://127.0.0.1:" + dsPort);
     form.getByLabel("Access token").fill(DS_TOKEN);
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
-        new Page.GetByRoleOptions().setName("Save")).click();
+    saveDialog(page);
     assertThat(form).isHidden();
   }
 
@@ -241,7 +252,7 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     form.getByLabel("Project code").fill("1001");
     form.getByLabel("Workflow code").fill("2002");
     form.getByLabel("Workflow parameters").fill("bizdate=2026-11-29");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+    saveDialog(page);
     Locator trigger = page.getByTestId("ds-triggers").locator("tr", new Locator.LocatorOptions().setHasText("1001 / 2002"));
     assertThat(trigger).containsText("bizdate=2026-11-29");
     assertThat(trigger).containsText("Finished");
@@ -269,7 +280,7 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     Locator clusterForm = page.getByTestId("cluster-form");
     assertThat(clusterForm.getByLabel("Extra headers")).hasValue(java.util.regex.Pattern.compile("X-Api-Key: \\*{6}"));
     clusterForm.getByLabel("Description").fill("behind the gateway");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+    saveDialog(page);
     assertThat(clusterForm).isHidden();
     assertThat(page.getByText("behind the gateway")).isVisible();
 
