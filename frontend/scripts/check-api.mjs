@@ -12,7 +12,9 @@ try {
   const fresh = join(dir, 'schema.gen.ts');
   execFileSync(process.execPath, ['node_modules/openapi-typescript/bin/cli.js', spec, '-o', fresh], { stdio: 'pipe' });
   if (readFileSync(fresh, 'utf8') !== readFileSync(committed, 'utf8')) {
-    console.error(`${committed} is stale: the OpenAPI document changed. Run \`npm run gen:api\` and commit the result.`);
+    console.error(
+      `${committed} is stale: the OpenAPI document changed. Run \`npm run gen:api\` and commit the result.`,
+    );
     process.exit(1);
   }
   console.log(`${committed} matches ${spec}`);

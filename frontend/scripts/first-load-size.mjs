@@ -30,4 +30,6 @@ for (const file of [...seen].sort()) {
   gz += z;
   console.log(`${(z / 1024).toFixed(1).padStart(7)} KB gz  ${file}`);
 }
-console.log(`${(gz / 1024).toFixed(1).padStart(7)} KB gz  total (${(raw / 1024).toFixed(0)} KB raw, ${seen.size} files)`);
+console.log(
+  `${(gz / 1024).toFixed(1).padStart(7)} KB gz  total (${(raw / 1024).toFixed(0)} KB raw, ${seen.size} files)`,
+);

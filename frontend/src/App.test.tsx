@@ -28,7 +28,8 @@ describe('login', () => {
   it('posts the credentials and shows who is signed in', async () => {
     const calls = fakeServer({
       'POST /api/v1/auth/login': () => json(200, { token: 'tok-1', expiresAt: inAnHour() }),
-      'GET /api/v1/me': () => json(200, { id: 7, username: 'alice', role: 'operator', createdAt: '2025-01-01T00:00:00Z' }),
+      'GET /api/v1/me': () =>
+        json(200, { id: 7, username: 'alice', role: 'operator', createdAt: '2025-01-01T00:00:00Z' }),
     });
     renderAt('/');
 
@@ -87,7 +88,8 @@ describe('login', () => {
 
   it('says so when the server answers without a problem body', async () => {
     fakeServer({
-      'POST /api/v1/auth/login': () => new Response('<html>Bad gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }),
+      'POST /api/v1/auth/login': () =>
+        new Response('<html>Bad gateway</html>', { status: 502, headers: { 'Content-Type': 'text/html' } }),
     });
     renderAt('/login');
     await signInAs('alice', 'x');
@@ -159,7 +161,9 @@ describe('who am I', () => {
     let fail = true;
     fakeServer({
       'GET /api/v1/me': () =>
-        fail ? problem(503, 'Service Unavailable', 'Database is starting.') : json(200, { id: 3, username: 'dave', role: 'viewer' }),
+        fail
+          ? problem(503, 'Service Unavailable', 'Database is starting.')
+          : json(200, { id: 3, username: 'dave', role: 'viewer' }),
     });
     renderAt('/');
     expect(await screen.findByRole('alert')).toHaveTextContent('Database is starting.');

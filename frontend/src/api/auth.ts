@@ -1,5 +1,6 @@
 import { body, http } from './client';
 
 export const authApi = {
-  login: (username: string, password: string) => body(http.POST('/auth/login', { body: { username, password } }), false),
+  login: (username: string, password: string) =>
+    body(http.POST('/auth/login', { body: { username, password } }), false),
 };

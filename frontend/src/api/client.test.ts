@@ -24,7 +24,10 @@ describe('api client', () => {
     window.sessionStorage.setItem('cdc-console.token', 'tok');
     const calls = fakeServer({
       'PUT /api/v1/pipelines/1': () =>
-        new Response(JSON.stringify({ id: 1, version: 5 }), { status: 200, headers: { 'Content-Type': 'application/json', ETag: '"5"' } }),
+        new Response(JSON.stringify({ id: 1, version: 5 }), {
+          status: 200,
+          headers: { 'Content-Type': 'application/json', ETag: '"5"' },
+        }),
     });
     const saved = await pipelinesApi.update(1, { yaml: 'x', comment: 'c' }, 4);
     expect(saved.version).toBe(5);

@@ -5,7 +5,8 @@ const pipeline = (p: number | string) => ({ id: String(p) });
 
 /** DolphinScheduler: connections (admins), a pipeline's triggers and deliveries, and its HTTP task definitions. */
 export const dsApi = {
-  connections: (signal?: AbortSignal) => body(http.GET('/ds-connections', { params: { query: { limit: 500 } }, signal })),
+  connections: (signal?: AbortSignal) =>
+    body(http.GET('/ds-connections', { params: { query: { limit: 500 } }, signal })),
   createConnection: (input: DsConnectionInput) => body(http.POST('/ds-connections', { body: input })),
   /** `token` as the mask keeps the stored one; `revision` is the one read (412 when stale). */
   updateConnection: (name: string, input: Omit<DsConnectionInput, 'name'>, revision: number) =>
@@ -36,7 +37,9 @@ export const dsApi = {
   deliveries: (p: number | string, signal?: AbortSignal) =>
     body(http.GET('/pipelines/{id}/deliveries', { params: { path: pipeline(p), query: { limit: 200 } }, signal })),
   retryDelivery: (p: number | string, deliveryId: number) =>
-    body(http.POST('/pipelines/{id}/deliveries/{deliveryId}/retry', { params: { path: { ...pipeline(p), deliveryId } } })),
+    body(
+      http.POST('/pipelines/{id}/deliveries/{deliveryId}/retry', { params: { path: { ...pipeline(p), deliveryId } } }),
+    ),
 
   snippet: (p: number | string, version: DsVersion, signal?: AbortSignal) =>
     body(http.GET('/pipelines/{id}/ds-snippet', { params: { path: pipeline(p), query: { version } }, signal })),

@@ -17,13 +17,24 @@ export const pipelinesApi = {
     body(http.DELETE('/pipelines/{id}', { params: { ...id(p), header: ifMatch(version) } })),
   validate: (yaml: string, cluster?: string, signal?: AbortSignal) =>
     body(http.POST('/pipelines/validate', { body: { yaml, cluster }, signal })),
-  versions: (p: number | string, signal?: AbortSignal) => body(http.GET('/pipelines/{id}/versions', { params: id(p), signal })),
+  versions: (p: number | string, signal?: AbortSignal) =>
+    body(http.GET('/pipelines/{id}/versions', { params: id(p), signal })),
   version: (p: number | string, n: number, signal?: AbortSignal) =>
     body(http.GET('/pipelines/{id}/versions/{n}', { params: { path: { id: String(p), n } }, signal })),
   rollback: (p: number | string, n: number, version: number) =>
-    unwrap(http.POST('/pipelines/{id}/versions/{n}/rollback', { params: { path: { id: String(p), n }, header: ifMatch(version) } })),
+    unwrap(
+      http.POST('/pipelines/{id}/versions/{n}/rollback', {
+        params: { path: { id: String(p), n }, header: ifMatch(version) },
+      }),
+    ),
   exportYaml: (p: number | string) =>
-    body(http.GET('/pipelines/{id}/export', { params: id(p), parseAs: 'text', headers: { Accept: 'application/yaml, application/problem+json' } })),
+    body(
+      http.GET('/pipelines/{id}/export', {
+        params: id(p),
+        parseAs: 'text',
+        headers: { Accept: 'application/yaml, application/problem+json' },
+      }),
+    ),
   /** The plaintext of the pipeline's secret values, by YAML path (admin; audited as pipeline.reveal). */
   reveal: (p: number | string) => body(http.POST('/pipelines/{id}/reveal', { params: id(p) })),
   importYaml: (text: string, name?: string, cluster?: string) =>

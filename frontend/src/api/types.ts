@@ -9,13 +9,31 @@ export type RunState = S['RunState'];
 export type ClusterStatus = S['ClusterHealthStatus'];
 
 export const RUN_STATES = [
-  'SUBMITTING', 'FAILED_TO_SUBMIT', 'INITIALIZING', 'RUNNING', 'RESTARTING', 'FAILING', 'CANCELLING', 'STOPPING',
-  'FINISHED', 'CANCELED', 'STOPPED', 'FAILED', 'LOST',
+  'SUBMITTING',
+  'FAILED_TO_SUBMIT',
+  'INITIALIZING',
+  'RUNNING',
+  'RESTARTING',
+  'FAILING',
+  'CANCELLING',
+  'STOPPING',
+  'FINISHED',
+  'CANCELED',
+  'STOPPED',
+  'FAILED',
+  'LOST',
 ] as const satisfies readonly RunState[];
 /** A pipeline that never ran has this state in filters and the overview. */
 export type PipelineState = RunState | 'NONE';
 
-export const TERMINAL_STATES: ReadonlySet<string> = new Set(['FAILED_TO_SUBMIT', 'FINISHED', 'CANCELED', 'STOPPED', 'FAILED', 'LOST']);
+export const TERMINAL_STATES: ReadonlySet<string> = new Set([
+  'FAILED_TO_SUBMIT',
+  'FINISHED',
+  'CANCELED',
+  'STOPPED',
+  'FAILED',
+  'LOST',
+]);
 
 export type Page<T> = S['PageInfo'] & { items: T[] };
 

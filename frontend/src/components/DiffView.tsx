@@ -7,7 +7,17 @@ import { basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
 
 /** `unchanged` is the folded-lines text, with `$` where the count goes. */
-export default function DiffView({ left, right, label, unchanged }: { left: string; right: string; label: string; unchanged: string }) {
+export default function DiffView({
+  left,
+  right,
+  label,
+  unchanged,
+}: {
+  left: string;
+  right: string;
+  label: string;
+  unchanged: string;
+}) {
   const host = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const side = [

@@ -19,7 +19,12 @@ export function LanguageSwitch({ dark = false }: { dark?: boolean }) {
         onClick: ({ key }) => setLanguage(key as Language),
       }}
     >
-      <Button size="small" ghost={dark} aria-label={`${t('common.language')}: ${NAMES[language]}`} data-testid="language">
+      <Button
+        size="small"
+        ghost={dark}
+        aria-label={`${t('common.language')}: ${NAMES[language]}`}
+        data-testid="language"
+      >
         {NAMES[language]}
       </Button>
     </Dropdown>

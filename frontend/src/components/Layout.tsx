@@ -9,7 +9,18 @@ import { describeError } from './errors';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useHasRole } from './RoleGate';
 
-const SECTIONS = ['/', '/pipelines', '/clusters', '/orphans', '/ds-connections', '/alerts', '/secrets', '/tokens', '/users', '/audit'] as const;
+const SECTIONS = [
+  '/',
+  '/pipelines',
+  '/clusters',
+  '/orphans',
+  '/ds-connections',
+  '/alerts',
+  '/secrets',
+  '/tokens',
+  '/users',
+  '/audit',
+] as const;
 
 /** The sections under the Administration submenu, which is marked when one of them is open. */
 const ADMIN_SECTIONS: readonly string[] = ['/alerts', '/ds-connections', '/secrets', '/tokens', '/users', '/audit'];
@@ -97,7 +108,10 @@ export function Layout() {
           mode="horizontal"
           theme="dark"
           aria-label={t('nav.menu')}
-          selectedKeys={[section(location.pathname), ...(ADMIN_SECTIONS.includes(section(location.pathname)) ? ['admin'] : [])]}
+          selectedKeys={[
+            section(location.pathname),
+            ...(ADMIN_SECTIONS.includes(section(location.pathname)) ? ['admin'] : []),
+          ]}
           items={items}
           className="nav"
         />
@@ -122,14 +136,18 @@ export function Layout() {
           </Button>
         </Space>
       </AntLayout.Header>
-      {!reachable ? <Alert type="warning" banner data-testid="server-unreachable" title={t('banner.unreachable')} /> : null}
+      {!reachable ? (
+        <Alert type="warning" banner data-testid="server-unreachable" title={t('banner.unreachable')} />
+      ) : null}
       <AntLayout.Content className="content">
         {userError ? (
           <Alert
             type="error"
             role="alert"
             showIcon
-            title={t('errors.loadAccount', { error: describeError(userError, t).detail ?? describeError(userError, t).title })}
+            title={t('errors.loadAccount', {
+              error: describeError(userError, t).detail ?? describeError(userError, t).title,
+            })}
             action={<Button onClick={reloadUser}>{t('common.retry')}</Button>}
           />
         ) : (

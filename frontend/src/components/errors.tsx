@@ -22,8 +22,8 @@ export function describeError(e: unknown, t: TFunction): Described {
     const fallback: string = key
       ? t(`errors.${key}`)
       : e.status >= 500
-          ? t('errors.server', { status: e.status })
-          : t('errors.generic', { status: e.status });
+        ? t('errors.server', { status: e.status })
+        : t('errors.generic', { status: e.status });
     const title = p?.title || fallback;
     const detail = p?.detail && p.detail !== title ? p.detail : null;
     return { title, detail, fields: e.fieldErrors };
@@ -45,7 +45,15 @@ export function fieldErrorMap(e: unknown): Record<string, string> {
 }
 
 /** A problem shown readable: title, detail, and the field errors not shown at their fields. */
-export function ProblemAlert({ error, shownFields = [], onRetry }: { error: unknown; shownFields?: string[]; onRetry?: () => void }) {
+export function ProblemAlert({
+  error,
+  shownFields = [],
+  onRetry,
+}: {
+  error: unknown;
+  shownFields?: string[];
+  onRetry?: () => void;
+}) {
   const { t } = useTranslation();
   if (!error) return null;
   const d = describeError(error, t);

@@ -66,7 +66,8 @@ export const en = {
     server: 'The server failed to answer (HTTP {{status}}).',
     generic: 'The request failed (HTTP {{status}}).',
     stale: 'Changed by someone else',
-    staleDetail: 'Someone changed this after you loaded it, so nothing was saved. Reload it and apply your change again.',
+    staleDetail:
+      'Someone changed this after you loaded it, so nothing was saved. Reload it and apply your change again.',
     fields: 'Check these fields:',
     loadAccount: 'Could not load your account: {{error}}',
   },
@@ -137,14 +138,16 @@ export const en = {
     tlsCaSet: 'Trusts the CA given',
     tlsCaNone: 'System trust store',
     headers: 'Extra headers',
-    headersHint: 'One per line: Name: value. Values of secret headers (auth, token, key…) are stored encrypted and shown as ******, which keeps them.',
+    headersHint:
+      'One per line: Name: value. Values of secret headers (auth, token, key…) are stored encrypted and shown as ******, which keeps them.',
     tlsCa: 'Trusted CA (PEM)',
     insecure: 'Skip TLS verification (tests only)',
     cdcMode: 'Flink CDC',
     cdcProvided: 'Provided by the cluster',
     cdcShipped: 'Shipped by the console',
     cdcVersion: 'Flink CDC version',
-    cdcVersionHint: "Optional when the cluster provides Flink CDC: it is detected from the JobManager's class path. Required when the console ships it.",
+    cdcVersionHint:
+      "Optional when the cluster provides Flink CDC: it is detected from the JobManager's class path. Required when the console ships it.",
     cdcUnknown: 'version not known yet',
     cdcDetected: 'detected',
     cdcStated: 'as stated',
@@ -217,7 +220,8 @@ export const en = {
     restorePoint: 'The restore point',
     restorePointAt: '{{path}} ({{time}})',
     none: 'No state (start fresh)',
-    noneWarning: 'The job starts without state: what the last run had read and not yet written is dropped, and sources begin as configured.',
+    noneWarning:
+      'The job starts without state: what the last run had read and not yet written is dropped, and sources begin as configured.',
     ledger: 'A savepoint from the ledger',
     path: 'A path I type',
     pathPlaceholder: 's3://bucket/savepoints/savepoint-…',
@@ -254,7 +258,8 @@ export const en = {
     saved: 'Saved as version {{version}}.',
     unchanged: 'No changes to save.',
     conflictTitle: 'Someone else saved this pipeline (version {{version}}) while you were editing.',
-    conflictBody: 'Left: their version. Right: yours. Reload to take theirs (your edits are dropped), or overwrite to save yours over it.',
+    conflictBody:
+      'Left: their version. Right: yours. Reload to take theirs (your edits are dropped), or overwrite to save yours over it.',
     reloadTheirs: 'Reload their version',
     overwrite: 'Overwrite with mine',
     editorLabel: 'Pipeline YAML',
@@ -352,7 +357,8 @@ export const en = {
     tab: 'DolphinScheduler',
     connections: {
       title: 'DolphinScheduler connections',
-      intro: 'The DolphinScheduler API servers on which triggers start workflows. Each connection signs in with a DS access token (Security → Token manage), stored encrypted and never shown again.',
+      intro:
+        'The DolphinScheduler API servers on which triggers start workflows. Each connection signs in with a DS access token (Security → Token manage), stored encrypted and never shown again.',
       add: 'Add connection',
       addTitle: 'Add a DolphinScheduler connection',
       editTitle: 'Edit connection {{name}}',
@@ -374,7 +380,8 @@ export const en = {
     },
     triggers: {
       title: 'Triggers',
-      intro: 'When a run of this pipeline reaches a state, start a DolphinScheduler workflow. It fires every time a run enters the state (at least once).',
+      intro:
+        'When a run of this pipeline reaches a state, start a DolphinScheduler workflow. It fires every time a run enters the state (at least once).',
       add: 'Add trigger',
       addTitle: 'Add a trigger',
       editTitle: 'Edit trigger',
@@ -383,7 +390,8 @@ export const en = {
       projectCode: 'Project code',
       projectCodeHint: 'From the project address: …/projects/<projectCode>/…',
       workflowCode: 'Workflow code',
-      workflowCodeHint: 'From the workflow address: …/workflow/definitions/<workflowCode>. The workflow must be online.',
+      workflowCodeHint:
+        'From the workflow address: …/workflow/definitions/<workflowCode>. The workflow must be online.',
       params: 'Workflow parameters',
       paramsHint: 'Values for the workflow’s global parameters (startParams), one per line: name=value',
       enabled: 'Enabled',
@@ -395,7 +403,8 @@ export const en = {
     },
     deliveries: {
       title: 'Deliveries',
-      intro: 'Every start of a workflow a trigger asked for. Failures are retried with back-off; after 10 attempts a delivery is failed.',
+      intro:
+        'Every start of a workflow a trigger asked for. Failures are retried with back-off; after 10 attempts a delivery is failed.',
       run: 'Run',
       status: 'Status',
       attempts: 'Attempts',
@@ -410,16 +419,19 @@ export const en = {
     },
     snippets: {
       title: 'HTTP task definitions',
-      intro: 'Ready to paste into a DolphinScheduler HTTP task: start and wait for RUNNING, stop with a savepoint, check the status. Fill in the form fields, or import the stored definition.',
+      intro:
+        'Ready to paste into a DolphinScheduler HTTP task: start and wait for RUNNING, stop with a savepoint, check the status. Fill in the form fields, or import the stored definition.',
       version: 'DolphinScheduler version',
       token: 'Token the task sends',
       tokenNew: 'Create a token for this pipeline',
       tokenExisting: 'Use one of my tokens',
       tokenName: 'Token name',
       create: 'Create token',
-      created: 'Token {{name}} created, scoped to this pipeline. Its secret is filled in below and is shown only now: copy the definitions before leaving this page.',
+      created:
+        'Token {{name}} created, scoped to this pipeline. Its secret is filled in below and is shown only now: copy the definitions before leaving this page.',
       chooseToken: 'Choose a token',
-      placeholderNote: 'A token’s secret is shown only when it is created: replace {{placeholder}} with it (or with ${cdc_console_token}, a DS project parameter that holds it).',
+      placeholderNote:
+        'A token’s secret is shown only when it is created: replace {{placeholder}} with it (or with ${cdc_console_token}, a DS project parameter that holds it).',
       noToken: 'No token chosen: the definitions carry the placeholder cdc_REPLACE_ME.',
       start: 'Start and wait for RUNNING',
       stop: 'Stop with a savepoint',
@@ -512,7 +524,8 @@ export const en = {
     unscoped: 'all of the owner’s rights',
     scopePipelines: 'Pipelines',
     scopeLabels: 'Labels',
-    scopeHint: 'A scoped token works only on the /ds endpoints (DolphinScheduler), as operator at most, for these pipelines and those carrying all of these labels.',
+    scopeHint:
+      'A scoped token works only on the /ds endpoints (DolphinScheduler), as operator at most, for these pipelines and those carrying all of these labels.',
     labelsPlaceholder: 'team=data',
     labelFormat: 'Write one label per line, as key=value.',
     status: 'Status',
@@ -526,7 +539,8 @@ export const en = {
     revoke: 'Revoke',
     revokeConfirm: 'Revoke {{name}}? Whatever uses it stops working at once.',
     secretTitle: 'Your new token',
-    secretWarning: 'Copy the token now. It is shown only this once: the console keeps only a hash of it and cannot show it again.',
+    secretWarning:
+      'Copy the token now. It is shown only this once: the console keeps only a hash of it and cannot show it again.',
     copied: 'Copied',
     copy: 'Copy',
     done: 'I have copied it',
@@ -554,14 +568,21 @@ export const en = {
   },
   alerts: {
     title: 'Alerts',
-    intro: 'Rules watch run states and health; when one holds, the alert is sent to its channels (webhook, DingTalk, Feishu, WeCom, e-mail). Everyone may read; operators change rules and silences, admins channels.',
+    intro:
+      'Rules watch run states and health; when one holds, the alert is sent to its channels (webhook, DingTalk, Feishu, WeCom, e-mail). Everyone may read; operators change rules and silences, admins channels.',
     tabs: { firing: 'Firing', rules: 'Rules', channels: 'Channels', silences: 'Silences', deliveries: 'Deliveries' },
     status: 'Status',
     severity: 'Severity',
     rule: 'Rule',
     pipeline: 'Pipeline',
     statuses: { PENDING: 'pending', FIRING: 'firing', DELIVERED: 'delivered', FAILED: 'failed' },
-    kinds: { RUN_STATE: 'Run state', VERDICT: 'Health verdict', LAG: 'Lag', CHECKPOINT_AGE: 'Checkpoint age', RESTARTS: 'Restarts' },
+    kinds: {
+      RUN_STATE: 'Run state',
+      VERDICT: 'Health verdict',
+      LAG: 'Lag',
+      CHECKPOINT_AGE: 'Checkpoint age',
+      RESTARTS: 'Restarts',
+    },
     channelTypes: { webhook: 'Webhook', dingtalk: 'DingTalk', feishu: 'Feishu', wecom: 'WeCom', email: 'E-mail' },
     firing: {
       empty: 'Nothing is firing.',
@@ -577,7 +598,8 @@ export const en = {
       pipeline: 'Pipeline',
       pipelineHint: 'One pipeline (id or name). Leave empty to match pipelines by labels.',
       selector: 'Labels',
-      selectorHint: 'Without a pipeline: labels a pipeline must all have, one per line: name=value (none: every pipeline).',
+      selectorHint:
+        'Without a pipeline: labels a pipeline must all have, one per line: name=value (none: every pipeline).',
       scope: 'Applies to',
       everyPipeline: 'every pipeline',
       kind: 'Kind',
@@ -666,7 +688,8 @@ export const en = {
   reveal: {
     button: 'Reveal secrets',
     confirmTitle: 'Reveal the secret values of {{name}}?',
-    confirmBody: 'The plaintext values will be shown on this screen. The reveal is recorded in the audit trail under your name.',
+    confirmBody:
+      'The plaintext values will be shown on this screen. The reveal is recorded in the audit trail under your name.',
     confirm: 'Reveal (audited)',
     title: 'Secret values of {{name}}',
     path: 'Where in the YAML',

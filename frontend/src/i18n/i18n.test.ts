@@ -4,7 +4,9 @@ import { initialLanguage } from './index';
 import { zhCN } from './zh-CN';
 
 function leaves(o: object, prefix = ''): string[] {
-  return Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : leaves(v as object, `${prefix}${k}.`)));
+  return Object.entries(o).flatMap(([k, v]) =>
+    typeof v === 'string' ? [`${prefix}${k}`] : leaves(v as object, `${prefix}${k}.`),
+  );
 }
 
 function placeholders(s: string): string[] {
@@ -15,7 +17,8 @@ describe('translations', () => {
   it('have the same keys and the same placeholders in both languages, none empty', () => {
     const keys = leaves(en);
     expect(leaves(zhCN)).toEqual(keys);
-    const get = (o: object, key: string) => key.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown>)[k], o) as string;
+    const get = (o: object, key: string) =>
+      key.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown>)[k], o) as string;
     for (const key of keys) {
       expect(get(zhCN, key).length, key).toBeGreaterThan(0);
       expect(placeholders(get(zhCN, key)), key).toEqual(placeholders(get(en, key)));

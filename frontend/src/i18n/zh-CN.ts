@@ -355,7 +355,8 @@ export const zhCN: Shape<Resources> = {
     tab: 'DolphinScheduler',
     connections: {
       title: 'DolphinScheduler 连接',
-      intro: '触发器在这些 DolphinScheduler API 服务上启动工作流。每个连接用一个 DS 访问令牌登录（安全中心 → 令牌管理），加密保存，不再显示。',
+      intro:
+        '触发器在这些 DolphinScheduler API 服务上启动工作流。每个连接用一个 DS 访问令牌登录（安全中心 → 令牌管理），加密保存，不再显示。',
       add: '添加连接',
       addTitle: '添加 DolphinScheduler 连接',
       editTitle: '编辑连接 {{name}}',
@@ -413,7 +414,8 @@ export const zhCN: Shape<Resources> = {
     },
     snippets: {
       title: 'HTTP 任务定义',
-      intro: '可直接粘贴到 DolphinScheduler HTTP 任务：启动并等待 RUNNING、带保存点停止、检查状态。按表单字段填写，或导入存储的定义。',
+      intro:
+        '可直接粘贴到 DolphinScheduler HTTP 任务：启动并等待 RUNNING、带保存点停止、检查状态。按表单字段填写，或导入存储的定义。',
       version: 'DolphinScheduler 版本',
       token: '任务发送的令牌',
       tokenNew: '为本管道创建令牌',
@@ -422,7 +424,8 @@ export const zhCN: Shape<Resources> = {
       create: '创建令牌',
       created: '已创建令牌 {{name}}，仅限本管道。其密钥已填入下方，且只显示这一次：离开本页前请复制定义。',
       chooseToken: '选择令牌',
-      placeholderNote: '令牌密钥只在创建时显示：请把 {{placeholder}} 替换为密钥（或替换为 ${cdc_console_token}，即保存密钥的 DS 项目参数）。',
+      placeholderNote:
+        '令牌密钥只在创建时显示：请把 {{placeholder}} 替换为密钥（或替换为 ${cdc_console_token}，即保存密钥的 DS 项目参数）。',
       noToken: '未选择令牌：定义中为占位符 cdc_REPLACE_ME。',
       start: '启动并等待 RUNNING',
       stop: '带保存点停止',
@@ -515,7 +518,8 @@ export const zhCN: Shape<Resources> = {
     unscoped: '所有者的全部权限',
     scopePipelines: '管道',
     scopeLabels: '标签',
-    scopeHint: '限定范围的令牌只能用于 /ds 接口（DolphinScheduler），最多具有操作员权限，仅作用于这些管道以及带有全部这些标签的管道。',
+    scopeHint:
+      '限定范围的令牌只能用于 /ds 接口（DolphinScheduler），最多具有操作员权限，仅作用于这些管道以及带有全部这些标签的管道。',
     labelsPlaceholder: 'team=data',
     labelFormat: '每行一个标签，格式为 key=value。',
     status: '状态',
@@ -557,14 +561,21 @@ export const zhCN: Shape<Resources> = {
   },
   alerts: {
     title: '告警',
-    intro: '规则监视运行状态与健康状况；条件成立时，告警发送到其通道（Webhook、钉钉、飞书、企业微信、邮件）。所有人可查看；操作员可修改规则与静默，管理员可修改通道。',
+    intro:
+      '规则监视运行状态与健康状况；条件成立时，告警发送到其通道（Webhook、钉钉、飞书、企业微信、邮件）。所有人可查看；操作员可修改规则与静默，管理员可修改通道。',
     tabs: { firing: '告警中', rules: '规则', channels: '通道', silences: '静默', deliveries: '投递' },
     status: '状态',
     severity: '级别',
     rule: '规则',
     pipeline: '管道',
     statuses: { PENDING: '待定', FIRING: '告警中', DELIVERED: '已投递', FAILED: '失败' },
-    kinds: { RUN_STATE: '运行状态', VERDICT: '健康判定', LAG: '延迟', CHECKPOINT_AGE: '检查点时长', RESTARTS: '重启次数' },
+    kinds: {
+      RUN_STATE: '运行状态',
+      VERDICT: '健康判定',
+      LAG: '延迟',
+      CHECKPOINT_AGE: '检查点时长',
+      RESTARTS: '重启次数',
+    },
     channelTypes: { webhook: 'Webhook', dingtalk: '钉钉', feishu: '飞书', wecom: '企业微信', email: '邮件' },
     firing: {
       empty: '当前没有告警。',

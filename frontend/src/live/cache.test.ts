@@ -22,7 +22,11 @@ function client() {
   return new QueryClient({ defaultOptions: { queries: { retry: false, gcTime: Infinity } } });
 }
 
-const event = (name: string, data: unknown, id: string | null = null) => ({ event: name, data: JSON.stringify(data), id });
+const event = (name: string, data: unknown, id: string | null = null) => ({
+  event: name,
+  data: JSON.stringify(data),
+  id,
+});
 
 describe('applyEvent', () => {
   it('writes a run.state into every cached copy of the pipeline and the run, and onto the feeds', () => {
@@ -41,7 +45,22 @@ describe('applyEvent', () => {
 
     applyEvent(
       qc,
-      event('run.state', { id: 77, runId: 9, pipelineId: 1, pipeline: 'p1', jobId: 'ab', from: 'SUBMITTING', to: 'RUNNING', at: '2026-01-01T00:00:01Z', source: 'poller', stale: false }, '77'),
+      event(
+        'run.state',
+        {
+          id: 77,
+          runId: 9,
+          pipelineId: 1,
+          pipeline: 'p1',
+          jobId: 'ab',
+          from: 'SUBMITTING',
+          to: 'RUNNING',
+          at: '2026-01-01T00:00:01Z',
+          source: 'poller',
+          stale: false,
+        },
+        '77',
+      ),
     );
 
     const list = qc.getQueryData<Page<Pipeline>>(listKey)!;
@@ -53,16 +72,37 @@ describe('applyEvent', () => {
     expect(qc.getQueryData<Page<Transition>>([...keys.transitions('p2'), 15])!.items).toEqual([]);
 
     // A replayed event (same id) is not listed twice.
-    applyEvent(qc, event('run.state', { id: 77, runId: 9, pipelineId: 1, pipeline: 'p1', from: 'SUBMITTING', to: 'RUNNING', at: '2026-01-01T00:00:01Z' }, '77'));
+    applyEvent(
+      qc,
+      event(
+        'run.state',
+        {
+          id: 77,
+          runId: 9,
+          pipelineId: 1,
+          pipeline: 'p1',
+          from: 'SUBMITTING',
+          to: 'RUNNING',
+          at: '2026-01-01T00:00:01Z',
+        },
+        '77',
+      ),
+    );
     expect(qc.getQueryData<Page<Transition>>([...keys.transitions(), 15])!.items).toHaveLength(1);
   });
 
   it('starts a new current run when the event names a newer run, and ignores an older run', () => {
     const qc = client();
     qc.setQueryData(keys.pipelines.one(1), pipeline(1, runJson({ id: 9, state: 'FINISHED' })));
-    applyEvent(qc, event('run.state', { runId: 10, pipelineId: 1, pipeline: 'p1', from: null, to: 'SUBMITTING', at: 'x' }));
+    applyEvent(
+      qc,
+      event('run.state', { runId: 10, pipelineId: 1, pipeline: 'p1', from: null, to: 'SUBMITTING', at: 'x' }),
+    );
     expect(qc.getQueryData<Pipeline>(keys.pipelines.one(1))!.currentRun).toMatchObject({ id: 10, state: 'SUBMITTING' });
-    applyEvent(qc, event('run.state', { runId: 9, pipelineId: 1, pipeline: 'p1', from: 'RUNNING', to: 'LOST', at: 'x' }));
+    applyEvent(
+      qc,
+      event('run.state', { runId: 9, pipelineId: 1, pipeline: 'p1', from: 'RUNNING', to: 'LOST', at: 'x' }),
+    );
     expect(qc.getQueryData<Pipeline>(keys.pipelines.one(1))!.currentRun).toMatchObject({ id: 10, state: 'SUBMITTING' });
   });
 
@@ -71,10 +111,25 @@ describe('applyEvent', () => {
     qc.setQueryData(keys.pipelines.one(1), pipeline(1, runJson({ id: 9, state: 'RUNNING' })));
     qc.setQueryData(keys.runs.one(9), { id: 9, pipelineId: 1, state: 'RUNNING' });
     const metrics = { at: '2026-01-01T00:00:30Z', emitLagMs: 1200, restarts: 0, notReported: ['snapshotProgress'] };
-    applyEvent(qc, event('run.health', { runId: 9, pipelineId: 1, pipeline: 'p1', status: 'LAGGING', reason: 'lag 6 min',
-      at: '2026-01-01T00:00:30Z', lagMs: 360_000, metrics }));
-    expect(qc.getQueryData<Pipeline>(keys.pipelines.one(1))!.currentRun!.health)
-      .toEqual({ status: 'LAGGING', reason: 'lag 6 min', at: '2026-01-01T00:00:30Z', lagMs: 360_000 });
+    applyEvent(
+      qc,
+      event('run.health', {
+        runId: 9,
+        pipelineId: 1,
+        pipeline: 'p1',
+        status: 'LAGGING',
+        reason: 'lag 6 min',
+        at: '2026-01-01T00:00:30Z',
+        lagMs: 360_000,
+        metrics,
+      }),
+    );
+    expect(qc.getQueryData<Pipeline>(keys.pipelines.one(1))!.currentRun!.health).toEqual({
+      status: 'LAGGING',
+      reason: 'lag 6 min',
+      at: '2026-01-01T00:00:30Z',
+      lagMs: 360_000,
+    });
     expect(qc.getQueryData<Run>(keys.runs.one(9))!.health).toMatchObject({ status: 'LAGGING', metrics });
   });
 
@@ -82,13 +137,24 @@ describe('applyEvent', () => {
     const qc = client();
     qc.setQueryData(keys.pipelines.one(1), pipeline(1, runJson({ id: 9, state: 'RUNNING' })));
     applyEvent(qc, event('run.stale', { runId: 9, pipelineId: 1, pipeline: 'p1', stale: true, at: 'x' }));
-    expect(qc.getQueryData<Pipeline>(keys.pipelines.one(1))!.currentRun).toMatchObject({ state: 'RUNNING', stale: true });
+    expect(qc.getQueryData<Pipeline>(keys.pipelines.one(1))!.currentRun).toMatchObject({
+      state: 'RUNNING',
+      stale: true,
+    });
 
     qc.setQueryData<{ items: Partial<Cluster>[]; total: number }>(keys.clusters.list, {
       items: [{ id: 3, name: 'c', health: { status: 'HEALTHY', reachable: true } as Cluster['health'] }],
       total: 1,
     });
-    applyEvent(qc, event('cluster.health', { clusterId: 3, name: 'c', status: 'UNREACHABLE', health: { status: 'UNREACHABLE', reachable: false } }));
+    applyEvent(
+      qc,
+      event('cluster.health', {
+        clusterId: 3,
+        name: 'c',
+        status: 'UNREACHABLE',
+        health: { status: 'UNREACHABLE', reachable: false },
+      }),
+    );
     expect(qc.getQueryData<{ items: Cluster[] }>(keys.clusters.list)!.items[0]!.health.status).toBe('UNREACHABLE');
   });
 

@@ -29,16 +29,26 @@ function patchCurrentRun(p: Pipeline, runId: number, patch: Partial<CurrentRun>,
   return { ...p, currentRun: { ...fresh(), ...patch } };
 }
 
-function patchPipelines(qc: QueryClient, pipelineId: number, runId: number, patch: Partial<CurrentRun>, fresh?: () => CurrentRun) {
+function patchPipelines(
+  qc: QueryClient,
+  pipelineId: number,
+  runId: number,
+  patch: Partial<CurrentRun>,
+  fresh?: () => CurrentRun,
+) {
   const apply = (p: Pipeline) => (p.id === pipelineId ? patchCurrentRun(p, runId, patch, fresh) : p);
-  qc.setQueriesData<Page<Pipeline>>({ queryKey: [...keys.pipelines.all, 'list'] }, (page) => page && { ...page, items: page.items.map(apply) });
+  qc.setQueriesData<Page<Pipeline>>(
+    { queryKey: [...keys.pipelines.all, 'list'] },
+    (page) => page && { ...page, items: page.items.map(apply) },
+  );
   qc.setQueriesData<Pipeline>({ queryKey: [...keys.pipelines.all, 'one'] }, (p) => p && apply(p));
 }
 
 function patchRuns(qc: QueryClient, pipelineId: number, runId: number, patch: Partial<Run>) {
   qc.setQueryData<Run>(keys.runs.one(runId), (r) => r && { ...r, ...patch });
-  qc.setQueriesData<Page<Run>>({ queryKey: keys.runs.ofPipeline(pipelineId) }, (page) =>
-    page && { ...page, items: page.items.map((r) => (r.id === runId ? { ...r, ...patch } : r)) },
+  qc.setQueriesData<Page<Run>>(
+    { queryKey: keys.runs.ofPipeline(pipelineId) },
+    (page) => page && { ...page, items: page.items.map((r) => (r.id === runId ? { ...r, ...patch } : r)) },
   );
 }
 
@@ -46,7 +56,14 @@ export function applyRunState(qc: QueryClient, e: RunStateEvent): void {
   const active = !TERMINAL_STATES.has(e.to);
   const patch: Partial<CurrentRun> = { state: e.to, stale: e.stale, jobId: e.jobId, active };
   // A run the cache has not seen yet: the event says all a current run carries but when it reached RUNNING.
-  const fresh = (): CurrentRun => ({ id: e.runId, state: e.to, stale: e.stale, jobId: e.jobId, active, startedAt: null });
+  const fresh = (): CurrentRun => ({
+    id: e.runId,
+    state: e.to,
+    stale: e.stale,
+    jobId: e.jobId,
+    active,
+    startedAt: null,
+  });
   patchPipelines(qc, e.pipelineId, e.runId, patch, fresh);
   patchRuns(qc, e.pipelineId, e.runId, { state: e.to, stale: e.stale });
   const transition: Transition = {
@@ -94,8 +111,10 @@ export function applyRunHealth(qc: QueryClient, e: RunHealthEvent): void {
 }
 
 export function applyClusterHealth(qc: QueryClient, e: ClusterHealthEvent): void {
-  qc.setQueryData<{ items: Cluster[]; total: number }>(keys.clusters.list, (list) =>
-    list && { ...list, items: list.items.map((c) => (c.id === e.clusterId ? { ...c, health: e.health } : c)) },
+  qc.setQueryData<{ items: Cluster[]; total: number }>(
+    keys.clusters.list,
+    (list) =>
+      list && { ...list, items: list.items.map((c) => (c.id === e.clusterId ? { ...c, health: e.health } : c)) },
   );
   qc.setQueryData<Cluster>(keys.clusters.one(e.clusterId), (c) => c && { ...c, health: e.health });
   qc.invalidateQueries({ queryKey: keys.overview });

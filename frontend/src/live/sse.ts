@@ -69,7 +69,11 @@ export class SseParser {
   private dispatch(): SseEvent | null {
     if (this.hasId) this.lastEventId = this.id;
     const hadId = this.hasId;
-    const event: SseEvent = { event: this.eventType || 'message', data: this.data.join('\n'), id: hadId ? this.id : null };
+    const event: SseEvent = {
+      event: this.eventType || 'message',
+      data: this.data.join('\n'),
+      id: hadId ? this.id : null,
+    };
     const empty = this.data.length === 0;
     this.eventType = '';
     this.data = [];

@@ -81,7 +81,11 @@ export function useDeleteAlertSilence() {
 
 /** What fires changes with the health samples: looked at again every 10 s. */
 export function useFiringAlerts() {
-  return useQuery({ queryKey: keys.alerts.firing, queryFn: ({ signal }) => alertsApi.firing(signal), refetchInterval: 10_000 });
+  return useQuery({
+    queryKey: keys.alerts.firing,
+    queryFn: ({ signal }) => alertsApi.firing(signal),
+    refetchInterval: 10_000,
+  });
 }
 
 /** Deliveries change in the background (attempts, back-off): looked at again every few seconds while any is pending. */

@@ -8,7 +8,10 @@ export function useClusters() {
 }
 
 export function useCluster(id: number | string) {
-  return useQuery({ queryKey: keys.clusters.one(id), queryFn: async ({ signal }) => (await clustersApi.get(id, signal)).data });
+  return useQuery({
+    queryKey: keys.clusters.one(id),
+    queryFn: async ({ signal }) => (await clustersApi.get(id, signal)).data,
+  });
 }
 
 export function useSaveCluster() {

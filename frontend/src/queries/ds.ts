@@ -32,7 +32,10 @@ export function useTestDsConnection() {
 }
 
 export function useDsTriggers(pipelineId: number) {
-  return useQuery({ queryKey: keys.ds.triggers(pipelineId), queryFn: ({ signal }) => dsApi.triggers(pipelineId, signal) });
+  return useQuery({
+    queryKey: keys.ds.triggers(pipelineId),
+    queryFn: ({ signal }) => dsApi.triggers(pipelineId, signal),
+  });
 }
 
 export function useSaveDsTrigger(pipelineId: number) {

@@ -17,7 +17,12 @@ export function useTransitions(pipeline?: string, limit = 20) {
 }
 
 export function useTemplates() {
-  return useQuery({ queryKey: keys.templates, queryFn: ({ signal }) => catalogApi.templates(signal), retry: false, staleTime: Infinity });
+  return useQuery({
+    queryKey: keys.templates,
+    queryFn: ({ signal }) => catalogApi.templates(signal),
+    retry: false,
+    staleTime: Infinity,
+  });
 }
 
 export function useOrphans() {

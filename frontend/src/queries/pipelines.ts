@@ -19,7 +19,10 @@ export function usePipeline(id: number | string) {
 }
 
 export function usePipelineVersions(id: number | string) {
-  return useQuery({ queryKey: keys.pipelines.versions(id), queryFn: ({ signal }) => pipelinesApi.versions(id, signal) });
+  return useQuery({
+    queryKey: keys.pipelines.versions(id),
+    queryFn: ({ signal }) => pipelinesApi.versions(id, signal),
+  });
 }
 
 export function usePipelineVersion(id: number | string, n: number | null) {

@@ -29,7 +29,10 @@ export function useRunMetrics(runId: number | string, enabled: boolean) {
 }
 
 export function useLedger(pipelineId: number | string) {
-  return useQuery({ queryKey: keys.runs.ledger(pipelineId), queryFn: ({ signal }) => runsApi.ledger(pipelineId, signal) });
+  return useQuery({
+    queryKey: keys.runs.ledger(pipelineId),
+    queryFn: ({ signal }) => runsApi.ledger(pipelineId, signal),
+  });
 }
 
 /** After a lifecycle call: the run it answered is the news; everything that shows it is refreshed. */
@@ -73,7 +76,10 @@ export function useTriggerSavepoint(pipelineId: number | string) {
 }
 
 export function useSavepointSchedule(pipelineId: number | string) {
-  return useQuery({ queryKey: keys.runs.schedule(pipelineId), queryFn: ({ signal }) => runsApi.schedule(pipelineId, signal) });
+  return useQuery({
+    queryKey: keys.runs.schedule(pipelineId),
+    queryFn: ({ signal }) => runsApi.schedule(pipelineId, signal),
+  });
 }
 
 export function useSetSavepointSchedule(pipelineId: number | string) {

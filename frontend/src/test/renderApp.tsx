@@ -10,7 +10,8 @@ type Routes = Parameters<typeof fakeServer>[0];
 export function renderApp(path: string, routes: Routes, role: Role = 'operator') {
   window.sessionStorage.setItem('cdc-console.token', 'tok');
   const calls = fakeServer({
-    'GET /api/v1/me': () => json(200, { id: 1, username: 'olga', role, disabled: false, createdAt: 'x', updatedAt: 'x' }),
+    'GET /api/v1/me': () =>
+      json(200, { id: 1, username: 'olga', role, disabled: false, createdAt: 'x', updatedAt: 'x' }),
     ...routes,
   });
   const queryClient = newQueryClient();

@@ -44,7 +44,8 @@ window.getComputedStyle = (elt: Element) => computedStyle(elt);
 
 // CodeMirror measures text through Range rectangles, which jsdom does not lay out.
 if (!Range.prototype.getClientRects) {
-  const empty = () => ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
+  const empty = () =>
+    ({ length: 0, item: () => null, [Symbol.iterator]: [][Symbol.iterator] }) as unknown as DOMRectList;
   Range.prototype.getClientRects = empty;
   Range.prototype.getBoundingClientRect = () => new DOMRect(0, 0, 0, 0);
 }

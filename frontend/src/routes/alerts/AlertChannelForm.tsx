@@ -73,7 +73,10 @@ export function AlertChannelForm({ channel, onClose }: { channel?: AlertChannel;
         data-testid="alert-channel-form"
         onFinish={(v) =>
           save.mutate(
-            { existing: channel?.name, input: { name: v.name, type: v.type, config: channelConfig(v), description: v.description ?? '' } },
+            {
+              existing: channel?.name,
+              input: { name: v.name, type: v.type, config: channelConfig(v), description: v.description ?? '' },
+            },
             { onSuccess: onClose },
           )
         }
@@ -97,20 +100,39 @@ export function AlertChannelForm({ channel, onClose }: { channel?: AlertChannel;
           <Input disabled={!!channel} />
         </Form.Item>
         <Form.Item name="type" label={t('alerts.channels.type')} {...at('type')}>
-          <Select disabled={!!channel} options={CHANNEL_TYPES.map((k) => ({ value: k, label: t(`alerts.channelTypes.${k}`) }))} />
+          <Select
+            disabled={!!channel}
+            options={CHANNEL_TYPES.map((k) => ({ value: k, label: t(`alerts.channelTypes.${k}`) }))}
+          />
         </Form.Item>
         {type === 'email' ? (
           <>
-            <Form.Item name="host" label={t('alerts.channels.host')} rules={[{ required: true, message: '' }]} {...at('config.host')}>
+            <Form.Item
+              name="host"
+              label={t('alerts.channels.host')}
+              rules={[{ required: true, message: '' }]}
+              {...at('config.host')}
+            >
               <Input placeholder="smtp.example.com" />
             </Form.Item>
             <Form.Item name="port" label={t('alerts.channels.port')} {...at('config.port')}>
               <InputNumber min={1} max={65535} style={{ width: '100%' }} />
             </Form.Item>
-            <Form.Item name="from" label={t('alerts.channels.from')} rules={[{ required: true, message: '' }]} {...at('config.from')}>
+            <Form.Item
+              name="from"
+              label={t('alerts.channels.from')}
+              rules={[{ required: true, message: '' }]}
+              {...at('config.from')}
+            >
               <Input />
             </Form.Item>
-            <Form.Item name="to" label={t('alerts.channels.to')} extra={t('alerts.channels.toHint')} rules={[{ required: true, message: '' }]} {...at('config.to')}>
+            <Form.Item
+              name="to"
+              label={t('alerts.channels.to')}
+              extra={t('alerts.channels.toHint')}
+              rules={[{ required: true, message: '' }]}
+              {...at('config.to')}
+            >
               <Input />
             </Form.Item>
             <Form.Item name="username" label={t('alerts.channels.username')} {...at('config.username')}>
@@ -138,7 +160,12 @@ export function AlertChannelForm({ channel, onClose }: { channel?: AlertChannel;
               {ROBOTS.has(type) ? secretInput : <Input placeholder="https://hooks.example.com/alerts" />}
             </Form.Item>
             {type === 'wecom' ? null : (
-              <Form.Item name="secret" label={t('alerts.channels.secret')} extra={kept ?? t('alerts.channels.secretHint')} {...at('config.secret')}>
+              <Form.Item
+                name="secret"
+                label={t('alerts.channels.secret')}
+                extra={kept ?? t('alerts.channels.secretHint')}
+                {...at('config.secret')}
+              >
                 {secretInput}
               </Form.Item>
             )}

@@ -89,7 +89,9 @@ export function AlertRuleForm({ rule, onClose }: { rule?: AlertRule; onClose: ()
         initialValues={{
           name: rule?.name,
           pipeline: rule?.pipeline ?? undefined,
-          selector: Object.entries(rule?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join('\n'),
+          selector: Object.entries(rule?.selector ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join('\n'),
           kind: (rule?.kind as AlertRuleKind | undefined) ?? 'RUN_STATE',
           values: rule?.values ?? [],
           thresholdMs: rule?.thresholdMs ?? undefined,
@@ -107,31 +109,64 @@ export function AlertRuleForm({ rule, onClose }: { rule?: AlertRule; onClose: ()
         <Form.Item name="name" label={t('common.name')} rules={[{ required: true, message: '' }]} {...at('name')}>
           <Input />
         </Form.Item>
-        <Form.Item name="pipeline" label={t('alerts.rules.pipeline')} extra={t('alerts.rules.pipelineHint')} {...at('pipeline')}>
+        <Form.Item
+          name="pipeline"
+          label={t('alerts.rules.pipeline')}
+          extra={t('alerts.rules.pipelineHint')}
+          {...at('pipeline')}
+        >
           <Input />
         </Form.Item>
-        <Form.Item name="selector" label={t('alerts.rules.selector')} extra={t('alerts.rules.selectorHint')} {...at('selector')}>
+        <Form.Item
+          name="selector"
+          label={t('alerts.rules.selector')}
+          extra={t('alerts.rules.selectorHint')}
+          {...at('selector')}
+        >
           <Input.TextArea rows={2} placeholder="team=data" />
         </Form.Item>
         <Form.Item name="kind" label={t('alerts.rules.kind')} {...at('kind')}>
           <Select options={RULE_KINDS.map((k) => ({ value: k, label: t(`alerts.kinds.${k}`) }))} />
         </Form.Item>
         {kind === 'RUN_STATE' || kind === 'VERDICT' ? (
-          <Form.Item name="values" label={t(kind === 'RUN_STATE' ? 'alerts.rules.states' : 'alerts.rules.verdicts')} rules={[{ required: true, message: '' }]} {...at('values')}>
-            <Select mode="multiple" options={(kind === 'RUN_STATE' ? [...RUN_STATES] : VERDICTS).map((s) => ({ value: s, label: s }))} />
+          <Form.Item
+            name="values"
+            label={t(kind === 'RUN_STATE' ? 'alerts.rules.states' : 'alerts.rules.verdicts')}
+            rules={[{ required: true, message: '' }]}
+            {...at('values')}
+          >
+            <Select
+              mode="multiple"
+              options={(kind === 'RUN_STATE' ? [...RUN_STATES] : VERDICTS).map((s) => ({ value: s, label: s }))}
+            />
           </Form.Item>
         ) : null}
         {kind === 'LAG' || kind === 'CHECKPOINT_AGE' ? (
-          <Form.Item name="thresholdMs" label={t('alerts.rules.thresholdMs')} rules={[{ required: true, message: '' }]} {...at('thresholdMs')}>
+          <Form.Item
+            name="thresholdMs"
+            label={t('alerts.rules.thresholdMs')}
+            rules={[{ required: true, message: '' }]}
+            {...at('thresholdMs')}
+          >
             <InputNumber {...ms} />
           </Form.Item>
         ) : null}
         {kind === 'RESTARTS' ? (
           <>
-            <Form.Item name="restarts" label={t('alerts.rules.restarts')} rules={[{ required: true, message: '' }]} {...at('restarts')}>
+            <Form.Item
+              name="restarts"
+              label={t('alerts.rules.restarts')}
+              rules={[{ required: true, message: '' }]}
+              {...at('restarts')}
+            >
               <InputNumber min={0} style={{ width: '100%' }} />
             </Form.Item>
-            <Form.Item name="windowMs" label={t('alerts.rules.windowMs')} rules={[{ required: true, message: '' }]} {...at('windowMs')}>
+            <Form.Item
+              name="windowMs"
+              label={t('alerts.rules.windowMs')}
+              rules={[{ required: true, message: '' }]}
+              {...at('windowMs')}
+            >
               <InputNumber {...ms} />
             </Form.Item>
           </>
@@ -149,8 +184,16 @@ export function AlertRuleForm({ rule, onClose }: { rule?: AlertRule; onClose: ()
         <Form.Item name="severity" label={t('alerts.severity')} {...at('severity')}>
           <Select options={['INFO', 'WARNING', 'CRITICAL'].map((s) => ({ value: s, label: s }))} />
         </Form.Item>
-        <Form.Item name="channels" label={t('alerts.rules.channels')} rules={[{ required: true, message: '' }]} {...at('channels')}>
-          <Select mode="multiple" options={(channels.data?.items ?? []).map((c) => ({ value: c.name, label: c.name }))} />
+        <Form.Item
+          name="channels"
+          label={t('alerts.rules.channels')}
+          rules={[{ required: true, message: '' }]}
+          {...at('channels')}
+        >
+          <Select
+            mode="multiple"
+            options={(channels.data?.items ?? []).map((c) => ({ value: c.name, label: c.name }))}
+          />
         </Form.Item>
         <Form.Item name="repeatMs" label={t('alerts.rules.repeatMs')} {...at('repeatMs')}>
           <InputNumber {...ms} />

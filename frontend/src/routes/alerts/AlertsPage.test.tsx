@@ -18,18 +18,56 @@ const hook: AlertChannel = {
   updatedAt: '2026-01-02T10:00:00Z',
 };
 const rule: AlertRule = {
-  id: 7, name: 'lag-high', pipeline: 'orders-to-lake', selector: {}, kind: 'LAG', values: [], thresholdMs: 60_000, periods: 1,
-  restarts: null, windowMs: null, severity: 'CRITICAL', forMs: 0, repeatMs: 0, sendResolved: true, channels: ['ops-hook'],
-  silencedUntil: null, enabled: true, createdBy: 'olga', createdAt: '2026-01-02T10:00:00Z',
+  id: 7,
+  name: 'lag-high',
+  pipeline: 'orders-to-lake',
+  selector: {},
+  kind: 'LAG',
+  values: [],
+  thresholdMs: 60_000,
+  periods: 1,
+  restarts: null,
+  windowMs: null,
+  severity: 'CRITICAL',
+  forMs: 0,
+  repeatMs: 0,
+  sendResolved: true,
+  channels: ['ops-hook'],
+  silencedUntil: null,
+  enabled: true,
+  createdBy: 'olga',
+  createdAt: '2026-01-02T10:00:00Z',
 };
 const failed: AlertDelivery = {
-  id: 42, channel: 'ops-hook', channelType: 'dingtalk', rule: 'lag-high', pipeline: 'orders-to-lake', event: 'FIRING',
-  message: {}, status: 'FAILED', attempts: 10, lastError: 'HTTP 500', response: null, createdAt: '2026-01-02T10:00:00Z',
-  deliveredAt: null, nextAttemptAt: null,
+  id: 42,
+  channel: 'ops-hook',
+  channelType: 'dingtalk',
+  rule: 'lag-high',
+  pipeline: 'orders-to-lake',
+  event: 'FIRING',
+  message: {},
+  status: 'FAILED',
+  attempts: 10,
+  lastError: 'HTTP 500',
+  response: null,
+  createdAt: '2026-01-02T10:00:00Z',
+  deliveredAt: null,
+  nextAttemptAt: null,
 };
 const base = {
   'GET /api/v1/alerts?limit=500': () =>
-    page([{ rule: 'lag-high', pipeline: 'orders-to-lake', severity: 'CRITICAL', status: 'FIRING', runId: 3, since: '2026-01-02T10:00:00Z', firedAt: '2026-01-02T10:01:00Z', summary: 'lag 2 min over 1 min' }]),
+    page([
+      {
+        rule: 'lag-high',
+        pipeline: 'orders-to-lake',
+        severity: 'CRITICAL',
+        status: 'FIRING',
+        runId: 3,
+        since: '2026-01-02T10:00:00Z',
+        firedAt: '2026-01-02T10:01:00Z',
+        summary: 'lag 2 min over 1 min',
+      },
+    ]),
   'GET /api/v1/alert-rules?limit=500': () => page([rule]),
   'GET /api/v1/alert-channels?limit=500': () => page([hook]),
   'GET /api/v1/alert-silences?limit=500': () => page([]),
@@ -50,7 +88,10 @@ describe('alerts page', () => {
   });
 
   it('lets an operator add a LAG rule, posting only the fields of its kind', async () => {
-    const { calls } = renderApp('/alerts', { ...base, 'POST /api/v1/alert-rules': () => json(201, { ...rule, id: 8, name: 'lag-orders' }) });
+    const { calls } = renderApp('/alerts', {
+      ...base,
+      'POST /api/v1/alert-rules': () => json(201, { ...rule, id: 8, name: 'lag-orders' }),
+    });
     await openTab('Rules');
     const user = userEvent.setup();
     await user.click(await screen.findByTestId('alert-rule-add'));
@@ -85,7 +126,11 @@ describe('alerts page', () => {
   it('lets an admin send a test to a channel and shows the answer; secrets stay masked', async () => {
     const { calls } = renderApp(
       '/alerts',
-      { ...base, 'POST /api/v1/alert-channels/ops-hook/test': () => json(200, { channel: 'ops-hook', delivered: false, message: 'robot said: sign mismatch' }) },
+      {
+        ...base,
+        'POST /api/v1/alert-channels/ops-hook/test': () =>
+          json(200, { channel: 'ops-hook', delivered: false, message: 'robot said: sign mismatch' }),
+      },
       'admin',
     );
     await openTab('Channels');
@@ -95,15 +140,22 @@ describe('alerts page', () => {
     const outcome = await within(row).findByTestId('alert-test-outcome');
     expect(outcome).toHaveAttribute('data-delivered', 'false');
     expect(within(outcome).getByText('robot said: sign mismatch')).toBeInTheDocument();
-    expect(calls.filter((c) => c.method === 'POST').map((c) => c.url)).toEqual(['/api/v1/alert-channels/ops-hook/test']);
+    expect(calls.filter((c) => c.method === 'POST').map((c) => c.url)).toEqual([
+      '/api/v1/alert-channels/ops-hook/test',
+    ]);
   });
 
   it('retries a failed delivery, filtered by status', async () => {
-    const { calls } = renderApp('/alerts', { ...base, 'POST /api/v1/alert-deliveries/42/retry': () => json(200, { ...failed, status: 'PENDING' }) });
+    const { calls } = renderApp('/alerts', {
+      ...base,
+      'POST /api/v1/alert-deliveries/42/retry': () => json(200, { ...failed, status: 'PENDING' }),
+    });
     await openTab('Deliveries');
     const user = userEvent.setup();
     await user.click(within(await screen.findByTestId('alert-delivery-status')).getByText('failed'));
-    await waitFor(() => expect(calls.some((c) => c.url === '/api/v1/alert-deliveries?limit=200&status=FAILED')).toBe(true));
+    await waitFor(() =>
+      expect(calls.some((c) => c.url === '/api/v1/alert-deliveries?limit=200&status=FAILED')).toBe(true),
+    );
     const row = (await screen.findByText('HTTP 500')).closest('tr')!;
     await user.click(within(row).getByRole('button', { name: 'Retry now' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
@@ -111,7 +163,11 @@ describe('alerts page', () => {
   });
 
   it('offers a viewer no write button on any tab', async () => {
-    renderApp('/alerts', { ...base, 'GET /api/v1/alert-channels?limit=500': () => page([{ id: 1, name: 'ops-hook', type: 'dingtalk' }]) }, 'viewer');
+    renderApp(
+      '/alerts',
+      { ...base, 'GET /api/v1/alert-channels?limit=500': () => page([{ id: 1, name: 'ops-hook', type: 'dingtalk' }]) },
+      'viewer',
+    );
     await openTab('Rules');
     await screen.findByText('lag-high');
     expect(screen.queryByTestId('alert-rule-add')).not.toBeInTheDocument();

@@ -1,4 +1,20 @@
-import { App as AntApp, Alert, Button, DatePicker, Form, Input, Modal, Popconfirm, Segmented, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
+import {
+  App as AntApp,
+  Alert,
+  Button,
+  DatePicker,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Segmented,
+  Space,
+  Table,
+  Tabs,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -45,7 +61,11 @@ function FiringTab() {
         locale={{ emptyText: t('alerts.firing.empty') }}
         data-testid="alerts-firing"
         columns={[
-          { title: t('alerts.status'), dataIndex: 'status', render: (s: string) => <Tag color={STATUS_COLOR[s]}>{t(`alerts.statuses.${s as 'FIRING'}`)}</Tag> },
+          {
+            title: t('alerts.status'),
+            dataIndex: 'status',
+            render: (s: string) => <Tag color={STATUS_COLOR[s]}>{t(`alerts.statuses.${s as 'FIRING'}`)}</Tag>,
+          },
           { title: t('alerts.severity'), dataIndex: 'severity', render: (s: string) => <Severity s={s} /> },
           { title: t('alerts.rule'), dataIndex: 'rule', render: (r: string) => <strong>{r}</strong> },
           { title: t('alerts.pipeline'), dataIndex: 'pipeline' },
@@ -67,13 +87,19 @@ function RulesTab() {
   const [editing, setEditing] = useState<AlertRule | 'new' | null>(null);
   const condition = (r: AlertRule) => {
     if (r.kind === 'LAG' || r.kind === 'CHECKPOINT_AGE') return `> ${f.duration(r.thresholdMs)}`;
-    if (r.kind === 'RESTARTS') return t('alerts.rules.restartsCondition', { n: r.restarts ?? 0, window: f.duration(r.windowMs) });
+    if (r.kind === 'RESTARTS')
+      return t('alerts.rules.restartsCondition', { n: r.restarts ?? 0, window: f.duration(r.windowMs) });
     return r.values.join(', ');
   };
   return (
     <>
       <RoleGate min="operator">
-        <Button type="primary" data-testid="alert-rule-add" onClick={() => setEditing('new')} style={{ marginBottom: 12 }}>
+        <Button
+          type="primary"
+          data-testid="alert-rule-add"
+          onClick={() => setEditing('new')}
+          style={{ marginBottom: 12 }}
+        >
           {t('alerts.rules.add')}
         </Button>
       </RoleGate>
@@ -87,17 +113,37 @@ function RulesTab() {
         locale={{ emptyText: t('alerts.rules.empty') }}
         data-testid="alert-rules"
         columns={[
-          { title: t('common.name'), dataIndex: 'name', render: (n: string, r) => <Space><strong>{n}</strong>{r.enabled ? null : <Tag>{t('alerts.rules.off')}</Tag>}</Space> },
+          {
+            title: t('common.name'),
+            dataIndex: 'name',
+            render: (n: string, r) => (
+              <Space>
+                <strong>{n}</strong>
+                {r.enabled ? null : <Tag>{t('alerts.rules.off')}</Tag>}
+              </Space>
+            ),
+          },
           {
             title: t('alerts.rules.scope'),
             key: 'scope',
             render: (_, r) =>
-              r.pipeline ?? (Object.keys(r.selector).length ? Object.entries(r.selector).map(([k, v]) => <Tag key={k}>{`${k}=${v}`}</Tag>) : t('alerts.rules.everyPipeline')),
+              r.pipeline ??
+              (Object.keys(r.selector).length
+                ? Object.entries(r.selector).map(([k, v]) => <Tag key={k}>{`${k}=${v}`}</Tag>)
+                : t('alerts.rules.everyPipeline')),
           },
-          { title: t('alerts.rules.kind'), dataIndex: 'kind', render: (k: string) => t(`alerts.kinds.${k as 'LAG'}`, { defaultValue: k }) },
+          {
+            title: t('alerts.rules.kind'),
+            dataIndex: 'kind',
+            render: (k: string) => t(`alerts.kinds.${k as 'LAG'}`, { defaultValue: k }),
+          },
           { title: t('alerts.rules.condition'), key: 'condition', render: (_, r) => condition(r) },
           { title: t('alerts.severity'), dataIndex: 'severity', render: (s: string) => <Severity s={s} /> },
-          { title: t('alerts.rules.channels'), dataIndex: 'channels', render: (cs: string[]) => cs.map((c) => <Tag key={c}>{c}</Tag>) },
+          {
+            title: t('alerts.rules.channels'),
+            dataIndex: 'channels',
+            render: (cs: string[]) => cs.map((c) => <Tag key={c}>{c}</Tag>),
+          },
           ...(canWrite
             ? [
                 {
@@ -108,7 +154,12 @@ function RulesTab() {
                       <Button size="small" onClick={() => setEditing(r)}>
                         {t('common.edit')}
                       </Button>
-                      <Popconfirm title={t('alerts.rules.deleteConfirm', { name: r.name })} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => del.mutate(r.id)}>
+                      <Popconfirm
+                        title={t('alerts.rules.deleteConfirm', { name: r.name })}
+                        okText={t('common.delete')}
+                        cancelText={t('common.cancel')}
+                        onConfirm={() => del.mutate(r.id)}
+                      >
                         <Button size="small" danger>
                           {t('common.delete')}
                         </Button>
@@ -120,7 +171,9 @@ function RulesTab() {
             : []),
         ]}
       />
-      {editing ? <AlertRuleForm rule={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <AlertRuleForm rule={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />
+      ) : null}
     </>
   );
 }
@@ -143,13 +196,21 @@ function ChannelsTab() {
   const target = (c: AlertChannel) => {
     const cfg = c.config;
     if (!cfg) return null;
-    const text = c.type === 'email' ? `${cfg.host ?? ''}:${cfg.port ?? ''} → ${Array.isArray(cfg.to) ? cfg.to.join(', ') : (cfg.to ?? '')}` : (cfg.url ?? '');
+    const text =
+      c.type === 'email'
+        ? `${cfg.host ?? ''}:${cfg.port ?? ''} → ${Array.isArray(cfg.to) ? cfg.to.join(', ') : (cfg.to ?? '')}`
+        : (cfg.url ?? '');
     return <Typography.Text code>{text}</Typography.Text>;
   };
   return (
     <>
       <RoleGate min="admin">
-        <Button type="primary" data-testid="alert-channel-add" onClick={() => setEditing('new')} style={{ marginBottom: 12 }}>
+        <Button
+          type="primary"
+          data-testid="alert-channel-add"
+          onClick={() => setEditing('new')}
+          style={{ marginBottom: 12 }}
+        >
           {t('alerts.channels.add')}
         </Button>
       </RoleGate>
@@ -168,10 +229,18 @@ function ChannelsTab() {
         data-testid="alert-channels"
         columns={[
           { title: t('common.name'), dataIndex: 'name', render: (n: string) => <strong>{n}</strong> },
-          { title: t('alerts.channels.type'), dataIndex: 'type', render: (k: string) => <Tag>{t(`alerts.channelTypes.${k as 'email'}`, { defaultValue: k })}</Tag> },
+          {
+            title: t('alerts.channels.type'),
+            dataIndex: 'type',
+            render: (k: string) => <Tag>{t(`alerts.channelTypes.${k as 'email'}`, { defaultValue: k })}</Tag>,
+          },
           ...(isAdmin
             ? [
-                { title: t('alerts.channels.target'), key: 'target', render: (_: unknown, c: AlertChannel) => target(c) },
+                {
+                  title: t('alerts.channels.target'),
+                  key: 'target',
+                  render: (_: unknown, c: AlertChannel) => target(c),
+                },
                 { title: t('common.description'), dataIndex: 'description' },
                 {
                   title: '',
@@ -181,13 +250,23 @@ function ChannelsTab() {
                     return (
                       <Space orientation="vertical" size="small">
                         <Space wrap>
-                          <Button size="small" data-testid="alert-channel-test" loading={test.isPending && test.variables === c.name} onClick={() => runTest(c.name)}>
+                          <Button
+                            size="small"
+                            data-testid="alert-channel-test"
+                            loading={test.isPending && test.variables === c.name}
+                            onClick={() => runTest(c.name)}
+                          >
                             {t('alerts.channels.test')}
                           </Button>
                           <Button size="small" onClick={() => setEditing(c)}>
                             {t('common.edit')}
                           </Button>
-                          <Popconfirm title={t('alerts.channels.deleteConfirm', { name: c.name })} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => del.mutate(c.name)}>
+                          <Popconfirm
+                            title={t('alerts.channels.deleteConfirm', { name: c.name })}
+                            okText={t('common.delete')}
+                            cancelText={t('common.cancel')}
+                            onConfirm={() => del.mutate(c.name)}
+                          >
                             <Button size="small" danger>
                               {t('common.delete')}
                             </Button>
@@ -197,7 +276,9 @@ function ChannelsTab() {
                           <Typography.Text type="danger">{answer}</Typography.Text>
                         ) : (
                           <Space data-testid="alert-test-outcome" data-delivered={String(answer.delivered)}>
-                            <Tag color={answer.delivered ? 'green' : 'red'}>{answer.delivered ? t('alerts.channels.delivered') : t('alerts.channels.notDelivered')}</Tag>
+                            <Tag color={answer.delivered ? 'green' : 'red'}>
+                              {answer.delivered ? t('alerts.channels.delivered') : t('alerts.channels.notDelivered')}
+                            </Tag>
                             <Typography.Text type="secondary">{answer.message}</Typography.Text>
                           </Space>
                         )}
@@ -209,7 +290,9 @@ function ChannelsTab() {
             : []),
         ]}
       />
-      {editing ? <AlertChannelForm channel={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <AlertChannelForm channel={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />
+      ) : null}
     </>
   );
 }
@@ -226,7 +309,12 @@ function SilencesTab() {
   return (
     <>
       <RoleGate min="operator">
-        <Button type="primary" data-testid="alert-silence-add" onClick={() => setAdding(true)} style={{ marginBottom: 12 }}>
+        <Button
+          type="primary"
+          data-testid="alert-silence-add"
+          onClick={() => setAdding(true)}
+          style={{ marginBottom: 12 }}
+        >
           {t('alerts.silences.add')}
         </Button>
       </RoleGate>
@@ -250,7 +338,12 @@ function SilencesTab() {
                   title: '',
                   key: 'actions',
                   render: (_: unknown, s: AlertSilence) => (
-                    <Popconfirm title={t('alerts.silences.deleteConfirm', { pipeline: s.pipeline })} okText={t('alerts.silences.end')} cancelText={t('common.cancel')} onConfirm={() => del.mutate(s.id)}>
+                    <Popconfirm
+                      title={t('alerts.silences.deleteConfirm', { pipeline: s.pipeline })}
+                      okText={t('alerts.silences.end')}
+                      cancelText={t('common.cancel')}
+                      onConfirm={() => del.mutate(s.id)}
+                    >
                       <Button size="small" danger>
                         {t('alerts.silences.end')}
                       </Button>
@@ -277,7 +370,11 @@ function SilencesTab() {
           data-testid="alert-silence-form"
           onFinish={(v) =>
             create.mutate(
-              { pipeline: v.pipeline.trim(), until: v.until.toISOString(), ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}) },
+              {
+                pipeline: v.pipeline.trim(),
+                until: v.until.toISOString(),
+                ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}),
+              },
               { onSuccess: () => setAdding(false) },
             )
           }
@@ -333,7 +430,11 @@ function DeliveriesTab() {
           { title: t('alerts.deliveries.channel'), dataIndex: 'channel' },
           { title: t('alerts.rule'), dataIndex: 'rule', render: (r: string | null) => r ?? '—' },
           { title: t('alerts.pipeline'), dataIndex: 'pipeline', render: (p: string | null) => p ?? '—' },
-          { title: t('alerts.status'), dataIndex: 'status', render: (s: string) => <Tag color={STATUS_COLOR[s]}>{t(`alerts.statuses.${s as 'FAILED'}`)}</Tag> },
+          {
+            title: t('alerts.status'),
+            dataIndex: 'status',
+            render: (s: string) => <Tag color={STATUS_COLOR[s]}>{t(`alerts.statuses.${s as 'FAILED'}`)}</Tag>,
+          },
           { title: t('alerts.deliveries.attempts'), dataIndex: 'attempts' },
           {
             title: t('alerts.deliveries.outcome'),
@@ -364,7 +465,9 @@ function DeliveriesTab() {
                         size="small"
                         data-testid="alert-delivery-retry"
                         loading={retry.isPending && retry.variables === d.id}
-                        onClick={() => retry.mutate(d.id, { onSuccess: () => void message.success(t('alerts.deliveries.retried')) })}
+                        onClick={() =>
+                          retry.mutate(d.id, { onSuccess: () => void message.success(t('alerts.deliveries.retried')) })
+                        }
                       >
                         {t('alerts.deliveries.retry')}
                       </Button>

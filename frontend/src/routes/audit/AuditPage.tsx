@@ -1,4 +1,17 @@
-import { App as AntApp, Button, DatePicker, Descriptions, Form, Input, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import {
+  App as AntApp,
+  Button,
+  DatePicker,
+  Descriptions,
+  Form,
+  Input,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Tooltip,
+  Typography,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -27,7 +40,9 @@ function EventDetail({ event }: { event: AuditEvent }) {
   return (
     <Descriptions size="small" column={2} bordered data-testid={`audit-detail-${event.id}`}>
       <Descriptions.Item label="id">{event.id}</Descriptions.Item>
-      <Descriptions.Item label={t('common.time')}>{f.dateTime(event.at)} <code>{event.at}</code></Descriptions.Item>
+      <Descriptions.Item label={t('common.time')}>
+        {f.dateTime(event.at)} <code>{event.at}</code>
+      </Descriptions.Item>
       <Descriptions.Item label={t('audit.actor')}>
         {event.actor ?? '—'} {event.actorId !== null ? <code>#{event.actorId}</code> : null}
       </Descriptions.Item>
@@ -62,9 +77,13 @@ function Audit() {
     resourceType: search.get('resourceType') ?? undefined,
     resourceId: search.get('resourceId') ?? undefined,
     outcome: search.get('outcome') ?? undefined,
-    range: search.get('since') || search.get('until')
-      ? [search.get('since') ? dayjs(search.get('since')) : null, search.get('until') ? dayjs(search.get('until')) : null]
-      : null,
+    range:
+      search.get('since') || search.get('until')
+        ? [
+            search.get('since') ? dayjs(search.get('since')) : null,
+            search.get('until') ? dayjs(search.get('until')) : null,
+          ]
+        : null,
   };
 
   const apply = (v: FormValues) =>
@@ -96,18 +115,31 @@ function Audit() {
             data-testid="audit-export"
             loading={exporter.isPending}
             disabled={!audit.data}
-            onClick={() => exporter.mutate(filter, { onSuccess: (name) => void message.success(t('audit.exported', { name })) })}
+            onClick={() =>
+              exporter.mutate(filter, { onSuccess: (name) => void message.success(t('audit.exported', { name })) })
+            }
           >
             {t('audit.export')}
           </Button>
         </Tooltip>
       </div>
-      <Form<FormValues> layout="inline" className="audit-filters" initialValues={initial} onFinish={apply} key={search.toString()}>
+      <Form<FormValues>
+        layout="inline"
+        className="audit-filters"
+        initialValues={initial}
+        onFinish={apply}
+        key={search.toString()}
+      >
         <Form.Item name="actor" label={t('audit.actor')}>
           <Input allowClear style={{ width: 140 }} data-testid="audit-actor" />
         </Form.Item>
         <Form.Item name="action" label={t('audit.action')}>
-          <Input allowClear placeholder={t('audit.actionPlaceholder')} style={{ width: 170 }} data-testid="audit-action" />
+          <Input
+            allowClear
+            placeholder={t('audit.actionPlaceholder')}
+            style={{ width: 170 }}
+            data-testid="audit-action"
+          />
         </Form.Item>
         <Form.Item name="resourceType" label={t('audit.resourceType')}>
           <Input allowClear style={{ width: 120 }} data-testid="audit-resource-type" />
@@ -120,7 +152,10 @@ function Audit() {
             allowClear
             style={{ width: 120 }}
             data-testid="audit-outcome"
-            options={(['success', 'failure', 'denied'] as const).map((o) => ({ value: o, label: t(`audit.outcomes.${o}`) }))}
+            options={(['success', 'failure', 'denied'] as const).map((o) => ({
+              value: o,
+              label: t(`audit.outcomes.${o}`),
+            }))}
           />
         </Form.Item>
         <Form.Item name="range" label={t('audit.range')}>

@@ -13,7 +13,9 @@ const withVersion = (c: Cluster, status = 200) =>
 // Only admins reach the form (ClusterPage.test: a viewer gets no edit).
 describe('cluster form', () => {
   it('adds a cluster with a bearer token and labels', async () => {
-    const calls = fakeServer({ 'POST /api/v1/clusters': () => withVersion({ ...clusterJson, id: 4, name: 'flink-test' }, 201) });
+    const calls = fakeServer({
+      'POST /api/v1/clusters': () => withVersion({ ...clusterJson, id: 4, name: 'flink-test' }, 201),
+    });
     let saved: Cluster | undefined;
     renderWith(<ClusterForm open onClose={(c) => (saved = c)} />);
     expect(await screen.findByText('Add a cluster')).toBeInTheDocument();
@@ -43,8 +45,14 @@ describe('cluster form', () => {
   });
 
   it('edits against the version shown and sends the masked password back, which keeps it', async () => {
-    const basic: Cluster = { ...clusterJson, version: 7, auth: { type: 'basic', username: 'flink', password: '******' } };
-    const calls = fakeServer({ 'PUT /api/v1/clusters/3': () => withVersion({ ...basic, version: 8, description: 'prod' }) });
+    const basic: Cluster = {
+      ...clusterJson,
+      version: 7,
+      auth: { type: 'basic', username: 'flink', password: '******' },
+    };
+    const calls = fakeServer({
+      'PUT /api/v1/clusters/3': () => withVersion({ ...basic, version: 8, description: 'prod' }),
+    });
     let saved: Cluster | undefined;
     renderWith(<ClusterForm cluster={basic} open onClose={(c) => (saved = c)} />);
     expect(await screen.findByText('Edit cluster flink-prod')).toBeInTheDocument();
@@ -58,6 +66,10 @@ describe('cluster form', () => {
     await waitFor(() => expect(saved?.version).toBe(8));
     const put = calls.find((c) => c.method === 'PUT')!;
     expect(put.headers['if-match']).toBe('"7"');
-    expect(put.body).toMatchObject({ name: 'flink-prod', description: 'prod', auth: { type: 'basic', username: 'flink', password: '******' } });
+    expect(put.body).toMatchObject({
+      name: 'flink-prod',
+      description: 'prod',
+      auth: { type: 'basic', username: 'flink', password: '******' },
+    });
   });
 });

@@ -21,19 +21,34 @@ interface Values {
 }
 
 // Extra headers as "Name: value" lines; the server answers a secret one's value as ******, which sent back keeps it.
-const headersText = (headers: Record<string, string>) => Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join('\n');
+const headersText = (headers: Record<string, string>) =>
+  Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('\n');
 
 function parseHeaders(text = ''): Record<string, string> {
   const out: Record<string, string> = {};
-  text.split('\n').map((l) => l.trim()).filter(Boolean).forEach((l) => {
-    const i = l.indexOf(':');
-    if (i > 0) out[l.slice(0, i).trim()] = l.slice(i + 1).trim();
-  });
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .forEach((l) => {
+      const i = l.indexOf(':');
+      if (i > 0) out[l.slice(0, i).trim()] = l.slice(i + 1).trim();
+    });
   return out;
 }
 
 /** Add or edit a cluster (admins). Secrets come back as ******, which the server reads as "keep". */
-export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; open: boolean; onClose: (saved?: Cluster) => void }) {
+export function ClusterForm({
+  cluster,
+  open,
+  onClose,
+}: {
+  cluster?: Cluster;
+  open: boolean;
+  onClose: (saved?: Cluster) => void;
+}) {
   const { t } = useTranslation();
   const save = useSaveCluster();
   const [form] = Form.useForm<Values>();
@@ -79,7 +94,11 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
         onFinish={submit}
         // the stored secret belongs to the stored kind of authentication: another kind starts empty
         onValuesChange={(changed: Partial<Values>) => {
-          if (changed.authType && changed.authType !== cluster?.auth.type && form.getFieldValue('secret') === '******') {
+          if (
+            changed.authType &&
+            changed.authType !== cluster?.auth.type &&
+            form.getFieldValue('secret') === '******'
+          ) {
             form.setFieldValue('secret', '');
           }
         }}
@@ -102,7 +121,12 @@ export function ClusterForm({ cluster, open, onClose }: { cluster?: Cluster; ope
         <Form.Item name="name" label={t('common.name')} rules={[{ required: true, message: '' }]} {...at('name')}>
           <Input />
         </Form.Item>
-        <Form.Item name="restUrl" label={t('cluster.restUrl')} rules={[{ required: true, message: '' }]} {...at('restUrl')}>
+        <Form.Item
+          name="restUrl"
+          label={t('cluster.restUrl')}
+          rules={[{ required: true, message: '' }]}
+          {...at('restUrl')}
+        >
           <Input placeholder="http://jobmanager:8081" />
         </Form.Item>
         <Form.Item name="description" label={t('common.description')} {...at('description')}>

@@ -35,17 +35,28 @@ describe('cluster page', () => {
     expect(dialog).toHaveTextContent('Delete cluster flink-prod?');
     await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
     const refused = await screen.findByTestId('delete-refused');
-    expect(within(refused).getAllByRole('link').map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
+    expect(
+      within(refused)
+        .getAllByRole('link')
+        .map((a) => [a.textContent, a.getAttribute('href')]),
+    ).toEqual([
       ['orders-to-lake', '/pipelines/1/overview'],
       ['users-sync', '/pipelines/2/overview'],
     ]);
   });
 
   it('shows the Flink CDC version it detected and the warnings about it', async () => {
-    const warning = "cdc.version says 3.2.0 but the cluster's class path holds Flink CDC 3.5.0; pipelines are checked against 3.5.0";
+    const warning =
+      "cdc.version says 3.2.0 but the cluster's class path holds Flink CDC 3.5.0; pipelines are checked against 3.5.0";
     const detected = {
       ...clusterJson,
-      cdc: { mode: 'provided' as const, version: '3.2.0', detectedVersion: '3.5.0', effectiveVersion: '3.5.0', warnings: [warning] },
+      cdc: {
+        mode: 'provided' as const,
+        version: '3.2.0',
+        detectedVersion: '3.5.0',
+        effectiveVersion: '3.5.0',
+        warnings: [warning],
+      },
     };
     renderApp('/clusters/3', { 'GET /api/v1/clusters/3': () => json(200, detected) }, 'viewer');
     expect(await screen.findByTestId('cluster-cdc')).toHaveTextContent('Provided by the cluster · 3.5.0 (detected)');
@@ -55,7 +66,13 @@ describe('cluster page', () => {
   it('says a stated version is as stated, and shows no warning when there is none', async () => {
     const stated = {
       ...clusterJson,
-      cdc: { mode: 'provided' as const, version: '3.2.0', detectedVersion: null, effectiveVersion: '3.2.0', warnings: [] },
+      cdc: {
+        mode: 'provided' as const,
+        version: '3.2.0',
+        detectedVersion: null,
+        effectiveVersion: '3.2.0',
+        warnings: [],
+      },
     };
     renderApp('/clusters/3', { 'GET /api/v1/clusters/3': () => json(200, stated) }, 'viewer');
     expect(await screen.findByTestId('cluster-cdc')).toHaveTextContent('Provided by the cluster · 3.2.0 (as stated)');

@@ -91,15 +91,25 @@ export default function ClusterPage() {
           </a>
         </Descriptions.Item>
         <Descriptions.Item label={t('cluster.flinkVersion')}>{h?.flinkVersion ?? '—'}</Descriptions.Item>
-        <Descriptions.Item label={t('cluster.slots')}>{h?.slotsTotal != null ? `${h.slotsFree ?? 0} / ${h.slotsTotal}` : '—'}</Descriptions.Item>
+        <Descriptions.Item label={t('cluster.slots')}>
+          {h?.slotsTotal != null ? `${h.slotsFree ?? 0} / ${h.slotsTotal}` : '—'}
+        </Descriptions.Item>
         <Descriptions.Item label={t('cluster.taskManagers')}>{h?.taskManagers ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('cluster.runningJobs')}>{h?.runningJobs ?? '—'}</Descriptions.Item>
-        <Descriptions.Item label={t('cluster.latency')}>{h?.latencyMs != null ? f.duration(h.latencyMs) : '—'}</Descriptions.Item>
-        <Descriptions.Item label={t('cluster.lastSeen')}>{h?.lastSeen ? f.dateTime(h.lastSeen) : t('cluster.never')}</Descriptions.Item>
+        <Descriptions.Item label={t('cluster.latency')}>
+          {h?.latencyMs != null ? f.duration(h.latencyMs) : '—'}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('cluster.lastSeen')}>
+          {h?.lastSeen ? f.dateTime(h.lastSeen) : t('cluster.never')}
+        </Descriptions.Item>
         <Descriptions.Item label={t('cluster.error')}>{h?.error ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t('cluster.authType')}>
           <span data-testid="cluster-auth">
-            {c.auth.type === 'none' ? t('cluster.authNone') : c.auth.type === 'basic' ? `${t('cluster.authBasic')} · ${c.auth.username ?? ''} · ${c.auth.password ?? ''}` : `${t('cluster.authBearer')} · ${c.auth.token ?? ''}`}
+            {c.auth.type === 'none'
+              ? t('cluster.authNone')
+              : c.auth.type === 'basic'
+                ? `${t('cluster.authBasic')} · ${c.auth.username ?? ''} · ${c.auth.password ?? ''}`
+                : `${t('cluster.authBearer')} · ${c.auth.token ?? ''}`}
           </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('cluster.tls')}>
@@ -117,7 +127,11 @@ export default function ClusterPage() {
           <span data-testid="cluster-cdc">
             {c.cdc.mode === 'shipped' ? t('cluster.cdcShipped') : t('cluster.cdcProvided')} ·{' '}
             {c.cdc.effectiveVersion ?? t('cluster.cdcUnknown')}
-            {c.cdc.detectedVersion ? ` (${t('cluster.cdcDetected')})` : c.cdc.version ? ` (${t('cluster.cdcStated')})` : ''}
+            {c.cdc.detectedVersion
+              ? ` (${t('cluster.cdcDetected')})`
+              : c.cdc.version
+                ? ` (${t('cluster.cdcStated')})`
+                : ''}
           </span>
         </Descriptions.Item>
         <Descriptions.Item label={t('common.labels')} span="filled">
@@ -141,10 +155,13 @@ export default function ClusterPage() {
         cancelText={t('common.cancel')}
         onCancel={() => setConfirming(false)}
         onOk={() =>
-          del.mutate({ id: c.id, version: c.version }, {
-            onSuccess: () => navigate('/clusters'),
-            onSettled: () => setConfirming(false),
-          })
+          del.mutate(
+            { id: c.id, version: c.version },
+            {
+              onSuccess: () => navigate('/clusters'),
+              onSettled: () => setConfirming(false),
+            },
+          )
         }
       />
     </div>

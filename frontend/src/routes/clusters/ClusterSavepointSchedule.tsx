@@ -20,7 +20,9 @@ export function ClusterSavepointSchedule({ clusterId }: { clusterId: number }) {
         {t('savepoints.clusterPeriodic')}
       </Typography.Title>
       <Typography.Paragraph>
-        <strong data-testid="cluster-schedule-current">{current ? t('savepoints.every', { interval: current }) : t('savepoints.off')}</strong>
+        <strong data-testid="cluster-schedule-current">
+          {current ? t('savepoints.every', { interval: current }) : t('savepoints.off')}
+        </strong>
         {' · '}
         <span className="muted">{t('savepoints.clusterHint')}</span>
       </Typography.Paragraph>
@@ -34,7 +36,11 @@ export function ClusterSavepointSchedule({ clusterId }: { clusterId: number }) {
             style={{ width: 220 }}
             data-testid="cluster-schedule-interval"
           />
-          <Button loading={save.isPending} onClick={() => save.mutate(value.trim() ? value.trim() : null)} data-testid="cluster-schedule-save">
+          <Button
+            loading={save.isPending}
+            onClick={() => save.mutate(value.trim() ? value.trim() : null)}
+            data-testid="cluster-schedule-save"
+          >
             {t('common.save')}
           </Button>
         </Space.Compact>

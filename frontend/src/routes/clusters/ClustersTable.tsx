@@ -17,7 +17,11 @@ export function ClustersHealthTable({ clusters, loading }: { clusters: Cluster[]
       dataSource={clusters}
       locale={{ emptyText: t('overview.noClusters') }}
       columns={[
-        { title: t('common.name'), dataIndex: 'name', render: (_, c) => <Link to={`/clusters/${c.id}`}>{c.name}</Link> },
+        {
+          title: t('common.name'),
+          dataIndex: 'name',
+          render: (_, c) => <Link to={`/clusters/${c.id}`}>{c.name}</Link>,
+        },
         { title: t('cluster.status'), render: (_, c) => <ClusterStatusBadge status={c.health?.status} /> },
         { title: t('cluster.flinkVersion'), render: (_, c) => c.health?.flinkVersion ?? '—' },
         {
@@ -27,10 +31,15 @@ export function ClustersHealthTable({ clusters, loading }: { clusters: Cluster[]
               ? `${c.health.slotsFree ?? 0} / ${c.health.slotsTotal}`
               : '—',
         },
-        { title: t('cluster.latency'), render: (_, c) => (c.health?.latencyMs != null ? f.duration(c.health.latencyMs) : '—') },
-        { title: t('cluster.lastSeen'), render: (_, c) => (c.health?.lastSeen ? f.dateTime(c.health.lastSeen) : t('cluster.never')) },
+        {
+          title: t('cluster.latency'),
+          render: (_, c) => (c.health?.latencyMs != null ? f.duration(c.health.latencyMs) : '—'),
+        },
+        {
+          title: t('cluster.lastSeen'),
+          render: (_, c) => (c.health?.lastSeen ? f.dateTime(c.health.lastSeen) : t('cluster.never')),
+        },
       ]}
     />
   );
 }
-

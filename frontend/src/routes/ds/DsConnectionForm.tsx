@@ -18,7 +18,15 @@ interface Values {
  * Add or edit a DolphinScheduler connection (admins). The token is write-only: an existing connection shows the mask,
  * which the server reads as "keep the stored token".
  */
-export function DsConnectionForm({ connection, open, onClose }: { connection?: DsConnection; open: boolean; onClose: () => void }) {
+export function DsConnectionForm({
+  connection,
+  open,
+  onClose,
+}: {
+  connection?: DsConnection;
+  open: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const save = useSaveDsConnection();
   const [form] = Form.useForm<Values>();
@@ -29,7 +37,13 @@ export function DsConnectionForm({ connection, open, onClose }: { connection?: D
     save.mutate(
       {
         existing: connection ? { name: connection.name, revision: connection.revision } : undefined,
-        input: { name: v.name, url: v.url.trim(), version: v.version, token: v.token, description: v.description ?? '' },
+        input: {
+          name: v.name,
+          url: v.url.trim(),
+          version: v.version,
+          token: v.token,
+          description: v.description ?? '',
+        },
       },
       { onSuccess: () => onClose() },
     );
@@ -62,11 +76,23 @@ export function DsConnectionForm({ connection, open, onClose }: { connection?: D
         <Form.Item name="name" label={t('common.name')} rules={[{ required: true, message: '' }]} {...at('name')}>
           <Input disabled={!!connection} placeholder="ds-prod" />
         </Form.Item>
-        <Form.Item name="url" label={t('ds.connections.url')} extra={t('ds.connections.urlHint')} rules={[{ required: true, message: '' }]} {...at('url')}>
+        <Form.Item
+          name="url"
+          label={t('ds.connections.url')}
+          extra={t('ds.connections.urlHint')}
+          rules={[{ required: true, message: '' }]}
+          {...at('url')}
+        >
           <Input placeholder="http://ds-api:12345" />
         </Form.Item>
         <Form.Item name="version" label={t('ds.connections.version')} {...at('version')}>
-          <Radio.Group optionType="button" options={[{ value: '3.2', label: '3.2' }, { value: '3.3', label: '3.3' }]} />
+          <Radio.Group
+            optionType="button"
+            options={[
+              { value: '3.2', label: '3.2' },
+              { value: '3.3', label: '3.3' },
+            ]}
+          />
         </Form.Item>
         <Form.Item
           name="token"

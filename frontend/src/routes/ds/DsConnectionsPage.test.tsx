@@ -70,11 +70,17 @@ describe('DolphinScheduler connections page', () => {
     await user.click(within(row).getByRole('button', { name: 'Edit' }));
     const form = await screen.findByTestId('ds-connection-form');
     expect(within(form).getByLabelText('Name')).toBeDisabled();
-    expect(within(form).getByText('Leave as ****** to keep the stored token; type a new one to replace it.')).toBeInTheDocument();
+    expect(
+      within(form).getByText('Leave as ****** to keep the stored token; type a new one to replace it.'),
+    ).toBeInTheDocument();
     await user.click(within(form).getByText('3.2'));
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
-    expect(calls.find((c) => c.method === 'PUT')!.body).toMatchObject({ url: conn.url, version: '3.2', token: '******' });
+    expect(calls.find((c) => c.method === 'PUT')!.body).toMatchObject({
+      url: conn.url,
+      version: '3.2',
+      token: '******',
+    });
     expect(calls.find((c) => c.method === 'PUT')!.headers['if-match']).toBe('"3"');
   });
 
@@ -93,7 +99,15 @@ describe('DolphinScheduler connections page', () => {
   });
 
   it('tests a connection: signed in, or why not', async () => {
-    let answer = { connection: 'ds-prod', url: conn.url, version: '3.3', reachable: true, authenticated: true, user: 'etl-bot', message: 'ok' };
+    let answer = {
+      connection: 'ds-prod',
+      url: conn.url,
+      version: '3.3',
+      reachable: true,
+      authenticated: true,
+      user: 'etl-bot',
+      message: 'ok',
+    };
     renderPage({
       'GET /api/v1/ds-connections?limit=500': () => page([conn]),
       'POST /api/v1/ds-connections/ds-prod/test': () => json(200, answer),
@@ -103,7 +117,12 @@ describe('DolphinScheduler connections page', () => {
     const outcome = await within(row).findByTestId('ds-test-outcome');
     expect(outcome).toHaveAttribute('data-authenticated', 'true');
     expect(within(outcome).getByText('Signed in as etl-bot')).toBeInTheDocument();
-    answer = { ...answer, reachable: false, authenticated: false, message: 'DolphinScheduler cannot be reached: Connection refused' };
+    answer = {
+      ...answer,
+      reachable: false,
+      authenticated: false,
+      message: 'DolphinScheduler cannot be reached: Connection refused',
+    };
     await userEvent.setup().click(within(row).getByRole('button', { name: 'Test connection' }));
     await waitFor(() => expect(within(row).getByTestId('ds-test-outcome')).toHaveAttribute('data-reachable', 'false'));
     expect(within(row).getByText('Not reachable')).toBeInTheDocument();
@@ -113,7 +132,15 @@ describe('DolphinScheduler connections page', () => {
     renderPage({
       'GET /api/v1/ds-connections?limit=500': () => page([conn]),
       'POST /api/v1/ds-connections/ds-prod/test': () =>
-        json(200, { connection: 'ds-prod', url: conn.url, version: '3.3', reachable: true, authenticated: false, httpStatus: 401, message: 'DolphinScheduler does not accept the token (HTTP 401).' }),
+        json(200, {
+          connection: 'ds-prod',
+          url: conn.url,
+          version: '3.3',
+          reachable: true,
+          authenticated: false,
+          httpStatus: 401,
+          message: 'DolphinScheduler does not accept the token (HTTP 401).',
+        }),
     });
     const row = (await screen.findByText('ds-prod')).closest('tr')!;
     await userEvent.setup().click(within(row).getByRole('button', { name: 'Test connection' }));

@@ -12,11 +12,20 @@ import { DsConnectionForm } from './DsConnectionForm';
 function TestOutcome({ outcome }: { outcome: DsConnectionTest }) {
   const { t } = useTranslation();
   return (
-    <Space wrap data-testid="ds-test-outcome" data-reachable={String(outcome.reachable)} data-authenticated={String(outcome.authenticated)}>
-      <Tag color={outcome.reachable ? 'green' : 'red'}>{outcome.reachable ? t('ds.connections.reachable') : t('ds.connections.unreachable')}</Tag>
+    <Space
+      wrap
+      data-testid="ds-test-outcome"
+      data-reachable={String(outcome.reachable)}
+      data-authenticated={String(outcome.authenticated)}
+    >
+      <Tag color={outcome.reachable ? 'green' : 'red'}>
+        {outcome.reachable ? t('ds.connections.reachable') : t('ds.connections.unreachable')}
+      </Tag>
       {outcome.reachable ? (
         <Tag color={outcome.authenticated ? 'green' : 'red'}>
-          {outcome.authenticated ? t('ds.connections.authenticated', { user: outcome.user ?? '?' }) : t('ds.connections.notAuthenticated')}
+          {outcome.authenticated
+            ? t('ds.connections.authenticated', { user: outcome.user ?? '?' })
+            : t('ds.connections.notAuthenticated')}
         </Tag>
       ) : null}
       {outcome.authenticated ? null : <Typography.Text type="secondary">{outcome.message}</Typography.Text>}
@@ -64,10 +73,31 @@ export default function DsConnectionsPage() {
         locale={{ emptyText: t('ds.connections.empty') }}
         data-testid="ds-connections"
         columns={[
-          { title: t('common.name'), dataIndex: 'name', render: (n: string) => <strong className="nowrap">{n}</strong> },
-          { title: t('ds.connections.url'), dataIndex: 'url', render: (u: string) => <Typography.Text code className="nowrap">{u}</Typography.Text> },
-          { title: t('ds.connections.version'), dataIndex: 'version', render: (v: string) => <Tag>{v}</Tag>, width: 110 },
-          { title: t('ds.connections.token'), dataIndex: 'token', render: (v: string) => <Typography.Text type="secondary">{v}</Typography.Text> },
+          {
+            title: t('common.name'),
+            dataIndex: 'name',
+            render: (n: string) => <strong className="nowrap">{n}</strong>,
+          },
+          {
+            title: t('ds.connections.url'),
+            dataIndex: 'url',
+            render: (u: string) => (
+              <Typography.Text code className="nowrap">
+                {u}
+              </Typography.Text>
+            ),
+          },
+          {
+            title: t('ds.connections.version'),
+            dataIndex: 'version',
+            render: (v: string) => <Tag>{v}</Tag>,
+            width: 110,
+          },
+          {
+            title: t('ds.connections.token'),
+            dataIndex: 'token',
+            render: (v: string) => <Typography.Text type="secondary">{v}</Typography.Text>,
+          },
           { title: t('common.description'), dataIndex: 'description' },
           { title: t('common.updated'), dataIndex: 'updatedAt', render: (at: string) => f.dateTime(at) },
           {
@@ -78,7 +108,12 @@ export default function DsConnectionsPage() {
               return (
                 <Space orientation="vertical" size="small">
                   <Space wrap>
-                    <Button size="small" data-testid="ds-connection-test" loading={test.isPending && test.variables === c.name} onClick={() => runTest(c.name)}>
+                    <Button
+                      size="small"
+                      data-testid="ds-connection-test"
+                      loading={test.isPending && test.variables === c.name}
+                      onClick={() => runTest(c.name)}
+                    >
                       {t('ds.connections.test')}
                     </Button>
                     <Button size="small" onClick={() => setEditing(c)}>
@@ -99,7 +134,9 @@ export default function DsConnectionsPage() {
           },
         ]}
       />
-      {editing ? <DsConnectionForm connection={editing === 'new' ? undefined : editing} open onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <DsConnectionForm connection={editing === 'new' ? undefined : editing} open onClose={() => setEditing(null)} />
+      ) : null}
       <Modal
         open={!!deleting}
         title={deleting ? t('ds.connections.deleteConfirm', { name: deleting.name }) : ''}
@@ -107,7 +144,10 @@ export default function DsConnectionsPage() {
         okButtonProps={{ danger: true, loading: del.isPending }}
         cancelText={t('common.cancel')}
         onCancel={() => setDeleting(null)}
-        onOk={() => deleting && del.mutate({ name: deleting.name, revision: deleting.revision }, { onSettled: () => setDeleting(null) })}
+        onOk={() =>
+          deleting &&
+          del.mutate({ name: deleting.name, revision: deleting.revision }, { onSettled: () => setDeleting(null) })
+        }
       />
     </div>
   );

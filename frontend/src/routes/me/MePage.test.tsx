@@ -20,7 +20,8 @@ describe('me page', () => {
   it('changes the password: the server’s objection shows at its field, then the new token is kept', async () => {
     let answers = 0;
     const { calls } = renderApp('/me', {
-      'PUT /api/v1/me/password': () => (answers++ === 0 ? tooShort() : json(200, { token: 'new-token', expiresAt: '2099-01-01T00:00:00Z' })),
+      'PUT /api/v1/me/password': () =>
+        answers++ === 0 ? tooShort() : json(200, { token: 'new-token', expiresAt: '2099-01-01T00:00:00Z' }),
     });
     expect(await screen.findByText('You can run, stop and schedule pipelines.')).toBeInTheDocument();
     const user = userEvent.setup();

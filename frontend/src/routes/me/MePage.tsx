@@ -55,10 +55,22 @@ export default function MePage() {
             )
           }
         >
-          <Form.Item name="current" label={t('me.current')} rules={[{ required: true, message: '' }]} validateStatus={fields.currentPassword ? 'error' : undefined} help={fields.currentPassword}>
+          <Form.Item
+            name="current"
+            label={t('me.current')}
+            rules={[{ required: true, message: '' }]}
+            validateStatus={fields.currentPassword ? 'error' : undefined}
+            help={fields.currentPassword}
+          >
             <Input.Password autoComplete="current-password" />
           </Form.Item>
-          <Form.Item name="next" label={t('me.next')} rules={[{ required: true, message: '' }]} validateStatus={fields.newPassword ? 'error' : undefined} help={fields.newPassword}>
+          <Form.Item
+            name="next"
+            label={t('me.next')}
+            rules={[{ required: true, message: '' }]}
+            validateStatus={fields.newPassword ? 'error' : undefined}
+            help={fields.newPassword}
+          >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
           <Form.Item
@@ -68,7 +80,10 @@ export default function MePage() {
             rules={[
               { required: true, message: '' },
               ({ getFieldValue }) => ({
-                validator: (_, value) => (!value || getFieldValue('next') === value ? Promise.resolve() : Promise.reject(new Error(t('me.mismatch')))),
+                validator: (_, value) =>
+                  !value || getFieldValue('next') === value
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t('me.mismatch'))),
               }),
             ]}
           >

@@ -23,7 +23,8 @@ describe('orphans page', () => {
         const items = listed++ === 0 ? [orphan] : []; // adopted: no longer an orphan
         return json(200, { items, total: items.length, limit: 100, offset: 0 });
       },
-      'POST /api/v1/pipelines/1/adopt': () => json(201, { id: 12, pipelineId: 1, jobId: orphan.jobId, state: 'RUNNING' }),
+      'POST /api/v1/pipelines/1/adopt': () =>
+        json(201, { id: 12, pipelineId: 1, jobId: orphan.jobId, state: 'RUNNING' }),
     });
     const row = (await screen.findByText(orphan.jobId)).closest('tr')!;
     expect(within(row).getByRole('link', { name: 'flink-prod' })).toHaveAttribute('href', '/clusters/3');
@@ -39,7 +40,11 @@ describe('orphans page', () => {
   });
 
   it('offers a viewer no adopt', async () => {
-    renderApp('/orphans', { 'GET /api/v1/orphans': () => json(200, { items: [orphan], total: 1, limit: 100, offset: 0 }) }, 'viewer');
+    renderApp(
+      '/orphans',
+      { 'GET /api/v1/orphans': () => json(200, { items: [orphan], total: 1, limit: 100, offset: 0 }) },
+      'viewer',
+    );
     await screen.findByText(orphan.jobId);
     await waitFor(() => expect(screen.getByTestId('me-role')).toHaveTextContent('viewer'));
     expect(screen.queryByRole('button', { name: 'Adopt' })).not.toBeInTheDocument();

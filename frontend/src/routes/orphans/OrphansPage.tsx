@@ -26,7 +26,10 @@ export default function OrphansPage() {
         locale={{ emptyText: t('orphans.empty') }}
         pagination={false}
         columns={[
-          { title: t('orphans.job'), render: (_, o) => <Link to={`/pipelines/${o.pipelineId}/overview`}>{o.name}</Link> },
+          {
+            title: t('orphans.job'),
+            render: (_, o) => <Link to={`/pipelines/${o.pipelineId}/overview`}>{o.name}</Link>,
+          },
           { title: t('orphans.jobId'), render: (_, o) => <code>{o.jobId}</code> },
           { title: t('common.cluster'), render: (_, o) => <Link to={`/clusters/${o.clusterId}`}>{o.cluster}</Link> },
           { title: t('common.state'), dataIndex: 'state' },
@@ -39,7 +42,11 @@ export default function OrphansPage() {
                   title={t('orphans.adoptConfirm', { jobId: o.jobId, name: o.name })}
                   okText={t('actions.adopt')}
                   cancelText={t('common.cancel')}
-                  onConfirm={() => adopt.mutateAsync({ pipelineId: o.pipelineId, jobId: o.jobId }).then(() => message.success(t('orphans.adopted')))}
+                  onConfirm={() =>
+                    adopt
+                      .mutateAsync({ pipelineId: o.pipelineId, jobId: o.jobId })
+                      .then(() => message.success(t('orphans.adopted')))
+                  }
                 >
                   <Button size="small">{t('actions.adopt')}</Button>
                 </Popconfirm>

@@ -24,7 +24,8 @@ function ClustersHealth() {
   const clusters = useClusters();
   if (clusters.error) return <ProblemAlert error={clusters.error} onRetry={() => clusters.refetch()} />;
   if (!clusters.data) return <Spin />;
-  if (!clusters.data.items.length) return <Typography.Text type="secondary">{t('overview.noClusters')}</Typography.Text>;
+  if (!clusters.data.items.length)
+    return <Typography.Text type="secondary">{t('overview.noClusters')}</Typography.Text>;
   return (
     <table className="plain-table" data-testid="clusters-health">
       <thead>
@@ -139,7 +140,8 @@ export function OverviewPage() {
               <ul className="plain-list">
                 {overview.data.attention.map((a) => (
                   <li key={a.pipelineId} data-testid="attention-item">
-                    <Link to={`/pipelines/${a.pipelineId}/overview`}>{a.pipeline}</Link> <StateBadge state={a.state} stale={a.stale} />
+                    <Link to={`/pipelines/${a.pipelineId}/overview`}>{a.pipeline}</Link>{' '}
+                    <StateBadge state={a.state} stale={a.stale} />
                     {a.since ? <span className="muted small">{f.dateTime(a.since)}</span> : null}
                     {a.runId ? (
                       <>
@@ -147,7 +149,11 @@ export function OverviewPage() {
                         <Link to={`/runs/${a.runId}`}>{t('pipeline.run', { id: a.runId })}</Link>
                       </>
                     ) : null}
-                    {a.lastError ? <div className="error-line" title={a.lastError}>{a.lastError.split('\n')[0]}</div> : null}
+                    {a.lastError ? (
+                      <div className="error-line" title={a.lastError}>
+                        {a.lastError.split('\n')[0]}
+                      </div>
+                    ) : null}
                   </li>
                 ))}
               </ul>

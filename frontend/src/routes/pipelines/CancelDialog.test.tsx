@@ -8,7 +8,9 @@ import { CancelDialog } from './CancelDialog';
 
 describe('cancel dialog', () => {
   it('names the pipeline, keeps the job on the safe button and cancels only on confirm', async () => {
-    const calls = fakeServer({ 'POST /api/v1/pipelines/1/cancel': () => json(202, { id: 9, pipelineId: 1, state: 'CANCELLING' }) });
+    const calls = fakeServer({
+      'POST /api/v1/pipelines/1/cancel': () => json(202, { id: 9, pipelineId: 1, state: 'CANCELLING' }),
+    });
     let closed = 0;
     renderWith(<CancelDialog pipeline={pipelineJson()} open onClose={() => closed++} />);
     expect(await screen.findByText('Cancel orders-to-lake?')).toBeInTheDocument();

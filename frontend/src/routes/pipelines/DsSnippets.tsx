@@ -25,7 +25,8 @@ export function withToken(task: DsTask, token: string): DsTask {
 }
 
 /** A placeholder that says which token's secret goes there (secrets are shown only when created). */
-export const placeholderFor = (tokenName: string) => `PASTE_SECRET_OF_TOKEN_${tokenName.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+export const placeholderFor = (tokenName: string) =>
+  `PASTE_SECRET_OF_TOKEN_${tokenName.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 
 async function copy(text: string, done: string) {
   await navigator.clipboard.writeText(text);
@@ -39,7 +40,10 @@ function TaskCard({ kind, task, version }: { kind: (typeof TASKS)[number]; task:
   const params: HttpParam[] = p.httpParams;
   const json = JSON.stringify(task, null, 2);
   const typeLabel = (type: string) => (type === 'HEADERS' ? 'Headers' : type === 'PARAMETER' ? 'Parameter' : 'Body');
-  const timeouts = version === '3.3' ? `Connect Timeout ${p.connectTimeout}` : `Connect Timeout ${p.connectTimeout} / Socket Timeout ${p.socketTimeout}`;
+  const timeouts =
+    version === '3.3'
+      ? `Connect Timeout ${p.connectTimeout}`
+      : `Connect Timeout ${p.connectTimeout} / Socket Timeout ${p.socketTimeout}`;
   return (
     <Card size="small" title={t(`ds.snippets.${kind}`)} className="section-gap" data-testid={`ds-snippet-${kind}`}>
       <Typography.Title level={5}>{t('ds.snippets.form')}</Typography.Title>
@@ -87,7 +91,11 @@ function TaskCard({ kind, task, version }: { kind: (typeof TASKS)[number]; task:
         <Typography.Title level={5} style={{ margin: 0 }}>
           {t('ds.snippets.definition')}
         </Typography.Title>
-        <Button size="small" data-testid={`ds-snippet-copy-${kind}`} onClick={() => void copy(json, t('ds.snippets.copied'))}>
+        <Button
+          size="small"
+          data-testid={`ds-snippet-copy-${kind}`}
+          onClick={() => void copy(json, t('ds.snippets.copied'))}
+        >
           {t('ds.snippets.copy')}
         </Button>
       </Space>
@@ -116,7 +124,8 @@ export function DsSnippets({ pipeline }: { pipeline: Pipeline }) {
   const tokens = useTokens(false);
   const create = useCreateToken();
 
-  const token = choice === null ? TOKEN_PLACEHOLDER : choice.kind === 'new' ? choice.secret : placeholderFor(choice.name);
+  const token =
+    choice === null ? TOKEN_PLACEHOLDER : choice.kind === 'new' ? choice.secret : placeholderFor(choice.name);
   const tasks = useMemo(
     () => (snippet.data ? TASKS.map((k) => [k, withToken(snippet.data[k], token)] as const) : []),
     [snippet.data, token],
@@ -179,7 +188,13 @@ export function DsSnippets({ pipeline }: { pipeline: Pipeline }) {
                 { value: 'never', label: t('ds.snippets.noExpiry') },
               ]}
             />
-            <Button type="primary" onClick={createToken} loading={create.isPending} disabled={!tokenName.trim()} data-testid="ds-token-create">
+            <Button
+              type="primary"
+              onClick={createToken}
+              loading={create.isPending}
+              disabled={!tokenName.trim()}
+              data-testid="ds-token-create"
+            >
               {t('ds.snippets.create')}
             </Button>
           </Space>
@@ -191,15 +206,29 @@ export function DsSnippets({ pipeline }: { pipeline: Pipeline }) {
             data-testid="ds-token-choose"
             value={choice?.kind === 'existing' ? choice.name : undefined}
             onChange={(name: string) => setChoice({ kind: 'existing', name })}
-            options={active.map((tk) => ({ value: tk.name, label: `${tk.name} (${tk.role}${tk.scope ? `, ${t('ds.snippets.scoped')}` : ''})` }))}
+            options={active.map((tk) => ({
+              value: tk.name,
+              label: `${tk.name} (${tk.role}${tk.scope ? `, ${t('ds.snippets.scoped')}` : ''})`,
+            }))}
           />
         )}
         <ProblemAlert error={create.error ?? tokens.error} />
       </Form>
       {choice?.kind === 'new' ? (
-        <Alert type="warning" showIcon className="section-gap" data-testid="ds-token-created" title={t('ds.snippets.created', { name: choice.name })} />
+        <Alert
+          type="warning"
+          showIcon
+          className="section-gap"
+          data-testid="ds-token-created"
+          title={t('ds.snippets.created', { name: choice.name })}
+        />
       ) : choice?.kind === 'existing' ? (
-        <Alert type="info" showIcon className="section-gap" title={t('ds.snippets.placeholderNote', { placeholder: token })} />
+        <Alert
+          type="info"
+          showIcon
+          className="section-gap"
+          title={t('ds.snippets.placeholderNote', { placeholder: token })}
+        />
       ) : (
         <Alert type="info" showIcon className="section-gap" title={t('ds.snippets.noToken')} />
       )}

@@ -46,7 +46,10 @@ describe('DolphinScheduler tab', () => {
   });
 
   it('reads workflow parameters as name=value lines, = allowed in values', () => {
-    expect(parseParams('bizdate=2026-01-01\n\n  filter = a=b \nnoequals')).toEqual({ bizdate: '2026-01-01', filter: 'a=b' });
+    expect(parseParams('bizdate=2026-01-01\n\n  filter = a=b \nnoequals')).toEqual({
+      bizdate: '2026-01-01',
+      filter: 'a=b',
+    });
     expect(paramsText({ a: '1', b: 'x=y' })).toBe('a=1\nb=x=y');
   });
 
@@ -59,9 +62,18 @@ describe('DolphinScheduler tab', () => {
       'GET /api/v1/tokens?limit=500': () => json(200, empty),
       'POST /api/v1/tokens': () =>
         json(201, {
-          id: 5, userId: 1, username: 'olga', name: 'ds-orders-to-lake', role: 'operator', status: 'active',
-          createdAt: 'x', expiresAt: null, lastUsedAt: null, revokedAt: null,
-          scope: { pipelines: ['orders-to-lake'], labels: {} }, token: 'cdc_onetime_secret',
+          id: 5,
+          userId: 1,
+          username: 'olga',
+          name: 'ds-orders-to-lake',
+          role: 'operator',
+          status: 'active',
+          createdAt: 'x',
+          expiresAt: null,
+          lastUsedAt: null,
+          revokedAt: null,
+          scope: { pipelines: ['orders-to-lake'], labels: {} },
+          token: 'cdc_onetime_secret',
         }),
     });
     renderWith(<DsTab pipeline={pipelineJson()} />);
@@ -70,7 +82,9 @@ describe('DolphinScheduler tab', () => {
     expect(screen.getByText('An administrator has to add a DolphinScheduler connection first.')).toBeInTheDocument();
     await userEvent.setup().click(screen.getByTestId('ds-token-create'));
     await waitFor(() => expect(start).toHaveTextContent('cdc_onetime_secret'));
-    expect(within(screen.getByTestId('ds-snippet-status')).getAllByText('cdc_onetime_secret').length).toBeGreaterThan(0);
+    expect(within(screen.getByTestId('ds-snippet-status')).getAllByText('cdc_onetime_secret').length).toBeGreaterThan(
+      0,
+    );
     expect(calls.find((c) => c.method === 'POST')!.body).toEqual({
       name: 'ds-orders-to-lake',
       role: 'operator',

@@ -6,7 +6,13 @@ import type { DsDelivery, DsTrigger, Pipeline } from '../../api/types';
 import { ProblemAlert } from '../../components/errors';
 import { useFormat } from '../../components/format';
 import { RoleGate, useHasRole } from '../../components/RoleGate';
-import { useDeleteDsTrigger, useDsConnections, useDsDeliveries, useDsTriggers, useRetryDsDelivery } from '../../queries/ds';
+import {
+  useDeleteDsTrigger,
+  useDsConnections,
+  useDsDeliveries,
+  useDsTriggers,
+  useRetryDsDelivery,
+} from '../../queries/ds';
 import { DsSnippets } from './DsSnippets';
 import { DsTriggerForm } from './DsTriggerForm';
 
@@ -28,15 +34,26 @@ function Triggers({ pipeline }: { pipeline: Pipeline }) {
       data-testid="ds-triggers"
       extra={
         <RoleGate min="operator">
-          <Button type="primary" size="small" disabled={!available.length} onClick={() => setEditing('new')} data-testid="ds-trigger-add">
+          <Button
+            type="primary"
+            size="small"
+            disabled={!available.length}
+            onClick={() => setEditing('new')}
+            data-testid="ds-trigger-add"
+          >
             {t('ds.triggers.add')}
           </Button>
         </RoleGate>
       }
     >
       <Typography.Paragraph type="secondary">{t('ds.triggers.intro')}</Typography.Paragraph>
-      {connections.data && !available.length ? <Alert type="info" showIcon title={t('ds.triggers.noConnection')} /> : null}
-      <ProblemAlert error={triggers.error ?? del.error} onRetry={triggers.error ? () => triggers.refetch() : undefined} />
+      {connections.data && !available.length ? (
+        <Alert type="info" showIcon title={t('ds.triggers.noConnection')} />
+      ) : null}
+      <ProblemAlert
+        error={triggers.error ?? del.error}
+        onRetry={triggers.error ? () => triggers.refetch() : undefined}
+      />
       <Table<DsTrigger>
         rowKey="id"
         size="small"
@@ -45,7 +62,11 @@ function Triggers({ pipeline }: { pipeline: Pipeline }) {
         pagination={false}
         locale={{ emptyText: t('ds.triggers.empty') }}
         columns={[
-          { title: t('ds.triggers.onState'), dataIndex: 'onState', render: (s: string) => <Tag>{t(`states.${s}` as 'states.RUNNING')}</Tag> },
+          {
+            title: t('ds.triggers.onState'),
+            dataIndex: 'onState',
+            render: (s: string) => <Tag>{t(`states.${s}` as 'states.RUNNING')}</Tag>,
+          },
           { title: t('ds.triggers.connection'), dataIndex: 'connection' },
           {
             title: t('ds.triggers.workflow'),
@@ -59,12 +80,14 @@ function Triggers({ pipeline }: { pipeline: Pipeline }) {
           {
             title: t('ds.triggers.params'),
             dataIndex: 'params',
-            render: (params: Record<string, string>) => Object.entries(params).map(([k, v]) => <Tag key={k}>{`${k}=${v}`}</Tag>),
+            render: (params: Record<string, string>) =>
+              Object.entries(params).map(([k, v]) => <Tag key={k}>{`${k}=${v}`}</Tag>),
           },
           {
             title: t('ds.triggers.enabled'),
             dataIndex: 'enabled',
-            render: (on: boolean) => (on ? <Tag color="green">{t('ds.triggers.enabled')}</Tag> : <Tag>{t('ds.triggers.disabled')}</Tag>),
+            render: (on: boolean) =>
+              on ? <Tag color="green">{t('ds.triggers.enabled')}</Tag> : <Tag>{t('ds.triggers.disabled')}</Tag>,
           },
           ...(operator
             ? [
@@ -102,7 +125,9 @@ function Triggers({ pipeline }: { pipeline: Pipeline }) {
         okButtonProps={{ danger: true, loading: del.isPending }}
         cancelText={t('common.cancel')}
         onCancel={() => setDeleting(null)}
-        onOk={() => deleting && del.mutate({ id: deleting.id, version: deleting.version }, { onSettled: () => setDeleting(null) })}
+        onOk={() =>
+          deleting && del.mutate({ id: deleting.id, version: deleting.version }, { onSettled: () => setDeleting(null) })
+        }
       />
     </Card>
   );
@@ -117,7 +142,10 @@ function Deliveries({ pipeline }: { pipeline: Pipeline }) {
   return (
     <Card title={t('ds.deliveries.title')} className="section-gap" data-testid="ds-deliveries">
       <Typography.Paragraph type="secondary">{t('ds.deliveries.intro')}</Typography.Paragraph>
-      <ProblemAlert error={deliveries.error ?? retry.error} onRetry={deliveries.error ? () => deliveries.refetch() : undefined} />
+      <ProblemAlert
+        error={deliveries.error ?? retry.error}
+        onRetry={deliveries.error ? () => deliveries.refetch() : undefined}
+      />
       <Table<DsDelivery>
         rowKey="id"
         size="small"
@@ -127,9 +155,21 @@ function Deliveries({ pipeline }: { pipeline: Pipeline }) {
         locale={{ emptyText: t('ds.deliveries.empty') }}
         columns={[
           { title: t('common.created'), dataIndex: 'createdAt', render: (at: string) => f.dateTime(at) },
-          { title: t('ds.deliveries.run'), dataIndex: 'runId', render: (id: number) => <Link to={`/runs/${id}`}>#{id}</Link> },
-          { title: t('ds.triggers.onState'), dataIndex: 'onState', render: (s: string) => t(`states.${s}` as 'states.RUNNING') },
-          { title: t('ds.triggers.workflowCode'), dataIndex: 'workflowCode', render: (c: string) => <Typography.Text code>{c}</Typography.Text> },
+          {
+            title: t('ds.deliveries.run'),
+            dataIndex: 'runId',
+            render: (id: number) => <Link to={`/runs/${id}`}>#{id}</Link>,
+          },
+          {
+            title: t('ds.triggers.onState'),
+            dataIndex: 'onState',
+            render: (s: string) => t(`states.${s}` as 'states.RUNNING'),
+          },
+          {
+            title: t('ds.triggers.workflowCode'),
+            dataIndex: 'workflowCode',
+            render: (c: string) => <Typography.Text code>{c}</Typography.Text>,
+          },
           {
             title: t('ds.deliveries.status'),
             dataIndex: 'status',
@@ -168,7 +208,12 @@ function Deliveries({ pipeline }: { pipeline: Pipeline }) {
                   key: 'retry',
                   render: (_: unknown, d: DsDelivery) =>
                     d.status === 'DELIVERED' ? null : (
-                      <Button size="small" data-testid="ds-delivery-retry" loading={retry.isPending && retry.variables === d.id} onClick={() => retry.mutate(d.id)}>
+                      <Button
+                        size="small"
+                        data-testid="ds-delivery-retry"
+                        loading={retry.isPending && retry.variables === d.id}
+                        onClick={() => retry.mutate(d.id)}
+                      >
                         {t('ds.deliveries.retry')}
                       </Button>
                     ),

@@ -13,15 +13,22 @@ interface Values {
   enabled: boolean;
 }
 
-export const paramsText = (params: Record<string, string>) => Object.entries(params).map(([k, v]) => `${k}=${v}`).join('\n');
+export const paramsText = (params: Record<string, string>) =>
+  Object.entries(params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n');
 
 /** "name=value" lines as a map; the first = splits, so a value may contain = itself. */
 export function parseParams(text = ''): Record<string, string> {
   const out: Record<string, string> = {};
-  text.split('\n').map((l) => l.trim()).filter(Boolean).forEach((l) => {
-    const i = l.indexOf('=');
-    if (i > 0) out[l.slice(0, i).trim()] = l.slice(i + 1).trim();
-  });
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .forEach((l) => {
+      const i = l.indexOf('=');
+      if (i > 0) out[l.slice(0, i).trim()] = l.slice(i + 1).trim();
+    });
   return out;
 }
 
@@ -44,7 +51,10 @@ export function DsTriggerForm({
   const [form] = Form.useForm<Values>();
   const fields = fieldErrorMap(save.error);
   const at = (path: string) => (fields[path] ? { validateStatus: 'error' as const, help: fields[path] } : {});
-  const digits = [{ required: true, message: '' }, { pattern: /^\d{1,20}$/, message: '0-9' }];
+  const digits = [
+    { required: true, message: '' },
+    { pattern: /^\d{1,20}$/, message: '0-9' },
+  ];
 
   const submit = (v: Values) =>
     save.mutate(
@@ -89,16 +99,33 @@ export function DsTriggerForm({
           enabled: trigger?.enabled ?? true,
         }}
       >
-        <Form.Item name="connection" label={t('ds.triggers.connection')} rules={[{ required: true, message: '' }]} {...at('connection')}>
+        <Form.Item
+          name="connection"
+          label={t('ds.triggers.connection')}
+          rules={[{ required: true, message: '' }]}
+          {...at('connection')}
+        >
           <Select options={connections.map((c) => ({ value: c.name, label: `${c.name} (DS ${c.version})` }))} />
         </Form.Item>
         <Form.Item name="onState" label={t('ds.triggers.onState')} {...at('onState')}>
           <Select showSearch options={RUN_STATES.map((s) => ({ value: s, label: `${t(`states.${s}`)} (${s})` }))} />
         </Form.Item>
-        <Form.Item name="projectCode" label={t('ds.triggers.projectCode')} extra={t('ds.triggers.projectCodeHint')} rules={digits} {...at('projectCode')}>
+        <Form.Item
+          name="projectCode"
+          label={t('ds.triggers.projectCode')}
+          extra={t('ds.triggers.projectCodeHint')}
+          rules={digits}
+          {...at('projectCode')}
+        >
           <Input inputMode="numeric" />
         </Form.Item>
-        <Form.Item name="workflowCode" label={t('ds.triggers.workflowCode')} extra={t('ds.triggers.workflowCodeHint')} rules={digits} {...at('workflowCode')}>
+        <Form.Item
+          name="workflowCode"
+          label={t('ds.triggers.workflowCode')}
+          extra={t('ds.triggers.workflowCodeHint')}
+          rules={digits}
+          {...at('workflowCode')}
+        >
           <Input inputMode="numeric" />
         </Form.Item>
         <Form.Item name="params" label={t('ds.triggers.params')} extra={t('ds.triggers.paramsHint')} {...at('params')}>

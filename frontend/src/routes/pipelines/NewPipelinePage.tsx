@@ -60,10 +60,25 @@ export default function NewPipelinePage() {
       <Typography.Title level={2}>{t('newPipeline.title')}</Typography.Title>
       <Card size="small">
         <Form layout="vertical">
-          <Form.Item label={t('common.name')} required validateStatus={fields.name ? 'error' : undefined} help={fields.name}>
-            <Input value={name} onChange={(e) => setName(e.target.value)} placeholder={t('newPipeline.namePlaceholder')} data-testid="new-name" />
+          <Form.Item
+            label={t('common.name')}
+            required
+            validateStatus={fields.name ? 'error' : undefined}
+            help={fields.name}
+          >
+            <Input
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              placeholder={t('newPipeline.namePlaceholder')}
+              data-testid="new-name"
+            />
           </Form.Item>
-          <Form.Item label={t('common.cluster')} required validateStatus={fields.cluster || fields.clusterId ? 'error' : undefined} help={fields.cluster ?? fields.clusterId}>
+          <Form.Item
+            label={t('common.cluster')}
+            required
+            validateStatus={fields.cluster || fields.clusterId ? 'error' : undefined}
+            help={fields.cluster ?? fields.clusterId}
+          >
             <Select
               aria-label={t('common.cluster')}
               value={cluster}
@@ -86,7 +101,14 @@ export default function NewPipelinePage() {
             </Suspense>
           </Form.Item>
           <ProblemAlert error={create.error} shownFields={['name', 'cluster', 'clusterId']} />
-          <Button type="primary" onClick={onCreate} loading={create.isPending} disabled={!name || !cluster || !yaml.trim()} className="section-gap" data-testid="create-pipeline">
+          <Button
+            type="primary"
+            onClick={onCreate}
+            loading={create.isPending}
+            disabled={!name || !cluster || !yaml.trim()}
+            className="section-gap"
+            data-testid="create-pipeline"
+          >
             {t('newPipeline.create')}
           </Button>
         </Form>

@@ -56,11 +56,15 @@ export function PipelineActions({ pipeline, compact = false }: { pipeline: Pipel
           {t('actions.cancel')}
         </button>
       ) : null}
-      {changing ? <span className="muted small" role="status">{why}</span> : null}
+      {changing ? (
+        <span className="muted small" role="status">
+          {why}
+        </span>
+      ) : null}
     </div>
   ) : (
     <Space size="small" wrap data-testid="pipeline-actions" aria-busy={changing}>
-      <Tooltip title={active ? why ?? t('actions.alreadyRunning') : undefined}>
+      <Tooltip title={active ? (why ?? t('actions.alreadyRunning')) : undefined}>
         <Button type="primary" disabled={active} onClick={open('start')} data-testid="action-start">
           {t('actions.start')}
         </Button>
@@ -71,11 +75,20 @@ export function PipelineActions({ pipeline, compact = false }: { pipeline: Pipel
         </Button>
       </Tooltip>
       <Tooltip title={!active ? t('actions.notRunning') : undefined}>
-        <Button danger disabled={!active || run?.state === 'CANCELLING'} onClick={open('cancel')} data-testid="action-cancel">
+        <Button
+          danger
+          disabled={!active || run?.state === 'CANCELLING'}
+          onClick={open('cancel')}
+          data-testid="action-cancel"
+        >
           {t('actions.cancel')}
         </Button>
       </Tooltip>
-      {changing ? <span className="muted" role="status">{why}</span> : null}
+      {changing ? (
+        <span className="muted" role="status">
+          {why}
+        </span>
+      ) : null}
     </Space>
   );
 

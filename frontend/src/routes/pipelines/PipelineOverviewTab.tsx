@@ -7,13 +7,20 @@ import { StateBadge } from '../../components/StateBadge';
 import { useClusters } from '../../queries/clusters';
 import { useLedger, useRun } from '../../queries/runs';
 
-export function checkpointText(cp: Record<string, unknown> | null | undefined, fmt: (iso: string) => string): string | null {
+export function checkpointText(
+  cp: Record<string, unknown> | null | undefined,
+  fmt: (iso: string) => string,
+): string | null {
   if (!cp) return null;
   const at = cp.at ?? cp.completedAt ?? cp.latestAckTimestamp ?? cp.time;
   const id = cp.id ?? cp.checkpointId;
   const when = typeof at === 'number' ? fmt(new Date(at).toISOString()) : typeof at === 'string' ? fmt(at) : null;
   const path = cp.path ?? cp.externalPath ?? cp.location;
-  return [id !== undefined ? `#${String(id)}` : null, when, typeof path === 'string' ? path : null].filter(Boolean).join(' · ') || JSON.stringify(cp);
+  return (
+    [id !== undefined ? `#${String(id)}` : null, when, typeof path === 'string' ? path : null]
+      .filter(Boolean)
+      .join(' · ') || JSON.stringify(cp)
+  );
 }
 
 export function PipelineOverviewTab({ pipeline }: { pipeline: Pipeline }) {
@@ -44,7 +51,11 @@ export function PipelineOverviewTab({ pipeline }: { pipeline: Pipeline }) {
           </Descriptions.Item>
         ) : null}
         <Descriptions.Item label={t('pipeline.restorePoint')} span={2}>
-          {ledger.data?.restorePoint ? <code data-testid="restore-point">{ledger.data.restorePoint}</code> : t('pipeline.noRestorePoint')}
+          {ledger.data?.restorePoint ? (
+            <code data-testid="restore-point">{ledger.data.restorePoint}</code>
+          ) : (
+            t('pipeline.noRestorePoint')
+          )}
         </Descriptions.Item>
       </Descriptions>
       <Typography.Title level={4} className="section-title">
@@ -72,7 +83,9 @@ export function PipelineOverviewTab({ pipeline }: { pipeline: Pipeline }) {
               '—'
             )}
           </Descriptions.Item>
-          <Descriptions.Item label={t('pipeline.startedAt')}>{f.dateTime(r?.startedAt ?? pipeline.currentRun.startedAt)}</Descriptions.Item>
+          <Descriptions.Item label={t('pipeline.startedAt')}>
+            {f.dateTime(r?.startedAt ?? pipeline.currentRun.startedAt)}
+          </Descriptions.Item>
           <Descriptions.Item label={t('pipeline.restarts')}>{r?.restarts ?? '—'}</Descriptions.Item>
           <Descriptions.Item label={t('pipeline.lastCheckpoint')} span={2}>
             {checkpointText(r?.lastCheckpoint, f.dateTime) ?? t('run.noCheckpoint')}
@@ -98,7 +111,11 @@ export function PipelineOverviewTab({ pipeline }: { pipeline: Pipeline }) {
                 {
                   key: 'e',
                   label: <Typography.Text ellipsis>{r.lastError.split('\n')[0]}</Typography.Text>,
-                  children: <pre className="error-text" data-testid="last-error">{r.lastError}</pre>,
+                  children: (
+                    <pre className="error-text" data-testid="last-error">
+                      {r.lastError}
+                    </pre>
+                  ),
                 },
               ]}
             />

@@ -11,7 +11,8 @@ const page = (items: unknown[]) => json(200, { items, total: items.length, limit
 describe('pipelines list', () => {
   const routes = (list = [pipelineJson(), pipelineJson({ id: 2, name: 'users-sync', currentRun: null })]) => ({
     'GET /api/v1/pipelines?sort=name&limit=20&offset=0': () => page(list),
-    'GET /api/v1/pipelines?state=FAILED%2CLOST&sort=name&limit=20&offset=0': () => page([pipelineJson({ currentRun: runJson({ state: 'FAILED', active: false }) })]),
+    'GET /api/v1/pipelines?state=FAILED%2CLOST&sort=name&limit=20&offset=0': () =>
+      page([pipelineJson({ currentRun: runJson({ state: 'FAILED', active: false }) })]),
     'GET /api/v1/clusters': () => json(200, { items: [clusterJson], total: 1 }),
   });
 
@@ -24,8 +25,16 @@ describe('pipelines list', () => {
     expect(await screen.findAllByText('flink-prod')).not.toHaveLength(0);
     // A row offers what applies now: Stop and Cancel for the running one, Start for the one never run.
     const [running, never] = screen.getAllByTestId('pipeline-actions');
-    expect(within(running!).getAllByRole('button').map((b) => b.textContent)).toEqual(['Stop', 'Cancel job']);
-    expect(within(never!).getAllByRole('button').map((b) => b.textContent)).toEqual(['Start']);
+    expect(
+      within(running!)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Stop', 'Cancel job']);
+    expect(
+      within(never!)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Start']);
   });
 
   it('shows a viewer no action', async () => {
@@ -46,7 +55,8 @@ describe('pipelines list', () => {
     let state: RunState = 'RUNNING';
     const { queryClient } = renderApp('/pipelines', {
       ...routes(),
-      'GET /api/v1/pipelines?sort=name&limit=20&offset=0': () => page([pipelineJson({ currentRun: runJson({ state }) })]),
+      'GET /api/v1/pipelines?sort=name&limit=20&offset=0': () =>
+        page([pipelineJson({ currentRun: runJson({ state }) })]),
     });
     await screen.findAllByTestId('pipeline-link');
     state = 'STOPPING';
@@ -54,7 +64,15 @@ describe('pipelines list', () => {
       applyEvent(queryClient, {
         event: 'run.state',
         id: '5',
-        data: JSON.stringify({ id: 5, runId: 9, pipelineId: 1, pipeline: 'orders-to-lake', from: 'RUNNING', to: 'STOPPING', at: '2026-01-02T00:00:00Z' }),
+        data: JSON.stringify({
+          id: 5,
+          runId: 9,
+          pipelineId: 1,
+          pipeline: 'orders-to-lake',
+          from: 'RUNNING',
+          to: 'STOPPING',
+          at: '2026-01-02T00:00:00Z',
+        }),
       }),
     );
     await waitFor(() => expect(screen.getAllByTestId('state-badge')[0]).toHaveTextContent('Stopping'));

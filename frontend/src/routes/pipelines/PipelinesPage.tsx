@@ -144,7 +144,10 @@ export default function PipelinesPage() {
               </Link>
             ),
           },
-          { title: t('common.state'), render: (_, p) => <StateBadge state={p.currentRun?.state} stale={p.currentRun?.stale} /> },
+          {
+            title: t('common.state'),
+            render: (_, p) => <StateBadge state={p.currentRun?.state} stale={p.currentRun?.stale} />,
+          },
           {
             title: t('health.title'),
             render: (_, p) =>

@@ -48,7 +48,14 @@ export function RevealSecrets({ pipeline }: { pipeline: Pipeline }) {
                 data-testid="revealed"
                 columns={[
                   { title: t('reveal.path'), render: (_, r) => <code>{r[0]}</code> },
-                  { title: t('reveal.value'), render: (_, r) => <Typography.Text copyable code>{r[1]}</Typography.Text> },
+                  {
+                    title: t('reveal.value'),
+                    render: (_, r) => (
+                      <Typography.Text copyable code>
+                        {r[1]}
+                      </Typography.Text>
+                    ),
+                  },
                 ]}
               />
             </>

@@ -24,9 +24,18 @@ export function RunsTab({ pipeline }: { pipeline: Pipeline }) {
         loading={runs.isLoading}
         dataSource={runs.data?.items ?? []}
         locale={{ emptyText: t('runs.empty') }}
-        pagination={{ current: page, pageSize: PAGE, total: runs.data?.total ?? 0, onChange: setPage, hideOnSinglePage: true }}
+        pagination={{
+          current: page,
+          pageSize: PAGE,
+          total: runs.data?.total ?? 0,
+          onChange: setPage,
+          hideOnSinglePage: true,
+        }}
         columns={[
-          { title: t('runs.id'), render: (_, r) => <Link to={`/runs/${r.id}`}>{t('pipeline.run', { id: r.id })}</Link> },
+          {
+            title: t('runs.id'),
+            render: (_, r) => <Link to={`/runs/${r.id}`}>{t('pipeline.run', { id: r.id })}</Link>,
+          },
           { title: t('common.state'), render: (_, r) => <StateBadge state={r.state} stale={r.stale} /> },
           { title: t('common.version'), render: (_, r) => `v${r.pipelineVersion}` },
           { title: t('pipeline.jobId'), render: (_, r) => <code>{r.jobId ?? '—'}</code> },

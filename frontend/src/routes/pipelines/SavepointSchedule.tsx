@@ -32,7 +32,9 @@ export function SavepointSchedule({ pipelineId }: { pipelineId: number }) {
       </Typography.Title>
       <Typography.Paragraph>
         {t('savepoints.effective')}:{' '}
-        <strong data-testid="schedule-effective">{effective === 'off' || !effective ? t('savepoints.off') : t('savepoints.every', { interval: effective })}</strong>
+        <strong data-testid="schedule-effective">
+          {effective === 'off' || !effective ? t('savepoints.off') : t('savepoints.every', { interval: effective })}
+        </strong>
         {' · '}
         <span className="muted">
           {t('savepoints.clusterDefault')}: {schedule.data?.clusterDefault ?? t('savepoints.off')}

@@ -9,15 +9,35 @@ const at = '2026-12-01T10:00:00Z';
 const ledger = {
   restorePoint: 'file:///sp/savepoint-2',
   items: [
-    { id: 3, runId: 7, kind: 'savepoint', source: 'periodic', path: null, state: 'FAILED', reason: 'savepoint given up: its status could not be read', createdAt: at },
-    { id: 2, runId: 7, kind: 'savepoint', source: 'periodic', path: 'file:///sp/savepoint-2', state: 'COMPLETED', reason: null, createdAt: at },
+    {
+      id: 3,
+      runId: 7,
+      kind: 'savepoint',
+      source: 'periodic',
+      path: null,
+      state: 'FAILED',
+      reason: 'savepoint given up: its status could not be read',
+      createdAt: at,
+    },
+    {
+      id: 2,
+      runId: 7,
+      kind: 'savepoint',
+      source: 'periodic',
+      path: 'file:///sp/savepoint-2',
+      state: 'COMPLETED',
+      reason: null,
+      createdAt: at,
+    },
   ],
 };
 
 describe('savepoints tab', () => {
   it('shows a failed savepoint with its cause, and sets the pipeline to its own interval', async () => {
     let schedule: { interval: string | null; clusterDefault: string | null; effective: string } = {
-      interval: null, clusterDefault: '6h', effective: '6h',
+      interval: null,
+      clusterDefault: '6h',
+      effective: '6h',
     };
     const { calls } = renderApp('/pipelines/1/savepoints', {
       'GET /api/v1/pipelines/1': () => json(200, pipelineJson()),

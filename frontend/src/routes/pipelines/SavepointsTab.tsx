@@ -27,10 +27,22 @@ export function SavepointsTab({ pipeline }: { pipeline: Pipeline }) {
       </Typography.Paragraph>
       <RoleGate min="operator">
         <Space.Compact className="section-gap">
-          <Input aria-label={t('savepoints.targetDirectory')} placeholder={t('savepoints.targetDirectory')} value={dir} onChange={(e) => setDir(e.target.value)} style={{ width: 320 }} />
+          <Input
+            aria-label={t('savepoints.targetDirectory')}
+            placeholder={t('savepoints.targetDirectory')}
+            value={dir}
+            onChange={(e) => setDir(e.target.value)}
+            style={{ width: 320 }}
+          />
           <Button
             disabled={!running}
-            title={!running ? (active ? t('actions.changing', { state: t(`states.${pipeline.currentRun!.state}`) }) : t('actions.notRunning')) : undefined}
+            title={
+              !running
+                ? active
+                  ? t('actions.changing', { state: t(`states.${pipeline.currentRun!.state}`) })
+                  : t('actions.notRunning')
+                : undefined
+            }
             loading={trigger.isPending}
             onClick={() => trigger.mutate(dir.trim() || undefined)}
             data-testid="trigger-savepoint"
@@ -63,12 +75,16 @@ export function SavepointsTab({ pipeline }: { pipeline: Pipeline }) {
                 </span>
               ) : (
                 <>
-                  <code>{s.path}</code> {s.path === restorePoint ? <Tag color="blue">{t('savepoints.isRestorePoint')}</Tag> : null}
+                  <code>{s.path}</code>{' '}
+                  {s.path === restorePoint ? <Tag color="blue">{t('savepoints.isRestorePoint')}</Tag> : null}
                 </>
               ),
           },
           { title: t('common.source'), render: (_, s) => s.source ?? '—' },
-          { title: t('savepoints.run'), render: (_, s) => <Link to={`/runs/${s.runId}`}>{t('pipeline.run', { id: s.runId })}</Link> },
+          {
+            title: t('savepoints.run'),
+            render: (_, s) => <Link to={`/runs/${s.runId}`}>{t('pipeline.run', { id: s.runId })}</Link>,
+          },
         ]}
       />
     </div>

@@ -10,7 +10,9 @@ const stopped = pipelineJson({ currentRun: runJson({ state: 'STOPPED', active: f
 const ledger = (restorePoint: string | null) => () =>
   json(200, {
     restorePoint,
-    items: restorePoint ? [{ id: 1, runId: 9, kind: 'savepoint', source: 'stop', path: restorePoint, createdAt: '2026-01-03T10:00:00Z' }] : [],
+    items: restorePoint
+      ? [{ id: 1, runId: 9, kind: 'savepoint', source: 'stop', path: restorePoint, createdAt: '2026-01-03T10:00:00Z' }]
+      : [],
   });
 
 describe('start dialog', () => {
@@ -43,7 +45,8 @@ describe('start dialog', () => {
   it('warns in plain words that starting without state drops it', async () => {
     const calls = fakeServer({
       'GET /api/v1/pipelines/1/savepoints': ledger('file:///sp/savepoint-1'),
-      'POST /api/v1/pipelines/1/runs': () => problem(409, 'Conflict', "Pipeline 'orders-to-lake' has an active run already."),
+      'POST /api/v1/pipelines/1/runs': () =>
+        problem(409, 'Conflict', "Pipeline 'orders-to-lake' has an active run already."),
     });
     renderWith(<StartDialog pipeline={stopped} open onClose={() => {}} />);
     const user = userEvent.setup();

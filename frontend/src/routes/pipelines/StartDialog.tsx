@@ -29,7 +29,8 @@ export function StartDialog({ pipeline, open, onClose }: { pipeline: Pipeline; o
 
   const submit = () => {
     const options: StartOptions = {
-      fromSavepoint: from === 'latest' ? 'latest' : from === 'none' ? 'none' : from === 'ledger' ? ledgerPath : typedPath.trim(),
+      fromSavepoint:
+        from === 'latest' ? 'latest' : from === 'none' ? 'none' : from === 'ledger' ? ledgerPath : typedPath.trim(),
       allowNonRestoredState: allowNonRestored,
       flinkConfiguration: Object.fromEntries(overrides.filter((o) => o.key.trim()).map((o) => [o.key.trim(), o.value])),
     };
@@ -47,7 +48,14 @@ export function StartDialog({ pipeline, open, onClose }: { pipeline: Pipeline; o
         <Button key="cancel" onClick={onClose}>
           {t('common.cancel')}
         </Button>,
-        <Button key="ok" type="primary" loading={start.isPending} disabled={invalid} onClick={submit} data-testid="start-confirm">
+        <Button
+          key="ok"
+          type="primary"
+          loading={start.isPending}
+          disabled={invalid}
+          onClick={submit}
+          data-testid="start-confirm"
+        >
           {t('actions.start')}
         </Button>,
       ]}
@@ -76,20 +84,29 @@ export function StartDialog({ pipeline, open, onClose }: { pipeline: Pipeline; o
             </Space>
           </Radio.Group>
         </Form.Item>
-        {from === 'none' && restorePoint ? <Alert type="warning" showIcon title={t('start.noneWarning')} data-testid="none-warning" /> : null}
+        {from === 'none' && restorePoint ? (
+          <Alert type="warning" showIcon title={t('start.noneWarning')} data-testid="none-warning" />
+        ) : null}
         {from === 'ledger' ? (
           <Form.Item label={t('start.ledger')}>
             <Select
               aria-label={t('start.ledger')}
               value={ledgerPath}
               onChange={setLedgerPath}
-              options={(ledger.data?.items ?? []).map((s) => ({ value: s.path, label: `${f.dateTime(s.createdAt)} — ${s.path}` }))}
+              options={(ledger.data?.items ?? []).map((s) => ({
+                value: s.path,
+                label: `${f.dateTime(s.createdAt)} — ${s.path}`,
+              }))}
             />
           </Form.Item>
         ) : null}
         {from === 'path' ? (
           <Form.Item label={t('start.path')}>
-            <Input value={typedPath} onChange={(e) => setTypedPath(e.target.value)} placeholder={t('start.pathPlaceholder')} />
+            <Input
+              value={typedPath}
+              onChange={(e) => setTypedPath(e.target.value)}
+              placeholder={t('start.pathPlaceholder')}
+            />
           </Form.Item>
         ) : null}
         <Form.Item>
@@ -111,12 +128,16 @@ export function StartDialog({ pipeline, open, onClose }: { pipeline: Pipeline; o
                   aria-label={t('start.value')}
                   placeholder={t('start.value')}
                   value={o.value}
-                  onChange={(e) => setOverrides(overrides.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))}
+                  onChange={(e) =>
+                    setOverrides(overrides.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))
+                  }
                 />
                 <Button onClick={() => setOverrides(overrides.filter((_, j) => j !== i))}>{t('common.remove')}</Button>
               </Space.Compact>
             ))}
-            <Button onClick={() => setOverrides([...overrides, { key: '', value: '' }])}>{t('start.addOverride')}</Button>
+            <Button onClick={() => setOverrides([...overrides, { key: '', value: '' }])}>
+              {t('start.addOverride')}
+            </Button>
           </Space>
         </Form.Item>
         <ProblemAlert error={start.error} />

@@ -35,7 +35,9 @@ export function StopDialog({ pipeline, open, onClose }: { pipeline: Pipeline; op
           <Checkbox checked={savepoint} onChange={(e) => setSavepoint(e.target.checked)} data-testid="stop-savepoint">
             {t('stop.savepoint')}
           </Checkbox>
-          {!savepoint ? <Alert className="item-note" type="warning" showIcon title={t('stop.noSavepointWarning')} /> : null}
+          {!savepoint ? (
+            <Alert className="item-note" type="warning" showIcon title={t('stop.noSavepointWarning')} />
+          ) : null}
         </Form.Item>
         <Form.Item className="compact-item">
           <Checkbox checked={drain} onChange={(e) => setDrain(e.target.checked)} disabled={!savepoint}>
@@ -43,7 +45,12 @@ export function StopDialog({ pipeline, open, onClose }: { pipeline: Pipeline; op
           </Checkbox>
         </Form.Item>
         <Form.Item label={t('stop.targetDirectory')} htmlFor="stop-target-directory">
-          <Input id="stop-target-directory" value={dir} onChange={(e) => setDir(e.target.value)} disabled={!savepoint} />
+          <Input
+            id="stop-target-directory"
+            value={dir}
+            onChange={(e) => setDir(e.target.value)}
+            disabled={!savepoint}
+          />
         </Form.Item>
         <ProblemAlert error={stop.error} />
       </Form>

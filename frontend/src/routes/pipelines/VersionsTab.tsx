@@ -30,7 +30,10 @@ export default function VersionsTab({ pipeline }: { pipeline: Pipeline }) {
         dataSource={[...(versions.data?.items ?? [])].sort((x, y) => y.version - x.version)}
         pagination={{ pageSize: 10, hideOnSinglePage: true }}
         columns={[
-          { title: t('common.version'), render: (_, v) => `v${v.version}${v.version === pipeline.version ? ` (${t('versions.current')})` : ''}` },
+          {
+            title: t('common.version'),
+            render: (_, v) => `v${v.version}${v.version === pipeline.version ? ` (${t('versions.current')})` : ''}`,
+          },
           { title: t('common.author'), render: (_, v) => v.author ?? '—' },
           { title: t('common.comment'), render: (_, v) => v.comment || '—' },
           { title: t('common.time'), render: (_, v) => f.dateTime(v.createdAt) },
@@ -51,9 +54,9 @@ export default function VersionsTab({ pipeline }: { pipeline: Pipeline }) {
                       okText={t('actions.rollback')}
                       cancelText={t('common.cancel')}
                       onConfirm={() =>
-                        rollback.mutateAsync({ to: v.version, version: pipeline.version }).then((saved) =>
-                          message.success(t('versions.rolledBack', { version: saved.version })),
-                        )
+                        rollback
+                          .mutateAsync({ to: v.version, version: pipeline.version })
+                          .then((saved) => message.success(t('versions.rolledBack', { version: saved.version })))
                       }
                     >
                       <Button size="small" data-testid={`rollback-${v.version}`}>
@@ -71,12 +74,29 @@ export default function VersionsTab({ pipeline }: { pipeline: Pipeline }) {
         {t('versions.compare')}
       </Typography.Title>
       <Space className="section-gap">
-        <Select aria-label={t('versions.left')} value={left ?? undefined} onChange={setLeft} options={options} style={{ width: 100 }} />
+        <Select
+          aria-label={t('versions.left')}
+          value={left ?? undefined}
+          onChange={setLeft}
+          options={options}
+          style={{ width: 100 }}
+        />
         →
-        <Select aria-label={t('versions.right')} value={right ?? undefined} onChange={setRight} options={options} style={{ width: 100 }} />
+        <Select
+          aria-label={t('versions.right')}
+          value={right ?? undefined}
+          onChange={setRight}
+          options={options}
+          style={{ width: 100 }}
+        />
       </Space>
       {a.data?.yaml !== undefined && b.data?.yaml !== undefined ? (
-        <DiffView left={a.data.yaml} right={b.data.yaml} label={t('versions.compare')} unchanged={t('versions.unchanged')} />
+        <DiffView
+          left={a.data.yaml}
+          right={b.data.yaml}
+          label={t('versions.compare')}
+          unchanged={t('versions.unchanged')}
+        />
       ) : (
         <Typography.Paragraph type="secondary">{t('versions.pick')}</Typography.Paragraph>
       )}

@@ -23,12 +23,23 @@ describe('YAML tab', () => {
     const calls = fakeServer({
       'GET /api/v1/me': () => json(200, { id: 1, username: 'olga', role: 'operator' }),
       'POST /api/v1/pipelines/validate': () =>
-        json(200, { valid: true, errors: [], warnings: [{ path: 'source.hostname', line: 2, column: 3, message: 'is not set' }] }),
+        json(200, {
+          valid: true,
+          errors: [],
+          warnings: [{ path: 'source.hostname', line: 2, column: 3, message: 'is not set' }],
+        }),
       'PUT /api/v1/pipelines/1': () => {
         putCount += 1;
         return putCount === 1
-          ? json(412, { title: 'Precondition Failed', status: 412, detail: 'Version 4 is not the current version (5).' })
-          : new Response(JSON.stringify(pipelineJson({ version: 6, yaml: mine })), { status: 200, headers: { 'Content-Type': 'application/json', ETag: '"6"' } });
+          ? json(412, {
+              title: 'Precondition Failed',
+              status: 412,
+              detail: 'Version 4 is not the current version (5).',
+            })
+          : new Response(JSON.stringify(pipelineJson({ version: 6, yaml: mine })), {
+              status: 200,
+              headers: { 'Content-Type': 'application/json', ETag: '"6"' },
+            });
       },
       'GET /api/v1/pipelines/1': () => json(200, pipelineJson({ version: 5, yaml: theirs })),
     });
@@ -59,9 +70,16 @@ describe('YAML tab', () => {
     fakeServer({
       'GET /api/v1/me': () => json(200, { id: 1, username: 'olga', role: 'operator' }),
       'POST /api/v1/pipelines/validate': () =>
-        json(200, broken
-          ? { valid: false, errors: [{ path: 'source.type', line: 2, column: 9, message: 'unknown connector valuez' }], warnings: [] }
-          : { valid: true, errors: [], warnings: [] }),
+        json(
+          200,
+          broken
+            ? {
+                valid: false,
+                errors: [{ path: 'source.type', line: 2, column: 9, message: 'unknown connector valuez' }],
+                warnings: [],
+              }
+            : { valid: true, errors: [], warnings: [] },
+        ),
     });
     renderWith(<YamlTab pipeline={pipelineJson({ yaml: mine })} />);
     await waitFor(() => expect(screen.getByTestId('yaml-editor')).toBeInTheDocument());

@@ -55,11 +55,23 @@ export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
 
   return (
     <div data-testid="yaml-tab">
-      <Typography.Paragraph type="secondary">{canEdit ? t('yaml.secretsMasked') : t('yaml.readOnly')}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        {canEdit ? t('yaml.secretsMasked') : t('yaml.readOnly')}
+      </Typography.Paragraph>
       {conflict ? (
         <div className="conflict" data-testid="conflict">
-          <Alert type="warning" showIcon title={t('yaml.conflictTitle', { version: conflict.version })} description={t('yaml.conflictBody')} />
-          <DiffView left={conflict.yaml ?? ''} right={text} label={t('versions.compare')} unchanged={t('versions.unchanged')} />
+          <Alert
+            type="warning"
+            showIcon
+            title={t('yaml.conflictTitle', { version: conflict.version })}
+            description={t('yaml.conflictBody')}
+          />
+          <DiffView
+            left={conflict.yaml ?? ''}
+            right={text}
+            label={t('versions.compare')}
+            unchanged={t('versions.unchanged')}
+          />
           <Space className="section-gap">
             <Button
               onClick={() => {
@@ -77,7 +89,13 @@ export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
           </Space>
         </div>
       ) : null}
-      <YamlEditor value={text} onChange={canEdit ? setText : undefined} readOnly={!canEdit} markers={markers} label={t('yaml.editorLabel')} />
+      <YamlEditor
+        value={text}
+        onChange={canEdit ? setText : undefined}
+        readOnly={!canEdit}
+        markers={markers}
+        label={t('yaml.editorLabel')}
+      />
       <div className="problems" data-testid="problems" aria-live="polite">
         <Typography.Text strong>{t('yaml.problems')}</Typography.Text>{' '}
         {checking ? <Typography.Text type="secondary">{t('yaml.validating')}</Typography.Text> : null}
@@ -85,21 +103,23 @@ export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
           <Typography.Text type="success">{t('yaml.valid')}</Typography.Text>
         ) : null}
         {errors.length + warnings.length > 0 ? (
-        <List
-          size="small"
-          dataSource={[
-            ...errors.map((e) => ({ ...e, severity: 'error' as const })),
-            ...warnings.map((e) => ({ ...e, severity: 'warning' as const })),
-          ]}
-          locale={{ emptyText: ' ' }}
-          renderItem={(e) => (
-            <List.Item data-testid="problem-item">
-              <Tag color={e.severity === 'error' ? 'red' : 'orange'}>{t(`yaml.${e.severity}`)}</Tag>
-              <code>{e.path}</code> {e.message}
-              {e.line ? <span className="muted"> — {t('yaml.at', { line: e.line, column: e.column ?? 1 })}</span> : null}
-            </List.Item>
-          )}
-        />
+          <List
+            size="small"
+            dataSource={[
+              ...errors.map((e) => ({ ...e, severity: 'error' as const })),
+              ...warnings.map((e) => ({ ...e, severity: 'warning' as const })),
+            ]}
+            locale={{ emptyText: ' ' }}
+            renderItem={(e) => (
+              <List.Item data-testid="problem-item">
+                <Tag color={e.severity === 'error' ? 'red' : 'orange'}>{t(`yaml.${e.severity}`)}</Tag>
+                <code>{e.path}</code> {e.message}
+                {e.line ? (
+                  <span className="muted"> — {t('yaml.at', { line: e.line, column: e.column ?? 1 })}</span>
+                ) : null}
+              </List.Item>
+            )}
+          />
         ) : null}
       </div>
       {canEdit ? (
@@ -111,7 +131,13 @@ export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
             onChange={(e) => setComment(e.target.value)}
             data-testid="save-comment"
           />
-          <Button type="primary" disabled={!dirty || !!conflict || invalid} loading={update.isPending} onClick={() => save(base.version)} data-testid="save-yaml">
+          <Button
+            type="primary"
+            disabled={!dirty || !!conflict || invalid}
+            loading={update.isPending}
+            onClick={() => save(base.version)}
+            data-testid="save-yaml"
+          >
             {t('yaml.save')}
           </Button>
         </Space.Compact>
@@ -121,7 +147,9 @@ export default function YamlTab({ pipeline }: { pipeline: Pipeline }) {
           {t('yaml.fixErrorsFirst')}
         </Typography.Text>
       ) : null}
-      {update.error && !(update.error instanceof ApiError && update.error.status === 412) ? <ProblemAlert error={update.error} /> : null}
+      {update.error && !(update.error instanceof ApiError && update.error.status === 412) ? (
+        <ProblemAlert error={update.error} />
+      ) : null}
     </div>
   );
 }

@@ -26,7 +26,8 @@ export function useValidation(text: string, cluster: string | undefined) {
         (e: unknown) => {
           if (ctrl.signal.aborted) return;
           // A 400 with errors is a validation answer too.
-          if (e instanceof ApiError && e.fieldErrors.length) setResult({ valid: false, errors: e.fieldErrors, warnings: [] });
+          if (e instanceof ApiError && e.fieldErrors.length)
+            setResult({ valid: false, errors: e.fieldErrors, warnings: [] });
           setChecking(false);
         },
       );
@@ -41,8 +42,17 @@ export function useValidation(text: string, cluster: string | undefined) {
 
 export function markersOf(errors: FieldError[], warnings: FieldError[]): Marker[] {
   return [
-    ...errors.map((e) => ({ line: e.line, column: e.column, message: `${e.path}: ${e.message}`, severity: 'error' as const })),
-    ...warnings.map((e) => ({ line: e.line, column: e.column, message: `${e.path}: ${e.message}`, severity: 'warning' as const })),
+    ...errors.map((e) => ({
+      line: e.line,
+      column: e.column,
+      message: `${e.path}: ${e.message}`,
+      severity: 'error' as const,
+    })),
+    ...warnings.map((e) => ({
+      line: e.line,
+      column: e.column,
+      message: `${e.path}: ${e.message}`,
+      severity: 'warning' as const,
+    })),
   ];
 }
-

@@ -30,12 +30,29 @@ export default function HealthChart({ points }: { points: HealthSample[] }) {
         { type: 'value', name: '/s', position: 'right' },
       ],
       series: [
-        { name: t('health.lagSeries'), type: 'line', showSymbol: false, connectNulls: false,
-          data: points.map((p) => [at(p), seconds(p.emitLagMs ?? p.fetchLagMs)]) },
-        { name: t('health.recordsSeries'), type: 'line', showSymbol: false, yAxisIndex: 1, connectNulls: false,
-          data: points.map((p) => [at(p), p.recordsOutPerSecond ?? null]) },
-        { name: t('health.checkpointSeries'), type: 'line', showSymbol: false, step: 'end', connectNulls: false,
-          data: points.map((p) => [at(p), seconds(p.checkpointDurationMs)]) },
+        {
+          name: t('health.lagSeries'),
+          type: 'line',
+          showSymbol: false,
+          connectNulls: false,
+          data: points.map((p) => [at(p), seconds(p.emitLagMs ?? p.fetchLagMs)]),
+        },
+        {
+          name: t('health.recordsSeries'),
+          type: 'line',
+          showSymbol: false,
+          yAxisIndex: 1,
+          connectNulls: false,
+          data: points.map((p) => [at(p), p.recordsOutPerSecond ?? null]),
+        },
+        {
+          name: t('health.checkpointSeries'),
+          type: 'line',
+          showSymbol: false,
+          step: 'end',
+          connectNulls: false,
+          data: points.map((p) => [at(p), seconds(p.checkpointDurationMs)]),
+        },
       ],
     });
     const resize = () => chart.resize();

@@ -37,7 +37,18 @@ const stopped: RunDetails = {
     { from: 'STOPPING', to: 'STOPPED', at: at('10:30:20'), source: 'watcher', detail: null },
     { from: 'SUBMITTING', to: 'RUNNING', at: at('10:00:05'), source: 'watcher', detail: null },
   ],
-  savepoints: [{ id: 1, runId: 9, kind: 'savepoint', source: 'stop', path: 'file:///sp/savepoint-9', state: 'COMPLETED', reason: null, createdAt: at('10:30:19') }],
+  savepoints: [
+    {
+      id: 1,
+      runId: 9,
+      kind: 'savepoint',
+      source: 'stop',
+      path: 'file:///sp/savepoint-9',
+      state: 'COMPLETED',
+      reason: null,
+      createdAt: at('10:30:19'),
+    },
+  ],
   flinkUiUrl: 'http://127.0.0.1:18081/#/job/running/' + 'a'.repeat(32),
 };
 
@@ -47,7 +58,12 @@ describe('run page', () => {
     expect(await screen.findByText('Run 9 of orders-to-lake')).toBeInTheDocument();
     const items = within(screen.getByTestId('timeline')).getAllByTestId('transition');
     const durations = items.map((item) => item.textContent!.match(/Time in state: (.+?)(?:stop with|$)/)?.[1] ?? null);
-    expect(items.map((item) => item.textContent!.match(/^(\w+)/)![1])).toEqual(['Submitting', 'Running', 'Stopping', 'Stopped']);
+    expect(items.map((item) => item.textContent!.match(/^(\w+)/)![1])).toEqual([
+      'Submitting',
+      'Running',
+      'Stopping',
+      'Stopped',
+    ]);
     expect(durations).toEqual(['5 s', '30 min', '15 s', null]);
     expect(items[2]).toHaveTextContent('Source: console');
     expect(items[2]).toHaveTextContent('stop with savepoint');
@@ -57,20 +73,49 @@ describe('run page', () => {
 
   it("shows a running run's health verdict, its lag and the metrics the connector does not report", async () => {
     const sample = {
-      at: at('10:10:00'), fetchLagMs: 400, emitLagMs: 900, sourceIdleMs: 9000, recordsInPerSecond: 0,
-      recordsOutPerSecond: 0, recordsOut: 53, snapshot: null, schemaChanges: 1, checkpointId: null, checkpointAt: null,
-      checkpointDurationMs: null, checkpointSizeBytes: null, checkpointsTriggered: 0, checkpointsInProgress: 0,
-      checkpointsFailed: 0, checkpointFailedAt: null, restarts: 0, notReported: ['snapshotProgress'],
+      at: at('10:10:00'),
+      fetchLagMs: 400,
+      emitLagMs: 900,
+      sourceIdleMs: 9000,
+      recordsInPerSecond: 0,
+      recordsOutPerSecond: 0,
+      recordsOut: 53,
+      snapshot: null,
+      schemaChanges: 1,
+      checkpointId: null,
+      checkpointAt: null,
+      checkpointDurationMs: null,
+      checkpointSizeBytes: null,
+      checkpointsTriggered: 0,
+      checkpointsInProgress: 0,
+      checkpointsFailed: 0,
+      checkpointFailedAt: null,
+      restarts: 0,
+      notReported: ['snapshotProgress'],
     };
     const running: RunDetails = {
-      ...stopped, state: 'RUNNING', flinkState: 'RUNNING', endedAt: null,
+      ...stopped,
+      state: 'RUNNING',
+      flinkState: 'RUNNING',
+      endedAt: null,
       transitions: stopped.transitions.slice(1, 2),
-      health: { status: 'LAGGING', reason: 'lag 10 min over 5 min for 3 periods', at: at('10:10:00'), lagMs: 600_000, metrics: sample },
+      health: {
+        status: 'LAGGING',
+        reason: 'lag 10 min over 5 min for 3 periods',
+        at: at('10:10:00'),
+        lagMs: 600_000,
+        metrics: sample,
+      },
     };
-    renderApp('/runs/9', {
-      'GET /api/v1/runs/9': () => json(200, running),
-      'GET /api/v1/runs/9/metrics': () => json(200, { runId: 9, since: at('09:10:00'), health: running.health, items: [] }),
-    }, 'viewer');
+    renderApp(
+      '/runs/9',
+      {
+        'GET /api/v1/runs/9': () => json(200, running),
+        'GET /api/v1/runs/9/metrics': () =>
+          json(200, { runId: 9, since: at('09:10:00'), health: running.health, items: [] }),
+      },
+      'viewer',
+    );
     const health = await screen.findByTestId('run-health');
     expect(within(health).getByTestId('health-badge')).toHaveTextContent('Lagging');
     expect(health).toHaveTextContent('lag 10 min over 5 min for 3 periods');

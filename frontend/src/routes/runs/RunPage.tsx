@@ -29,9 +29,7 @@ export default function RunPage() {
   return (
     <div className="page" data-testid="run-page">
       <div className="page-head">
-        <Typography.Title level={2}>
-          {t('run.title', { id: r.id, pipeline: r.pipeline })}
-        </Typography.Title>
+        <Typography.Title level={2}>{t('run.title', { id: r.id, pipeline: r.pipeline })}</Typography.Title>
         <StateBadge state={r.state} stale={r.stale} />
       </div>
       <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
@@ -56,7 +54,9 @@ export default function RunPage() {
         <Descriptions.Item label={t('pipeline.startedAt')}>{f.dateTime(r.startedAt ?? r.createdAt)}</Descriptions.Item>
         <Descriptions.Item label={t('pipeline.endedAt')}>{f.dateTime(r.endedAt)}</Descriptions.Item>
         <Descriptions.Item label={t('pipeline.restarts')}>{r.restarts ?? 0}</Descriptions.Item>
-        <Descriptions.Item label={t('run.checkpoint')}>{checkpointText(r.lastCheckpoint, f.dateTime) ?? t('run.noCheckpoint')}</Descriptions.Item>
+        <Descriptions.Item label={t('run.checkpoint')}>
+          {checkpointText(r.lastCheckpoint, f.dateTime) ?? t('run.noCheckpoint')}
+        </Descriptions.Item>
         {r.health ? (
           <Descriptions.Item label={t('health.title')} span={2}>
             <div data-testid="run-health">
@@ -83,7 +83,13 @@ export default function RunPage() {
         ) : null}
       </Descriptions>
       {r.lastError ? (
-        <Alert className="section-gap" type="error" showIcon title={t('run.errors')} description={<pre className="error-text">{r.lastError}</pre>} />
+        <Alert
+          className="section-gap"
+          type="error"
+          showIcon
+          title={t('run.errors')}
+          description={<pre className="error-text">{r.lastError}</pre>}
+        />
       ) : null}
       {r.state === 'RUNNING' ? (
         <>

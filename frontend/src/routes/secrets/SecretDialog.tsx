@@ -11,8 +11,13 @@ export function SecretDialog({ existing, onClose }: { existing?: NamedSecret; on
   const put = usePutSecret();
   const fields = fieldErrorMap(put.error);
   return (
-    <Modal open title={existing ? t('secrets.setTitle', { name: existing.name }) : t('secrets.add')} onCancel={onClose}
-      footer={null} destroyOnHidden>
+    <Modal
+      open
+      title={existing ? t('secrets.setTitle', { name: existing.name }) : t('secrets.add')}
+      onCancel={onClose}
+      footer={null}
+      destroyOnHidden
+    >
       <Form
         layout="vertical"
         initialValues={{ name: existing?.name, description: existing?.description ?? '' }}
@@ -28,12 +33,22 @@ export function SecretDialog({ existing, onClose }: { existing?: NamedSecret; on
           )
         }
       >
-        <Form.Item name="name" label={t('secrets.name')} rules={[{ required: true, message: '' }]}
-          validateStatus={fields.name ? 'error' : undefined} help={fields.name}>
+        <Form.Item
+          name="name"
+          label={t('secrets.name')}
+          rules={[{ required: true, message: '' }]}
+          validateStatus={fields.name ? 'error' : undefined}
+          help={fields.name}
+        >
           <Input disabled={!!existing} autoComplete="off" data-testid="secret-name" />
         </Form.Item>
-        <Form.Item name="value" label={t('secrets.value')} rules={[{ required: true, message: '' }]}
-          validateStatus={fields.value ? 'error' : undefined} help={fields.value ?? t('secrets.valueHint')}>
+        <Form.Item
+          name="value"
+          label={t('secrets.value')}
+          rules={[{ required: true, message: '' }]}
+          validateStatus={fields.value ? 'error' : undefined}
+          help={fields.value ?? t('secrets.valueHint')}
+        >
           <Input.Password autoComplete="new-password" visibilityToggle={false} data-testid="secret-value" />
         </Form.Item>
         <Form.Item name="description" label={t('secrets.description')}>

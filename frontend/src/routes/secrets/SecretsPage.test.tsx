@@ -6,8 +6,14 @@ import { json } from '../../test/fakeServer';
 import { renderApp } from '../../test/renderApp';
 
 const secret = (name: string, usedBy: string[]): NamedSecret => ({
-  name, description: '', reference: `\${secret:${name}}`, version: 2, createdAt: '2026-01-01T00:00:00Z',
-  updatedAt: '2026-01-01T00:00:00Z', updatedBy: 'olga', usedBy,
+  name,
+  description: '',
+  reference: `\${secret:${name}}`,
+  version: 2,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  updatedBy: 'olga',
+  usedBy,
 });
 
 describe('named secrets page', () => {
@@ -25,12 +31,17 @@ describe('named secrets page', () => {
       'admin',
     );
     const used = await screen.findByTestId('used-by-mysql-prod');
-    expect(within(used).getByRole('link', { name: 'orders-to-lake' })).toHaveAttribute('href', '/pipelines/orders-to-lake');
+    expect(within(used).getByRole('link', { name: 'orders-to-lake' })).toHaveAttribute(
+      'href',
+      '/pipelines/orders-to-lake',
+    );
     expect(screen.getByTestId('delete-mysql-prod')).toBeDisabled();
 
     const u = userEvent.setup();
     await u.click(screen.getByTestId('delete-old'));
-    await u.click(within(document.querySelector('.ant-popconfirm') as HTMLElement).getByRole('button', { name: 'Delete' }));
+    await u.click(
+      within(document.querySelector('.ant-popconfirm') as HTMLElement).getByRole('button', { name: 'Delete' }),
+    );
     await waitFor(() => expect(screen.queryByText('old')).not.toBeInTheDocument());
     expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual(['/api/v1/secrets/old']);
     expect(calls.find((c) => c.method === 'DELETE')!.headers['if-match']).toBe('"2"');
@@ -49,14 +60,23 @@ describe('named secrets page', () => {
     );
     const u = userEvent.setup();
     await u.click(await screen.findByTestId('delete-old'));
-    await u.click(within(document.querySelector('.ant-popconfirm') as HTMLElement).getByRole('button', { name: 'Delete' }));
+    await u.click(
+      within(document.querySelector('.ant-popconfirm') as HTMLElement).getByRole('button', { name: 'Delete' }),
+    );
     const problem = await screen.findByTestId('problem');
     expect(within(problem).getByText('Changed by someone else')).toBeInTheDocument();
     expect(within(problem).getByText(/Reload it and apply your change again/)).toBeInTheDocument();
   });
 
   it('sends a new value write-only and shows viewers names but no actions', async () => {
-    renderApp('/secrets', { 'GET /api/v1/secrets?limit=500': () => json(200, { items: [secret('mysql-prod', [])], total: 1, limit: 500, offset: 0 }) }, 'viewer');
+    renderApp(
+      '/secrets',
+      {
+        'GET /api/v1/secrets?limit=500': () =>
+          json(200, { items: [secret('mysql-prod', [])], total: 1, limit: 500, offset: 0 }),
+      },
+      'viewer',
+    );
     expect(await screen.findByText('mysql-prod')).toBeInTheDocument();
     await waitFor(() => expect(screen.getByTestId('me-role')).toHaveTextContent('viewer'));
     expect(screen.queryByTestId('add-secret')).not.toBeInTheDocument();
@@ -79,7 +99,9 @@ describe('named secrets page', () => {
     await u.click(screen.getByTestId('secret-value'));
     await u.paste('p4ss-w0rd');
     await u.click(screen.getByTestId('secret-save'));
-    await waitFor(() => expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ value: 'p4ss-w0rd', description: '' }));
+    await waitFor(() =>
+      expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ value: 'p4ss-w0rd', description: '' }),
+    );
     await waitFor(() => expect(screen.queryByTestId('secret-value')).not.toBeInTheDocument());
   });
 });

@@ -89,7 +89,10 @@ export default function SecretsPage() {
                       okButtonProps={{ danger: true }}
                       cancelText={t('common.cancel')}
                       onConfirm={() =>
-                        remove.mutate({ name: s.name, version: s.version }, { onSuccess: () => void message.success(t('secrets.deleted', { name: s.name })) })
+                        remove.mutate(
+                          { name: s.name, version: s.version },
+                          { onSuccess: () => void message.success(t('secrets.deleted', { name: s.name })) },
+                        )
                       }
                     >
                       <Button size="small" danger data-testid={`delete-${s.name}`}>
@@ -103,7 +106,9 @@ export default function SecretsPage() {
           },
         ]}
       />
-      {editing ? <SecretDialog existing={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <SecretDialog existing={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} />
+      ) : null}
     </div>
   );
 }

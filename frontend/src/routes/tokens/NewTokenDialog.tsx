@@ -55,11 +55,25 @@ export function NewTokenDialog({ onClose }: { onClose: () => void }) {
 
   if (secret) {
     return (
-      <Modal open title={t('tokens.secretTitle')} onCancel={close} closable={false} maskClosable={false} keyboard={false}
-        footer={<Button type="primary" onClick={close} data-testid="token-done">{t('tokens.done')}</Button>}>
+      <Modal
+        open
+        title={t('tokens.secretTitle')}
+        onCancel={close}
+        closable={false}
+        maskClosable={false}
+        keyboard={false}
+        footer={
+          <Button type="primary" onClick={close} data-testid="token-done">
+            {t('tokens.done')}
+          </Button>
+        }
+      >
         <Alert type="warning" showIcon title={t('tokens.secretWarning')} />
-        <Typography.Paragraph className="section-gap token-secret" data-testid="token-secret"
-          copyable={{ text: secret, tooltips: [t('tokens.copy'), t('tokens.copied')] }}>
+        <Typography.Paragraph
+          className="section-gap token-secret"
+          data-testid="token-secret"
+          copyable={{ text: secret, tooltips: [t('tokens.copy'), t('tokens.copied')] }}
+        >
           <code>{secret}</code>
         </Typography.Paragraph>
       </Modal>
@@ -74,13 +88,22 @@ export function NewTokenDialog({ onClose }: { onClose: () => void }) {
         initialValues={{ role: myRank >= 1 ? 'operator' : 'viewer', expiry: 90 }}
         onFinish={submit}
       >
-        <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, message: '' }]}
-          validateStatus={fields.name ? 'error' : undefined} help={fields.name}>
+        <Form.Item
+          name="name"
+          label={t('tokens.name')}
+          rules={[{ required: true, message: '' }]}
+          validateStatus={fields.name ? 'error' : undefined}
+          help={fields.name}
+        >
           <Input autoComplete="off" data-testid="token-name" />
         </Form.Item>
         <Space size="large" wrap>
-          <Form.Item name="role" label={t('tokens.role')} help={fields.role ?? t('tokens.roleHint')}
-            validateStatus={fields.role ? 'error' : undefined}>
+          <Form.Item
+            name="role"
+            label={t('tokens.role')}
+            help={fields.role ?? t('tokens.roleHint')}
+            validateStatus={fields.role ? 'error' : undefined}
+          >
             <Select options={roles} style={{ width: 160 }} data-testid="token-role" />
           </Form.Item>
           <Form.Item name="expiry" label={t('tokens.expiry')}>
@@ -104,9 +127,12 @@ export function NewTokenDialog({ onClose }: { onClose: () => void }) {
             options={(pipelines.data?.items ?? []).map((p) => ({ value: p.name, label: p.name }))}
           />
         </Form.Item>
-        <Form.Item name="labels" label={t('tokens.scopeLabels')}
+        <Form.Item
+          name="labels"
+          label={t('tokens.scopeLabels')}
           validateStatus={labelError || fields['scope.labels'] ? 'error' : undefined}
-          help={labelError ? t('tokens.labelFormat') : (fields['scope.labels'] ?? t('cluster.labelsHint'))}>
+          help={labelError ? t('tokens.labelFormat') : (fields['scope.labels'] ?? t('cluster.labelsHint'))}
+        >
           <Input.TextArea rows={2} placeholder={t('tokens.labelsPlaceholder')} data-testid="token-labels" />
         </Form.Item>
         <ProblemAlert error={create.error} shownFields={['name', 'role', 'scope.labels']} />

@@ -9,8 +9,16 @@ import { parseLabels } from '../../components/labels';
 
 const SECRET = 'cdc_secret-shown-once-1234567890';
 const token: ApiToken = {
-  id: 7, userId: 1, username: 'olga', name: 'ds-orders', role: 'operator', status: 'active',
-  createdAt: '2026-01-01T00:00:00Z', expiresAt: null, lastUsedAt: null, revokedAt: null,
+  id: 7,
+  userId: 1,
+  username: 'olga',
+  name: 'ds-orders',
+  role: 'operator',
+  status: 'active',
+  createdAt: '2026-01-01T00:00:00Z',
+  expiresAt: null,
+  lastUsedAt: null,
+  revokedAt: null,
   scope: { pipelines: ['orders-to-lake'], labels: { team: 'data' } },
 };
 
@@ -39,7 +47,10 @@ describe('API tokens page', () => {
     expect(await screen.findByTestId('token-secret')).toHaveTextContent(SECRET);
     expect(screen.getByText(/It is shown only this once/)).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
-      name: 'ds-orders', role: 'operator', expiresInDays: 90, scope: { pipelines: ['orders-to-lake'], labels: { team: 'data' } },
+      name: 'ds-orders',
+      role: 'operator',
+      expiresInDays: 90,
+      scope: { pipelines: ['orders-to-lake'], labels: { team: 'data' } },
     });
     await u.click(screen.getByTestId('token-done'));
     await waitFor(() => expect(screen.queryByTestId('token-secret')).not.toBeInTheDocument());
@@ -58,7 +69,8 @@ describe('API tokens page', () => {
       '/tokens',
       {
         'GET /api/v1/tokens?limit=500': () => json(200, { items: [], total: 0, limit: 500, offset: 0 }),
-        'GET /api/v1/tokens?all=true&limit=500': () => json(200, { items: [{ ...token, username: 'pat' }], total: 1, limit: 500, offset: 0 }),
+        'GET /api/v1/tokens?all=true&limit=500': () =>
+          json(200, { items: [{ ...token, username: 'pat' }], total: 1, limit: 500, offset: 0 }),
       },
       'admin',
     );

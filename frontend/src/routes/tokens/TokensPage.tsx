@@ -16,7 +16,9 @@ function ScopeTags({ token }: { token: ApiToken }) {
   return (
     <Space size={[0, 4]} wrap>
       {token.scope.pipelines.map((p) => (
-        <Tag key={`p:${p}`} color="blue">{p}</Tag>
+        <Tag key={`p:${p}`} color="blue">
+          {p}
+        </Tag>
       ))}
       {Object.entries(token.scope.labels).map(([k, v]) => (
         <Tag key={`l:${k}`}>{`${k}=${v}`}</Tag>
@@ -65,13 +67,21 @@ export default function TokensPage() {
         dataSource={tokens.data?.items ?? []}
         columns={[
           { title: t('tokens.name'), dataIndex: 'name', render: (_, k) => <strong>{k.name}</strong> },
-          ...(everyone ? [{ title: t('tokens.owner'), key: 'owner', render: (_: unknown, k: ApiToken) => k.username }] : []),
+          ...(everyone
+            ? [{ title: t('tokens.owner'), key: 'owner', render: (_: unknown, k: ApiToken) => k.username }]
+            : []),
           { title: t('tokens.role'), render: (_, k) => t(`roles.${k.role}`) },
           { title: t('tokens.scope'), render: (_, k) => <ScopeTags token={k} /> },
-          { title: t('tokens.status'), render: (_, k) => <Tag color={STATUS_COLOR[k.status]}>{t(`tokens.statuses.${k.status}`)}</Tag> },
+          {
+            title: t('tokens.status'),
+            render: (_, k) => <Tag color={STATUS_COLOR[k.status]}>{t(`tokens.statuses.${k.status}`)}</Tag>,
+          },
           { title: t('common.created'), render: (_, k) => f.dateTime(k.createdAt) },
           { title: t('tokens.expires'), render: (_, k) => (k.expiresAt ? f.dateTime(k.expiresAt) : t('tokens.never')) },
-          { title: t('tokens.lastUsed'), render: (_, k) => (k.lastUsedAt ? f.dateTime(k.lastUsedAt) : t('tokens.notUsed')) },
+          {
+            title: t('tokens.lastUsed'),
+            render: (_, k) => (k.lastUsedAt ? f.dateTime(k.lastUsedAt) : t('tokens.notUsed')),
+          },
           {
             title: t('common.actions'),
             render: (_, k) =>

@@ -35,12 +35,22 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
           })
         }
       >
-        <Form.Item name="username" label={t('users.username')} rules={[{ required: true, message: '' }]}
-          validateStatus={fields.username ? 'error' : undefined} help={fields.username}>
+        <Form.Item
+          name="username"
+          label={t('users.username')}
+          rules={[{ required: true, message: '' }]}
+          validateStatus={fields.username ? 'error' : undefined}
+          help={fields.username}
+        >
           <Input autoComplete="off" data-testid="new-username" />
         </Form.Item>
-        <Form.Item name="password" label={t('users.password')} rules={[{ required: true, message: '' }]}
-          validateStatus={fields.password ? 'error' : undefined} help={fields.password ?? t('users.passwordHint')}>
+        <Form.Item
+          name="password"
+          label={t('users.password')}
+          rules={[{ required: true, message: '' }]}
+          validateStatus={fields.password ? 'error' : undefined}
+          help={fields.password ?? t('users.passwordHint')}
+        >
           <Input.Password autoComplete="new-password" data-testid="new-password" />
         </Form.Item>
         <Form.Item name="role" label={t('users.role')}>
@@ -80,8 +90,13 @@ function ResetPasswordDialog({ user, onClose }: { user: User; onClose: () => voi
           )
         }
       >
-        <Form.Item name="password" label={t('users.newPassword')} rules={[{ required: true, message: '' }]}
-          validateStatus={fields.password ? 'error' : undefined} help={fields.password ?? t('users.passwordHint')}>
+        <Form.Item
+          name="password"
+          label={t('users.newPassword')}
+          rules={[{ required: true, message: '' }]}
+          validateStatus={fields.password ? 'error' : undefined}
+          help={fields.password ?? t('users.passwordHint')}
+        >
           <Input.Password autoComplete="new-password" data-testid="reset-password" />
         </Form.Item>
         <ProblemAlert error={change.error} shownFields={['password']} />
@@ -152,7 +167,11 @@ function Users() {
           },
           {
             title: t('users.status'),
-            render: (_, u) => <Tag color={u.disabled ? 'default' : 'green'}>{u.disabled ? t('users.disabled') : t('users.enabled')}</Tag>,
+            render: (_, u) => (
+              <Tag color={u.disabled ? 'default' : 'green'}>
+                {u.disabled ? t('users.disabled') : t('users.enabled')}
+              </Tag>
+            ),
           },
           { title: t('common.created'), render: (_, u) => f.dateTime(u.createdAt) },
           { title: t('common.updated'), render: (_, u) => f.dateTime(u.updatedAt) },

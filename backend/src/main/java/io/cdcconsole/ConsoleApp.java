@@ -1,11 +1,11 @@
 package io.cdcconsole;
 
-import io.cdcconsole.audit.Audit;
 import io.cdcconsole.alert.AlertRoutes;
 import io.cdcconsole.alert.AlertService;
-import io.cdcconsole.audit.DeniedAudit;
+import io.cdcconsole.audit.Audit;
 import io.cdcconsole.audit.AuditRoutes;
 import io.cdcconsole.audit.AuditStore;
+import io.cdcconsole.audit.DeniedAudit;
 import io.cdcconsole.auth.AuthRoutes;
 import io.cdcconsole.auth.AuthService;
 import io.cdcconsole.auth.JwtSessions;
@@ -27,24 +27,24 @@ import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.config.MasterKeyCheck;
 import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.ds.DsRoutes;
+import io.cdcconsole.ds.TriggerRoutes;
+import io.cdcconsole.ds.TriggerService;
 import io.cdcconsole.health.HealthEvents;
 import io.cdcconsole.health.HealthService;
 import io.cdcconsole.health.HealthStore;
 import io.cdcconsole.health.HealthThresholds;
 import io.cdcconsole.health.HealthWatcher;
-import io.cdcconsole.ds.TriggerRoutes;
-import io.cdcconsole.ds.TriggerService;
 import io.cdcconsole.metrics.ConsoleMetrics;
 import io.cdcconsole.metrics.MetricsRoutes;
 import io.cdcconsole.overview.OverviewRoutes;
 import io.cdcconsole.overview.OverviewStore;
 import io.cdcconsole.pipeline.ConnectorCatalog;
 import io.cdcconsole.pipeline.ConnectorRoutes;
-import io.cdcconsole.pipeline.PipelineTemplates;
+import io.cdcconsole.pipeline.PipelineDocuments;
 import io.cdcconsole.pipeline.PipelineRoutes;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.pipeline.PipelineStore;
-import io.cdcconsole.pipeline.PipelineDocuments;
+import io.cdcconsole.pipeline.PipelineTemplates;
 import io.cdcconsole.pipeline.PipelineYamlValidator;
 import io.cdcconsole.pipeline.SecretFields;
 import io.cdcconsole.run.LaunchTickets;
@@ -67,9 +67,9 @@ import io.cdcconsole.web.EventRoutes;
 import io.cdcconsole.web.HealthRoutes;
 import io.cdcconsole.web.SpaRoutes;
 import io.cdcconsole.web.WebServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
@@ -80,8 +80,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running console: start-up composed in the order of design.md section 2 (store and migrations, services, HTTP),
- * and a stop that undoes it. Tests start it the same way {@link Main} does.
+ * One running console: start-up composed in the order of design.md section 2 (store and migrations,
+ * services, HTTP), and a stop that undoes it. Tests start it the same way {@link Main} does.
  */
 public final class ConsoleApp {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleApp.class);
@@ -100,14 +100,25 @@ public final class ConsoleApp {
 
   private final PrincipalCache principals;
   private final LaunchTickets tickets;
+
   /** Null when metrics are off; so is {@code management} without {@code metrics.port}. */
   private ConsoleMetrics metrics;
+
   private HttpServer management;
 
-  private ConsoleApp(Vertx vertx, Database database, WebServer.Served server, ClusterHealthWatcher clusterHealth,
-                     RunWatcher runWatcher, HealthWatcher healthWatcher, TriggerService dsTriggers, AlertService alerts,
-                     PrincipalCache principals, SavepointTimer savepointTimer, DeniedAudit deniedAudit,
-                     LaunchTickets tickets) {
+  private ConsoleApp(
+      Vertx vertx,
+      Database database,
+      WebServer.Served server,
+      ClusterHealthWatcher clusterHealth,
+      RunWatcher runWatcher,
+      HealthWatcher healthWatcher,
+      TriggerService dsTriggers,
+      AlertService alerts,
+      PrincipalCache principals,
+      SavepointTimer savepointTimer,
+      DeniedAudit deniedAudit,
+      LaunchTickets tickets) {
     this.tickets = tickets;
     this.healthWatcher = healthWatcher;
     this.dsTriggers = dsTriggers;
@@ -128,20 +139,32 @@ public final class ConsoleApp {
   }
 
   /**
-   * {@code registry}: the one {@code vertx} was built to report into ({@link ConsoleMetrics#vertxBuilder}); null
-   * when it was not, then only the console's own metrics are served (if metrics are on at all).
+   * {@code registry}: the one {@code vertx} was built to report into ({@link
+   * ConsoleMetrics#vertxBuilder}); null when it was not, then only the console's own metrics are
+   * served (if metrics are on at all).
    */
-  public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher,
-                                         PrometheusMeterRegistry registry) {
+  public static Future<ConsoleApp> start(
+      Vertx vertx, ConsoleConfig config, SecretCipher cipher, PrometheusMeterRegistry registry) {
     Clock clock = Clock.systemUTC();
-    ConsoleMetrics metrics = !config.observability().metricsEnabled() ? null
-        : new ConsoleMetrics(vertx, registry != null ? registry : ConsoleMetrics.newRegistry());
-    return Database.open(vertx, config).compose(database -> startServices(vertx, config, cipher, clock, database, metrics)
-        .recover(err -> database.close().transform(ignored -> Future.failedFuture(err))));
+    ConsoleMetrics metrics =
+        !config.observability().metricsEnabled()
+            ? null
+            : new ConsoleMetrics(vertx, registry != null ? registry : ConsoleMetrics.newRegistry());
+    return Database.open(vertx, config)
+        .compose(
+            database ->
+                startServices(vertx, config, cipher, clock, database, metrics)
+                    .recover(
+                        err -> database.close().transform(ignored -> Future.failedFuture(err))));
   }
 
-  private static Future<ConsoleApp> startServices(Vertx vertx, ConsoleConfig config, SecretCipher cipher, Clock clock,
-                                                  Database database, ConsoleMetrics metrics) {
+  private static Future<ConsoleApp> startServices(
+      Vertx vertx,
+      ConsoleConfig config,
+      SecretCipher cipher,
+      Clock clock,
+      Database database,
+      ConsoleMetrics metrics) {
     var pool = database.pool();
     UserStore userStore = new UserStore(pool);
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().passwordHashCost());
@@ -151,101 +174,199 @@ public final class ConsoleApp {
     TokenService tokens = new TokenService(new TokenStore(pool), principals, clock);
     AuditStore auditStore = new AuditStore(pool);
     ClusterStore clusterStore = new ClusterStore(pool);
-    ClusterClients clusterClients = new ClusterClients(vertx, cipher, config.clusters().probeTimeout());
+    ClusterClients clusterClients =
+        new ClusterClients(vertx, cipher, config.clusters().probeTimeout());
     if (metrics != null) {
       clusterClients.listenToCalls(metrics::flinkCalls);
     }
-    ClusterHealthWatcher clusterHealth = new ClusterHealthWatcher(vertx, clusterStore, clusterClients, clock,
-        config.clusters().healthInterval());
+    ClusterHealthWatcher clusterHealth =
+        new ClusterHealthWatcher(
+            vertx, clusterStore, clusterClients, clock, config.clusters().healthInterval());
     ClusterService clusters = new ClusterService(vertx, clusterStore, clusterHealth, cipher);
     SecretService secrets = new SecretService(vertx, new SecretStore(pool), cipher);
     RunStore runStore = new RunStore(pool);
-    Future<LauncherJar> launcher = vertx.executeBlocking(LauncherJar::load, false)
-        .onFailure(err -> LOG.warn("Pipelines cannot be started: {}", err.getMessage()));
+    Future<LauncherJar> launcher =
+        vertx
+            .executeBlocking(LauncherJar::load, false)
+            .onFailure(err -> LOG.warn("Pipelines cannot be started: {}", err.getMessage()));
     AtomicReference<String> consoleUrl = new AtomicReference<>();
 
     return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool)::putIfAbsent)
         .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
         .compose(ok -> principals.start())
-        .compose(ok -> Future.all(JwtSessions.create(vertx, config, clock), SpaRoutes.load(vertx),
-            vertx.executeBlocking(ConnectorCatalog::builtIn, false), ApiDocsRoutes.load(vertx)))
-        .compose(loaded -> {
-          JwtSessions sessions = loaded.resultAt(0);
-          SpaRoutes spa = loaded.resultAt(1);
-          ConnectorCatalog catalog = loaded.resultAt(2);
-          ApiDocsRoutes apiDocs = loaded.resultAt(3);
-          PipelineDocuments documents = new PipelineDocuments(vertx, new SecretFields(catalog),
-              new PipelineYamlValidator(catalog), cipher);
-          List<String> terminalStates = Arrays.stream(RunState.values()).filter(RunState::terminal).map(Enum::name)
-              .toList();
-          PipelineStore pipelineStore = new PipelineStore(pool, terminalStates);
-          pipelineStore.listen(vertx, List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS));
-          PipelineService pipelines = new PipelineService(pipelineStore, clusters, secrets, documents, runStore::current);
-          Runs runs = Runs.create(vertx, runStore, pipelines, clusters, clusterClients, secrets, documents,
-              launcher, config.home(), config.runs(), consoleUrl::get, clock, auditStore);
-          HealthStore healthStore = new HealthStore(pool);
-          HealthService health = new HealthService(vertx, healthStore, runStore);
-          HealthWatcher healthWatcher = new HealthWatcher(vertx, healthStore, clusters, clusterClients, clock,
-              new HealthWatcher.Timing(config.health().metricsInterval(), config.health().metricsPerSecond(),
-                  config.health().history()),
-              new HealthThresholds(config.health().lagThreshold(), config.health().lagPeriods(),
-                  config.health().stallPeriods(), config.health().checkpointFailures(), config.health().restarts(),
-                  config.health().window()));
-          runs.routes().extendDetails(health::decorate);
-          if (metrics != null) {
-            runs.watcher().listenToTicks(metrics::watcherTick);
-          }
-          TriggerService dsTriggers = new TriggerService(vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
-          AlertService alerts = new AlertService(vertx, pool, pipelines, healthStore, cipher, config.health().alertRetryBackoff());
-          AuthService auth = new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
-          // one for all HTTP instances: it holds the stream caps
-          EventRoutes events = new EventRoutes(vertx, auth, config.events(),
-              List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS, ClusterHealthWatcher.ADDRESS, HealthEvents.ADDRESS),
-              RunEvents.ADDRESS,
-              (after, limit) -> runStore.after(after, limit)
-                  .map(found -> found.stream().map(RunTransition::toEvent).toList()));
-          DeniedAudit denied = new DeniedAudit(vertx, auditStore);
-          denied.start();
-          Audit audit = new Audit(auditStore, denied);
-          return WebServer.start(vertx, config.http(), audit, router -> {
-            ApiRouter api = new ApiRouter(router, auth);
-            new AuthRoutes(auth, users).addRoutes(api);
-            new UserRoutes(users, sessions).addRoutes(api);
-            new TokenRoutes(tokens, clock).addRoutes(api);
-            new AuditRoutes(auditStore, clock).addRoutes(api);
-            new ClusterRoutes(clusters).addRoutes(api);
-            new SecretRoutes(secrets).addRoutes(api);
-            new ConnectorRoutes(catalog, new PipelineTemplates(catalog)).addRoutes(api);
-            new PipelineRoutes(pipelines, java.util.Arrays.stream(RunState.values()).map(Enum::name).toList())
-                .addRoutes(api);
-            runs.routes().addRoutes(api);
-            new OverviewRoutes(new OverviewStore(pool), clusters).addRoutes(api);
-            new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter(), health).addRoutes(api);
-            new io.cdcconsole.health.HealthRoutes(health, clock).addRoutes(api);
-            new TriggerRoutes(dsTriggers, consoleUrl::get).addRoutes(api);
-            new AlertRoutes(alerts).addRoutes(api);
-            events.addRoutes(api);
-            apiDocs.addRoutes(router);
-            runs.tickets().addRoutes(router, audit);
-            new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
-            new MetricsRoutes(metrics, config.observability()).addRoutes(router);
-          }, spa).map(server -> {
-            LOG.info("CDC Console is listening on {}://{}:{}/ ({} HTTP event loops)", config.http().scheme(),
-                config.http().host(), server.port(), config.http().instances());
-            consoleUrl.set(config.runs().consoleUrl().orElse(ownUrl(config.http(), server.port())));
-            clusterHealth.start();
-            dsTriggers.start();
-            runs.tickets().start();
-            alerts.start();
-            healthWatcher.start();
-            ConsoleApp app = new ConsoleApp(vertx, database, server, clusterHealth, runs.watcher(), healthWatcher,
-                dsTriggers, alerts, principals, runs.savepointTimer(), denied, runs.tickets());
-            app.metrics = metrics;
-            return app;
-          // serving (/health answers) while the start-up reconcile runs; /ready waits for it, and so does start()
-          }).compose(app -> app.startMetrics(config.observability().metricsPort()))
-          .compose(app -> runs.watcher().start().onComplete(ar -> runs.savepointTimer().start()).map(app));
-        });
+        .compose(
+            ok ->
+                Future.all(
+                    JwtSessions.create(vertx, config, clock),
+                    SpaRoutes.load(vertx),
+                    vertx.executeBlocking(ConnectorCatalog::builtIn, false),
+                    ApiDocsRoutes.load(vertx)))
+        .compose(
+            loaded -> {
+              JwtSessions sessions = loaded.resultAt(0);
+              SpaRoutes spa = loaded.resultAt(1);
+              ConnectorCatalog catalog = loaded.resultAt(2);
+              ApiDocsRoutes apiDocs = loaded.resultAt(3);
+              PipelineDocuments documents =
+                  new PipelineDocuments(
+                      vertx, new SecretFields(catalog), new PipelineYamlValidator(catalog), cipher);
+              List<String> terminalStates =
+                  Arrays.stream(RunState.values())
+                      .filter(RunState::terminal)
+                      .map(Enum::name)
+                      .toList();
+              PipelineStore pipelineStore = new PipelineStore(pool, terminalStates);
+              pipelineStore.listen(vertx, List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS));
+              PipelineService pipelines =
+                  new PipelineService(
+                      pipelineStore, clusters, secrets, documents, runStore::current);
+              Runs runs =
+                  Runs.create(
+                      vertx,
+                      runStore,
+                      pipelines,
+                      clusters,
+                      clusterClients,
+                      secrets,
+                      documents,
+                      launcher,
+                      config.home(),
+                      config.runs(),
+                      consoleUrl::get,
+                      clock,
+                      auditStore);
+              HealthStore healthStore = new HealthStore(pool);
+              HealthService health = new HealthService(vertx, healthStore, runStore);
+              HealthWatcher healthWatcher =
+                  new HealthWatcher(
+                      vertx,
+                      healthStore,
+                      clusters,
+                      clusterClients,
+                      clock,
+                      new HealthWatcher.Timing(
+                          config.health().metricsInterval(),
+                          config.health().metricsPerSecond(),
+                          config.health().history()),
+                      new HealthThresholds(
+                          config.health().lagThreshold(),
+                          config.health().lagPeriods(),
+                          config.health().stallPeriods(),
+                          config.health().checkpointFailures(),
+                          config.health().restarts(),
+                          config.health().window()));
+              runs.routes().extendDetails(health::decorate);
+              if (metrics != null) {
+                runs.watcher().listenToTicks(metrics::watcherTick);
+              }
+              TriggerService dsTriggers =
+                  new TriggerService(
+                      vertx, pool, pipelines, cipher, config.runs().dsRetryBackoff());
+              AlertService alerts =
+                  new AlertService(
+                      vertx,
+                      pool,
+                      pipelines,
+                      healthStore,
+                      cipher,
+                      config.health().alertRetryBackoff());
+              AuthService auth =
+                  new AuthService(userStore, hasher, sessions, tokens, loginThrottle, principals);
+              // one for all HTTP instances: it holds the stream caps
+              EventRoutes events =
+                  new EventRoutes(
+                      vertx,
+                      auth,
+                      config.events(),
+                      List.of(
+                          RunEvents.ADDRESS,
+                          RunEvents.STALE_ADDRESS,
+                          ClusterHealthWatcher.ADDRESS,
+                          HealthEvents.ADDRESS),
+                      RunEvents.ADDRESS,
+                      (after, limit) ->
+                          runStore
+                              .after(after, limit)
+                              .map(found -> found.stream().map(RunTransition::toEvent).toList()));
+              DeniedAudit denied = new DeniedAudit(vertx, auditStore);
+              denied.start();
+              Audit audit = new Audit(auditStore, denied);
+              return WebServer.start(
+                      vertx,
+                      config.http(),
+                      audit,
+                      router -> {
+                        ApiRouter api = new ApiRouter(router, auth);
+                        new AuthRoutes(auth, users).addRoutes(api);
+                        new UserRoutes(users, sessions).addRoutes(api);
+                        new TokenRoutes(tokens, clock).addRoutes(api);
+                        new AuditRoutes(auditStore, clock).addRoutes(api);
+                        new ClusterRoutes(clusters).addRoutes(api);
+                        new SecretRoutes(secrets).addRoutes(api);
+                        new ConnectorRoutes(catalog, new PipelineTemplates(catalog)).addRoutes(api);
+                        new PipelineRoutes(
+                                pipelines,
+                                java.util.Arrays.stream(RunState.values()).map(Enum::name).toList())
+                            .addRoutes(api);
+                        runs.routes().addRoutes(api);
+                        new OverviewRoutes(new OverviewStore(pool), clusters).addRoutes(api);
+                        new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter(), health)
+                            .addRoutes(api);
+                        new io.cdcconsole.health.HealthRoutes(health, clock).addRoutes(api);
+                        new TriggerRoutes(dsTriggers, consoleUrl::get).addRoutes(api);
+                        new AlertRoutes(alerts).addRoutes(api);
+                        events.addRoutes(api);
+                        apiDocs.addRoutes(router);
+                        runs.tickets().addRoutes(router, audit);
+                        new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
+                        new MetricsRoutes(metrics, config.observability()).addRoutes(router);
+                      },
+                      spa)
+                  .map(
+                      server -> {
+                        LOG.info(
+                            "CDC Console is listening on {}://{}:{}/ ({} HTTP event loops)",
+                            config.http().scheme(),
+                            config.http().host(),
+                            server.port(),
+                            config.http().instances());
+                        consoleUrl.set(
+                            config
+                                .runs()
+                                .consoleUrl()
+                                .orElse(ownUrl(config.http(), server.port())));
+                        clusterHealth.start();
+                        dsTriggers.start();
+                        runs.tickets().start();
+                        alerts.start();
+                        healthWatcher.start();
+                        ConsoleApp app =
+                            new ConsoleApp(
+                                vertx,
+                                database,
+                                server,
+                                clusterHealth,
+                                runs.watcher(),
+                                healthWatcher,
+                                dsTriggers,
+                                alerts,
+                                principals,
+                                runs.savepointTimer(),
+                                denied,
+                                runs.tickets());
+                        app.metrics = metrics;
+                        return app;
+                        // serving (/health answers) while the start-up reconcile runs; /ready waits
+                        // for it, and so does start()
+                      })
+                  .compose(app -> app.startMetrics(config.observability().metricsPort()))
+                  .compose(
+                      app ->
+                          runs.watcher()
+                              .start()
+                              .onComplete(ar -> runs.savepointTimer().start())
+                              .map(app));
+            });
   }
 
   private Future<ConsoleApp> startMetrics(int managementPort) {
@@ -256,11 +377,13 @@ public final class ConsoleApp {
     if (managementPort == 0) {
       return Future.succeededFuture(this);
     }
-    return MetricsRoutes.managementServer(vertx, metrics, managementPort).map(server -> {
-      management = server;
-      LOG.info("Metrics are served on http://127.0.0.1:{}/metrics", server.actualPort());
-      return this;
-    });
+    return MetricsRoutes.managementServer(vertx, metrics, managementPort)
+        .map(
+            server -> {
+              management = server;
+              LOG.info("Metrics are served on http://127.0.0.1:{}/metrics", server.actualPort());
+              return this;
+            });
   }
 
   /** The management server's port (metrics.port), or 0 when there is none. */
@@ -270,7 +393,8 @@ public final class ConsoleApp {
 
   /** Where a JobManager on this host reaches the console; other hosts need {@code console.url}. */
   private static String ownUrl(ConsoleConfig.Http http, int port) {
-    String host = "0.0.0.0".equals(http.host()) || "::".equals(http.host()) ? "127.0.0.1" : http.host();
+    String host =
+        "0.0.0.0".equals(http.host()) || "::".equals(http.host()) ? "127.0.0.1" : http.host();
     return http.scheme() + "://" + host + ":" + port;
   }
 
@@ -286,7 +410,10 @@ public final class ConsoleApp {
     return vertx;
   }
 
-  /** Every route served under {@code /api/v1}, as {@code "GET /pipelines/{id}"}: what the OpenAPI document must list. */
+  /**
+   * Every route served under {@code /api/v1}, as {@code "GET /pipelines/{id}"}: what the OpenAPI
+   * document must list.
+   */
   public List<String> apiRoutes() {
     return ApiRouter.declaredRoutes(router);
   }
@@ -303,8 +430,11 @@ public final class ConsoleApp {
     if (metrics != null) {
       metrics.stop();
     }
-    Future<Void> managementClosed = management == null ? Future.succeededFuture() : management.close();
-    return managementClosed.eventually(() -> vertx.undeploy(server.deploymentId())).eventually(deniedAudit::stop)
+    Future<Void> managementClosed =
+        management == null ? Future.succeededFuture() : management.close();
+    return managementClosed
+        .eventually(() -> vertx.undeploy(server.deploymentId()))
+        .eventually(deniedAudit::stop)
         .eventually(principals::stop)
         .eventually(database::close);
   }

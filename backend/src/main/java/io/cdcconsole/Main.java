@@ -17,13 +17,14 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * The command line: {@code java -jar cdc-console.jar [--config FILE]} starts the console;
- * {@code java -jar cdc-console.jar encrypt} turns a value on standard input into {@code ENC(...)}.
- * A start that cannot succeed ends with one clear line and exit code 1 (2 for a usage error).
+ * The command line: {@code java -jar cdc-console.jar [--config FILE]} starts the console; {@code
+ * java -jar cdc-console.jar encrypt} turns a value on standard input into {@code ENC(...)}. A start
+ * that cannot succeed ends with one clear line and exit code 1 (2 for a usage error).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-  private static final String USAGE = """
+  private static final String USAGE =
+      """
       usage: java -jar cdc-console.jar [--config FILE]     start the console
              java -jar cdc-console.jar encrypt             read a value on stdin, print it as ENC(...)
       environment: CDC_CONSOLE_HOME (default ./data), CDC_CONSOLE_HTTP_PORT, CDC_CONSOLE_DB_URL, CDC_CONSOLE_DB_USER,
@@ -62,21 +63,27 @@ public final class Main {
     }
     loaded.config().warnings().forEach(LOG::warn);
 
-    // Vert.x reports into the registry only if built so; without metrics it is built without any (no overhead)
-    PrometheusMeterRegistry registry = loaded.config().observability().metricsEnabled()
-        ? ConsoleMetrics.newRegistry() : null;
-    Vertx vertx = registry == null ? Vertx.vertx(new VertxOptions())
-        : ConsoleMetrics.vertxBuilder(new VertxOptions(), registry).build();
+    // Vert.x reports into the registry only if built so; without metrics it is built without any
+    // (no overhead)
+    PrometheusMeterRegistry registry =
+        loaded.config().observability().metricsEnabled() ? ConsoleMetrics.newRegistry() : null;
+    Vertx vertx =
+        registry == null
+            ? Vertx.vertx(new VertxOptions())
+            : ConsoleMetrics.vertxBuilder(new VertxOptions(), registry).build();
     CountDownLatch started = new CountDownLatch(1);
     ConsoleApp.start(vertx, loaded.config(), loaded.cipher(), registry)
-        .onSuccess(app -> {
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(app, vertx), "cdc-console-shutdown"));
-          started.countDown();
-        })
-        .onFailure(err -> {
-          vertx.close();
-          fail(oneLine(err));
-        });
+        .onSuccess(
+            app -> {
+              Runtime.getRuntime()
+                  .addShutdownHook(new Thread(() -> stop(app, vertx), "cdc-console-shutdown"));
+              started.countDown();
+            })
+        .onFailure(
+            err -> {
+              vertx.close();
+              fail(oneLine(err));
+            });
     try {
       started.await();
     } catch (InterruptedException e) {
@@ -84,7 +91,10 @@ public final class Main {
     }
   }
 
-  /** Stops the console (HTTP, database, embedded server), then Vert.x; each step waited for, one after the other. */
+  /**
+   * Stops the console (HTTP, database, embedded server), then Vert.x; each step waited for, one
+   * after the other.
+   */
   private static void stop(ConsoleApp app, Vertx vertx) {
     LOG.info("Stopping CDC Console");
     try {
@@ -116,11 +126,17 @@ public final class Main {
     return config;
   }
 
-  /** The message of the failure and its causes, without stack frames: one line an operator can act on. */
+  /**
+   * The message of the failure and its causes, without stack frames: one line an operator can act
+   * on.
+   */
   static String oneLine(Throwable err) {
     StringBuilder sb = new StringBuilder();
     for (Throwable t = err; t != null && sb.length() < 600; t = t.getCause()) {
-      String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().replaceAll("\\s+", " ");
+      String msg =
+          t.getMessage() == null
+              ? t.getClass().getSimpleName()
+              : t.getMessage().replaceAll("\\s+", " ");
       if (sb.indexOf(msg) < 0) {
         sb.append(sb.length() == 0 ? "" : ": ").append(msg);
       }

@@ -3,9 +3,9 @@ package io.cdcconsole.access;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * What a request carries between the handlers that serve it: who is calling (set by the API router once
- * authenticated) and how it is audited (its action; audited even when it changes nothing). The keys live here, below
- * both {@code web} and {@code audit}, so that neither knows the other.
+ * What a request carries between the handlers that serve it: who is calling (set by the API router
+ * once authenticated) and how it is audited (its action; audited even when it changes nothing). The
+ * keys live here, below both {@code web} and {@code audit}, so that neither knows the other.
  */
 public final class RequestContext {
   private static final String PRINCIPAL = "cdc.principal";

@@ -3,9 +3,13 @@ package io.cdcconsole.access;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Roles in rising order of rights: each may do what the ones before it may (design.md section 6). */
+/**
+ * Roles in rising order of rights: each may do what the ones before it may (design.md section 6).
+ */
 public enum Role {
-  VIEWER, OPERATOR, ADMIN;
+  VIEWER,
+  OPERATOR,
+  ADMIN;
 
   public boolean atLeast(Role other) {
     return compareTo(other) >= 0;

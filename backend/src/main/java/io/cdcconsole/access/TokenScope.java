@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Which pipelines a scoped API token may act on: those named in {@code pipelines}, and those carrying all of
- * {@code labels}. A scoped token is for automation such as a DolphinScheduler task: it works on the {@code /ds}
- * endpoints only, with operator rights at most.
+ * Which pipelines a scoped API token may act on: those named in {@code pipelines}, and those
+ * carrying all of {@code labels}. A scoped token is for automation such as a DolphinScheduler task:
+ * it works on the {@code /ds} endpoints only, with operator rights at most.
  */
 public record TokenScope(List<String> pipelines, Map<String, String> labels) {
 
@@ -17,12 +17,14 @@ public record TokenScope(List<String> pipelines, Map<String, String> labels) {
     if (pipelines.contains(pipelineName)) {
       return true;
     }
-    return !labels.isEmpty() && labels.entrySet().stream()
-        .allMatch(l -> l.getValue().equals(pipelineLabels.get(l.getKey())));
+    return !labels.isEmpty()
+        && labels.entrySet().stream()
+            .allMatch(l -> l.getValue().equals(pipelineLabels.get(l.getKey())));
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("pipelines", new JsonArray(List.copyOf(pipelines)))
+    return new JsonObject()
+        .put("pipelines", new JsonArray(List.copyOf(pipelines)))
         .put("labels", new JsonObject(new TreeMap<String, Object>(labels)));
   }
 
@@ -31,7 +33,10 @@ public record TokenScope(List<String> pipelines, Map<String, String> labels) {
       return null;
     }
     Map<String, String> labels = new TreeMap<>();
-    json.getJsonObject("labels", new JsonObject()).forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
-    return new TokenScope(json.getJsonArray("pipelines", new JsonArray()).stream().map(String::valueOf).toList(), labels);
+    json.getJsonObject("labels", new JsonObject())
+        .forEach(e -> labels.put(e.getKey(), String.valueOf(e.getValue())));
+    return new TokenScope(
+        json.getJsonArray("pipelines", new JsonArray()).stream().map(String::valueOf).toList(),
+        labels);
   }
 }

@@ -5,18 +5,28 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** A channel as stored: {@code config} holds its secret settings encrypted ({@code ENC(...)}). */
-public record AlertChannel(long id, String name, ChannelType type, JsonObject config, String description,
-                           Instant createdAt, Instant updatedAt) {
+public record AlertChannel(
+    long id,
+    String name,
+    ChannelType type,
+    JsonObject config,
+    String description,
+    Instant createdAt,
+    Instant updatedAt) {
 
   /** For admins: every setting, the secret ones masked (sending the mask back keeps them). */
   public JsonObject toJson() {
     JsonObject shown = config.copy();
-    type.secrets.forEach(key -> {
-      if (shown.containsKey(key)) {
-        shown.put(key, Secret.MASK);
-      }
-    });
-    return brief().put("config", shown).put("description", description).put("createdAt", createdAt)
+    type.secrets.forEach(
+        key -> {
+          if (shown.containsKey(key)) {
+            shown.put(key, Secret.MASK);
+          }
+        });
+    return brief()
+        .put("config", shown)
+        .put("description", description)
+        .put("createdAt", createdAt)
         .put("updatedAt", updatedAt);
   }
 

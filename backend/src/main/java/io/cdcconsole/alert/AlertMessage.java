@@ -4,16 +4,26 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * What an alert says, whatever the channel: stored with its delivery (no secrets in it) and rendered per channel when
- * it is sent.
+ * What an alert says, whatever the channel: stored with its delivery (no secrets in it) and
+ * rendered per channel when it is sent.
  *
  * @param event FIRING, RESOLVED or TEST
  */
-public record AlertMessage(String event, String severity, String rule, String pipeline, Long runId, String summary,
-                           Instant at) {
+public record AlertMessage(
+    String event,
+    String severity,
+    String rule,
+    String pipeline,
+    Long runId,
+    String summary,
+    Instant at) {
 
   public String title() {
-    return "[" + event + "] " + (severity == null ? "" : severity + " ") + (rule == null ? "CDC Console" : rule)
+    return "["
+        + event
+        + "] "
+        + (severity == null ? "" : severity + " ")
+        + (rule == null ? "CDC Console" : rule)
         + (pipeline == null ? "" : " — " + pipeline);
   }
 
@@ -23,16 +33,34 @@ public record AlertMessage(String event, String severity, String rule, String pi
   }
 
   public String markdown() {
-    return "### " + title() + "\n\n" + summary + (runId == null ? "" : "\n\n- Run: " + runId) + "\n- At: " + at;
+    return "### "
+        + title()
+        + "\n\n"
+        + summary
+        + (runId == null ? "" : "\n\n- Run: " + runId)
+        + "\n- At: "
+        + at;
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("event", event).put("severity", severity).put("rule", rule).put("pipeline", pipeline)
-        .put("runId", runId).put("summary", summary).put("at", at);
+    return new JsonObject()
+        .put("event", event)
+        .put("severity", severity)
+        .put("rule", rule)
+        .put("pipeline", pipeline)
+        .put("runId", runId)
+        .put("summary", summary)
+        .put("at", at);
   }
 
   public static AlertMessage fromJson(JsonObject json) {
-    return new AlertMessage(json.getString("event"), json.getString("severity"), json.getString("rule"),
-        json.getString("pipeline"), json.getLong("runId"), json.getString("summary"), json.getInstant("at"));
+    return new AlertMessage(
+        json.getString("event"),
+        json.getString("severity"),
+        json.getString("rule"),
+        json.getString("pipeline"),
+        json.getLong("runId"),
+        json.getString("summary"),
+        json.getInstant("at"));
   }
 }

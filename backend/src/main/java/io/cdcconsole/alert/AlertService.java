@@ -31,28 +31,52 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Alerts: rules are evaluated on run transitions ({@link RunEvents#ADDRESS}) and health samples
- * ({@link HealthEvents#ADDRESS}); what fires or resolves is kept per rule and pipeline in Postgres, and its messages go
- * through a durable outbox (written in the same transaction, then attempted with back-off until the channel takes
- * them: at least once, across restarts — the pattern of the DolphinScheduler triggers).
+ * ({@link HealthEvents#ADDRESS}); what fires or resolves is kept per rule and pipeline in Postgres,
+ * and its messages go through a durable outbox (written in the same transaction, then attempted
+ * with back-off until the channel takes them: at least once, across restarts — the pattern of the
+ * DolphinScheduler triggers).
  */
 public final class AlertService {
   private static final Logger LOG = LoggerFactory.getLogger(AlertService.class);
-  static final List<String> KINDS = List.of("RUN_STATE", "VERDICT", "LAG", "CHECKPOINT_AGE", "RESTARTS");
-  private static final List<String> HEALTH_KINDS = List.of("VERDICT", "LAG", "CHECKPOINT_AGE", "RESTARTS");
+  static final List<String> KINDS =
+      List.of("RUN_STATE", "VERDICT", "LAG", "CHECKPOINT_AGE", "RESTARTS");
+  private static final List<String> HEALTH_KINDS =
+      List.of("VERDICT", "LAG", "CHECKPOINT_AGE", "RESTARTS");
   private static final Set<String> SEVERITIES = Set.of("INFO", "WARNING", "CRITICAL");
-  private static final Set<String> VERDICTS = Set.of(HealthStatus.LAGGING.name(), HealthStatus.STALLED.name(),
-      HealthStatus.CHECKPOINT_FAILING.name(), HealthStatus.FLAPPING.name());
+  private static final Set<String> VERDICTS =
+      Set.of(
+          HealthStatus.LAGGING.name(),
+          HealthStatus.STALLED.name(),
+          HealthStatus.CHECKPOINT_FAILING.name(),
+          HealthStatus.FLAPPING.name());
+
   /** A run-state alert clears when the pipeline runs (or finishes) again. */
-  private static final Set<String> CLEARS_RUN_STATE = Set.of(RunState.RUNNING.name(), RunState.FINISHED.name());
-  private static final Map<ChannelType, Set<String>> OPTIONAL = Map.of(
-      ChannelType.EMAIL, Set.of("username", "ssl", "starttls"));
+  private static final Set<String> CLEARS_RUN_STATE =
+      Set.of(RunState.RUNNING.name(), RunState.FINISHED.name());
+
+  private static final Map<ChannelType, Set<String>> OPTIONAL =
+      Map.of(ChannelType.EMAIL, Set.of("username", "ssl", "starttls"));
   private static final int MAX_ATTEMPTS = 10;
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
   /** What a rule is made of, as a caller sends it. */
-  record RuleSpec(String name, String pipeline, Map<String, String> selector, String kind, List<String> values,
-                  Long thresholdMs, int periods, Integer restarts, Long windowMs, String severity, long forMs, long repeatMs, boolean sendResolved,
-                  List<String> channels, Instant silencedUntil, boolean enabled) {}
+  record RuleSpec(
+      String name,
+      String pipeline,
+      Map<String, String> selector,
+      String kind,
+      List<String> values,
+      Long thresholdMs,
+      int periods,
+      Integer restarts,
+      Long windowMs,
+      String severity,
+      long forMs,
+      long repeatMs,
+      boolean sendResolved,
+      List<String> channels,
+      Instant silencedUntil,
+      boolean enabled) {}
 
   private final Vertx vertx;
   private final AlertStore store;
@@ -62,14 +86,24 @@ public final class AlertService {
   private final AlertSender sender;
   private final Duration backoff;
   private final AtomicBoolean working = new AtomicBoolean();
-  /** Events are evaluated one after the other: two samples of a run must not both see "no state yet". */
-  private Future<Void> evaluating = Future.succeededFuture();
-  private long timerId = -1;
-  private final List<io.vertx.core.eventbus.MessageConsumer<JsonObject>> consumers = new java.util.ArrayList<>();
 
-  public AlertService(Vertx vertx, io.vertx.sqlclient.Pool pool, PipelineService pipelines, HealthStore health,
-                      SecretCipher cipher,
-                      Duration backoff) {
+  /**
+   * Events are evaluated one after the other: two samples of a run must not both see "no state
+   * yet".
+   */
+  private Future<Void> evaluating = Future.succeededFuture();
+
+  private long timerId = -1;
+  private final List<io.vertx.core.eventbus.MessageConsumer<JsonObject>> consumers =
+      new java.util.ArrayList<>();
+
+  public AlertService(
+      Vertx vertx,
+      io.vertx.sqlclient.Pool pool,
+      PipelineService pipelines,
+      HealthStore health,
+      SecretCipher cipher,
+      Duration backoff) {
     this.vertx = vertx;
     this.store = new AlertStore(pool);
     this.pipelines = pipelines;
@@ -80,8 +114,10 @@ public final class AlertService {
   }
 
   public void start() {
-    consumers.add(vertx.eventBus().consumer(RunEvents.ADDRESS, m -> evaluate(() -> onTransition(m.body()))));
-    consumers.add(vertx.eventBus().consumer(HealthEvents.ADDRESS, m -> evaluate(() -> onHealth(m.body()))));
+    consumers.add(
+        vertx.eventBus().consumer(RunEvents.ADDRESS, m -> evaluate(() -> onTransition(m.body()))));
+    consumers.add(
+        vertx.eventBus().consumer(HealthEvents.ADDRESS, m -> evaluate(() -> onHealth(m.body()))));
     timerId = vertx.setPeriodic(Math.max(200, Math.min(backoff.toMillis(), 2000)), id -> work());
   }
 
@@ -104,28 +140,40 @@ public final class AlertService {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return vertx.executeBlocking(() -> encrypt(t, config, new JsonObject()), false)
+    return vertx
+        .executeBlocking(() -> encrypt(t, config, new JsonObject()), false)
         .compose(enc -> store.insertChannel(name, t, enc, description == null ? "" : description));
   }
 
   /** Changes a channel's settings; a secret sent as the mask (or left out) keeps the stored one. */
   Future<AlertChannel> updateChannel(String idOrName, JsonObject config, String description) {
-    return channel(idOrName).compose(stored -> {
-      JsonObject merged = config.copy();
-      stored.type().secrets.forEach(key -> {
-        if (!merged.containsKey(key) && stored.config().containsKey(key)) {
-          merged.put(key, Secret.MASK);
-        }
-      });
-      try {
-        check(stored.type().json, merged);
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
-      }
-      return vertx.executeBlocking(() -> encrypt(stored.type(), merged, stored.config()), false)
-          .compose(enc -> store.updateChannel(stored.id(), enc,
-              description == null ? stored.description() : description));
-    });
+    return channel(idOrName)
+        .compose(
+            stored -> {
+              JsonObject merged = config.copy();
+              stored
+                  .type()
+                  .secrets
+                  .forEach(
+                      key -> {
+                        if (!merged.containsKey(key) && stored.config().containsKey(key)) {
+                          merged.put(key, Secret.MASK);
+                        }
+                      });
+              try {
+                check(stored.type().json, merged);
+              } catch (RuntimeException e) {
+                return Future.failedFuture(e);
+              }
+              return vertx
+                  .executeBlocking(() -> encrypt(stored.type(), merged, stored.config()), false)
+                  .compose(
+                      enc ->
+                          store.updateChannel(
+                              stored.id(),
+                              enc,
+                              description == null ? stored.description() : description));
+            });
   }
 
   Future<List<AlertChannel>> channels() {
@@ -136,19 +184,52 @@ public final class AlertService {
     return channel(idOrName).compose(c -> store.deleteChannel(c.id())).mapEmpty();
   }
 
-  /** Sends a test message to the channel now and answers whether it was taken (errors scrubbed of its secrets). */
+  /**
+   * Sends a test message to the channel now and answers whether it was taken (errors scrubbed of
+   * its secrets).
+   */
   Future<JsonObject> testChannel(String idOrName, String by) {
-    AlertMessage message = new AlertMessage("TEST", "INFO", null, null, null,
-        "A test message from CDC Console, sent by " + by + ".", Instant.now());
-    return channel(idOrName).compose(c -> vertx.executeBlocking(() -> decrypt(c), false)
-        .compose(config -> sender.send(c.type(), config, message).transform(ar -> Future.succeededFuture(
-            new JsonObject().put("channel", c.name()).put("delivered", ar.succeeded())
-                .put("message", ar.succeeded() ? "The channel took the test message." : ar.cause().getMessage())))));
+    AlertMessage message =
+        new AlertMessage(
+            "TEST",
+            "INFO",
+            null,
+            null,
+            null,
+            "A test message from CDC Console, sent by " + by + ".",
+            Instant.now());
+    return channel(idOrName)
+        .compose(
+            c ->
+                vertx
+                    .executeBlocking(() -> decrypt(c), false)
+                    .compose(
+                        config ->
+                            sender
+                                .send(c.type(), config, message)
+                                .transform(
+                                    ar ->
+                                        Future.succeededFuture(
+                                            new JsonObject()
+                                                .put("channel", c.name())
+                                                .put("delivered", ar.succeeded())
+                                                .put(
+                                                    "message",
+                                                    ar.succeeded()
+                                                        ? "The channel took the test message."
+                                                        : ar.cause().getMessage())))));
   }
 
   private Future<AlertChannel> channel(String idOrName) {
-    return store.channel(idOrName).compose(c -> c.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(new NotFound("No alert channel '" + idOrName + "'."))));
+    return store
+        .channel(idOrName)
+        .compose(
+            c ->
+                c.map(Future::succeededFuture)
+                    .orElseGet(
+                        () ->
+                            Future.failedFuture(
+                                new NotFound("No alert channel '" + idOrName + "'."))));
   }
 
   private static ChannelType check(String type, JsonObject config) {
@@ -160,7 +241,9 @@ public final class AlertService {
       throw ValidationFailed.of("config", "is required");
     }
     for (String key : config.fieldNames()) {
-      if (!t.required.contains(key) && !t.secrets.contains(key) && !OPTIONAL.getOrDefault(t, Set.of()).contains(key)) {
+      if (!t.required.contains(key)
+          && !t.secrets.contains(key)
+          && !OPTIONAL.getOrDefault(t, Set.of()).contains(key)) {
         throw ValidationFailed.of("config." + key, "is not a setting of a " + t.json + " channel");
       }
     }
@@ -172,8 +255,8 @@ public final class AlertService {
     switch (t) {
       case WEBHOOK -> {
         httpUrl(config.getValue("url"));
-        io.cdcconsole.validation.Urls.withoutCredentials("config.url", config.getString("url"),
-            "the signing secret goes in config.secret");
+        io.cdcconsole.validation.Urls.withoutCredentials(
+            "config.url", config.getString("url"), "the signing secret goes in config.secret");
       }
       case DINGTALK, FEISHU, WECOM -> {
         Object url = config.getValue("url");
@@ -185,11 +268,14 @@ public final class AlertService {
         }
       }
       case EMAIL -> {
-        if (!(config.getValue("port") instanceof Number port) || port.intValue() < 1 || port.intValue() > 65535) {
+        if (!(config.getValue("port") instanceof Number port)
+            || port.intValue() < 1
+            || port.intValue() > 65535) {
           throw ValidationFailed.of("config.port", "must be a port number");
         }
         if (AlertSender.recipients(config).isEmpty()
-            || AlertSender.recipients(config).stream().anyMatch(a -> !a.matches("[^@\\s]+@[^@\\s]+"))) {
+            || AlertSender.recipients(config).stream()
+                .anyMatch(a -> !a.matches("[^@\\s]+@[^@\\s]+"))) {
           throw ValidationFailed.of("config.to", "must be one or more email addresses");
         }
         if (!config.getString("from", "").matches("[^@\\s]+@[^@\\s]+")) {
@@ -216,7 +302,8 @@ public final class AlertService {
     } catch (IllegalArgumentException e) {
       uri = URI.create("");
     }
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+        || uri.getHost() == null) {
       throw ValidationFailed.of("config.url", "must be an http(s) URL");
     }
   }
@@ -243,11 +330,15 @@ public final class AlertService {
 
   private JsonObject decrypt(AlertChannel channel) {
     JsonObject out = channel.config().copy();
-    channel.type().secrets.forEach(key -> {
-      if (out.containsKey(key)) {
-        out.put(key, cipher.decrypt(out.getString(key)));
-      }
-    });
+    channel
+        .type()
+        .secrets
+        .forEach(
+            key -> {
+              if (out.containsKey(key)) {
+                out.put(key, cipher.decrypt(out.getString(key)));
+              }
+            });
     return out;
   }
 
@@ -258,9 +349,14 @@ public final class AlertService {
   }
 
   Future<AlertRule> updateRule(long id, RuleSpec spec) {
-    return resolve(spec).compose(r -> store.updateRule(id, spec, r.pipelineId, r.channelIds))
-        .compose(found -> found.map(Future::succeededFuture)
-            .orElseGet(() -> Future.failedFuture(new NotFound("No alert rule " + id + "."))));
+    return resolve(spec)
+        .compose(r -> store.updateRule(id, spec, r.pipelineId, r.channelIds))
+        .compose(
+            found ->
+                found
+                    .map(Future::succeededFuture)
+                    .orElseGet(
+                        () -> Future.failedFuture(new NotFound("No alert rule " + id + "."))));
   }
 
   private record Resolved(Long pipelineId, List<Long> channelIds) {}
@@ -271,11 +367,21 @@ public final class AlertService {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Future<Long> pipeline = spec.pipeline() == null ? Future.succeededFuture(null)
-        : pipelines.get(spec.pipeline()).map(p -> p.id())
-            .recover(err -> Future.failedFuture(err instanceof NotFound
-                ? ValidationFailed.of("pipeline", "no pipeline '" + spec.pipeline() + "'") : err));
-    return pipeline.compose(pid -> store.channelIds(spec.channels()).map(ids -> new Resolved(pid, ids)));
+    Future<Long> pipeline =
+        spec.pipeline() == null
+            ? Future.succeededFuture(null)
+            : pipelines
+                .get(spec.pipeline())
+                .map(p -> p.id())
+                .recover(
+                    err ->
+                        Future.failedFuture(
+                            err instanceof NotFound
+                                ? ValidationFailed.of(
+                                    "pipeline", "no pipeline '" + spec.pipeline() + "'")
+                                : err));
+    return pipeline.compose(
+        pid -> store.channelIds(spec.channels()).map(ids -> new Resolved(pid, ids)));
   }
 
   private static void check(RuleSpec spec) {
@@ -287,31 +393,42 @@ public final class AlertService {
       throw ValidationFailed.of("severity", "must be INFO, WARNING or CRITICAL");
     }
     if (spec.pipeline() != null && !spec.selector().isEmpty()) {
-      throw ValidationFailed.of("selector", "a rule is for one pipeline or for a label selector, not both");
+      throw ValidationFailed.of(
+          "selector", "a rule is for one pipeline or for a label selector, not both");
     }
     if (spec.channels().isEmpty()) {
       throw ValidationFailed.of("channels", "name at least one alert channel");
     }
     switch (spec.kind()) {
       case "RUN_STATE" -> {
-        if (spec.values().isEmpty() || !spec.values().stream().allMatch(v -> Arrays.stream(RunState.values())
-            .anyMatch(s -> s.name().equals(v)))) {
-          throw ValidationFailed.of("values", "must be run states such as FAILED, LOST or FAILED_TO_SUBMIT");
+        if (spec.values().isEmpty()
+            || !spec.values().stream()
+                .allMatch(
+                    v -> Arrays.stream(RunState.values()).anyMatch(s -> s.name().equals(v)))) {
+          throw ValidationFailed.of(
+              "values", "must be run states such as FAILED, LOST or FAILED_TO_SUBMIT");
         }
       }
       case "VERDICT" -> {
         if (spec.values().isEmpty() || !VERDICTS.containsAll(spec.values())) {
-          throw ValidationFailed.of("values", "must be verdicts: LAGGING, STALLED, CHECKPOINT_FAILING or FLAPPING");
+          throw ValidationFailed.of(
+              "values", "must be verdicts: LAGGING, STALLED, CHECKPOINT_FAILING or FLAPPING");
         }
       }
       case "RESTARTS" -> {
-        if (spec.restarts() == null || spec.restarts() < 0 || spec.windowMs() == null || spec.windowMs() < 1000) {
-          throw ValidationFailed.of("restarts", "RESTARTS needs restarts (more than this many) and windowMs (at least 1000)");
+        if (spec.restarts() == null
+            || spec.restarts() < 0
+            || spec.windowMs() == null
+            || spec.windowMs() < 1000) {
+          throw ValidationFailed.of(
+              "restarts",
+              "RESTARTS needs restarts (more than this many) and windowMs (at least 1000)");
         }
       }
       default -> {
         if (spec.thresholdMs() == null || spec.thresholdMs() < 1) {
-          throw ValidationFailed.of("thresholdMs", "is required: the lag or checkpoint age (ms) over which to alert");
+          throw ValidationFailed.of(
+              "thresholdMs", "is required: the lag or checkpoint age (ms) over which to alert");
         }
       }
     }
@@ -322,15 +439,22 @@ public final class AlertService {
   }
 
   Future<Void> deleteRule(long id) {
-    return store.deleteRule(id).compose(deleted -> deleted ? Future.succeededFuture()
-        : Future.failedFuture(new NotFound("No alert rule " + id + ".")));
+    return store
+        .deleteRule(id)
+        .compose(
+            deleted ->
+                deleted
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(new NotFound("No alert rule " + id + ".")));
   }
 
   Future<AlertSilence> addSilence(String pipeline, Instant until, String reason, String by) {
     if (!until.isAfter(Instant.now())) {
       return Future.failedFuture(ValidationFailed.of("until", "must be in the future"));
     }
-    return pipelines.get(pipeline).compose(p -> store.insertSilence(p.id(), until, reason == null ? "" : reason, by));
+    return pipelines
+        .get(pipeline)
+        .compose(p -> store.insertSilence(p.id(), until, reason == null ? "" : reason, by));
   }
 
   Future<List<AlertSilence>> silences() {
@@ -338,8 +462,13 @@ public final class AlertService {
   }
 
   Future<Void> deleteSilence(long id) {
-    return store.deleteSilence(id).compose(deleted -> deleted ? Future.succeededFuture()
-        : Future.failedFuture(new NotFound("No silence " + id + ".")));
+    return store
+        .deleteSilence(id)
+        .compose(
+            deleted ->
+                deleted
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(new NotFound("No silence " + id + ".")));
   }
 
   Future<List<FiringAlert>> firing() {
@@ -353,83 +482,144 @@ public final class AlertService {
   }
 
   Future<AlertDelivery> retryDelivery(long id) {
-    return store.retry(id).compose(before -> {
-      if (before.isEmpty()) {
-        return Future.failedFuture(new NotFound("No alert delivery " + id + "."));
-      }
-      if (before.get().delivered()) {
-        return Future.failedFuture(new Conflict("Alert delivery " + id + " was delivered already."));
-      }
-      vertx.runOnContext(v -> work());
-      return store.delivery(id).map(d -> d.orElseThrow());
-    });
+    return store
+        .retry(id)
+        .compose(
+            before -> {
+              if (before.isEmpty()) {
+                return Future.failedFuture(new NotFound("No alert delivery " + id + "."));
+              }
+              if (before.get().delivered()) {
+                return Future.failedFuture(
+                    new Conflict("Alert delivery " + id + " was delivered already."));
+              }
+              vertx.runOnContext(v -> work());
+              return store.delivery(id).map(d -> d.orElseThrow());
+            });
   }
 
   // evaluation
 
   private synchronized void evaluate(Supplier<Future<Void>> step) {
-    evaluating = evaluating.transform(ignored -> step.get()
-        .onFailure(err -> LOG.warn("Alert evaluation: {}", err.getMessage())));
+    evaluating =
+        evaluating.transform(
+            ignored ->
+                step.get().onFailure(err -> LOG.warn("Alert evaluation: {}", err.getMessage())));
   }
 
   private Future<Void> onTransition(JsonObject event) {
     long pipelineId = event.getLong("pipelineId");
     String to = event.getString("to");
     Long runId = event.getLong("runId");
-    boolean terminal = Arrays.stream(RunState.values()).anyMatch(s -> s.name().equals(to) && s.terminal());
-    return store.rulesFor(pipelineId, KINDS).compose(rules -> sequence(rules, rule -> {
-      if (rule.kind().equals("RUN_STATE")) {
-        if (rule.values().contains(to)) {
-          return store.state(rule.id(), pipelineId).compose(state -> state.isPresent()
-                  && "FIRING".equals(state.get().status()) && runId.equals(state.get().runId())
-              ? Future.succeededFuture()
-              : fire(rule, pipelineId, event.getString("pipeline"), runId, "Run " + runId + " is " + to + "."));
-        }
-        return CLEARS_RUN_STATE.contains(to)
-            ? clear(rule, pipelineId, event.getString("pipeline"), runId, "Run " + runId + " is " + to + ".")
-            : Future.succeededFuture();
-      }
-      // the health of a run that ended says nothing any more
-      return terminal ? clear(rule, pipelineId, event.getString("pipeline"), runId, "Run " + runId + " ended (" + to + ").")
-          : Future.succeededFuture();
-    }));
+    boolean terminal =
+        Arrays.stream(RunState.values()).anyMatch(s -> s.name().equals(to) && s.terminal());
+    return store
+        .rulesFor(pipelineId, KINDS)
+        .compose(
+            rules ->
+                sequence(
+                    rules,
+                    rule -> {
+                      if (rule.kind().equals("RUN_STATE")) {
+                        if (rule.values().contains(to)) {
+                          return store
+                              .state(rule.id(), pipelineId)
+                              .compose(
+                                  state ->
+                                      state.isPresent()
+                                              && "FIRING".equals(state.get().status())
+                                              && runId.equals(state.get().runId())
+                                          ? Future.succeededFuture()
+                                          : fire(
+                                              rule,
+                                              pipelineId,
+                                              event.getString("pipeline"),
+                                              runId,
+                                              "Run " + runId + " is " + to + "."));
+                        }
+                        return CLEARS_RUN_STATE.contains(to)
+                            ? clear(
+                                rule,
+                                pipelineId,
+                                event.getString("pipeline"),
+                                runId,
+                                "Run " + runId + " is " + to + ".")
+                            : Future.succeededFuture();
+                      }
+                      // the health of a run that ended says nothing any more
+                      return terminal
+                          ? clear(
+                              rule,
+                              pipelineId,
+                              event.getString("pipeline"),
+                              runId,
+                              "Run " + runId + " ended (" + to + ").")
+                          : Future.succeededFuture();
+                    }));
   }
 
   private Future<Void> onHealth(JsonObject event) {
-    return store.rulesFor(event.getLong("pipelineId"), HEALTH_KINDS).compose(rules -> sequence(rules, rule ->
-        condition(rule, event).compose(holds -> onCondition(rule, event, holds))));
+    return store
+        .rulesFor(event.getLong("pipelineId"), HEALTH_KINDS)
+        .compose(
+            rules ->
+                sequence(
+                    rules,
+                    rule ->
+                        condition(rule, event).compose(holds -> onCondition(rule, event, holds))));
   }
 
-  /** A held condition becomes (or stays) pending and fires after its periods and "for"; a cleared one resolves. */
+  /**
+   * A held condition becomes (or stays) pending and fires after its periods and "for"; a cleared
+   * one resolves.
+   */
   private Future<Void> onCondition(AlertRule rule, JsonObject event, String holds) {
     long pipelineId = event.getLong("pipelineId");
     Long runId = event.getLong("runId");
     String pipeline = event.getString("pipeline");
     if (holds == null) {
-      return clear(rule, pipelineId, pipeline, runId, "Cleared: " + event.getString("status") + ".");
+      return clear(
+          rule, pipelineId, pipeline, runId, "Cleared: " + event.getString("status") + ".");
     }
-    return store.state(rule.id(), pipelineId).compose(state -> {
-      if (state.isPresent() && "FIRING".equals(state.get().status())) {
-        return Future.succeededFuture();
-      }
-      return store.pending(rule.id(), pipelineId, runId).compose(pending -> pending.hits() >= rule.periods()
-              && !pending.since().plusMillis(rule.forMs()).isAfter(Instant.now())
-          ? fire(rule, pipelineId, pipeline, runId, holds) : Future.succeededFuture());
-    });
+    return store
+        .state(rule.id(), pipelineId)
+        .compose(
+            state -> {
+              if (state.isPresent() && "FIRING".equals(state.get().status())) {
+                return Future.succeededFuture();
+              }
+              return store
+                  .pending(rule.id(), pipelineId, runId)
+                  .compose(
+                      pending ->
+                          pending.hits() >= rule.periods()
+                                  && !pending
+                                      .since()
+                                      .plusMillis(rule.forMs())
+                                      .isAfter(Instant.now())
+                              ? fire(rule, pipelineId, pipeline, runId, holds)
+                              : Future.succeededFuture());
+            });
   }
 
-  /** What holds for the rule in this health event, in words; null when its condition does not hold. */
+  /**
+   * What holds for the rule in this health event, in words; null when its condition does not hold.
+   */
   private Future<String> condition(AlertRule rule, JsonObject event) {
     if (!rule.kind().equals("RESTARTS")) {
       return Future.succeededFuture(condition(rule, event, null));
     }
-    // restarts in the window: the run's total now minus its total at the oldest sample inside the window
+    // restarts in the window: the run's total now minus its total at the oldest sample inside the
+    // window
     Instant at = event.getInstant("at", Instant.now());
-    return health.history(event.getLong("runId"), at.minusMillis(rule.windowMs()), 100_000)
+    return health
+        .history(event.getLong("runId"), at.minusMillis(rule.windowMs()), 100_000)
         .map(points -> condition(rule, event, points.isEmpty() ? 0 : points.get(0).restarts()));
   }
 
-  /** What holds for the rule in this health event, in words; null when its condition does not hold. */
+  /**
+   * What holds for the rule in this health event, in words; null when its condition does not hold.
+   */
   static String condition(AlertRule rule, JsonObject event, Integer restartsAtWindowStart) {
     String status = event.getString("status");
     String reason = event.getString("reason", "");
@@ -438,7 +628,8 @@ public final class AlertService {
       case "LAG" -> {
         Long lag = event.getLong("lagMs");
         yield lag != null && lag > rule.thresholdMs()
-            ? "Lag " + lag + " ms is over " + rule.thresholdMs() + " ms." : null;
+            ? "Lag " + lag + " ms is over " + rule.thresholdMs() + " ms."
+            : null;
       }
       case "CHECKPOINT_AGE" -> {
         JsonObject metrics = event.getJsonObject("metrics", new JsonObject());
@@ -448,36 +639,66 @@ public final class AlertService {
           yield null;
         }
         long age = Duration.between(checkpointAt, at).toMillis();
-        yield age > rule.thresholdMs() ? "The latest checkpoint is " + age + " ms old (over " + rule.thresholdMs()
-            + " ms)." : null;
+        yield age > rule.thresholdMs()
+            ? "The latest checkpoint is " + age + " ms old (over " + rule.thresholdMs() + " ms)."
+            : null;
       }
       case "RESTARTS" -> {
         int now = event.getJsonObject("metrics", new JsonObject()).getInteger("restarts", 0);
         int inWindow = now - (restartsAtWindowStart == null ? 0 : restartsAtWindowStart);
-        yield inWindow > rule.restarts() ? "The job restarted " + inWindow + " times in "
-            + Duration.ofMillis(rule.windowMs()).toSeconds() + " s (more than " + rule.restarts() + ")." : null;
+        yield inWindow > rule.restarts()
+            ? "The job restarted "
+                + inWindow
+                + " times in "
+                + Duration.ofMillis(rule.windowMs()).toSeconds()
+                + " s (more than "
+                + rule.restarts()
+                + ")."
+            : null;
       }
       default -> null;
     };
   }
 
-  private Future<Void> fire(AlertRule rule, long pipelineId, String pipeline, Long runId, String summary) {
-    AlertMessage message = new AlertMessage("FIRING", rule.severity(), rule.name(), pipeline, runId, summary, Instant.now());
-    return store.silenced(rule.id(), pipelineId).compose(silenced -> {
-      LOG.info("Alert {} fires for pipeline {}{}: {}", rule.name(), pipeline, silenced ? " (silenced)" : "", summary);
-      return store.fire(rule, pipelineId, runId, summary, message, silenced);
-    }).onSuccess(v -> vertx.runOnContext(x -> work()));
+  private Future<Void> fire(
+      AlertRule rule, long pipelineId, String pipeline, Long runId, String summary) {
+    AlertMessage message =
+        new AlertMessage(
+            "FIRING", rule.severity(), rule.name(), pipeline, runId, summary, Instant.now());
+    return store
+        .silenced(rule.id(), pipelineId)
+        .compose(
+            silenced -> {
+              LOG.info(
+                  "Alert {} fires for pipeline {}{}: {}",
+                  rule.name(),
+                  pipeline,
+                  silenced ? " (silenced)" : "",
+                  summary);
+              return store.fire(rule, pipelineId, runId, summary, message, silenced);
+            })
+        .onSuccess(v -> vertx.runOnContext(x -> work()));
   }
 
-  private Future<Void> clear(AlertRule rule, long pipelineId, String pipeline, Long runId, String summary) {
-    AlertMessage message = new AlertMessage("RESOLVED", rule.severity(), rule.name(), pipeline, runId, summary,
-        Instant.now());
-    return store.state(rule.id(), pipelineId).compose(state -> state.isEmpty() ? Future.succeededFuture()
-        : store.silenced(rule.id(), pipelineId).compose(silenced -> store.clear(rule, pipelineId, message, silenced))
-            .onSuccess(v -> vertx.runOnContext(x -> work())));
+  private Future<Void> clear(
+      AlertRule rule, long pipelineId, String pipeline, Long runId, String summary) {
+    AlertMessage message =
+        new AlertMessage(
+            "RESOLVED", rule.severity(), rule.name(), pipeline, runId, summary, Instant.now());
+    return store
+        .state(rule.id(), pipelineId)
+        .compose(
+            state ->
+                state.isEmpty()
+                    ? Future.succeededFuture()
+                    : store
+                        .silenced(rule.id(), pipelineId)
+                        .compose(silenced -> store.clear(rule, pipelineId, message, silenced))
+                        .onSuccess(v -> vertx.runOnContext(x -> work())));
   }
 
-  private static <T> Future<Void> sequence(List<T> items, java.util.function.Function<T, Future<Void>> step) {
+  private static <T> Future<Void> sequence(
+      List<T> items, java.util.function.Function<T, Future<Void>> step) {
     Future<Void> chain = Future.succeededFuture();
     for (T item : items) {
       chain = chain.compose(v -> step.apply(item));
@@ -485,15 +706,37 @@ public final class AlertService {
     return chain;
   }
 
-  /** One pass: repeats of firing alerts are queued, then every due delivery is attempted. Never two at once. */
+  /**
+   * One pass: repeats of firing alerts are queued, then every due delivery is attempted. Never two
+   * at once.
+   */
   private void work() {
     if (!working.compareAndSet(false, true)) {
       return;
     }
-    store.repeats()
-        .compose(repeats -> sequence(repeats, r -> store.silenced(r.rule().id(), r.pipelineId())
-            .compose(silenced -> store.repeated(r.rule().id(), r.pipelineId(), new AlertMessage("FIRING",
-                r.rule().severity(), r.rule().name(), r.pipeline(), r.runId(), r.summary(), Instant.now()), silenced))))
+    store
+        .repeats()
+        .compose(
+            repeats ->
+                sequence(
+                    repeats,
+                    r ->
+                        store
+                            .silenced(r.rule().id(), r.pipelineId())
+                            .compose(
+                                silenced ->
+                                    store.repeated(
+                                        r.rule().id(),
+                                        r.pipelineId(),
+                                        new AlertMessage(
+                                            "FIRING",
+                                            r.rule().severity(),
+                                            r.rule().name(),
+                                            r.pipeline(),
+                                            r.runId(),
+                                            r.summary(),
+                                            Instant.now()),
+                                        silenced))))
         .compose(ok -> store.due(50))
         .compose(due -> Future.join(due.stream().map(this::deliver).toList()))
         .onFailure(err -> LOG.warn("Alert deliveries: {}", err.getMessage()))
@@ -501,14 +744,25 @@ public final class AlertService {
   }
 
   private Future<Void> deliver(AlertStore.Due due) {
-    return vertx.executeBlocking(() -> decrypt(due.channel()), false)
+    return vertx
+        .executeBlocking(() -> decrypt(due.channel()), false)
         .compose(config -> sender.send(due.channel().type(), config, due.message()))
-        .compose(answer -> store.delivered(due.id(), answer), err -> {
-          int attempt = due.attempts() + 1;
-          Long retryIn = attempt >= MAX_ATTEMPTS ? null
-              : Math.min(MAX_BACKOFF.toMillis(), backoff.toMillis() * (1L << Math.min(20, attempt - 1)));
-          LOG.warn("Alert to channel {} failed (attempt {}): {}", due.channel().name(), attempt, err.getMessage());
-          return store.failed(due.id(), err.getMessage(), retryIn);
-        });
+        .compose(
+            answer -> store.delivered(due.id(), answer),
+            err -> {
+              int attempt = due.attempts() + 1;
+              Long retryIn =
+                  attempt >= MAX_ATTEMPTS
+                      ? null
+                      : Math.min(
+                          MAX_BACKOFF.toMillis(),
+                          backoff.toMillis() * (1L << Math.min(20, attempt - 1)));
+              LOG.warn(
+                  "Alert to channel {} failed (attempt {}): {}",
+                  due.channel().name(),
+                  attempt,
+                  err.getMessage());
+              return store.failed(due.id(), err.getMessage(), retryIn);
+            });
   }
 }

@@ -4,11 +4,16 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** A pipeline's alerts held back until {@code until}: they still fire, but nothing is sent. */
-public record AlertSilence(long id, String pipeline, Instant until, String reason, String createdBy,
-                           Instant createdAt) {
+public record AlertSilence(
+    long id, String pipeline, Instant until, String reason, String createdBy, Instant createdAt) {
 
   public JsonObject toJson() {
-    return new JsonObject().put("id", id).put("pipeline", pipeline).put("until", until).put("reason", reason)
-        .put("createdBy", createdBy).put("createdAt", createdAt);
+    return new JsonObject()
+        .put("id", id)
+        .put("pipeline", pipeline)
+        .put("until", until)
+        .put("reason", reason)
+        .put("createdBy", createdBy)
+        .put("createdAt", createdAt);
   }
 }

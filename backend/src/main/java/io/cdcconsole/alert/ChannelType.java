@@ -2,13 +2,21 @@ package io.cdcconsole.alert;
 
 import java.util.List;
 
-/** The kinds of alert channel, with which of their settings are secrets (encrypted at rest, never answered). */
+/**
+ * The kinds of alert channel, with which of their settings are secrets (encrypted at rest, never
+ * answered).
+ */
 public enum ChannelType {
   /** Any HTTP endpoint: the alert as JSON, signed with HMAC-SHA256 when a secret is set. */
   WEBHOOK("webhook", List.of("url"), List.of("secret")),
-  /** DingTalk custom robot: the webhook URL holds the access token; "sign" security with the SEC... secret. */
+  /**
+   * DingTalk custom robot: the webhook URL holds the access token; "sign" security with the SEC...
+   * secret.
+   */
   DINGTALK("dingtalk", List.of(), List.of("url", "secret")),
-  /** Feishu / Lark custom bot: the hook URL holds its token; signature verification with the secret. */
+  /**
+   * Feishu / Lark custom bot: the hook URL holds its token; signature verification with the secret.
+   */
   FEISHU("feishu", List.of(), List.of("url", "secret")),
   /** WeCom group robot: the webhook URL holds the key. */
   WECOM("wecom", List.of(), List.of("url")),
@@ -16,8 +24,10 @@ public enum ChannelType {
   EMAIL("email", List.of("host", "port", "from", "to"), List.of("password"));
 
   final String json;
+
   /** Plain settings that must be present. */
   final List<String> required;
+
   final List<String> secrets;
 
   ChannelType(String json, List<String> required, List<String> secrets) {

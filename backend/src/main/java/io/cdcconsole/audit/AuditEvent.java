@@ -3,9 +3,22 @@ package io.cdcconsole.audit;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** One audited call: who, when, what, on which resource, how it ended, from where. Never a secret value. */
-public record AuditEvent(Long id, Instant at, Long actorId, String actorName, String action, String resourceType,
-                         String resourceId, String outcome, int status, String clientAddress, JsonObject detail) {
+/**
+ * One audited call: who, when, what, on which resource, how it ended, from where. Never a secret
+ * value.
+ */
+public record AuditEvent(
+    Long id,
+    Instant at,
+    Long actorId,
+    String actorName,
+    String action,
+    String resourceType,
+    String resourceId,
+    String outcome,
+    int status,
+    String clientAddress,
+    JsonObject detail) {
 
   public JsonObject toJson() {
     return new JsonObject()

@@ -13,12 +13,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Denied calls made without any credentials are counted, not written one row each: anyone who reaches the port can
- * send thousands a second, and one row per call took every database connection and starved the signed-in users.
- * Each {@link #WINDOW} the counts become one row per client address, action and status ({@code detail.count}, with
- * the first and last time), written in one batch off the request path. At most {@link #MAX_KEYS} distinct keys per
- * window; beyond that the calls are counted under address and action {@code "*"}: the number of denials is never
- * lost, only, past the bound, from where. A batch that cannot be written is kept and counted into the next.
+ * Denied calls made without any credentials are counted, not written one row each: anyone who
+ * reaches the port can send thousands a second, and one row per call took every database connection
+ * and starved the signed-in users. Each {@link #WINDOW} the counts become one row per client
+ * address, action and status ({@code detail.count}, with the first and last time), written in one
+ * batch off the request path. At most {@link #MAX_KEYS} distinct keys per window; beyond that the
+ * calls are counted under address and action {@code "*"}: the number of denials is never lost,
+ * only, past the bound, from where. A batch that cannot be written is kept and counted into the
+ * next.
  */
 public final class DeniedAudit {
   private static final Logger LOG = LoggerFactory.getLogger(DeniedAudit.class);
@@ -81,7 +83,10 @@ public final class DeniedAudit {
   }
 
   private void add(Key key, long n, Instant first, Instant last) {
-    Key k = tallies.containsKey(key) || tallies.size() < MAX_KEYS ? key : new Key(ANY, ANY, key.status());
+    Key k =
+        tallies.containsKey(key) || tallies.size() < MAX_KEYS
+            ? key
+            : new Key(ANY, ANY, key.status());
     tallies.computeIfAbsent(k, x -> new Tally(first)).add(n, first, last);
   }
 
@@ -96,21 +101,43 @@ public final class DeniedAudit {
       tallies = new LinkedHashMap<>();
     }
     List<AuditEvent> rows = new ArrayList<>(batch.size());
-    batch.forEach((k, t) -> rows.add(new AuditEvent(null, t.last, null, null, k.action(),
-        k.action().contains(".") && !k.action().contains(" ") ? k.action().substring(0, k.action().indexOf('.')) : null,
-        null, "denied", k.status(), k.address(), new JsonObject().put("count", t.count).put("firstAt", t.first)
-        .put("lastAt", t.last).put("coalesced", true))));
-    return store.insertAll(rows).onComplete(ar -> {
-      synchronized (lock) {
-        flushing = false;
-        if (ar.failed()) {
-          batch.forEach((k, t) -> add(k, t.count, t.first, t.last));
-        }
-      }
-      if (ar.failed()) {
-        LOG.warn("Could not write {} coalesced denied audit rows; kept for the next window: {}", rows.size(),
-            ar.cause().getMessage());
-      }
-    });
+    batch.forEach(
+        (k, t) ->
+            rows.add(
+                new AuditEvent(
+                    null,
+                    t.last,
+                    null,
+                    null,
+                    k.action(),
+                    k.action().contains(".") && !k.action().contains(" ")
+                        ? k.action().substring(0, k.action().indexOf('.'))
+                        : null,
+                    null,
+                    "denied",
+                    k.status(),
+                    k.address(),
+                    new JsonObject()
+                        .put("count", t.count)
+                        .put("firstAt", t.first)
+                        .put("lastAt", t.last)
+                        .put("coalesced", true))));
+    return store
+        .insertAll(rows)
+        .onComplete(
+            ar -> {
+              synchronized (lock) {
+                flushing = false;
+                if (ar.failed()) {
+                  batch.forEach((k, t) -> add(k, t.count, t.first, t.last));
+                }
+              }
+              if (ar.failed()) {
+                LOG.warn(
+                    "Could not write {} coalesced denied audit rows; kept for the next window: {}",
+                    rows.size(),
+                    ar.cause().getMessage());
+              }
+            });
   }
 }

@@ -1,13 +1,25 @@
 package io.cdcconsole.auth;
 
-import io.cdcconsole.access.TokenScope;
 import io.cdcconsole.access.Role;
+import io.cdcconsole.access.TokenScope;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** An API token as listed: never its secret, which is shown once at creation and only its hash is kept. */
-public record ApiToken(long id, long userId, String username, String name, Role role, Instant createdAt,
-                       Instant expiresAt, Instant lastUsedAt, Instant revokedAt, TokenScope scope) {
+/**
+ * An API token as listed: never its secret, which is shown once at creation and only its hash is
+ * kept.
+ */
+public record ApiToken(
+    long id,
+    long userId,
+    String username,
+    String name,
+    Role role,
+    Instant createdAt,
+    Instant expiresAt,
+    Instant lastUsedAt,
+    Instant revokedAt,
+    TokenScope scope) {
 
   public String status(Instant now) {
     if (revokedAt != null) {

@@ -1,7 +1,7 @@
 package io.cdcconsole.auth;
 
-import io.cdcconsole.access.Role;
 import io.cdcconsole.access.Principal;
+import io.cdcconsole.access.Role;
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.error.ValidationFailed;
@@ -25,20 +25,25 @@ public final class AuthRoutes {
   }
 
   static String clientAddress(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+    return ctx.request().remoteAddress() == null
+        ? "unknown"
+        : ctx.request().remoteAddress().hostAddress();
   }
 
   /**
-   * Ends the caller's sessions by moving the user's session version on: every JWT of the user stops working, the one
-   * that asked included. One column that is read on every request anyway, rather than a list of revoked token ids.
+   * Ends the caller's sessions by moving the user's session version on: every JWT of the user stops
+   * working, the one that asked included. One column that is read on every request anyway, rather
+   * than a list of revoked token ids.
    */
   private void logout(RoutingContext ctx) {
     Principal principal = ApiRouter.principal(ctx);
     Audit.resourceId(ctx, principal.userId());
     if (principal.viaToken()) {
-      throw new Forbidden("Sign-out ends sessions; an API token is ended by revoking it (DELETE /tokens/{id}).");
+      throw new Forbidden(
+          "Sign-out ends sessions; an API token is ended by revoking it (DELETE /tokens/{id}).");
     }
-    users.endSessions(principal.userId())
+    users
+        .endSessions(principal.userId())
         .onSuccess(done -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -46,12 +51,15 @@ public final class AuthRoutes {
   private void login(RoutingContext ctx) {
     JsonBody body = JsonBody.of(ctx);
     String username = body.requiredString("username");
-    // checked before the throttle and the audit row, which would otherwise keep (and key on) any length
+    // checked before the throttle and the audit row, which would otherwise keep (and key on) any
+    // length
     if (username.length() > UserService.MAX_USERNAME) {
-      throw ValidationFailed.of("username", "must be at most " + UserService.MAX_USERNAME + " characters");
+      throw ValidationFailed.of(
+          "username", "must be at most " + UserService.MAX_USERNAME + " characters");
     }
     String password = body.requiredString("password");
     Audit.actorName(ctx, username);
-    ApiRouter.respond(ctx, auth.login(username, password, clientAddress(ctx)).map(JwtSessions.Issued::toJson));
+    ApiRouter.respond(
+        ctx, auth.login(username, password, clientAddress(ctx)).map(JwtSessions.Issued::toJson));
   }
 }

@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Signed-in sessions as JWTs (HS256, vertx-auth-jwt). The key comes from {@code auth.jwtSecret} or is generated once
- * into {@code $CDC_CONSOLE_HOME/conf/jwt.key}, so sessions survive restarts. A JWT carries the user id and the user's
- * session version; the user is looked up for every request (through {@link PrincipalCache}, which every change to the
- * user drops), so disabling or a password change ends sessions at once.
+ * Signed-in sessions as JWTs (HS256, vertx-auth-jwt). The key comes from {@code auth.jwtSecret} or
+ * is generated once into {@code $CDC_CONSOLE_HOME/conf/jwt.key}, so sessions survive restarts. A
+ * JWT carries the user id and the user's session version; the user is looked up for every request
+ * (through {@link PrincipalCache}, which every change to the user drops), so disabling or a
+ * password change ends sessions at once.
  */
 public final class JwtSessions {
   private static final Logger LOG = LoggerFactory.getLogger(JwtSessions.class);
@@ -47,46 +48,77 @@ public final class JwtSessions {
   }
 
   public static Future<JwtSessions> create(Vertx vertx, ConsoleConfig config, Clock clock) {
-    return vertx.executeBlocking(() -> {
-      if (config.auth().jwtSecret().isPresent()) {
-        return config.auth().jwtSecret().map(Secret::value).get();
-      }
-      KeyFiles.Key key = KeyFiles.readOrCreate(config.confDir().resolve("jwt.key"), 64);
-      if (key.created()) {
-        LOG.info("Generated the JWT signing key in {}", config.confDir().resolve("jwt.key"));
-      }
-      return key.value();
-    }, false).map(secret -> new JwtSessions(JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
-        .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setLeeway(5))), config.auth(), clock));
+    return vertx
+        .executeBlocking(
+            () -> {
+              if (config.auth().jwtSecret().isPresent()) {
+                return config.auth().jwtSecret().map(Secret::value).get();
+              }
+              KeyFiles.Key key = KeyFiles.readOrCreate(config.confDir().resolve("jwt.key"), 64);
+              if (key.created()) {
+                LOG.info(
+                    "Generated the JWT signing key in {}", config.confDir().resolve("jwt.key"));
+              }
+              return key.value();
+            },
+            false)
+        .map(
+            secret ->
+                new JwtSessions(
+                    JWTAuth.create(
+                        vertx,
+                        new JWTAuthOptions()
+                            .addPubSecKey(
+                                new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
+                            .setJWTOptions(new JWTOptions().setIssuer(ISSUER).setLeeway(5))),
+                    config.auth(),
+                    clock));
   }
 
   public Issued issue(User user) {
     long lifetime = config.tokenLifetime().toSeconds();
     Instant expiresAt = clock.instant().plusSeconds(lifetime);
-    String token = jwt.generateToken(
-        new JsonObject().put("username", user.username()).put("ver", user.sessionVersion()),
-        new JWTOptions().setAlgorithm(ALGORITHM).setIssuer(ISSUER).setSubject(Long.toString(user.id()))
-            .setExpiresInSeconds((int) lifetime));
+    String token =
+        jwt.generateToken(
+            new JsonObject().put("username", user.username()).put("ver", user.sessionVersion()),
+            new JWTOptions()
+                .setAlgorithm(ALGORITHM)
+                .setIssuer(ISSUER)
+                .setSubject(Long.toString(user.id()))
+                .setExpiresInSeconds((int) lifetime));
     return new Issued(token, expiresAt);
   }
 
-  /** Checks signature, algorithm, issuer and expiry; any failure is a plain 401 without details an attacker could use. */
+  /**
+   * Checks signature, algorithm, issuer and expiry; any failure is a plain 401 without details an
+   * attacker could use.
+   */
   public Future<Claims> verify(String token) {
     return jwt.authenticate(new TokenCredentials(token))
-        .recover(err -> Future.failedFuture(new Unauthorized("The session token is invalid or expired; sign in again.")))
-        .compose(user -> {
-          JsonObject p = user.principal();
-          // every session this console issues expires; a signed token without exp would never end
-          Object exp = user.attributes().containsKey("exp") ? user.attributes().getValue("exp") : p.getValue("exp");
-          if (!(exp instanceof Number)) {
-            return Future.failedFuture(new Unauthorized("The session token is invalid; sign in again."));
-          }
-          try {
-            return Future.succeededFuture(new Claims(Long.parseLong(p.getString("sub")), p.getInteger("ver")));
-          } catch (RuntimeException e) {
-            return Future.failedFuture(new Unauthorized("The session token is invalid; sign in again."));
-          }
-        });
+        .recover(
+            err ->
+                Future.failedFuture(
+                    new Unauthorized("The session token is invalid or expired; sign in again.")))
+        .compose(
+            user -> {
+              JsonObject p = user.principal();
+              // every session this console issues expires; a signed token without exp would never
+              // end
+              Object exp =
+                  user.attributes().containsKey("exp")
+                      ? user.attributes().getValue("exp")
+                      : p.getValue("exp");
+              if (!(exp instanceof Number)) {
+                return Future.failedFuture(
+                    new Unauthorized("The session token is invalid; sign in again."));
+              }
+              try {
+                return Future.succeededFuture(
+                    new Claims(Long.parseLong(p.getString("sub")), p.getInteger("ver")));
+              } catch (RuntimeException e) {
+                return Future.failedFuture(
+                    new Unauthorized("The session token is invalid; sign in again."));
+              }
+            });
   }
 }

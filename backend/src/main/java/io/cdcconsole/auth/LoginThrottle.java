@@ -11,14 +11,16 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
- * Counts sign-in attempts per user name and per client address and locks either for a while once it has too many
- * failures. An attempt is reserved before its password is checked and counts against the limit while it is checked,
- * so parallel guesses cannot all pass the check before the first failure is counted (security review H2).
- * Kept in memory: a restart forgives, which is acceptable for a single console process and keeps sign-in off the
- * database. One lock for the whole table: each call is a few map operations, never IO or hashing.
+ * Counts sign-in attempts per user name and per client address and locks either for a while once it
+ * has too many failures. An attempt is reserved before its password is checked and counts against
+ * the limit while it is checked, so parallel guesses cannot all pass the check before the first
+ * failure is counted (security review H2). Kept in memory: a restart forgives, which is acceptable
+ * for a single console process and keeps sign-in off the database. One lock for the whole table:
+ * each call is a few map operations, never IO or hashing.
  */
 public final class LoginThrottle {
   private static final int MAX_ENTRIES = 100_000;
+
   /** What a caller refused for attempts still in flight should wait: about one password check. */
   private static final Duration IN_FLIGHT_WAIT = Duration.ofSeconds(1);
 
@@ -41,9 +43,10 @@ public final class LoginThrottle {
   }
 
   /**
-   * Reserves one attempt for the user and the address; empty when reserved, else why not. An attempt is refused when
-   * either is locked, or when its failures plus the attempts being checked reach the limit. A reservation ends with
-   * exactly one of {@link #failed}, {@link #succeeded} or {@link #released}.
+   * Reserves one attempt for the user and the address; empty when reserved, else why not. An
+   * attempt is refused when either is locked, or when its failures plus the attempts being checked
+   * reach the limit. A reservation ends with exactly one of {@link #failed}, {@link #succeeded} or
+   * {@link #released}.
    */
   public synchronized Optional<Lock> tryReserve(String username, String address) {
     if (counters.size() > MAX_ENTRIES) {
@@ -57,8 +60,14 @@ public final class LoginThrottle {
       refused = refusal(addr, policy.maxFailuresPerAddress(), now, "your address");
     }
     if (refused.isEmpty()) {
-      update(user, now, c -> new Counter(c.failures(), c.inFlight() + 1, c.windowStart(), c.lockedUntil()));
-      update(addr, now, c -> new Counter(c.failures(), c.inFlight() + 1, c.windowStart(), c.lockedUntil()));
+      update(
+          user,
+          now,
+          c -> new Counter(c.failures(), c.inFlight() + 1, c.windowStart(), c.lockedUntil()));
+      update(
+          addr,
+          now,
+          c -> new Counter(c.failures(), c.inFlight() + 1, c.windowStart(), c.lockedUntil()));
     }
     return refused;
   }
@@ -92,25 +101,41 @@ public final class LoginThrottle {
     if (c.lockedAt(now)) {
       return Optional.of(new Lock(who, Duration.between(now, c.lockedUntil())));
     }
-    return c.failures() + c.inFlight() >= limit ? Optional.of(new Lock(who, IN_FLIGHT_WAIT)) : Optional.empty();
+    return c.failures() + c.inFlight() >= limit
+        ? Optional.of(new Lock(who, IN_FLIGHT_WAIT))
+        : Optional.empty();
   }
 
   private void fail(String key, int limit, Instant now) {
-    update(key, now, c -> {
-      int failures = c.failures() + 1;
-      Instant lockedUntil = c.lockedAt(now) ? c.lockedUntil() : failures >= limit ? now.plus(policy.duration()) : null;
-      return new Counter(failures, c.inFlight() - 1, c.windowStart(), lockedUntil);
-    });
+    update(
+        key,
+        now,
+        c -> {
+          int failures = c.failures() + 1;
+          Instant lockedUntil =
+              c.lockedAt(now)
+                  ? c.lockedUntil()
+                  : failures >= limit ? now.plus(policy.duration()) : null;
+          return new Counter(failures, c.inFlight() - 1, c.windowStart(), lockedUntil);
+        });
   }
 
   private void release(String key, Instant now) {
-    update(key, now, c -> new Counter(c.failures(), c.inFlight() - 1, c.windowStart(), c.lockedUntil()));
+    update(
+        key,
+        now,
+        c -> new Counter(c.failures(), c.inFlight() - 1, c.windowStart(), c.lockedUntil()));
   }
 
-  /** The counter as it stands now: failures outside the window and an ended lock are forgotten, attempts in flight not. */
+  /**
+   * The counter as it stands now: failures outside the window and an ended lock are forgotten,
+   * attempts in flight not.
+   */
   private Counter current(String key, Instant now) {
     Counter c = counters.get(key);
-    if (c != null && !c.lockedAt(now) && (c.lockedUntil() != null || c.windowStart().plus(policy.window()).isBefore(now))) {
+    if (c != null
+        && !c.lockedAt(now)
+        && (c.lockedUntil() != null || c.windowStart().plus(policy.window()).isBefore(now))) {
       c = new Counter(0, c.inFlight(), now, null);
     }
     return c;
@@ -119,7 +144,9 @@ public final class LoginThrottle {
   private void update(String key, Instant now, UnaryOperator<Counter> change) {
     Counter c = current(key, now);
     Counter next = change.apply(c == null ? new Counter(0, 0, now, null) : c);
-    next = new Counter(next.failures(), Math.max(0, next.inFlight()), next.windowStart(), next.lockedUntil());
+    next =
+        new Counter(
+            next.failures(), Math.max(0, next.inFlight()), next.windowStart(), next.lockedUntil());
     if (next.failures() == 0 && next.inFlight() == 0 && next.lockedUntil() == null) {
       counters.remove(key);
     } else {
@@ -129,8 +156,13 @@ public final class LoginThrottle {
 
   private void purge() {
     Instant now = clock.instant();
-    counters.entrySet().removeIf(e -> e.getValue().inFlight() == 0
-        && e.getValue().windowStart().plus(policy.window()).isBefore(now) && !e.getValue().lockedAt(now));
+    counters
+        .entrySet()
+        .removeIf(
+            e ->
+                e.getValue().inFlight() == 0
+                    && e.getValue().windowStart().plus(policy.window()).isBefore(now)
+                    && !e.getValue().lockedAt(now));
   }
 
   private static String userKey(String username) {

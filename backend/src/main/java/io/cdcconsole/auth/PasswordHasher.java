@@ -11,13 +11,18 @@ import java.util.concurrent.Semaphore;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
 /**
- * bcrypt (Bouncy Castle) with a configurable cost. Hashing is deliberately slow, so it always runs on a worker thread,
- * unordered, so that sign-ins do not queue behind each other. Password checks, which anyone can ask for, are bounded:
- * beyond one per core at a time they are refused at once (429), so that guesses cannot take all the CPU and workers.
+ * bcrypt (Bouncy Castle) with a configurable cost. Hashing is deliberately slow, so it always runs
+ * on a worker thread, unordered, so that sign-ins do not queue behind each other. Password checks,
+ * which anyone can ask for, are bounded: beyond one per core at a time they are refused at once
+ * (429), so that guesses cannot take all the CPU and workers.
  */
 public final class PasswordHasher {
   public static final int MIN_LENGTH = 8;
-  /** bcrypt reads at most 72 bytes; longer passwords would be silently truncated, so they are refused. */
+
+  /**
+   * bcrypt reads at most 72 bytes; longer passwords would be silently truncated, so they are
+   * refused.
+   */
   public static final int MAX_BYTES = 72;
 
   private final Vertx vertx;
@@ -55,21 +60,26 @@ public final class PasswordHasher {
     return gated(() -> matches(password, hash));
   }
 
-  /** Spends the same time as a real check, for unknown users, so that timing does not tell which names exist. */
+  /**
+   * Spends the same time as a real check, for unknown users, so that timing does not tell which
+   * names exist.
+   */
   public Future<Boolean> verifyNothing(String password) {
-    return gated(() -> {
-      if (dummyHash == null) {
-        dummyHash = hashNow("no-such-user-" + random.nextLong());
-      }
-      matches(password, dummyHash);
-      return false;
-    });
+    return gated(
+        () -> {
+          if (dummyHash == null) {
+            dummyHash = hashNow("no-such-user-" + random.nextLong());
+          }
+          matches(password, dummyHash);
+          return false;
+        });
   }
 
   private Future<Boolean> gated(Callable<Boolean> check) {
     if (!checks.tryAcquire()) {
-      return Future.failedFuture(new TooManyRequests("The server is checking too many passwords at once; "
-          + "try again in a second.", 1));
+      return Future.failedFuture(
+          new TooManyRequests(
+              "The server is checking too many passwords at once; " + "try again in a second.", 1));
     }
     return vertx.executeBlocking(check, false).onComplete(done -> checks.release());
   }
@@ -87,7 +97,8 @@ public final class PasswordHasher {
     try {
       return OpenBSDBCrypt.checkPassword(hash, password.toCharArray());
     } catch (RuntimeException e) {
-      // a malformed hash, or text bcrypt cannot encode (Bouncy Castle throws IllegalStateException on a lone surrogate)
+      // a malformed hash, or text bcrypt cannot encode (Bouncy Castle throws IllegalStateException
+      // on a lone surrogate)
       return false;
     }
   }

@@ -12,22 +12,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * What authentication looked up, reused for a short TTL so that a request does not read the database: session users
- * by id, API tokens (with their owner) by the hash of their secret. One cache per JVM, shared by every HTTP verticle
- * instance.
+ * What authentication looked up, reused for a short TTL so that a request does not read the
+ * database: session users by id, API tokens (with their owner) by the hash of their secret. One
+ * cache per JVM, shared by every HTTP verticle instance.
  *
- * <p>A change made through this console (disable, role, password, sign-out, token revoke) drops the affected entries
- * here at once, before the change is answered, and is published on {@link #ADDRESS} so that every other listener —
- * open event streams, and the caches of other replicas once the event bus is clustered — drops or rechecks too. A
- * change made behind the console's back (SQL by hand, or another replica while the event bus is not shared) is seen
- * after the TTL at the latest.
+ * <p>A change made through this console (disable, role, password, sign-out, token revoke) drops the
+ * affected entries here at once, before the change is answered, and is published on {@link
+ * #ADDRESS} so that every other listener — open event streams, and the caches of other replicas
+ * once the event bus is clustered — drops or rechecks too. A change made behind the console's back
+ * (SQL by hand, or another replica while the event bus is not shared) is seen after the TTL at the
+ * latest.
  *
- * <p>A look-up that started before a change may answer after it with the old row; a generation counter keeps such a
- * stale answer out of the cache (it is still used for the one request that was already under way).
+ * <p>A look-up that started before a change may answer after it with the old row; a generation
+ * counter keeps such a stale answer out of the cache (it is still used for the one request that was
+ * already under way).
  */
 public final class PrincipalCache {
-  /** Published with {@code userId} (and {@code tokenId} for a single token) whenever credentials change. */
+  /**
+   * Published with {@code userId} (and {@code tokenId} for a single token) whenever credentials
+   * change.
+   */
   public static final String ADDRESS = "auth.changed";
+
   /** A bound on memory: past it the cache starts over (only live principals come back). */
   private static final int MAX_ENTRIES = 10_000;
 
@@ -45,7 +51,9 @@ public final class PrincipalCache {
     this.ttlNanos = ttl.toNanos();
   }
 
-  /** Listens for changes published by other replicas (and by this one: dropping twice is harmless). */
+  /**
+   * Listens for changes published by other replicas (and by this one: dropping twice is harmless).
+   */
   public Future<Void> start() {
     consumer = vertx.eventBus().<JsonObject>consumer(ADDRESS, message -> drop(message.body()));
     return consumer.completion();
@@ -59,11 +67,15 @@ public final class PrincipalCache {
     return cached(users, id, load);
   }
 
-  Future<Optional<TokenStore.Owned>> token(String hash, Supplier<Future<Optional<TokenStore.Owned>>> load) {
+  Future<Optional<TokenStore.Owned>> token(
+      String hash, Supplier<Future<Optional<TokenStore.Owned>>> load) {
     return cached(tokens, hash, load);
   }
 
-  /** A user changed (role, disabled, password, sessions): the user and every token of the user are looked up again. */
+  /**
+   * A user changed (role, disabled, password, sessions): the user and every token of the user are
+   * looked up again.
+   */
   public void userChanged(long userId) {
     changed(new JsonObject().put("userId", userId));
   }
@@ -78,7 +90,10 @@ public final class PrincipalCache {
     vertx.eventBus().publish(ADDRESS, change);
   }
 
-  /** Drops what a published change affects; also for listeners that must not depend on the order of delivery. */
+  /**
+   * Drops what a published change affects; also for listeners that must not depend on the order of
+   * delivery.
+   */
   public void drop(JsonObject change) {
     generation.incrementAndGet();
     Long userId = change.getLong("userId");
@@ -91,27 +106,30 @@ public final class PrincipalCache {
     }
   }
 
-  private <K, V> Future<Optional<V>> cached(Map<K, Entry<V>> cache, K key, Supplier<Future<Optional<V>>> load) {
+  private <K, V> Future<Optional<V>> cached(
+      Map<K, Entry<V>> cache, K key, Supplier<Future<Optional<V>>> load) {
     long now = System.nanoTime();
     Entry<V> hit = cache.get(key);
     if (hit != null && now - hit.loadedAt() < ttlNanos) {
       return Future.succeededFuture(Optional.of(hit.value()));
     }
     long before = generation.get();
-    return load.get().onSuccess(found -> {
-      // unknown keys are not kept: random guesses must not fill the cache
-      if (found.isEmpty() || ttlNanos == 0) {
-        cache.remove(key);
-        return;
-      }
-      if (cache.size() >= MAX_ENTRIES) {
-        cache.clear();
-      }
-      cache.put(key, new Entry<>(found.get(), now));
-      // a change dropped entries while this was read: what was read may be from before it
-      if (generation.get() != before) {
-        cache.remove(key);
-      }
-    });
+    return load.get()
+        .onSuccess(
+            found -> {
+              // unknown keys are not kept: random guesses must not fill the cache
+              if (found.isEmpty() || ttlNanos == 0) {
+                cache.remove(key);
+                return;
+              }
+              if (cache.size() >= MAX_ENTRIES) {
+                cache.clear();
+              }
+              cache.put(key, new Entry<>(found.get(), now));
+              // a change dropped entries while this was read: what was read may be from before it
+              if (generation.get() != before) {
+                cache.remove(key);
+              }
+            });
   }
 }

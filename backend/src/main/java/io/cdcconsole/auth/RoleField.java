@@ -10,7 +10,12 @@ final class RoleField {
   private RoleField() {}
 
   static Optional<Role> of(JsonBody body, String field) {
-    return body.string(field).map(text -> Role.parse(text)
-        .orElseThrow(() -> ValidationFailed.of(field, "must be one of viewer, operator, admin")));
+    return body.string(field)
+        .map(
+            text ->
+                Role.parse(text)
+                    .orElseThrow(
+                        () ->
+                            ValidationFailed.of(field, "must be one of viewer, operator, admin")));
   }
 }

@@ -1,7 +1,7 @@
 package io.cdcconsole.auth;
 
-import io.cdcconsole.access.TokenScope;
 import io.cdcconsole.access.Role;
+import io.cdcconsole.access.TokenScope;
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.error.Forbidden;
 import io.cdcconsole.error.ValidationFailed;
@@ -31,34 +31,50 @@ public final class TokenRoutes {
   }
 
   private void list(RoutingContext ctx) {
-    ApiRouter.respond(ctx, tokens.list(ApiRouter.principal(ctx), Query.longValue(ctx, "userId"),
-            Query.flag(ctx, "all"), Query.page(ctx))
-        .map(page -> page.toJson(t -> t.toJson(clock.instant()))));
+    ApiRouter.respond(
+        ctx,
+        tokens
+            .list(
+                ApiRouter.principal(ctx),
+                Query.longValue(ctx, "userId"),
+                Query.flag(ctx, "all"),
+                Query.page(ctx))
+            .map(page -> page.toJson(t -> t.toJson(clock.instant()))));
   }
 
   /**
-   * Only a signed-in session mints tokens: a token minting tokens would outlive its own expiry and revocation (a
-   * leaked token could make itself permanent), and automation has no need to.
+   * Only a signed-in session mints tokens: a token minting tokens would outlive its own expiry and
+   * revocation (a leaked token could make itself permanent), and automation has no need to.
    */
   private void create(RoutingContext ctx) {
     if (ApiRouter.principal(ctx).viaToken()) {
-      throw new Forbidden("API tokens are created from a signed-in session, not with another API token.");
+      throw new Forbidden(
+          "API tokens are created from a signed-in session, not with another API token.");
     }
     JsonBody body = JsonBody.of(ctx);
     var expiresAt = body.instant("expiresAt");
     Optional<Long> days = body.integer("expiresInDays", 1, 3650);
     if (expiresAt.isPresent() && days.isPresent()) {
-      throw ValidationFailed.of("expiresInDays", "give either expiresAt or expiresInDays, not both");
+      throw ValidationFailed.of(
+          "expiresInDays", "give either expiresAt or expiresInDays, not both");
     }
-    TokenService.NewToken request = new TokenService.NewToken(body.requiredString("name"), RoleField.of(body, "role"),
-        expiresAt.or(() -> days.map(d -> clock.instant().plus(Duration.ofDays(d)))), scope(body));
+    TokenService.NewToken request =
+        new TokenService.NewToken(
+            body.requiredString("name"),
+            RoleField.of(body, "role"),
+            expiresAt.or(() -> days.map(d -> clock.instant().plus(Duration.ofDays(d)))),
+            scope(body));
     Audit.detail(ctx, new JsonObject().put("name", request.name()));
-    tokens.create(ApiRouter.principal(ctx), request)
-        .onSuccess(created -> {
-          Audit.resourceId(ctx, created.token().id());
-          ApiRouter.created(ctx, "/tokens/" + created.token().id(),
-              created.token().toJson(clock.instant()).put("token", created.secret()));
-        })
+    tokens
+        .create(ApiRouter.principal(ctx), request)
+        .onSuccess(
+            created -> {
+              Audit.resourceId(ctx, created.token().id());
+              ApiRouter.created(
+                  ctx,
+                  "/tokens/" + created.token().id(),
+                  created.token().toJson(clock.instant()).put("token", created.secret()));
+            })
         .onFailure(ctx::fail);
   }
 
@@ -69,17 +85,21 @@ public final class TokenRoutes {
     }
     JsonBody scope = body.object("scope");
     Object names = scope.raw().getValue("pipelines");
-    if (names != null && !(names instanceof io.vertx.core.json.JsonArray array
-        && array.stream().allMatch(n -> n instanceof String))) {
+    if (names != null
+        && !(names instanceof io.vertx.core.json.JsonArray array
+            && array.stream().allMatch(n -> n instanceof String))) {
       throw ValidationFailed.of("scope.pipelines", "must be a list of pipeline names");
     }
-    java.util.List<String> pipelines = names == null ? java.util.List.of()
-        : ((io.vertx.core.json.JsonArray) names).stream().map(String::valueOf).toList();
+    java.util.List<String> pipelines =
+        names == null
+            ? java.util.List.of()
+            : ((io.vertx.core.json.JsonArray) names).stream().map(String::valueOf).toList();
     return Optional.of(new TokenScope(pipelines, scope.stringMap("labels")));
   }
 
   private void revoke(RoutingContext ctx) {
-    tokens.revoke(ApiRouter.principal(ctx), Query.id(ctx, "id", "API token"))
+    tokens
+        .revoke(ApiRouter.principal(ctx), Query.id(ctx, "id", "API token"))
         .onSuccess(token -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

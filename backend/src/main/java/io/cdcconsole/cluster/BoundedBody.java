@@ -10,8 +10,9 @@ import io.vertx.ext.web.codec.spi.BodyStream;
 import java.util.function.Supplier;
 
 /**
- * A web-client body codec that buffers at most {@code maxBytes}: past that the call fails with {@code tooLarge} and
- * the rest is dropped unread, so a peer cannot make the console hold an answer of any size in memory.
+ * A web-client body codec that buffers at most {@code maxBytes}: past that the call fails with
+ * {@code tooLarge} and the rest is dropped unread, so a peer cannot make the console hold an answer
+ * of any size in memory.
  */
 final class BoundedBody implements BodyStream<Buffer> {
   private final int maxBytes;

@@ -12,14 +12,27 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * A registered Flink cluster as stored: secrets (the auth secret, sensitive header values) are {@code ENC(...)} and
- * only ever leave as {@link Secret#MASK}.
+ * A registered Flink cluster as stored: secrets (the auth secret, sensitive header values) are
+ * {@code ENC(...)} and only ever leave as {@link Secret#MASK}.
  */
-public record Cluster(long id, String name, String restUrl, Auth auth, Map<String, String> headers, Tls tls,
-                      Map<String, String> labels, String description, Cdc cdc, int version, Instant createdAt,
-                      Instant updatedAt) {
+public record Cluster(
+    long id,
+    String name,
+    String restUrl,
+    Auth auth,
+    Map<String, String> headers,
+    Tls tls,
+    Map<String, String> labels,
+    String description,
+    Cdc cdc,
+    int version,
+    Instant createdAt,
+    Instant updatedAt) {
 
-  /** How the console authenticates to the Flink REST endpoint; {@code secret} is the password or bearer token. */
+  /**
+   * How the console authenticates to the Flink REST endpoint; {@code secret} is the password or
+   * bearer token.
+   */
   public record Auth(String type, String username, String secret) {
     public static final Auth NONE = new Auth("none", null, null);
 
@@ -39,11 +52,14 @@ public record Cluster(long id, String name, String restUrl, Auth auth, Map<Strin
     }
 
     static Auth fromStored(JsonObject json) {
-      return new Auth(json.getString("type", "none"), json.getString("username"), json.getString("secret"));
+      return new Auth(
+          json.getString("type", "none"), json.getString("username"), json.getString("secret"));
     }
   }
 
-  /** TLS for https endpoints: an extra trusted CA (PEM) and, for tests only, skipping verification. */
+  /**
+   * TLS for https endpoints: an extra trusted CA (PEM) and, for tests only, skipping verification.
+   */
   public record Tls(boolean insecure, String caPem) {
     JsonObject toJson() {
       return new JsonObject().put("insecure", insecure).put("caPem", caPem);
@@ -54,10 +70,15 @@ public record Cluster(long id, String name, String restUrl, Auth auth, Map<Strin
     }
   }
 
-  /** How Flink CDC reaches jobs on this cluster: {@code provided} (on its classpath) or {@code shipped} by the console. */
+  /**
+   * How Flink CDC reaches jobs on this cluster: {@code provided} (on its classpath) or {@code
+   * shipped} by the console.
+   */
   public record Cdc(String mode, String version) {
     JsonObject toJson(ClusterHealth health, String effective, List<String> warnings) {
-      return new JsonObject().put("mode", mode).put("version", version)
+      return new JsonObject()
+          .put("mode", mode)
+          .put("version", version)
           .put("detectedVersion", health.flinkCdc() == null ? null : health.flinkCdc().version())
           .put("effectiveVersion", effective)
           .put("warnings", new JsonArray(warnings));
@@ -65,8 +86,9 @@ public record Cluster(long id, String name, String restUrl, Auth auth, Map<Strin
   }
 
   /**
-   * The Flink CDC version pipelines on this cluster run with: for {@code provided}, the one detected on the
-   * JobManager's class path, else the stated one; for {@code shipped}, the stated one (the jars the console ships).
+   * The Flink CDC version pipelines on this cluster run with: for {@code provided}, the one
+   * detected on the JobManager's class path, else the stated one; for {@code shipped}, the stated
+   * one (the jars the console ships).
    */
   public Optional<String> effectiveCdcVersion(ClusterHealth health) {
     if ("provided".equals(cdc.mode()) && health.flinkCdc() != null) {
@@ -75,14 +97,24 @@ public record Cluster(long id, String name, String restUrl, Auth auth, Map<Strin
     return Optional.ofNullable(cdc.version()).filter(v -> !v.isBlank());
   }
 
-  /** What does not fit: a stated version the class path contradicts, a Flink CDC built for another Flink major. */
+  /**
+   * What does not fit: a stated version the class path contradicts, a Flink CDC built for another
+   * Flink major.
+   */
   public List<String> cdcWarnings(ClusterHealth health) {
     List<String> warnings = new ArrayList<>();
     FlinkCdcDetection detected = health.flinkCdc();
     if (detected != null && "provided".equals(cdc.mode())) {
-      if (cdc.version() != null && !cdc.version().isBlank() && !cdc.version().equals(detected.version())) {
-        warnings.add("cdc.version says " + cdc.version() + " but the cluster's class path holds Flink CDC "
-            + detected.version() + "; pipelines are checked against " + detected.version());
+      if (cdc.version() != null
+          && !cdc.version().isBlank()
+          && !cdc.version().equals(detected.version())) {
+        warnings.add(
+            "cdc.version says "
+                + cdc.version()
+                + " but the cluster's class path holds Flink CDC "
+                + detected.version()
+                + "; pipelines are checked against "
+                + detected.version());
       }
       detected.misfit(health.flinkVersion()).ifPresent(warnings::add);
     }
@@ -91,7 +123,9 @@ public record Cluster(long id, String name, String restUrl, Auth auth, Map<Strin
 
   public JsonObject toJson(ClusterHealth health) {
     JsonObject headerJson = new JsonObject();
-    new TreeMap<>(headers).forEach((k, v) -> headerJson.put(k, ClusterSecrets.isSensitiveHeader(k) ? Secret.MASK : v));
+    new TreeMap<>(headers)
+        .forEach(
+            (k, v) -> headerJson.put(k, ClusterSecrets.isSensitiveHeader(k) ? Secret.MASK : v));
     return new JsonObject()
         .put("id", id)
         .put("name", name)
@@ -101,7 +135,9 @@ public record Cluster(long id, String name, String restUrl, Auth auth, Map<Strin
         .put("tls", new JsonObject().put("insecure", tls.insecure()).put("caPem", tls.caPem()))
         .put("labels", Labels.toJson(labels))
         .put("description", description)
-        .put("cdc", cdc.toJson(health, effectiveCdcVersion(health).orElse(null), cdcWarnings(health)))
+        .put(
+            "cdc",
+            cdc.toJson(health, effectiveCdcVersion(health).orElse(null), cdcWarnings(health)))
         .put("version", version)
         .put("createdAt", createdAt)
         .put("updatedAt", updatedAt)

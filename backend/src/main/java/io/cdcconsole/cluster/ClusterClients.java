@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One {@link FlinkRestClient} per cluster, built (secrets decrypted) once per cluster version off the event loop and
- * reused by every probe and, later, every job call.
+ * One {@link FlinkRestClient} per cluster, built (secrets decrypted) once per cluster version off
+ * the event loop and reused by every probe and, later, every job call.
  */
 public final class ClusterClients {
   private record Key(long id, int version) {}
@@ -22,8 +22,10 @@ public final class ClusterClients {
   private final Vertx vertx;
   private final SecretCipher cipher;
   private final Duration timeout;
-  private final Map<Long, Map.Entry<Key, Future<FlinkRestClient>>> clients = new ConcurrentHashMap<>();
-  private volatile java.util.function.Function<Cluster, FlinkCallListener> calls = cluster -> FlinkCallListener.NONE;
+  private final Map<Long, Map.Entry<Key, Future<FlinkRestClient>>> clients =
+      new ConcurrentHashMap<>();
+  private volatile java.util.function.Function<Cluster, FlinkCallListener> calls =
+      cluster -> FlinkCallListener.NONE;
 
   public ClusterClients(Vertx vertx, SecretCipher cipher, Duration timeout) {
     this.vertx = vertx;
@@ -37,23 +39,27 @@ public final class ClusterClients {
   }
 
   /**
-   * The client for this version of the cluster. Built at most once per version, whatever the number of concurrent
-   * callers: the entry is chosen inside one atomic {@code compute}, so no second client is built and left unclosed. A
-   * caller holding an older version of the cluster gets the newer client rather than replacing it.
+   * The client for this version of the cluster. Built at most once per version, whatever the number
+   * of concurrent callers: the entry is chosen inside one atomic {@code compute}, so no second
+   * client is built and left unclosed. A caller holding an older version of the cluster gets the
+   * newer client rather than replacing it.
    */
   public Future<FlinkRestClient> of(Cluster cluster) {
     Key key = new Key(cluster.id(), cluster.version());
     List<Future<FlinkRestClient>> replaced = new ArrayList<>(1);
-    Map.Entry<Key, Future<FlinkRestClient>> chosen = clients.compute(cluster.id(), (id, current) -> {
-      if (current != null && current.getKey().version() >= key.version()) {
-        return current;
-      }
-      if (current != null) {
-        replaced.add(current.getValue());
-      }
-      // executeBlocking only schedules the build: nothing blocks inside compute
-      return Map.entry(key, vertx.executeBlocking(() -> build(cluster), false));
-    });
+    Map.Entry<Key, Future<FlinkRestClient>> chosen =
+        clients.compute(
+            cluster.id(),
+            (id, current) -> {
+              if (current != null && current.getKey().version() >= key.version()) {
+                return current;
+              }
+              if (current != null) {
+                replaced.add(current.getValue());
+              }
+              // executeBlocking only schedules the build: nothing blocks inside compute
+              return Map.entry(key, vertx.executeBlocking(() -> build(cluster), false));
+            });
     replaced.forEach(old -> old.onSuccess(FlinkRestClient::close));
     return chosen.getValue();
   }
@@ -76,7 +82,9 @@ public final class ClusterClients {
     Cluster.Auth auth = cluster.auth();
     if ("basic".equals(auth.type())) {
       String pair = auth.username() + ":" + cipher.reveal(auth.secret());
-      headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+      headers.put(
+          "Authorization",
+          "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
     } else if ("bearer".equals(auth.type())) {
       headers.put("Authorization", "Bearer " + cipher.reveal(auth.secret()));
     }

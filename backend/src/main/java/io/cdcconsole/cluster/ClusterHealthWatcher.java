@@ -14,12 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes every registered cluster on a timer ({@code GET /overview}) and keeps what it found. {@code GET /config} (the
- * Flink version) and {@code GET /jobmanager/environment} (the Flink CDC jars on the class path) are read once per cluster, and again after the cluster was changed or did not answer (it may have
- * been upgraded meanwhile), not on every probe.
- * Probes run side by side and each is bounded by the client's timeout, and a cluster whose probe is still under way
- * is skipped by the next tick, so a slow or broken cluster never delays the others. Status changes are published on
- * the event bus at {@link #ADDRESS}.
+ * Probes every registered cluster on a timer ({@code GET /overview}) and keeps what it found.
+ * {@code GET /config} (the Flink version) and {@code GET /jobmanager/environment} (the Flink CDC
+ * jars on the class path) are read once per cluster, and again after the cluster was changed or did
+ * not answer (it may have been upgraded meanwhile), not on every probe. Probes run side by side and
+ * each is bounded by the client's timeout, and a cluster whose probe is still under way is skipped
+ * by the next tick, so a slow or broken cluster never delays the others. Status changes are
+ * published on the event bus at {@link #ADDRESS}.
  */
 public final class ClusterHealthWatcher {
   public static final String ADDRESS = "cluster.health";
@@ -31,15 +32,18 @@ public final class ClusterHealthWatcher {
   private final Clock clock;
   private final Duration interval;
   private final Map<Long, ClusterHealth> health = new ConcurrentHashMap<>();
-  // the Flink version read from /config and the Flink CDC found in /jobmanager/environment, per cluster, with the
+  // the Flink version read from /config and the Flink CDC found in /jobmanager/environment, per
+  // cluster, with the
   // version of the cluster's settings they were read for
   private final Map<Long, Versioned> versions = new ConcurrentHashMap<>();
 
   private record Versioned(int clusterVersion, String flinkVersion, FlinkCdcDetection flinkCdc) {}
+
   private final Set<Long> probing = ConcurrentHashMap.newKeySet();
   private long timerId = -1;
 
-  public ClusterHealthWatcher(Vertx vertx, ClusterStore store, ClusterClients clients, Clock clock, Duration interval) {
+  public ClusterHealthWatcher(
+      Vertx vertx, ClusterStore store, ClusterClients clients, Clock clock, Duration interval) {
     this.vertx = vertx;
     this.store = store;
     this.clients = clients;
@@ -68,52 +72,79 @@ public final class ClusterHealthWatcher {
     clients.forget(clusterId);
   }
 
-  /** Probes one cluster now (e.g. right after it was added or changed) and answers what it found. */
+  /**
+   * Probes one cluster now (e.g. right after it was added or changed) and answers what it found.
+   */
   public Future<ClusterHealth> probe(Cluster cluster) {
     if (!probing.add(cluster.id())) {
       return Future.succeededFuture(health(cluster.id()));
     }
     long started = System.nanoTime();
-    return clients.gateway(cluster)
-        .compose(flink -> {
-          Future<FlinkGateway.ClusterOverview> overview = flink.overview();
-          Versioned known = versions.get(cluster.id());
-          boolean fresh = known != null && known.clusterVersion() == cluster.version();
-          Future<Optional<String>> config = fresh ? Future.succeededFuture(Optional.ofNullable(known.flinkVersion()))
-              : flink.flinkVersion();
-          // the class path tells the cluster's Flink CDC (Flink 1.17+; older ones answer 404: nothing detected)
-          Future<Optional<FlinkCdcDetection>> cdc = fresh ? Future.succeededFuture(Optional.ofNullable(known.flinkCdc()))
-              : flink.jobManagerEnvironment().map(FlinkCdcDetection::fromEnvironment)
-                  .otherwise(Optional.empty());
-          return Future.all(overview, config, cdc).map(done -> {
-            long latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
-            ClusterHealth found = answered(overview.result(), config.result(), latency)
-                .withFlinkCdc(cdc.result().orElse(null));
-            if (found.flinkVersion() != null) {
-              versions.put(cluster.id(), new Versioned(cluster.version(), found.flinkVersion(), found.flinkCdc()));
-            }
-            return found;
-          });
-        })
-        .otherwise(err -> {
-          versions.remove(cluster.id());
-          return ClusterHealth.unreachable(health(cluster.id()), clock.instant(), describe(err));
-        })
+    return clients
+        .gateway(cluster)
+        .compose(
+            flink -> {
+              Future<FlinkGateway.ClusterOverview> overview = flink.overview();
+              Versioned known = versions.get(cluster.id());
+              boolean fresh = known != null && known.clusterVersion() == cluster.version();
+              Future<Optional<String>> config =
+                  fresh
+                      ? Future.succeededFuture(Optional.ofNullable(known.flinkVersion()))
+                      : flink.flinkVersion();
+              // the class path tells the cluster's Flink CDC (Flink 1.17+; older ones answer 404:
+              // nothing detected)
+              Future<Optional<FlinkCdcDetection>> cdc =
+                  fresh
+                      ? Future.succeededFuture(Optional.ofNullable(known.flinkCdc()))
+                      : flink
+                          .jobManagerEnvironment()
+                          .map(FlinkCdcDetection::fromEnvironment)
+                          .otherwise(Optional.empty());
+              return Future.all(overview, config, cdc)
+                  .map(
+                      done -> {
+                        long latency = Duration.ofNanos(System.nanoTime() - started).toMillis();
+                        ClusterHealth found =
+                            answered(overview.result(), config.result(), latency)
+                                .withFlinkCdc(cdc.result().orElse(null));
+                        if (found.flinkVersion() != null) {
+                          versions.put(
+                              cluster.id(),
+                              new Versioned(
+                                  cluster.version(), found.flinkVersion(), found.flinkCdc()));
+                        }
+                        return found;
+                      });
+            })
+        .otherwise(
+            err -> {
+              versions.remove(cluster.id());
+              return ClusterHealth.unreachable(
+                  health(cluster.id()), clock.instant(), describe(err));
+            })
         .onComplete(ar -> probing.remove(cluster.id()))
         .map(found -> record(cluster, found));
   }
 
   private void tick() {
-    store.all()
+    store
+        .all()
         .onSuccess(clusters -> clusters.forEach(this::probe))
         .onFailure(err -> LOG.warn("Cannot list clusters to probe: {}", err.getMessage()));
   }
 
-  private ClusterHealth answered(FlinkGateway.ClusterOverview overview, Optional<String> config, long latencyMs) {
+  private ClusterHealth answered(
+      FlinkGateway.ClusterOverview overview, Optional<String> config, long latencyMs) {
     try {
       String version = config.orElse(overview.flinkVersion());
-      return ClusterHealth.answered(version, overview.taskManagers(), overview.slotsTotal(), overview.slotsAvailable(),
-          overview.jobsRunning(), latencyMs, clock.instant());
+      return ClusterHealth.answered(
+          version,
+          overview.taskManagers(),
+          overview.slotsTotal(),
+          overview.slotsAvailable(),
+          overview.jobsRunning(),
+          latencyMs,
+          clock.instant());
     } catch (NullPointerException e) {
       throw new FlinkRestClient.FlinkRestException(200, "the answer is not a Flink /overview");
     }
@@ -121,20 +152,32 @@ public final class ClusterHealthWatcher {
 
   private ClusterHealth record(Cluster cluster, ClusterHealth found) {
     ClusterHealth previous = health.put(cluster.id(), found);
-    ClusterHealth.Status before = previous == null ? ClusterHealth.Status.UNKNOWN : previous.status();
+    ClusterHealth.Status before =
+        previous == null ? ClusterHealth.Status.UNKNOWN : previous.status();
     if (before != found.status()) {
-      LOG.info("Cluster '{}' is {} (was {}){}", cluster.name(), found.status(), before,
+      LOG.info(
+          "Cluster '{}' is {} (was {}){}",
+          cluster.name(),
+          found.status(),
+          before,
           found.error() == null ? "" : ": " + found.error());
-      vertx.eventBus().publish(ADDRESS, new JsonObject()
-          .put("clusterId", cluster.id()).put("name", cluster.name())
-          .put("status", found.status().name()).put("previous", before.name())
-          .put("health", found.toJson()));
+      vertx
+          .eventBus()
+          .publish(
+              ADDRESS,
+              new JsonObject()
+                  .put("clusterId", cluster.id())
+                  .put("name", cluster.name())
+                  .put("status", found.status().name())
+                  .put("previous", before.name())
+                  .put("health", found.toJson()));
     }
     return found;
   }
 
   private static String describe(Throwable failure) {
-    Throwable err = failure instanceof ClusterUnavailable unavailable ? unavailable.getCause() : failure;
+    Throwable err =
+        failure instanceof ClusterUnavailable unavailable ? unavailable.getCause() : failure;
     if (err instanceof java.util.concurrent.TimeoutException
         || String.valueOf(err.getMessage()).toLowerCase().contains("timeout")
         || String.valueOf(err.getMessage()).toLowerCase().contains("timed out")) {

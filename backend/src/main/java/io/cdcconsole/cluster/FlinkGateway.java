@@ -15,18 +15,24 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The Flink REST API of one cluster in the console's terms: Flink's paths and field names live here and nowhere else,
- * answers are records. Failures are of two kinds only: Flink answered with an error ({@link FlinkRestException}, with
- * its status), or the cluster did not answer ({@link ClusterUnavailable}, raised here once for every call).
+ * The Flink REST API of one cluster in the console's terms: Flink's paths and field names live here
+ * and nowhere else, answers are records. Failures are of two kinds only: Flink answered with an
+ * error ({@link FlinkRestException}, with its status), or the cluster did not answer ({@link
+ * ClusterUnavailable}, raised here once for every call).
  */
 public final class FlinkGateway {
   /** Running a jar does real work on the JobManager (the launcher's main composes the job). */
   private static final Duration RUN_JAR_TIMEOUT = Duration.ofMinutes(3);
+
   private static final Duration TRIGGER_TIMEOUT = Duration.ofSeconds(30);
 
   /** {@code /overview}: the cluster's capacity; a field Flink did not send is null. */
-  public record ClusterOverview(String flinkVersion, Integer taskManagers, Integer slotsTotal, Integer slotsAvailable,
-                                Integer jobsRunning) {}
+  public record ClusterOverview(
+      String flinkVersion,
+      Integer taskManagers,
+      Integer slotsTotal,
+      Integer slotsAvailable,
+      Integer jobsRunning) {}
 
   /** One row of {@code /jobs/overview}. */
   public record JobSummary(String id, String name, String state, long startTime) {}
@@ -37,14 +43,19 @@ public final class FlinkGateway {
   /** One uploaded jar of {@code /jars}. */
   public record JarFile(String id, String name) {}
 
-  /** A job's latest completed checkpoint; {@code externalPath} may be Flink's not-addressable marker. */
+  /**
+   * A job's latest completed checkpoint; {@code externalPath} may be Flink's not-addressable
+   * marker.
+   */
   public record Checkpoint(Long id, Long ackedAt, String externalPath) {}
 
   /**
-   * The status of an asynchronous operation (a savepoint, a stop, a disposal) under its trigger or request id. When
-   * completed, it either wrote {@code location} or failed with {@code failure} (Flink's stack trace or class).
+   * The status of an asynchronous operation (a savepoint, a stop, a disposal) under its trigger or
+   * request id. When completed, it either wrote {@code location} or failed with {@code failure}
+   * (Flink's stack trace or class).
    */
-  public record OperationStatus(boolean completed, Optional<String> location, Optional<String> failure) {
+  public record OperationStatus(
+      boolean completed, Optional<String> location, Optional<String> failure) {
     public static OperationStatus inProgress() {
       return new OperationStatus(false, Optional.empty(), Optional.empty());
     }
@@ -54,24 +65,31 @@ public final class FlinkGateway {
     }
 
     static OperationStatus of(JsonObject answer) {
-      boolean completed = "COMPLETED".equals(answer.getJsonObject("status", new JsonObject()).getString("id"));
+      boolean completed =
+          "COMPLETED".equals(answer.getJsonObject("status", new JsonObject()).getString("id"));
       JsonObject operation = answer.getJsonObject("operation", new JsonObject());
       JsonObject cause = operation.getJsonObject("failure-cause");
-      return new OperationStatus(completed, Optional.ofNullable(operation.getString("location")),
-          cause == null ? Optional.empty()
-              : Optional.of(cause.getString("stack-trace", cause.getString("class", "unknown cause"))));
+      return new OperationStatus(
+          completed,
+          Optional.ofNullable(operation.getString("location")),
+          cause == null
+              ? Optional.empty()
+              : Optional.of(
+                  cause.getString("stack-trace", cause.getString("class", "unknown cause"))));
     }
   }
 
   /**
-   * The root cause of a job's latest failure from {@code /jobs/{id}/exceptions}: Flink before 2.0 answers
-   * {@code root-exception}; Flink 2.0 dropped it and answers only {@code exceptionHistory}.
+   * The root cause of a job's latest failure from {@code /jobs/{id}/exceptions}: Flink before 2.0
+   * answers {@code root-exception}; Flink 2.0 dropped it and answers only {@code exceptionHistory}.
    */
   public record JobExceptions(Optional<String> rootCause) {
     public static JobExceptions of(JsonObject answer) {
       String text = answer.getString("root-exception");
-      JsonArray history = answer.getJsonObject("exceptionHistory", new JsonObject())
-          .getJsonArray("entries", new JsonArray());
+      JsonArray history =
+          answer
+              .getJsonObject("exceptionHistory", new JsonObject())
+              .getJsonArray("entries", new JsonArray());
       if (text == null && !history.isEmpty()) {
         JsonObject latest = history.getJsonObject(0);
         text = latest.getString("stacktrace", latest.getString("exceptionName"));
@@ -97,100 +115,142 @@ public final class FlinkGateway {
     this.client = client;
   }
 
-  /** {@code GET /overview}; an answer without Flink's fields' types is Flink's error, not an outage. */
+  /**
+   * {@code GET /overview}; an answer without Flink's fields' types is Flink's error, not an outage.
+   */
   public Future<ClusterOverview> overview() {
-    return call(client.getJson("/overview")).compose(o -> {
-      try {
-        return Future.succeededFuture(new ClusterOverview(o.getString("flink-version"), o.getInteger("taskmanagers"),
-            o.getInteger("slots-total"), o.getInteger("slots-available"), o.getInteger("jobs-running")));
-      } catch (ClassCastException e) {
-        return Future.failedFuture(new FlinkRestException(200, "the answer is not a Flink /overview"));
-      }
-    });
+    return call(client.getJson("/overview"))
+        .compose(
+            o -> {
+              try {
+                return Future.succeededFuture(
+                    new ClusterOverview(
+                        o.getString("flink-version"),
+                        o.getInteger("taskmanagers"),
+                        o.getInteger("slots-total"),
+                        o.getInteger("slots-available"),
+                        o.getInteger("jobs-running")));
+              } catch (ClassCastException e) {
+                return Future.failedFuture(
+                    new FlinkRestException(200, "the answer is not a Flink /overview"));
+              }
+            });
   }
 
   /** The Flink version {@code GET /config} states (the web UI's configuration). */
   public Future<Optional<String>> flinkVersion() {
-    return call(client.getJson("/config")).map(config -> Optional.ofNullable(config.getString("flink-version")));
+    return call(client.getJson("/config"))
+        .map(config -> Optional.ofNullable(config.getString("flink-version")));
   }
 
-  /** {@code GET /jobmanager/environment} (Flink 1.17+): the JobManager's JVM and class path, as Flink sends them. */
+  /**
+   * {@code GET /jobmanager/environment} (Flink 1.17+): the JobManager's JVM and class path, as
+   * Flink sends them.
+   */
   public Future<JsonObject> jobManagerEnvironment() {
     return call(client.getJson("/jobmanager/environment"));
   }
 
   /** {@code GET /jobs/overview}: every job the cluster knows. */
   public Future<List<JobSummary>> jobs() {
-    return call(client.getJson("/jobs/overview")).map(overview -> {
-      List<JobSummary> jobs = new ArrayList<>();
-      for (Object o : overview.getJsonArray("jobs", new JsonArray())) {
-        JsonObject job = (JsonObject) o;
-        jobs.add(new JobSummary(job.getString("jid"), job.getString("name"), job.getString("state"),
-            job.getLong("start-time", 0L)));
-      }
-      return jobs;
-    });
+    return call(client.getJson("/jobs/overview"))
+        .map(
+            overview -> {
+              List<JobSummary> jobs = new ArrayList<>();
+              for (Object o : overview.getJsonArray("jobs", new JsonArray())) {
+                JsonObject job = (JsonObject) o;
+                jobs.add(
+                    new JobSummary(
+                        job.getString("jid"),
+                        job.getString("name"),
+                        job.getString("state"),
+                        job.getLong("start-time", 0L)));
+              }
+              return jobs;
+            });
   }
 
   /** {@code GET /jobs/{id}}; a job the cluster does not know fails with HTTP 404. */
   public Future<Job> job(String jobId) {
     return call(client.getJson("/jobs/" + jobId))
-        .map(job -> new Job(job.getString("jid", jobId), job.getString("name"), job.getString("state")));
+        .map(
+            job ->
+                new Job(
+                    job.getString("jid", jobId), job.getString("name"), job.getString("state")));
   }
 
   /** {@code GET /jars}. */
   public Future<List<JarFile>> jars() {
-    return call(client.getJson("/jars")).map(list -> {
-      List<JarFile> jars = new ArrayList<>();
-      for (Object f : list.getJsonArray("files", new JsonArray())) {
-        JsonObject file = (JsonObject) f;
-        jars.add(new JarFile(file.getString("id"), file.getString("name")));
-      }
-      return jars;
-    });
+    return call(client.getJson("/jars"))
+        .map(
+            list -> {
+              List<JarFile> jars = new ArrayList<>();
+              for (Object f : list.getJsonArray("files", new JsonArray())) {
+                JsonObject file = (JsonObject) f;
+                jars.add(new JarFile(file.getString("id"), file.getString("name")));
+              }
+              return jars;
+            });
   }
 
   /** {@code POST /jars/upload}; answers the jar id Flink gave the upload. */
   public Future<String> uploadJar(String fileName, Path jar) {
-    return call(client.uploadJar(fileName, jar, FlinkRestClient.LONGEST_CALL)).map(uploaded -> {
-      String path = uploaded.getString("filename");
-      return path.substring(path.lastIndexOf('/') + 1);
-    });
+    return call(client.uploadJar(fileName, jar, FlinkRestClient.LONGEST_CALL))
+        .map(
+            uploaded -> {
+              String path = uploaded.getString("filename");
+              return path.substring(path.lastIndexOf('/') + 1);
+            });
   }
 
   /** One entry of {@code GET /jobmanager/config}, if the JobManager has it set. */
   public Future<Optional<String>> jobManagerConfig(String key) {
-    return call(client.getJsonArray("/jobmanager/config")).map(entries -> {
-      for (Object e : entries) {
-        JsonObject entry = (JsonObject) e;
-        if (key.equals(entry.getString("key"))) {
-          return Optional.ofNullable(entry.getString("value"));
-        }
-      }
-      return Optional.<String>empty();
-    });
+    return call(client.getJsonArray("/jobmanager/config"))
+        .map(
+            entries -> {
+              for (Object e : entries) {
+                JsonObject entry = (JsonObject) e;
+                if (key.equals(entry.getString("key"))) {
+                  return Optional.ofNullable(entry.getString("value"));
+                }
+              }
+              return Optional.<String>empty();
+            });
   }
 
-  /** What {@code POST /jars/{jarId}/run} sends: the launcher's entry, its argument and the JobID chosen beforehand. */
-  public record JarRun(String entryClass, String programArgument, String jobId, boolean allowNonRestoredState,
-                       JsonObject flinkConfiguration, Optional<String> savepointPath) {
+  /**
+   * What {@code POST /jars/{jarId}/run} sends: the launcher's entry, its argument and the JobID
+   * chosen beforehand.
+   */
+  public record JarRun(
+      String entryClass,
+      String programArgument,
+      String jobId,
+      boolean allowNonRestoredState,
+      JsonObject flinkConfiguration,
+      Optional<String> savepointPath) {
     JsonObject body() {
-      JsonObject body = new JsonObject()
-          .put("entryClass", entryClass)
-          .put("programArgsList", new JsonArray().add(programArgument))
-          .put("jobId", jobId)
-          .put("allowNonRestoredState", allowNonRestoredState)
-          .put("flinkConfiguration", flinkConfiguration);
+      JsonObject body =
+          new JsonObject()
+              .put("entryClass", entryClass)
+              .put("programArgsList", new JsonArray().add(programArgument))
+              .put("jobId", jobId)
+              .put("allowNonRestoredState", allowNonRestoredState)
+              .put("flinkConfiguration", flinkConfiguration);
       savepointPath.ifPresent(path -> body.put("savepointPath", path));
       return body;
     }
 
     public JarRun withArgument(String argument) {
-      return new JarRun(entryClass, argument, jobId, allowNonRestoredState, flinkConfiguration, savepointPath);
+      return new JarRun(
+          entryClass, argument, jobId, allowNonRestoredState, flinkConfiguration, savepointPath);
     }
   }
 
-  /** {@code POST /jars/{jarId}/run}: Flink runs the jar's main, which submits the job under the given JobID. */
+  /**
+   * {@code POST /jars/{jarId}/run}: Flink runs the jar's main, which submits the job under the
+   * given JobID.
+   */
   public Future<Void> runJar(String jarId, JarRun run) {
     return call(client.postJson("/jars/" + jarId + "/run", run.body(), RUN_JAR_TIMEOUT)).mapEmpty();
   }
@@ -201,31 +261,44 @@ public final class FlinkGateway {
   }
 
   /**
-   * {@code POST /jobs/{id}/stop} with the console's own {@code triggerId}: sent again, it is the same operation
-   * (Flink 1.17+ keeps one operation per job and trigger id).
+   * {@code POST /jobs/{id}/stop} with the console's own {@code triggerId}: sent again, it is the
+   * same operation (Flink 1.17+ keeps one operation per job and trigger id).
    */
-  public Future<Void> triggerStop(String jobId, String triggerId, boolean drain, Optional<String> targetDirectory) {
+  public Future<Void> triggerStop(
+      String jobId, String triggerId, boolean drain, Optional<String> targetDirectory) {
     JsonObject body = new JsonObject().put("triggerId", triggerId).put("drain", drain);
     targetDirectory.ifPresent(dir -> body.put("targetDirectory", dir));
     return call(client.postJson("/jobs/" + jobId + "/stop", body, TRIGGER_TIMEOUT)).mapEmpty();
   }
 
-  /** {@code POST /jobs/{id}/savepoints} (the job keeps running) with the console's own {@code triggerId}. */
-  public Future<Void> triggerSavepoint(String jobId, String triggerId, Optional<String> targetDirectory) {
+  /**
+   * {@code POST /jobs/{id}/savepoints} (the job keeps running) with the console's own {@code
+   * triggerId}.
+   */
+  public Future<Void> triggerSavepoint(
+      String jobId, String triggerId, Optional<String> targetDirectory) {
     JsonObject body = new JsonObject().put("triggerId", triggerId).put("cancel-job", false);
     targetDirectory.ifPresent(dir -> body.put("target-directory", dir));
-    return call(client.postJson("/jobs/" + jobId + "/savepoints", body, TRIGGER_TIMEOUT)).mapEmpty();
+    return call(client.postJson("/jobs/" + jobId + "/savepoints", body, TRIGGER_TIMEOUT))
+        .mapEmpty();
   }
 
-  /** {@code GET /jobs/{id}/savepoints/{triggerId}}: a stop's or savepoint's status; 404 when Flink does not know it. */
+  /**
+   * {@code GET /jobs/{id}/savepoints/{triggerId}}: a stop's or savepoint's status; 404 when Flink
+   * does not know it.
+   */
   public Future<OperationStatus> savepointStatus(String jobId, String triggerId) {
-    return call(client.getJson("/jobs/" + jobId + "/savepoints/" + triggerId)).map(OperationStatus::of);
+    return call(client.getJson("/jobs/" + jobId + "/savepoints/" + triggerId))
+        .map(OperationStatus::of);
   }
 
   /** {@code POST /savepoint-disposal}; answers the request id to follow. */
   public Future<String> triggerDisposal(String savepointPath) {
-    return call(client.postJson("/savepoint-disposal", new JsonObject().put("savepoint-path", savepointPath),
-        TRIGGER_TIMEOUT)).map(answer -> answer.getString("request-id"));
+    return call(client.postJson(
+            "/savepoint-disposal",
+            new JsonObject().put("savepoint-path", savepointPath),
+            TRIGGER_TIMEOUT))
+        .map(answer -> answer.getString("request-id"));
   }
 
   /** {@code GET /savepoint-disposal/{requestId}}. */
@@ -235,22 +308,39 @@ public final class FlinkGateway {
 
   /** {@code GET /jobs/{id}/exceptions?maxExceptions=1}, in Flink's pre-2.0 or 2.0 shape. */
   public Future<JobExceptions> exceptions(String jobId) {
-    return call(client.getJson("/jobs/" + jobId + "/exceptions?maxExceptions=1")).map(JobExceptions::of);
+    return call(client.getJson("/jobs/" + jobId + "/exceptions?maxExceptions=1"))
+        .map(JobExceptions::of);
   }
 
-  /** The latest completed checkpoint of {@code GET /jobs/{id}/checkpoints}; empty when the job has none yet. */
+  /**
+   * The latest completed checkpoint of {@code GET /jobs/{id}/checkpoints}; empty when the job has
+   * none yet.
+   */
   public Future<Optional<Checkpoint>> latestCheckpoint(String jobId) {
-    return call(client.getJson("/jobs/" + jobId + "/checkpoints")).map(cp -> {
-      JsonObject completed = cp.getJsonObject("latest", new JsonObject()).getJsonObject("completed");
-      return completed == null ? Optional.<Checkpoint>empty() : Optional.of(new Checkpoint(completed.getLong("id"),
-          completed.getLong("latest_ack_timestamp"), completed.getString("external_path")));
-    });
+    return call(client.getJson("/jobs/" + jobId + "/checkpoints"))
+        .map(
+            cp -> {
+              JsonObject completed =
+                  cp.getJsonObject("latest", new JsonObject()).getJsonObject("completed");
+              return completed == null
+                  ? Optional.<Checkpoint>empty()
+                  : Optional.of(
+                      new Checkpoint(
+                          completed.getLong("id"),
+                          completed.getLong("latest_ack_timestamp"),
+                          completed.getString("external_path")));
+            });
   }
 
   /** The one place where a transport failure becomes {@link ClusterUnavailable}. */
   private <T> Future<T> call(Future<T> answer) {
-    return answer.recover(err -> Future.failedFuture(err instanceof FlinkRestException
-        || err instanceof AnswerTooLargeException || err instanceof ClusterUnavailable ? err
-        : new ClusterUnavailable(cluster, err)));
+    return answer.recover(
+        err ->
+            Future.failedFuture(
+                err instanceof FlinkRestException
+                        || err instanceof AnswerTooLargeException
+                        || err instanceof ClusterUnavailable
+                    ? err
+                    : new ClusterUnavailable(cluster, err)));
   }
 }

@@ -5,7 +5,10 @@ import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads durations as people write them in config files: {@code 500ms}, {@code 30s}, {@code 15m}, {@code 8h}, {@code 7d}, or ISO-8601 {@code PT8H}. */
+/**
+ * Reads durations as people write them in config files: {@code 500ms}, {@code 30s}, {@code 15m},
+ * {@code 8h}, {@code 7d}, or ISO-8601 {@code PT8H}.
+ */
 public final class Durations {
   private static final Pattern SIMPLE = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 

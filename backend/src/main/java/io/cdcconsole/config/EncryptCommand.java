@@ -7,8 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * {@code java -jar cdc-console.jar encrypt}: reads one value from standard input (so it stays out of the shell
- * history and the process list) and prints it as {@code ENC(...)} under this console's master key.
+ * {@code java -jar cdc-console.jar encrypt}: reads one value from standard input (so it stays out
+ * of the shell history and the process list) and prints it as {@code ENC(...)} under this console's
+ * master key.
  */
 public final class EncryptCommand {
   private EncryptCommand() {}
@@ -18,8 +19,9 @@ public final class EncryptCommand {
       String key = MasterKey.resolve(env, ConfigLoader.home(env).resolve("conf"));
       String value = readValue(in);
       if (value.isEmpty()) {
-        err.println("cdc-console encrypt: nothing to encrypt: pass the value on standard input, e.g. "
-            + "'printf %s \"$PASSWORD\" | java -jar cdc-console.jar encrypt'");
+        err.println(
+            "cdc-console encrypt: nothing to encrypt: pass the value on standard input, e.g. "
+                + "'printf %s \"$PASSWORD\" | java -jar cdc-console.jar encrypt'");
         return 2;
       }
       out.println(new SecretCipher(key).encrypt(value));
@@ -30,7 +32,10 @@ public final class EncryptCommand {
     }
   }
 
-  /** The whole input without its final line break, so that both {@code echo} and {@code printf} work. */
+  /**
+   * The whole input without its final line break, so that both {@code echo} and {@code printf}
+   * work.
+   */
   private static String readValue(InputStream in) throws IOException {
     String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     if (text.endsWith("\r\n")) {

@@ -9,10 +9,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
-/** Key files in {@code $CDC_CONSOLE_HOME/conf}: read when present, else created with random content and mode 0600. */
+/**
+ * Key files in {@code $CDC_CONSOLE_HOME/conf}: read when present, else created with random content
+ * and mode 0600.
+ */
 public final class KeyFiles {
 
-  /** The key, and whether this call created the file (so the caller can tell the operator to back it up). */
+  /**
+   * The key, and whether this call created the file (so the caller can tell the operator to back it
+   * up).
+   */
   public record Key(String value, boolean created) {}
 
   private KeyFiles() {}
@@ -26,7 +32,8 @@ public final class KeyFiles {
     String key = Base64.getEncoder().encodeToString(bytes);
     try {
       Files.createDirectories(file.getParent());
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, key + "\n", StandardCharsets.UTF_8);
     } catch (FileAlreadyExistsException e) {
       return new Key(read(file), false); // another process created it first

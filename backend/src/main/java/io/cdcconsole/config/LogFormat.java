@@ -9,10 +9,10 @@ import java.util.Iterator;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code log.format=json}: every appender of the root logger writes logback's own JSON encoding, one object per line
- * (level, logger, thread, message, the call's key-value pairs such as {@code requestId} and {@code runId} in
- * {@code kvpList}, the MDC, the exception). Switched after the configuration is read, so the few lines logged before
- * that are text.
+ * {@code log.format=json}: every appender of the root logger writes logback's own JSON encoding,
+ * one object per line (level, logger, thread, message, the call's key-value pairs such as {@code
+ * requestId} and {@code runId} in {@code kvpList}, the MDC, the exception). Switched after the
+ * configuration is read, so the few lines logged before that are text.
  */
 public final class LogFormat {
   private LogFormat() {}
@@ -21,8 +21,8 @@ public final class LogFormat {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return;
     }
-    Iterator<Appender<ILoggingEvent>> appenders = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
-        .iteratorForAppenders();
+    Iterator<Appender<ILoggingEvent>> appenders =
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders();
     while (appenders.hasNext()) {
       if (appenders.next() instanceof OutputStreamAppender<ILoggingEvent> appender) {
         appender.stop();
@@ -36,7 +36,8 @@ public final class LogFormat {
   public static JsonEncoder jsonEncoder(LoggerContext context) {
     JsonEncoder encoder = new JsonEncoder();
     encoder.setContext(context);
-    // the formatted message is what a reader searches; the raw pattern and arguments only double the line
+    // the formatted message is what a reader searches; the raw pattern and arguments only double
+    // the line
     encoder.setWithFormattedMessage(true);
     encoder.setWithMessage(false);
     encoder.setWithArguments(false);

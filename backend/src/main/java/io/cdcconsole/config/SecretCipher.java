@@ -8,8 +8,9 @@ import org.jasypt.iv.RandomIvGenerator;
 import org.jasypt.salt.RandomSaltGenerator;
 
 /**
- * Encrypts and decrypts {@code ENC(...)} values with the master key (jasypt, PBEWITHHMACSHA512ANDAES_256 with a random
- * salt and IV per value). Thread-safe; each call derives the key anew, so run it off the event loop for bulk work.
+ * Encrypts and decrypts {@code ENC(...)} values with the master key (jasypt,
+ * PBEWITHHMACSHA512ANDAES_256 with a random salt and IV per value). Thread-safe; each call derives
+ * the key anew, so run it off the event loop for bulk work.
  */
 public final class SecretCipher {
   public static final String ALGORITHM = "PBEWITHHMACSHA512ANDAES_256";
@@ -35,7 +36,10 @@ public final class SecretCipher {
     return "ENC(" + encryptor.encrypt(plaintext) + ")";
   }
 
-  /** Decrypts an {@code ENC(...)} value; throws {@link WrongKeyException} when it was encrypted with another key or is damaged. */
+  /**
+   * Decrypts an {@code ENC(...)} value; throws {@link WrongKeyException} when it was encrypted with
+   * another key or is damaged.
+   */
   public String decrypt(String encValue) {
     Matcher m = ENC.matcher(encValue);
     if (!m.matches()) {
@@ -53,11 +57,16 @@ public final class SecretCipher {
     return isEncrypted(value) ? decrypt(value) : value;
   }
 
-  /** The value cannot be decrypted with this master key (another key, or the ciphertext is damaged). */
+  /**
+   * The value cannot be decrypted with this master key (another key, or the ciphertext is damaged).
+   */
   public static final class WrongKeyException extends RuntimeException {
     WrongKeyException() {
-      super("cannot decrypt: the master key is not the one this value was encrypted with, or the value is damaged",
-          null, false, false);
+      super(
+          "cannot decrypt: the master key is not the one this value was encrypted with, or the value is damaged",
+          null,
+          false,
+          false);
     }
   }
 }

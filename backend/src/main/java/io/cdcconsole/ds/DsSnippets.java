@@ -6,10 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Ready-to-paste DolphinScheduler HTTP task definitions for one pipeline (the same as docs/dolphinscheduler.md):
- * start-and-wait-RUNNING, stop-with-savepoint, check-status. 3.2 sends parameters as query parameters with static
- * header rows; 3.3 sends a flat JSON body on POST (it does not substitute {@code ${...}} in the URL) and query
- * parameters on GET.
+ * Ready-to-paste DolphinScheduler HTTP task definitions for one pipeline (the same as
+ * docs/dolphinscheduler.md): start-and-wait-RUNNING, stop-with-savepoint, check-status. 3.2 sends
+ * parameters as query parameters with static header rows; 3.3 sends a flat JSON body on POST (it
+ * does not substitute {@code ${...}} in the URL) and query parameters on GET.
  */
 final class DsSnippets {
   private static final String SUCCESS = "\"result\":\"SUCCESS\"";
@@ -41,22 +41,30 @@ final class DsSnippets {
     return new JsonObject()
         .put("version", version)
         .put("pipeline", pipeline)
-        .put("note", "Replace cdc_REPLACE_ME with an API token of the console (POST /api/v1/tokens, role operator, "
-            + "optionally scoped to this pipeline).")
+        .put(
+            "note",
+            "Replace cdc_REPLACE_ME with an API token of the console (POST /api/v1/tokens, role operator, "
+                + "optionally scoped to this pipeline).")
         .put("start", task("start-" + pipeline, base + "start", "POST", start, version, 0))
         .put("stop", task("stop-" + pipeline, base + "stop", "POST", stop, version, 2))
         .put("status", task("check-" + pipeline, base + "status", "GET", status, version, 10));
   }
 
-  private static JsonObject task(String name, String url, String method, Map<String, String> params, String version,
-                                 int retries) {
+  private static JsonObject task(
+      String name,
+      String url,
+      String method,
+      Map<String, String> params,
+      String version,
+      int retries) {
     boolean v33 = "3.3".equals(version);
     JsonArray httpParams = new JsonArray().add(param("token", "HEADERS", "cdc_REPLACE_ME"));
-    JsonObject taskParams = new JsonObject()
-        .put("localParams", new JsonArray())
-        .put("resourceList", new JsonArray())
-        .put("url", url)
-        .put("httpMethod", method);
+    JsonObject taskParams =
+        new JsonObject()
+            .put("localParams", new JsonArray())
+            .put("resourceList", new JsonArray())
+            .put("url", url)
+            .put("httpMethod", method);
     if (v33 && "POST".equals(method)) {
       JsonObject body = new JsonObject();
       params.forEach(body::put);
@@ -71,8 +79,13 @@ final class DsSnippets {
     } else {
       taskParams.put("connectTimeout", 10000).put("socketTimeout", 60000);
     }
-    return new JsonObject().put("name", name).put("taskType", "HTTP").put("failRetryTimes", retries)
-        .put("failRetryInterval", 1).put("timeoutFlag", "CLOSE").put("taskParams", taskParams);
+    return new JsonObject()
+        .put("name", name)
+        .put("taskType", "HTTP")
+        .put("failRetryTimes", retries)
+        .put("failRetryInterval", 1)
+        .put("timeoutFlag", "CLOSE")
+        .put("taskParams", taskParams);
   }
 
   private static JsonObject param(String prop, String type, String value) {

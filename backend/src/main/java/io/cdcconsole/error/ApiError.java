@@ -3,12 +3,22 @@ package io.cdcconsole.error;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A failure that has a meaning for the caller. Services throw (or fail futures with) these; the one failure handler
- * in {@code web} turns them into {@code application/problem+json}. Nothing else in the code knows about HTTP status codes.
+ * A failure that has a meaning for the caller. Services throw (or fail futures with) these; the one
+ * failure handler in {@code web} turns them into {@code application/problem+json}. Nothing else in
+ * the code knows about HTTP status codes.
  */
 public abstract sealed class ApiError extends RuntimeException
-    permits BadRequest, Unauthorized, Forbidden, NotFound, Conflict, PreconditionFailed, PayloadTooLarge,
-    ValidationFailed, TooManyRequests, Unavailable, PreconditionRequired {
+    permits BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        Conflict,
+        PreconditionFailed,
+        PayloadTooLarge,
+        ValidationFailed,
+        TooManyRequests,
+        Unavailable,
+        PreconditionRequired {
 
   private final int status;
   private final String title;
@@ -31,7 +41,6 @@ public abstract sealed class ApiError extends RuntimeException
   public String detail() {
     return getMessage();
   }
-
 
   /** Extra members of the problem document (e.g. {@code errors}); empty by default. */
   public JsonObject extensions() {

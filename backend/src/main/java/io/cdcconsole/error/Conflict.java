@@ -9,7 +9,9 @@ public final class Conflict extends ApiError {
     this(detail, new JsonObject());
   }
 
-  /** With members the caller can act on, e.g. the pipelines that keep a cluster from being deleted. */
+  /**
+   * With members the caller can act on, e.g. the pipelines that keep a cluster from being deleted.
+   */
   public Conflict(String detail, JsonObject extensions) {
     super(409, "Conflict", detail);
     this.extensions = extensions.copy();

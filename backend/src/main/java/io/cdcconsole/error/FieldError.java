@@ -2,7 +2,10 @@ package io.cdcconsole.error;
 
 import io.vertx.core.json.JsonObject;
 
-/** One problem with one input field; {@code line}/{@code column} are 1-based and null when the input is not a document. */
+/**
+ * One problem with one input field; {@code line}/{@code column} are 1-based and null when the input
+ * is not a document.
+ */
 public record FieldError(String path, Integer line, Integer column, String message) {
 
   public static FieldError of(String path, String message) {

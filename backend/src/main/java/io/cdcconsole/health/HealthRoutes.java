@@ -8,7 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
-/** {@code GET /runs/{runId}/metrics}: a run's measured history since a time, with its current verdict. */
+/**
+ * {@code GET /runs/{runId}/metrics}: a run's measured history since a time, with its current
+ * verdict.
+ */
 public final class HealthRoutes {
   /** Without {@code since}: the last hour. */
   static final Duration DEFAULT_SPAN = Duration.ofHours(1);
@@ -22,14 +25,17 @@ public final class HealthRoutes {
   }
 
   public void addRoutes(ApiRouter api) {
-    api.get("/runs/:runId/metrics", Role.VIEWER, ctx -> {
-      long runId = Query.id(ctx, "runId", "run");
-      Instant since = Query.instant(ctx, "since").orElse(clock.instant().minus(DEFAULT_SPAN));
-      long limit = Query.longValue(ctx, "limit").orElse((long) HealthService.MAX_POINTS);
-      if (limit < 1 || limit > HealthService.MAX_POINTS) {
-        throw ValidationFailed.of("limit", "must be from 1 to " + HealthService.MAX_POINTS);
-      }
-      ApiRouter.respond(ctx, health.metrics(runId, since, (int) limit));
-    });
+    api.get(
+        "/runs/:runId/metrics",
+        Role.VIEWER,
+        ctx -> {
+          long runId = Query.id(ctx, "runId", "run");
+          Instant since = Query.instant(ctx, "since").orElse(clock.instant().minus(DEFAULT_SPAN));
+          long limit = Query.longValue(ctx, "limit").orElse((long) HealthService.MAX_POINTS);
+          if (limit < 1 || limit > HealthService.MAX_POINTS) {
+            throw ValidationFailed.of("limit", "must be from 1 to " + HealthService.MAX_POINTS);
+          }
+          ApiRouter.respond(ctx, health.metrics(runId, since, (int) limit));
+        });
   }
 }

@@ -6,24 +6,44 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * One measurement of a RUNNING job, at the metrics cadence. A value the connector does not report is null and named in
- * {@code notReported} — never a made-up zero. Totals ({@code recordsOut}, the checkpoint counts, {@code restarts}) are
- * since the job started, so that differences between samples say what happened in between.
+ * One measurement of a RUNNING job, at the metrics cadence. A value the connector does not report
+ * is null and named in {@code notReported} — never a made-up zero. Totals ({@code recordsOut}, the
+ * checkpoint counts, {@code restarts}) are since the job started, so that differences between
+ * samples say what happened in between.
  *
- * @param fetchLagMs {@code currentFetchEventTimeLag}: fetch time minus the change's time in the database
+ * @param fetchLagMs {@code currentFetchEventTimeLag}: fetch time minus the change's time in the
+ *     database
  * @param emitLagMs {@code currentEmitEventTimeLag}: emit time minus the change's time
  * @param sourceIdleMs {@code sourceIdleTime}: how long the source has not received anything
- * @param snapshot snapshot progress where the connector reports it (e.g. {@code splitsFinished}, {@code splitsTotal})
+ * @param snapshot snapshot progress where the connector reports it (e.g. {@code splitsFinished},
+ *     {@code splitsTotal})
  * @param checkpointAt when the latest completed checkpoint was acknowledged
  * @param checkpointFailedAt when the latest failed checkpoint failed
  */
-public record HealthSample(Instant at, Long fetchLagMs, Long emitLagMs, Long sourceIdleMs, Double recordsInPerSecond,
-                           Double recordsOutPerSecond, Long recordsOut, JsonObject snapshot, Long schemaChanges,
-                           Long checkpointId, Instant checkpointAt, Long checkpointDurationMs, Long checkpointSizeBytes,
-                           Long checkpointsTriggered, Long checkpointsInProgress, Long checkpointsFailed,
-                           Instant checkpointFailedAt, int restarts, List<String> notReported) {
+public record HealthSample(
+    Instant at,
+    Long fetchLagMs,
+    Long emitLagMs,
+    Long sourceIdleMs,
+    Double recordsInPerSecond,
+    Double recordsOutPerSecond,
+    Long recordsOut,
+    JsonObject snapshot,
+    Long schemaChanges,
+    Long checkpointId,
+    Instant checkpointAt,
+    Long checkpointDurationMs,
+    Long checkpointSizeBytes,
+    Long checkpointsTriggered,
+    Long checkpointsInProgress,
+    Long checkpointsFailed,
+    Instant checkpointFailedAt,
+    int restarts,
+    List<String> notReported) {
 
-  /** The lag that says how far behind the sink is: the emit lag where reported, else the fetch lag. */
+  /**
+   * The lag that says how far behind the sink is: the emit lag where reported, else the fetch lag.
+   */
   public Long lagMs() {
     return emitLagMs != null ? emitLagMs : fetchLagMs;
   }
@@ -62,13 +82,25 @@ public record HealthSample(Instant at, Long fetchLagMs, Long emitLagMs, Long sou
   }
 
   public static HealthSample fromJson(JsonObject json) {
-    return new HealthSample(json.getInstant("at"), json.getLong("fetchLagMs"), json.getLong("emitLagMs"),
-        json.getLong("sourceIdleMs"), json.getDouble("recordsInPerSecond"), json.getDouble("recordsOutPerSecond"),
-        json.getLong("recordsOut"), json.getJsonObject("snapshot"), json.getLong("schemaChanges"),
-        json.getLong("checkpointId"), json.getInstant("checkpointAt"), json.getLong("checkpointDurationMs"),
-        json.getLong("checkpointSizeBytes"), json.getLong("checkpointsTriggered"),
-        json.getLong("checkpointsInProgress"), json.getLong("checkpointsFailed"),
-        json.getInstant("checkpointFailedAt"), json.getInteger("restarts", 0),
+    return new HealthSample(
+        json.getInstant("at"),
+        json.getLong("fetchLagMs"),
+        json.getLong("emitLagMs"),
+        json.getLong("sourceIdleMs"),
+        json.getDouble("recordsInPerSecond"),
+        json.getDouble("recordsOutPerSecond"),
+        json.getLong("recordsOut"),
+        json.getJsonObject("snapshot"),
+        json.getLong("schemaChanges"),
+        json.getLong("checkpointId"),
+        json.getInstant("checkpointAt"),
+        json.getLong("checkpointDurationMs"),
+        json.getLong("checkpointSizeBytes"),
+        json.getLong("checkpointsTriggered"),
+        json.getLong("checkpointsInProgress"),
+        json.getLong("checkpointsFailed"),
+        json.getInstant("checkpointFailedAt"),
+        json.getInteger("restarts", 0),
         json.getJsonArray("notReported", new JsonArray()).stream().map(String::valueOf).toList());
   }
 }

@@ -16,7 +16,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-/** A run's health as measured: its history, its current values and verdict, and waiting for a condition on them. */
+/**
+ * A run's health as measured: its history, its current values and verdict, and waiting for a
+ * condition on them.
+ */
 public final class HealthService {
   /** Points one history answer holds at most: a day at the default 30 s cadence. */
   public static final int MAX_POINTS = 2880;
@@ -33,19 +36,38 @@ public final class HealthService {
 
   /** The run's points since a time (the newest {@code limit} of them), with its current verdict. */
   public Future<JsonObject> metrics(long runId, Instant since, int limit) {
-    return runs.find(runId).compose(run -> run.isEmpty()
-        ? Future.failedFuture(new NotFound("No run " + runId + "."))
-        : Future.all(store.history(runId, since, limit), current(run.get()))
-            .map(all -> new JsonObject().put("runId", runId).put("since", since)
-                .put("health", all.<Optional<HealthStore.Current>>resultAt(1).map(HealthStore.Current::toJson)
-                    .orElse(null))
-                .put("items", new JsonArray(all.<List<HealthSample>>resultAt(0).stream()
-                    .map(HealthSample::toJson).toList()))));
+    return runs.find(runId)
+        .compose(
+            run ->
+                run.isEmpty()
+                    ? Future.failedFuture(new NotFound("No run " + runId + "."))
+                    : Future.all(store.history(runId, since, limit), current(run.get()))
+                        .map(
+                            all ->
+                                new JsonObject()
+                                    .put("runId", runId)
+                                    .put("since", since)
+                                    .put(
+                                        "health",
+                                        all.<Optional<HealthStore.Current>>resultAt(1)
+                                            .map(HealthStore.Current::toJson)
+                                            .orElse(null))
+                                    .put(
+                                        "items",
+                                        new JsonArray(
+                                            all.<List<HealthSample>>resultAt(0).stream()
+                                                .map(HealthSample::toJson)
+                                                .toList()))));
   }
 
-  /** The run's latest measurement, while the run is RUNNING (an earlier one would describe a job that is gone). */
+  /**
+   * The run's latest measurement, while the run is RUNNING (an earlier one would describe a job
+   * that is gone).
+   */
   public Future<Optional<HealthStore.Current>> current(Run run) {
-    return run.state() == RunState.RUNNING ? store.current(run.id()) : Future.succeededFuture(Optional.empty());
+    return run.state() == RunState.RUNNING
+        ? store.current(run.id())
+        : Future.succeededFuture(Optional.empty());
   }
 
   /** A run answer with its {@code health} (null when not RUNNING or not measured yet). */
@@ -54,30 +76,51 @@ public final class HealthService {
     if (state != RunState.RUNNING) {
       return Future.succeededFuture(runAnswer.put("health", null));
     }
-    return store.current(runAnswer.getLong("id"))
-        .map(current -> runAnswer.put("health", current.map(HealthStore.Current::toJson).orElse(null)));
+    return store
+        .current(runAnswer.getLong("id"))
+        .map(
+            current ->
+                runAnswer.put("health", current.map(HealthStore.Current::toJson).orElse(null)));
   }
 
   /**
-   * Completes when the run's measurement satisfies {@code reached} (checked now and at every new sample), or after
-   * {@code timeout} with the latest one; without holding a thread.
+   * Completes when the run's measurement satisfies {@code reached} (checked now and at every new
+   * sample), or after {@code timeout} with the latest one; without holding a thread.
    */
-  public Future<Optional<HealthStore.Current>> until(long runId, Predicate<HealthStore.Current> reached,
-                                                      Duration timeout) {
+  public Future<Optional<HealthStore.Current>> until(
+      long runId, Predicate<HealthStore.Current> reached, Duration timeout) {
     Promise<Optional<HealthStore.Current>> result = Promise.promise();
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(HealthEvents.ADDRESS, message -> {
-      if (message.body().getLong("runId") == runId) {
-        store.current(runId).onSuccess(now -> now.filter(reached).ifPresent(c -> result.tryComplete(now)));
-      }
-    });
-    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> store.current(runId)
-        .onSuccess(result::tryComplete).onFailure(result::tryFail));
-    consumer.completion().onComplete(registered -> store.current(runId)
-        .onSuccess(now -> now.filter(reached).ifPresent(c -> result.tryComplete(now)))
-        .onFailure(result::tryFail));
-    return result.future().onComplete(done -> {
-      consumer.unregister();
-      vertx.cancelTimer(timer);
-    });
+    MessageConsumer<JsonObject> consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                HealthEvents.ADDRESS,
+                message -> {
+                  if (message.body().getLong("runId") == runId) {
+                    store
+                        .current(runId)
+                        .onSuccess(
+                            now -> now.filter(reached).ifPresent(c -> result.tryComplete(now)));
+                  }
+                });
+    long timer =
+        vertx.setTimer(
+            Math.max(1, timeout.toMillis()),
+            id -> store.current(runId).onSuccess(result::tryComplete).onFailure(result::tryFail));
+    consumer
+        .completion()
+        .onComplete(
+            registered ->
+                store
+                    .current(runId)
+                    .onSuccess(now -> now.filter(reached).ifPresent(c -> result.tryComplete(now)))
+                    .onFailure(result::tryFail));
+    return result
+        .future()
+        .onComplete(
+            done -> {
+              consumer.unregister();
+              vertx.cancelTimer(timer);
+            });
   }
 }

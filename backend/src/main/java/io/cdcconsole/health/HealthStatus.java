@@ -6,9 +6,15 @@ public enum HealthStatus {
   HEALTHY,
   /** The source's lag stayed over the threshold for the configured number of periods. */
   LAGGING,
-  /** No records and no checkpoint progress for the configured periods, while there is work (not idle by design). */
+  /**
+   * No records and no checkpoint progress for the configured periods, while there is work (not idle
+   * by design).
+   */
   STALLED,
-  /** Checkpoints fail (over the threshold in the window) and none completed after the latest failure. */
+  /**
+   * Checkpoints fail (over the threshold in the window) and none completed after the latest
+   * failure.
+   */
   CHECKPOINT_FAILING,
   /** The job restarted more often than the threshold in the window. */
   FLAPPING,

@@ -23,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Measures every RUNNING job at its own cadence, apart from the run watcher (its timers and requests never delay a
- * state poll): once per {@code interval} per job, spread over the interval, at most {@code perClusterPerSecond} jobs
- * per cluster per second. Each measurement is two requests (the source vertex's subtask metrics and the job's
- * checkpoint statistics); the source vertex and its metric names are found once per job from the job plan. Each sample
- * goes into the run's history with the verdict over the recent samples, and out as a {@code run.health} event.
+ * Measures every RUNNING job at its own cadence, apart from the run watcher (its timers and
+ * requests never delay a state poll): once per {@code interval} per job, spread over the interval,
+ * at most {@code perClusterPerSecond} jobs per cluster per second. Each measurement is two requests
+ * (the source vertex's subtask metrics and the job's checkpoint statistics); the source vertex and
+ * its metric names are found once per job from the job plan. Each sample goes into the run's
+ * history with the verdict over the recent samples, and out as a {@code run.health} event.
  *
  * <p>All of the watcher's state lives on one Vert.x context (the one {@link #start} runs on).
  */
@@ -36,6 +37,7 @@ public final class HealthWatcher {
   private static final long TICK_MS = 1000;
   private static final Duration PRUNE_EVERY = Duration.ofHours(1);
   private static final double GOLDEN = 0.6180339887498949;
+
   /** Samples kept in memory per job beyond what the window needs: the lag and stall spans. */
   private static final int SPAN_SAMPLES = 64;
 
@@ -67,8 +69,14 @@ public final class HealthWatcher {
   private Context context;
   private boolean stopped;
 
-  public HealthWatcher(Vertx vertx, HealthStore store, ClusterService clusters, ClusterClients clients, Clock clock,
-                       Timing timing, HealthThresholds thresholds) {
+  public HealthWatcher(
+      Vertx vertx,
+      HealthStore store,
+      ClusterService clusters,
+      ClusterClients clients,
+      Clock clock,
+      Timing timing,
+      HealthThresholds thresholds) {
     this.vertx = vertx;
     this.store = store;
     this.clusters = clusters;
@@ -80,45 +88,60 @@ public final class HealthWatcher {
 
   public void start() {
     context = vertx.getOrCreateContext();
-    context.runOnContext(v -> {
-      reload();
-      timers.add(vertx.setPeriodic(Math.min(timing.interval().toMillis(), 5000), id -> reload()));
-      timers.add(vertx.setPeriodic(TICK_MS, id -> tick()));
-      timers.add(vertx.setPeriodic(PRUNE_EVERY.toMillis(), id -> prune()));
-      prune();
-    });
+    context.runOnContext(
+        v -> {
+          reload();
+          timers.add(
+              vertx.setPeriodic(Math.min(timing.interval().toMillis(), 5000), id -> reload()));
+          timers.add(vertx.setPeriodic(TICK_MS, id -> tick()));
+          timers.add(vertx.setPeriodic(PRUNE_EVERY.toMillis(), id -> prune()));
+          prune();
+        });
   }
 
   public void stop() {
     if (context != null) {
-      context.runOnContext(v -> {
-        stopped = true;
-        timers.forEach(vertx::cancelTimer);
-      });
+      context.runOnContext(
+          v -> {
+            stopped = true;
+            timers.forEach(vertx::cancelTimer);
+          });
     }
   }
 
-  /** The RUNNING jobs as stored: new ones get their first turn spread over the interval, ended ones are let go. */
+  /**
+   * The RUNNING jobs as stored: new ones get their first turn spread over the interval, ended ones
+   * are let go.
+   */
   private void reload() {
-    store.running().onSuccess(running -> {
-      Set<Long> ids = running.stream().map(HealthStore.Watched::runId).collect(Collectors.toSet());
-      jobs.keySet().retainAll(ids);
-      long now = clock.millis();
-      for (HealthStore.Watched run : running) {
-        Job job = jobs.get(run.runId());
-        if (job == null || !job.run.jobId().equals(run.jobId())) {
-          // first looks spread over the interval (consecutive ids fall far apart), so a cluster's jobs never bunch up
-          double spread = (run.runId() * GOLDEN) % 1.0;
-          jobs.put(run.runId(), new Job(run, now + (long) (spread * timing.interval().toMillis())));
-        } else {
-          job.run = run;
-        }
-      }
-    }).onFailure(err -> {
-      if (!stopped) {
-        LOG.warn("Health: running jobs not read: {}", err.getMessage());
-      }
-    });
+    store
+        .running()
+        .onSuccess(
+            running -> {
+              Set<Long> ids =
+                  running.stream().map(HealthStore.Watched::runId).collect(Collectors.toSet());
+              jobs.keySet().retainAll(ids);
+              long now = clock.millis();
+              for (HealthStore.Watched run : running) {
+                Job job = jobs.get(run.runId());
+                if (job == null || !job.run.jobId().equals(run.jobId())) {
+                  // first looks spread over the interval (consecutive ids fall far apart), so a
+                  // cluster's jobs never bunch up
+                  double spread = (run.runId() * GOLDEN) % 1.0;
+                  jobs.put(
+                      run.runId(),
+                      new Job(run, now + (long) (spread * timing.interval().toMillis())));
+                } else {
+                  job.run = run;
+                }
+              }
+            })
+        .onFailure(
+            err -> {
+              if (!stopped) {
+                LOG.warn("Health: running jobs not read: {}", err.getMessage());
+              }
+            });
   }
 
   private void tick() {
@@ -126,84 +149,134 @@ public final class HealthWatcher {
       return;
     }
     long now = clock.millis();
-    Map<Long, List<Job>> due = jobs.values().stream()
-        .filter(job -> !job.busy && job.due <= now)
-        .collect(Collectors.groupingBy(job -> job.run.clusterId()));
+    Map<Long, List<Job>> due =
+        jobs.values().stream()
+            .filter(job -> !job.busy && job.due <= now)
+            .collect(Collectors.groupingBy(job -> job.run.clusterId()));
     long interval = timing.interval().toMillis();
-    due.values().forEach(list -> list.stream().sorted(Comparator.comparingLong(job -> job.due))
-        .limit(timing.perClusterPerSecond()).forEach(job -> {
-          long next = job.due + interval;
-          job.due = next <= now ? now + interval : next;
-          job.busy = true;
-          measure(job).onComplete(ar -> {
-            job.busy = false;
-            if (ar.failed()) {
-              LOG.debug("Health of run {}: {}", job.run.runId(), ar.cause().getMessage());
-            }
-          });
-        }));
+    due.values()
+        .forEach(
+            list ->
+                list.stream()
+                    .sorted(Comparator.comparingLong(job -> job.due))
+                    .limit(timing.perClusterPerSecond())
+                    .forEach(
+                        job -> {
+                          long next = job.due + interval;
+                          job.due = next <= now ? now + interval : next;
+                          job.busy = true;
+                          measure(job)
+                              .onComplete(
+                                  ar -> {
+                                    job.busy = false;
+                                    if (ar.failed()) {
+                                      LOG.debug(
+                                          "Health of run {}: {}",
+                                          job.run.runId(),
+                                          ar.cause().getMessage());
+                                    }
+                                  });
+                        }));
   }
 
   private Future<Void> measure(Job job) {
-    return clusters.find(job.run.clusterId()).compose(clients::of)
+    return clusters
+        .find(job.run.clusterId())
+        .compose(clients::of)
         .compose(client -> plan(client, job).compose(plan -> sample(client, job, plan)))
-        .compose(sample -> {
-          job.recent.addLast(sample);
-          Instant from = sample.at().minus(thresholds.window());
-          while (job.recent.size() > SPAN_SAMPLES && job.recent.peekFirst().at().isBefore(from)) {
-            job.recent.removeFirst();
-          }
-          HealthVerdict verdict = Verdicts.decide(List.copyOf(job.recent), thresholds, sample.at());
-          HealthStore.Current current = new HealthStore.Current(job.run.runId(), sample.at(), verdict, sample);
-          return store.record(job.run.runId(), sample, verdict)
-              .onSuccess(ok -> vertx.eventBus().publish(HealthEvents.ADDRESS, HealthEvents.event(job.run, current)));
-        });
+        .compose(
+            sample -> {
+              job.recent.addLast(sample);
+              Instant from = sample.at().minus(thresholds.window());
+              while (job.recent.size() > SPAN_SAMPLES
+                  && job.recent.peekFirst().at().isBefore(from)) {
+                job.recent.removeFirst();
+              }
+              HealthVerdict verdict =
+                  Verdicts.decide(List.copyOf(job.recent), thresholds, sample.at());
+              HealthStore.Current current =
+                  new HealthStore.Current(job.run.runId(), sample.at(), verdict, sample);
+              return store
+                  .record(job.run.runId(), sample, verdict)
+                  .onSuccess(
+                      ok ->
+                          vertx
+                              .eventBus()
+                              .publish(HealthEvents.ADDRESS, HealthEvents.event(job.run, current)));
+            });
   }
 
-  /** The job's source vertex and metric names, found once (and its recent history, after a console restart). */
+  /**
+   * The job's source vertex and metric names, found once (and its recent history, after a console
+   * restart).
+   */
   private Future<SourceMetrics.Plan> plan(FlinkRestClient client, Job job) {
     if (job.plan != null) {
       return Future.succeededFuture(job.plan);
     }
     String jobPath = "/jobs/" + job.run.jobId();
-    return client.getJson(jobPath + "/plan").compose(plan -> {
-      String vertex = SourceMetrics.sourceVertex(plan);
-      if (vertex == null) {
-        return Future.failedFuture("the job plan has no source vertex yet");
-      }
-      String vertexPath = jobPath + "/vertices/" + vertex;
-      return Future.all(client.getJsonArray(vertexPath + "/subtasks/metrics"),
-              client.getJsonArray(vertexPath + "/jm-operator-metrics").otherwise(new JsonArray()),
-              store.history(job.run.runId(), clock.instant().minus(thresholds.window()), SPAN_SAMPLES))
-          .compose(all -> {
-            SourceMetrics.Plan found = SourceMetrics.plan(vertex, all.resultAt(0), all.resultAt(1));
-            if (found.names().isEmpty()) {
-              // the JobManager fetches task metrics lazily: none yet means ask again next turn
-              return Future.failedFuture("no metrics of the source vertex yet");
-            }
-            job.plan = found;
-            if (job.recent.isEmpty()) {
-              job.recent.addAll(all.<List<HealthSample>>resultAt(2));
-            }
-            return Future.succeededFuture(found);
-          });
-    });
+    return client
+        .getJson(jobPath + "/plan")
+        .compose(
+            plan -> {
+              String vertex = SourceMetrics.sourceVertex(plan);
+              if (vertex == null) {
+                return Future.failedFuture("the job plan has no source vertex yet");
+              }
+              String vertexPath = jobPath + "/vertices/" + vertex;
+              return Future.all(
+                      client.getJsonArray(vertexPath + "/subtasks/metrics"),
+                      client
+                          .getJsonArray(vertexPath + "/jm-operator-metrics")
+                          .otherwise(new JsonArray()),
+                      store.history(
+                          job.run.runId(),
+                          clock.instant().minus(thresholds.window()),
+                          SPAN_SAMPLES))
+                  .compose(
+                      all -> {
+                        SourceMetrics.Plan found =
+                            SourceMetrics.plan(vertex, all.resultAt(0), all.resultAt(1));
+                        if (found.names().isEmpty()) {
+                          // the JobManager fetches task metrics lazily: none yet means ask again
+                          // next turn
+                          return Future.failedFuture("no metrics of the source vertex yet");
+                        }
+                        job.plan = found;
+                        if (job.recent.isEmpty()) {
+                          job.recent.addAll(all.<List<HealthSample>>resultAt(2));
+                        }
+                        return Future.succeededFuture(found);
+                      });
+            });
   }
 
   private Future<HealthSample> sample(FlinkRestClient client, Job job, SourceMetrics.Plan plan) {
     String jobPath = "/jobs/" + job.run.jobId();
-    return Future.all(client.getJsonArray(jobPath + "/vertices/" + plan.vertexId() + "/subtasks/metrics?get="
-            + plan.query() + "&agg=min,max,sum"), client.getJson(jobPath + "/checkpoints"))
-        .map(all -> SourceMetrics.sample(clock.instant(), plan, all.resultAt(0), all.resultAt(1), job.run.restarts()));
+    return Future.all(
+            client.getJsonArray(
+                jobPath
+                    + "/vertices/"
+                    + plan.vertexId()
+                    + "/subtasks/metrics?get="
+                    + plan.query()
+                    + "&agg=min,max,sum"),
+            client.getJson(jobPath + "/checkpoints"))
+        .map(
+            all ->
+                SourceMetrics.sample(
+                    clock.instant(), plan, all.resultAt(0), all.resultAt(1), job.run.restarts()));
   }
 
   private void prune() {
-    store.prune(clock.instant(), timing.keep())
+    store
+        .prune(clock.instant(), timing.keep())
         .onSuccess(n -> LOG.debug("Health history: {} points pruned", n))
-        .onFailure(err -> {
-          if (!stopped) {
-            LOG.warn("Health history not pruned: {}", err.getMessage());
-          }
-        });
+        .onFailure(
+            err -> {
+              if (!stopped) {
+                LOG.warn("Health history not pruned: {}", err.getMessage());
+              }
+            });
   }
 }

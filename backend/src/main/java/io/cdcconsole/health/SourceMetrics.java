@@ -10,13 +10,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads Flink's REST answers about a job into a {@link HealthSample}: which vertex is the source (the one without
- * inputs in the job plan), which of the wanted metrics its subtasks report and under which names (operator metrics
- * are prefixed by the operator, e.g. {@code Source__Flink_CDC_Event_Source__mysql.currentFetchEventTimeLag}), and
- * the values. What Flink CDC 3.2.0's MySQL source reports was checked on a live job (docs/health.md).
+ * Reads Flink's REST answers about a job into a {@link HealthSample}: which vertex is the source
+ * (the one without inputs in the job plan), which of the wanted metrics its subtasks report and
+ * under which names (operator metrics are prefixed by the operator, e.g. {@code
+ * Source__Flink_CDC_Event_Source__mysql.currentFetchEventTimeLag}), and the values. What Flink CDC
+ * 3.2.0's MySQL source reports was checked on a live job (docs/health.md).
  */
 final class SourceMetrics {
-  /** A wanted metric: its Flink name, and whether it belongs to the source operator or the schema operator. */
+  /**
+   * A wanted metric: its Flink name, and whether it belongs to the source operator or the schema
+   * operator.
+   */
   enum Wanted {
     FETCH_LAG("currentFetchEventTimeLag", true),
     EMIT_LAG("currentEmitEventTimeLag", true),
@@ -35,10 +39,15 @@ final class SourceMetrics {
     }
   }
 
-  /** Snapshot progress is named so where reported; Flink CDC 3.2.0 reports none (no enumerator metrics either). */
+  /**
+   * Snapshot progress is named so where reported; Flink CDC 3.2.0 reports none (no enumerator
+   * metrics either).
+   */
   static final String SNAPSHOT = "snapshotProgress";
 
-  /** What was found once per job: the source vertex and the name of each wanted metric it reports. */
+  /**
+   * What was found once per job: the source vertex and the name of each wanted metric it reports.
+   */
   record Plan(String vertexId, Map<Wanted, String> names, List<String> snapshotNames) {
     /** The {@code get} parameter: the names to read, comma-separated. */
     String query() {
@@ -50,9 +59,13 @@ final class SourceMetrics {
 
   private SourceMetrics() {}
 
-  /** The id of the vertex without inputs in {@code GET /jobs/{id}/plan}; null when the plan has none yet. */
+  /**
+   * The id of the vertex without inputs in {@code GET /jobs/{id}/plan}; null when the plan has none
+   * yet.
+   */
   static String sourceVertex(JsonObject planAnswer) {
-    JsonArray nodes = planAnswer.getJsonObject("plan", new JsonObject()).getJsonArray("nodes", new JsonArray());
+    JsonArray nodes =
+        planAnswer.getJsonObject("plan", new JsonObject()).getJsonArray("nodes", new JsonArray());
     for (Object o : nodes) {
       JsonObject node = (JsonObject) o;
       JsonArray inputs = node.getJsonArray("inputs");
@@ -63,23 +76,28 @@ final class SourceMetrics {
     return null;
   }
 
-  /** Matches the wanted metrics against the names the vertex's subtasks (and its enumerator) offer. */
+  /**
+   * Matches the wanted metrics against the names the vertex's subtasks (and its enumerator) offer.
+   */
   static Plan plan(String vertexId, JsonArray subtaskNames, JsonArray enumeratorNames) {
     List<String> offered = ids(subtaskNames);
     Map<Wanted, String> names = new LinkedHashMap<>();
     for (Wanted w : Wanted.values()) {
       find(offered, w).ifPresent(name -> names.put(w, name));
     }
-    List<String> snapshot = offered.stream().filter(n -> n.contains("Snapshot") || n.contains("snapshot")).toList();
-    // enumerator metrics would need a request of their own: noted, not read (none in Flink CDC 3.2.0)
+    List<String> snapshot =
+        offered.stream().filter(n -> n.contains("Snapshot") || n.contains("snapshot")).toList();
+    // enumerator metrics would need a request of their own: noted, not read (none in Flink CDC
+    // 3.2.0)
     return new Plan(vertexId, names, snapshot);
   }
 
   private static Optional<String> find(List<String> offered, Wanted w) {
     String suffix = "." + w.metric;
-    Optional<String> operator = offered.stream()
-        .filter(n -> n.endsWith(suffix) && (w.sourceOperator == n.startsWith("Source__")))
-        .findFirst();
+    Optional<String> operator =
+        offered.stream()
+            .filter(n -> n.endsWith(suffix) && (w.sourceOperator == n.startsWith("Source__")))
+            .findFirst();
     if (operator.isPresent() || !w.sourceOperator) {
       return operator;
     }
@@ -88,10 +106,12 @@ final class SourceMetrics {
   }
 
   /**
-   * A sample from {@code subtasks/metrics?get=…&agg=min,max,sum} and {@code /checkpoints}. Lags take the slowest
-   * subtask, idle time the least idle one (the source is idle only when all are), records the sum.
+   * A sample from {@code subtasks/metrics?get=…&agg=min,max,sum} and {@code /checkpoints}. Lags
+   * take the slowest subtask, idle time the least idle one (the source is idle only when all are),
+   * records the sum.
    */
-  static HealthSample sample(Instant at, Plan plan, JsonArray metrics, JsonObject checkpoints, int restarts) {
+  static HealthSample sample(
+      Instant at, Plan plan, JsonArray metrics, JsonObject checkpoints, int restarts) {
     Map<String, JsonObject> byName = new LinkedHashMap<>();
     for (Object o : metrics) {
       JsonObject m = (JsonObject) o;
@@ -118,7 +138,8 @@ final class SourceMetrics {
     JsonObject latest = checkpoints.getJsonObject("latest", new JsonObject());
     JsonObject completed = latest.getJsonObject("completed");
     JsonObject failed = latest.getJsonObject("failed");
-    return new HealthSample(at,
+    return new HealthSample(
+        at,
         nonNegative(get(byName, plan, Wanted.FETCH_LAG, "max")),
         nonNegative(get(byName, plan, Wanted.EMIT_LAG, "max")),
         nonNegative(get(byName, plan, Wanted.SOURCE_IDLE, "min")),
@@ -128,14 +149,21 @@ final class SourceMetrics {
         snapshot,
         asLong(get(byName, plan, Wanted.SCHEMA_CHANGES, "sum")),
         completed == null ? null : completed.getLong("id"),
-        completed == null || completed.getLong("latest_ack_timestamp") == null ? null
+        completed == null || completed.getLong("latest_ack_timestamp") == null
+            ? null
             : Instant.ofEpochMilli(completed.getLong("latest_ack_timestamp")),
         completed == null ? null : completed.getLong("end_to_end_duration"),
-        completed == null ? null : completed.getLong("checkpointed_size", completed.getLong("state_size")),
-        counts.getLong("total"), counts.getLong("in_progress"), counts.getLong("failed"),
-        failed == null || failed.getLong("failure_timestamp") == null ? null
+        completed == null
+            ? null
+            : completed.getLong("checkpointed_size", completed.getLong("state_size")),
+        counts.getLong("total"),
+        counts.getLong("in_progress"),
+        counts.getLong("failed"),
+        failed == null || failed.getLong("failure_timestamp") == null
+            ? null
             : Instant.ofEpochMilli(failed.getLong("failure_timestamp")),
-        restarts, notReported);
+        restarts,
+        notReported);
   }
 
   private static Double get(Map<String, JsonObject> byName, Plan plan, Wanted w, String agg) {
@@ -162,7 +190,9 @@ final class SourceMetrics {
     return null;
   }
 
-  /** A lag or idle time below zero is Flink CDC's "not known yet" (-1): null, never a made-up zero. */
+  /**
+   * A lag or idle time below zero is Flink CDC's "not known yet" (-1): null, never a made-up zero.
+   */
   private static Long nonNegative(Double v) {
     return v == null || v < 0 || v.isNaN() ? null : Math.round(v);
   }

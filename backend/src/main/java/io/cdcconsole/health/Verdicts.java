@@ -6,19 +6,24 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The verdict from a run's recent samples: a pure function of the series, the thresholds and the time, so that every
- * rule is tested with a made-up series and clock. The first rule that holds wins, in the order of what needs an
- * operator most: FLAPPING, CHECKPOINT_FAILING, STALLED, SNAPSHOTTING, LAGGING, then HEALTHY.
+ * The verdict from a run's recent samples: a pure function of the series, the thresholds and the
+ * time, so that every rule is tested with a made-up series and clock. The first rule that holds
+ * wins, in the order of what needs an operator most: FLAPPING, CHECKPOINT_FAILING, STALLED,
+ * SNAPSHOTTING, LAGGING, then HEALTHY.
  *
- * <p>"Idle by design" is how a CDC source looks when the database has no changes: no records and, without
- * checkpointing, no checkpoint progress either. So STALLED needs evidence that there is work: the source reports it
- * received something recently ({@code sourceIdleTime} below the stall span), or checkpoints are triggered but none
- * completes. An idle source with checkpointing on keeps completing checkpoints, which is progress.
+ * <p>"Idle by design" is how a CDC source looks when the database has no changes: no records and,
+ * without checkpointing, no checkpoint progress either. So STALLED needs evidence that there is
+ * work: the source reports it received something recently ({@code sourceIdleTime} below the stall
+ * span), or checkpoints are triggered but none completes. An idle source with checkpointing on
+ * keeps completing checkpoints, which is progress.
  */
 public final class Verdicts {
   private Verdicts() {}
 
-  /** {@code samples} oldest first; those older than the window (bar one, the baseline) do not matter. */
+  /**
+   * {@code samples} oldest first; those older than the window (bar one, the baseline) do not
+   * matter.
+   */
   public static HealthVerdict decide(List<HealthSample> samples, HealthThresholds t, Instant now) {
     if (samples.isEmpty()) {
       return new HealthVerdict(HealthStatus.UNKNOWN, "not measured yet");
@@ -33,14 +38,23 @@ public final class Verdicts {
     }
 
     long failed = diff(last.checkpointsFailed(), base.checkpointsFailed());
-    // Flink has no failure time for a checkpoint that failed before it was pending (e.g. its directory could not be
+    // Flink has no failure time for a checkpoint that failed before it was pending (e.g. its
+    // directory could not be
     // made): then "none completed since the failures began" is the test
-    boolean failedLast = (last.checkpointFailedAt() != null
-        && (last.checkpointAt() == null || last.checkpointFailedAt().isAfter(last.checkpointAt())))
-        || Objects.equals(firstFailure(samples, base).checkpointId(), last.checkpointId());
+    boolean failedLast =
+        (last.checkpointFailedAt() != null
+                && (last.checkpointAt() == null
+                    || last.checkpointFailedAt().isAfter(last.checkpointAt())))
+            || Objects.equals(firstFailure(samples, base).checkpointId(), last.checkpointId());
     if (failed >= t.checkpointFailures() && failedLast) {
-      return new HealthVerdict(HealthStatus.CHECKPOINT_FAILING, failed + " checkpoints failed in the last " + window
-          + (last.checkpointAt() == null ? ", none completed" : ", none completed since " + last.checkpointAt()));
+      return new HealthVerdict(
+          HealthStatus.CHECKPOINT_FAILING,
+          failed
+              + " checkpoints failed in the last "
+              + window
+              + (last.checkpointAt() == null
+                  ? ", none completed"
+                  : ", none completed since " + last.checkpointAt()));
     }
 
     List<HealthSample> stallSpan = tail(samples, t.stallPeriods() + 1);
@@ -54,29 +68,48 @@ public final class Verdicts {
     if (last.snapshot() != null && !last.snapshot().getBoolean("finished", false)) {
       Object finished = last.snapshot().getValue("splitsFinished");
       Object total = last.snapshot().getValue("splitsTotal");
-      return new HealthVerdict(HealthStatus.SNAPSHOTTING, finished != null && total != null
-          ? "reading the initial snapshot: " + finished + " of " + total + " splits done"
-          : "reading the initial snapshot");
+      return new HealthVerdict(
+          HealthStatus.SNAPSHOTTING,
+          finished != null && total != null
+              ? "reading the initial snapshot: " + finished + " of " + total + " splits done"
+              : "reading the initial snapshot");
     }
 
     List<HealthSample> lagSpan = tail(samples, t.lagPeriods());
-    if (lagSpan.size() == t.lagPeriods() && lagSpan.stream().allMatch(s -> s.lagMs() != null
-        && s.lagMs() > t.lag().toMillis())) {
-      return new HealthVerdict(HealthStatus.LAGGING, "lag " + human(Duration.ofMillis(last.lagMs())) + " over "
-          + human(t.lag()) + " for " + t.lagPeriods() + " periods");
+    if (lagSpan.size() == t.lagPeriods()
+        && lagSpan.stream().allMatch(s -> s.lagMs() != null && s.lagMs() > t.lag().toMillis())) {
+      return new HealthVerdict(
+          HealthStatus.LAGGING,
+          "lag "
+              + human(Duration.ofMillis(last.lagMs()))
+              + " over "
+              + human(t.lag())
+              + " for "
+              + t.lagPeriods()
+              + " periods");
     }
 
-    // Flink's per-second rates are averaged over a minute: "no record since the previous sample" says idle sooner
+    // Flink's per-second rates are averaged over a minute: "no record since the previous sample"
+    // says idle sooner
     HealthSample previous = samples.size() < 2 ? null : samples.get(samples.size() - 2);
-    if (last.sourceIdleMs() != null && last.sourceIdleMs() > 0 && previous != null && last.recordsOut() != null
+    if (last.sourceIdleMs() != null
+        && last.sourceIdleMs() > 0
+        && previous != null
+        && last.recordsOut() != null
         && last.recordsOut().equals(previous.recordsOut())) {
-      return new HealthVerdict(HealthStatus.HEALTHY, "idle: no changes for " + human(Duration.ofMillis(last.sourceIdleMs())));
+      return new HealthVerdict(
+          HealthStatus.HEALTHY,
+          "idle: no changes for " + human(Duration.ofMillis(last.sourceIdleMs())));
     }
-    return new HealthVerdict(HealthStatus.HEALTHY, last.lagMs() == null ? "running" : "lag "
-        + human(Duration.ofMillis(last.lagMs())));
+    return new HealthVerdict(
+        HealthStatus.HEALTHY,
+        last.lagMs() == null ? "running" : "lag " + human(Duration.ofMillis(last.lagMs())));
   }
 
-  /** The first sample after the baseline that counts more failed checkpoints than the baseline (else the last). */
+  /**
+   * The first sample after the baseline that counts more failed checkpoints than the baseline (else
+   * the last).
+   */
   private static HealthSample firstFailure(List<HealthSample> samples, HealthSample base) {
     long before = base.checkpointsFailed() == null ? 0 : base.checkpointsFailed();
     for (int i = samples.indexOf(base) + 1; i < samples.size(); i++) {
@@ -88,11 +121,16 @@ public final class Verdicts {
     return samples.get(samples.size() - 1);
   }
 
-  /** No records and no checkpoint completed over the span, with evidence that there is work; null otherwise. */
+  /**
+   * No records and no checkpoint completed over the span, with evidence that there is work; null
+   * otherwise.
+   */
   private static HealthVerdict stalled(List<HealthSample> span) {
     HealthSample first = span.get(0);
     HealthSample last = span.get(span.size() - 1);
-    if (first.recordsOut() == null || last.recordsOut() == null || !first.recordsOut().equals(last.recordsOut())) {
+    if (first.recordsOut() == null
+        || last.recordsOut() == null
+        || !first.recordsOut().equals(last.recordsOut())) {
       return null; // records moved, or nothing tells whether they did
     }
     if (!Objects.equals(first.checkpointId(), last.checkpointId())) {
@@ -100,18 +138,28 @@ public final class Verdicts {
     }
     long spanMs = Duration.between(first.at(), last.at()).toMillis();
     boolean receiving = last.sourceIdleMs() != null && last.sourceIdleMs() < spanMs;
-    boolean checkpointsStuck = diff(last.checkpointsTriggered(), first.checkpointsTriggered()) > 0
-        || (last.checkpointsInProgress() != null && last.checkpointsInProgress() > 0
-        && first.checkpointsInProgress() != null && first.checkpointsInProgress() > 0);
+    boolean checkpointsStuck =
+        diff(last.checkpointsTriggered(), first.checkpointsTriggered()) > 0
+            || (last.checkpointsInProgress() != null
+                && last.checkpointsInProgress() > 0
+                && first.checkpointsInProgress() != null
+                && first.checkpointsInProgress() > 0);
     if (!receiving && !checkpointsStuck) {
       return null; // idle by design: the database has had nothing to send
     }
-    return new HealthVerdict(HealthStatus.STALLED, "no records and no checkpoint completed for "
-        + human(Duration.ofMillis(spanMs)) + (receiving ? " while the source is not idle (it has data to read)"
-        : " while checkpoints are triggered"));
+    return new HealthVerdict(
+        HealthStatus.STALLED,
+        "no records and no checkpoint completed for "
+            + human(Duration.ofMillis(spanMs))
+            + (receiving
+                ? " while the source is not idle (it has data to read)"
+                : " while checkpoints are triggered"));
   }
 
-  /** The newest sample at or before the window's start (what the window's differences are taken from), else the oldest. */
+  /**
+   * The newest sample at or before the window's start (what the window's differences are taken
+   * from), else the oldest.
+   */
   private static HealthSample baseline(List<HealthSample> samples, Instant from) {
     HealthSample base = samples.get(0);
     for (HealthSample s : samples) {

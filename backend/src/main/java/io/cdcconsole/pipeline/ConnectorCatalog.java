@@ -17,16 +17,18 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The Flink CDC pipeline connectors the console knows: which options each one requires, which hold secrets, and from
- * which Flink CDC release it exists. The knowledge is data ({@value #RESOURCE}, documented there) so that a new
- * connector or option is a change to that file, not to the validator. Immutable and thread-safe.
+ * The Flink CDC pipeline connectors the console knows: which options each one requires, which hold
+ * secrets, and from which Flink CDC release it exists. The knowledge is data ({@value #RESOURCE},
+ * documented there) so that a new connector or option is a change to that file, not to the
+ * validator. Immutable and thread-safe.
  */
 public final class ConnectorCatalog {
   public static final String RESOURCE = "connectors/connectors.yaml";
 
   /** Which side of a pipeline a connector serves: the YAML section it is configured in. */
   public enum Kind {
-    SOURCE, SINK;
+    SOURCE,
+    SINK;
 
     /** The YAML section name: "source" or "sink". */
     public String key() {
@@ -39,13 +41,21 @@ public final class ConnectorCatalog {
   }
 
   /**
-   * One connector. {@code options} is empty when the catalogue does not list the connector's option names; then
-   * every name is accepted. {@code endpoints}: the options that say where it connects to, which stored secrets are
-   * bound to.
+   * One connector. {@code options} is empty when the catalogue does not list the connector's option
+   * names; then every name is accepted. {@code endpoints}: the options that say where it connects
+   * to, which stored secrets are bound to.
    */
-  public record Connector(String type, Kind kind, String title, Version since, List<String> required,
-                          List<String> secrets, List<String> endpoints, List<String> prefixes,
-                          Optional<List<String>> options, Map<String, Version> optionsSince) {
+  public record Connector(
+      String type,
+      Kind kind,
+      String title,
+      Version since,
+      List<String> required,
+      List<String> secrets,
+      List<String> endpoints,
+      List<String> prefixes,
+      Optional<List<String>> options,
+      Map<String, Version> optionsSince) {
 
     public Connector {
       optionsSince = Map.copyOf(optionsSince);
@@ -56,22 +66,28 @@ public final class ConnectorCatalog {
       options = options.map(List::copyOf);
     }
 
-    /** True when the option is listed, is required, or lies under a pass-through prefix; always when unlisted. */
+    /**
+     * True when the option is listed, is required, or lies under a pass-through prefix; always when
+     * unlisted.
+     */
     public boolean knowsOption(String key) {
-      return options.isEmpty() || options.get().contains(key) || required.contains(key)
+      return options.isEmpty()
+          || options.get().contains(key)
+          || required.contains(key)
           || prefixes.stream().anyMatch(key::startsWith);
     }
 
     public JsonObject toJson() {
-      JsonObject json = new JsonObject()
-          .put("type", type)
-          .put("kind", kind.key())
-          .put("title", title)
-          .put("since", since.toString())
-          .put("required", new JsonArray(required))
-          .put("secrets", new JsonArray(secrets))
-          .put("endpoints", new JsonArray(endpoints))
-          .put("prefixes", new JsonArray(prefixes));
+      JsonObject json =
+          new JsonObject()
+              .put("type", type)
+              .put("kind", kind.key())
+              .put("title", title)
+              .put("since", since.toString())
+              .put("required", new JsonArray(required))
+              .put("secrets", new JsonArray(secrets))
+              .put("endpoints", new JsonArray(endpoints))
+              .put("prefixes", new JsonArray(prefixes));
       options.ifPresent(o -> json.put("options", new JsonArray(o)));
       if (!optionsSince.isEmpty()) {
         JsonObject since = new JsonObject();
@@ -91,8 +107,10 @@ public final class ConnectorCatalog {
   private final List<SecretKeyPattern> globalEndpoints;
   private final Map<String, List<SecretKeyPattern>> connectorEndpoints;
 
-  private ConnectorCatalog(List<Connector> connectors, List<String> secretKeyPatterns,
-                           List<String> endpointKeyPatterns) {
+  private ConnectorCatalog(
+      List<Connector> connectors,
+      List<String> secretKeyPatterns,
+      List<String> endpointKeyPatterns) {
     this.connectors = List.copyOf(connectors);
     this.byKey = new LinkedHashMap<>();
     this.connectorSecrets = new LinkedHashMap<>();
@@ -100,15 +118,20 @@ public final class ConnectorCatalog {
     for (Connector c : connectors) {
       String key = key(c.kind(), c.type());
       if (byKey.put(key, c) != null) {
-        throw new IllegalStateException("connector catalogue: " + c.kind().key() + " '" + c.type() + "' is listed twice");
+        throw new IllegalStateException(
+            "connector catalogue: " + c.kind().key() + " '" + c.type() + "' is listed twice");
       }
-      connectorSecrets.put(key, c.secrets().stream().map(p -> SecretKeyPattern.of(p, true)).toList());
-      connectorEndpoints.put(key, c.endpoints().stream().map(p -> SecretKeyPattern.of(p, true)).toList());
+      connectorSecrets.put(
+          key, c.secrets().stream().map(p -> SecretKeyPattern.of(p, true)).toList());
+      connectorEndpoints.put(
+          key, c.endpoints().stream().map(p -> SecretKeyPattern.of(p, true)).toList());
     }
     this.secretKeyPatterns = List.copyOf(secretKeyPatterns);
-    this.globalSecrets = secretKeyPatterns.stream().map(p -> SecretKeyPattern.of(p, false)).toList();
+    this.globalSecrets =
+        secretKeyPatterns.stream().map(p -> SecretKeyPattern.of(p, false)).toList();
     this.endpointKeyPatterns = List.copyOf(endpointKeyPatterns);
-    this.globalEndpoints = endpointKeyPatterns.stream().map(p -> SecretKeyPattern.of(p, false)).toList();
+    this.globalEndpoints =
+        endpointKeyPatterns.stream().map(p -> SecretKeyPattern.of(p, false)).toList();
   }
 
   /** The catalogue shipped with the console, read from the classpath once. */
@@ -116,7 +139,10 @@ public final class ConnectorCatalog {
     return BuiltIn.CATALOG;
   }
 
-  /** Reads a catalogue in the format of {@value #RESOURCE}; throws {@link IllegalStateException} naming what is wrong. */
+  /**
+   * Reads a catalogue in the format of {@value #RESOURCE}; throws {@link IllegalStateException}
+   * naming what is wrong.
+   */
   public static ConnectorCatalog parse(String yaml) {
     Object loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
     Map<?, ?> root = as(Map.class, loaded, "the document");
@@ -129,18 +155,34 @@ public final class ConnectorCatalog {
       try {
         kind = Kind.of(text(m, "kind"));
       } catch (IllegalArgumentException e) {
-        throw new IllegalStateException("connector catalogue: " + where + ": kind must be source or sink");
+        throw new IllegalStateException(
+            "connector catalogue: " + where + ": kind must be source or sink");
       }
-      Version since = Version.tryParse(text(m, "since"))
-          .orElseThrow(() -> new IllegalStateException("connector catalogue: " + where + ": since is not a version"));
+      Version since =
+          Version.tryParse(text(m, "since"))
+              .orElseThrow(
+                  () ->
+                      new IllegalStateException(
+                          "connector catalogue: " + where + ": since is not a version"));
       Object options = m.get("options");
-      connectors.add(new Connector(type, kind, m.get("title") == null ? type : text(m, "title"), since,
-          strings(m.get("required"), where + " required"), strings(m.get("secrets"), where + " secrets"),
-          strings(m.get("endpoints"), where + " endpoints"), strings(m.get("prefixes"), where + " prefixes"),
-          options == null ? Optional.empty() : Optional.of(strings(options, where + " options")),
-          versions(m.get("optionsSince"), where + " optionsSince")));
+      connectors.add(
+          new Connector(
+              type,
+              kind,
+              m.get("title") == null ? type : text(m, "title"),
+              since,
+              strings(m.get("required"), where + " required"),
+              strings(m.get("secrets"), where + " secrets"),
+              strings(m.get("endpoints"), where + " endpoints"),
+              strings(m.get("prefixes"), where + " prefixes"),
+              options == null
+                  ? Optional.empty()
+                  : Optional.of(strings(options, where + " options")),
+              versions(m.get("optionsSince"), where + " optionsSince")));
     }
-    return new ConnectorCatalog(connectors, strings(root.get("secretKeyPatterns"), "secretKeyPatterns"),
+    return new ConnectorCatalog(
+        connectors,
+        strings(root.get("secretKeyPatterns"), "secretKeyPatterns"),
         strings(root.get("endpointKeyPatterns"), "endpointKeyPatterns"));
   }
 
@@ -150,8 +192,20 @@ public final class ConnectorCatalog {
       return Map.of();
     }
     Map<String, Version> versions = new java.util.LinkedHashMap<>();
-    as(Map.class, value, where).forEach((k, v) -> versions.put(String.valueOf(k), Version.tryParse(String.valueOf(v))
-        .orElseThrow(() -> new IllegalStateException("connector catalogue: " + where + ": " + k + " is not a version"))));
+    as(Map.class, value, where)
+        .forEach(
+            (k, v) ->
+                versions.put(
+                    String.valueOf(k),
+                    Version.tryParse(String.valueOf(v))
+                        .orElseThrow(
+                            () ->
+                                new IllegalStateException(
+                                    "connector catalogue: "
+                                        + where
+                                        + ": "
+                                        + k
+                                        + " is not a version"))));
     return versions;
   }
 
@@ -159,12 +213,18 @@ public final class ConnectorCatalog {
     return connectors;
   }
 
-  /** The global patterns of secret option keys, as the catalogue writes them ("*password", "jaas.config", ...). */
+  /**
+   * The global patterns of secret option keys, as the catalogue writes them ("*password",
+   * "jaas.config", ...).
+   */
   public List<String> secretKeyPatterns() {
     return secretKeyPatterns;
   }
 
-  /** The global patterns of option keys that say where a connector connects to ("*host", "port", "*url", ...). */
+  /**
+   * The global patterns of option keys that say where a connector connects to ("*host", "port",
+   * "*url", ...).
+   */
   public List<String> endpointKeyPatterns() {
     return endpointKeyPatterns;
   }
@@ -173,7 +233,9 @@ public final class ConnectorCatalog {
     return connectors.stream().filter(c -> c.kind() == kind).toList();
   }
 
-  /** The connector types of one kind, in catalogue order: for messages that list what is possible. */
+  /**
+   * The connector types of one kind, in catalogue order: for messages that list what is possible.
+   */
   public List<String> types(Kind kind) {
     return connectors(kind).stream().map(Connector::type).toList();
   }
@@ -188,17 +250,20 @@ public final class ConnectorCatalog {
   }
 
   /**
-   * Whether the value of {@code optionKey} (a flat dotted key such as {@code properties.sasl.jaas.config}) in a
-   * connector of that kind and type is a secret: listed by the connector, or matching a global pattern. An unknown
-   * type (or null) is judged by the global patterns alone.
+   * Whether the value of {@code optionKey} (a flat dotted key such as {@code
+   * properties.sasl.jaas.config}) in a connector of that kind and type is a secret: listed by the
+   * connector, or matching a global pattern. An unknown type (or null) is judged by the global
+   * patterns alone.
    */
   public boolean isSecret(Kind kind, String type, String optionKey) {
     if (optionKey == null || optionKey.isEmpty()) {
       return false;
     }
     List<String> segments = SecretKeyPattern.segments(optionKey);
-    return isSecretKey(optionKey) || (type != null && connectorSecrets.getOrDefault(key(kind, type), List.of())
-        .stream().anyMatch(p -> p.matches(segments)));
+    return isSecretKey(optionKey)
+        || (type != null
+            && connectorSecrets.getOrDefault(key(kind, type), List.of()).stream()
+                .anyMatch(p -> p.matches(segments)));
   }
 
   /** Whether a key is secret by the global {@code secretKeyPatterns} alone, wherever it appears. */
@@ -211,16 +276,20 @@ public final class ConnectorCatalog {
   }
 
   /**
-   * Whether {@code optionKey} says where a connector (or, with no kind, a model) connects to: listed by the connector
-   * as an endpoint, or matching a global endpoint pattern. A stored secret is bound to these options (review M8).
+   * Whether {@code optionKey} says where a connector (or, with no kind, a model) connects to:
+   * listed by the connector as an endpoint, or matching a global endpoint pattern. A stored secret
+   * is bound to these options (review M8).
    */
   public boolean isEndpoint(Optional<Kind> kind, String type, String optionKey) {
     if (optionKey == null || optionKey.isEmpty()) {
       return false;
     }
     List<String> segments = SecretKeyPattern.segments(optionKey);
-    return globalEndpoints.stream().anyMatch(p -> p.matches(segments)) || (kind.isPresent() && type != null
-        && connectorEndpoints.getOrDefault(key(kind.get(), type), List.of()).stream().anyMatch(p -> p.matches(segments)));
+    return globalEndpoints.stream().anyMatch(p -> p.matches(segments))
+        || (kind.isPresent()
+            && type != null
+            && connectorEndpoints.getOrDefault(key(kind.get(), type), List.of()).stream()
+                .anyMatch(p -> p.matches(segments)));
   }
 
   private static String key(Kind kind, String type) {
@@ -228,9 +297,10 @@ public final class ConnectorCatalog {
   }
 
   /**
-   * An option key pattern (secret or endpoint): dot-separated segments compared ignoring case, '-' and '_'; a leading '*' makes the
-   * first segment match any segment ending with the rest. Anchored patterns match the whole key (connector
-   * {@code secrets}); the others match its last segments (global {@code secretKeyPatterns}).
+   * An option key pattern (secret or endpoint): dot-separated segments compared ignoring case, '-'
+   * and '_'; a leading '*' makes the first segment match any segment ending with the rest. Anchored
+   * patterns match the whole key (connector {@code secrets}); the others match its last segments
+   * (global {@code secretKeyPatterns}).
    */
   private record SecretKeyPattern(List<String> segments, boolean suffixGlob, boolean anchored) {
 
@@ -238,7 +308,8 @@ public final class ConnectorCatalog {
       boolean glob = pattern.startsWith("*");
       List<String> segments = segments(glob ? pattern.substring(1) : pattern);
       if (segments.isEmpty() || segments.contains("")) {
-        throw new IllegalStateException("connector catalogue: bad secret pattern '" + pattern + "'");
+        throw new IllegalStateException(
+            "connector catalogue: bad secret pattern '" + pattern + "'");
       }
       return new SecretKeyPattern(segments, glob, anchored);
     }
@@ -270,7 +341,8 @@ public final class ConnectorCatalog {
     private static ConnectorCatalog load() {
       try (InputStream in = ConnectorCatalog.class.getClassLoader().getResourceAsStream(RESOURCE)) {
         if (in == null) {
-          throw new IllegalStateException("connector catalogue " + RESOURCE + " is missing from the classpath");
+          throw new IllegalStateException(
+              "connector catalogue " + RESOURCE + " is missing from the classpath");
         }
         return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
       } catch (IOException e) {
@@ -281,7 +353,11 @@ public final class ConnectorCatalog {
 
   private static <T> T as(Class<T> type, Object value, String what) {
     if (!type.isInstance(value)) {
-      throw new IllegalStateException("connector catalogue: " + what + " must be a " + type.getSimpleName().toLowerCase(Locale.ROOT));
+      throw new IllegalStateException(
+          "connector catalogue: "
+              + what
+              + " must be a "
+              + type.getSimpleName().toLowerCase(Locale.ROOT));
     }
     return type.cast(value);
   }
@@ -289,7 +365,8 @@ public final class ConnectorCatalog {
   private static String text(Map<?, ?> m, String key) {
     Object v = m.get(key);
     if (v == null || v instanceof Collection || v instanceof Map) {
-      throw new IllegalStateException("connector catalogue: '" + key + "' must be a value in " + m.get("type"));
+      throw new IllegalStateException(
+          "connector catalogue: '" + key + "' must be a value in " + m.get("type"));
     }
     return v.toString();
   }

@@ -10,21 +10,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The {@code total} of pipeline lists, reused for a moment: counting 10 000 pipelines (and, with a run filter, each
- * one's current run) costs more than the page itself, and a busy console asks for the same list many times a second.
- * Every change this console makes to pipelines, and every run transition or stale flag published on the event bus,
- * drops all totals at once, so within one console a total is as exact as before. What another replica changes is
- * counted after {@link #TTL} at the latest.
+ * The {@code total} of pipeline lists, reused for a moment: counting 10 000 pipelines (and, with a
+ * run filter, each one's current run) costs more than the page itself, and a busy console asks for
+ * the same list many times a second. Every change this console makes to pipelines, and every run
+ * transition or stale flag published on the event bus, drops all totals at once, so within one
+ * console a total is as exact as before. What another replica changes is counted after {@link #TTL}
+ * at the latest.
  */
 final class ListTotals {
   static final Duration TTL = Duration.ofSeconds(1);
+
   /** Name filters are free text: past this many distinct lists the cache starts over. */
   private static final int MAX_ENTRIES = 1000;
 
   /** A count statement and its arguments (arrays compared by content). */
   record Key(String sql, List<Object> args) {
     static Key of(String sql, List<Object> args) {
-      return new Key(sql, args.stream().map(a -> a instanceof Object[] array ? Arrays.asList(array) : a).toList());
+      return new Key(
+          sql,
+          args.stream().map(a -> a instanceof Object[] array ? Arrays.asList(array) : a).toList());
     }
   }
 
@@ -40,7 +44,8 @@ final class ListTotals {
 
   Optional<Long> get(Key key) {
     Entry e = totals.get(key);
-    return e != null && System.nanoTime() - e.countedAt() < TTL.toNanos() ? Optional.of(e.total())
+    return e != null && System.nanoTime() - e.countedAt() < TTL.toNanos()
+        ? Optional.of(e.total())
         : Optional.empty();
   }
 

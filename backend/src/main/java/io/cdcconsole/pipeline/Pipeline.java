@@ -6,14 +6,28 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A pipeline definition as stored: its YAML holds secrets as {@code ENC(...)} and leaves the console masked. */
-public record Pipeline(long id, String name, String description, long clusterId, Map<String, String> labels,
-                       Long ownerId, String owner, String yaml, List<String> secretRefs, int version,
-                       Instant createdAt, Instant updatedAt) {
+/**
+ * A pipeline definition as stored: its YAML holds secrets as {@code ENC(...)} and leaves the
+ * console masked.
+ */
+public record Pipeline(
+    long id,
+    String name,
+    String description,
+    long clusterId,
+    Map<String, String> labels,
+    Long ownerId,
+    String owner,
+    String yaml,
+    List<String> secretRefs,
+    int version,
+    Instant createdAt,
+    Instant updatedAt) {
 
   /** The API view; {@code maskedYaml} is null in lists, which leave the YAML out. */
   public JsonObject toJson(String maskedYaml) {
-    JsonObject json = head(id, name, description, clusterId, labels, owner, version, createdAt, updatedAt);
+    JsonObject json =
+        head(id, name, description, clusterId, labels, owner, version, createdAt, updatedAt);
     if (maskedYaml != null) {
       json.put("yaml", maskedYaml);
     }
@@ -21,8 +35,16 @@ public record Pipeline(long id, String name, String description, long clusterId,
   }
 
   /** The fields every view of a pipeline has, lists included. */
-  static JsonObject head(long id, String name, String description, long clusterId, Map<String, String> labels,
-                         String owner, int version, Instant createdAt, Instant updatedAt) {
+  static JsonObject head(
+      long id,
+      String name,
+      String description,
+      long clusterId,
+      Map<String, String> labels,
+      String owner,
+      int version,
+      Instant createdAt,
+      Instant updatedAt) {
     return new JsonObject()
         .put("id", id)
         .put("name", name)

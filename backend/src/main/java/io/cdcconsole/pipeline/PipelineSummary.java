@@ -4,21 +4,45 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Map;
 
-/** A pipeline as lists show it: no YAML, with its current (newest) run, read together in one query. */
-public record PipelineSummary(long id, String name, String description, long clusterId, Map<String, String> labels,
-                              String owner, int version, Instant createdAt, Instant updatedAt, CurrentRun currentRun) {
+/**
+ * A pipeline as lists show it: no YAML, with its current (newest) run, read together in one query.
+ */
+public record PipelineSummary(
+    long id,
+    String name,
+    String description,
+    long clusterId,
+    Map<String, String> labels,
+    String owner,
+    int version,
+    Instant createdAt,
+    Instant updatedAt,
+    CurrentRun currentRun) {
 
   /** The newest run of a pipeline, as lists and details name it. */
-  public record CurrentRun(long id, String state, boolean stale, boolean active, String jobId, Instant startedAt,
-                           JsonObject health) {
+  public record CurrentRun(
+      long id,
+      String state,
+      boolean stale,
+      boolean active,
+      String jobId,
+      Instant startedAt,
+      JsonObject health) {
     public JsonObject toJson() {
-      return new JsonObject().put("id", id).put("state", state).put("stale", stale).put("jobId", jobId)
-          .put("startedAt", startedAt).put("active", active).put("health", health);
+      return new JsonObject()
+          .put("id", id)
+          .put("state", state)
+          .put("stale", stale)
+          .put("jobId", jobId)
+          .put("startedAt", startedAt)
+          .put("active", active)
+          .put("health", health);
     }
   }
 
   public JsonObject toJson() {
-    return Pipeline.head(id, name, description, clusterId, labels, owner, version, createdAt, updatedAt)
+    return Pipeline.head(
+            id, name, description, clusterId, labels, owner, version, createdAt, updatedAt)
         .put("currentRun", currentRun == null ? null : currentRun.toJson());
   }
 }

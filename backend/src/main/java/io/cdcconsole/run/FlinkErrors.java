@@ -2,10 +2,10 @@ package io.cdcconsole.run;
 
 import io.cdcconsole.cluster.FlinkRestClient.FlinkRestException;
 import io.cdcconsole.error.ValidationFailed;
-import java.util.ArrayList;
-import java.util.List;
 
-/** Flink's failure texts made readable: a refusal's cause chain without stack frames, a first line. */
+/**
+ * Flink's failure texts made readable: a refusal's cause chain without stack frames, a first line.
+ */
 final class FlinkErrors {
   private FlinkErrors() {}
 
@@ -20,14 +20,21 @@ final class FlinkErrors {
     return err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
   }
 
-  /** Flink's errors carry whole stack traces: keep the message and the "Caused by" chain, which say what went wrong. */
+  /**
+   * Flink's errors carry whole stack traces: keep the message and the "Caused by" chain, which say
+   * what went wrong.
+   */
   private static String causes(java.util.List<String> errors) {
     java.util.List<String> lines = new java.util.ArrayList<>();
     for (String error : errors) {
       for (String line : error.split("\n")) {
         String t = line.trim();
-        if (t.isEmpty() || t.startsWith("at ") || t.startsWith("...") || t.startsWith("<Exception on server side")
-            || t.startsWith("End of exception on server side") || t.equals("Internal server error.")) {
+        if (t.isEmpty()
+            || t.startsWith("at ")
+            || t.startsWith("...")
+            || t.startsWith("<Exception on server side")
+            || t.startsWith("End of exception on server side")
+            || t.equals("Internal server error.")) {
           continue;
         }
         if (!lines.contains(t)) {
@@ -43,7 +50,10 @@ final class FlinkErrors {
     return nl < 0 ? text : text.substring(0, nl);
   }
 
-  /** A job's failure as the run keeps it: the root cause (the last "Caused by"), then the trace's first lines. */
+  /**
+   * A job's failure as the run keeps it: the root cause (the last "Caused by"), then the trace's
+   * first lines.
+   */
   static String head(String stackTrace) {
     String[] lines = stackTrace.split("\n");
     StringBuilder sb = new StringBuilder();

@@ -23,11 +23,12 @@ import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
- * The jar a run uploads. For a cluster that has Flink CDC on its class path ({@code provided}): the launcher alone.
- * For one whose Flink CDC the console ships: the launcher with the Flink CDC jars the pipeline needs nested under
- * {@code lib/} (Flink puts a user jar's {@code lib/*.jar} on the job's class path) — the core jars of the cluster's
- * Flink CDC version plus the connectors of the pipeline's source and sink types. Bundles are written once into
- * {@code $CDC_CONSOLE_HOME/bundles}, named after their content, and uploaded from there.
+ * The jar a run uploads. For a cluster that has Flink CDC on its class path ({@code provided}): the
+ * launcher alone. For one whose Flink CDC the console ships: the launcher with the Flink CDC jars
+ * the pipeline needs nested under {@code lib/} (Flink puts a user jar's {@code lib/*.jar} on the
+ * job's class path) — the core jars of the cluster's Flink CDC version plus the connectors of the
+ * pipeline's source and sink types. Bundles are written once into {@code
+ * $CDC_CONSOLE_HOME/bundles}, named after their content, and uploaded from there.
  */
 final class LaunchBundles {
   private static final String CONNECTOR_PREFIX = "flink-cdc-pipeline-connector-";
@@ -48,8 +49,14 @@ final class LaunchBundles {
   }
 
   Future<Bundle> forRun(Cluster cluster, Set<String> connectorTypes) {
-    return launcher.compose(jar -> vertx.executeBlocking(() -> "shipped".equals(cluster.cdc().mode())
-        ? shipped(jar, cluster.cdc().version(), connectorTypes) : provided(jar), false));
+    return launcher.compose(
+        jar ->
+            vertx.executeBlocking(
+                () ->
+                    "shipped".equals(cluster.cdc().mode())
+                        ? shipped(jar, cluster.cdc().version(), connectorTypes)
+                        : provided(jar),
+                false));
   }
 
   private Bundle provided(LauncherJar jar) throws IOException {
@@ -60,22 +67,39 @@ final class LaunchBundles {
     return new Bundle(jar.fileName(), file, Files.size(file));
   }
 
-  private Bundle shipped(LauncherJar jar, String version, Set<String> connectorTypes) throws IOException {
+  private Bundle shipped(LauncherJar jar, String version, Set<String> connectorTypes)
+      throws IOException {
     Path dir = cdcDir.resolve(version);
     if (!Files.isDirectory(dir)) {
-      throw ValidationFailed.of("cluster.cdc", "the cluster's Flink CDC " + version + " is shipped by the console, but "
-          + dir + " does not exist: put the Flink CDC " + version + " jars there (or set CDC_CONSOLE_FLINK_CDC_DIR)");
+      throw ValidationFailed.of(
+          "cluster.cdc",
+          "the cluster's Flink CDC "
+              + version
+              + " is shipped by the console, but "
+              + dir
+              + " does not exist: put the Flink CDC "
+              + version
+              + " jars there (or set CDC_CONSOLE_FLINK_CDC_DIR)");
     }
     List<Path> jars = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().forEach(jars::add);
     }
-    List<Path> needed = new ArrayList<>(jars.stream().filter(j -> !name(j).startsWith(CONNECTOR_PREFIX)).toList());
+    List<Path> needed =
+        new ArrayList<>(jars.stream().filter(j -> !name(j).startsWith(CONNECTOR_PREFIX)).toList());
     for (String type : connectorTypes) {
-      List<Path> connector = jars.stream().filter(j -> name(j).startsWith(CONNECTOR_PREFIX + type + "-")).toList();
+      List<Path> connector =
+          jars.stream().filter(j -> name(j).startsWith(CONNECTOR_PREFIX + type + "-")).toList();
       if (connector.isEmpty()) {
-        throw ValidationFailed.of("yaml", "no jar of the '" + type + "' connector (" + CONNECTOR_PREFIX + type
-            + "-*.jar) in " + dir);
+        throw ValidationFailed.of(
+            "yaml",
+            "no jar of the '"
+                + type
+                + "' connector ("
+                + CONNECTOR_PREFIX
+                + type
+                + "-*.jar) in "
+                + dir);
       }
       needed.addAll(connector);
     }
@@ -88,10 +112,14 @@ final class LaunchBundles {
     return new Bundle(fileName, file, Files.size(file));
   }
 
-  private static void nest(LauncherJar jar, List<Path> libs, OutputStream target) throws IOException {
-    try (JarInputStream in = new JarInputStream(new java.io.ByteArrayInputStream(jar.bytes().getBytes()));
-         JarOutputStream out = in.getManifest() == null ? new JarOutputStream(target)
-             : new JarOutputStream(target, in.getManifest())) {
+  private static void nest(LauncherJar jar, List<Path> libs, OutputStream target)
+      throws IOException {
+    try (JarInputStream in =
+            new JarInputStream(new java.io.ByteArrayInputStream(jar.bytes().getBytes()));
+        JarOutputStream out =
+            in.getManifest() == null
+                ? new JarOutputStream(target)
+                : new JarOutputStream(target, in.getManifest())) {
       for (JarEntry e; (e = in.getNextJarEntry()) != null; ) {
         out.putNextEntry(new JarEntry(e.getName()));
         in.transferTo(out);
@@ -111,7 +139,10 @@ final class LaunchBundles {
     void write(OutputStream out) throws IOException;
   }
 
-  /** Writes next to the target and moves it in place, so that a half-written bundle is never uploaded. */
+  /**
+   * Writes next to the target and moves it in place, so that a half-written bundle is never
+   * uploaded.
+   */
   private static void write(Path file, Writer writer) throws IOException {
     Files.createDirectories(file.getParent());
     Path tmp = Files.createTempFile(file.getParent(), "bundle-", ".tmp");
@@ -121,7 +152,10 @@ final class LaunchBundles {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Names the bundle after the launcher and the jars in it (name and size: jars of a release do not change). */
+  /**
+   * Names the bundle after the launcher and the jars in it (name and size: jars of a release do not
+   * change).
+   */
   private static String hash(LauncherJar jar, List<Path> libs) throws IOException {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");

@@ -8,8 +8,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The launcher jar (flink/launcher) packaged inside the console; uploaded to each cluster once, under a file name that
- * carries its content hash, so that a cluster which still has it is recognised and one that lost it gets it again.
+ * The launcher jar (flink/launcher) packaged inside the console; uploaded to each cluster once,
+ * under a file name that carries its content hash, so that a cluster which still has it is
+ * recognised and one that lost it gets it again.
  */
 public record LauncherJar(Buffer bytes, String hash) {
   public static final String RESOURCE = "launcher/cdc-console-launcher.jar";
@@ -22,7 +23,8 @@ public record LauncherJar(Buffer bytes, String hash) {
         throw new IOException("the launcher jar " + RESOURCE + " is not part of this build");
       }
       byte[] bytes = in.readAllBytes();
-      return new LauncherJar(Buffer.buffer(bytes), HexFormat.of().formatHex(sha256(bytes)).substring(0, 16));
+      return new LauncherJar(
+          Buffer.buffer(bytes), HexFormat.of().formatHex(sha256(bytes)).substring(0, 16));
     }
   }
 

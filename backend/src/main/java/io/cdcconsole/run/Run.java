@@ -4,26 +4,91 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /** A run of a pipeline on a cluster, tracked by the JobID the console gave it. */
-public record Run(long id, long pipelineId, String pipelineName, int pipelineVersion, long clusterId, String jobId,
-                  RunState state, String flinkState, boolean stale, String fromSavepoint, boolean allowNonRestoredState,
-                  JsonObject flinkConfig, String idempotencyKey, String createdBy, Instant createdAt,
-                  Instant startedAt, Instant endedAt, Instant lastSeenAt, Instant missingSince, String lastError,
-                  int restarts, JsonObject lastCheckpoint, JsonObject operation, String dsTaskInstanceId,
-                  String dsWorkflowInstanceId) {
+public record Run(
+    long id,
+    long pipelineId,
+    String pipelineName,
+    int pipelineVersion,
+    long clusterId,
+    String jobId,
+    RunState state,
+    String flinkState,
+    boolean stale,
+    String fromSavepoint,
+    boolean allowNonRestoredState,
+    JsonObject flinkConfig,
+    String idempotencyKey,
+    String createdBy,
+    Instant createdAt,
+    Instant startedAt,
+    Instant endedAt,
+    Instant lastSeenAt,
+    Instant missingSince,
+    String lastError,
+    int restarts,
+    JsonObject lastCheckpoint,
+    JsonObject operation,
+    String dsTaskInstanceId,
+    String dsWorkflowInstanceId) {
 
   /** The run as a look at its cluster left it (the watcher's copy between polls). */
   Run looked(String flinkState, boolean stale, Instant missingSince) {
-    return new Run(id, pipelineId, pipelineName, pipelineVersion, clusterId, jobId, state, flinkState, stale,
-        fromSavepoint, allowNonRestoredState, flinkConfig, idempotencyKey, createdBy, createdAt, startedAt, endedAt,
-        lastSeenAt, missingSince, lastError, restarts, lastCheckpoint, operation, dsTaskInstanceId,
+    return new Run(
+        id,
+        pipelineId,
+        pipelineName,
+        pipelineVersion,
+        clusterId,
+        jobId,
+        state,
+        flinkState,
+        stale,
+        fromSavepoint,
+        allowNonRestoredState,
+        flinkConfig,
+        idempotencyKey,
+        createdBy,
+        createdAt,
+        startedAt,
+        endedAt,
+        lastSeenAt,
+        missingSince,
+        lastError,
+        restarts,
+        lastCheckpoint,
+        operation,
+        dsTaskInstanceId,
         dsWorkflowInstanceId);
   }
 
   /** The run with its latest completed checkpoint (the watcher's copy between polls). */
   Run withCheckpoint(JsonObject checkpoint) {
-    return new Run(id, pipelineId, pipelineName, pipelineVersion, clusterId, jobId, state, flinkState, stale,
-        fromSavepoint, allowNonRestoredState, flinkConfig, idempotencyKey, createdBy, createdAt, startedAt, endedAt,
-        lastSeenAt, missingSince, lastError, restarts, checkpoint, operation, dsTaskInstanceId, dsWorkflowInstanceId);
+    return new Run(
+        id,
+        pipelineId,
+        pipelineName,
+        pipelineVersion,
+        clusterId,
+        jobId,
+        state,
+        flinkState,
+        stale,
+        fromSavepoint,
+        allowNonRestoredState,
+        flinkConfig,
+        idempotencyKey,
+        createdBy,
+        createdAt,
+        startedAt,
+        endedAt,
+        lastSeenAt,
+        missingSince,
+        lastError,
+        restarts,
+        checkpoint,
+        operation,
+        dsTaskInstanceId,
+        dsWorkflowInstanceId);
   }
 
   public JsonObject toJson() {

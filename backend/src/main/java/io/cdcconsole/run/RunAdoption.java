@@ -16,7 +16,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 
-/** Jobs on a registered cluster that the console did not start: found (orphans) and tracked as runs (adopted). */
+/**
+ * Jobs on a registered cluster that the console did not start: found (orphans) and tracked as runs
+ * (adopted).
+ */
 final class RunAdoption {
   private final RunStore store;
   private final PipelineService pipelines;
@@ -24,8 +27,12 @@ final class RunAdoption {
   private final ClusterClients clients;
   private final RunEvents events;
 
-  RunAdoption(RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
-              RunEvents events) {
+  RunAdoption(
+      RunStore store,
+      PipelineService pipelines,
+      ClusterService clusters,
+      ClusterClients clients,
+      RunEvents events) {
     this.store = store;
     this.pipelines = pipelines;
     this.clusters = clusters;
@@ -34,70 +41,150 @@ final class RunAdoption {
   }
 
   /**
-   * Jobs on registered clusters that the console did not start but that carry a pipeline's name (e.g. started by hand
-   * or by an older tool): one {@code /jobs/overview} per reachable cluster, asked now.
+   * Jobs on registered clusters that the console did not start but that carry a pipeline's name
+   * (e.g. started by hand or by an older tool): one {@code /jobs/overview} per reachable cluster,
+   * asked now.
    */
   Future<JsonArray> orphans() {
-    return clusters.list().compose(all -> Future.join(all.stream()
-        .map(o -> clients.gateway(o.cluster()).compose(FlinkGateway::jobs)
-            .compose(jobs -> orphansOn(o.cluster(), jobs))
-            .otherwise(new JsonArray()))
-        .toList())
-        .map(done -> {
-          JsonArray items = new JsonArray();
-          done.<JsonArray>list().forEach(items::addAll);
-          return items;
-        }));
+    return clusters
+        .list()
+        .compose(
+            all ->
+                Future.join(
+                        all.stream()
+                            .map(
+                                o ->
+                                    clients
+                                        .gateway(o.cluster())
+                                        .compose(FlinkGateway::jobs)
+                                        .compose(jobs -> orphansOn(o.cluster(), jobs))
+                                        .otherwise(new JsonArray()))
+                            .toList())
+                    .map(
+                        done -> {
+                          JsonArray items = new JsonArray();
+                          done.<JsonArray>list().forEach(items::addAll);
+                          return items;
+                        }));
   }
 
   private Future<JsonArray> orphansOn(Cluster cluster, List<FlinkGateway.JobSummary> jobs) {
-    List<FlinkGateway.JobSummary> live = jobs.stream()
-        .filter(job -> RunState.fromFlink(job.state()).map(s -> !s.terminal()).orElse(false))
-        .toList();
-    return store.knownJobIds(live.stream().map(FlinkGateway.JobSummary::id).toList()).compose(known -> Future.join(live.stream()
-        .filter(job -> !known.contains(job.id()))
-        .map(job -> pipelines.get(job.name())
-            .map(p -> p.clusterId() == cluster.id() ? new JsonObject().put("clusterId", cluster.id())
-                .put("cluster", cluster.name()).put("jobId", job.id()).put("name", job.name())
-                .put("state", job.state()).put("pipelineId", p.id())
-                .put("startTime", Instant.ofEpochMilli(job.startTime())) : null)
-            .otherwise((JsonObject) null))
-        .toList()).map(found -> {
-          JsonArray out = new JsonArray();
-          found.<JsonObject>list().stream().filter(java.util.Objects::nonNull).forEach(out::add);
-          return out;
-        }));
+    List<FlinkGateway.JobSummary> live =
+        jobs.stream()
+            .filter(job -> RunState.fromFlink(job.state()).map(s -> !s.terminal()).orElse(false))
+            .toList();
+    return store
+        .knownJobIds(live.stream().map(FlinkGateway.JobSummary::id).toList())
+        .compose(
+            known ->
+                Future.join(
+                        live.stream()
+                            .filter(job -> !known.contains(job.id()))
+                            .map(
+                                job ->
+                                    pipelines
+                                        .get(job.name())
+                                        .map(
+                                            p ->
+                                                p.clusterId() == cluster.id()
+                                                    ? new JsonObject()
+                                                        .put("clusterId", cluster.id())
+                                                        .put("cluster", cluster.name())
+                                                        .put("jobId", job.id())
+                                                        .put("name", job.name())
+                                                        .put("state", job.state())
+                                                        .put("pipelineId", p.id())
+                                                        .put(
+                                                            "startTime",
+                                                            Instant.ofEpochMilli(job.startTime()))
+                                                    : null)
+                                        .otherwise((JsonObject) null))
+                            .toList())
+                    .map(
+                        found -> {
+                          JsonArray out = new JsonArray();
+                          found.<JsonObject>list().stream()
+                              .filter(java.util.Objects::nonNull)
+                              .forEach(out::add);
+                          return out;
+                        }));
   }
 
   /** Tracks a job the console did not start as a run of the pipeline whose name it carries. */
   Future<Run> adopt(Principal by, String pipelineRef, String jobId) {
     if (jobId == null || !jobId.matches("[0-9a-f]{32}")) {
-      return Future.failedFuture(ValidationFailed.of("jobId", "must be a Flink JobID (32 hex characters)"));
+      return Future.failedFuture(
+          ValidationFailed.of("jobId", "must be a Flink JobID (32 hex characters)"));
     }
-    return pipelines.get(pipelineRef).compose(pipeline -> store.active(pipeline.id()).compose(active -> {
-      if (active.isPresent()) {
-        return Future.failedFuture(new Conflict("Pipeline '" + pipeline.name() + "' has an active run already."));
-      }
-      return store.knownJobIds(java.util.List.of(jobId)).compose(known -> {
-        if (!known.isEmpty()) {
-          return Future.failedFuture(new Conflict("Job " + jobId + " is tracked by a run already."));
-        }
-        return clusters.find(pipeline.clusterId()).compose(clients::gateway)
-            .compose(flink -> flink.job(jobId))
-            .recover(err -> Future.failedFuture(err instanceof FlinkRestException f && f.status() == 404
-                ? new NotFound("The pipeline's cluster has no job " + jobId + ".") : err))
-            .compose(job -> {
-              if (!pipeline.name().equals(job.name())) {
-                return Future.failedFuture(new Conflict("Job " + jobId + " is named '" + job.name()
-                    + "', not after pipeline '" + pipeline.name() + "'."));
-              }
-              return store.insertAdopted(new RunStore.NewRun(pipeline.id(), pipeline.version(), pipeline.clusterId(),
-                  jobId, null, false, new JsonObject(), null, by.username()));
+    return pipelines
+        .get(pipelineRef)
+        .compose(
+            pipeline ->
+                store
+                    .active(pipeline.id())
+                    .compose(
+                        active -> {
+                          if (active.isPresent()) {
+                            return Future.failedFuture(
+                                new Conflict(
+                                    "Pipeline '"
+                                        + pipeline.name()
+                                        + "' has an active run already."));
+                          }
+                          return store
+                              .knownJobIds(java.util.List.of(jobId))
+                              .compose(
+                                  known -> {
+                                    if (!known.isEmpty()) {
+                                      return Future.failedFuture(
+                                          new Conflict(
+                                              "Job " + jobId + " is tracked by a run already."));
+                                    }
+                                    return clusters
+                                        .find(pipeline.clusterId())
+                                        .compose(clients::gateway)
+                                        .compose(flink -> flink.job(jobId))
+                                        .recover(
+                                            err ->
+                                                Future.failedFuture(
+                                                    err instanceof FlinkRestException f
+                                                            && f.status() == 404
+                                                        ? new NotFound(
+                                                            "The pipeline's cluster has no job "
+                                                                + jobId
+                                                                + ".")
+                                                        : err))
+                                        .compose(
+                                            job -> {
+                                              if (!pipeline.name().equals(job.name())) {
+                                                return Future.failedFuture(
+                                                    new Conflict(
+                                                        "Job "
+                                                            + jobId
+                                                            + " is named '"
+                                                            + job.name()
+                                                            + "', not after pipeline '"
+                                                            + pipeline.name()
+                                                            + "'."));
+                                              }
+                                              return store.insertAdopted(
+                                                  new RunStore.NewRun(
+                                                      pipeline.id(),
+                                                      pipeline.version(),
+                                                      pipeline.clusterId(),
+                                                      jobId,
+                                                      null,
+                                                      false,
+                                                      new JsonObject(),
+                                                      null,
+                                                      by.username()));
+                                            });
+                                  });
+                        }))
+        .map(
+            moved -> {
+              events.changed(moved.transition());
+              return moved.run();
             });
-      });
-    })).map(moved -> {
-      events.changed(moved.transition());
-      return moved.run();
-    });
   }
 }

@@ -11,10 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a job's latest completed checkpoint from Flink into its run and the pipeline's ledger (where an externally
- * addressable one becomes the restore point). Asked on the watcher's budgeted cadence and on demand: when the job
- * leaves RUNNING, before a stop or cancel is sent, when the restore point is asked for. Writes only a checkpoint the
- * run does not have yet; never fails (a checkpoint that cannot be read leaves the run's as it was).
+ * Reads a job's latest completed checkpoint from Flink into its run and the pipeline's ledger
+ * (where an externally addressable one becomes the restore point). Asked on the watcher's budgeted
+ * cadence and on demand: when the job leaves RUNNING, before a stop or cancel is sent, when the
+ * restore point is asked for. Writes only a checkpoint the run does not have yet; never fails (a
+ * checkpoint that cannot be read leaves the run's as it was).
  */
 final class RunCheckpoints {
   private static final Logger LOG = LoggerFactory.getLogger(RunCheckpoints.class);
@@ -30,35 +31,53 @@ final class RunCheckpoints {
     this.clients = clients;
   }
 
-  /** Asks the run's cluster now; answers the run's latest checkpoint as known afterwards (null: none). */
+  /**
+   * Asks the run's cluster now; answers the run's latest checkpoint as known afterwards (null:
+   * none).
+   */
   Future<JsonObject> fetch(Run run) {
-    return clusters.find(run.clusterId()).compose(clients::gateway).compose(flink -> fetch(flink, run))
+    return clusters
+        .find(run.clusterId())
+        .compose(clients::gateway)
+        .compose(flink -> fetch(flink, run))
         .otherwise(run.lastCheckpoint());
   }
 
   Future<JsonObject> fetch(FlinkGateway flink, Run run) {
-    return flink.latestCheckpoint(run.jobId()).compose(latest -> {
-      if (latest.isEmpty()) {
-        return Future.succeededFuture(run.lastCheckpoint());
-      }
-      FlinkGateway.Checkpoint completed = latest.get();
-      Long id = completed.id();
-      if (run.lastCheckpoint() != null && Objects.equals(id, run.lastCheckpoint().getLong("id"))) {
-        return Future.succeededFuture(run.lastCheckpoint());
-      }
-      Long ackedAt = completed.ackedAt();
-      String path = completed.externalPath();
-      JsonObject last = new JsonObject().put("id", id)
-          .put("at", ackedAt == null ? null : Instant.ofEpochMilli(ackedAt))
-          .put("path", path);
-      Future<Void> saved = store.checkpoint(run.id(), last);
-      if (path != null && !path.isBlank() && !NOT_ADDRESSABLE.equals(path)) {
-        saved = saved.compose(ok -> store.recordSavepoint(run.pipelineId(), run.id(), "checkpoint", "checkpoint", path));
-      }
-      return saved.map(last);
-    }).recover(err -> {
-      LOG.debug("Run {}: checkpoints not read: {}", run.id(), err.getMessage());
-      return Future.succeededFuture(run.lastCheckpoint());
-    });
+    return flink
+        .latestCheckpoint(run.jobId())
+        .compose(
+            latest -> {
+              if (latest.isEmpty()) {
+                return Future.succeededFuture(run.lastCheckpoint());
+              }
+              FlinkGateway.Checkpoint completed = latest.get();
+              Long id = completed.id();
+              if (run.lastCheckpoint() != null
+                  && Objects.equals(id, run.lastCheckpoint().getLong("id"))) {
+                return Future.succeededFuture(run.lastCheckpoint());
+              }
+              Long ackedAt = completed.ackedAt();
+              String path = completed.externalPath();
+              JsonObject last =
+                  new JsonObject()
+                      .put("id", id)
+                      .put("at", ackedAt == null ? null : Instant.ofEpochMilli(ackedAt))
+                      .put("path", path);
+              Future<Void> saved = store.checkpoint(run.id(), last);
+              if (path != null && !path.isBlank() && !NOT_ADDRESSABLE.equals(path)) {
+                saved =
+                    saved.compose(
+                        ok ->
+                            store.recordSavepoint(
+                                run.pipelineId(), run.id(), "checkpoint", "checkpoint", path));
+              }
+              return saved.map(last);
+            })
+        .recover(
+            err -> {
+              LOG.debug("Run {}: checkpoints not read: {}", run.id(), err.getMessage());
+              return Future.succeededFuture(run.lastCheckpoint());
+            });
   }
 }

@@ -4,8 +4,9 @@ import io.vertx.core.Vertx;
 import java.util.List;
 
 /**
- * Publishes run changes on the event bus: every stored transition at {@link #ADDRESS} (SSE, alerts and
- * DolphinScheduler waiters listen there), and a run becoming stale or fresh again at {@link #STALE_ADDRESS}.
+ * Publishes run changes on the event bus: every stored transition at {@link #ADDRESS} (SSE, alerts
+ * and DolphinScheduler waiters listen there), and a run becoming stale or fresh again at {@link
+ * #STALE_ADDRESS}.
  */
 public final class RunEvents {
   public static final String ADDRESS = "run.state";

@@ -6,7 +6,10 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What every part of the run wing does the same way: move a run and tell the event bus; scrub Flink's text. */
+/**
+ * What every part of the run wing does the same way: move a run and tell the event bus; scrub
+ * Flink's text.
+ */
 final class RunMoves {
   private static final Logger LOG = LoggerFactory.getLogger(RunMoves.class);
 
@@ -28,26 +31,41 @@ final class RunMoves {
 
   /** Moves the run (if it is still in {@code from}) and tells the event bus. */
   Future<Optional<Run>> moveTo(Run run, RunState from, RunState to, String source, String detail) {
-    return store.transition(run.id(), from, to, source, detail, null).map(moved -> moved.map(m -> {
-      RunLog.of(LOG.atInfo(), m.run())
-          .log("Run {} of '{}': {} -> {} ({})", m.run().id(), m.run().pipelineName(), from, to, source);
-      events.changed(m.transition());
-      return m.run();
-    }));
+    return store
+        .transition(run.id(), from, to, source, detail, null)
+        .map(
+            moved ->
+                moved.map(
+                    m -> {
+                      RunLog.of(LOG.atInfo(), m.run())
+                          .log(
+                              "Run {} of '{}': {} -> {} ({})",
+                              m.run().id(),
+                              m.run().pipelineName(),
+                              from,
+                              to,
+                              source);
+                      events.changed(m.transition());
+                      return m.run();
+                    }));
   }
 
   /**
-   * {@code text} without the run's plaintext secrets. When they cannot be looked up, the text is not kept at all:
-   * an unchecked text may hold one.
+   * {@code text} without the run's plaintext secrets. When they cannot be looked up, the text is
+   * not kept at all: an unchecked text may hold one.
    */
   Future<String> scrub(Run run, String text) {
-    return pipelines.version(Long.toString(run.pipelineId()), run.pipelineVersion())
+    return pipelines
+        .version(Long.toString(run.pipelineId()), run.pipelineVersion())
         .compose(version -> submitYaml.secretsOf(version.yaml()))
         .map(secrets -> Scrubber.scrub(text, secrets))
-        .otherwise(err -> {
-          LOG.warn("Run {}: the secrets to scrub Flink's failure text with could not be read: {}", run.id(),
-              err.getMessage());
-          return "(Flink's failure text is withheld: it could not be checked for secrets)";
-        });
+        .otherwise(
+            err -> {
+              LOG.warn(
+                  "Run {}: the secrets to scrub Flink's failure text with could not be read: {}",
+                  run.id(),
+                  err.getMessage());
+              return "(Flink's failure text is withheld: it could not be checked for secrets)";
+            });
   }
 }

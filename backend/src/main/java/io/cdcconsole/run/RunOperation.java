@@ -5,12 +5,21 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A run's savepoint or stop, as its {@code operation} column holds it: recorded (IN_PROGRESS, with the console's own
- * trigger id) before Flink is asked, then COMPLETED with the savepoint's location or FAILED with the reason. The one
- * place that knows the column's keys.
+ * A run's savepoint or stop, as its {@code operation} column holds it: recorded (IN_PROGRESS, with
+ * the console's own trigger id) before Flink is asked, then COMPLETED with the savepoint's location
+ * or FAILED with the reason. The one place that knows the column's keys.
  */
-record RunOperation(String kind, String triggerId, String status, Instant startedAt, Optional<String> targetDirectory,
-                    boolean drain, boolean periodic, String location, String error, Instant finishedAt) {
+record RunOperation(
+    String kind,
+    String triggerId,
+    String status,
+    Instant startedAt,
+    Optional<String> targetDirectory,
+    boolean drain,
+    boolean periodic,
+    String location,
+    String error,
+    Instant finishedAt) {
   static final String STOP = "stop";
   static final String SAVEPOINT = "savepoint";
   static final String IN_PROGRESS = "IN_PROGRESS";
@@ -18,9 +27,15 @@ record RunOperation(String kind, String triggerId, String status, Instant starte
   static final String FAILED = "FAILED";
 
   /** A new operation under way, started now. */
-  static RunOperation begin(String kind, String triggerId, Instant now, Optional<String> targetDirectory, boolean drain,
-                            boolean periodic) {
-    return new RunOperation(kind, triggerId, IN_PROGRESS, now, targetDirectory, drain, periodic, null, null, null);
+  static RunOperation begin(
+      String kind,
+      String triggerId,
+      Instant now,
+      Optional<String> targetDirectory,
+      boolean drain,
+      boolean periodic) {
+    return new RunOperation(
+        kind, triggerId, IN_PROGRESS, now, targetDirectory, drain, periodic, null, null, null);
   }
 
   /** The stored operation; empty for none. A start time that cannot be read is {@code now}. */
@@ -40,10 +55,18 @@ record RunOperation(String kind, String triggerId, String status, Instant starte
     } catch (RuntimeException e) {
       finished = null;
     }
-    return Optional.of(new RunOperation(json.getString("kind"), json.getString("triggerId"), json.getString("status"),
-        started == null ? now : started, Optional.ofNullable(json.getString("targetDirectory")),
-        json.getBoolean("drain", false), json.getBoolean("periodic", false), json.getString("location"),
-        json.getString("error"), finished));
+    return Optional.of(
+        new RunOperation(
+            json.getString("kind"),
+            json.getString("triggerId"),
+            json.getString("status"),
+            started == null ? now : started,
+            Optional.ofNullable(json.getString("targetDirectory")),
+            json.getBoolean("drain", false),
+            json.getBoolean("periodic", false),
+            json.getString("location"),
+            json.getString("error"),
+            finished));
   }
 
   static Optional<RunOperation> of(Run run, Instant now) {
@@ -72,23 +95,57 @@ record RunOperation(String kind, String triggerId, String status, Instant starte
   }
 
   RunOperation completedAt(String location, Instant at) {
-    return new RunOperation(kind, triggerId, COMPLETED, startedAt, targetDirectory, drain, periodic, location, null, at);
+    return new RunOperation(
+        kind,
+        triggerId,
+        COMPLETED,
+        startedAt,
+        targetDirectory,
+        drain,
+        periodic,
+        location,
+        null,
+        at);
   }
 
   RunOperation failedAt(String why, Instant at) {
-    return new RunOperation(kind, triggerId, FAILED, startedAt, targetDirectory, drain, periodic, location, why,
+    return new RunOperation(
+        kind,
+        triggerId,
+        FAILED,
+        startedAt,
+        targetDirectory,
+        drain,
+        periodic,
+        location,
+        why,
         finishedAt == null ? at : finishedAt);
   }
 
   /** A note while it goes on (a refused stop about to be sent again). */
   RunOperation noting(String note) {
-    return new RunOperation(kind, triggerId, status, startedAt, targetDirectory, drain, periodic, location, note, finishedAt);
+    return new RunOperation(
+        kind,
+        triggerId,
+        status,
+        startedAt,
+        targetDirectory,
+        drain,
+        periodic,
+        location,
+        note,
+        finishedAt);
   }
 
   /** The column's shape, as the API shows it (the {@code RunOperation} schema). */
   JsonObject toJson() {
-    JsonObject json = new JsonObject().put("kind", kind).put("triggerId", triggerId).put("status", status)
-        .put("startedAt", startedAt).put("targetDirectory", targetDirectory.orElse(null));
+    JsonObject json =
+        new JsonObject()
+            .put("kind", kind)
+            .put("triggerId", triggerId)
+            .put("status", status)
+            .put("startedAt", startedAt)
+            .put("targetDirectory", targetDirectory.orElse(null));
     if (stop()) {
       json.put("drain", drain);
     }

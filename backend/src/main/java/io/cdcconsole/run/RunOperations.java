@@ -21,16 +21,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Operations on a run's job: cancel, stop with a savepoint, savepoint. Each stop or savepoint is recorded (with the
- * console's own trigger id) before Flink is asked, then followed until Flink says how it ended, or given up.
+ * Operations on a run's job: cancel, stop with a savepoint, savepoint. Each stop or savepoint is
+ * recorded (with the console's own trigger id) before Flink is asked, then followed until Flink
+ * says how it ended, or given up.
  */
 final class RunOperations {
   private static final Logger LOG = LoggerFactory.getLogger(RunOperations.class);
   private static final Duration OPERATION_POLL = Duration.ofSeconds(1);
-  /** A status poll that fails is retried after 1 s, 2 s, 4 s ... at most this long apart, until the give-up. */
+
+  /**
+   * A status poll that fails is retried after 1 s, 2 s, 4 s ... at most this long apart, until the
+   * give-up.
+   */
   private static final Duration OPERATION_POLL_MAX_BACKOFF = Duration.ofSeconds(30);
-  /** A stop Flink refuses because not all tasks run yet is sent again: 1 s, 2 s, 4 s, 8 s later, then it failed. */
+
+  /**
+   * A stop Flink refuses because not all tasks run yet is sent again: 1 s, 2 s, 4 s, 8 s later,
+   * then it failed.
+   */
   private static final int STOP_ATTEMPTS = 5;
+
   private static final Duration STOP_RETRY_BACKOFF = Duration.ofSeconds(1);
 
   private final Vertx vertx;
@@ -44,13 +54,23 @@ final class RunOperations {
   private final RunMoves moves;
   private final Clock clock;
   private final Set<Long> operating = ConcurrentHashMap.newKeySet();
-  // the options of stops under way, to send them again (kept in memory: after a restart a refused stop just fails)
+  // the options of stops under way, to send them again (kept in memory: after a restart a refused
+  // stop just fails)
   private final java.util.Map<Long, StopAttempt> stops = new ConcurrentHashMap<>();
 
   private record StopAttempt(RunService.StopOptions options, int attempt) {}
 
-  RunOperations(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
-                RunPolicy policy, RunCheckpoints checkpoints, Duration operationGiveUp, RunMoves moves, Clock clock) {
+  RunOperations(
+      Vertx vertx,
+      RunStore store,
+      PipelineService pipelines,
+      ClusterService clusters,
+      ClusterClients clients,
+      RunPolicy policy,
+      RunCheckpoints checkpoints,
+      Duration operationGiveUp,
+      RunMoves moves,
+      Clock clock) {
     this.vertx = vertx;
     this.store = store;
     this.pipelines = pipelines;
@@ -64,20 +84,36 @@ final class RunOperations {
   }
 
   /**
-   * Cancels the active run's job. A job Flink already ended is no error: the watcher records how it ended. The job's
-   * latest checkpoint is read first, so the restore point a cancel leaves is the newest Flink has.
+   * Cancels the active run's job. A job Flink already ended is no error: the watcher records how it
+   * ended. The job's latest checkpoint is read first, so the restore point a cancel leaves is the
+   * newest Flink has.
    */
   Future<Run> cancel(Principal by, String pipelineRef) {
-    return activeRun(pipelineRef).compose(run -> flinkFor(run).compose(flink -> checkpoints.fetch(flink, run)
-        .compose(latest -> flink.cancel(run.jobId()))
-        .compose(ok -> moves.moveTo(run, run.state(), RunState.CANCELLING, "console", "cancelled by " + by.username()))
-        .recover(err -> calm(err, run))
-        .map(moved -> run)));
+    return activeRun(pipelineRef)
+        .compose(
+            run ->
+                flinkFor(run)
+                    .compose(
+                        flink ->
+                            checkpoints
+                                .fetch(flink, run)
+                                .compose(latest -> flink.cancel(run.jobId()))
+                                .compose(
+                                    ok ->
+                                        moves.moveTo(
+                                            run,
+                                            run.state(),
+                                            RunState.CANCELLING,
+                                            "console",
+                                            "cancelled by " + by.username()))
+                                .recover(err -> calm(err, run))
+                                .map(moved -> run)));
   }
 
   /**
-   * Stops with a savepoint (Flink's stop), or cancels when {@code savepoint} is false. Either way the job's latest
-   * checkpoint is read first: should the savepoint fail, the restore point is still the newest checkpoint.
+   * Stops with a savepoint (Flink's stop), or cancels when {@code savepoint} is false. Either way
+   * the job's latest checkpoint is read first: should the savepoint fail, the restore point is
+   * still the newest checkpoint.
    */
   Future<Run> stop(Principal by, String pipelineRef, RunService.StopOptions options) {
     if (!options.savepoint()) {
@@ -88,107 +124,198 @@ final class RunOperations {
     } catch (ValidationFailed e) {
       return Future.failedFuture(e);
     }
-    return activeRun(pipelineRef).compose(run -> flinkFor(run).compose(flink -> {
-      RunOperation op = newOperation(RunOperation.STOP, options.targetDirectory(), options.drain(), false);
-      return checkpoints.fetch(flink, run)
-          .compose(latest -> begin(run, op))
-          .compose(recorded -> trigger(flink, run, op))
-          .onSuccess(accepted -> stops.put(run.id(), new StopAttempt(options, 1)))
-          .compose(accepted -> moves.moveTo(run, run.state(), RunState.STOPPING, "console",
-              "stop with savepoint by " + by.username()))
-          .onSuccess(moved -> followOperation(run.id()))
-          .recover(err -> refused(run, op, err).compose(ignored -> calm(err, run)))
-          .map(moved -> run);
-    }));
+    return activeRun(pipelineRef)
+        .compose(
+            run ->
+                flinkFor(run)
+                    .compose(
+                        flink -> {
+                          RunOperation op =
+                              newOperation(
+                                  RunOperation.STOP,
+                                  options.targetDirectory(),
+                                  options.drain(),
+                                  false);
+                          return checkpoints
+                              .fetch(flink, run)
+                              .compose(latest -> begin(run, op))
+                              .compose(recorded -> trigger(flink, run, op))
+                              .onSuccess(
+                                  accepted -> stops.put(run.id(), new StopAttempt(options, 1)))
+                              .compose(
+                                  accepted ->
+                                      moves.moveTo(
+                                          run,
+                                          run.state(),
+                                          RunState.STOPPING,
+                                          "console",
+                                          "stop with savepoint by " + by.username()))
+                              .onSuccess(moved -> followOperation(run.id()))
+                              .recover(
+                                  err -> refused(run, op, err).compose(ignored -> calm(err, run)))
+                              .map(moved -> run);
+                        }));
   }
 
-  /** Triggers a savepoint of the running job; the path lands in the ledger when Flink has written it. */
+  /**
+   * Triggers a savepoint of the running job; the path lands in the ledger when Flink has written
+   * it.
+   */
   Future<Run> savepoint(Principal by, String pipelineRef, Optional<String> targetDirectory) {
     try {
       policy.checkPath("targetDirectory", targetDirectory);
     } catch (ValidationFailed e) {
       return Future.failedFuture(e);
     }
-    return activeRun(pipelineRef).compose(run -> flinkFor(run).compose(flink -> {
-      RunOperation op = newOperation(RunOperation.SAVEPOINT, targetDirectory, false, false);
-      return begin(run, op)
-          .compose(recorded -> trigger(flink, run, op))
-          .onSuccess(accepted -> followOperation(run.id()))
-          .recover(err -> refused(run, op, err).compose(ignored -> Future.failedFuture(err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)
-              ? new Conflict("Flink cannot take a savepoint of job " + run.jobId() + " now (HTTP " + f.status()
-                  + "): it is not running.")
-              : err instanceof FlinkRestException || err instanceof io.cdcconsole.error.ApiError ? err
-              : new io.cdcconsole.error.Unavailable("The cluster of run " + run.id() + " does not answer ("
-                  + FlinkErrors.describe(err) + "); the savepoint is followed and sent again while it is not known there."))))
-          .map(ok -> run);
-    }));
+    return activeRun(pipelineRef)
+        .compose(
+            run ->
+                flinkFor(run)
+                    .compose(
+                        flink -> {
+                          RunOperation op =
+                              newOperation(RunOperation.SAVEPOINT, targetDirectory, false, false);
+                          return begin(run, op)
+                              .compose(recorded -> trigger(flink, run, op))
+                              .onSuccess(accepted -> followOperation(run.id()))
+                              .recover(
+                                  err ->
+                                      refused(run, op, err)
+                                          .compose(
+                                              ignored ->
+                                                  Future.failedFuture(
+                                                      err instanceof FlinkRestException f
+                                                              && (f.status() == 404
+                                                                  || f.status() == 409)
+                                                          ? new Conflict(
+                                                              "Flink cannot take a savepoint of job "
+                                                                  + run.jobId()
+                                                                  + " now (HTTP "
+                                                                  + f.status()
+                                                                  + "): it is not running.")
+                                                          : err instanceof FlinkRestException
+                                                                  || err
+                                                                      instanceof
+                                                                      io.cdcconsole.error.ApiError
+                                                              ? err
+                                                              : new io.cdcconsole.error.Unavailable(
+                                                                  "The cluster of run "
+                                                                      + run.id()
+                                                                      + " does not answer ("
+                                                                      + FlinkErrors.describe(err)
+                                                                      + "); the savepoint is followed and sent again while it is not known there."))))
+                              .map(ok -> run);
+                        }));
   }
 
   /**
-   * Records the operation before Flink is asked, unless another one of the run is under way: never two savepoints or
-   * stops in flight for one run (a second would replace the record of the first, whose savepoint would then be missing
-   * from the ledger). The one under way is followed and given up in time, so this never blocks for long.
+   * Records the operation before Flink is asked, unless another one of the run is under way: never
+   * two savepoints or stops in flight for one run (a second would replace the record of the first,
+   * whose savepoint would then be missing from the ledger). The one under way is followed and given
+   * up in time, so this never blocks for long.
    */
   private Future<Void> begin(Run run, RunOperation op) {
-    return store.beginOperation(run.id(), op.toJson()).compose(begun -> begun ? Future.succeededFuture()
-        : Future.failedFuture(new Conflict("A savepoint or stop of run " + run.id() + " is under way; try again when it"
-            + " has ended (it is given up after " + operationGiveUp.toMinutes() + " min at most).")));
+    return store
+        .beginOperation(run.id(), op.toJson())
+        .compose(
+            begun ->
+                begun
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        new Conflict(
+                            "A savepoint or stop of run "
+                                + run.id()
+                                + " is under way; try again when it"
+                                + " has ended (it is given up after "
+                                + operationGiveUp.toMinutes()
+                                + " min at most).")));
   }
 
   /**
-   * A periodic savepoint of a RUNNING run whose turn has come. The operation is claimed in the database first (only
-   * when none is under way), so a run never has two in flight; then sent and followed like a manual one.
+   * A periodic savepoint of a RUNNING run whose turn has come. The operation is claimed in the
+   * database first (only when none is under way), so a run never has two in flight; then sent and
+   * followed like a manual one.
    */
   Future<Void> periodicSavepoint(long runId) {
     RunOperation op = newOperation(RunOperation.SAVEPOINT, Optional.empty(), false, true);
-    return store.claimPeriodic(runId, op.toJson()).compose(claimed -> !claimed ? Future.<Void>succeededFuture()
-        : store.find(runId).compose(found -> {
-          Run run = found.orElseThrow();
-          LOG.info("Run {} of '{}': periodic savepoint, trigger {}", run.id(), run.pipelineName(), op.triggerId());
-          return flinkFor(run).compose(flink -> trigger(flink, run, op))
-              .onSuccess(accepted -> followOperation(run.id()))
-              .<Void>mapEmpty()
-              .recover(err -> refused(run, op, err));
-        }));
+    return store
+        .claimPeriodic(runId, op.toJson())
+        .compose(
+            claimed ->
+                !claimed
+                    ? Future.<Void>succeededFuture()
+                    : store
+                        .find(runId)
+                        .compose(
+                            found -> {
+                              Run run = found.orElseThrow();
+                              LOG.info(
+                                  "Run {} of '{}': periodic savepoint, trigger {}",
+                                  run.id(),
+                                  run.pipelineName(),
+                                  op.triggerId());
+                              return flinkFor(run)
+                                  .compose(flink -> trigger(flink, run, op))
+                                  .onSuccess(accepted -> followOperation(run.id()))
+                                  .<Void>mapEmpty()
+                                  .recover(err -> refused(run, op, err));
+                            }));
   }
 
   /**
-   * A savepoint or stop operation with a trigger id of the console's own (Flink's TriggerId: 32 hex digits). It is
-   * written before Flink is asked, so an operation whose answer a crash swallowed is still followed after the restart,
-   * and the same trigger sent again is the same operation: Flink (1.17+) keeps one operation per job and trigger id.
+   * A savepoint or stop operation with a trigger id of the console's own (Flink's TriggerId: 32 hex
+   * digits). It is written before Flink is asked, so an operation whose answer a crash swallowed is
+   * still followed after the restart, and the same trigger sent again is the same operation: Flink
+   * (1.17+) keeps one operation per job and trigger id.
    */
-  private RunOperation newOperation(String kind, Optional<String> targetDirectory, boolean drain, boolean periodic) {
-    return RunOperation.begin(kind, FlinkGateway.newId(), clock.instant(), targetDirectory, drain, periodic);
+  private RunOperation newOperation(
+      String kind, Optional<String> targetDirectory, boolean drain, boolean periodic) {
+    return RunOperation.begin(
+        kind, FlinkGateway.newId(), clock.instant(), targetDirectory, drain, periodic);
   }
 
-  /** Sends the operation's trigger to Flink; sending it again is harmless (same trigger id, same operation). */
+  /**
+   * Sends the operation's trigger to Flink; sending it again is harmless (same trigger id, same
+   * operation).
+   */
   private static Future<Void> trigger(FlinkGateway flink, Run run, RunOperation op) {
-    return op.stop() ? flink.triggerStop(run.jobId(), op.triggerId(), op.drain(), op.targetDirectory())
+    return op.stop()
+        ? flink.triggerStop(run.jobId(), op.triggerId(), op.drain(), op.targetDirectory())
         : flink.triggerSavepoint(run.jobId(), op.triggerId(), op.targetDirectory());
   }
 
   /**
-   * The trigger was not accepted. Refused by Flink: the operation did not start. No answer (a timeout, a lost
-   * connection): Flink may have started it, so it stays in progress and is followed — found under its trigger id, or
-   * sent again as the same operation.
+   * The trigger was not accepted. Refused by Flink: the operation did not start. No answer (a
+   * timeout, a lost connection): Flink may have started it, so it stays in progress and is followed
+   * — found under its trigger id, or sent again as the same operation.
    */
   private Future<Void> refused(Run run, RunOperation op, Throwable err) {
     if (err instanceof io.cdcconsole.error.ApiError) {
-      return Future.succeededFuture(); // not begun (another operation is under way): nothing was recorded or sent
+      return Future
+          .succeededFuture(); // not begun (another operation is under way): nothing was recorded or
+      // sent
     }
     if (!(err instanceof FlinkRestException)) {
       followOperation(run.id());
       return Future.succeededFuture();
     }
-    return moves.scrub(run, "not started: " + FlinkErrors.describe(err)).compose(why -> {
-      return store.operation(run.id(), op.failedAt(why, clock.instant()).toJson())
-          .compose(ok -> store.recordFailedSavepoint(run.pipelineId(), run.id(), op.source(), op.triggerId(), why));
-    }).otherwiseEmpty();
+    return moves
+        .scrub(run, "not started: " + FlinkErrors.describe(err))
+        .compose(
+            why -> {
+              return store
+                  .operation(run.id(), op.failedAt(why, clock.instant()).toJson())
+                  .compose(
+                      ok ->
+                          store.recordFailedSavepoint(
+                              run.pipelineId(), run.id(), op.source(), op.triggerId(), why));
+            })
+        .otherwiseEmpty();
   }
 
   /**
-   * Polls a savepoint or stop trigger until Flink says it completed or failed; also picks up operations that were
-   * under way when the console stopped.
+   * Polls a savepoint or stop trigger until Flink says it completed or failed; also picks up
+   * operations that were under way when the console stopped.
    */
   void followOperation(long runId) {
     if (!operating.add(runId)) {
@@ -202,51 +329,91 @@ final class RunOperations {
   }
 
   /**
-   * One look at the operation. It is given up {@code runs.operationGiveUp} after its recorded start, whether Flink
-   * says it is still in progress or its status cannot be read at all; the give-up is written with its reason. A look
-   * that fails (Flink or the database does not answer) is retried with a back-off, never in a tight loop.
+   * One look at the operation. It is given up {@code runs.operationGiveUp} after its recorded
+   * start, whether Flink says it is still in progress or its status cannot be read at all; the
+   * give-up is written with its reason. A look that fails (Flink or the database does not answer)
+   * is retried with a back-off, never in a tight loop.
    */
   private void pollOperation(long runId, int failures) {
-    store.find(runId).compose(found -> {
-      Run run = found.orElse(null);
-      RunOperation op = run == null ? null : RunOperation.of(run, clock.instant()).orElse(null);
-      if (op == null || !op.inProgress()) {
-        return Future.succeededFuture(Poll.DONE);
-      }
-      Instant deadline = op.startedAt().plus(operationGiveUp);
-      return flinkFor(run).compose(flink -> flink.savepointStatus(run.jobId(), op.triggerId())
-              .recover(err -> unknownTrigger(flink, run, op, err)).compose(status -> {
-            if (status.completed()) {
-              return operationDone(run, op, status)
-                  .map(done -> done ? Poll.DONE : Poll.PENDING);
-            }
-            return clock.instant().isAfter(deadline)
-                ? giveUp(run, op, "Flink had not completed it " + operationGiveUp.toSeconds() + " s after it started")
-                : Future.succeededFuture(Poll.PENDING);
-          }))
-          .recover(err -> clock.instant().isAfter(deadline)
-              ? giveUp(run, op, "its status could not be read for " + operationGiveUp.toSeconds() + " s ("
-                  + FlinkErrors.describe(err) + ")")
-              : Future.failedFuture(err));
-    }).onComplete(ar -> {
-      if (ar.succeeded() && ar.result() == Poll.DONE) {
-        operating.remove(runId);
-        return;
-      }
-      int failed = ar.succeeded() ? 0 : failures + 1;
-      long delay = ar.succeeded() ? OPERATION_POLL.toMillis()
-          : Math.min(OPERATION_POLL.toMillis() << Math.min(failed - 1, 16), OPERATION_POLL_MAX_BACKOFF.toMillis());
-      if (ar.failed()) {
-        LOG.debug("Run {}: operation status not read ({} in a row), next look in {} ms: {}", runId, failed, delay,
-            ar.cause().getMessage());
-      }
-      vertx.setTimer(delay, id -> pollOperation(runId, failed));
-    });
+    store
+        .find(runId)
+        .compose(
+            found -> {
+              Run run = found.orElse(null);
+              RunOperation op =
+                  run == null ? null : RunOperation.of(run, clock.instant()).orElse(null);
+              if (op == null || !op.inProgress()) {
+                return Future.succeededFuture(Poll.DONE);
+              }
+              Instant deadline = op.startedAt().plus(operationGiveUp);
+              return flinkFor(run)
+                  .compose(
+                      flink ->
+                          flink
+                              .savepointStatus(run.jobId(), op.triggerId())
+                              .recover(err -> unknownTrigger(flink, run, op, err))
+                              .compose(
+                                  status -> {
+                                    if (status.completed()) {
+                                      return operationDone(run, op, status)
+                                          .map(done -> done ? Poll.DONE : Poll.PENDING);
+                                    }
+                                    return clock.instant().isAfter(deadline)
+                                        ? giveUp(
+                                            run,
+                                            op,
+                                            "Flink had not completed it "
+                                                + operationGiveUp.toSeconds()
+                                                + " s after it started")
+                                        : Future.succeededFuture(Poll.PENDING);
+                                  }))
+                  .recover(
+                      err ->
+                          clock.instant().isAfter(deadline)
+                              ? giveUp(
+                                  run,
+                                  op,
+                                  "its status could not be read for "
+                                      + operationGiveUp.toSeconds()
+                                      + " s ("
+                                      + FlinkErrors.describe(err)
+                                      + ")")
+                              : Future.failedFuture(err));
+            })
+        .onComplete(
+            ar -> {
+              if (ar.succeeded() && ar.result() == Poll.DONE) {
+                operating.remove(runId);
+                return;
+              }
+              int failed = ar.succeeded() ? 0 : failures + 1;
+              long delay =
+                  ar.succeeded()
+                      ? OPERATION_POLL.toMillis()
+                      : Math.min(
+                          OPERATION_POLL.toMillis() << Math.min(failed - 1, 16),
+                          OPERATION_POLL_MAX_BACKOFF.toMillis());
+              if (ar.failed()) {
+                LOG.debug(
+                    "Run {}: operation status not read ({} in a row), next look in {} ms: {}",
+                    runId,
+                    failed,
+                    delay,
+                    ar.cause().getMessage());
+              }
+              vertx.setTimer(delay, id -> pollOperation(runId, failed));
+            });
   }
 
-  private enum Poll { DONE, PENDING }
+  private enum Poll {
+    DONE,
+    PENDING
+  }
 
-  /** The operation did not end in time: it is written as failed, with the reason, and leaves the ledger a FAILED entry. */
+  /**
+   * The operation did not end in time: it is written as failed, with the reason, and leaves the
+   * ledger a FAILED entry.
+   */
   private Future<Poll> giveUp(Run run, RunOperation op, String reason) {
     String why = op.kind() + " given up: " + reason;
     LOG.warn("Run {} of '{}': {} (trigger {})", run.id(), run.pipelineName(), why, op.triggerId());
@@ -254,19 +421,30 @@ final class RunOperations {
   }
 
   /**
-   * Flink does not know the trigger (404): the console died between recording the operation and sending it, or Flink
-   * restarted. The same trigger is sent again; when the job cannot take it any more the operation failed.
+   * Flink does not know the trigger (404): the console died between recording the operation and
+   * sending it, or Flink restarted. The same trigger is sent again; when the job cannot take it any
+   * more the operation failed.
    */
-  private Future<OperationStatus> unknownTrigger(FlinkGateway flink, Run run, RunOperation op, Throwable err) {
+  private Future<OperationStatus> unknownTrigger(
+      FlinkGateway flink, Run run, RunOperation op, Throwable err) {
     if (!(err instanceof FlinkRestException f) || f.status() != 404) {
       return Future.failedFuture(err);
     }
-    LOG.info("Run {} of '{}': Flink does not know {} trigger {}: sending it again", run.id(), run.pipelineName(),
-        op.kind(), op.triggerId());
-    return trigger(flink, run, op).map(OperationStatus.inProgress()).recover(again -> again instanceof FlinkRestException r
-        && (r.status() == 404 || r.status() == 409)
-        ? Future.succeededFuture(OperationStatus.failed("the job is not running any more (HTTP " + r.status() + ")"))
-        : Future.failedFuture(again));
+    LOG.info(
+        "Run {} of '{}': Flink does not know {} trigger {}: sending it again",
+        run.id(),
+        run.pipelineName(),
+        op.kind(),
+        op.triggerId());
+    return trigger(flink, run, op)
+        .map(OperationStatus.inProgress())
+        .recover(
+            again ->
+                again instanceof FlinkRestException r && (r.status() == 404 || r.status() == 409)
+                    ? Future.succeededFuture(
+                        OperationStatus.failed(
+                            "the job is not running any more (HTTP " + r.status() + ")"))
+                    : Future.failedFuture(again));
   }
 
   /** Records how the operation ended; answers false when it goes on (a refused stop sent again). */
@@ -274,36 +452,66 @@ final class RunOperations {
     String location = result.location().orElse(null);
     if (location != null) {
       stops.remove(run.id());
-      return store.recordSavepoint(run.pipelineId(), run.id(), "savepoint", op.source(), location)
-          .compose(ok -> store.operation(run.id(), op.completedAt(location, clock.instant()).toJson()))
-          .onSuccess(ok -> LOG.info("Run {} of '{}': {} wrote savepoint {}", run.id(), run.pipelineName(),
-              op.kind(), location))
+      return store
+          .recordSavepoint(run.pipelineId(), run.id(), "savepoint", op.source(), location)
+          .compose(
+              ok -> store.operation(run.id(), op.completedAt(location, clock.instant()).toJson()))
+          .onSuccess(
+              ok ->
+                  LOG.info(
+                      "Run {} of '{}': {} wrote savepoint {}",
+                      run.id(),
+                      run.pipelineName(),
+                      op.kind(),
+                      location))
           .map(true);
     }
     String cause = result.failure().orElse("unknown cause");
     String flinkWhy = op.kind() + " failed: " + FlinkErrors.firstLine(cause);
     StopAttempt attempt = stops.get(run.id());
-    if (op.stop() && attempt != null && attempt.attempt() < STOP_ATTEMPTS
+    if (op.stop()
+        && attempt != null
+        && attempt.attempt() < STOP_ATTEMPTS
         && cause.contains("Not all required tasks are currently running")) {
-      return stopAgain(run, attempt).recover(err -> operationFailed(run, op, flinkWhy + " (sent "
-          + attempt.attempt() + " times; sending it again failed: " + FlinkErrors.describe(err) + ")"));
+      return stopAgain(run, attempt)
+          .recover(
+              err ->
+                  operationFailed(
+                      run,
+                      op,
+                      flinkWhy
+                          + " (sent "
+                          + attempt.attempt()
+                          + " times; sending it again failed: "
+                          + FlinkErrors.describe(err)
+                          + ")"));
     }
     return operationFailed(run, op, flinkWhy);
   }
 
   /**
-   * Flink takes a savepoint only when every task of the job runs, which a job just called RUNNING may not do yet:
-   * the stop is sent again after a back-off, and the run says so (its operation's {@code error}) meanwhile.
+   * Flink takes a savepoint only when every task of the job runs, which a job just called RUNNING
+   * may not do yet: the stop is sent again after a back-off, and the run says so (its operation's
+   * {@code error}) meanwhile.
    */
   private Future<Boolean> stopAgain(Run run, StopAttempt attempt) {
     long backoff = STOP_RETRY_BACKOFF.toMillis() << (attempt.attempt() - 1);
-    String note = "stop attempt " + attempt.attempt() + " refused by Flink: not all tasks of the job run yet; "
-        + "sending it again in " + backoff + " ms";
+    String note =
+        "stop attempt "
+            + attempt.attempt()
+            + " refused by Flink: not all tasks of the job run yet; "
+            + "sending it again in "
+            + backoff
+            + " ms";
     LOG.info("Run {} of '{}': {}", run.id(), run.pipelineName(), note);
     RunService.StopOptions options = attempt.options();
-    // a new trigger id: Flink keeps the refused operation under the old one and would answer it again
-    RunOperation again = newOperation(RunOperation.STOP, options.targetDirectory(), options.drain(), false).noting(note);
-    return store.operation(run.id(), again.toJson())
+    // a new trigger id: Flink keeps the refused operation under the old one and would answer it
+    // again
+    RunOperation again =
+        newOperation(RunOperation.STOP, options.targetDirectory(), options.drain(), false)
+            .noting(note);
+    return store
+        .operation(run.id(), again.toJson())
         .compose(ok -> vertx.timer(backoff))
         .compose(ok -> flinkFor(run))
         .compose(flink -> trigger(flink, run, again))
@@ -313,45 +521,77 @@ final class RunOperations {
 
   private Future<Boolean> operationFailed(Run run, RunOperation op, String flinkWhy) {
     stops.remove(run.id());
-    // Flink's text, like a runtime failure cause, is scrubbed of the run's secrets before it is kept
-    return moves.scrub(run, flinkWhy).compose(why -> {
-      return store.operation(run.id(), op.failedAt(why, clock.instant()).toJson())
-          .compose(ok -> store.recordFailedSavepoint(run.pipelineId(), run.id(), op.source(), op.triggerId(), why))
-          .compose(ok -> store.error(run.id(), why))
-          // a failed stop leaves the job running: the watcher moves STOPPING back to what Flink reports
-          .compose(ok -> run.state() == RunState.STOPPING
-              ? moves.moveTo(run, RunState.STOPPING, RunState.RUNNING, "console", why).mapEmpty() : Future.succeededFuture());
-    }).map(true);
+    // Flink's text, like a runtime failure cause, is scrubbed of the run's secrets before it is
+    // kept
+    return moves
+        .scrub(run, flinkWhy)
+        .compose(
+            why -> {
+              return store
+                  .operation(run.id(), op.failedAt(why, clock.instant()).toJson())
+                  .compose(
+                      ok ->
+                          store.recordFailedSavepoint(
+                              run.pipelineId(), run.id(), op.source(), op.triggerId(), why))
+                  .compose(ok -> store.error(run.id(), why))
+                  // a failed stop leaves the job running: the watcher moves STOPPING back to what
+                  // Flink reports
+                  .compose(
+                      ok ->
+                          run.state() == RunState.STOPPING
+                              ? moves
+                                  .moveTo(run, RunState.STOPPING, RunState.RUNNING, "console", why)
+                                  .mapEmpty()
+                              : Future.succeededFuture());
+            })
+        .map(true);
   }
 
   /**
-   * Flink's 404/409 for a job that already ended: nothing to do, the watcher settles the run. A cluster that does not
-   * answer is an outage for the caller to retry (503), not an internal error.
+   * Flink's 404/409 for a job that already ended: nothing to do, the watcher settles the run. A
+   * cluster that does not answer is an outage for the caller to retry (503), not an internal error.
    */
   private static Future<Optional<Run>> calm(Throwable err, Run run) {
     if (err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)) {
       return Future.succeededFuture(Optional.of(run));
     }
     if (!(err instanceof FlinkRestException) && !(err instanceof io.cdcconsole.error.ApiError)) {
-      return Future.failedFuture(new io.cdcconsole.error.Unavailable("The cluster of run " + run.id()
-          + " does not answer (" + FlinkErrors.describe(err) + "); the run is unchanged, try again when it is back."));
+      return Future.failedFuture(
+          new io.cdcconsole.error.Unavailable(
+              "The cluster of run "
+                  + run.id()
+                  + " does not answer ("
+                  + FlinkErrors.describe(err)
+                  + "); the run is unchanged, try again when it is back."));
     }
     return Future.failedFuture(err);
   }
 
   private Future<Run> activeRun(String pipelineRef) {
-    return pipelines.get(pipelineRef).compose(p -> store.active(p.id()).compose(active -> {
-      if (active.isEmpty()) {
-        return Future.failedFuture(new Conflict("Pipeline '" + p.name() + "' has no active run."));
-      }
-      if (active.get().state() == RunState.SUBMITTING) {
-        return Future.failedFuture(new Conflict("The run is still being submitted; try again in a moment."));
-      }
-      return Future.succeededFuture(active.get());
-    }));
+    return pipelines
+        .get(pipelineRef)
+        .compose(
+            p ->
+                store
+                    .active(p.id())
+                    .compose(
+                        active -> {
+                          if (active.isEmpty()) {
+                            return Future.failedFuture(
+                                new Conflict("Pipeline '" + p.name() + "' has no active run."));
+                          }
+                          if (active.get().state() == RunState.SUBMITTING) {
+                            return Future.failedFuture(
+                                new Conflict(
+                                    "The run is still being submitted; try again in a moment."));
+                          }
+                          return Future.succeededFuture(active.get());
+                        }));
   }
 
-  /** The Flink API of the cluster the run was started on (clients are cached per cluster version). */
+  /**
+   * The Flink API of the cluster the run was started on (clients are cached per cluster version).
+   */
   private Future<FlinkGateway> flinkFor(Run run) {
     return clusters.find(run.clusterId()).compose(clients::gateway);
   }

@@ -8,17 +8,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What operators may hand to Flink with a run: Flink settings only from an allow-list of keys and key families (an
- * operator runs pipelines; class paths, JVM options or internal switches would let them run any code on the cluster),
- * and savepoint paths without {@code ..}, under one of the configured prefixes when there are any.
+ * What operators may hand to Flink with a run: Flink settings only from an allow-list of keys and
+ * key families (an operator runs pipelines; class paths, JVM options or internal switches would let
+ * them run any code on the cluster), and savepoint paths without {@code ..}, under one of the
+ * configured prefixes when there are any.
  *
  * @param allowedConfig exact keys ({@code parallelism.default}) or families ending in {@code .*}
- *                      ({@code execution.checkpointing.*}); {@code *} allows every key but the forbidden ones
+ *     ({@code execution.checkpointing.*}); {@code *} allows every key but the forbidden ones
  * @param savepointPrefixes where savepoints may be read from and written to; empty: anywhere
  */
 public record RunPolicy(List<String> allowedConfig, List<String> savepointPrefixes) {
-  /** Never allowed, whatever the configuration says: they load code or reach into Flink's internals. */
-  private static final List<String> FORBIDDEN = List.of("pipeline.jars", "pipeline.classpaths", "env.*", "$internal.*");
+  /**
+   * Never allowed, whatever the configuration says: they load code or reach into Flink's internals.
+   */
+  private static final List<String> FORBIDDEN =
+      List.of("pipeline.jars", "pipeline.classpaths", "env.*", "$internal.*");
 
   public RunPolicy {
     allowedConfig = List.copyOf(allowedConfig);
@@ -31,10 +35,17 @@ public record RunPolicy(List<String> allowedConfig, List<String> savepointPrefix
     for (String key : flinkConfiguration.fieldNames()) {
       String field = "flinkConfiguration." + key;
       if (FORBIDDEN.stream().anyMatch(rule -> matches(rule, key))) {
-        errors.add(FieldError.of(field, "may not be set from the console: it loads code or changes Flink internals"));
+        errors.add(
+            FieldError.of(
+                field,
+                "may not be set from the console: it loads code or changes Flink internals"));
       } else if (allowedConfig.stream().noneMatch(rule -> matches(rule, key))) {
-        errors.add(FieldError.of(field, "is not among the Flink settings a run may set (" + String.join(", ", allowedConfig)
-            + "); an admin can allow it with runs.allowedFlinkConfig"));
+        errors.add(
+            FieldError.of(
+                field,
+                "is not among the Flink settings a run may set ("
+                    + String.join(", ", allowedConfig)
+                    + "); an admin can allow it with runs.allowedFlinkConfig"));
       }
     }
     if (!errors.isEmpty()) {
@@ -51,9 +62,13 @@ public record RunPolicy(List<String> allowedConfig, List<String> savepointPrefix
     if (p.isEmpty() || p.contains("..")) {
       throw ValidationFailed.of(field, "must be a savepoint location without '..'");
     }
-    if (!savepointPrefixes.isEmpty() && savepointPrefixes.stream().noneMatch(prefix -> under(p, prefix))) {
-      throw ValidationFailed.of(field, "must be under one of " + String.join(", ", savepointPrefixes)
-          + " (runs.savepointPrefixes)");
+    if (!savepointPrefixes.isEmpty()
+        && savepointPrefixes.stream().noneMatch(prefix -> under(p, prefix))) {
+      throw ValidationFailed.of(
+          field,
+          "must be under one of "
+              + String.join(", ", savepointPrefixes)
+              + " (runs.savepointPrefixes)");
     }
   }
 

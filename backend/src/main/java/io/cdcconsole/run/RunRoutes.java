@@ -1,7 +1,7 @@
 package io.cdcconsole.run;
 
-import io.cdcconsole.audit.Audit;
 import io.cdcconsole.access.Role;
+import io.cdcconsole.audit.Audit;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
@@ -16,8 +16,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Runs: start ({@code POST /pipelines/{id}/runs}), cancel, stop, savepoint — all answer 202 with the run's
- * {@code Location} and finish in the background — and the runs, their history and the savepoint ledger to read.
+ * Runs: start ({@code POST /pipelines/{id}/runs}), cancel, stop, savepoint — all answer 202 with
+ * the run's {@code Location} and finish in the background — and the runs, their history and the
+ * savepoint ledger to read.
  */
 public final class RunRoutes {
   private final RunService runs;
@@ -34,40 +35,99 @@ public final class RunRoutes {
 
   public void addRoutes(ApiRouter api) {
     api.post("/pipelines/:id/runs", Role.OPERATOR, "run.start", this::start);
-    api.get("/pipelines/:id/runs", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
-        runs.list(ctx.pathParam("id"), Query.page(ctx)).map(page -> page.toJson(Run::toJson))));
-    api.get("/runs/:runId", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.details(runId(ctx)).compose(extras)));
-    api.post("/pipelines/:id/cancel", Role.OPERATOR, "run.cancel", ctx ->
-        accepted(ctx, runs.cancel(ApiRouter.principal(ctx), ctx.pathParam("id"))));
+    api.get(
+        "/pipelines/:id/runs",
+        Role.VIEWER,
+        ctx ->
+            ApiRouter.respond(
+                ctx,
+                runs.list(ctx.pathParam("id"), Query.page(ctx))
+                    .map(page -> page.toJson(Run::toJson))));
+    api.get(
+        "/runs/:runId",
+        Role.VIEWER,
+        ctx -> ApiRouter.respond(ctx, runs.details(runId(ctx)).compose(extras)));
+    api.post(
+        "/pipelines/:id/cancel",
+        Role.OPERATOR,
+        "run.cancel",
+        ctx -> accepted(ctx, runs.cancel(ApiRouter.principal(ctx), ctx.pathParam("id"))));
     api.post("/pipelines/:id/stop", Role.OPERATOR, "run.stop", this::stop);
-    api.post("/pipelines/:id/savepoints", Role.OPERATOR, "run.savepoint", ctx -> {
-      JsonBody body = optionalBody(ctx);
-      accepted(ctx, runs.savepoint(ApiRouter.principal(ctx), ctx.pathParam("id"), body == null ? Optional.empty()
-          : body.string("targetDirectory")));
-    });
-    api.get("/pipelines/:id/savepoints", Role.VIEWER, ctx -> ApiRouter.respond(ctx, runs.ledger(ctx.pathParam("id"))));
-    api.get("/pipelines/:id/savepoint-schedule", Role.VIEWER, ctx ->
-        ApiRouter.respond(ctx, schedules.ofPipeline(ctx.pathParam("id"))));
-    api.put("/pipelines/:id/savepoint-schedule", Role.OPERATOR, "pipeline.savepoint-schedule", ctx -> {
-      JsonObject body = JsonBody.of(ctx).raw();
-      Audit.detail(ctx, new JsonObject().put("interval", body.getValue("interval") instanceof String s ? s : null));
-      ApiRouter.respond(ctx, schedules.setPipeline(ctx.pathParam("id"), body));
-    });
-    api.get("/clusters/:id/savepoint-schedule", Role.VIEWER, ctx ->
-        ApiRouter.respond(ctx, schedules.ofCluster(ctx.pathParam("id"))));
-    api.put("/clusters/:id/savepoint-schedule", Role.ADMIN, "cluster.savepoint-schedule", ctx -> {
-      JsonObject body = JsonBody.of(ctx).raw();
-      Audit.detail(ctx, new JsonObject().put("interval", body.getValue("interval") instanceof String s ? s : null));
-      ApiRouter.respond(ctx, schedules.setCluster(ctx.pathParam("id"), body));
-    });
-    api.get("/transitions", Role.VIEWER, ctx -> ApiRouter.respond(ctx,
-        runs.transitions(Query.string(ctx, "pipeline"), Query.page(ctx)).map(page -> page.toJson(RunTransition::toJson))));
-    api.get("/orphans", Role.VIEWER, ctx -> {
-      PageRequest page = Query.page(ctx);
-      ApiRouter.respond(ctx, runs.orphans().map(all -> Page.slice(all, page).toJson(o -> o)));
-    });
-    api.post("/pipelines/:id/adopt", Role.OPERATOR, "run.adopt", ctx ->
-        accepted(ctx, runs.adopt(ApiRouter.principal(ctx), ctx.pathParam("id"), JsonBody.of(ctx).requiredString("jobId"))));
+    api.post(
+        "/pipelines/:id/savepoints",
+        Role.OPERATOR,
+        "run.savepoint",
+        ctx -> {
+          JsonBody body = optionalBody(ctx);
+          accepted(
+              ctx,
+              runs.savepoint(
+                  ApiRouter.principal(ctx),
+                  ctx.pathParam("id"),
+                  body == null ? Optional.empty() : body.string("targetDirectory")));
+        });
+    api.get(
+        "/pipelines/:id/savepoints",
+        Role.VIEWER,
+        ctx -> ApiRouter.respond(ctx, runs.ledger(ctx.pathParam("id"))));
+    api.get(
+        "/pipelines/:id/savepoint-schedule",
+        Role.VIEWER,
+        ctx -> ApiRouter.respond(ctx, schedules.ofPipeline(ctx.pathParam("id"))));
+    api.put(
+        "/pipelines/:id/savepoint-schedule",
+        Role.OPERATOR,
+        "pipeline.savepoint-schedule",
+        ctx -> {
+          JsonObject body = JsonBody.of(ctx).raw();
+          Audit.detail(
+              ctx,
+              new JsonObject()
+                  .put("interval", body.getValue("interval") instanceof String s ? s : null));
+          ApiRouter.respond(ctx, schedules.setPipeline(ctx.pathParam("id"), body));
+        });
+    api.get(
+        "/clusters/:id/savepoint-schedule",
+        Role.VIEWER,
+        ctx -> ApiRouter.respond(ctx, schedules.ofCluster(ctx.pathParam("id"))));
+    api.put(
+        "/clusters/:id/savepoint-schedule",
+        Role.ADMIN,
+        "cluster.savepoint-schedule",
+        ctx -> {
+          JsonObject body = JsonBody.of(ctx).raw();
+          Audit.detail(
+              ctx,
+              new JsonObject()
+                  .put("interval", body.getValue("interval") instanceof String s ? s : null));
+          ApiRouter.respond(ctx, schedules.setCluster(ctx.pathParam("id"), body));
+        });
+    api.get(
+        "/transitions",
+        Role.VIEWER,
+        ctx ->
+            ApiRouter.respond(
+                ctx,
+                runs.transitions(Query.string(ctx, "pipeline"), Query.page(ctx))
+                    .map(page -> page.toJson(RunTransition::toJson))));
+    api.get(
+        "/orphans",
+        Role.VIEWER,
+        ctx -> {
+          PageRequest page = Query.page(ctx);
+          ApiRouter.respond(ctx, runs.orphans().map(all -> Page.slice(all, page).toJson(o -> o)));
+        });
+    api.post(
+        "/pipelines/:id/adopt",
+        Role.OPERATOR,
+        "run.adopt",
+        ctx ->
+            accepted(
+                ctx,
+                runs.adopt(
+                    ApiRouter.principal(ctx),
+                    ctx.pathParam("id"),
+                    JsonBody.of(ctx).requiredString("jobId"))));
   }
 
   /** Adds to every run details answer what {@code extras} puts in (set before the routes serve). */
@@ -77,35 +137,51 @@ public final class RunRoutes {
 
   private void start(RoutingContext ctx) {
     JsonBody body = optionalBody(ctx);
-    RunService.StartOptions options = body == null
-        ? new RunService.StartOptions(Optional.empty(), false, new JsonObject())
-        : new RunService.StartOptions(body.string("fromSavepoint"), body.bool("allowNonRestoredState").orElse(false),
-            flinkConfiguration(body));
-    Optional<String> key = Optional.ofNullable(ctx.request().getHeader("Idempotency-Key")).filter(k -> !k.isBlank());
-    Audit.detail(ctx, new JsonObject().put("pipeline", ctx.pathParam("id"))
-        .put("fromSavepoint", options.fromSavepoint().orElse(null)));
+    RunService.StartOptions options =
+        body == null
+            ? new RunService.StartOptions(Optional.empty(), false, new JsonObject())
+            : new RunService.StartOptions(
+                body.string("fromSavepoint"),
+                body.bool("allowNonRestoredState").orElse(false),
+                flinkConfiguration(body));
+    Optional<String> key =
+        Optional.ofNullable(ctx.request().getHeader("Idempotency-Key")).filter(k -> !k.isBlank());
+    Audit.detail(
+        ctx,
+        new JsonObject()
+            .put("pipeline", ctx.pathParam("id"))
+            .put("fromSavepoint", options.fromSavepoint().orElse(null)));
     accepted(ctx, runs.start(ApiRouter.principal(ctx), ctx.pathParam("id"), options, key));
   }
 
   private void stop(RoutingContext ctx) {
     JsonBody body = optionalBody(ctx);
-    RunService.StopOptions options = body == null ? new RunService.StopOptions(true, false, Optional.empty())
-        : new RunService.StopOptions(body.bool("savepoint").orElse(true), body.bool("drain").orElse(false),
-            body.string("targetDirectory"));
+    RunService.StopOptions options =
+        body == null
+            ? new RunService.StopOptions(true, false, Optional.empty())
+            : new RunService.StopOptions(
+                body.bool("savepoint").orElse(true),
+                body.bool("drain").orElse(false),
+                body.string("targetDirectory"));
     accepted(ctx, runs.stop(ApiRouter.principal(ctx), ctx.pathParam("id"), options));
   }
 
   /** 202 with the run and where to follow it. */
   private void accepted(RoutingContext ctx, Future<Run> run) {
-    ApiRouter.reply(ctx, run, r -> {
-      Audit.resourceId(ctx, r.id());
-      watcher.hurry(r.clusterId());
-      ctx.response().putHeader(HttpHeaders.LOCATION, ApiRouter.PREFIX + "/runs/" + r.id());
-      ApiRouter.json(ctx, 202, r.toJson());
-    });
+    ApiRouter.reply(
+        ctx,
+        run,
+        r -> {
+          Audit.resourceId(ctx, r.id());
+          watcher.hurry(r.clusterId());
+          ctx.response().putHeader(HttpHeaders.LOCATION, ApiRouter.PREFIX + "/runs/" + r.id());
+          ApiRouter.json(ctx, 202, r.toJson());
+        });
   }
 
-  /** Flink settings for the job (e.g. {@code execution.checkpointing.interval}): string values only. */
+  /**
+   * Flink settings for the job (e.g. {@code execution.checkpointing.interval}): string values only.
+   */
   private static JsonObject flinkConfiguration(JsonBody body) {
     JsonObject config = new JsonObject();
     body.stringMap("flinkConfiguration").forEach(config::put);
@@ -113,7 +189,9 @@ public final class RunRoutes {
   }
 
   private static JsonBody optionalBody(RoutingContext ctx) {
-    return ctx.body().buffer() == null || ctx.body().buffer().length() == 0 ? null : JsonBody.of(ctx);
+    return ctx.body().buffer() == null || ctx.body().buffer().length() == 0
+        ? null
+        : JsonBody.of(ctx);
   }
 
   private static long runId(RoutingContext ctx) {

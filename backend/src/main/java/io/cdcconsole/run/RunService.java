@@ -16,15 +16,22 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The run wing's face to routes, DolphinScheduler and the watcher: each call goes to the class that does that job —
- * {@link RunSubmission} (start, submit), {@link RunOperations} (cancel, stop, savepoints), {@link RunAdoption}
- * (orphans), {@link RunQueries} (reads). What Flink then does is observed by {@link RunWatcher}.
+ * The run wing's face to routes, DolphinScheduler and the watcher: each call goes to the class that
+ * does that job — {@link RunSubmission} (start, submit), {@link RunOperations} (cancel, stop,
+ * savepoints), {@link RunAdoption} (orphans), {@link RunQueries} (reads). What Flink then does is
+ * observed by {@link RunWatcher}.
  */
 public final class RunService {
   /** How to start: from which state and with which Flink settings. */
-  public record StartOptions(Optional<String> fromSavepoint, boolean allowNonRestoredState, JsonObject flinkConfiguration) {}
+  public record StartOptions(
+      Optional<String> fromSavepoint,
+      boolean allowNonRestoredState,
+      JsonObject flinkConfiguration) {}
 
-  /** How to stop: with a savepoint (Flink's stop) or by cancelling; {@code drain} ends event time first. */
+  /**
+   * How to stop: with a savepoint (Flink's stop) or by cancelling; {@code drain} ends event time
+   * first.
+   */
   public record StopOptions(boolean savepoint, boolean drain, Optional<String> targetDirectory) {}
 
   private final RunPolicy policy;
@@ -34,16 +41,49 @@ public final class RunService {
   private final RunAdoption adoption;
   private final RunQueries queries;
 
-  RunService(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
-             LaunchBundles bundles, LauncherUploads launcher, LaunchTickets tickets, SubmitYaml submitYaml, RunEvents events,
-             Supplier<String> consoleUrl, RunPolicy policy, RunCheckpoints checkpoints, Duration operationGiveUp,
-             Clock clock) {
+  RunService(
+      Vertx vertx,
+      RunStore store,
+      PipelineService pipelines,
+      ClusterService clusters,
+      ClusterClients clients,
+      LaunchBundles bundles,
+      LauncherUploads launcher,
+      LaunchTickets tickets,
+      SubmitYaml submitYaml,
+      RunEvents events,
+      Supplier<String> consoleUrl,
+      RunPolicy policy,
+      RunCheckpoints checkpoints,
+      Duration operationGiveUp,
+      Clock clock) {
     this.policy = policy;
     this.moves = new RunMoves(store, events, pipelines, submitYaml);
-    this.submission = new RunSubmission(store, pipelines, clusters, clients, bundles, launcher, tickets, submitYaml,
-        consoleUrl, policy, moves);
-    this.operations = new RunOperations(vertx, store, pipelines, clusters, clients, policy, checkpoints, operationGiveUp,
-        moves, clock);
+    this.submission =
+        new RunSubmission(
+            store,
+            pipelines,
+            clusters,
+            clients,
+            bundles,
+            launcher,
+            tickets,
+            submitYaml,
+            consoleUrl,
+            policy,
+            moves);
+    this.operations =
+        new RunOperations(
+            vertx,
+            store,
+            pipelines,
+            clusters,
+            clients,
+            policy,
+            checkpoints,
+            operationGiveUp,
+            moves,
+            clock);
     this.adoption = new RunAdoption(store, pipelines, clusters, clients, events);
     this.queries = new RunQueries(store, pipelines, clusters, checkpoints);
   }
@@ -54,10 +94,12 @@ public final class RunService {
   }
 
   /**
-   * Starts the pipeline's current version. A restore point is never dropped silently: without {@code fromSavepoint}
-   * a pipeline that has one is refused. The same {@code Idempotency-Key} answers the run it started before.
+   * Starts the pipeline's current version. A restore point is never dropped silently: without
+   * {@code fromSavepoint} a pipeline that has one is refused. The same {@code Idempotency-Key}
+   * answers the run it started before.
    */
-  public Future<Run> start(Principal by, String pipelineRef, StartOptions options, Optional<String> idempotencyKey) {
+  public Future<Run> start(
+      Principal by, String pipelineRef, StartOptions options, Optional<String> idempotencyKey) {
     return submission.start(by, pipelineRef, options, idempotencyKey);
   }
 

@@ -4,8 +4,19 @@ import java.util.Optional;
 
 /** The console's run states (design.md section 5); Flink's job states map onto them. */
 public enum RunState {
-  SUBMITTING, FAILED_TO_SUBMIT, INITIALIZING, RUNNING, RESTARTING, FAILING, CANCELLING, STOPPING,
-  FINISHED, CANCELED, STOPPED, FAILED, LOST;
+  SUBMITTING,
+  FAILED_TO_SUBMIT,
+  INITIALIZING,
+  RUNNING,
+  RESTARTING,
+  FAILING,
+  CANCELLING,
+  STOPPING,
+  FINISHED,
+  CANCELED,
+  STOPPED,
+  FAILED,
+  LOST;
 
   public boolean terminal() {
     return switch (this) {
@@ -27,16 +38,17 @@ public enum RunState {
     if (flinkStatus == null) {
       return Optional.empty();
     }
-    return Optional.ofNullable(switch (flinkStatus) {
-      case "INITIALIZING", "CREATED" -> INITIALIZING;
-      case "RUNNING", "RECONCILING" -> RUNNING;
-      case "RESTARTING", "SUSPENDED" -> RESTARTING;
-      case "FAILING" -> FAILING;
-      case "CANCELLING" -> CANCELLING;
-      case "FINISHED" -> FINISHED;
-      case "CANCELED" -> CANCELED;
-      case "FAILED" -> FAILED;
-      default -> null;
-    });
+    return Optional.ofNullable(
+        switch (flinkStatus) {
+          case "INITIALIZING", "CREATED" -> INITIALIZING;
+          case "RUNNING", "RECONCILING" -> RUNNING;
+          case "RESTARTING", "SUSPENDED" -> RESTARTING;
+          case "FAILING" -> FAILING;
+          case "CANCELLING" -> CANCELLING;
+          case "FINISHED" -> FINISHED;
+          case "CANCELED" -> CANCELED;
+          case "FAILED" -> FAILED;
+          default -> null;
+        });
   }
 }

@@ -14,34 +14,62 @@ import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.Optional;
 
-/** Runs, their transitions and the savepoint ledger. Every state change is written with its transition, together. */
+/**
+ * Runs, their transitions and the savepoint ledger. Every state change is written with its
+ * transition, together.
+ */
 public final class RunStore {
-  public static final String ACTIVE = "r.state not in ('FAILED_TO_SUBMIT', 'FINISHED', 'CANCELED', 'STOPPED', 'FAILED', 'LOST')";
+  public static final String ACTIVE =
+      "r.state not in ('FAILED_TO_SUBMIT', 'FINISHED', 'CANCELED', 'STOPPED', 'FAILED', 'LOST')";
+
   /**
-   * When the run's job was last seen: for an active run its cluster's last successful look (one row per cluster,
-   * {@code cluster_watch}) once the run existed; for an ended run the time stored when it ended.
+   * When the run's job was last seen: for an active run its cluster's last successful look (one row
+   * per cluster, {@code cluster_watch}) once the run existed; for an ended run the time stored when
+   * it ended.
    */
-  public static final String SEEN_AT = "coalesce(case when " + ACTIVE + " and cw.last_seen_at >= r.created_at "
-      + "then cw.last_seen_at end, r.last_seen_at)";
-  private static final String SELECT = "select r.*, " + SEEN_AT + " as seen_at, p.name as pipeline_name "
-      + "from pipeline_run r join pipeline p on p.id = r.pipeline_id "
-      + "left join cluster_watch cw on cw.cluster_id = r.cluster_id ";
-  /** Checkpoint entries of the ledger kept per run: the newest ones (older checkpoints are gone from Flink anyway). */
+  public static final String SEEN_AT =
+      "coalesce(case when "
+          + ACTIVE
+          + " and cw.last_seen_at >= r.created_at "
+          + "then cw.last_seen_at end, r.last_seen_at)";
+
+  private static final String SELECT =
+      "select r.*, "
+          + SEEN_AT
+          + " as seen_at, p.name as pipeline_name "
+          + "from pipeline_run r join pipeline p on p.id = r.pipeline_id "
+          + "left join cluster_watch cw on cw.cluster_id = r.cluster_id ";
+
+  /**
+   * Checkpoint entries of the ledger kept per run: the newest ones (older checkpoints are gone from
+   * Flink anyway).
+   */
   static final int CHECKPOINTS_KEPT = 5;
 
   /** A new run as the caller asked for it. */
-  public record NewRun(long pipelineId, int pipelineVersion, long clusterId, String jobId, String fromSavepoint,
-                       boolean allowNonRestoredState, JsonObject flinkConfig, String idempotencyKey, String createdBy) {}
+  public record NewRun(
+      long pipelineId,
+      int pipelineVersion,
+      long clusterId,
+      String jobId,
+      String fromSavepoint,
+      boolean allowNonRestoredState,
+      JsonObject flinkConfig,
+      String idempotencyKey,
+      String createdBy) {}
 
   /** A run as a state change left it, with the stored transition that recorded the change. */
   public record Moved(Run run, RunTransition transition) {}
 
-  private static final String TRANSITIONS = "select t.*, r.pipeline_id, r.job_id, r.stale, p.name as pipeline_name "
-      + "from run_transition t join pipeline_run r on r.id = t.run_id join pipeline p on p.id = r.pipeline_id ";
+  private static final String TRANSITIONS =
+      "select t.*, r.pipeline_id, r.job_id, r.stale, p.name as pipeline_name "
+          + "from run_transition t join pipeline_run r on r.id = t.run_id join pipeline p on p.id = r.pipeline_id ";
 
   private final Pool pool;
-  // bumped by every write that changes what the watcher keeps of an active run, except its own per-poll writes
-  private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+  // bumped by every write that changes what the watcher keeps of an active run, except its own
+  // per-poll writes
+  private final java.util.concurrent.atomic.AtomicLong generation =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public RunStore(Pool pool) {
     this.pool = pool;
@@ -52,8 +80,8 @@ public final class RunStore {
   }
 
   /**
-   * Changes with every write to an active run other than the watcher's own looks and checkpoints: the watcher
-   * reloads its copy of the active runs when it differs from the one it loaded at.
+   * Changes with every write to an active run other than the watcher's own looks and checkpoints:
+   * the watcher reloads its copy of the active runs when it differs from the one it loaded at.
    */
   long generation() {
     return generation.get();
@@ -63,57 +91,103 @@ public final class RunStore {
     return write.andThen(ar -> generation.incrementAndGet());
   }
 
-  /** Writes the run as SUBMITTING before anything is sent to Flink; a second active run of the pipeline is refused. */
+  /**
+   * Writes the run as SUBMITTING before anything is sent to Flink; a second active run of the
+   * pipeline is refused.
+   */
   public Future<Moved> insertSubmitting(NewRun n) {
     return insert(n, RunState.SUBMITTING, "console", "started by " + n.createdBy());
   }
 
-  /** Takes over a job the console did not start (an orphan): tracked from here on like any other run. */
+  /**
+   * Takes over a job the console did not start (an orphan): tracked from here on like any other
+   * run.
+   */
   public Future<Moved> insertAdopted(NewRun n) {
     return insert(n, RunState.INITIALIZING, "adopt", "adopted by " + n.createdBy());
   }
 
   private Future<Moved> insert(NewRun n, RunState state, String source, String detail) {
-    return bump(pool.withTransaction(conn -> conn.preparedQuery("insert into pipeline_run (pipeline_id, pipeline_version, "
-                + "cluster_id, job_id, state, from_savepoint, allow_non_restored, flink_config, idempotency_key, created_by) "
-                + "values ($1, $2, $3, $4, $10, $5, $6, $7, $8, $9) returning id")
-            .execute(Tuple.from(new Object[] {n.pipelineId(), n.pipelineVersion(), n.clusterId(), n.jobId(),
-                n.fromSavepoint(), n.allowNonRestoredState(), n.flinkConfig(), n.idempotencyKey(), n.createdBy(),
-                state.name()}))
-            .compose(rows -> {
-              long id = rows.iterator().next().getLong("id");
-              return conn.preparedQuery("insert into run_transition (run_id, from_state, to_state, source, detail) "
-                      + "values ($1, null, $2, $3, $4) returning id, at")
-                  .execute(Tuple.of(id, state.name(), source, detail))
-                  .map(t -> new Recorded(id, t.iterator().next()));
-            })))
-        .compose(recorded -> find(recorded.runId()).map(run -> recorded.moved(run.orElseThrow(), null, source, detail)))
-        .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? Future.failedFuture(new Conflict("The pipeline has an active run already; stop or cancel it first."))
-            : Future.failedFuture(err));
+    return bump(pool.withTransaction(
+            conn ->
+                conn.preparedQuery(
+                        "insert into pipeline_run (pipeline_id, pipeline_version, "
+                            + "cluster_id, job_id, state, from_savepoint, allow_non_restored, flink_config, idempotency_key, created_by) "
+                            + "values ($1, $2, $3, $4, $10, $5, $6, $7, $8, $9) returning id")
+                    .execute(
+                        Tuple.from(
+                            new Object[] {
+                              n.pipelineId(),
+                              n.pipelineVersion(),
+                              n.clusterId(),
+                              n.jobId(),
+                              n.fromSavepoint(),
+                              n.allowNonRestoredState(),
+                              n.flinkConfig(),
+                              n.idempotencyKey(),
+                              n.createdBy(),
+                              state.name()
+                            }))
+                    .compose(
+                        rows -> {
+                          long id = rows.iterator().next().getLong("id");
+                          return conn.preparedQuery(
+                                  "insert into run_transition (run_id, from_state, to_state, source, detail) "
+                                      + "values ($1, null, $2, $3, $4) returning id, at")
+                              .execute(Tuple.of(id, state.name(), source, detail))
+                              .map(t -> new Recorded(id, t.iterator().next()));
+                        })))
+        .compose(
+            recorded ->
+                find(recorded.runId())
+                    .map(run -> recorded.moved(run.orElseThrow(), null, source, detail)))
+        .recover(
+            err ->
+                err instanceof PgException pg && "23505".equals(pg.getSqlState())
+                    ? Future.failedFuture(
+                        new Conflict(
+                            "The pipeline has an active run already; stop or cancel it first."))
+                    : Future.failedFuture(err));
   }
 
   /**
-   * Moves the run to {@code to} if it is still in {@code from} (so concurrent observers cannot both move it) and
-   * records the transition; answers the run as it is afterwards, or empty if it had moved on.
+   * Moves the run to {@code to} if it is still in {@code from} (so concurrent observers cannot both
+   * move it) and records the transition; answers the run as it is afterwards, or empty if it had
+   * moved on.
    */
-  public Future<Optional<Moved>> transition(long id, RunState from, RunState to, String source, String detail,
-                                            String flinkState) {
+  public Future<Optional<Moved>> transition(
+      long id, RunState from, RunState to, String source, String detail, String flinkState) {
     // an ending run keeps, as its own last-seen time, its cluster's last look
-    return bump(pool.withTransaction(conn -> conn.preparedQuery("update pipeline_run r set state = $3, flink_state = coalesce($4, flink_state), "
-                + "updated_at = now(), started_at = case when $3 in ('RUNNING') and started_at is null then now() else started_at end, "
-                + "ended_at = case when $5 then now() else ended_at end, missing_since = null, "
-                + "last_seen_at = case when $5 then greatest(r.last_seen_at, (select cw.last_seen_at from cluster_watch cw "
-                + "where cw.cluster_id = r.cluster_id and cw.last_seen_at >= r.created_at)) else r.last_seen_at end "
-                + "where id = $1 and state = $2 returning id")
-            .execute(Tuple.of(id, from.name(), to.name(), flinkState, to.terminal()))
-            .compose(rows -> rows.rowCount() == 0 ? Future.succeededFuture(Optional.<Recorded>empty())
-                : conn.preparedQuery("insert into run_transition (run_id, from_state, to_state, source, detail) "
-                        + "values ($1, $2, $3, $4, $5) returning id, at")
-                    .execute(Tuple.of(id, from.name(), to.name(), source, detail))
-                    .map(t -> Optional.of(new Recorded(id, t.iterator().next()))))))
-        .compose(recorded -> recorded.isEmpty() ? Future.succeededFuture(Optional.<Moved>empty())
-            : find(id).map(run -> Optional.of(recorded.get().moved(run.orElseThrow(), from, source, detail))));
+    return bump(pool.withTransaction(
+            conn ->
+                conn.preparedQuery(
+                        "update pipeline_run r set state = $3, flink_state = coalesce($4, flink_state), "
+                            + "updated_at = now(), started_at = case when $3 in ('RUNNING') and started_at is null then now() else started_at end, "
+                            + "ended_at = case when $5 then now() else ended_at end, missing_since = null, "
+                            + "last_seen_at = case when $5 then greatest(r.last_seen_at, (select cw.last_seen_at from cluster_watch cw "
+                            + "where cw.cluster_id = r.cluster_id and cw.last_seen_at >= r.created_at)) else r.last_seen_at end "
+                            + "where id = $1 and state = $2 returning id")
+                    .execute(Tuple.of(id, from.name(), to.name(), flinkState, to.terminal()))
+                    .compose(
+                        rows ->
+                            rows.rowCount() == 0
+                                ? Future.succeededFuture(Optional.<Recorded>empty())
+                                : conn.preparedQuery(
+                                        "insert into run_transition (run_id, from_state, to_state, source, detail) "
+                                            + "values ($1, $2, $3, $4, $5) returning id, at")
+                                    .execute(Tuple.of(id, from.name(), to.name(), source, detail))
+                                    .map(t -> Optional.of(new Recorded(id, t.iterator().next()))))))
+        .compose(
+            recorded ->
+                recorded.isEmpty()
+                    ? Future.succeededFuture(Optional.<Moved>empty())
+                    : find(id)
+                        .map(
+                            run ->
+                                Optional.of(
+                                    recorded
+                                        .get()
+                                        .moved(run.orElseThrow(), from, source, detail))));
   }
 
   /** The id and time of a transition row just written, for the run it belongs to. */
@@ -123,181 +197,279 @@ public final class RunStore {
     }
 
     Moved moved(Run run, RunState from, String source, String detail) {
-      return new Moved(run, new RunTransition(transitionId, run.id(), run.pipelineId(), run.pipelineName(), run.jobId(),
-          from == null ? null : from.name(), run.state().name(), at, source, detail, run.stale()));
+      return new Moved(
+          run,
+          new RunTransition(
+              transitionId,
+              run.id(),
+              run.pipelineId(),
+              run.pipelineName(),
+              run.jobId(),
+              from == null ? null : from.name(),
+              run.state().name(),
+              at,
+              source,
+              detail,
+              run.stale()));
     }
   }
 
   /** What one look at a cluster found out about a run whose stored view it changes. */
   record Seen(long runId, String flinkState, boolean missing) {}
 
-  /** A run a look changed: whether it had been stale, and since when its job has been missing (null: it is listed). */
-  record Looked(long runId, long pipelineId, String pipeline, boolean wasStale, java.time.Instant missingSince) {}
+  /**
+   * A run a look changed: whether it had been stale, and since when its job has been missing (null:
+   * it is listed).
+   */
+  record Looked(
+      long runId,
+      long pipelineId,
+      String pipeline,
+      boolean wasStale,
+      java.time.Instant missingSince) {}
 
   /** What one look at a cluster wrote: its time, and the runs whose stored view changed. */
   record Look(java.time.Instant at, List<Looked> changed) {}
 
   /**
-   * Records a successful look at a cluster in one statement: the cluster's last-seen time (from which its active runs'
-   * lastSeenAt derives) and, only for the runs in {@code changes}, their Flink state, stale flag (cleared) and since
-   * when their job is missing. A look in which nothing changed writes the cluster's row only.
+   * Records a successful look at a cluster in one statement: the cluster's last-seen time (from
+   * which its active runs' lastSeenAt derives) and, only for the runs in {@code changes}, their
+   * Flink state, stale flag (cleared) and since when their job is missing. A look in which nothing
+   * changed writes the cluster's row only.
    */
   public Future<Look> looked(long clusterId, List<Seen> changes) {
     Long[] ids = changes.stream().map(Seen::runId).toArray(Long[]::new);
     String[] states = changes.stream().map(Seen::flinkState).toArray(String[]::new);
     Boolean[] missing = changes.stream().map(Seen::missing).toArray(Boolean[]::new);
-    // the old stale flag comes from a locked read in the same statement: RETURNING only sees the new row
-    return pool.preparedQuery("with look as (insert into cluster_watch (cluster_id, last_seen_at) values ($1, now()) "
-            + "on conflict (cluster_id) do update set last_seen_at = excluded.last_seen_at returning last_seen_at), "
-            + "old as (select id, stale as was_stale from pipeline_run where id = any($2) for update), "
-            + "changed as (update pipeline_run r set flink_state = coalesce(c.flink_state, r.flink_state), stale = false, "
-            + "missing_since = case when c.missing then coalesce(r.missing_since, now()) end "
-            + "from unnest($2::bigint[], $3::text[], $4::boolean[]) as c(id, flink_state, missing), old o, pipeline p "
-            + "where r.id = c.id and o.id = r.id and p.id = r.pipeline_id "
-            + "returning r.id, r.pipeline_id, p.name, o.was_stale, r.missing_since) "
-            + "select l.last_seen_at, c.* from look l left join changed c on true")
+    // the old stale flag comes from a locked read in the same statement: RETURNING only sees the
+    // new row
+    return pool.preparedQuery(
+            "with look as (insert into cluster_watch (cluster_id, last_seen_at) values ($1, now()) "
+                + "on conflict (cluster_id) do update set last_seen_at = excluded.last_seen_at returning last_seen_at), "
+                + "old as (select id, stale as was_stale from pipeline_run where id = any($2) for update), "
+                + "changed as (update pipeline_run r set flink_state = coalesce(c.flink_state, r.flink_state), stale = false, "
+                + "missing_since = case when c.missing then coalesce(r.missing_since, now()) end "
+                + "from unnest($2::bigint[], $3::text[], $4::boolean[]) as c(id, flink_state, missing), old o, pipeline p "
+                + "where r.id = c.id and o.id = r.id and p.id = r.pipeline_id "
+                + "returning r.id, r.pipeline_id, p.name, o.was_stale, r.missing_since) "
+                + "select l.last_seen_at, c.* from look l left join changed c on true")
         .execute(Tuple.of(clusterId, ids, states, missing))
-        .map(rows -> {
-          java.time.Instant at = null;
-          List<Looked> changed = new java.util.ArrayList<>();
-          for (Row r : rows) {
-            at = Rows.instant(r, "last_seen_at");
-            if (r.getLong("id") != null) {
-              changed.add(new Looked(r.getLong("id"), r.getLong("pipeline_id"), r.getString("name"),
-                  r.getBoolean("was_stale"), Rows.instant(r, "missing_since")));
-            }
-          }
-          return new Look(at, changed);
-        });
+        .map(
+            rows -> {
+              java.time.Instant at = null;
+              List<Looked> changed = new java.util.ArrayList<>();
+              for (Row r : rows) {
+                at = Rows.instant(r, "last_seen_at");
+                if (r.getLong("id") != null) {
+                  changed.add(
+                      new Looked(
+                          r.getLong("id"),
+                          r.getLong("pipeline_id"),
+                          r.getString("name"),
+                          r.getBoolean("was_stale"),
+                          Rows.instant(r, "missing_since")));
+                }
+              }
+              return new Look(at, changed);
+            });
   }
 
-  /** Marks the active runs of a cluster stale (it does not answer) or fresh again; answers the runs that changed. */
+  /**
+   * Marks the active runs of a cluster stale (it does not answer) or fresh again; answers the runs
+   * that changed.
+   */
   public Future<List<RunStale>> markStale(long clusterId, boolean stale) {
-    return pool.preparedQuery("update pipeline_run r set stale = $2 from pipeline p where p.id = r.pipeline_id "
-            + "and r.cluster_id = $1 and " + ACTIVE + " and r.stale <> $2 "
-            + "returning r.id, r.pipeline_id, p.name, r.stale, now() as at")
-        .execute(Tuple.of(clusterId, stale)).map(rows -> Rows.all(rows, RunStore::mapStale));
+    return pool.preparedQuery(
+            "update pipeline_run r set stale = $2 from pipeline p where p.id = r.pipeline_id "
+                + "and r.cluster_id = $1 and "
+                + ACTIVE
+                + " and r.stale <> $2 "
+                + "returning r.id, r.pipeline_id, p.name, r.stale, now() as at")
+        .execute(Tuple.of(clusterId, stale))
+        .map(rows -> Rows.all(rows, RunStore::mapStale));
   }
 
   private static RunStale mapStale(Row r) {
-    return new RunStale(r.getLong("id"), r.getLong("pipeline_id"), r.getString("name"), r.getBoolean("stale"),
+    return new RunStale(
+        r.getLong("id"),
+        r.getLong("pipeline_id"),
+        r.getString("name"),
+        r.getBoolean("stale"),
         Rows.instant(r, "at"));
   }
 
   /**
-   * The transitions after {@code afterId}, oldest first, at most {@code limit} of them: the newest ones when more
-   * are stored (the caller tells its client that older ones were left out).
+   * The transitions after {@code afterId}, oldest first, at most {@code limit} of them: the newest
+   * ones when more are stored (the caller tells its client that older ones were left out).
    */
   public Future<List<RunTransition>> after(long afterId, int limit) {
-    return pool.preparedQuery("select * from (" + TRANSITIONS + "where t.id > $1 order by t.id desc limit $2) newest "
-            + "order by id")
-        .execute(Tuple.of(afterId, limit)).map(rows -> Rows.all(rows, RunStore::mapTransition));
+    return pool.preparedQuery(
+            "select * from ("
+                + TRANSITIONS
+                + "where t.id > $1 order by t.id desc limit $2) newest "
+                + "order by id")
+        .execute(Tuple.of(afterId, limit))
+        .map(rows -> Rows.all(rows, RunStore::mapTransition));
   }
 
   /** Recent transitions across all runs (optionally of one pipeline), newest first. */
-  public Future<Page<RunTransition>> recentTransitions(Optional<Long> pipelineId, PageRequest page) {
+  public Future<Page<RunTransition>> recentTransitions(
+      Optional<Long> pipelineId, PageRequest page) {
     String where = pipelineId.isPresent() ? "where r.pipeline_id = $1 " : "";
     Tuple filter = pipelineId.map(Tuple::of).orElseGet(Tuple::tuple);
-    Future<Long> total = pool.preparedQuery("select count(*) from run_transition t join pipeline_run r on r.id = t.run_id "
-            + where).execute(filter).map(rows -> rows.iterator().next().getLong(0));
+    Future<Long> total =
+        pool.preparedQuery(
+                "select count(*) from run_transition t join pipeline_run r on r.id = t.run_id "
+                    + where)
+            .execute(filter)
+            .map(rows -> rows.iterator().next().getLong(0));
     int n = pipelineId.isPresent() ? 1 : 0;
-    Tuple args = pipelineId.map(Tuple::of).orElseGet(Tuple::tuple).addInteger(page.limit()).addInteger(page.offset());
-    Future<List<RunTransition>> items = pool.preparedQuery(TRANSITIONS + where + "order by t.id desc limit $" + (n + 1)
-            + " offset $" + (n + 2))
-        .execute(args).map(rows -> Rows.all(rows, RunStore::mapTransition));
-    return Future.all(total, items).map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));
+    Tuple args =
+        pipelineId
+            .map(Tuple::of)
+            .orElseGet(Tuple::tuple)
+            .addInteger(page.limit())
+            .addInteger(page.offset());
+    Future<List<RunTransition>> items =
+        pool.preparedQuery(
+                TRANSITIONS
+                    + where
+                    + "order by t.id desc limit $"
+                    + (n + 1)
+                    + " offset $"
+                    + (n + 2))
+            .execute(args)
+            .map(rows -> Rows.all(rows, RunStore::mapTransition));
+    return Future.all(total, items)
+        .map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));
   }
 
   private static RunTransition mapTransition(Row r) {
-    return new RunTransition(r.getLong("id"), r.getLong("run_id"), r.getLong("pipeline_id"), r.getString("pipeline_name"),
-        r.getString("job_id"), r.getString("from_state"), r.getString("to_state"), Rows.instant(r, "at"),
-        r.getString("source"), r.getString("detail"), r.getBoolean("stale"));
+    return new RunTransition(
+        r.getLong("id"),
+        r.getLong("run_id"),
+        r.getLong("pipeline_id"),
+        r.getString("pipeline_name"),
+        r.getString("job_id"),
+        r.getString("from_state"),
+        r.getString("to_state"),
+        Rows.instant(r, "at"),
+        r.getString("source"),
+        r.getString("detail"),
+        r.getBoolean("stale"));
   }
 
   /** The DolphinScheduler task and workflow instance a run was started for. */
   public Future<Void> dsIds(long id, String taskInstanceId, String workflowInstanceId) {
     // the first DS task instance that started it stays; every later call is in the audit trail
-    return bump(pool.preparedQuery("update pipeline_run set ds_task_instance_id = coalesce(ds_task_instance_id, $2), "
-            + "ds_workflow_instance_id = coalesce(ds_workflow_instance_id, $3) where id = $1")
-        .execute(Tuple.of(id, taskInstanceId, workflowInstanceId))).mapEmpty();
-  }
-
-  public Future<Void> error(long id, String lastError) {
-    return bump(pool.preparedQuery("update pipeline_run set last_error = $2, updated_at = now() where id = $1")
-        .execute(Tuple.of(id, lastError))).mapEmpty();
-  }
-
-  public Future<Void> restarts(long id, int restarts) {
-    return bump(pool.preparedQuery("update pipeline_run set restarts = $2 where id = $1").execute(Tuple.of(id, restarts)))
+    return bump(pool.preparedQuery(
+                "update pipeline_run set ds_task_instance_id = coalesce(ds_task_instance_id, $2), "
+                    + "ds_workflow_instance_id = coalesce(ds_workflow_instance_id, $3) where id = $1")
+            .execute(Tuple.of(id, taskInstanceId, workflowInstanceId)))
         .mapEmpty();
   }
 
-  /** The run's latest completed checkpoint (the watcher keeps its own copy up to date: no reload for this). */
+  public Future<Void> error(long id, String lastError) {
+    return bump(pool.preparedQuery(
+                "update pipeline_run set last_error = $2, updated_at = now() where id = $1")
+            .execute(Tuple.of(id, lastError)))
+        .mapEmpty();
+  }
+
+  public Future<Void> restarts(long id, int restarts) {
+    return bump(pool.preparedQuery("update pipeline_run set restarts = $2 where id = $1")
+            .execute(Tuple.of(id, restarts)))
+        .mapEmpty();
+  }
+
+  /**
+   * The run's latest completed checkpoint (the watcher keeps its own copy up to date: no reload for
+   * this).
+   */
   public Future<Void> checkpoint(long id, JsonObject checkpoint) {
     return pool.preparedQuery("update pipeline_run set last_checkpoint = $2 where id = $1")
-        .execute(Tuple.of(id, checkpoint)).mapEmpty();
+        .execute(Tuple.of(id, checkpoint))
+        .mapEmpty();
   }
 
   public Future<Void> operation(long id, JsonObject operation) {
-    return bump(pool.preparedQuery("update pipeline_run set operation = $2, updated_at = now() where id = $1")
-        .execute(Tuple.of(id, operation))).mapEmpty();
+    return bump(pool.preparedQuery(
+                "update pipeline_run set operation = $2, updated_at = now() where id = $1")
+            .execute(Tuple.of(id, operation)))
+        .mapEmpty();
   }
 
   /** Writes a new operation only when none of the run is in progress; answers whether it did. */
   Future<Boolean> beginOperation(long id, JsonObject operation) {
-    return bump(pool.preparedQuery("update pipeline_run set operation = $2, updated_at = now() where id = $1 "
-            + "and (operation is null or operation->>'status' is distinct from 'IN_PROGRESS')")
-        .execute(Tuple.of(id, operation))).map(rows -> rows.rowCount() == 1);
+    return bump(pool.preparedQuery(
+                "update pipeline_run set operation = $2, updated_at = now() where id = $1 "
+                    + "and (operation is null or operation->>'status' is distinct from 'IN_PROGRESS')")
+            .execute(Tuple.of(id, operation)))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   public Future<Optional<Run>> find(long id) {
-    return pool.preparedQuery(SELECT + "where r.id = $1").execute(Tuple.of(id)).map(rows -> Rows.first(rows, RunStore::map));
+    return pool.preparedQuery(SELECT + "where r.id = $1")
+        .execute(Tuple.of(id))
+        .map(rows -> Rows.first(rows, RunStore::map));
   }
 
   /** Which of these JobIDs the console tracks (in any run, active or not). */
   public Future<java.util.Set<String>> knownJobIds(List<String> jobIds) {
     return pool.preparedQuery("select job_id from pipeline_run where job_id = any($1)")
         .execute(Tuple.of(jobIds.toArray(String[]::new)))
-        .map(rows -> {
-          java.util.Set<String> known = new java.util.HashSet<>();
-          rows.forEach(r -> known.add(r.getString("job_id")));
-          return known;
-        });
+        .map(
+            rows -> {
+              java.util.Set<String> known = new java.util.HashSet<>();
+              rows.forEach(r -> known.add(r.getString("job_id")));
+              return known;
+            });
   }
 
   public Future<Optional<Run>> findByIdempotencyKey(long pipelineId, String key) {
     return pool.preparedQuery(SELECT + "where r.pipeline_id = $1 and r.idempotency_key = $2")
-        .execute(Tuple.of(pipelineId, key)).map(rows -> Rows.first(rows, RunStore::map));
+        .execute(Tuple.of(pipelineId, key))
+        .map(rows -> Rows.first(rows, RunStore::map));
   }
 
   public Future<Optional<Run>> active(long pipelineId) {
     return pool.preparedQuery(SELECT + "where r.pipeline_id = $1 and " + ACTIVE)
-        .execute(Tuple.of(pipelineId)).map(rows -> Rows.first(rows, RunStore::map));
+        .execute(Tuple.of(pipelineId))
+        .map(rows -> Rows.first(rows, RunStore::map));
   }
 
   /** The newest run of the pipeline, active or not. */
   public Future<Optional<Run>> latest(long pipelineId) {
     return pool.preparedQuery(SELECT + "where r.pipeline_id = $1 order by r.id desc limit 1")
-        .execute(Tuple.of(pipelineId)).map(rows -> Rows.first(rows, RunStore::map));
+        .execute(Tuple.of(pipelineId))
+        .map(rows -> Rows.first(rows, RunStore::map));
   }
 
   public Future<List<Run>> activeOnCluster(long clusterId) {
     return pool.preparedQuery(SELECT + "where r.cluster_id = $1 and " + ACTIVE + " order by r.id")
-        .execute(Tuple.of(clusterId)).map(rows -> Rows.all(rows, RunStore::map));
+        .execute(Tuple.of(clusterId))
+        .map(rows -> Rows.all(rows, RunStore::map));
   }
 
   /** Ids of the clusters that have active runs. */
   public Future<List<Long>> clustersWithActiveRuns() {
-    return pool.query("select distinct r.cluster_id from pipeline_run r where " + ACTIVE).execute()
+    return pool.query("select distinct r.cluster_id from pipeline_run r where " + ACTIVE)
+        .execute()
         .map(rows -> Rows.all(rows, r -> r.getLong("cluster_id")));
   }
 
   public Future<Page<Run>> list(long pipelineId, PageRequest page) {
-    Future<Long> total = pool.preparedQuery("select count(*) from pipeline_run where pipeline_id = $1")
-        .execute(Tuple.of(pipelineId)).map(rows -> rows.iterator().next().getLong(0));
-    Future<List<Run>> items = pool.preparedQuery(SELECT + "where r.pipeline_id = $1 order by r.id desc limit $2 offset $3")
-        .execute(Tuple.of(pipelineId, page.limit(), page.offset())).map(rows -> Rows.all(rows, RunStore::map));
-    return Future.all(total, items).map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));
+    Future<Long> total =
+        pool.preparedQuery("select count(*) from pipeline_run where pipeline_id = $1")
+            .execute(Tuple.of(pipelineId))
+            .map(rows -> rows.iterator().next().getLong(0));
+    Future<List<Run>> items =
+        pool.preparedQuery(
+                SELECT + "where r.pipeline_id = $1 order by r.id desc limit $2 offset $3")
+            .execute(Tuple.of(pipelineId, page.limit(), page.offset()))
+            .map(rows -> Rows.all(rows, RunStore::map));
+    return Future.all(total, items)
+        .map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));
   }
 
   /** The newest run of each of the pipelines, in one query (for pipeline lists). */
@@ -305,98 +477,169 @@ public final class RunStore {
     if (pipelineIds.isEmpty()) {
       return Future.succeededFuture(java.util.Map.of());
     }
-    return pool.preparedQuery("select distinct on (r.pipeline_id) r.pipeline_id, r.id, r.state, r.stale, r.job_id, "
-            + "r.started_at from pipeline_run r where r.pipeline_id = any($1) order by r.pipeline_id, r.id desc")
+    return pool.preparedQuery(
+            "select distinct on (r.pipeline_id) r.pipeline_id, r.id, r.state, r.stale, r.job_id, "
+                + "r.started_at from pipeline_run r where r.pipeline_id = any($1) order by r.pipeline_id, r.id desc")
         .execute(Tuple.of(pipelineIds.toArray(Long[]::new)))
-        .map(rows -> {
-          java.util.Map<Long, JsonObject> out = new java.util.HashMap<>();
-          rows.forEach(r -> out.put(r.getLong("pipeline_id"), new JsonObject().put("id", r.getLong("id"))
-              .put("state", r.getString("state")).put("stale", r.getBoolean("stale"))
-              .put("jobId", r.getString("job_id")).put("startedAt", Rows.instant(r, "started_at"))
-              .put("active", !RunState.valueOf(r.getString("state")).terminal())));
-          return out;
-        });
+        .map(
+            rows -> {
+              java.util.Map<Long, JsonObject> out = new java.util.HashMap<>();
+              rows.forEach(
+                  r ->
+                      out.put(
+                          r.getLong("pipeline_id"),
+                          new JsonObject()
+                              .put("id", r.getLong("id"))
+                              .put("state", r.getString("state"))
+                              .put("stale", r.getBoolean("stale"))
+                              .put("jobId", r.getString("job_id"))
+                              .put("startedAt", Rows.instant(r, "started_at"))
+                              .put("active", !RunState.valueOf(r.getString("state")).terminal())));
+              return out;
+            });
   }
 
   public Future<JsonArray> transitions(long runId) {
-    return pool.preparedQuery("select * from run_transition where run_id = $1 order by id").execute(Tuple.of(runId))
-        .map(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> out.add(new JsonObject().put("from", r.getString("from_state")).put("to", r.getString("to_state"))
-              .put("at", Rows.instant(r, "at")).put("source", r.getString("source")).put("detail", r.getString("detail"))));
-          return out;
-        });
+    return pool.preparedQuery("select * from run_transition where run_id = $1 order by id")
+        .execute(Tuple.of(runId))
+        .map(
+            rows -> {
+              JsonArray out = new JsonArray();
+              rows.forEach(
+                  r ->
+                      out.add(
+                          new JsonObject()
+                              .put("from", r.getString("from_state"))
+                              .put("to", r.getString("to_state"))
+                              .put("at", Rows.instant(r, "at"))
+                              .put("source", r.getString("source"))
+                              .put("detail", r.getString("detail"))));
+              return out;
+            });
   }
 
   /**
-   * Adds a savepoint or checkpoint to the pipeline's ledger and makes it the restore point. Of a run's checkpoints
-   * only the newest {@link #CHECKPOINTS_KEPT} stay in the ledger (savepoints all stay).
+   * Adds a savepoint or checkpoint to the pipeline's ledger and makes it the restore point. Of a
+   * run's checkpoints only the newest {@link #CHECKPOINTS_KEPT} stay in the ledger (savepoints all
+   * stay).
    */
-  public Future<Void> recordSavepoint(long pipelineId, Long runId, String kind, String source, String path) {
-    return pool.withTransaction(conn -> conn.preparedQuery("insert into savepoint (pipeline_id, run_id, kind, source, path) "
-                + "values ($1, $2, $3, $4, $5) on conflict (pipeline_id, path) do nothing")
-            .execute(Tuple.of(pipelineId, runId, kind, source, path))
-            .compose(ignored -> conn.preparedQuery("update pipeline set restore_point = $2 where id = $1")
-                .execute(Tuple.of(pipelineId, path)))
-            .compose(ignored -> !"checkpoint".equals(kind) || runId == null ? Future.succeededFuture()
-                : conn.preparedQuery("delete from savepoint where run_id = $1 and kind = 'checkpoint' and path <> $2 "
-                        + "and id not in (select id from savepoint where run_id = $1 and kind = 'checkpoint' "
-                        + "order by id desc limit $3)")
-                    .execute(Tuple.of(runId, path, CHECKPOINTS_KEPT))))
+  public Future<Void> recordSavepoint(
+      long pipelineId, Long runId, String kind, String source, String path) {
+    return pool.withTransaction(
+            conn ->
+                conn.preparedQuery(
+                        "insert into savepoint (pipeline_id, run_id, kind, source, path) "
+                            + "values ($1, $2, $3, $4, $5) on conflict (pipeline_id, path) do nothing")
+                    .execute(Tuple.of(pipelineId, runId, kind, source, path))
+                    .compose(
+                        ignored ->
+                            conn.preparedQuery(
+                                    "update pipeline set restore_point = $2 where id = $1")
+                                .execute(Tuple.of(pipelineId, path)))
+                    .compose(
+                        ignored ->
+                            !"checkpoint".equals(kind) || runId == null
+                                ? Future.succeededFuture()
+                                : conn.preparedQuery(
+                                        "delete from savepoint where run_id = $1 and kind = 'checkpoint' and path <> $2 "
+                                            + "and id not in (select id from savepoint where run_id = $1 and kind = 'checkpoint' "
+                                            + "order by id desc limit $3)")
+                                    .execute(Tuple.of(runId, path, CHECKPOINTS_KEPT))))
         .mapEmpty();
   }
 
   /**
-   * A savepoint (or stop with savepoint) that failed, with its cause: it stays in the ledger without a path, and the
-   * restore point is not touched. Written once per trigger id, however often the failure is recorded.
+   * A savepoint (or stop with savepoint) that failed, with its cause: it stays in the ledger
+   * without a path, and the restore point is not touched. Written once per trigger id, however
+   * often the failure is recorded.
    */
-  public Future<Void> recordFailedSavepoint(long pipelineId, Long runId, String source, String triggerId, String reason) {
-    return pool.preparedQuery("insert into savepoint (pipeline_id, run_id, kind, source, state, reason, trigger_id) "
-            + "values ($1, $2, 'savepoint', $3, 'FAILED', $4, $5) on conflict (pipeline_id, trigger_id) "
-            + "where state = 'FAILED' do nothing")
-        .execute(Tuple.of(pipelineId, runId, source, reason, triggerId)).mapEmpty();
+  public Future<Void> recordFailedSavepoint(
+      long pipelineId, Long runId, String source, String triggerId, String reason) {
+    return pool.preparedQuery(
+            "insert into savepoint (pipeline_id, run_id, kind, source, state, reason, trigger_id) "
+                + "values ($1, $2, 'savepoint', $3, 'FAILED', $4, $5) on conflict (pipeline_id, trigger_id) "
+                + "where state = 'FAILED' do nothing")
+        .execute(Tuple.of(pipelineId, runId, source, reason, triggerId))
+        .mapEmpty();
   }
 
   /**
-   * Writes a periodic savepoint's operation only when the run is RUNNING, its turn has come and no savepoint or stop is
-   * under way, and moves its turn on by one interval: never two in flight for one run, even from two timers.
+   * Writes a periodic savepoint's operation only when the run is RUNNING, its turn has come and no
+   * savepoint or stop is under way, and moves its turn on by one interval: never two in flight for
+   * one run, even from two timers.
    */
   Future<Boolean> claimPeriodic(long id, JsonObject operation) {
-    return bump(pool.preparedQuery("update pipeline_run r set operation = $2, updated_at = now(), "
-            + "next_savepoint_at = now() + " + SavepointStore.INTERVAL + " * interval '1 millisecond' "
-            + "from pipeline p, flink_cluster c where r.id = $1 and p.id = r.pipeline_id and c.id = r.cluster_id "
-            + "and r.state = 'RUNNING' and r.next_savepoint_at <= now() and " + SavepointStore.INTERVAL + " > 0 "
-            + "and (r.operation is null or r.operation->>'status' is distinct from 'IN_PROGRESS')")
-        .execute(Tuple.of(id, operation))).map(rows -> rows.rowCount() == 1);
+    return bump(pool.preparedQuery(
+                "update pipeline_run r set operation = $2, updated_at = now(), "
+                    + "next_savepoint_at = now() + "
+                    + SavepointStore.INTERVAL
+                    + " * interval '1 millisecond' "
+                    + "from pipeline p, flink_cluster c where r.id = $1 and p.id = r.pipeline_id and c.id = r.cluster_id "
+                    + "and r.state = 'RUNNING' and r.next_savepoint_at <= now() and "
+                    + SavepointStore.INTERVAL
+                    + " > 0 "
+                    + "and (r.operation is null or r.operation->>'status' is distinct from 'IN_PROGRESS')")
+            .execute(Tuple.of(id, operation)))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   public Future<JsonArray> savepoints(long pipelineId, Long runId) {
-    String where = runId == null ? "where pipeline_id = $1" : "where pipeline_id = $1 and run_id = $2";
+    String where =
+        runId == null ? "where pipeline_id = $1" : "where pipeline_id = $1 and run_id = $2";
     Tuple args = runId == null ? Tuple.of(pipelineId) : Tuple.of(pipelineId, runId);
-    return pool.preparedQuery("select * from savepoint " + where + " order by id desc").execute(args).map(rows -> {
-      JsonArray out = new JsonArray();
-      rows.forEach(r -> out.add(new JsonObject().put("id", r.getLong("id")).put("runId", r.getLong("run_id"))
-          .put("kind", r.getString("kind")).put("source", r.getString("source")).put("path", r.getString("path"))
-          .put("state", r.getString("state")).put("reason", r.getString("reason"))
-          .put("createdAt", Rows.instant(r, "created_at"))));
-      return out;
-    });
+    return pool.preparedQuery("select * from savepoint " + where + " order by id desc")
+        .execute(args)
+        .map(
+            rows -> {
+              JsonArray out = new JsonArray();
+              rows.forEach(
+                  r ->
+                      out.add(
+                          new JsonObject()
+                              .put("id", r.getLong("id"))
+                              .put("runId", r.getLong("run_id"))
+                              .put("kind", r.getString("kind"))
+                              .put("source", r.getString("source"))
+                              .put("path", r.getString("path"))
+                              .put("state", r.getString("state"))
+                              .put("reason", r.getString("reason"))
+                              .put("createdAt", Rows.instant(r, "created_at"))));
+              return out;
+            });
   }
 
   public Future<Optional<String>> restorePoint(long pipelineId) {
-    return pool.preparedQuery("select restore_point from pipeline where id = $1").execute(Tuple.of(pipelineId))
+    return pool.preparedQuery("select restore_point from pipeline where id = $1")
+        .execute(Tuple.of(pipelineId))
         .map(rows -> Rows.first(rows, r -> r.getString("restore_point")));
   }
 
   private static Run map(Row r) {
-    return new Run(r.getLong("id"), r.getLong("pipeline_id"), r.getString("pipeline_name"), r.getInteger("pipeline_version"),
-        r.getLong("cluster_id"), r.getString("job_id"), RunState.valueOf(r.getString("state")), r.getString("flink_state"),
-        r.getBoolean("stale"), r.getString("from_savepoint"), r.getBoolean("allow_non_restored"),
-        Rows.json(r, "flink_config"), r.getString("idempotency_key"), r.getString("created_by"),
-        Rows.instant(r, "created_at"), Rows.instant(r, "started_at"), Rows.instant(r, "ended_at"),
-        Rows.instant(r, "seen_at"), Rows.instant(r, "missing_since"), r.getString("last_error"),
-        r.getInteger("restarts"), r.getValue("last_checkpoint") instanceof JsonObject j ? j : null,
-        r.getValue("operation") instanceof JsonObject o ? o : null, r.getString("ds_task_instance_id"),
+    return new Run(
+        r.getLong("id"),
+        r.getLong("pipeline_id"),
+        r.getString("pipeline_name"),
+        r.getInteger("pipeline_version"),
+        r.getLong("cluster_id"),
+        r.getString("job_id"),
+        RunState.valueOf(r.getString("state")),
+        r.getString("flink_state"),
+        r.getBoolean("stale"),
+        r.getString("from_savepoint"),
+        r.getBoolean("allow_non_restored"),
+        Rows.json(r, "flink_config"),
+        r.getString("idempotency_key"),
+        r.getString("created_by"),
+        Rows.instant(r, "created_at"),
+        Rows.instant(r, "started_at"),
+        Rows.instant(r, "ended_at"),
+        Rows.instant(r, "seen_at"),
+        Rows.instant(r, "missing_since"),
+        r.getString("last_error"),
+        r.getInteger("restarts"),
+        r.getValue("last_checkpoint") instanceof JsonObject j ? j : null,
+        r.getValue("operation") instanceof JsonObject o ? o : null,
+        r.getString("ds_task_instance_id"),
         r.getString("ds_workflow_instance_id"));
   }
 }

@@ -21,9 +21,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The submission saga: a start writes the run (SUBMITTING, with its JobID) before Flink is called and answers at
- * once; then the YAML is resolved, the launcher bundle uploaded if the cluster lacks it, and the jar run. Ambiguous
- * failures (no answer) are resolved by asking Flink for the JobID. At most one submission per run at a time.
+ * The submission saga: a start writes the run (SUBMITTING, with its JobID) before Flink is called
+ * and answers at once; then the YAML is resolved, the launcher bundle uploaded if the cluster lacks
+ * it, and the jar run. Ambiguous failures (no answer) are resolved by asking Flink for the JobID.
+ * At most one submission per run at a time.
  */
 final class RunSubmission {
   private static final Logger LOG = LoggerFactory.getLogger(RunSubmission.class);
@@ -41,9 +42,18 @@ final class RunSubmission {
   private final RunMoves moves;
   private final Set<Long> submitting = ConcurrentHashMap.newKeySet();
 
-  RunSubmission(RunStore store, PipelineService pipelines, ClusterService clusters, ClusterClients clients,
-                LaunchBundles bundles, LauncherUploads launcher, LaunchTickets tickets, SubmitYaml submitYaml,
-                Supplier<String> consoleUrl, RunPolicy policy, RunMoves moves) {
+  RunSubmission(
+      RunStore store,
+      PipelineService pipelines,
+      ClusterService clusters,
+      ClusterClients clients,
+      LaunchBundles bundles,
+      LauncherUploads launcher,
+      LaunchTickets tickets,
+      SubmitYaml submitYaml,
+      Supplier<String> consoleUrl,
+      RunPolicy policy,
+      RunMoves moves) {
     this.store = store;
     this.pipelines = pipelines;
     this.clusters = clusters;
@@ -58,50 +68,108 @@ final class RunSubmission {
   }
 
   /**
-   * Starts the pipeline's current version. A restore point is never dropped silently: without {@code fromSavepoint}
-   * a pipeline that has one is refused. The same {@code Idempotency-Key} answers the run it started before.
+   * Starts the pipeline's current version. A restore point is never dropped silently: without
+   * {@code fromSavepoint} a pipeline that has one is refused. The same {@code Idempotency-Key}
+   * answers the run it started before.
    */
-  Future<Run> start(Principal by, String pipelineRef, RunService.StartOptions options, Optional<String> idempotencyKey) {
+  Future<Run> start(
+      Principal by,
+      String pipelineRef,
+      RunService.StartOptions options,
+      Optional<String> idempotencyKey) {
     try {
       policy.checkConfiguration(options.flinkConfiguration());
-      policy.checkPath("fromSavepoint", options.fromSavepoint().filter(s -> !"none".equals(s) && !"latest".equals(s)));
+      policy.checkPath(
+          "fromSavepoint",
+          options.fromSavepoint().filter(s -> !"none".equals(s) && !"latest".equals(s)));
     } catch (ValidationFailed e) {
       return Future.failedFuture(e);
     }
-    return pipelines.get(pipelineRef).compose(pipeline -> clusters.find(pipeline.clusterId()).compose(cluster -> {
-      // refused before anything reaches Flink: the job could only fail there, with a class-loading error
-      Optional<String> misfit = clusters.misfit(cluster);
-      if (misfit.isPresent()) {
-        return Future.failedFuture(ValidationFailed.of("cluster", "cannot run on cluster '" + cluster.name() + "': "
-            + misfit.get()));
-      }
-      Future<Optional<Run>> earlier = idempotencyKey.isEmpty() ? Future.succeededFuture(Optional.empty())
-          : store.findByIdempotencyKey(pipeline.id(), idempotencyKey.get());
-      return earlier.compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
-          : store.active(pipeline.id()).compose(active -> {
-            if (active.isPresent()) {
-              return Future.failedFuture(new Conflict("Pipeline '" + pipeline.name() + "' has an active run ("
-                  + active.get().id() + ", " + active.get().state() + "); stop or cancel it first."));
-            }
-            return store.restorePoint(pipeline.id())
-                .compose(restore -> savepointFor(options.fromSavepoint(), restore))
-                .compose(savepoint -> store.insertSubmitting(new RunStore.NewRun(pipeline.id(), pipeline.version(),
-                    pipeline.clusterId(), FlinkGateway.newId(), savepoint.orElse(null), options.allowNonRestoredState(),
-                    options.flinkConfiguration(), idempotencyKey.orElse(null), by.username())))
-                .map(moved -> {
-                  moves.events().changed(moved.transition());
-                  submit(moved.run());
-                  return moved.run();
-                });
-          }));
-    }));
+    return pipelines
+        .get(pipelineRef)
+        .compose(
+            pipeline ->
+                clusters
+                    .find(pipeline.clusterId())
+                    .compose(
+                        cluster -> {
+                          // refused before anything reaches Flink: the job could only fail there,
+                          // with a class-loading error
+                          Optional<String> misfit = clusters.misfit(cluster);
+                          if (misfit.isPresent()) {
+                            return Future.failedFuture(
+                                ValidationFailed.of(
+                                    "cluster",
+                                    "cannot run on cluster '"
+                                        + cluster.name()
+                                        + "': "
+                                        + misfit.get()));
+                          }
+                          Future<Optional<Run>> earlier =
+                              idempotencyKey.isEmpty()
+                                  ? Future.succeededFuture(Optional.empty())
+                                  : store.findByIdempotencyKey(pipeline.id(), idempotencyKey.get());
+                          return earlier.compose(
+                              found ->
+                                  found.isPresent()
+                                      ? Future.succeededFuture(found.get())
+                                      : store
+                                          .active(pipeline.id())
+                                          .compose(
+                                              active -> {
+                                                if (active.isPresent()) {
+                                                  return Future.failedFuture(
+                                                      new Conflict(
+                                                          "Pipeline '"
+                                                              + pipeline.name()
+                                                              + "' has an active run ("
+                                                              + active.get().id()
+                                                              + ", "
+                                                              + active.get().state()
+                                                              + "); stop or cancel it first."));
+                                                }
+                                                return store
+                                                    .restorePoint(pipeline.id())
+                                                    .compose(
+                                                        restore ->
+                                                            savepointFor(
+                                                                options.fromSavepoint(), restore))
+                                                    .compose(
+                                                        savepoint ->
+                                                            store.insertSubmitting(
+                                                                new RunStore.NewRun(
+                                                                    pipeline.id(),
+                                                                    pipeline.version(),
+                                                                    pipeline.clusterId(),
+                                                                    FlinkGateway.newId(),
+                                                                    savepoint.orElse(null),
+                                                                    options.allowNonRestoredState(),
+                                                                    options.flinkConfiguration(),
+                                                                    idempotencyKey.orElse(null),
+                                                                    by.username())))
+                                                    .map(
+                                                        moved -> {
+                                                          moves
+                                                              .events()
+                                                              .changed(moved.transition());
+                                                          submit(moved.run());
+                                                          return moved.run();
+                                                        });
+                                              }));
+                        }));
   }
 
-  private static Future<Optional<String>> savepointFor(Optional<String> asked, Optional<String> restorePoint) {
+  private static Future<Optional<String>> savepointFor(
+      Optional<String> asked, Optional<String> restorePoint) {
     if (asked.isEmpty()) {
-      return restorePoint.isEmpty() ? Future.succeededFuture(Optional.empty())
-          : Future.failedFuture(ValidationFailed.of("fromSavepoint", "the pipeline has a restore point ("
-              + restorePoint.get() + "): say 'latest' to start from it, or 'none' to start without state"));
+      return restorePoint.isEmpty()
+          ? Future.succeededFuture(Optional.empty())
+          : Future.failedFuture(
+              ValidationFailed.of(
+                  "fromSavepoint",
+                  "the pipeline has a restore point ("
+                      + restorePoint.get()
+                      + "): say 'latest' to start from it, or 'none' to start without state"));
     }
     return switch (asked.get()) {
       case "none" -> Future.succeededFuture(Optional.empty());
@@ -111,96 +179,179 @@ final class RunSubmission {
   }
 
   /**
-   * Submits a SUBMITTING run with its JobID: resolves the YAML, makes sure the cluster has the launcher, runs it.
-   * Also used after a crash for a run Flink does not know ({@link RunWatcher}); at most one submission per run at a time.
+   * Submits a SUBMITTING run with its JobID: resolves the YAML, makes sure the cluster has the
+   * launcher, runs it. Also used after a crash for a run Flink does not know ({@link RunWatcher});
+   * at most one submission per run at a time.
    */
   Future<Void> submit(Run run) {
     if (!submitting.add(run.id())) {
       return Future.succeededFuture();
     }
-    // the secrets are known before anything can fail with them in its message; every failure after is scrubbed
-    return pipelines.version(Long.toString(run.pipelineId()), run.pipelineVersion())
-        .compose(version -> submitYaml.secretsOf(version.yaml())
-            .compose(known -> submitWith(run, version.yaml(), known)
-                .recover(err -> fail(run, Scrubber.scrub(FlinkErrors.describe(err), known)))))
+    // the secrets are known before anything can fail with them in its message; every failure after
+    // is scrubbed
+    return pipelines
+        .version(Long.toString(run.pipelineId()), run.pipelineVersion())
+        .compose(
+            version ->
+                submitYaml
+                    .secretsOf(version.yaml())
+                    .compose(
+                        known ->
+                            submitWith(run, version.yaml(), known)
+                                .recover(
+                                    err ->
+                                        fail(
+                                            run,
+                                            Scrubber.scrub(FlinkErrors.describe(err), known)))))
         .recover(err -> fail(run, FlinkErrors.describe(err)))
-        .eventually(() -> {
-          submitting.remove(run.id());
-          return Future.succeededFuture();
-        })
+        .eventually(
+            () -> {
+              submitting.remove(run.id());
+              return Future.succeededFuture();
+            })
         .mapEmpty();
   }
 
   private Future<Void> submitWith(Run run, String storedYaml, Set<String> known) {
-    return clusters.find(run.clusterId()).compose(cluster -> clients.gateway(cluster).compose(flink ->
-        submitYaml.resolve(storedYaml, run.pipelineName(), known).compose(resolved -> runJar(run, cluster, flink, resolved)
-            .recover(err -> submitFailed(run, flink, resolved.scrub(FlinkErrors.describe(err)), err)))));
+    return clusters
+        .find(run.clusterId())
+        .compose(
+            cluster ->
+                clients
+                    .gateway(cluster)
+                    .compose(
+                        flink ->
+                            submitYaml
+                                .resolve(storedYaml, run.pipelineName(), known)
+                                .compose(
+                                    resolved ->
+                                        runJar(run, cluster, flink, resolved)
+                                            .recover(
+                                                err ->
+                                                    submitFailed(
+                                                        run,
+                                                        flink,
+                                                        resolved.scrub(FlinkErrors.describe(err)),
+                                                        err)))));
   }
 
   boolean isSubmitting(long runId) {
     return submitting.contains(runId);
   }
 
-  private Future<Void> runJar(Run run, Cluster cluster, FlinkGateway flink, SubmitYaml.Resolved resolved) {
-    // the YAML goes as the program argument only when it holds no secret; else the launcher fetches it with a ticket
+  private Future<Void> runJar(
+      Run run, Cluster cluster, FlinkGateway flink, SubmitYaml.Resolved resolved) {
+    // the YAML goes as the program argument only when it holds no secret; else the launcher fetches
+    // it with a ticket
     List<String> issued = new ArrayList<>();
-    Supplier<String> ticketUrl = () -> {
-      String ticket = tickets.issue(run.id(), resolved.yaml(), resolved.secrets());
-      issued.add(ticket);
-      return consoleUrl.get() + LaunchTickets.PATH + ticket;
-    };
+    Supplier<String> ticketUrl =
+        () -> {
+          String ticket = tickets.issue(run.id(), resolved.yaml(), resolved.secrets());
+          issued.add(ticket);
+          return consoleUrl.get() + LaunchTickets.PATH + ticket;
+        };
     String argument = resolved.secrets().isEmpty() ? resolved.yaml() : ticketUrl.get();
-    JarRun jarRun = new JarRun(LauncherJar.ENTRY_CLASS, argument, run.jobId(), run.allowNonRestoredState(),
-        run.flinkConfig(), Optional.ofNullable(run.fromSavepoint()));
-    return bundles.forRun(cluster, resolved.connectorTypes()).compose(bundle -> launcher.jarId(cluster.id(), flink, bundle)
-        .compose(jarId -> flink.runJar(jarId, jarRun))
-        .recover(err -> {
-          if (jarMissing(err)) {
-            // the JobManager lost its uploaded jars (a restart): upload again and retry once
-            launcher.forget(cluster.id());
-            JarRun retry = resolved.secrets().isEmpty() ? jarRun : jarRun.withArgument(ticketUrl.get());
-            return launcher.jarId(cluster.id(), flink, bundle).compose(jarId -> flink.runJar(jarId, retry));
-          }
-          return Future.failedFuture(err);
-        }))
-        // Flink answered with a refusal: the launcher's main has ended, so its ticket's secrets leave the heap now.
+    JarRun jarRun =
+        new JarRun(
+            LauncherJar.ENTRY_CLASS,
+            argument,
+            run.jobId(),
+            run.allowNonRestoredState(),
+            run.flinkConfig(),
+            Optional.ofNullable(run.fromSavepoint()));
+    return bundles
+        .forRun(cluster, resolved.connectorTypes())
+        .compose(
+            bundle ->
+                launcher
+                    .jarId(cluster.id(), flink, bundle)
+                    .compose(jarId -> flink.runJar(jarId, jarRun))
+                    .recover(
+                        err -> {
+                          if (jarMissing(err)) {
+                            // the JobManager lost its uploaded jars (a restart): upload again and
+                            // retry once
+                            launcher.forget(cluster.id());
+                            JarRun retry =
+                                resolved.secrets().isEmpty()
+                                    ? jarRun
+                                    : jarRun.withArgument(ticketUrl.get());
+                            return launcher
+                                .jarId(cluster.id(), flink, bundle)
+                                .compose(jarId -> flink.runJar(jarId, retry));
+                          }
+                          return Future.failedFuture(err);
+                        }))
+        // Flink answered with a refusal: the launcher's main has ended, so its ticket's secrets
+        // leave the heap now.
         // After a timeout the main may still be about to fetch it; the sweep takes it then.
-        .onFailure(err -> {
-          if (err instanceof FlinkRestException) {
-            issued.forEach(tickets::revoke);
-          }
-        })
-        .compose(answer -> moves.moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "console", "accepted by Flink"))
+        .onFailure(
+            err -> {
+              if (err instanceof FlinkRestException) {
+                issued.forEach(tickets::revoke);
+              }
+            })
+        .compose(
+            answer ->
+                moves.moveTo(
+                    run,
+                    RunState.SUBMITTING,
+                    RunState.INITIALIZING,
+                    "console",
+                    "accepted by Flink"))
         .mapEmpty();
   }
 
-  /** Flink answers 404, or 500 "Jar file ... does not exist", for an uploaded jar it no longer has. */
+  /**
+   * Flink answers 404, or 500 "Jar file ... does not exist", for an uploaded jar it no longer has.
+   */
   private static boolean jarMissing(Throwable err) {
-    return err instanceof FlinkRestException f && (f.status() == 404
-        || f.errors().stream().anyMatch(e -> e.contains("Jar file") && e.contains("does not exist")));
+    return err instanceof FlinkRestException f
+        && (f.status() == 404
+            || f.errors().stream()
+                .anyMatch(e -> e.contains("Jar file") && e.contains("does not exist")));
   }
 
   /**
-   * A submission that failed. Flink's own refusal (4xx/5xx with a cause) is final. A timeout or a broken connection
-   * leaves it open whether Flink took the job, so Flink is asked for the JobID before the run is called failed.
+   * A submission that failed. Flink's own refusal (4xx/5xx with a cause) is final. A timeout or a
+   * broken connection leaves it open whether Flink took the job, so Flink is asked for the JobID
+   * before the run is called failed.
    */
   private Future<Void> submitFailed(Run run, FlinkGateway flink, String cause, Throwable err) {
     if (err instanceof FlinkRestException || err instanceof ValidationFailed) {
       return fail(run, cause);
     }
-    return flink.job(run.jobId())
-        .compose(job -> moves.moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "console",
-            "accepted by Flink (found after: " + cause + ")").mapEmpty(),
-            notThere -> notThere instanceof FlinkRestException f && f.status() == 404 ? fail(run, cause)
-                // the cluster does not answer at all: the watcher resolves the run once it does
-                : store.error(run.id(), cause));
+    return flink
+        .job(run.jobId())
+        .compose(
+            job ->
+                moves
+                    .moveTo(
+                        run,
+                        RunState.SUBMITTING,
+                        RunState.INITIALIZING,
+                        "console",
+                        "accepted by Flink (found after: " + cause + ")")
+                    .mapEmpty(),
+            notThere ->
+                notThere instanceof FlinkRestException f && f.status() == 404
+                    ? fail(run, cause)
+                    // the cluster does not answer at all: the watcher resolves the run once it does
+                    : store.error(run.id(), cause));
   }
 
   private Future<Void> fail(Run run, String cause) {
     RunLog.of(LOG.atWarn(), run)
-        .log("Run {} of pipeline '{}' could not be submitted: {}", run.id(), run.pipelineName(), cause);
-    return store.error(run.id(), cause)
-        .compose(ok -> moves.moveTo(run, RunState.SUBMITTING, RunState.FAILED_TO_SUBMIT, "console", cause))
+        .log(
+            "Run {} of pipeline '{}' could not be submitted: {}",
+            run.id(),
+            run.pipelineName(),
+            cause);
+    return store
+        .error(run.id(), cause)
+        .compose(
+            ok ->
+                moves.moveTo(run, RunState.SUBMITTING, RunState.FAILED_TO_SUBMIT, "console", cause))
         .mapEmpty();
   }
 }

@@ -4,12 +4,22 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
- * One stored change of a run's state ({@code run_transition}), with what a listener needs to place it: the live
- * {@code run.state} event, the replay after a reconnect and the transition feed all show this. {@code stale} is the
- * run's flag as it is now; {@code detail} is scrubbed text.
+ * One stored change of a run's state ({@code run_transition}), with what a listener needs to place
+ * it: the live {@code run.state} event, the replay after a reconnect and the transition feed all
+ * show this. {@code stale} is the run's flag as it is now; {@code detail} is scrubbed text.
  */
-public record RunTransition(long id, long runId, long pipelineId, String pipeline, String jobId, String from, String to,
-                            Instant at, String source, String detail, boolean stale) {
+public record RunTransition(
+    long id,
+    long runId,
+    long pipelineId,
+    String pipeline,
+    String jobId,
+    String from,
+    String to,
+    Instant at,
+    String source,
+    String detail,
+    boolean stale) {
 
   /** The {@code run.state} event (SSE {@code id:} is {@link #id}). */
   public JsonObject toEvent() {

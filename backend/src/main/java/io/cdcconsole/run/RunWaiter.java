@@ -9,8 +9,9 @@ import java.time.Duration;
 import java.util.function.Predicate;
 
 /**
- * Waits for a run to reach a state without holding a thread: a {@code run.state} listener on the event bus and a
- * timer, whichever comes first. Answers the run as it is then; the caller tells success from a timeout.
+ * Waits for a run to reach a state without holding a thread: a {@code run.state} listener on the
+ * event bus and a timer, whichever comes first. Answers the run as it is then; the caller tells
+ * success from a timeout.
  */
 public final class RunWaiter {
   private final Vertx vertx;
@@ -21,25 +22,48 @@ public final class RunWaiter {
     this.store = store;
   }
 
-  /** Completes when {@code reached} holds or the run ends, or after {@code timeout} with the run as it is then. */
+  /**
+   * Completes when {@code reached} holds or the run ends, or after {@code timeout} with the run as
+   * it is then.
+   */
   public Future<Run> until(long runId, Predicate<Run> reached, Duration timeout) {
     Promise<Run> result = Promise.promise();
     Predicate<Run> over = run -> reached.test(run) || run.state().terminal();
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(RunEvents.ADDRESS, message -> {
-      if (message.body().getLong("runId") == runId) {
-        store.find(runId).onSuccess(run -> run.filter(over).ifPresent(result::tryComplete));
-      }
-    });
-    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> store.find(runId)
-        .onSuccess(run -> run.ifPresent(result::tryComplete))
-        .onFailure(result::tryFail));
+    MessageConsumer<JsonObject> consumer =
+        vertx
+            .eventBus()
+            .consumer(
+                RunEvents.ADDRESS,
+                message -> {
+                  if (message.body().getLong("runId") == runId) {
+                    store
+                        .find(runId)
+                        .onSuccess(run -> run.filter(over).ifPresent(result::tryComplete));
+                  }
+                });
+    long timer =
+        vertx.setTimer(
+            Math.max(1, timeout.toMillis()),
+            id ->
+                store
+                    .find(runId)
+                    .onSuccess(run -> run.ifPresent(result::tryComplete))
+                    .onFailure(result::tryFail));
     // the listener is in place before the first look, so no change can slip between them
-    consumer.completion().onComplete(registered -> store.find(runId)
-        .onSuccess(run -> run.filter(over).ifPresent(result::tryComplete))
-        .onFailure(result::tryFail));
-    return result.future().onComplete(done -> {
-      consumer.unregister();
-      vertx.cancelTimer(timer);
-    });
+    consumer
+        .completion()
+        .onComplete(
+            registered ->
+                store
+                    .find(runId)
+                    .onSuccess(run -> run.filter(over).ifPresent(result::tryComplete))
+                    .onFailure(result::tryFail));
+    return result
+        .future()
+        .onComplete(
+            done -> {
+              consumer.unregister();
+              vertx.cancelTimer(timer);
+            });
   }
 }

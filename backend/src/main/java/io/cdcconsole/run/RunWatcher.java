@@ -24,34 +24,49 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches every cluster that has active runs with one {@code GET /jobs/overview} for the whole cluster — never a
- * request per job — at a fixed rate: every {@code pollInterval}, or every {@code fastInterval} while a run there is
- * changing; a look still under way when the next is due makes that one skip, so two looks at one cluster never overlap.
- * Each observed change becomes a stored transition and a {@code run.state} event. An unreachable cluster leaves its
- * runs as they were, marked stale; a job a reachable cluster no longer lists becomes LOST after a grace period.
- * The first look at each cluster is the start-up reconcile: a SUBMITTING run whose JobID Flink does not know is
- * submitted again with the same JobID, one it knows is tracked.
+ * Watches every cluster that has active runs with one {@code GET /jobs/overview} for the whole
+ * cluster — never a request per job — at a fixed rate: every {@code pollInterval}, or every {@code
+ * fastInterval} while a run there is changing; a look still under way when the next is due makes
+ * that one skip, so two looks at one cluster never overlap. Each observed change becomes a stored
+ * transition and a {@code run.state} event. An unreachable cluster leaves its runs as they were,
+ * marked stale; a job a reachable cluster no longer lists becomes LOST after a grace period. The
+ * first look at each cluster is the start-up reconcile: a SUBMITTING run whose JobID Flink does not
+ * know is submitted again with the same JobID, one it knows is tracked.
  *
- * <p>Between polls the watcher keeps each cluster's active runs in memory (the database stays the truth: the copy is
- * read again after any other write to a run, and at least every {@link #RELOAD_AT_LEAST}). A look in which nothing
- * changed writes one row, the cluster's last-seen time; Flink states, stale flags and missing jobs are written only for
- * the runs they changed, in the same statement. Checkpoints are read on their own budgeted cadence: once per
- * {@code checkpointInterval} per RUNNING job, spread over the interval, at most {@code checkpointsPerSecond} requests
- * per cluster per second — and at once when a job leaves RUNNING.
+ * <p>Between polls the watcher keeps each cluster's active runs in memory (the database stays the
+ * truth: the copy is read again after any other write to a run, and at least every {@link
+ * #RELOAD_AT_LEAST}). A look in which nothing changed writes one row, the cluster's last-seen time;
+ * Flink states, stale flags and missing jobs are written only for the runs they changed, in the
+ * same statement. Checkpoints are read on their own budgeted cadence: once per {@code
+ * checkpointInterval} per RUNNING job, spread over the interval, at most {@code
+ * checkpointsPerSecond} requests per cluster per second — and at once when a job leaves RUNNING.
  *
  * <p>All of the watcher's state lives on one Vert.x context (the one {@link #start} runs on).
  */
 public final class RunWatcher {
   private static final Logger LOG = LoggerFactory.getLogger(RunWatcher.class);
-  /** The copy of a cluster's active runs is read again at least this often: another replica may have written. */
+
+  /**
+   * The copy of a cluster's active runs is read again at least this often: another replica may have
+   * written.
+   */
   static final Duration RELOAD_AT_LEAST = Duration.ofMinutes(1);
+
   private static final long CHECKPOINT_TICK_MS = 1000;
-  /** Spreads the first checkpoint reads of a cluster's runs evenly over the interval (consecutive ids fall far apart). */
+
+  /**
+   * Spreads the first checkpoint reads of a cluster's runs evenly over the interval (consecutive
+   * ids fall far apart).
+   */
   private static final double GOLDEN = 0.6180339887498949;
 
   /** The cadence of watching. */
-  public record Timing(Duration pollInterval, Duration fastInterval, Duration lostGrace, Duration checkpointInterval,
-                       int checkpointsPerSecond) {}
+  public record Timing(
+      Duration pollInterval,
+      Duration fastInterval,
+      Duration lostGrace,
+      Duration checkpointInterval,
+      int checkpointsPerSecond) {}
 
   /** What the watcher keeps of one cluster between its polls. */
   private static final class Watched {
@@ -63,7 +78,8 @@ public final class RunWatcher {
     long timer = -1;
     boolean polling;
     boolean again;
-    // the client of the last successful look: the checkpoint turns use it instead of looking the cluster up each second
+    // the client of the last successful look: the checkpoint turns use it instead of looking the
+    // cluster up each second
     FlinkGateway client;
     final Map<Long, Long> checkpointDue = new HashMap<>();
     final Set<Long> checkpointing = new HashSet<>();
@@ -88,14 +104,23 @@ public final class RunWatcher {
   private final Timing timing;
   private final Map<Long, Watched> watched = new HashMap<>();
   private final Promise<Void> reconciled = Promise.promise();
+
   /** Told how long each look at a cluster took (metrics): cluster id, nanoseconds. */
   private volatile java.util.function.ObjLongConsumer<Long> tickListener = (clusterId, nanos) -> {};
+
   private Context context;
   private final List<Long> timers = new ArrayList<>();
   private boolean stopped;
 
-  RunWatcher(Vertx vertx, RunStore store, RunService runs, RunCheckpoints checkpoints, ClusterService clusters,
-             ClusterClients clients, Clock clock, Timing timing) {
+  RunWatcher(
+      Vertx vertx,
+      RunStore store,
+      RunService runs,
+      RunCheckpoints checkpoints,
+      ClusterService clusters,
+      ClusterClients clients,
+      Clock clock,
+      Timing timing) {
     this.vertx = vertx;
     this.store = store;
     this.runs = runs;
@@ -106,24 +131,33 @@ public final class RunWatcher {
     this.timing = timing;
   }
 
-  /** Starts watching; the answer completes when every cluster with active runs has been looked at once. */
+  /**
+   * Starts watching; the answer completes when every cluster with active runs has been looked at
+   * once.
+   */
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
-    context.runOnContext(v -> store.clustersWithActiveRuns()
-        .compose(ids -> Future.join(ids.stream().map(id -> poll(watch(id))).toList()))
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            LOG.warn("Start-up reconcile did not finish: {}", ar.cause().getMessage());
-          }
-          reconciled.tryComplete();
-          if (stopped) {
-            return;
-          }
-          watched.values().forEach(w -> advance(w, w.due));
-          // clusters that get active runs by other ways than hurry() (another replica, a restore of the database)
-          timers.add(vertx.setPeriodic(timing.pollInterval().toMillis(), id -> discover()));
-          timers.add(vertx.setPeriodic(CHECKPOINT_TICK_MS, id -> checkpointTick()));
-        }));
+    context.runOnContext(
+        v ->
+            store
+                .clustersWithActiveRuns()
+                .compose(ids -> Future.join(ids.stream().map(id -> poll(watch(id))).toList()))
+                .onComplete(
+                    ar -> {
+                      if (ar.failed()) {
+                        LOG.warn("Start-up reconcile did not finish: {}", ar.cause().getMessage());
+                      }
+                      reconciled.tryComplete();
+                      if (stopped) {
+                        return;
+                      }
+                      watched.values().forEach(w -> advance(w, w.due));
+                      // clusters that get active runs by other ways than hurry() (another replica,
+                      // a restore of the database)
+                      timers.add(
+                          vertx.setPeriodic(timing.pollInterval().toMillis(), id -> discover()));
+                      timers.add(vertx.setPeriodic(CHECKPOINT_TICK_MS, id -> checkpointTick()));
+                    }));
     return reconciled.future();
   }
 
@@ -135,28 +169,33 @@ public final class RunWatcher {
     if (context == null) {
       return;
     }
-    context.runOnContext(v -> {
-      stopped = true;
-      timers.forEach(vertx::cancelTimer);
-      watched.values().forEach(w -> vertx.cancelTimer(w.timer));
-    });
+    context.runOnContext(
+        v -> {
+          stopped = true;
+          timers.forEach(vertx::cancelTimer);
+          watched.values().forEach(w -> vertx.cancelTimer(w.timer));
+        });
   }
 
-  /** Makes the cluster's next poll come now, with its runs read again: something was just asked of a job there. */
+  /**
+   * Makes the cluster's next poll come now, with its runs read again: something was just asked of a
+   * job there.
+   */
   public void hurry(long clusterId) {
     if (context == null) {
       return;
     }
-    context.runOnContext(v -> {
-      Watched w = watch(clusterId);
-      w.generation = -1;
-      if (w.polling) {
-        w.again = true;
-      } else {
-        w.due = clock.millis();
-        schedule(w);
-      }
-    });
+    context.runOnContext(
+        v -> {
+          Watched w = watch(clusterId);
+          w.generation = -1;
+          if (w.polling) {
+            w.again = true;
+          } else {
+            w.due = clock.millis();
+            schedule(w);
+          }
+        });
   }
 
   /** Who hears how long each look at a cluster took (metrics). */
@@ -169,11 +208,16 @@ public final class RunWatcher {
   }
 
   private void discover() {
-    store.clustersWithActiveRuns().onSuccess(ids -> ids.forEach(id -> {
-      if (!watched.containsKey(id) && !stopped) {
-        schedule(watch(id));
-      }
-    }));
+    store
+        .clustersWithActiveRuns()
+        .onSuccess(
+            ids ->
+                ids.forEach(
+                    id -> {
+                      if (!watched.containsKey(id) && !stopped) {
+                        schedule(watch(id));
+                      }
+                    }));
   }
 
   /** Sets the cluster's timer for its next slot, {@code due}. */
@@ -186,18 +230,20 @@ public final class RunWatcher {
   }
 
   /**
-   * A slot of the cluster's fixed-rate schedule: look (unless the last look is still under way) and set the next slot
-   * one interval after this one, skipping slots that have already passed.
+   * A slot of the cluster's fixed-rate schedule: look (unless the last look is still under way) and
+   * set the next slot one interval after this one, skipping slots that have already passed.
    */
   private void slot(Watched w) {
     w.timer = -1;
     long slot = w.due;
     if (!w.polling) {
       long start = System.nanoTime();
-      poll(w).onComplete(ar -> {
-        tickListener.accept(w.clusterId, System.nanoTime() - start);
-        afterPoll(w, slot);
-      });
+      poll(w)
+          .onComplete(
+              ar -> {
+                tickListener.accept(w.clusterId, System.nanoTime() - start);
+                afterPoll(w, slot);
+              });
     }
     advance(w, slot);
   }
@@ -217,7 +263,10 @@ public final class RunWatcher {
     return (w.changing() ? timing.fastInterval() : timing.pollInterval()).toMillis();
   }
 
-  /** After a look: a cluster without active runs is let go; one whose runs started changing gets the fast cadence. */
+  /**
+   * After a look: a cluster without active runs is let go; one whose runs started changing gets the
+   * fast cadence.
+   */
   private void afterPoll(Watched w, long slot) {
     if (stopped) {
       return;
@@ -236,54 +285,82 @@ public final class RunWatcher {
     }
   }
 
-  /** One look at one cluster: a single overview request, then every active run there compared with it. */
+  /**
+   * One look at one cluster: a single overview request, then every active run there compared with
+   * it.
+   */
   private Future<Void> poll(Watched w) {
     if (w.polling) {
       return Future.succeededFuture();
     }
     w.polling = true;
-    return load(w).compose(active -> active.isEmpty() ? Future.<Void>succeededFuture()
-            : clusters.find(w.clusterId).compose(clients::gateway).compose(client -> client.jobs()
-                .compose(overview -> {
-                  w.client = client;
-                  return observe(w, client, jobsById(overview));
-                }, unreachable -> {
-                  w.client = null;
-                  return unreachable(w);
-                })))
+    return load(w)
+        .compose(
+            active ->
+                active.isEmpty()
+                    ? Future.<Void>succeededFuture()
+                    : clusters
+                        .find(w.clusterId)
+                        .compose(clients::gateway)
+                        .compose(
+                            client ->
+                                client
+                                    .jobs()
+                                    .compose(
+                                        overview -> {
+                                          w.client = client;
+                                          return observe(w, client, jobsById(overview));
+                                        },
+                                        unreachable -> {
+                                          w.client = null;
+                                          return unreachable(w);
+                                        })))
         .onFailure(err -> LOG.warn("Watching cluster {} failed: {}", w.clusterId, err.getMessage()))
-        .eventually(() -> {
-          w.polling = false;
-          return Future.succeededFuture();
-        })
+        .eventually(
+            () -> {
+              w.polling = false;
+              return Future.succeededFuture();
+            })
         .mapEmpty();
   }
 
-  /** The cluster's active runs: the copy kept since the last poll, or read again when a run was written since. */
+  /**
+   * The cluster's active runs: the copy kept since the last poll, or read again when a run was
+   * written since.
+   */
   private Future<Map<Long, Run>> load(Watched w) {
     long generation = store.generation();
     Instant now = clock.instant();
     if (w.generation == generation && w.loadedAt.plus(RELOAD_AT_LEAST).isAfter(now)) {
       return Future.succeededFuture(w.active);
     }
-    return store.activeOnCluster(w.clusterId).map(list -> {
-      Map<Long, Run> active = new LinkedHashMap<>();
-      list.forEach(run -> active.put(run.id(), run));
-      w.active = active;
-      w.generation = generation;
-      w.loadedAt = now;
-      w.checkpointDue.keySet().retainAll(active.keySet());
-      return active;
-    });
+    return store
+        .activeOnCluster(w.clusterId)
+        .map(
+            list -> {
+              Map<Long, Run> active = new LinkedHashMap<>();
+              list.forEach(run -> active.put(run.id(), run));
+              w.active = active;
+              w.generation = generation;
+              w.loadedAt = now;
+              w.checkpointDue.keySet().retainAll(active.keySet());
+              return active;
+            });
   }
 
   private Future<Void> unreachable(Watched w) {
-    return store.markStale(w.clusterId, true).map(changes -> {
-      changes.forEach(change -> w.active.computeIfPresent(change.runId(),
-          (id, run) -> run.looked(run.flinkState(), true, run.missingSince())));
-      runs.events().stale(changes);
-      return null;
-    });
+    return store
+        .markStale(w.clusterId, true)
+        .map(
+            changes -> {
+              changes.forEach(
+                  change ->
+                      w.active.computeIfPresent(
+                          change.runId(),
+                          (id, run) -> run.looked(run.flinkState(), true, run.missingSince())));
+              runs.events().stale(changes);
+              return null;
+            });
   }
 
   private static Map<String, JobSummary> jobsById(List<JobSummary> overview) {
@@ -293,8 +370,9 @@ public final class RunWatcher {
   }
 
   /**
-   * Compares every active run with the overview: first the look is written (the cluster's last-seen time, and what
-   * changed of the runs' stored view, in one statement), then each run that moved is moved, one by one.
+   * Compares every active run with the overview: first the look is written (the cluster's last-seen
+   * time, and what changed of the runs' stored view, in one statement), then each run that moved is
+   * moved, one by one.
    */
   private Future<Void> observe(Watched w, FlinkGateway client, Map<String, JobSummary> jobs) {
     List<RunStore.Seen> changes = new ArrayList<>();
@@ -307,40 +385,65 @@ public final class RunWatcher {
       String flinkState = job == null ? null : job.state();
       boolean missing = job == null && run.state() != RunState.SUBMITTING;
       boolean missingChanged = missing != (run.missingSince() != null);
-      if (run.stale() || missingChanged || (flinkState != null && !flinkState.equals(run.flinkState()))) {
+      if (run.stale()
+          || missingChanged
+          || (flinkState != null && !flinkState.equals(run.flinkState()))) {
         changes.add(new RunStore.Seen(run.id(), flinkState, missing));
       }
     }
-    return store.looked(w.clusterId, changes).compose(look -> {
-      List<RunStale> fresh = new ArrayList<>();
-      Map<Long, RunStore.Looked> changed = new HashMap<>();
-      look.changed().forEach(c -> changed.put(c.runId(), c));
-      for (RunStore.Seen seen : changes) {
-        RunStore.Looked c = changed.get(seen.runId());
-        Run run = w.active.get(seen.runId());
-        if (c == null || run == null) {
-          continue;
-        }
-        w.active.put(run.id(), run.looked(seen.flinkState() == null ? run.flinkState() : seen.flinkState(), false,
-            c.missingSince()));
-        if (c.wasStale()) {
-          fresh.add(new RunStale(c.runId(), c.pipelineId(), c.pipeline(), false, look.at()));
-        }
-      }
-      runs.events().stale(fresh);
-      return Future.join(looked.stream().map(run -> w.active.get(run.id()))
-          .filter(java.util.Objects::nonNull)
-          .map(run -> observe(w, client, run, Optional.ofNullable(jobs.get(run.jobId())))
-              .recover(err -> {
-                LOG.warn("Run {}: {}", run.id(), err.getMessage());
-                return Future.succeededFuture();
-              })).toList()).mapEmpty();
-    });
+    return store
+        .looked(w.clusterId, changes)
+        .compose(
+            look -> {
+              List<RunStale> fresh = new ArrayList<>();
+              Map<Long, RunStore.Looked> changed = new HashMap<>();
+              look.changed().forEach(c -> changed.put(c.runId(), c));
+              for (RunStore.Seen seen : changes) {
+                RunStore.Looked c = changed.get(seen.runId());
+                Run run = w.active.get(seen.runId());
+                if (c == null || run == null) {
+                  continue;
+                }
+                w.active.put(
+                    run.id(),
+                    run.looked(
+                        seen.flinkState() == null ? run.flinkState() : seen.flinkState(),
+                        false,
+                        c.missingSince()));
+                if (c.wasStale()) {
+                  fresh.add(
+                      new RunStale(c.runId(), c.pipelineId(), c.pipeline(), false, look.at()));
+                }
+              }
+              runs.events().stale(fresh);
+              return Future.join(
+                      looked.stream()
+                          .map(run -> w.active.get(run.id()))
+                          .filter(java.util.Objects::nonNull)
+                          .map(
+                              run ->
+                                  observe(
+                                          w,
+                                          client,
+                                          run,
+                                          Optional.ofNullable(jobs.get(run.jobId())))
+                                      .recover(
+                                          err -> {
+                                            LOG.warn("Run {}: {}", run.id(), err.getMessage());
+                                            return Future.succeededFuture();
+                                          }))
+                          .toList())
+                  .mapEmpty();
+            });
   }
 
-  /** What one run's job in the overview asks for beyond the look itself: a transition, a resubmission, nothing. */
+  /**
+   * What one run's job in the overview asks for beyond the look itself: a transition, a
+   * resubmission, nothing.
+   */
   private Future<Void> observe(Watched w, FlinkGateway client, Run run, Optional<JobSummary> job) {
-    if (RunOperation.of(run, clock.instant()).filter(RunOperation::inProgress).isPresent() && !runs.isFollowing(run.id())) {
+    if (RunOperation.of(run, clock.instant()).filter(RunOperation::inProgress).isPresent()
+        && !runs.isFollowing(run.id())) {
       runs.followOperation(run.id()); // under way when the console stopped
     }
     if (run.state() == RunState.SUBMITTING) {
@@ -348,22 +451,40 @@ public final class RunWatcher {
         return Future.succeededFuture();
       }
       if (job.isPresent()) {
-        return runs.moveTo(run, RunState.SUBMITTING, RunState.INITIALIZING, "reconcile", "Flink has the job: tracking it")
+        return runs.moveTo(
+                run,
+                RunState.SUBMITTING,
+                RunState.INITIALIZING,
+                "reconcile",
+                "Flink has the job: tracking it")
             .mapEmpty();
       }
-      LOG.info("Run {} of '{}' is SUBMITTING but Flink does not know job {}: submitting it again with the same JobID",
-          run.id(), run.pipelineName(), run.jobId());
+      LOG.info(
+          "Run {} of '{}' is SUBMITTING but Flink does not know job {}: submitting it again with the same JobID",
+          run.id(),
+          run.pipelineName(),
+          run.jobId());
       runs.submit(run); // minutes at worst: the cluster's next looks do not wait for it
       return Future.succeededFuture();
     }
     if (job.isEmpty()) {
       Instant since = run.missingSince();
-      if (since == null || Duration.between(since, clock.instant()).compareTo(timing.lostGrace()) < 0) {
+      if (since == null
+          || Duration.between(since, clock.instant()).compareTo(timing.lostGrace()) < 0) {
         return Future.succeededFuture();
       }
       return leaving(client, run, RunState.LOST)
-          .compose(ok -> runs.moveTo(run, run.state(), RunState.LOST, "watcher",
-              "the cluster answers but has not listed job " + run.jobId() + " since " + since))
+          .compose(
+              ok ->
+                  runs.moveTo(
+                      run,
+                      run.state(),
+                      RunState.LOST,
+                      "watcher",
+                      "the cluster answers but has not listed job "
+                          + run.jobId()
+                          + " since "
+                          + since))
           .mapEmpty();
     }
     String flinkState = job.get().state();
@@ -376,23 +497,38 @@ public final class RunWatcher {
     }
     RunState to = seen.get();
     return leaving(client, run, to)
-        .compose(ok -> to == RunState.FAILED || to == RunState.RESTARTING || to == RunState.FAILING
-            ? rootCause(client, run) : Future.succeededFuture(Optional.<String>empty()))
-        .compose(cause -> {
-          Future<Void> saved = cause.isPresent() ? store.error(run.id(), cause.get()) : Future.succeededFuture();
-          if (to == RunState.RESTARTING) {
-            saved = saved.compose(ok -> store.restarts(run.id(), run.restarts() + 1));
-          }
-          return saved.compose(ok -> runs.moveTo(run, run.state(), to, "flink",
-              "Flink reports " + flinkState + cause.map(c -> ": " + c).orElse("")));
-        })
+        .compose(
+            ok ->
+                to == RunState.FAILED || to == RunState.RESTARTING || to == RunState.FAILING
+                    ? rootCause(client, run)
+                    : Future.succeededFuture(Optional.<String>empty()))
+        .compose(
+            cause -> {
+              Future<Void> saved =
+                  cause.isPresent() ? store.error(run.id(), cause.get()) : Future.succeededFuture();
+              if (to == RunState.RESTARTING) {
+                saved = saved.compose(ok -> store.restarts(run.id(), run.restarts() + 1));
+              }
+              return saved.compose(
+                  ok ->
+                      runs.moveTo(
+                          run,
+                          run.state(),
+                          to,
+                          "flink",
+                          "Flink reports " + flinkState + cause.map(c -> ": " + c).orElse("")));
+            })
         .mapEmpty();
   }
 
-  /** A job that leaves RUNNING gets its latest checkpoint read first: the restore point is as fresh as it can be. */
+  /**
+   * A job that leaves RUNNING gets its latest checkpoint read first: the restore point is as fresh
+   * as it can be.
+   */
   private Future<Void> leaving(FlinkGateway client, Run run, RunState to) {
     return run.state() == RunState.RUNNING && to != RunState.RUNNING
-        ? checkpoints.fetch(client, run).mapEmpty() : Future.succeededFuture();
+        ? checkpoints.fetch(client, run).mapEmpty()
+        : Future.succeededFuture();
   }
 
   private long firstCheckpointRead(long runId) {
@@ -401,8 +537,9 @@ public final class RunWatcher {
   }
 
   /**
-   * Reads the checkpoints of the RUNNING jobs whose turn it is: per cluster at most {@code checkpointsPerSecond}
-   * requests this second, the longest-due first; a job whose turn is taken waits for the next second.
+   * Reads the checkpoints of the RUNNING jobs whose turn it is: per cluster at most {@code
+   * checkpointsPerSecond} requests this second, the longest-due first; a job whose turn is taken
+   * waits for the next second.
    */
   private void checkpointTick() {
     if (stopped) {
@@ -414,39 +551,58 @@ public final class RunWatcher {
       if (client == null) {
         continue;
       }
-      List<Run> due = w.active.values().stream()
-          .filter(run -> run.state() == RunState.RUNNING && !run.stale() && !w.checkpointing.contains(run.id()))
-          .filter(run -> w.checkpointDue.getOrDefault(run.id(), Long.MAX_VALUE) <= now)
-          .sorted(Comparator.comparingLong(run -> w.checkpointDue.get(run.id())))
-          .limit(timing.checkpointsPerSecond())
-          .toList();
+      List<Run> due =
+          w.active.values().stream()
+              .filter(
+                  run ->
+                      run.state() == RunState.RUNNING
+                          && !run.stale()
+                          && !w.checkpointing.contains(run.id()))
+              .filter(run -> w.checkpointDue.getOrDefault(run.id(), Long.MAX_VALUE) <= now)
+              .sorted(Comparator.comparingLong(run -> w.checkpointDue.get(run.id())))
+              .limit(timing.checkpointsPerSecond())
+              .toList();
       if (due.isEmpty()) {
         continue;
       }
       long interval = timing.checkpointInterval().toMillis();
-      due.forEach(run -> {
-        long next = w.checkpointDue.get(run.id()) + interval;
-        w.checkpointDue.put(run.id(), next <= now ? now + interval : next);
-        w.checkpointing.add(run.id());
-      });
-      Future.join(due.stream().map(run -> checkpoints.fetch(client, run).onSuccess(cp -> {
-        if (cp != null) {
-          w.active.computeIfPresent(run.id(), (id, r) -> r.withCheckpoint(cp));
-        }
-      })).toList()).onComplete(ar -> due.forEach(run -> w.checkpointing.remove(run.id())));
+      due.forEach(
+          run -> {
+            long next = w.checkpointDue.get(run.id()) + interval;
+            w.checkpointDue.put(run.id(), next <= now ? now + interval : next);
+            w.checkpointing.add(run.id());
+          });
+      Future.join(
+              due.stream()
+                  .map(
+                      run ->
+                          checkpoints
+                              .fetch(client, run)
+                              .onSuccess(
+                                  cp -> {
+                                    if (cp != null) {
+                                      w.active.computeIfPresent(
+                                          run.id(), (id, r) -> r.withCheckpoint(cp));
+                                    }
+                                  }))
+                  .toList())
+          .onComplete(ar -> due.forEach(run -> w.checkpointing.remove(run.id())));
     }
   }
 
   /**
-   * What the console calls the Flink state, given what it asked for: a job that ends while a stop with savepoint is
-   * under way or done was STOPPED; one that still runs while its cancel or stop is under way keeps that state.
+   * What the console calls the Flink state, given what it asked for: a job that ends while a stop
+   * with savepoint is under way or done was STOPPED; one that still runs while its cancel or stop
+   * is under way keeps that state.
    */
   private static RunState settle(Run run, RunState seen) {
-    Optional<RunOperation> stop = RunOperation.of(run, Instant.EPOCH).filter(op -> op.stop() && !op.failed());
+    Optional<RunOperation> stop =
+        RunOperation.of(run, Instant.EPOCH).filter(op -> op.stop() && !op.failed());
     if ((seen == RunState.FINISHED || seen == RunState.CANCELED) && stop.isPresent()) {
       return stop.get().completed() ? RunState.STOPPED : RunState.STOPPING;
     }
-    if (seen == RunState.RUNNING && (run.state() == RunState.CANCELLING || run.state() == RunState.STOPPING)) {
+    if (seen == RunState.RUNNING
+        && (run.state() == RunState.CANCELLING || run.state() == RunState.STOPPING)) {
       return run.state();
     }
     return seen;
@@ -454,10 +610,16 @@ public final class RunWatcher {
 
   /** The root cause Flink recorded for the job's latest failure, first lines only. */
   private Future<Optional<String>> rootCause(FlinkGateway client, Run run) {
-    return client.exceptions(run.jobId())
+    return client
+        .exceptions(run.jobId())
         .map(ex -> ex.rootCause().map(FlinkErrors::head))
         .otherwise(Optional.empty())
-        // a connector's exception can carry a password (a JDBC URL, a JAAS line): scrubbed like a submission failure
-        .compose(cause -> cause.isEmpty() ? Future.succeededFuture(cause) : runs.scrub(run, cause.get()).map(Optional::of));
+        // a connector's exception can carry a password (a JDBC URL, a JAAS line): scrubbed like a
+        // submission failure
+        .compose(
+            cause ->
+                cause.isEmpty()
+                    ? Future.succeededFuture(cause)
+                    : runs.scrub(run, cause.get()).map(Optional::of));
   }
 }

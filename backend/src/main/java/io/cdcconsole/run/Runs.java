@@ -13,28 +13,91 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;
 
-/** The run capability assembled: service, watcher, routes and the launch-ticket endpoint share one store. */
-public record Runs(RunService service, RunWatcher watcher, RunRoutes routes, LaunchTickets tickets, RunWaiter waiter,
-                   RunStore store, SavepointTimer savepointTimer) {
+/**
+ * The run capability assembled: service, watcher, routes and the launch-ticket endpoint share one
+ * store.
+ */
+public record Runs(
+    RunService service,
+    RunWatcher watcher,
+    RunRoutes routes,
+    LaunchTickets tickets,
+    RunWaiter waiter,
+    RunStore store,
+    SavepointTimer savepointTimer) {
 
-  public static Runs create(Vertx vertx, RunStore store, PipelineService pipelines, ClusterService clusters,
-                            ClusterClients clients, SecretService secrets, PipelineDocuments documents,
-                            Future<LauncherJar> launcher, Path home, ConsoleConfig.Runs config,
-                            Supplier<String> consoleUrl, Clock clock, AuditStore audit) {
+  public static Runs create(
+      Vertx vertx,
+      RunStore store,
+      PipelineService pipelines,
+      ClusterService clusters,
+      ClusterClients clients,
+      SecretService secrets,
+      PipelineDocuments documents,
+      Future<LauncherJar> launcher,
+      Path home,
+      ConsoleConfig.Runs config,
+      Supplier<String> consoleUrl,
+      Clock clock,
+      AuditStore audit) {
     LaunchTickets tickets = new LaunchTickets(vertx, clock, java.time.Duration.ofSeconds(30));
-    LaunchBundles bundles = new LaunchBundles(vertx, launcher, home.resolve("bundles"), config.flinkCdcDir());
+    LaunchBundles bundles =
+        new LaunchBundles(vertx, launcher, home.resolve("bundles"), config.flinkCdcDir());
     RunCheckpoints checkpoints = new RunCheckpoints(store, clusters, clients);
-    RunService service = new RunService(vertx, store, pipelines, clusters, clients, bundles, new LauncherUploads(), tickets,
-        new SubmitYaml(documents, secrets), new RunEvents(vertx), consoleUrl,
-        new RunPolicy(config.allowedFlinkConfig(), config.savepointPrefixes()), checkpoints, config.operationGiveUp(),
-        clock);
-    RunWatcher watcher = new RunWatcher(vertx, store, service, checkpoints, clusters, clients, clock,
-        new RunWatcher.Timing(config.pollInterval(), config.fastPollInterval(), config.lostGrace(),
-            config.checkpointInterval(), config.checkpointsPerSecond()));
+    RunService service =
+        new RunService(
+            vertx,
+            store,
+            pipelines,
+            clusters,
+            clients,
+            bundles,
+            new LauncherUploads(),
+            tickets,
+            new SubmitYaml(documents, secrets),
+            new RunEvents(vertx),
+            consoleUrl,
+            new RunPolicy(config.allowedFlinkConfig(), config.savepointPrefixes()),
+            checkpoints,
+            config.operationGiveUp(),
+            clock);
+    RunWatcher watcher =
+        new RunWatcher(
+            vertx,
+            store,
+            service,
+            checkpoints,
+            clusters,
+            clients,
+            clock,
+            new RunWatcher.Timing(
+                config.pollInterval(),
+                config.fastPollInterval(),
+                config.lostGrace(),
+                config.checkpointInterval(),
+                config.checkpointsPerSecond()));
     SavepointStore savepoints = new SavepointStore(store.pool());
-    SavepointTimer timer = new SavepointTimer(vertx, savepoints, service, new SavepointRetention(vertx, savepoints,
-        clusters, clients, audit, config.savepointKeep(), config.savepointMaxAge()), config.pollInterval());
-    return new Runs(service, watcher, new RunRoutes(service, watcher, new SavepointSchedules(savepoints, pipelines, clusters)),
-        tickets, new RunWaiter(vertx, store), store, timer);
+    SavepointTimer timer =
+        new SavepointTimer(
+            vertx,
+            savepoints,
+            service,
+            new SavepointRetention(
+                vertx,
+                savepoints,
+                clusters,
+                clients,
+                audit,
+                config.savepointKeep(),
+                config.savepointMaxAge()),
+            config.pollInterval());
+    return new Runs(
+        service,
+        watcher,
+        new RunRoutes(service, watcher, new SavepointSchedules(savepoints, pipelines, clusters)),
+        tickets,
+        new RunWaiter(vertx, store),
+        store,
+        timer);
   }
 }

@@ -7,13 +7,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The console's savepoint timer: each tick triggers the periodic savepoints whose turn has come (at most
- * {@link #PER_TICK}) and lets the retention policy go through the ledger. Everything it decides on is stored (the
- * runs' turns, their operations, the ledger), so a restart or a second timer takes the same decisions; a tick that is
- * still busy when the next is due is skipped.
+ * The console's savepoint timer: each tick triggers the periodic savepoints whose turn has come (at
+ * most {@link #PER_TICK}) and lets the retention policy go through the ledger. Everything it
+ * decides on is stored (the runs' turns, their operations, the ledger), so a restart or a second
+ * timer takes the same decisions; a tick that is still busy when the next is due is skipped.
  */
 public final class SavepointTimer {
   private static final Logger LOG = LoggerFactory.getLogger(SavepointTimer.class);
+
   /** Periodic savepoints triggered per tick at most; more due runs wait for the next tick. */
   static final int PER_TICK = 20;
 
@@ -25,7 +26,12 @@ public final class SavepointTimer {
   private long timer = -1;
   private boolean busy;
 
-  SavepointTimer(Vertx vertx, SavepointStore store, RunService runs, SavepointRetention retention, Duration tick) {
+  SavepointTimer(
+      Vertx vertx,
+      SavepointStore store,
+      RunService runs,
+      SavepointRetention retention,
+      Duration tick) {
     this.vertx = vertx;
     this.store = store;
     this.runs = runs;
@@ -51,16 +57,29 @@ public final class SavepointTimer {
       return;
     }
     busy = true;
-    store.scheduleNew()
+    store
+        .scheduleNew()
         .compose(ok -> store.due(PER_TICK))
-        .compose(due -> Future.join(due.stream().map(id -> runs.periodicSavepoint(id)
-            .onFailure(err -> LOG.warn("Run {}: periodic savepoint not triggered: {}", id, err.getMessage())))
-            .toList()))
+        .compose(
+            due ->
+                Future.join(
+                    due.stream()
+                        .map(
+                            id ->
+                                runs.periodicSavepoint(id)
+                                    .onFailure(
+                                        err ->
+                                            LOG.warn(
+                                                "Run {}: periodic savepoint not triggered: {}",
+                                                id,
+                                                err.getMessage())))
+                        .toList()))
         .<Void>mapEmpty()
-        .recover(err -> {
-          LOG.debug("Periodic savepoints not looked at this tick: {}", err.getMessage());
-          return Future.succeededFuture();
-        })
+        .recover(
+            err -> {
+              LOG.debug("Periodic savepoints not looked at this tick: {}", err.getMessage());
+              return Future.succeededFuture();
+            })
         .compose(ok -> retention.sweep())
         .onComplete(ar -> busy = false);
   }

@@ -7,10 +7,10 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Takes the plaintext secrets of a run out of a text about it (a submission failure, Flink's root cause). A secret
- * is also masked in the forms it takes inside a URL (a JDBC URL quotes its password: {@code p%40ss}) and inside a
- * JSON string (a REST error quotes it: {@code p\"ss}), since Flink and connectors report those texts as they are
- * (security review L9).
+ * Takes the plaintext secrets of a run out of a text about it (a submission failure, Flink's root
+ * cause). A secret is also masked in the forms it takes inside a URL (a JDBC URL quotes its
+ * password: {@code p%40ss}) and inside a JSON string (a REST error quotes it: {@code p\"ss}), since
+ * Flink and connectors report those texts as they are (security review L9).
  */
 final class Scrubber {
   static final String MASK = "******";
@@ -32,7 +32,8 @@ final class Scrubber {
     }
     String out = text;
     // longest first: a secret that contains another one is masked whole
-    for (String form : forms.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
+    for (String form :
+        forms.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
       out = out.replace(form, MASK);
     }
     return out;

@@ -19,13 +19,14 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * The YAML a run submits: named secrets resolved, {@code ENC(...)} decrypted, and the job named after the pipeline
- * (so that Flink's job list can be matched to pipelines). Built in memory at submit time only, never stored.
+ * The YAML a run submits: named secrets resolved, {@code ENC(...)} decrypted, and the job named
+ * after the pipeline (so that Flink's job list can be matched to pipelines). Built in memory at
+ * submit time only, never stored.
  */
 final class SubmitYaml {
   /**
-   * The resolved YAML, the plaintext secrets in it (to keep them out of program arguments and error texts) and the
-   * connector types of its source and sink (for a bundle that ships Flink CDC).
+   * The resolved YAML, the plaintext secrets in it (to keep them out of program arguments and error
+   * texts) and the connector types of its source and sink (for a bundle that ships Flink CDC).
    */
   record Resolved(String yaml, Set<String> secrets, Set<String> connectorTypes) {
     String scrub(String text) {
@@ -42,30 +43,51 @@ final class SubmitYaml {
   }
 
   /**
-   * The plaintext secrets of the stored YAML: its named secrets and its decrypted {@code ENC(...)} values. Known
-   * before anything else is done with the YAML, so that every failure of the submission can be scrubbed with them.
+   * The plaintext secrets of the stored YAML: its named secrets and its decrypted {@code ENC(...)}
+   * values. Known before anything else is done with the YAML, so that every failure of the
+   * submission can be scrubbed with them.
    */
   Future<Set<String>> secretsOf(String storedYaml) {
-    return documents.references(storedYaml)
+    return documents
+        .references(storedYaml)
         .compose(secrets::resolve)
         .compose(named -> documents.plaintextSecrets(storedYaml, named));
   }
 
-  /** The YAML to submit; {@code known} are the secrets from {@link #secretsOf}, which the result keeps. */
+  /**
+   * The YAML to submit; {@code known} are the secrets from {@link #secretsOf}, which the result
+   * keeps.
+   */
   Future<Resolved> resolve(String storedYaml, String pipelineName, Set<String> known) {
-    return documents.references(storedYaml).compose(refs -> secrets.resolve(refs).compose(named -> {
-      for (String ref : refs) {
-        if (!named.containsKey(ref)) {
-          return Future.failedFuture(ValidationFailed.of("yaml", "the named secret '" + ref + "' no longer exists"));
-        }
-      }
-      return documents.plaintext(storedYaml, named,
-          (plain, plainSecrets) -> prepare(plain, plainSecrets, pipelineName, known));
-    }));
+    return documents
+        .references(storedYaml)
+        .compose(
+            refs ->
+                secrets
+                    .resolve(refs)
+                    .compose(
+                        named -> {
+                          for (String ref : refs) {
+                            if (!named.containsKey(ref)) {
+                              return Future.failedFuture(
+                                  ValidationFailed.of(
+                                      "yaml", "the named secret '" + ref + "' no longer exists"));
+                            }
+                          }
+                          return documents.plaintext(
+                              storedYaml,
+                              named,
+                              (plain, plainSecrets) ->
+                                  prepare(plain, plainSecrets, pipelineName, known));
+                        }));
   }
 
-  /** On the worker of {@link PipelineDocuments#plaintext}: the text as Flink CDC gets it, named after the pipeline. */
-  private static Resolved prepare(String plain, Set<String> plainSecrets, String pipelineName, Set<String> known) {
+  /**
+   * On the worker of {@link PipelineDocuments#plaintext}: the text as Flink CDC gets it, named
+   * after the pipeline.
+   */
+  private static Resolved prepare(
+      String plain, Set<String> plainSecrets, String pipelineName, Set<String> known) {
     Set<String> values = new HashSet<>(known);
     values.addAll(plainSecrets);
     Map<String, Object> doc;
@@ -73,16 +95,18 @@ final class SubmitYaml {
       doc = load(plain);
     } catch (YAMLException e) {
       // the library's message may quote the text, which now holds plaintext secrets
-      throw new IllegalStateException("the pipeline YAML could not be prepared for Flink ("
-          + e.getClass().getSimpleName() + ")");
+      throw new IllegalStateException(
+          "the pipeline YAML could not be prepared for Flink ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
     return new Resolved(named(doc, pipelineName), values, connectorTypes(doc));
   }
 
   /**
-   * Every scalar is loaded as a string (an empty value as null), whatever its tag: Flink CDC takes options as text,
-   * and a typed constructor (a tag such as {@code !!timestamp}, or an implicit int or date) would change the value
-   * ({@code 03306} to 1734) and quote it in its errors.
+   * Every scalar is loaded as a string (an empty value as null), whatever its tag: Flink CDC takes
+   * options as text, and a typed constructor (a tag such as {@code !!timestamp}, or an implicit int
+   * or date) would change the value ({@code 03306} to 1734) and quote it in its errors.
    */
   static Map<String, Object> load(String yaml) {
     PipelineDocuments.requireWorker();
@@ -125,7 +149,8 @@ final class SubmitYaml {
   @SuppressWarnings("unchecked")
   private static String named(Map<String, Object> doc, String pipelineName) {
     Object pipeline = doc.get("pipeline");
-    Map<String, Object> section = pipeline instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
+    Map<String, Object> section =
+        pipeline instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
     section.put("name", pipelineName);
     doc.put("pipeline", section);
     DumperOptions dump = new DumperOptions();

@@ -6,8 +6,14 @@ import java.time.Instant;
 import java.util.List;
 
 /** A named credential as listed: never its value, which is write-only. */
-public record NamedSecret(String name, String description, int version, Instant createdAt, Instant updatedAt,
-                          String updatedBy, List<String> usedBy) {
+public record NamedSecret(
+    String name,
+    String description,
+    int version,
+    Instant createdAt,
+    Instant updatedAt,
+    String updatedBy,
+    List<String> usedBy) {
 
   public JsonObject toJson() {
     return new JsonObject()

@@ -1,7 +1,7 @@
 package io.cdcconsole.secret;
 
-import io.cdcconsole.audit.Audit;
 import io.cdcconsole.access.Role;
+import io.cdcconsole.audit.Audit;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.web.ApiRouter;
@@ -11,7 +11,10 @@ import io.cdcconsole.web.Versions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code /secrets}: names and where they are used are readable by everyone; values are write-only, for admins. */
+/**
+ * {@code /secrets}: names and where they are used are readable by everyone; values are write-only,
+ * for admins.
+ */
 public final class SecretRoutes {
   private final SecretService secrets;
 
@@ -20,14 +23,25 @@ public final class SecretRoutes {
   }
 
   public void addRoutes(ApiRouter api) {
-    api.get("/secrets", Role.VIEWER, ctx -> {
-      PageRequest page = Query.page(ctx);
-      ApiRouter.respond(ctx, secrets.list().map(all -> Page.slice(all, page).toJson(NamedSecret::toJson)));
-    });
-    api.get("/secrets/:name", Role.VIEWER, ctx -> ApiRouter.reply(ctx, secrets.get(ctx.pathParam("name")), secret -> {
-      Versions.etag(ctx, secret.version());
-      ApiRouter.json(ctx, 200, secret.toJson());
-    }));
+    api.get(
+        "/secrets",
+        Role.VIEWER,
+        ctx -> {
+          PageRequest page = Query.page(ctx);
+          ApiRouter.respond(
+              ctx, secrets.list().map(all -> Page.slice(all, page).toJson(NamedSecret::toJson)));
+        });
+    api.get(
+        "/secrets/:name",
+        Role.VIEWER,
+        ctx ->
+            ApiRouter.reply(
+                ctx,
+                secrets.get(ctx.pathParam("name")),
+                secret -> {
+                  Versions.etag(ctx, secret.version());
+                  ApiRouter.json(ctx, 200, secret.toJson());
+                }));
     api.put("/secrets/:name", Role.ADMIN, "secret.put", this::put);
     api.delete("/secrets/:name", Role.ADMIN, "secret.delete", this::delete);
   }
@@ -37,10 +51,20 @@ public final class SecretRoutes {
     String name = ctx.pathParam("name");
     JsonBody body = JsonBody.of(ctx);
     Audit.resourceId(ctx, name);
-    ApiRouter.reply(ctx, secrets.put(name, body.requiredString("value"), body.string("description").orElse(""),
-        ApiRouter.principal(ctx).username(), Versions.ifMatch(ctx)), saved -> {
-          JsonObject json = new JsonObject().put("name", name).put("created", saved.created())
-              .put("version", saved.version());
+    ApiRouter.reply(
+        ctx,
+        secrets.put(
+            name,
+            body.requiredString("value"),
+            body.string("description").orElse(""),
+            ApiRouter.principal(ctx).username(),
+            Versions.ifMatch(ctx)),
+        saved -> {
+          JsonObject json =
+              new JsonObject()
+                  .put("name", name)
+                  .put("created", saved.created())
+                  .put("version", saved.version());
           Versions.etag(ctx, saved.version());
           if (saved.created()) {
             ApiRouter.created(ctx, "/secrets/" + name, json);
@@ -53,6 +77,9 @@ public final class SecretRoutes {
   private void delete(RoutingContext ctx) {
     int ifMatch = Versions.requireIfMatch(ctx, "secret");
     Audit.resourceId(ctx, ctx.pathParam("name"));
-    ApiRouter.reply(ctx, secrets.delete(ctx.pathParam("name"), ifMatch), v -> ctx.response().setStatusCode(204).end());
+    ApiRouter.reply(
+        ctx,
+        secrets.delete(ctx.pathParam("name"), ifMatch),
+        v -> ctx.response().setStatusCode(204).end());
   }
 }

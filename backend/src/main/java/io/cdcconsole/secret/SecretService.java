@@ -16,8 +16,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Named secrets that pipelines refer to as {@code ${secret:NAME}}: one place to rotate a password that many
- * pipelines share. Write-only through the API; values are resolved in memory, and only where the console needs them.
+ * Named secrets that pipelines refer to as {@code ${secret:NAME}}: one place to rotate a password
+ * that many pipelines share. Write-only through the API; values are resolved in memory, and only
+ * where the console needs them.
  */
 public final class SecretService {
   private static final int MAX_VALUE = 64 * 1024;
@@ -40,15 +41,24 @@ public final class SecretService {
   public record Saved(boolean created, int version) {}
 
   public Future<NamedSecret> get(String name) {
-    return store.find(name).compose(found -> found.map(Future::succeededFuture)
-        .orElseGet(() -> Future.failedFuture(new NotFound("No secret named '" + name + "'."))));
+    return store
+        .find(name)
+        .compose(
+            found ->
+                found
+                    .map(Future::succeededFuture)
+                    .orElseGet(
+                        () ->
+                            Future.failedFuture(new NotFound("No secret named '" + name + "'."))));
   }
 
   /**
-   * Stores the value encrypted: a new name without {@code ifMatch}; an existing one only with {@code ifMatch} equal to
-   * its version (428 without it, 412 when stale), like every other versioned resource.
+   * Stores the value encrypted: a new name without {@code ifMatch}; an existing one only with
+   * {@code ifMatch} equal to its version (428 without it, 412 when stale), like every other
+   * versioned resource.
    */
-  public Future<Saved> put(String name, String value, String description, String by, Optional<Integer> ifMatch) {
+  public Future<Saved> put(
+      String name, String value, String description, String by, Optional<Integer> ifMatch) {
     try {
       Names.slug("name", name);
       if (value == null || value.isEmpty() || value.length() > MAX_VALUE) {
@@ -58,52 +68,106 @@ public final class SecretService {
       return Future.failedFuture(e);
     }
     String text = description == null ? "" : description;
-    return vertx.executeBlocking(() -> SecretCipher.isEncrypted(value) ? checked(value) : cipher.encrypt(value), false)
-        .compose(encrypted -> ifMatch.isEmpty()
-            ? store.insert(name, encrypted, text, by).compose(version -> version
-                .map(v -> Future.succeededFuture(new Saved(true, v)))
-                .orElseGet(() -> Future.failedFuture(new PreconditionRequired("Secret '" + name + "' exists: replacing "
-                    + "it needs If-Match with the version you read (its ETag), e.g. If-Match: \"3\"."))))
-            : store.replace(name, ifMatch.get(), encrypted, text, by).compose(version -> version
-                .map(v -> Future.succeededFuture(new Saved(false, v)))
-                .orElseGet(() -> get(name).compose(now -> Future.failedFuture(stale(name, now.version()))))));
+    return vertx
+        .executeBlocking(
+            () -> SecretCipher.isEncrypted(value) ? checked(value) : cipher.encrypt(value), false)
+        .compose(
+            encrypted ->
+                ifMatch.isEmpty()
+                    ? store
+                        .insert(name, encrypted, text, by)
+                        .compose(
+                            version ->
+                                version
+                                    .map(v -> Future.succeededFuture(new Saved(true, v)))
+                                    .orElseGet(
+                                        () ->
+                                            Future.failedFuture(
+                                                new PreconditionRequired(
+                                                    "Secret '"
+                                                        + name
+                                                        + "' exists: replacing "
+                                                        + "it needs If-Match with the version you read (its ETag), e.g. If-Match: \"3\"."))))
+                    : store
+                        .replace(name, ifMatch.get(), encrypted, text, by)
+                        .compose(
+                            version ->
+                                version
+                                    .map(v -> Future.succeededFuture(new Saved(false, v)))
+                                    .orElseGet(
+                                        () ->
+                                            get(name)
+                                                .compose(
+                                                    now ->
+                                                        Future.failedFuture(
+                                                            stale(name, now.version()))))));
   }
 
   public Future<Void> delete(String name, int ifMatch) {
-    return get(name).compose(found -> {
-      if (found.version() != ifMatch) {
-        return Future.failedFuture(stale(name, found.version()));
-      }
-      if (!found.usedBy().isEmpty()) {
-        return Future.failedFuture(new Conflict("Secret '" + name + "' is used by pipelines: "
-            + String.join(", ", found.usedBy()) + ". Change them first."));
-      }
-      return store.delete(name, ifMatch).compose(deleted -> deleted ? Future.<Void>succeededFuture()
-          : get(name).compose(now -> Future.failedFuture(stale(name, now.version()))));
-    });
+    return get(name)
+        .compose(
+            found -> {
+              if (found.version() != ifMatch) {
+                return Future.failedFuture(stale(name, found.version()));
+              }
+              if (!found.usedBy().isEmpty()) {
+                return Future.failedFuture(
+                    new Conflict(
+                        "Secret '"
+                            + name
+                            + "' is used by pipelines: "
+                            + String.join(", ", found.usedBy())
+                            + ". Change them first."));
+              }
+              return store
+                  .delete(name, ifMatch)
+                  .compose(
+                      deleted ->
+                          deleted
+                              ? Future.<Void>succeededFuture()
+                              : get(name)
+                                  .compose(now -> Future.failedFuture(stale(name, now.version()))));
+            });
   }
 
   private static PreconditionFailed stale(String name, int current) {
-    return new PreconditionFailed("Secret '" + name + "' was changed meanwhile; its current version is " + current
-        + ". Reload it and apply your change again.", current);
+    return new PreconditionFailed(
+        "Secret '"
+            + name
+            + "' was changed meanwhile; its current version is "
+            + current
+            + ". Reload it and apply your change again.",
+        current);
   }
 
   /** Names among {@code names} that do not exist. */
   public Future<Set<String>> missing(Set<String> names) {
-    return store.encryptedValues(names).map(found -> {
-      Set<String> missing = new java.util.TreeSet<>(names);
-      missing.removeAll(found.keySet());
-      return missing;
-    });
+    return store
+        .encryptedValues(names)
+        .map(
+            found -> {
+              Set<String> missing = new java.util.TreeSet<>(names);
+              missing.removeAll(found.keySet());
+              return missing;
+            });
   }
 
-  /** Plaintext values of the named secrets, for submit time or an audited reveal; unknown names are absent. */
+  /**
+   * Plaintext values of the named secrets, for submit time or an audited reveal; unknown names are
+   * absent.
+   */
   public Future<Map<String, String>> resolve(Set<String> names) {
-    return store.encryptedValues(names).compose(encrypted -> vertx.executeBlocking(() -> {
-      Map<String, String> plain = new HashMap<>();
-      encrypted.forEach((name, enc) -> plain.put(name, cipher.decrypt(enc)));
-      return plain;
-    }, false));
+    return store
+        .encryptedValues(names)
+        .compose(
+            encrypted ->
+                vertx.executeBlocking(
+                    () -> {
+                      Map<String, String> plain = new HashMap<>();
+                      encrypted.forEach((name, enc) -> plain.put(name, cipher.decrypt(enc)));
+                      return plain;
+                    },
+                    false));
   }
 
   private String checked(String encrypted) {
@@ -111,7 +175,8 @@ public final class SecretService {
       cipher.decrypt(encrypted);
       return encrypted;
     } catch (SecretCipher.WrongKeyException e) {
-      throw ValidationFailed.of("value", "an ENC(...) value does not decrypt with this console's master key");
+      throw ValidationFailed.of(
+          "value", "an ENC(...) value does not decrypt with this console's master key");
     }
   }
 }

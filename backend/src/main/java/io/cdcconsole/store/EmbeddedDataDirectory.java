@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This console's claim on the embedded data directory: a lock held while the console lives (the kernel drops it when
- * the process dies, even by SIGKILL), and with it the right to stop a postmaster that a dead console left behind.
- * Without that, the first start after a crash fails: the old postmaster still holds {@code postmaster.pid}.
+ * This console's claim on the embedded data directory: a lock held while the console lives (the
+ * kernel drops it when the process dies, even by SIGKILL), and with it the right to stop a
+ * postmaster that a dead console left behind. Without that, the first start after a crash fails:
+ * the old postmaster still holds {@code postmaster.pid}.
  */
 final class EmbeddedDataDirectory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDataDirectory.class);
@@ -35,12 +36,14 @@ final class EmbeddedDataDirectory implements AutoCloseable {
   }
 
   /**
-   * Claims {@code dataDir} for this process and stops the postmaster of a dead console still running on it. The lock
-   * lives next to the data directory, not in it: initdb wants an empty directory.
+   * Claims {@code dataDir} for this process and stops the postmaster of a dead console still
+   * running on it. The lock lives next to the data directory, not in it: initdb wants an empty
+   * directory.
    */
   static EmbeddedDataDirectory claim(Path home, Path dataDir) throws IOException, ConfigException {
-    FileChannel channel = FileChannel.open(home.resolve("postgres.lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    FileChannel channel =
+        FileChannel.open(
+            home.resolve("postgres.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -49,8 +52,10 @@ final class EmbeddedDataDirectory implements AutoCloseable {
     }
     if (lock == null) {
       channel.close();
-      throw new ConfigException("another console is using the embedded database in " + dataDir
-          + "; stop it or give this one its own CDC_CONSOLE_HOME");
+      throw new ConfigException(
+          "another console is using the embedded database in "
+              + dataDir
+              + "; stop it or give this one its own CDC_CONSOLE_HOME");
     }
     EmbeddedDataDirectory claim = new EmbeddedDataDirectory(channel, lock);
     try {
@@ -63,8 +68,9 @@ final class EmbeddedDataDirectory implements AutoCloseable {
   }
 
   /**
-   * No console holds the directory (we have the lock), so a live postmaster on it was left by one that died: stop
-   * it as {@code pg_ctl stop -m fast} would (SIGINT: it drops the dead console's sessions and shuts down cleanly).
+   * No console holds the directory (we have the lock), so a live postmaster on it was left by one
+   * that died: stop it as {@code pg_ctl stop -m fast} would (SIGINT: it drops the dead console's
+   * sessions and shuts down cleanly).
    */
   private static void stopOrphanedPostmaster(Path dataDir) throws IOException, ConfigException {
     Path pidFile = dataDir.resolve("postmaster.pid");
@@ -74,25 +80,35 @@ final class EmbeddedDataDirectory implements AutoCloseable {
     } catch (NoSuchFileException e) {
       return;
     }
-    Optional<ProcessHandle> process = pid(lines).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
+    Optional<ProcessHandle> process =
+        pid(lines).flatMap(ProcessHandle::of).filter(ProcessHandle::isAlive);
     if (process.isEmpty()) {
       return; // a stale file of a dead postmaster: PostgreSQL itself replaces it
     }
     ProcessHandle postmaster = process.get();
     if (!isPostmasterOf(postmaster, dataDir)) {
-      // the pid was reused by an unrelated process; PostgreSQL would take it for a live postmaster and refuse
-      LOG.warn("Removing the stale {}: its pid {} is now another process", pidFile, postmaster.pid());
+      // the pid was reused by an unrelated process; PostgreSQL would take it for a live postmaster
+      // and refuse
+      LOG.warn(
+          "Removing the stale {}: its pid {} is now another process", pidFile, postmaster.pid());
       Files.deleteIfExists(pidFile);
       return;
     }
-    LOG.warn("The embedded PostgreSQL (pid {}) of a console that ended without stopping it still runs on {}; "
-        + "stopping it", postmaster.pid(), dataDir);
+    LOG.warn(
+        "The embedded PostgreSQL (pid {}) of a console that ended without stopping it still runs on {}; "
+            + "stopping it",
+        postmaster.pid(),
+        dataDir);
     signalFastShutdown(postmaster);
     try {
       postmaster.onExit().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new ConfigException("the embedded PostgreSQL left running by an earlier console (pid " + postmaster.pid()
-          + ") did not stop within " + STOP_TIMEOUT_SECONDS + " s; stop it and start again");
+      throw new ConfigException(
+          "the embedded PostgreSQL left running by an earlier console (pid "
+              + postmaster.pid()
+              + ") did not stop within "
+              + STOP_TIMEOUT_SECONDS
+              + " s; stop it and start again");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while stopping the orphaned PostgreSQL", e);
@@ -110,10 +126,16 @@ final class EmbeddedDataDirectory implements AutoCloseable {
     }
   }
 
-  /** A postgres process whose working directory is the data directory (the postmaster runs in it). */
+  /**
+   * A postgres process whose working directory is the data directory (the postmaster runs in it).
+   */
   static boolean isPostmasterOf(ProcessHandle process, Path dataDir) {
-    boolean postgres = process.info().command().map(c -> Path.of(c).getFileName().toString().equals("postgres"))
-        .orElse(false);
+    boolean postgres =
+        process
+            .info()
+            .command()
+            .map(c -> Path.of(c).getFileName().toString().equals("postgres"))
+            .orElse(false);
     if (!postgres) {
       return false;
     }
@@ -126,11 +148,16 @@ final class EmbeddedDataDirectory implements AutoCloseable {
     }
   }
 
-  /** SIGINT, PostgreSQL's fast shutdown; SIGTERM (smart shutdown) where no kill command is at hand. */
+  /**
+   * SIGINT, PostgreSQL's fast shutdown; SIGTERM (smart shutdown) where no kill command is at hand.
+   */
   static void signalFastShutdown(ProcessHandle postmaster) {
     try {
-      Process kill = new ProcessBuilder("kill", "-INT", Long.toString(postmaster.pid()))
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process kill =
+          new ProcessBuilder("kill", "-INT", Long.toString(postmaster.pid()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       if (kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0) {
         return;
       }

@@ -5,14 +5,19 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.function.Function;
 
-/** One page of a list, with the total the filters match: every list endpoint answers in this shape. */
+/**
+ * One page of a list, with the total the filters match: every list endpoint answers in this shape.
+ */
 public record Page<T>(List<T> items, long total, int limit, int offset) {
 
-  /** The requested page of a list that is read whole (short lists, or ones gathered from clusters). */
+  /**
+   * The requested page of a list that is read whole (short lists, or ones gathered from clusters).
+   */
   public static <T> Page<T> slice(List<T> all, PageRequest request) {
     int from = Math.min(request.offset(), all.size());
     int to = Math.min(all.size(), from + request.limit());
-    return new Page<>(List.copyOf(all.subList(from, to)), all.size(), request.limit(), request.offset());
+    return new Page<>(
+        List.copyOf(all.subList(from, to)), all.size(), request.limit(), request.offset());
   }
 
   /** Of JSON objects as they come from a store or a service. */
@@ -23,6 +28,10 @@ public record Page<T>(List<T> items, long total, int limit, int offset) {
   public JsonObject toJson(Function<T, JsonObject> mapper) {
     JsonArray array = new JsonArray();
     items.forEach(i -> array.add(mapper.apply(i)));
-    return new JsonObject().put("items", array).put("total", total).put("limit", limit).put("offset", offset);
+    return new JsonObject()
+        .put("items", array)
+        .put("total", total)
+        .put("limit", limit)
+        .put("offset", offset);
   }
 }

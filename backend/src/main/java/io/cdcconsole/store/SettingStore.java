@@ -20,14 +20,17 @@ public final class SettingStore {
   }
 
   public Future<Void> put(String name, String value) {
-    return pool.preparedQuery("insert into console_setting (name, value) values ($1, $2) "
-            + "on conflict (name) do update set value = excluded.value")
-        .execute(Tuple.of(name, value)).mapEmpty();
+    return pool.preparedQuery(
+            "insert into console_setting (name, value) values ($1, $2) "
+                + "on conflict (name) do update set value = excluded.value")
+        .execute(Tuple.of(name, value))
+        .mapEmpty();
   }
 
   /** Stores the value unless one is there already; answers the value that is stored afterwards. */
   public Future<String> putIfAbsent(String name, String value) {
-    return pool.preparedQuery("insert into console_setting (name, value) values ($1, $2) on conflict (name) do nothing")
+    return pool.preparedQuery(
+            "insert into console_setting (name, value) values ($1, $2) on conflict (name) do nothing")
         .execute(Tuple.of(name, value))
         .compose(ignored -> get(name))
         .map(Optional::orElseThrow);

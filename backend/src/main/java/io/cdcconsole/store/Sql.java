@@ -6,7 +6,10 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.net.SocketException;
 
-/** SQLSTATEs and connection failures of the SQL client become {@link StorageException}s here, and nowhere else. */
+/**
+ * SQLSTATEs and connection failures of the SQL client become {@link StorageException}s here, and
+ * nowhere else.
+ */
 public final class Sql {
   private Sql() {}
 
@@ -27,14 +30,17 @@ public final class Sql {
       if (state.equals("23503")) {
         return new StorageException.ForeignKey(pg.getConstraint(), pg);
       }
-      // 08xxx: connection exceptions; 57P0x: the server is shutting down, restarting or not yet accepting
+      // 08xxx: connection exceptions; 57P0x: the server is shutting down, restarting or not yet
+      // accepting
       if (state.startsWith("08") || state.startsWith("57P0")) {
         return new StorageException.Unreachable(pg);
       }
       return err;
     }
     // a store's future failing with these has only ever talked to the database
-    if (err instanceof ClosedConnectionException || err instanceof ConnectException || err instanceof SocketException) {
+    if (err instanceof ClosedConnectionException
+        || err instanceof ConnectException
+        || err instanceof SocketException) {
       return new StorageException.Unreachable(err);
     }
     return err;

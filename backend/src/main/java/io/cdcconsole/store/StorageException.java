@@ -1,8 +1,9 @@
 package io.cdcconsole.store;
 
 /**
- * A database failure named by what it means, not by its SQLSTATE ({@link Sql#translate} is the one place that reads
- * SQLSTATEs). Stores fail their futures with these; services turn them into API errors that name the resource.
+ * A database failure named by what it means, not by its SQLSTATE ({@link Sql#translate} is the one
+ * place that reads SQLSTATEs). Stores fail their futures with these; services turn them into API
+ * errors that name the resource.
  */
 public abstract sealed class StorageException extends RuntimeException {
   private final String constraint;
@@ -12,7 +13,9 @@ public abstract sealed class StorageException extends RuntimeException {
     this.constraint = constraint;
   }
 
-  /** The constraint that refused the write, e.g. {@code flink_cluster_name_key}; null when unknown. */
+  /**
+   * The constraint that refused the write, e.g. {@code flink_cluster_name_key}; null when unknown.
+   */
   public String constraint() {
     return constraint;
   }
@@ -31,7 +34,10 @@ public abstract sealed class StorageException extends RuntimeException {
     }
   }
 
-  /** The database cannot be reached: refused or lost connections, a server shutting down (08xxx, 57P0x). */
+  /**
+   * The database cannot be reached: refused or lost connections, a server shutting down (08xxx,
+   * 57P0x).
+   */
   public static final class Unreachable extends StorageException {
     public Unreachable(Throwable cause) {
       super("the database is not reachable: " + cause.getMessage(), null, cause);

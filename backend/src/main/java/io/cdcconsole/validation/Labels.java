@@ -6,7 +6,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
-/** Labels such as {@code env=prod}: a bounded set of short key/value strings, for filtering and grouping. */
+/**
+ * Labels such as {@code env=prod}: a bounded set of short key/value strings, for filtering and
+ * grouping.
+ */
 public final class Labels {
   public static final int MAX_LABELS = 32;
   private static final Pattern KEY = Pattern.compile("[a-z0-9]([a-z0-9._/-]{0,61}[a-z0-9])?");
@@ -24,11 +27,14 @@ public final class Labels {
     }
     for (Map.Entry<String, Object> e : json) {
       if (!KEY.matcher(e.getKey()).matches()) {
-        throw ValidationFailed.of(field + "." + e.getKey(),
+        throw ValidationFailed.of(
+            field + "." + e.getKey(),
             "label keys are 1 to 63 lowercase letters, digits, '.', '_', '/' or '-'");
       }
       if (!(e.getValue() instanceof String v) || v.length() > MAX_VALUE) {
-        throw ValidationFailed.of(field + "." + e.getKey(), "label values are strings of at most " + MAX_VALUE + " characters");
+        throw ValidationFailed.of(
+            field + "." + e.getKey(),
+            "label values are strings of at most " + MAX_VALUE + " characters");
       }
       labels.put(e.getKey(), v);
     }

@@ -6,9 +6,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * Text the console can store and show: no U+0000 (PostgreSQL text and jsonb cannot hold it) and no unpaired UTF-16
- * surrogate (not encodable as UTF-8; bcrypt and the database refuse it). Input is checked at the edge, answering 400
- * naming the field; values written for the record (audit, logs) are {@link #sanitised} instead, never refused.
+ * Text the console can store and show: no U+0000 (PostgreSQL text and jsonb cannot hold it) and no
+ * unpaired UTF-16 surrogate (not encodable as UTF-8; bcrypt and the database refuse it). Input is
+ * checked at the edge, answering 400 naming the field; values written for the record (audit, logs)
+ * are {@link #sanitised} instead, never refused.
  */
 public final class Text {
   public static final String PROBLEM = "must not contain U+0000 or an unpaired UTF-16 surrogate";
@@ -44,7 +45,10 @@ public final class Text {
     return value;
   }
 
-  /** Checks every key and string value of a JSON tree; errors name the path ({@code labels.env}, {@code items[2]}). */
+  /**
+   * Checks every key and string value of a JSON tree; errors name the path ({@code labels.env},
+   * {@code items[2]}).
+   */
   public static void checkJson(String path, Object value) {
     if (value instanceof String s) {
       check(path, s);
@@ -62,8 +66,8 @@ public final class Text {
   }
 
   /**
-   * For the record: U+0000 and lone surrogates become U+FFFD, and text longer than {@code max} characters is cut
-   * (never inside a surrogate pair) and marked with how much was left off.
+   * For the record: U+0000 and lone surrogates become U+FFFD, and text longer than {@code max}
+   * characters is cut (never inside a surrogate pair) and marked with how much was left off.
    */
   public static String sanitised(String value, int max) {
     if (value == null) {
@@ -76,7 +80,10 @@ public final class Text {
     StringBuilder out = new StringBuilder(Math.min(value.length(), max) + 32);
     for (int i = 0; i < end; i++) {
       char c = value.charAt(i);
-      boolean pair = Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(value.charAt(i + 1));
+      boolean pair =
+          Character.isHighSurrogate(c)
+              && i + 1 < end
+              && Character.isLowSurrogate(value.charAt(i + 1));
       if (pair) {
         out.append(c).append(value.charAt(++i));
       } else if (c == 0 || Character.isSurrogate(c)) {

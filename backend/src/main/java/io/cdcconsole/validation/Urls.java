@@ -9,9 +9,10 @@ public final class Urls {
   private Urls() {}
 
   /**
-   * Refuses a URL that carries credentials ({@code http://user:password@host}): a URL is shown to every viewer and
-   * kept in the audit trail, while credentials belong in the encrypted {@code auth} (or token) fields. Checked before
-   * the URL is audited. Text that is not a URL passes: the caller's own checks answer for it.
+   * Refuses a URL that carries credentials ({@code http://user:password@host}): a URL is shown to
+   * every viewer and kept in the audit trail, while credentials belong in the encrypted {@code
+   * auth} (or token) fields. Checked before the URL is audited. Text that is not a URL passes: the
+   * caller's own checks answer for it.
    */
   public static String withoutCredentials(String field, String url, String instead) {
     if (url == null) {
@@ -28,7 +29,8 @@ public final class Urls {
       userInfo = (slash < 0 ? rest : rest.substring(0, slash)).contains("@") ? "?" : null;
     }
     if (userInfo != null) {
-      throw ValidationFailed.of(field, "must not carry credentials (user:password@host); " + instead);
+      throw ValidationFailed.of(
+          field, "must not carry credentials (user:password@host); " + instead);
     }
     return url;
   }

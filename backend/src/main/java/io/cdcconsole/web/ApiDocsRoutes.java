@@ -12,8 +12,9 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /**
- * {@code GET /api/v1/openapi.json} (public: the contract is no secret) and {@code /api/docs}, the API reference
- * rendered by Swagger UI from its webjar. The document is converted once at start-up, off the event loop.
+ * {@code GET /api/v1/openapi.json} (public: the contract is no secret) and {@code /api/docs}, the
+ * API reference rendered by Swagger UI from its webjar. The document is converted once at start-up,
+ * off the event loop.
  */
 public final class ApiDocsRoutes {
   public static final String DOCUMENT_PATH = ApiRouter.PREFIX + "/openapi.json";
@@ -29,11 +30,18 @@ public final class ApiDocsRoutes {
   }
 
   public static Future<ApiDocsRoutes> load(Vertx vertx) {
-    return vertx.executeBlocking(() -> new ApiDocsRoutes(OpenApiDocument.read().toBuffer(),
-        "META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion()), false);
+    return vertx.executeBlocking(
+        () ->
+            new ApiDocsRoutes(
+                OpenApiDocument.read().toBuffer(),
+                "META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion()),
+        false);
   }
 
-  /** The webjar's files sit under its version; the version is read from the jar itself, so it is pinned only in Maven. */
+  /**
+   * The webjar's files sit under its version; the version is read from the jar itself, so it is
+   * pinned only in Maven.
+   */
   private static String swaggerUiVersion() {
     try (InputStream in = ApiDocsRoutes.class.getClassLoader().getResourceAsStream(WEBJAR_POM)) {
       if (in == null) {
@@ -48,27 +56,43 @@ public final class ApiDocsRoutes {
   }
 
   public void addRoutes(Router router) {
-    router.get(DOCUMENT_PATH).handler(ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-        .end(document));
-    // Swagger UI's page loads its files relative to itself, so it must be seen as /api/docs/ (this route also matches that)
-    router.get(DOCS).handler(ctx -> {
-      if (ctx.request().path().endsWith("/")) {
-        ctx.next();
-      } else {
-        ctx.redirect(DOCS + "/");
-      }
-    });
-    // Swagger UI's own start-up script points at the petstore; this one points at our document, and turns off the
+    router
+        .get(DOCUMENT_PATH)
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                    .end(document));
+    // Swagger UI's page loads its files relative to itself, so it must be seen as /api/docs/ (this
+    // route also matches that)
+    router
+        .get(DOCS)
+        .handler(
+            ctx -> {
+              if (ctx.request().path().endsWith("/")) {
+                ctx.next();
+              } else {
+                ctx.redirect(DOCS + "/");
+              }
+            });
+    // Swagger UI's own start-up script points at the petstore; this one points at our document, and
+    // turns off the
     // validator badge, which would send the document's URL to validator.swagger.io
-    router.get(DOCS + "/swagger-initializer.js").handler(ctx -> ctx.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript; charset=utf-8")
-        .end("window.onload = () => {\n"
-            + "  window.ui = SwaggerUIBundle({url: '" + DOCUMENT_PATH + "', dom_id: '#swagger-ui', deepLinking: true,\n"
-            + "    validatorUrl: null, presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],\n"
-            + "    layout: 'StandaloneLayout'});\n"
-            + "};\n"));
+    router
+        .get(DOCS + "/swagger-initializer.js")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/javascript; charset=utf-8")
+                    .end(
+                        "window.onload = () => {\n"
+                            + "  window.ui = SwaggerUIBundle({url: '"
+                            + DOCUMENT_PATH
+                            + "', dom_id: '#swagger-ui', deepLinking: true,\n"
+                            + "    validatorUrl: null, presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],\n"
+                            + "    layout: 'StandaloneLayout'});\n"
+                            + "};\n"));
     router.get(DOCS + "/*").handler(StaticHandler.create(swaggerUiRoot).setIndexPage("index.html"));
   }
 }

@@ -22,19 +22,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@code GET /events}: Server-Sent Events of what changes, straight from the event bus, for the console and for
- * scripts that would rather listen than poll. Events of the replayable address (run transitions) carry their stored
- * id as the SSE {@code id}; a client that reconnects with {@code Last-Event-ID} first gets every stored one it missed
- * (the newest {@value #MAX_REPLAY} at most, announced by a {@code replay.truncated} event when there were more), then
- * live ones, with none twice. Every keep-alive, and every change to the caller's credentials published on
- * {@link Authenticator#changesAddress()} (revoke, disable, role, password, sign-out), checks them again and ends the stream when
- * they no longer hold; streams are capped per user and in all (one count for every HTTP instance: this object is
- * shared); a client that does not read is dropped, not buffered for.
+ * {@code GET /events}: Server-Sent Events of what changes, straight from the event bus, for the
+ * console and for scripts that would rather listen than poll. Events of the replayable address (run
+ * transitions) carry their stored id as the SSE {@code id}; a client that reconnects with {@code
+ * Last-Event-ID} first gets every stored one it missed (the newest {@value #MAX_REPLAY} at most,
+ * announced by a {@code replay.truncated} event when there were more), then live ones, with none
+ * twice. Every keep-alive, and every change to the caller's credentials published on {@link
+ * Authenticator#changesAddress()} (revoke, disable, role, password, sign-out), checks them again
+ * and ends the stream when they no longer hold; streams are capped per user and in all (one count
+ * for every HTTP instance: this object is shared); a client that does not read is dropped, not
+ * buffered for.
  */
 public final class EventRoutes {
   static final int MAX_REPLAY = 1000;
 
-  /** The stored events after an id, oldest first, at most {@code limit}: the newest ones when more are stored. */
+  /**
+   * The stored events after an id, oldest first, at most {@code limit}: the newest ones when more
+   * are stored.
+   */
   @FunctionalInterface
   public interface Replay {
     Future<List<JsonObject>> after(long id, int limit);
@@ -49,9 +54,17 @@ public final class EventRoutes {
   private final AtomicInteger open = new AtomicInteger();
   private final Map<Long, AtomicInteger> openPerUser = new ConcurrentHashMap<>();
 
-  /** {@code replayable} is one of {@code addresses}: the one whose events have ids that {@code replay} reads back. */
-  public EventRoutes(Vertx vertx, Authenticator auth, ConsoleConfig.Events limits, List<String> addresses,
-                     String replayable, Replay replay) {
+  /**
+   * {@code replayable} is one of {@code addresses}: the one whose events have ids that {@code
+   * replay} reads back.
+   */
+  public EventRoutes(
+      Vertx vertx,
+      Authenticator auth,
+      ConsoleConfig.Events limits,
+      List<String> addresses,
+      String replayable,
+      Replay replay) {
     this.vertx = vertx;
     this.auth = auth;
     this.limits = limits;
@@ -68,8 +81,14 @@ public final class EventRoutes {
     long lastEventId = lastEventId(ctx);
     Principal principal = ApiRouter.principal(ctx);
     if (!acquire(principal.userId())) {
-      ctx.fail(new TooManyRequests("Too many open event streams (at most " + limits.maxStreamsPerUser()
-          + " per user and " + limits.maxStreams() + " in all); close one first.", 5));
+      ctx.fail(
+          new TooManyRequests(
+              "Too many open event streams (at most "
+                  + limits.maxStreamsPerUser()
+                  + " per user and "
+                  + limits.maxStreams()
+                  + " in all); close one first.",
+              5));
       return;
     }
     new Stream(ctx, principal, lastEventId).start();
@@ -89,7 +108,8 @@ public final class EventRoutes {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw ValidationFailed.of("Last-Event-ID", "must be the id of an event this stream sent (a whole number)");
+    throw ValidationFailed.of(
+        "Last-Event-ID", "must be the id of an event this stream sent (a whole number)");
   }
 
   private boolean acquire(long userId) {
@@ -108,7 +128,8 @@ public final class EventRoutes {
 
   private void release(long userId) {
     open.decrementAndGet();
-    openPerUser.computeIfPresent(userId, (id, count) -> count.decrementAndGet() <= 0 ? null : count);
+    openPerUser.computeIfPresent(
+        userId, (id, count) -> count.decrementAndGet() <= 0 ? null : count);
   }
 
   /** One open stream; all its callbacks run on the context of the request. */
@@ -134,42 +155,61 @@ public final class EventRoutes {
     }
 
     void start() {
-      response.setChunked(true)
+      response
+          .setChunked(true)
           .putHeader("Content-Type", "text/event-stream")
           .putHeader("Cache-Control", "no-cache")
           .putHeader("X-Accel-Buffering", "no");
       response.closeHandler(v -> close());
       send(": connected\n\n");
-      consumers = addresses.stream()
-          .map(address -> vertx.eventBus().<JsonObject>consumer(address, message -> live(address, message.body())))
-          .toList();
-      changes = vertx.eventBus().consumer(auth.changesAddress(), message -> {
-        if (message.body().getLong("userId", -1L) == principal.userId()) {
-          // this listener may hear of the change before the cache does (on another replica)
-          auth.forget(message.body());
-          recheck();
-        }
-      });
+      consumers =
+          addresses.stream()
+              .map(
+                  address ->
+                      vertx
+                          .eventBus()
+                          .<JsonObject>consumer(address, message -> live(address, message.body())))
+              .toList();
+      changes =
+          vertx
+              .eventBus()
+              .consumer(
+                  auth.changesAddress(),
+                  message -> {
+                    if (message.body().getLong("userId", -1L) == principal.userId()) {
+                      // this listener may hear of the change before the cache does (on another
+                      // replica)
+                      auth.forget(message.body());
+                      recheck();
+                    }
+                  });
       keepAlive = vertx.setPeriodic(limits.keepAlive().toMillis(), id -> recheck());
       if (lastEventId < 0) {
         heldBack = null;
         return;
       }
-      // listening before reading what is stored: a change made meanwhile is either replayed or held back here
+      // listening before reading what is stored: a change made meanwhile is either replayed or held
+      // back here
       Future.all(consumers.stream().map(MessageConsumer::completion).toList())
           .compose(registered -> replay.after(lastEventId, MAX_REPLAY + 1))
           .onSuccess(this::replayed)
-          .onFailure(err -> {
-            close();
-            response.reset();
-          });
+          .onFailure(
+              err -> {
+                close();
+                response.reset();
+              });
     }
 
     private void replayed(List<JsonObject> stored) {
       if (stored.size() > MAX_REPLAY) {
         stored = stored.subList(stored.size() - MAX_REPLAY, stored.size());
-        send(frame(null, "replay.truncated", new JsonObject().put("lastEventId", lastEventId)
-            .put("firstReplayedId", stored.get(0).getLong("id"))));
+        send(
+            frame(
+                null,
+                "replay.truncated",
+                new JsonObject()
+                    .put("lastEventId", lastEventId)
+                    .put("firstReplayedId", stored.get(0).getLong("id"))));
       }
       for (JsonObject event : stored) {
         replayed.add(event.getLong("id"));
@@ -197,24 +237,40 @@ public final class EventRoutes {
       send(frame(id, address, event));
     }
 
-    /** On each keep-alive the credentials must still hold: not revoked, expired, disabled or from an older password. */
+    /**
+     * On each keep-alive the credentials must still hold: not revoked, expired, disabled or from an
+     * older password.
+     */
     private void recheck() {
-      auth.authenticate(authorization, tokenHeader).onComplete(checked -> {
-        boolean holds = checked.succeeded() && checked.result().userId() == principal.userId()
-            && !checked.result().scoped() && checked.result().role().atLeast(Role.VIEWER);
-        if (!holds) {
-          send(frame(null, "stream.closed", new JsonObject().put("reason",
-              checked.failed() ? checked.cause().getMessage() : "the credentials no longer allow this stream")));
-          if (!closed) {
-            response.end();
-          }
-          close();
-          return;
-        }
-        if (!closed) {
-          send(": keep-alive\n\n");
-        }
-      });
+      auth.authenticate(authorization, tokenHeader)
+          .onComplete(
+              checked -> {
+                boolean holds =
+                    checked.succeeded()
+                        && checked.result().userId() == principal.userId()
+                        && !checked.result().scoped()
+                        && checked.result().role().atLeast(Role.VIEWER);
+                if (!holds) {
+                  send(
+                      frame(
+                          null,
+                          "stream.closed",
+                          new JsonObject()
+                              .put(
+                                  "reason",
+                                  checked.failed()
+                                      ? checked.cause().getMessage()
+                                      : "the credentials no longer allow this stream")));
+                  if (!closed) {
+                    response.end();
+                  }
+                  close();
+                  return;
+                }
+                if (!closed) {
+                  send(": keep-alive\n\n");
+                }
+              });
     }
 
     private void send(String frame) {
@@ -222,7 +278,8 @@ public final class EventRoutes {
         return;
       }
       if (response.writeQueueFull()) {
-        // a client that does not read is dropped: it reconnects with Last-Event-ID and is replayed what it missed
+        // a client that does not read is dropped: it reconnects with Last-Event-ID and is replayed
+        // what it missed
         close();
         response.reset();
         return;
@@ -244,7 +301,12 @@ public final class EventRoutes {
     }
 
     private static String frame(Long id, String event, JsonObject data) {
-      return (id == null ? "" : "id: " + id + "\n") + "event: " + event + "\ndata: " + data.encode() + "\n\n";
+      return (id == null ? "" : "id: " + id + "\n")
+          + "event: "
+          + event
+          + "\ndata: "
+          + data.encode()
+          + "\n\n";
     }
   }
 }

@@ -9,15 +9,16 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A header-read timeout, which Vert.x lacks (its idle timeouts restart with every byte, so a client trickling a header
- * line every few seconds holds a connection for ever: security review M10). A connection gets {@code timeout} from
- * opening, or from the end of its last answer, to deliver the headers of its next request; if it has no request in
- * flight when that runs out, it is closed. The router sees a request only once its headers are complete, so the first
- * handler is where the clock stops. A kept-alive connection that waits for its next request is closed the same way,
- * as a keep-alive timeout would; requests in flight, event streams included, are never cut by it.
+ * A header-read timeout, which Vert.x lacks (its idle timeouts restart with every byte, so a client
+ * trickling a header line every few seconds holds a connection for ever: security review M10). A
+ * connection gets {@code timeout} from opening, or from the end of its last answer, to deliver the
+ * headers of its next request; if it has no request in flight when that runs out, it is closed. The
+ * router sees a request only once its headers are complete, so the first handler is where the clock
+ * stops. A kept-alive connection that waits for its next request is closed the same way, as a
+ * keep-alive timeout would; requests in flight, event streams included, are never cut by it.
  *
- * <p>One instance per HTTP server verticle: all its connections live on that verticle's event loop, so the state needs
- * no locking.
+ * <p>One instance per HTTP server verticle: all its connections live on that verticle's event loop,
+ * so the state needs no locking.
  */
 final class HeaderDeadline {
   private static final class State {
@@ -39,15 +40,19 @@ final class HeaderDeadline {
     return connection -> {
       State state = new State();
       connections.put(connection, state);
-      connection.closeHandler(closed -> {
-        vertx.cancelTimer(state.timer);
-        connections.remove(connection);
-      });
+      connection.closeHandler(
+          closed -> {
+            vertx.cancelTimer(state.timer);
+            connections.remove(connection);
+          });
       arm(connection, state);
     };
   }
 
-  /** The router's first handler: the headers are in; the clock starts again when the answer has ended. */
+  /**
+   * The router's first handler: the headers are in; the clock starts again when the answer has
+   * ended.
+   */
   Handler<RoutingContext> onRequest() {
     return ctx -> {
       HttpConnection connection = ctx.request().connection();
@@ -55,12 +60,13 @@ final class HeaderDeadline {
       if (state != null) {
         state.inFlight++;
         vertx.cancelTimer(state.timer);
-        ctx.addEndHandler(done -> {
-          state.inFlight--;
-          if (state.inFlight == 0 && connections.containsKey(connection)) {
-            arm(connection, state);
-          }
-        });
+        ctx.addEndHandler(
+            done -> {
+              state.inFlight--;
+              if (state.inFlight == 0 && connections.containsKey(connection)) {
+                arm(connection, state);
+              }
+            });
       }
       ctx.next();
     };
@@ -68,10 +74,13 @@ final class HeaderDeadline {
 
   private void arm(HttpConnection connection, State state) {
     vertx.cancelTimer(state.timer);
-    state.timer = vertx.setTimer(timeoutMs, id -> {
-      if (state.inFlight == 0) {
-        connection.close();
-      }
-    });
+    state.timer =
+        vertx.setTimer(
+            timeoutMs,
+            id -> {
+              if (state.inFlight == 0) {
+                connection.close();
+              }
+            });
   }
 }

@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Refuses, before any API route runs, text the console cannot store (see {@link Text}) in the path, the query, the
- * headers whose values are used, and raw NUL bytes in the body. JSON escapes in bodies ({@code "\u0000"}) are checked
- * where bodies are parsed ({@link JsonBody}, the DS parameters). So such input is a 400 naming the parameter, never
- * a 500 from the database nor a call whose audit row could not be written.
+ * Refuses, before any API route runs, text the console cannot store (see {@link Text}) in the path,
+ * the query, the headers whose values are used, and raw NUL bytes in the body. JSON escapes in
+ * bodies ({@code "\u0000"}) are checked where bodies are parsed ({@link JsonBody}, the DS
+ * parameters). So such input is a 400 naming the parameter, never a 500 from the database nor a
+ * call whose audit row could not be written.
  */
 public final class InputGuard implements Handler<RoutingContext> {
-  private static final List<String> HEADERS = List.of("Authorization", "token", "Idempotency-Key", "If-Match",
-      "Last-Event-ID");
+  private static final List<String> HEADERS =
+      List.of("Authorization", "token", "Idempotency-Key", "If-Match", "Last-Event-ID");
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -34,7 +35,9 @@ public final class InputGuard implements Handler<RoutingContext> {
     }
     for (Map.Entry<String, String> param : ctx.queryParams()) {
       if (!Text.storable(param.getKey()) || !Text.storable(param.getValue())) {
-        ctx.fail(ValidationFailed.of(Text.storable(param.getKey()) ? param.getKey() : "query", Text.PROBLEM));
+        ctx.fail(
+            ValidationFailed.of(
+                Text.storable(param.getKey()) ? param.getKey() : "query", Text.PROBLEM));
         return;
       }
     }

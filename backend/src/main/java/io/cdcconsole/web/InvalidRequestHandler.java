@@ -6,9 +6,10 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Requests the HTTP decoder refused before any route saw them (a request line or headers beyond the limits, a
- * malformed request): the status Vert.x itself would answer, but as a problem document like every other 4xx. The
- * connection is closed after it, since the rest of the stream cannot be trusted.
+ * Requests the HTTP decoder refused before any route saw them (a request line or headers beyond the
+ * limits, a malformed request): the status Vert.x itself would answer, but as a problem document
+ * like every other 4xx. The connection is closed after it, since the rest of the stream cannot be
+ * trusted.
  */
 final class InvalidRequestHandler implements Handler<HttpServerRequest> {
   @Override
@@ -22,7 +23,9 @@ final class InvalidRequestHandler implements Handler<HttpServerRequest> {
     } else {
       problem = Problem.of(400, "The request is not valid HTTP/1.1.");
     }
-    request.response().putHeader("Connection", "close")
+    request
+        .response()
+        .putHeader("Connection", "close")
         .putHeader(RequestIds.HEADER, java.util.UUID.randomUUID().toString());
     problem.send(request.response(), null);
   }

@@ -11,7 +11,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
-/** A request's JSON object body with typed, field-named access: wrong types answer 400 naming the field. */
+/**
+ * A request's JSON object body with typed, field-named access: wrong types answer 400 naming the
+ * field.
+ */
 public final class JsonBody {
   private final JsonObject json;
   private final String prefix;
@@ -40,7 +43,9 @@ public final class JsonBody {
     return json;
   }
 
-  /** A nested object, empty when absent; errors inside it name the full path ({@code auth.type}). */
+  /**
+   * A nested object, empty when absent; errors inside it name the full path ({@code auth.type}).
+   */
   public JsonBody object(String field) {
     Object value = json.getValue(field);
     if (value != null && !(value instanceof JsonObject)) {
@@ -54,7 +59,11 @@ public final class JsonBody {
     java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
     JsonBody nested = object(field);
     for (String key : nested.json.fieldNames()) {
-      map.put(key, nested.string(key).orElseThrow(() -> ValidationFailed.of(nested.path(key), "must be a string")));
+      map.put(
+          key,
+          nested
+              .string(key)
+              .orElseThrow(() -> ValidationFailed.of(nested.path(key), "must be a string")));
     }
     return map;
   }
@@ -79,7 +88,8 @@ public final class JsonBody {
   }
 
   public String requiredString(String field) {
-    return string(field).filter(s -> !s.isEmpty())
+    return string(field)
+        .filter(s -> !s.isEmpty())
         .orElseThrow(() -> ValidationFailed.of(path(field), "is required"));
   }
 
@@ -99,20 +109,25 @@ public final class JsonBody {
     if (value == null) {
       return Optional.empty();
     }
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-        || n.longValue() < min || n.longValue() > max) {
+    if (!(value instanceof Number n)
+        || n.doubleValue() != Math.rint(n.doubleValue())
+        || n.longValue() < min
+        || n.longValue() > max) {
       throw ValidationFailed.of(path(field), "must be a whole number from " + min + " to " + max);
     }
     return Optional.of(n.longValue());
   }
 
   public Optional<Instant> instant(String field) {
-    return string(field).map(text -> {
-      try {
-        return Instant.parse(text);
-      } catch (DateTimeParseException e) {
-        throw ValidationFailed.of(path(field), "must be an ISO-8601 UTC time such as 2030-01-31T00:00:00Z");
-      }
-    });
+    return string(field)
+        .map(
+            text -> {
+              try {
+                return Instant.parse(text);
+              } catch (DateTimeParseException e) {
+                throw ValidationFailed.of(
+                    path(field), "must be an ISO-8601 UTC time such as 2030-01-31T00:00:00Z");
+              }
+            });
   }
 }

@@ -10,15 +10,19 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * The contract of {@code /api/v1}: {@code openapi/openapi.yaml} on the classpath, hand-written and the one source of
- * the served JSON, the reference at {@code /api/docs}, the SPA's generated types and the tests' response checks.
+ * The contract of {@code /api/v1}: {@code openapi/openapi.yaml} on the classpath, hand-written and
+ * the one source of the served JSON, the reference at {@code /api/docs}, the SPA's generated types
+ * and the tests' response checks.
  */
 public final class OpenApiDocument {
   public static final String RESOURCE = "openapi/openapi.yaml";
 
   private OpenApiDocument() {}
 
-  /** Reads and converts the document; blocking (file IO and YAML parsing), so callers run it on a worker. */
+  /**
+   * Reads and converts the document; blocking (file IO and YAML parsing), so callers run it on a
+   * worker.
+   */
   public static JsonObject read() {
     try (InputStream in = OpenApiDocument.class.getClassLoader().getResourceAsStream(RESOURCE)) {
       if (in == null) {

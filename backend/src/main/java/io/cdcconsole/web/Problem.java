@@ -15,15 +15,17 @@ public record Problem(int status, String title, String detail, JsonObject extens
   }
 
   public static Problem of(int status, String detail) {
-    return new Problem(status, HttpResponseStatus.valueOf(status).reasonPhrase(), detail, new JsonObject());
+    return new Problem(
+        status, HttpResponseStatus.valueOf(status).reasonPhrase(), detail, new JsonObject());
   }
 
   public JsonObject toJson(String instance) {
-    JsonObject json = new JsonObject()
-        .put("type", TYPE_PREFIX + title.toLowerCase().replace(' ', '-'))
-        .put("title", title)
-        .put("status", status)
-        .put("detail", detail);
+    JsonObject json =
+        new JsonObject()
+            .put("type", TYPE_PREFIX + title.toLowerCase().replace(' ', '-'))
+            .put("title", title)
+            .put("status", status)
+            .put("detail", detail);
     if (instance != null) {
       json.put("instance", instance);
     }
@@ -47,5 +49,4 @@ public record Problem(int status, String title, String detail, JsonObject extens
     }
     response.end(json.encode());
   }
-
 }

@@ -18,31 +18,40 @@ public final class Query {
   }
 
   public static Optional<Long> longValue(RoutingContext ctx, String name) {
-    return string(ctx, name).map(text -> {
-      try {
-        return Long.parseLong(text);
-      } catch (NumberFormatException e) {
-        throw ValidationFailed.of(name, "must be a whole number");
-      }
-    });
+    return string(ctx, name)
+        .map(
+            text -> {
+              try {
+                return Long.parseLong(text);
+              } catch (NumberFormatException e) {
+                throw ValidationFailed.of(name, "must be a whole number");
+              }
+            });
   }
 
   public static boolean flag(RoutingContext ctx, String name) {
-    return string(ctx, name).map(text -> switch (text) {
-      case "true", "1", "yes" -> true;
-      case "false", "0", "no" -> false;
-      default -> throw ValidationFailed.of(name, "must be true or false");
-    }).orElse(false);
+    return string(ctx, name)
+        .map(
+            text ->
+                switch (text) {
+                  case "true", "1", "yes" -> true;
+                  case "false", "0", "no" -> false;
+                  default -> throw ValidationFailed.of(name, "must be true or false");
+                })
+        .orElse(false);
   }
 
   public static Optional<Instant> instant(RoutingContext ctx, String name) {
-    return string(ctx, name).map(text -> {
-      try {
-        return Instant.parse(text);
-      } catch (DateTimeParseException e) {
-        throw ValidationFailed.of(name, "must be an ISO-8601 UTC time such as 2030-01-31T00:00:00Z");
-      }
-    });
+    return string(ctx, name)
+        .map(
+            text -> {
+              try {
+                return Instant.parse(text);
+              } catch (DateTimeParseException e) {
+                throw ValidationFailed.of(
+                    name, "must be an ISO-8601 UTC time such as 2030-01-31T00:00:00Z");
+              }
+            });
   }
 
   /** {@code limit} (1..500, default 50) and {@code offset} (0..). */

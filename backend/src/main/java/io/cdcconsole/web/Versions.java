@@ -7,8 +7,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 
 /**
- * Optimistic concurrency on the wire, the same for every versioned resource: {@code ETag: "<version>"} on reads,
- * {@code If-Match: "<version>"} required on updates and deletes (428 without it, 412 when it is stale).
+ * Optimistic concurrency on the wire, the same for every versioned resource: {@code ETag:
+ * "<version>"} on reads, {@code If-Match: "<version>"} required on updates and deletes (428 without
+ * it, 412 when it is stale).
  */
 public final class Versions {
   private Versions() {}
@@ -35,7 +36,12 @@ public final class Versions {
   }
 
   public static int requireIfMatch(RoutingContext ctx, String what) {
-    return ifMatch(ctx).orElseThrow(() -> new PreconditionRequired(
-        "Changing or deleting a " + what + " needs If-Match with the version you read (its ETag), e.g. If-Match: \"3\"."));
+    return ifMatch(ctx)
+        .orElseThrow(
+            () ->
+                new PreconditionRequired(
+                    "Changing or deleting a "
+                        + what
+                        + " needs If-Match with the version you read (its ETag), e.g. If-Match: \"3\"."));
   }
 }

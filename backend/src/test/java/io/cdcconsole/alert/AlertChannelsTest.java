@@ -25,13 +25,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Each channel's test message as its receiver gets it: the body and the signature in the vendor's documented form
- * (recomputed here from the secret), checked by a stand-in receiver; email through GreenMail. Secrets are
- * write-only: never in answers, logs or the audit.
+ * Each channel's test message as its receiver gets it: the body and the signature in the vendor's
+ * documented form (recomputed here from the secret), checked by a stand-in receiver; email through
+ * GreenMail. Secrets are write-only: never in answers, logs or the audit.
  */
 class AlertChannelsTest extends ConsoleTest {
   @RegisterExtension
-  static final GreenMailExtension MAIL = new GreenMailExtension(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
+  static final GreenMailExtension MAIL =
+      new GreenMailExtension(new ServerSetup(0, "127.0.0.1", "smtp").dynamicPort());
 
   private static final String WEBHOOK_SECRET = "whsec-9f8e7d6c";
   private static final String DING_SECRET = "SEC0123456789abcdef";
@@ -51,13 +52,17 @@ class AlertChannelsTest extends ConsoleTest {
   }
 
   private static void create(String name, String type, JsonObject config) {
-    Http.Response r = http.post("/api/v1/alert-channels", admin, new JsonObject().put("name", name).put("type", type)
-        .put("config", config));
+    Http.Response r =
+        http.post(
+            "/api/v1/alert-channels",
+            admin,
+            new JsonObject().put("name", name).put("type", type).put("config", config));
     assertEquals(201, r.status(), r.body());
   }
 
   private static JsonObject test(String name) {
-    Http.Response r = http.post("/api/v1/alert-channels/" + name + "/test", admin, new JsonObject());
+    Http.Response r =
+        http.post("/api/v1/alert-channels/" + name + "/test", admin, new JsonObject());
     assertEquals(200, r.status(), r.body());
     return r.json();
   }
@@ -70,7 +75,10 @@ class AlertChannelsTest extends ConsoleTest {
 
   @Test
   void aWebhookGetsTheAlertAsJsonSignedWithTheTimestamp() throws Exception {
-    create("hook", "webhook", new JsonObject().put("url", receiver.url("/hook")).put("secret", WEBHOOK_SECRET));
+    create(
+        "hook",
+        "webhook",
+        new JsonObject().put("url", receiver.url("/hook")).put("secret", WEBHOOK_SECRET));
     JsonObject answer = test("hook");
     assertTrue(answer.getBoolean("delivered"), answer.encode());
     Receiver.Request req = receiver.to("/hook").get(0);
@@ -79,23 +87,34 @@ class AlertChannelsTest extends ConsoleTest {
     assertTrue(body.getString("summary").contains("admin"), body.encode());
     String ts = req.headers().get("X-CDC-Timestamp");
     assertTrue(Math.abs(Long.parseLong(ts) - System.currentTimeMillis() / 1000) < 300, ts);
-    assertEquals("sha256=" + HexFormat.of().formatHex(hmac(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8),
-        ts + "." + req.body())), req.headers().get("X-CDC-Signature"));
+    assertEquals(
+        "sha256="
+            + HexFormat.of()
+                .formatHex(
+                    hmac(WEBHOOK_SECRET.getBytes(StandardCharsets.UTF_8), ts + "." + req.body())),
+        req.headers().get("X-CDC-Signature"));
     assertEquals("application/json", req.headers().get("Content-Type"));
   }
 
   @Test
   void dingTalkGetsMarkdownAndTheSignInTheQuery() throws Exception {
-    create("ding", "dingtalk", new JsonObject().put("url", receiver.url("/dingtalk/robot/send?access_token=tok-ding"))
-        .put("secret", DING_SECRET));
+    create(
+        "ding",
+        "dingtalk",
+        new JsonObject()
+            .put("url", receiver.url("/dingtalk/robot/send?access_token=tok-ding"))
+            .put("secret", DING_SECRET));
     assertTrue(test("ding").getBoolean("delivered"));
     Receiver.Request req = receiver.to("/dingtalk/robot/send").get(0);
     assertEquals("tok-ding", req.params().get("access_token"));
     String ts = req.params().get("timestamp"); // milliseconds
     assertTrue(Math.abs(Long.parseLong(ts) - System.currentTimeMillis()) < 300_000, ts);
-    // the receiver's params are URL-decoded once: what DingTalk compares is base64(HMAC(secret, ts \n secret))
-    String expected = Base64.getEncoder().encodeToString(hmac(DING_SECRET.getBytes(StandardCharsets.UTF_8),
-        ts + "\n" + DING_SECRET));
+    // the receiver's params are URL-decoded once: what DingTalk compares is base64(HMAC(secret, ts
+    // \n secret))
+    String expected =
+        Base64.getEncoder()
+            .encodeToString(
+                hmac(DING_SECRET.getBytes(StandardCharsets.UTF_8), ts + "\n" + DING_SECRET));
     assertEquals(expected, req.params().get("sign"));
     JsonObject body = new JsonObject(req.body());
     assertEquals("markdown", body.getString("msgtype"));
@@ -105,14 +124,21 @@ class AlertChannelsTest extends ConsoleTest {
 
   @Test
   void feishuGetsTheSignInTheBody() throws Exception {
-    create("lark", "feishu", new JsonObject().put("url", receiver.url("/feishu/open-apis/bot/v2/hook/tok-lark"))
-        .put("secret", FEISHU_SECRET));
+    create(
+        "lark",
+        "feishu",
+        new JsonObject()
+            .put("url", receiver.url("/feishu/open-apis/bot/v2/hook/tok-lark"))
+            .put("secret", FEISHU_SECRET));
     assertTrue(test("lark").getBoolean("delivered"));
-    JsonObject body = new JsonObject(receiver.to("/feishu/open-apis/bot/v2/hook/tok-lark").get(0).body());
+    JsonObject body =
+        new JsonObject(receiver.to("/feishu/open-apis/bot/v2/hook/tok-lark").get(0).body());
     String ts = body.getString("timestamp"); // seconds, as a string
     assertTrue(Math.abs(Long.parseLong(ts) - System.currentTimeMillis() / 1000) < 300, ts);
     // Feishu: the key is timestamp \n secret, the signed message is empty
-    assertEquals(Base64.getEncoder().encodeToString(hmac((ts + "\n" + FEISHU_SECRET).getBytes(StandardCharsets.UTF_8), "")),
+    assertEquals(
+        Base64.getEncoder()
+            .encodeToString(hmac((ts + "\n" + FEISHU_SECRET).getBytes(StandardCharsets.UTF_8), "")),
         body.getString("sign"));
     assertEquals("text", body.getString("msg_type"));
     assertTrue(body.getJsonObject("content").getString("text").contains("TEST"));
@@ -120,7 +146,10 @@ class AlertChannelsTest extends ConsoleTest {
 
   @Test
   void weComGetsMarkdownWithItsKeyInTheUrl() {
-    create("wecom", "wecom", new JsonObject().put("url", receiver.url("/wecom/cgi-bin/webhook/send?key=" + WECOM_KEY)));
+    create(
+        "wecom",
+        "wecom",
+        new JsonObject().put("url", receiver.url("/wecom/cgi-bin/webhook/send?key=" + WECOM_KEY)));
     assertTrue(test("wecom").getBoolean("delivered"));
     Receiver.Request req = receiver.to("/wecom/cgi-bin/webhook/send").get(0);
     assertEquals(WECOM_KEY, req.params().get("key"));
@@ -132,9 +161,17 @@ class AlertChannelsTest extends ConsoleTest {
   @Test
   void anEmailArrivesOverSmtp() throws Exception {
     MAIL.setUser("alerts@example.com", "alerts", SMTP_PASSWORD);
-    create("mail", "email", new JsonObject().put("host", "127.0.0.1").put("port", MAIL.getSmtp().getPort())
-        .put("starttls", "DISABLED").put("username", "alerts").put("password", SMTP_PASSWORD)
-        .put("from", "alerts@example.com").put("to", new JsonArray().add("oncall@example.com").add("dba@example.com")));
+    create(
+        "mail",
+        "email",
+        new JsonObject()
+            .put("host", "127.0.0.1")
+            .put("port", MAIL.getSmtp().getPort())
+            .put("starttls", "DISABLED")
+            .put("username", "alerts")
+            .put("password", SMTP_PASSWORD)
+            .put("from", "alerts@example.com")
+            .put("to", new JsonArray().add("oncall@example.com").add("dba@example.com")));
     JsonObject answer = test("mail");
     assertTrue(answer.getBoolean("delivered"), answer.encode());
     MimeMessage[] received = MAIL.getReceivedMessages();
@@ -146,17 +183,36 @@ class AlertChannelsTest extends ConsoleTest {
   @Test
   void secretsAreWriteOnlyAndViewersSeeNamesOnly() throws Exception {
     try (LogCapture logs = LogCapture.attach()) {
-      create("secret-hook", "webhook", new JsonObject().put("url", receiver.url("/kept")).put("secret", "whsec-kept-1"));
-      create("secret-ding", "dingtalk", new JsonObject().put("url", receiver.url("/dingtalk/x?access_token=tok-hidden"))
-          .put("secret", "SEC-hidden-2"));
+      create(
+          "secret-hook",
+          "webhook",
+          new JsonObject().put("url", receiver.url("/kept")).put("secret", "whsec-kept-1"));
+      create(
+          "secret-ding",
+          "dingtalk",
+          new JsonObject()
+              .put("url", receiver.url("/dingtalk/x?access_token=tok-hidden"))
+              .put("secret", "SEC-hidden-2"));
       // the mask (or leaving it out) keeps the stored secret
-      Http.Response kept = http.put("/api/v1/alert-channels/secret-hook", admin, new JsonObject()
-          .put("config", new JsonObject().put("url", receiver.url("/kept2")).put("secret", "******")));
+      Http.Response kept =
+          http.put(
+              "/api/v1/alert-channels/secret-hook",
+              admin,
+              new JsonObject()
+                  .put(
+                      "config",
+                      new JsonObject().put("url", receiver.url("/kept2")).put("secret", "******")));
       assertEquals(200, kept.status(), kept.body());
       test("secret-hook");
       Receiver.Request req = receiver.to("/kept2").get(0);
-      assertEquals("sha256=" + HexFormat.of().formatHex(hmac("whsec-kept-1".getBytes(StandardCharsets.UTF_8),
-          req.headers().get("X-CDC-Timestamp") + "." + req.body())), req.headers().get("X-CDC-Signature"));
+      assertEquals(
+          "sha256="
+              + HexFormat.of()
+                  .formatHex(
+                      hmac(
+                          "whsec-kept-1".getBytes(StandardCharsets.UTF_8),
+                          req.headers().get("X-CDC-Timestamp") + "." + req.body())),
+          req.headers().get("X-CDC-Signature"));
 
       String all = http.get("/api/v1/alert-channels?limit=500", admin).body();
       for (String secret : List.of("whsec-kept-1", "SEC-hidden-2", "tok-hidden")) {
@@ -165,9 +221,18 @@ class AlertChannelsTest extends ConsoleTest {
       String viewer = console.userToken("watcher", "viewer");
       JsonObject seen = http.get("/api/v1/alert-channels", viewer).json();
       JsonObject one = seen.getJsonArray("items").getJsonObject(0);
-      assertNull(one.getValue("config"), "viewers see which channels there are, not where they point");
-      assertEquals(403, http.post("/api/v1/alert-channels", viewer, new JsonObject().put("name", "x")
-          .put("type", "wecom").put("config", new JsonObject().put("url", "http://127.0.0.1:1"))).status());
+      assertNull(
+          one.getValue("config"), "viewers see which channels there are, not where they point");
+      assertEquals(
+          403,
+          http.post(
+                  "/api/v1/alert-channels",
+                  viewer,
+                  new JsonObject()
+                      .put("name", "x")
+                      .put("type", "wecom")
+                      .put("config", new JsonObject().put("url", "http://127.0.0.1:1")))
+              .status());
 
       // a refused send is answered scrubbed of the robot's token
       receiver.failNext("/dingtalk/x", 1);
@@ -185,15 +250,33 @@ class AlertChannelsTest extends ConsoleTest {
 
   @Test
   void badChannelsAre400() {
-    for (JsonObject bad : List.of(
-        new JsonObject().put("name", "b1").put("type", "pager").put("config", new JsonObject()),
-        new JsonObject().put("name", "b2").put("type", "webhook").put("config", new JsonObject().put("url", "ftp://x")),
-        new JsonObject().put("name", "b3").put("type", "webhook").put("config", new JsonObject()
-            .put("url", "http://u:p@127.0.0.1/")),
-        new JsonObject().put("name", "b4").put("type", "email").put("config", new JsonObject().put("host", "h")
-            .put("port", 25).put("from", "a@b").put("to", "not-an-address")),
-        new JsonObject().put("name", "b5").put("type", "wecom").put("config", new JsonObject()
-            .put("url", "http://127.0.0.1/").put("colour", "red")))) {
+    for (JsonObject bad :
+        List.of(
+            new JsonObject().put("name", "b1").put("type", "pager").put("config", new JsonObject()),
+            new JsonObject()
+                .put("name", "b2")
+                .put("type", "webhook")
+                .put("config", new JsonObject().put("url", "ftp://x")),
+            new JsonObject()
+                .put("name", "b3")
+                .put("type", "webhook")
+                .put("config", new JsonObject().put("url", "http://u:p@127.0.0.1/")),
+            new JsonObject()
+                .put("name", "b4")
+                .put("type", "email")
+                .put(
+                    "config",
+                    new JsonObject()
+                        .put("host", "h")
+                        .put("port", 25)
+                        .put("from", "a@b")
+                        .put("to", "not-an-address")),
+            new JsonObject()
+                .put("name", "b5")
+                .put("type", "wecom")
+                .put(
+                    "config",
+                    new JsonObject().put("url", "http://127.0.0.1/").put("colour", "red")))) {
       Http.Response r = http.post("/api/v1/alert-channels", admin, bad);
       assertEquals(400, r.status(), bad.encode() + " → " + r.body());
       assertEquals("application/problem+json", r.contentType());

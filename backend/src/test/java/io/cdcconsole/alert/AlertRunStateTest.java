@@ -17,15 +17,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A run-state rule on a real run on the Flink sandbox: a job that fails (the values source's injected failure, as in
- * RunFailureTest) fires the rule, and the pipeline, fixed, running to the end
- * resolves it.
+ * A run-state rule on a real run on the Flink sandbox: a job that fails (the values source's
+ * injected failure, as in RunFailureTest) fires the rule, and the pipeline, fixed, running to the
+ * end resolves it.
  */
-@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
-    "CDC_CONSOLE_ALERT_RETRY_BACKOFF=200ms"})
+@ConsoleTest.Env({
+  "CDC_CONSOLE_RUN_POLL_INTERVAL=1s",
+  "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
+  "CDC_CONSOLE_ALERT_RETRY_BACKOFF=200ms"
+})
 class AlertRunStateTest extends SandboxRunTest {
-  @RegisterExtension
-  static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
+  @RegisterExtension static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
   private static Receiver receiver;
 
   @Override
@@ -44,24 +46,48 @@ class AlertRunStateTest extends SandboxRunTest {
   }
 
   private static List<JsonObject> sent(String event) {
-    return receiver.to("/runs").stream().map(r -> new JsonObject(r.body()))
-        .filter(m -> event.equals(m.getString("event"))).toList();
+    return receiver.to("/runs").stream()
+        .map(r -> new JsonObject(r.body()))
+        .filter(m -> event.equals(m.getString("event")))
+        .toList();
   }
 
   @Test
   void aFailedRunFiresTheRuleAndRunningAgainResolvesIt() throws Exception {
-    assertEquals(201, http.post("/api/v1/alert-channels", admin, new JsonObject().put("name", "runs-hook")
-        .put("type", "webhook").put("config", new JsonObject().put("url", receiver.url("/runs")))).status());
+    assertEquals(
+        201,
+        http.post(
+                "/api/v1/alert-channels",
+                admin,
+                new JsonObject()
+                    .put("name", "runs-hook")
+                    .put("type", "webhook")
+                    .put("config", new JsonObject().put("url", receiver.url("/runs"))))
+            .status());
     pipeline("failing-alert", keepsRunning("failing_alert"));
-    Http.Response rule = http.post("/api/v1/alert-rules", operator, new JsonObject().put("name", "run-failed")
-        .put("pipeline", "failing-alert").put("kind", "RUN_STATE")
-        .put("values", new JsonArray().add("FAILED").add("LOST").add("FAILED_TO_SUBMIT"))
-        .put("severity", "CRITICAL").put("channels", new JsonArray().add("runs-hook")));
+    Http.Response rule =
+        http.post(
+            "/api/v1/alert-rules",
+            operator,
+            new JsonObject()
+                .put("name", "run-failed")
+                .put("pipeline", "failing-alert")
+                .put("kind", "RUN_STATE")
+                .put("values", new JsonArray().add("FAILED").add("LOST").add("FAILED_TO_SUBMIT"))
+                .put("severity", "CRITICAL")
+                .put("channels", new JsonArray().add("runs-hook")));
     assertEquals(201, rule.status(), rule.body());
 
-    Http.Response started = http.post("/api/v1/pipelines/failing-alert/runs", operator, new JsonObject()
-        .put("flinkConfiguration", new JsonObject().put("execution.checkpointing.interval", "500ms")
-            .put("restart-strategy.type", "none")));
+    Http.Response started =
+        http.post(
+            "/api/v1/pipelines/failing-alert/runs",
+            operator,
+            new JsonObject()
+                .put(
+                    "flinkConfiguration",
+                    new JsonObject()
+                        .put("execution.checkpointing.interval", "500ms")
+                        .put("restart-strategy.type", "none")));
     assertEquals(202, started.status(), started.body());
     JsonObject failed = waitForState(started.header("Location"), "FAILED");
     JsonObject fired = eventually(() -> sent("FIRING"), list -> !list.isEmpty()).get(0);
@@ -70,12 +96,20 @@ class AlertRunStateTest extends SandboxRunTest {
     assertEquals(failed.getLong("id"), fired.getLong("runId"));
     assertTrue(fired.getString("summary").contains("FAILED"), fired.encode());
 
-    // the pipeline fixed (no injected failure) and run again: FINISHED (or RUNNING on the way) clears the alert
-    Http.Response fixed = http.put("/api/v1/pipelines/failing-alert", operator,
-        new JsonObject().put("yaml", bounded("fixed_alert")), "\"1\"");
+    // the pipeline fixed (no injected failure) and run again: FINISHED (or RUNNING on the way)
+    // clears the alert
+    Http.Response fixed =
+        http.put(
+            "/api/v1/pipelines/failing-alert",
+            operator,
+            new JsonObject().put("yaml", bounded("fixed_alert")),
+            "\"1\"");
     assertEquals(200, fixed.status(), fixed.body());
-    Http.Response again = http.post("/api/v1/pipelines/failing-alert/runs", operator,
-        new JsonObject().put("fromSavepoint", "none"));
+    Http.Response again =
+        http.post(
+            "/api/v1/pipelines/failing-alert/runs",
+            operator,
+            new JsonObject().put("fromSavepoint", "none"));
     assertEquals(202, again.status(), again.body());
     waitForState(again.header("Location"), "FINISHED");
     JsonObject resolved = eventually(() -> sent("RESOLVED"), list -> !list.isEmpty()).get(0);

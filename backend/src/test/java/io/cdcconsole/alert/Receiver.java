@@ -11,9 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A stand-in for the chat robots and a webhook receiver on 127.0.0.1 (none of them runs here): records every request
- * and answers as the vendor does — DingTalk and WeCom {@code errcode 0}, Feishu {@code code 0}, a webhook 204 — or
- * HTTP 500 for as many requests to a path as {@link #failNext} says.
+ * A stand-in for the chat robots and a webhook receiver on 127.0.0.1 (none of them runs here):
+ * records every request and answers as the vendor does — DingTalk and WeCom {@code errcode 0},
+ * Feishu {@code code 0}, a webhook 204 — or HTTP 500 for as many requests to a path as {@link
+ * #failNext} says.
  */
 final class Receiver implements AutoCloseable {
   record Request(String path, MultiMap params, MultiMap headers, String body) {}
@@ -24,19 +25,38 @@ final class Receiver implements AutoCloseable {
   final int port;
 
   Receiver() throws Exception {
-    HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      requests.add(new Request(req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.params()),
-          MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body.toString()));
-      if (failures.getOrDefault(req.path(), new AtomicInteger()).getAndDecrement() > 0) {
-        req.response().setStatusCode(500).end("busy");
-      } else if (req.path().startsWith("/dingtalk") || req.path().startsWith("/wecom")) {
-        req.response().putHeader("Content-Type", "application/json").end("{\"errcode\":0,\"errmsg\":\"ok\"}");
-      } else if (req.path().startsWith("/feishu")) {
-        req.response().putHeader("Content-Type", "application/json").end("{\"code\":0,\"msg\":\"success\",\"data\":{}}");
-      } else {
-        req.response().setStatusCode(204).end();
-      }
-    }));
+    HttpServer server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req ->
+                    req.body()
+                        .onSuccess(
+                            body -> {
+                              requests.add(
+                                  new Request(
+                                      req.path(),
+                                      MultiMap.caseInsensitiveMultiMap().addAll(req.params()),
+                                      MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+                                      body.toString()));
+                              if (failures
+                                      .getOrDefault(req.path(), new AtomicInteger())
+                                      .getAndDecrement()
+                                  > 0) {
+                                req.response().setStatusCode(500).end("busy");
+                              } else if (req.path().startsWith("/dingtalk")
+                                  || req.path().startsWith("/wecom")) {
+                                req.response()
+                                    .putHeader("Content-Type", "application/json")
+                                    .end("{\"errcode\":0,\"errmsg\":\"ok\"}");
+                              } else if (req.path().startsWith("/feishu")) {
+                                req.response()
+                                    .putHeader("Content-Type", "application/json")
+                                    .end("{\"code\":0,\"msg\":\"success\",\"data\":{}}");
+                              } else {
+                                req.response().setStatusCode(204).end();
+                              }
+                            }));
     port = TestConsole.await(server.listen(0, "127.0.0.1")).actualPort();
   }
 

@@ -20,30 +20,42 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package rules of the backend (issue 8 §5), checked on the compiled classes: features depend one way
- * ({@code ds → run → pipeline → cluster, secret}), the HTTP toolkit knows no feature, SQL is written only in stores,
- * and stores answer records, not JSON.
+ * The package rules of the backend (issue 8 §5), checked on the compiled classes: features depend
+ * one way ({@code ds → run → pipeline → cluster, secret}), the HTTP toolkit knows no feature, SQL
+ * is written only in stores, and stores answer records, not JSON.
  */
 class PackageRulesTest {
   private static final String ROOT = "io.cdcconsole";
-  private static final String[] FEATURES = {"..audit..", "..auth..", "..cluster..", "..ds..", "..overview..",
-      "..pipeline..", "..run..", "..secret.."};
+  private static final String[] FEATURES = {
+    "..audit..",
+    "..auth..",
+    "..cluster..",
+    "..ds..",
+    "..overview..",
+    "..pipeline..",
+    "..run..",
+    "..secret.."
+  };
 
   /**
-   * Frozen: the run wing still builds JSON in these (issue 8 §2 — run wing, split by its own helper); the rule holds
-   * for every other store. Remove a name once its class answers records.
+   * Frozen: the run wing still builds JSON in these (issue 8 §2 — run wing, split by its own
+   * helper); the rule holds for every other store. Remove a name once its class answers records.
    */
-  private static final Set<String> JSON_STORES_FROZEN = Set.of(
-      "io.cdcconsole.run.RunStore",          // issue 8 §2 — run wing
-      "io.cdcconsole.ds.TriggerStore",       // issue 8 §2 — run wing (deliveries as JSON)
-      "io.cdcconsole.pipeline.PipelineRuns"  // issue 8 §2 — run wing (the current run as JSON)
-  );
+  private static final Set<String> JSON_STORES_FROZEN =
+      Set.of(
+          "io.cdcconsole.run.RunStore", // issue 8 §2 — run wing
+          "io.cdcconsole.ds.TriggerStore", // issue 8 §2 — run wing (deliveries as JSON)
+          "io.cdcconsole.pipeline.PipelineRuns" // issue 8 §2 — run wing (the current run as JSON)
+          );
 
   private static JavaClasses classes;
 
   @BeforeAll
   static void load() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(ROOT);
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(ROOT);
   }
 
   @Test
@@ -53,57 +65,95 @@ class PackageRulesTest {
 
   @Test
   void featuresDependOneWay() {
-    noClasses().that().resideInAnyPackage("..cluster..", "..secret..")
-        .should().dependOnClassesThat().resideInAnyPackage("..pipeline..", "..run..", "..ds..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("..cluster..", "..secret..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("..pipeline..", "..run..", "..ds..")
         .check(classes);
-    noClasses().that().resideInAPackage("..pipeline..")
-        .should().dependOnClassesThat().resideInAnyPackage("..run..", "..ds..")
+    noClasses()
+        .that()
+        .resideInAPackage("..pipeline..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("..run..", "..ds..")
         .check(classes);
-    noClasses().that().resideInAPackage("..run..")
-        .should().dependOnClassesThat().resideInAPackage("..ds..")
+    noClasses()
+        .that()
+        .resideInAPackage("..run..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("..ds..")
         .check(classes);
   }
 
   @Test
   void theHttpToolkitAndTheAccessModelKnowNoFeature() {
-    noClasses().that().resideInAnyPackage(ROOT + ".web..", ROOT + ".access..", ROOT + ".store..", ROOT + ".error..")
-        .should().dependOnClassesThat().resideInAnyPackage(FEATURES)
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            ROOT + ".web..", ROOT + ".access..", ROOT + ".store..", ROOT + ".error..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(FEATURES)
         .check(classes);
   }
 
   @Test
   void sqlIsWrittenOnlyInStores() {
-    DescribedPredicate<JavaMethodCall> sql = new DescribedPredicate<>("a query on a SQL client") {
-      @Override
-      public boolean test(JavaMethodCall call) {
-        return call.getTargetOwner().isAssignableTo(io.vertx.sqlclient.SqlClient.class)
-            && Set.of("query", "preparedQuery", "withTransaction", "withConnection", "getConnection")
-                .contains(call.getName());
-      }
-    };
-    noClasses().that().haveSimpleNameNotEndingWith("Store").and().resideOutsideOfPackage(ROOT + ".store..")
-        .should().callMethodWhere(sql)
+    DescribedPredicate<JavaMethodCall> sql =
+        new DescribedPredicate<>("a query on a SQL client") {
+          @Override
+          public boolean test(JavaMethodCall call) {
+            return call.getTargetOwner().isAssignableTo(io.vertx.sqlclient.SqlClient.class)
+                && Set.of(
+                        "query",
+                        "preparedQuery",
+                        "withTransaction",
+                        "withConnection",
+                        "getConnection")
+                    .contains(call.getName());
+          }
+        };
+    noClasses()
+        .that()
+        .haveSimpleNameNotEndingWith("Store")
+        .and()
+        .resideOutsideOfPackage(ROOT + ".store..")
+        .should()
+        .callMethodWhere(sql)
         .check(classes);
   }
 
   @Test
   void storesAnswerRecordsNotJson() {
-    methods().that().areDeclaredInClassesThat().haveSimpleNameEndingWith("Store")
-        .or().areDeclaredInClassesThat().haveSimpleName("PipelineRuns")
-        .and().areNotPrivate()
+    methods()
+        .that()
+        .areDeclaredInClassesThat()
+        .haveSimpleNameEndingWith("Store")
+        .or()
+        .areDeclaredInClassesThat()
+        .haveSimpleName("PipelineRuns")
+        .and()
+        .areNotPrivate()
         .should(notAnswerJson())
         .check(classes);
   }
 
   private static ArchCondition<JavaMethod> notAnswerJson() {
-    return new ArchCondition<>("not answer io.vertx.core.json types (also not inside Future, List, Map, Optional)") {
+    return new ArchCondition<>(
+        "not answer io.vertx.core.json types (also not inside Future, List, Map, Optional)") {
       @Override
       public void check(JavaMethod method, ConditionEvents events) {
-        if (JSON_STORES_FROZEN.contains(method.getOwner().getName()) || !mentionsJson(method.getReturnType())) {
+        if (JSON_STORES_FROZEN.contains(method.getOwner().getName())
+            || !mentionsJson(method.getReturnType())) {
           return;
         }
-        events.add(SimpleConditionEvent.violated(method, method.getFullName() + " answers JSON: "
-            + method.getReturnType().getName()));
+        events.add(
+            SimpleConditionEvent.violated(
+                method,
+                method.getFullName() + " answers JSON: " + method.getReturnType().getName()));
       }
     };
   }

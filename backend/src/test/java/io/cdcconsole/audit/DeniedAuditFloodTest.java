@@ -1,7 +1,6 @@
 package io.cdcconsole.audit;
 
 import static io.cdcconsole.test.Eventually.eventually;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A flood of writes without credentials (each answered 401) must not starve signed-in users: the denials are counted
- * into a few rows per window, written in batches, and the count of every one of them is kept.
+ * A flood of writes without credentials (each answered 401) must not starve signed-in users: the
+ * denials are counted into a few rows per window, written in batches, and the count of every one of
+ * them is kept.
  */
 @ConsoleTest.Env({"CDC_CONSOLE_DB_POOL_SIZE=2"})
 class DeniedAuditFloodTest extends ConsoleTest {
@@ -34,22 +34,30 @@ class DeniedAuditFloodTest extends ConsoleTest {
   void unauthenticatedWritesAreCountedNotWrittenOneByOneAndReadsKeepAnswering() throws Exception {
     AtomicBoolean flooding = new AtomicBoolean(true);
     List<Integer> readStatuses = java.util.Collections.synchronizedList(new ArrayList<>());
-    Thread reader = new Thread(() -> {
-      while (flooding.get()) {
-        readStatuses.add(http.get("/api/v1/me", admin).status());
-      }
-    }, "authenticated-reader");
+    Thread reader =
+        new Thread(
+            () -> {
+              while (flooding.get()) {
+                readStatuses.add(http.get("/api/v1/me", admin).status());
+              }
+            },
+            "authenticated-reader");
     reader.start();
 
     Map<Integer, AtomicInteger> floodStatuses = new ConcurrentHashMap<>();
     ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
     List<Future<?>> sent = new ArrayList<>();
-    String body = new JsonObject().put("name", "x").put("clusterId", 1).put("yaml", "a: b").encode();
+    String body =
+        new JsonObject().put("name", "x").put("clusterId", 1).put("yaml", "a: b").encode();
     for (int i = 0; i < FLOOD; i++) {
-      sent.add(senders.submit(() -> {
-        Http.Response r = http.send("POST", "/api/v1/pipelines", null, body, null);
-        floodStatuses.computeIfAbsent(r.status(), s -> new AtomicInteger()).incrementAndGet();
-      }));
+      sent.add(
+          senders.submit(
+              () -> {
+                Http.Response r = http.send("POST", "/api/v1/pipelines", null, body, null);
+                floodStatuses
+                    .computeIfAbsent(r.status(), s -> new AtomicInteger())
+                    .incrementAndGet();
+              }));
     }
     for (Future<?> f : sent) {
       f.get(5, TimeUnit.MINUTES);
@@ -58,14 +66,23 @@ class DeniedAuditFloodTest extends ConsoleTest {
     flooding.set(false);
     reader.join(TimeUnit.MINUTES.toMillis(2));
 
-    assertEquals(FLOOD, floodStatuses.getOrDefault(401, new AtomicInteger()).get(), floodStatuses.toString());
-    // the signed-in user was answered all along (each read ends within the client's 30 s or the test fails)
+    assertEquals(
+        FLOOD,
+        floodStatuses.getOrDefault(401, new AtomicInteger()).get(),
+        floodStatuses.toString());
+    // the signed-in user was answered all along (each read ends within the client's 30 s or the
+    // test fails)
     assertTrue(readStatuses.size() > 0, "no authenticated read completed");
     assertTrue(readStatuses.stream().allMatch(s -> s == 200), "reads: " + readStatuses);
 
-    // every denial is counted: the counts of the coalesced rows add up to the flood, in far fewer rows
-    JsonArray rows = eventually(() -> http.get("/api/v1/audit?action=pipeline.create&outcome=denied&limit=500", admin)
-        .items(), items -> sum(items) >= FLOOD);
+    // every denial is counted: the counts of the coalesced rows add up to the flood, in far fewer
+    // rows
+    JsonArray rows =
+        eventually(
+            () ->
+                http.get("/api/v1/audit?action=pipeline.create&outcome=denied&limit=500", admin)
+                    .items(),
+            items -> sum(items) >= FLOOD);
     assertEquals(FLOOD, sum(rows), rows.encodePrettily());
     assertTrue(rows.size() < FLOOD / 10, rows.size() + " rows for " + FLOOD + " denials");
     JsonObject row = rows.getJsonObject(0);
@@ -76,14 +93,25 @@ class DeniedAuditFloodTest extends ConsoleTest {
 
   @Test
   void aDeniedSignInStillHasARowOfItsOwn() throws Exception {
-    http.post("/api/v1/auth/login", null, new JsonObject().put("username", "mallory").put("password", "wrong-Pass-123"));
-    JsonArray rows = eventually(() -> http.get("/api/v1/audit?actor=mallory&outcome=denied", admin).items(),
-        items -> !items.isEmpty());
+    http.post(
+        "/api/v1/auth/login",
+        null,
+        new JsonObject().put("username", "mallory").put("password", "wrong-Pass-123"));
+    JsonArray rows =
+        eventually(
+            () -> http.get("/api/v1/audit?actor=mallory&outcome=denied", admin).items(),
+            items -> !items.isEmpty());
     assertEquals("session.login", rows.getJsonObject(0).getString("action"));
   }
 
   private static long sum(JsonArray rows) {
-    return rows.stream().map(JsonObject.class::cast)
-        .mapToLong(r -> r.getJsonObject("detail") == null ? 1 : r.getJsonObject("detail").getLong("count", 1L)).sum();
+    return rows.stream()
+        .map(JsonObject.class::cast)
+        .mapToLong(
+            r ->
+                r.getJsonObject("detail") == null
+                    ? 1
+                    : r.getJsonObject("detail").getLong("count", 1L))
+        .sum();
   }
 }

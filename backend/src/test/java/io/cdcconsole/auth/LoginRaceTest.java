@@ -21,10 +21,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Parallel wrong passwords (security review H2): each attempt is reserved before its password is checked, so at most
- * the policy's number of guesses are ever checked, however many arrive at once; the others are refused with 429.
+ * Parallel wrong passwords (security review H2): each attempt is reserved before its password is
+ * checked, so at most the policy's number of guesses are ever checked, however many arrive at once;
+ * the others are refused with 429.
  */
-@ConsoleTest.Env({"CDC_CONSOLE_LOCKOUT_MAX_FAILURES=5", "CDC_CONSOLE_LOCKOUT_MAX_FAILURES_PER_ADDRESS=20"})
+@ConsoleTest.Env({
+  "CDC_CONSOLE_LOCKOUT_MAX_FAILURES=5",
+  "CDC_CONSOLE_LOCKOUT_MAX_FAILURES_PER_ADDRESS=20"
+})
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LoginRaceTest extends ConsoleTest {
   private static final int PARALLEL = 60;
@@ -33,22 +37,34 @@ class LoginRaceTest extends ConsoleTest {
   @Order(1)
   void parallelGuessesForOneUserAreCheckedAtMostMaxFailuresTimes() throws Exception {
     console.userToken("raced", "viewer");
-    Map<Integer, Long> statuses = parallel(i -> new JsonObject().put("username", "raced")
-        .put("password", "race-guess-" + i));
+    Map<Integer, Long> statuses =
+        parallel(i -> new JsonObject().put("username", "raced").put("password", "race-guess-" + i));
     assertTrue(statuses.keySet().stream().allMatch(s -> s == 401 || s == 429), statuses.toString());
     long checked = statuses.getOrDefault(401, 0L);
     assertTrue(checked <= 5, "at most 5 guesses checked: " + statuses);
-    // guesses refused because the server was busy do not count: one at a time, exactly the rest get checked
+    // guesses refused because the server was busy do not count: one at a time, exactly the rest get
+    // checked
     int more = 0;
-    for (Http.Response r; (r = http.post("/api/v1/auth/login", null, new JsonObject().put("username", "raced")
-        .put("password", "late-guess-" + more))).status() == 401; ) {
+    for (Http.Response r;
+        (r =
+                    http.post(
+                        "/api/v1/auth/login",
+                        null,
+                        new JsonObject()
+                            .put("username", "raced")
+                            .put("password", "late-guess-" + more)))
+                .status()
+            == 401; ) {
       more++;
       assertTrue(checked + more <= 5, "only 5 guesses in all: " + statuses + " then " + more);
     }
     assertEquals(5, checked + more, statuses + " then " + more);
     // and the account is locked now: even the right password is refused
-    Http.Response right = http.post("/api/v1/auth/login", null,
-        new JsonObject().put("username", "raced").put("password", "raced-Pass-123"));
+    Http.Response right =
+        http.post(
+            "/api/v1/auth/login",
+            null,
+            new JsonObject().put("username", "raced").put("password", "raced-Pass-123"));
     assertEquals(429, right.status(), right.body());
     assertEquals(200, http.get("/health", null).status(), "the server stays up");
   }
@@ -57,8 +73,10 @@ class LoginRaceTest extends ConsoleTest {
   @Test
   @Order(2)
   void parallelGuessesFromOneAddressAreCheckedAtMostMaxFailuresPerAddressTimes() throws Exception {
-    Map<Integer, Long> statuses = parallel(i -> new JsonObject().put("username", "nobody-" + i)
-        .put("password", "race-guess-" + i));
+    Map<Integer, Long> statuses =
+        parallel(
+            i ->
+                new JsonObject().put("username", "nobody-" + i).put("password", "race-guess-" + i));
     assertTrue(statuses.keySet().stream().allMatch(s -> s == 401 || s == 429), statuses.toString());
     assertTrue(statuses.getOrDefault(401, 0L) <= 20, "at most 20 guesses checked: " + statuses);
     assertEquals(200, http.get("/health", null).status(), "the server stays up");
@@ -72,10 +90,12 @@ class LoginRaceTest extends ConsoleTest {
       List<Future<Integer>> answers = new ArrayList<>();
       for (int i = 0; i < PARALLEL; i++) {
         JsonObject b = body.apply(i);
-        answers.add(pool.submit(() -> {
-          go.await();
-          return http.post("/api/v1/auth/login", null, b).status();
-        }));
+        answers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return http.post("/api/v1/auth/login", null, b).status();
+                }));
       }
       go.countDown();
       List<Integer> out = new ArrayList<>();

@@ -21,7 +21,8 @@ class PasswordHasherGateTest {
       boolean firstDone = first.isComplete();
       Future<Boolean> second = hasher.verify("right-password", hash);
       // while the first check runs, its permit is taken: the second is refused without being queued
-      assertTrue(firstDone || (second.failed() && second.cause() instanceof TooManyRequests),
+      assertTrue(
+          firstDone || (second.failed() && second.cause() instanceof TooManyRequests),
           "second: " + second.cause());
       assertTrue(TestConsole.await(first));
       // the permit comes back when a check ends

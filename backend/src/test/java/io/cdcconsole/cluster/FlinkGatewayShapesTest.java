@@ -10,42 +10,65 @@ import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Flink's answers read into the gateway's records, in the shapes of the Flink versions the console supports. */
+/**
+ * Flink's answers read into the gateway's records, in the shapes of the Flink versions the console
+ * supports.
+ */
 class FlinkGatewayShapesTest {
 
   @Test
   void aJobsRootCauseIsReadFromFlink1sRootExceptionAndFromFlink2sHistoryOnly() {
-    JsonObject flink1 = new JsonObject("""
+    JsonObject flink1 =
+        new JsonObject(
+            """
         {"root-exception": "java.io.IOException: boom\\n\\tat A.b(A.java:1)", "timestamp": 1,
          "exceptionHistory": {"entries": [{"exceptionName": "x", "stacktrace": "older"}]}}""");
-    assertEquals(Optional.of("java.io.IOException: boom\n\tat A.b(A.java:1)"), JobExceptions.of(flink1).rootCause());
-    JsonObject flink2 = new JsonObject("""
+    assertEquals(
+        Optional.of("java.io.IOException: boom\n\tat A.b(A.java:1)"),
+        JobExceptions.of(flink1).rootCause());
+    JsonObject flink2 =
+        new JsonObject(
+            """
         {"exceptionHistory": {"entries": [{"exceptionName": "java.lang.IllegalStateException",
           "stacktrace": "java.lang.IllegalStateException: no binlog\\n\\tat C.d(C.java:2)", "timestamp": 2}],
           "truncated": false}}""");
-    assertEquals(Optional.of("java.lang.IllegalStateException: no binlog\n\tat C.d(C.java:2)"),
+    assertEquals(
+        Optional.of("java.lang.IllegalStateException: no binlog\n\tat C.d(C.java:2)"),
         JobExceptions.of(flink2).rootCause());
-    JsonObject nameOnly = new JsonObject("{\"exceptionHistory\": {\"entries\": [{\"exceptionName\": \"E\"}]}}");
+    JsonObject nameOnly =
+        new JsonObject("{\"exceptionHistory\": {\"entries\": [{\"exceptionName\": \"E\"}]}}");
     assertEquals(Optional.of("E"), JobExceptions.of(nameOnly).rootCause());
-    assertEquals(Optional.empty(), JobExceptions.of(new JsonObject("{\"exceptionHistory\": {\"entries\": []}}")).rootCause());
+    assertEquals(
+        Optional.empty(),
+        JobExceptions.of(new JsonObject("{\"exceptionHistory\": {\"entries\": []}}")).rootCause());
   }
 
   @Test
   void anOperationStatusIsInProgressCompletedWithALocationOrFailedWithFlinksCause() {
-    OperationStatus pending = OperationStatus.of(new JsonObject("{\"status\": {\"id\": \"IN_PROGRESS\"}}"));
+    OperationStatus pending =
+        OperationStatus.of(new JsonObject("{\"status\": {\"id\": \"IN_PROGRESS\"}}"));
     assertFalse(pending.completed());
-    OperationStatus written = OperationStatus.of(new JsonObject(
-        "{\"status\": {\"id\": \"COMPLETED\"}, \"operation\": {\"location\": \"file:/sp/savepoint-1\"}}"));
+    OperationStatus written =
+        OperationStatus.of(
+            new JsonObject(
+                "{\"status\": {\"id\": \"COMPLETED\"}, \"operation\": {\"location\": \"file:/sp/savepoint-1\"}}"));
     assertTrue(written.completed());
     assertEquals(Optional.of("file:/sp/savepoint-1"), written.location());
     assertEquals(Optional.empty(), written.failure());
-    OperationStatus failed = OperationStatus.of(new JsonObject("""
+    OperationStatus failed =
+        OperationStatus.of(
+            new JsonObject(
+                """
         {"status": {"id": "COMPLETED"}, "operation": {"failure-cause": {"class": "java.util.concurrent.CompletionException",
          "stack-trace": "CompletionException: Not all required tasks are currently running"}}}"""));
     assertEquals(Optional.empty(), failed.location());
-    assertEquals(Optional.of("CompletionException: Not all required tasks are currently running"), failed.failure());
-    OperationStatus classOnly = OperationStatus.of(new JsonObject(
-        "{\"status\": {\"id\": \"COMPLETED\"}, \"operation\": {\"failure-cause\": {\"class\": \"E\"}}}"));
+    assertEquals(
+        Optional.of("CompletionException: Not all required tasks are currently running"),
+        failed.failure());
+    OperationStatus classOnly =
+        OperationStatus.of(
+            new JsonObject(
+                "{\"status\": {\"id\": \"COMPLETED\"}, \"operation\": {\"failure-cause\": {\"class\": \"E\"}}}"));
     assertEquals(Optional.of("E"), classOnly.failure());
   }
 }

@@ -50,7 +50,10 @@ class ConfigLoaderTest {
 
   @Test
   void fileValuesAreOverriddenByTheEnvironment() throws Exception {
-    Path file = write("cdc-console.yaml", """
+    Path file =
+        write(
+            "cdc-console.yaml",
+            """
         http:
           port: 9090
           host: 127.0.0.1
@@ -83,8 +86,12 @@ class ConfigLoaderTest {
     String password = "db-pa$$word with spaces";
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = EncryptCommand.run(new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env);
+    int code =
+        EncryptCommand.run(
+            new ByteArrayInputStream((password + "\n").getBytes(StandardCharsets.UTF_8)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            env);
     assertEquals(0, code, err.toString());
     String enc = out.toString(StandardCharsets.UTF_8).trim();
     assertTrue(enc.startsWith("ENC(") && enc.endsWith(")"), enc);
@@ -94,31 +101,46 @@ class ConfigLoaderTest {
     SecretCipher cipher = ConfigLoader.load(Optional.empty(), env).cipher();
     assertNotEquals(cipher.encrypt(password), cipher.encrypt(password));
 
-    Path file = write("enc.yaml", "database:\n  url: jdbc:postgresql://h/db\n  user: u\n  password: " + enc + "\n");
+    Path file =
+        write(
+            "enc.yaml",
+            "database:\n  url: jdbc:postgresql://h/db\n  user: u\n  password: " + enc + "\n");
     ConsoleConfig c = ConfigLoader.load(Optional.of(file), env).config();
     assertEquals(password, c.database().password().orElseThrow().value());
     assertFalse(c.toString().contains(password), "config records never print secrets");
 
     env.put("CDC_CONSOLE_DB_PASSWORD", cipher.encrypt("from-env"));
-    assertEquals("from-env", ConfigLoader.load(Optional.of(file), env).config().database().password().orElseThrow().value());
+    assertEquals(
+        "from-env",
+        ConfigLoader.load(Optional.of(file), env)
+            .config()
+            .database()
+            .password()
+            .orElseThrow()
+            .value());
   }
 
   @Test
   void tlsFilesGoTogetherAndAPlainRemoteConsoleUrlIsWarnedAbout() throws Exception {
     Path cert = write("c.pem", "not checked here");
     env.put("CDC_CONSOLE_HTTP_TLS_CERT_FILE", cert.toString());
-    ConfigException alone = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
+    ConfigException alone =
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
     assertTrue(alone.getMessage().contains("http.tls.keyFile"), alone.getMessage());
     env.put("CDC_CONSOLE_HTTP_TLS_KEY_FILE", home.resolve("missing.pem").toString());
-    ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
-    assertTrue(missing.getMessage().contains("missing.pem") && missing.getMessage().contains("not a readable file"),
+    ConfigException missing =
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
+    assertTrue(
+        missing.getMessage().contains("missing.pem")
+            && missing.getMessage().contains("not a readable file"),
         missing.getMessage());
     env.put("CDC_CONSOLE_HTTP_TLS_KEY_FILE", cert.toString());
     assertEquals("https", ConfigLoader.load(Optional.empty(), env).config().http().scheme());
 
     env.put("CDC_CONSOLE_URL", "http://console.example:8080");
-    assertTrue(ConfigLoader.load(Optional.empty(), env).config().warnings().stream()
-        .anyMatch(w -> w.contains("plain http")));
+    assertTrue(
+        ConfigLoader.load(Optional.empty(), env).config().warnings().stream()
+            .anyMatch(w -> w.contains("plain http")));
     env.put("CDC_CONSOLE_URL", "http://127.0.0.1:8080");
     assertTrue(ConfigLoader.load(Optional.empty(), env).config().warnings().isEmpty());
   }
@@ -126,52 +148,74 @@ class ConfigLoaderTest {
   @Test
   void aShortMasterKeyStopsTheStartFromTheEnvironmentAndFromTheFile() throws Exception {
     env.put("CDC_CONSOLE_MASTER_KEY", "short-master-key-31-characters!");
-    ConfigException fromEnv = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
-    assertTrue(fromEnv.getMessage().contains("CDC_CONSOLE_MASTER_KEY") && fromEnv.getMessage().contains("fewer than 32"),
+    ConfigException fromEnv =
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
+    assertTrue(
+        fromEnv.getMessage().contains("CDC_CONSOLE_MASTER_KEY")
+            && fromEnv.getMessage().contains("fewer than 32"),
         fromEnv.getMessage());
-    assertFalse(fromEnv.getMessage().contains("short-master-key"), "the key is not quoted: " + fromEnv.getMessage());
+    assertFalse(
+        fromEnv.getMessage().contains("short-master-key"),
+        "the key is not quoted: " + fromEnv.getMessage());
     env.put("CDC_CONSOLE_MASTER_KEY", "a-master-key-of-exactly-32-chars");
     ConfigLoader.load(Optional.empty(), env);
 
     env.remove("CDC_CONSOLE_MASTER_KEY");
     Files.createDirectories(home.resolve("conf"));
     Files.writeString(home.resolve("conf/master.key"), "hunter2\n");
-    ConfigException fromFile = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
+    ConfigException fromFile =
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
     assertTrue(fromFile.getMessage().contains("master.key"), fromFile.getMessage());
   }
 
   @Test
   void aWrongMasterKeyStopsTheStartNamingTheValue() throws Exception {
     SecretCipher other = new SecretCipher("some-other-master-key-long-enough-0123");
-    Path file = write("wrong.yaml", "database:\n  url: jdbc:postgresql://h/db\n  user: u\n  password: "
-        + other.encrypt("secret-value") + "\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(file), env));
+    Path file =
+        write(
+            "wrong.yaml",
+            "database:\n  url: jdbc:postgresql://h/db\n  user: u\n  password: "
+                + other.encrypt("secret-value")
+                + "\n");
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(file), env));
     assertTrue(e.getMessage().contains("wrong.yaml:4"), e.getMessage());
     assertTrue(e.getMessage().contains("database.password"), e.getMessage());
     assertTrue(e.getMessage().contains("master key"), e.getMessage());
     assertFalse(e.getMessage().contains("secret-value"));
 
     env.put(MasterKey.ENV, "some-other-master-key-long-enough-0123");
-    assertEquals("secret-value",
-        ConfigLoader.load(Optional.of(file), env).config().database().password().orElseThrow().value());
+    assertEquals(
+        "secret-value",
+        ConfigLoader.load(Optional.of(file), env)
+            .config()
+            .database()
+            .password()
+            .orElseThrow()
+            .value());
   }
 
   @Test
   void malformedYamlIsReportedWithFileAndLine() throws Exception {
     Path file = write("broken.yaml", "http:\n  port: 8080\n   host: [unclosed\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(file), env));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(file), env));
     assertTrue(e.getMessage().matches(".*broken\\.yaml:3:\\d+: malformed YAML.*"), e.getMessage());
 
     Path list = write("list.yaml", "- a\n- b\n");
-    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(list), env))
-        .getMessage().contains("list.yaml:1"));
+    assertTrue(
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(list), env))
+            .getMessage()
+            .contains("list.yaml:1"));
   }
 
   @Test
   void badValuesAreRefusedWithTheirOrigin() throws Exception {
     Path file = write("bad.yaml", "http:\n  port: eighty\n");
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(file), env));
-    assertTrue(e.getMessage().contains("bad.yaml:2: http.port: expected a whole number"), e.getMessage());
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(file), env));
+    assertTrue(
+        e.getMessage().contains("bad.yaml:2: http.port: expected a whole number"), e.getMessage());
 
     env.put("CDC_CONSOLE_TOKEN_LIFETIME", "forever");
     e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env));
@@ -179,16 +223,22 @@ class ConfigLoaderTest {
     env.remove("CDC_CONSOLE_TOKEN_LIFETIME");
 
     env.put("CDC_CONSOLE_HTTP_PORT", "70000");
-    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
-        .getMessage().contains("out of range"));
+    assertTrue(
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
+            .getMessage()
+            .contains("out of range"));
     env.remove("CDC_CONSOLE_HTTP_PORT");
 
     env.put("CDC_CONSOLE_DB_URL", "jdbc:postgresql://h/db");
-    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
-        .getMessage().contains("database.user"));
+    assertTrue(
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
+            .getMessage()
+            .contains("database.user"));
     env.put("CDC_CONSOLE_DB_URL", "mysql://h/db");
-    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
-        .getMessage().contains("PostgreSQL URL"));
+    assertTrue(
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
+            .getMessage()
+            .contains("PostgreSQL URL"));
   }
 
   @Test
@@ -197,15 +247,20 @@ class ConfigLoaderTest {
     assertTrue(!off.observability().metricsEnabled() && !off.observability().jsonLogs());
 
     env.put("CDC_CONSOLE_METRICS_TOKEN", "short");
-    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
-        .getMessage().contains("at least 16 characters"));
+    assertTrue(
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
+            .getMessage()
+            .contains("at least 16 characters"));
     env.put("CDC_CONSOLE_METRICS_TOKEN", "a-long-enough-metrics-token");
     env.put("CDC_CONSOLE_LOG_FORMAT", "xml");
-    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
-        .getMessage().contains("CDC_CONSOLE_LOG_FORMAT"));
+    assertTrue(
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(), env))
+            .getMessage()
+            .contains("CDC_CONSOLE_LOG_FORMAT"));
     env.put("CDC_CONSOLE_LOG_FORMAT", "json");
     ConsoleConfig on = ConfigLoader.load(Optional.empty(), env).config();
-    assertEquals("a-long-enough-metrics-token", on.observability().metricsToken().orElseThrow().value());
+    assertEquals(
+        "a-long-enough-metrics-token", on.observability().metricsToken().orElseThrow().value());
     assertTrue(on.observability().metricsEnabled() && on.observability().jsonLogs());
     assertEquals(0, on.observability().metricsPort());
   }
@@ -216,12 +271,16 @@ class ConfigLoaderTest {
     ConsoleConfig c = ConfigLoader.load(Optional.of(file), env).config();
     assertEquals(8081, c.http().port());
     assertEquals(1, c.warnings().size());
-    assertTrue(c.warnings().get(0).contains("unknown.yaml:3") && c.warnings().get(0).contains("http.colour"));
+    assertTrue(
+        c.warnings().get(0).contains("unknown.yaml:3")
+            && c.warnings().get(0).contains("http.colour"));
   }
 
   @Test
   void aMissingExplicitFileIsAnError() {
-    assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.of(home.resolve("nope.yaml")), env));
+    assertThrows(
+        ConfigException.class,
+        () -> ConfigLoader.load(Optional.of(home.resolve("nope.yaml")), env));
   }
 
   private Path write(String name, String content) throws Exception {

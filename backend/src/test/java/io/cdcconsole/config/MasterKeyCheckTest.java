@@ -13,7 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A database set up under one master key refuses to serve under another: the start fails, saying so. */
+/**
+ * A database set up under one master key refuses to serve under another: the start fails, saying
+ * so.
+ */
 @ExtendWith(VertxExtension.class)
 class MasterKeyCheckTest {
 
@@ -26,8 +29,11 @@ class MasterKeyCheckTest {
     }
     Map<String, String> wrong = new HashMap<>(env);
     wrong.put(MasterKey.ENV, "not-the-master-key-this-database-knows-at-all");
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> TestConsole.start(vertx, wrong));
-    assertTrue(e.getMessage().contains("master key is not the one this database was set up with"), e.getMessage());
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> TestConsole.start(vertx, wrong));
+    assertTrue(
+        e.getMessage().contains("master key is not the one this database was set up with"),
+        e.getMessage());
 
     Map<String, String> right = new HashMap<>(env);
     right.put(MasterKey.ENV, originalKey);

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * "Test connection" against a stand-in DS API server that behaves as DS's login interceptor does: a known token
- * reaches {@code users/get-user-info}, any other gets 401 without a body. The token never comes back.
+ * "Test connection" against a stand-in DS API server that behaves as DS's login interceptor does: a
+ * known token reaches {@code users/get-user-info}, any other gets 401 without a body. The token
+ * never comes back.
  */
 class DsConnectionProbeTest extends ConsoleTest {
   private static final String GOOD = "ds-probe-token-0123456789";
@@ -30,17 +31,29 @@ class DsConnectionProbeTest extends ConsoleTest {
   @BeforeAll
   static void standInDolphinScheduler() throws Exception {
     vertx = Vertx.vertx();
-    HttpServer server = vertx.createHttpServer().requestHandler(req -> {
-      PATHS.add(req.method() + " " + req.path());
-      if (!GOOD.equals(req.getHeader("token"))) {
-        req.response().setStatusCode(401).end();
-      } else if (req.path().equals("/dolphinscheduler/users/get-user-info")) {
-        req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("code", 0)
-            .put("msg", "success").put("data", new JsonObject().put("id", 7).put("userName", "etl-bot")).encode());
-      } else {
-        req.response().setStatusCode(404).end();
-      }
-    });
+    HttpServer server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req -> {
+                  PATHS.add(req.method() + " " + req.path());
+                  if (!GOOD.equals(req.getHeader("token"))) {
+                    req.response().setStatusCode(401).end();
+                  } else if (req.path().equals("/dolphinscheduler/users/get-user-info")) {
+                    req.response()
+                        .putHeader("Content-Type", "application/json")
+                        .end(
+                            new JsonObject()
+                                .put("code", 0)
+                                .put("msg", "success")
+                                .put(
+                                    "data",
+                                    new JsonObject().put("id", 7).put("userName", "etl-bot"))
+                                .encode());
+                  } else {
+                    req.response().setStatusCode(404).end();
+                  }
+                });
     dsPort = TestConsole.await(server.listen(0, "127.0.0.1")).actualPort();
   }
 
@@ -50,15 +63,23 @@ class DsConnectionProbeTest extends ConsoleTest {
   }
 
   private JsonObject test(String name) {
-    Http.Response r = http.post("/api/v1/ds-connections/" + name + "/test", admin, new JsonObject());
+    Http.Response r =
+        http.post("/api/v1/ds-connections/" + name + "/test", admin, new JsonObject());
     assertEquals(200, r.status(), r.body());
     assertFalse(r.body().contains(GOOD), "the token never comes back: " + r.body());
     return r.json();
   }
 
   private void connection(String name, String url, String version, String token) {
-    Http.Response r = http.post("/api/v1/ds-connections", admin, new JsonObject().put("name", name).put("url", url)
-        .put("version", version).put("token", token));
+    Http.Response r =
+        http.post(
+            "/api/v1/ds-connections",
+            admin,
+            new JsonObject()
+                .put("name", name)
+                .put("url", url)
+                .put("version", version)
+                .put("token", token));
     assertEquals(201, r.status(), r.body());
   }
 
@@ -72,7 +93,8 @@ class DsConnectionProbeTest extends ConsoleTest {
       assertTrue(answer.getBoolean("reachable"), answer.encode());
       assertTrue(answer.getBoolean("authenticated"), answer.encode());
       assertEquals("etl-bot", answer.getString("user"));
-      assertEquals(List.of("GET /dolphinscheduler/users/get-user-info"), PATHS, "one cheap read-only call");
+      assertEquals(
+          List.of("GET /dolphinscheduler/users/get-user-info"), PATHS, "one cheap read-only call");
     }
   }
 
@@ -97,14 +119,20 @@ class DsConnectionProbeTest extends ConsoleTest {
     JsonObject answer = test("probe-gone");
     assertFalse(answer.getBoolean("reachable"), answer.encode());
     assertFalse(answer.getBoolean("authenticated"));
-    assertTrue(answer.getString("message").startsWith("DolphinScheduler cannot be reached"), answer.getString("message"));
+    assertTrue(
+        answer.getString("message").startsWith("DolphinScheduler cannot be reached"),
+        answer.getString("message"));
   }
 
   @Test
   void onlyAdminsTestAndAnUnknownConnectionIs404() {
     connection("probe-roles", "http://127.0.0.1:" + dsPort, "3.3", GOOD);
     String operator = console.userToken("probe-operator", "operator");
-    assertEquals(403, http.post("/api/v1/ds-connections/probe-roles/test", operator, new JsonObject()).status());
-    assertEquals(404, http.post("/api/v1/ds-connections/nothing-here/test", admin, new JsonObject()).status());
+    assertEquals(
+        403,
+        http.post("/api/v1/ds-connections/probe-roles/test", operator, new JsonObject()).status());
+    assertEquals(
+        404,
+        http.post("/api/v1/ds-connections/nothing-here/test", admin, new JsonObject()).status());
   }
 }

@@ -1,7 +1,6 @@
 package io.cdcconsole.ds;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
-import static io.cdcconsole.test.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -42,17 +41,20 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The DolphinScheduler pages in a real Chromium against a real console, the Flink sandbox and a stand-in DS API server
- * (no DS runs here): a connection is tested from the page, a trigger's delivery shows delivered, and the HTTP task
- * definition copied from the page, sent as DS 3.3 sends it, starts the pipeline. Every network answer the browser
- * gets is kept and searched for the DS token and the cluster secrets; none may be there (the one-time API token only
- * in the answer that creates it). No page error and no console error either.
+ * The DolphinScheduler pages in a real Chromium against a real console, the Flink sandbox and a
+ * stand-in DS API server (no DS runs here): a connection is tested from the page, a trigger's
+ * delivery shows delivered, and the HTTP task definition copied from the page, sent as DS 3.3 sends
+ * it, starts the pipeline. Every network answer the browser gets is kept and searched for the DS
+ * token and the cluster secrets; none may be there (the one-time API token only in the answer that
+ * creates it). No page error and no console error either.
  */
-@io.cdcconsole.test.ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
-    "CDC_CONSOLE_DS_RETRY_BACKOFF=200ms"})
+@io.cdcconsole.test.ConsoleTest.Env({
+  "CDC_CONSOLE_RUN_POLL_INTERVAL=1s",
+  "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
+  "CDC_CONSOLE_DS_RETRY_BACKOFF=200ms"
+})
 class DsConsoleBrowserTest extends SandboxRunTest {
-  @RegisterExtension
-  static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
+  @RegisterExtension static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
 
   private static final Path SHOTS = Path.of("target", "screenshots");
   private static final String DS_TOKEN = "ds-access-token-7f3a9c1e5b";
@@ -72,7 +74,8 @@ class DsConsoleBrowserTest extends SandboxRunTest {
   private static int dsPort;
 
   private final List<String> pageProblems = new CopyOnWriteArrayList<>();
-  // requests whose answer has fully arrived: reading the body of one still streaming waits for its end (a CI run hung
+  // requests whose answer has fully arrived: reading the body of one still streaming waits for its
+  // end (a CI run hung
   // in text() on such an answer), and event streams never end
   private final List<Request> finished = new CopyOnWriteArrayList<>();
   private final List<BrowserContext> contexts = new ArrayList<>();
@@ -85,34 +88,53 @@ class DsConsoleBrowserTest extends SandboxRunTest {
 
   @BeforeAll
   static void startBrowserAndStandIn() throws Exception {
-    assertNotNull(DsConsoleBrowserTest.class.getClassLoader().getResource("webroot/index.html"),
+    assertNotNull(
+        DsConsoleBrowserTest.class.getClassLoader().getResource("webroot/index.html"),
         "the SPA is not on the classpath: build without -Dskip.frontend");
     Files.createDirectories(SHOTS);
     playwright = Chromium.playwright();
     browser = Chromium.launch(playwright);
     vertx = Vertx.vertx();
     // DS's login interceptor: a known token passes, any other gets 401 without a body
-    HttpServer server = vertx.createHttpServer().requestHandler(req -> {
-      if (req.method() == io.vertx.core.http.HttpMethod.GET) {
-        answer(req, MultiMap.caseInsensitiveMultiMap());
-      } else {
-        req.setExpectMultipart(true);
-        req.endHandler(v -> answer(req, req.formAttributes()));
-      }
-    });
+    HttpServer server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req -> {
+                  if (req.method() == io.vertx.core.http.HttpMethod.GET) {
+                    answer(req, MultiMap.caseInsensitiveMultiMap());
+                  } else {
+                    req.setExpectMultipart(true);
+                    req.endHandler(v -> answer(req, req.formAttributes()));
+                  }
+                });
     dsPort = TestConsole.await(server.listen(0, "127.0.0.1")).actualPort();
   }
 
   private static void answer(io.vertx.core.http.HttpServerRequest req, MultiMap form) {
-    CALLS.add(new Call(req.path(), req.getHeader("token"), MultiMap.caseInsensitiveMultiMap().addAll(form)));
+    CALLS.add(
+        new Call(
+            req.path(), req.getHeader("token"), MultiMap.caseInsensitiveMultiMap().addAll(form)));
     if (!DS_TOKEN.equals(req.getHeader("token"))) {
       req.response().setStatusCode(401).end();
     } else if (req.path().equals("/dolphinscheduler/users/get-user-info")) {
-      req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("code", 0)
-          .put("msg", "success").put("data", new JsonObject().put("userName", "etl-bot")).encode());
+      req.response()
+          .putHeader("Content-Type", "application/json")
+          .end(
+              new JsonObject()
+                  .put("code", 0)
+                  .put("msg", "success")
+                  .put("data", new JsonObject().put("userName", "etl-bot"))
+                  .encode());
     } else {
-      req.response().putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("code", 0).put("msg", "success").put("data", new JsonArray().add(4242)).encode());
+      req.response()
+          .putHeader("Content-Type", "application/json")
+          .end(
+              new JsonObject()
+                  .put("code", 0)
+                  .put("msg", "success")
+                  .put("data", new JsonArray().add(4242))
+                  .encode());
     }
   }
 
@@ -140,26 +162,38 @@ class DsConsoleBrowserTest extends SandboxRunTest {
   }
 
   private BrowserContext newContext(String locale) {
-    BrowserContext c = browser.newContext(new Browser.NewContextOptions().setLocale(locale)
-        .setPermissions(List.of("clipboard-read", "clipboard-write")).setViewportSize(1400, 900));
+    BrowserContext c =
+        browser.newContext(
+            new Browser.NewContextOptions()
+                .setLocale(locale)
+                .setPermissions(List.of("clipboard-read", "clipboard-write"))
+                .setViewportSize(1400, 900));
     c.setDefaultTimeout(30_000);
     c.onWebError(e -> pageProblems.add("page error: " + e.error()));
-    c.onConsoleMessage(m -> {
-      if ("error".equals(m.type())) {
-        pageProblems.add("console error: " + m.text() + " at " + m.location());
-      }
-    });
+    c.onConsoleMessage(
+        m -> {
+          if ("error".equals(m.type())) {
+            pageProblems.add("console error: " + m.text() + " at " + m.location());
+          }
+        });
     c.onRequestFinished(finished::add);
     contexts.add(c);
     return c;
   }
 
-  /** The open dialog's Save (pages have other Save buttons, e.g. a cluster's savepoint schedule). */
+  /**
+   * The open dialog's Save (pages have other Save buttons, e.g. a cluster's savepoint schedule).
+   */
   private static void saveDialog(Page page) {
-    page.getByRole(AriaRole.DIALOG).getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save")).click();
+    page.getByRole(AriaRole.DIALOG)
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save"))
+        .click();
   }
 
-  /** Every answer the browser got in full so far, with its body (event streams, which never end, left out). */
+  /**
+   * Every answer the browser got in full so far, with its body (event streams, which never end,
+   * left out).
+   */
   private List<Seen> seen() {
     List<Seen> out = new ArrayList<>();
     for (Request request : finished) {
@@ -168,7 +202,9 @@ class DsConsoleBrowserTest extends SandboxRunTest {
         continue;
       }
       String type = r.headers().getOrDefault("content-type", "");
-      if (type.contains("event-stream") || r.status() == 204 || (r.status() >= 300 && r.status() < 400)) {
+      if (type.contains("event-stream")
+          || r.status() == 204
+          || (r.status() >= 300 && r.status() < 400)) {
         continue;
       }
       try {
@@ -182,7 +218,9 @@ class DsConsoleBrowserTest extends SandboxRunTest {
 
   private void assertNeverSent(String secret, String what) {
     for (Seen s : seen()) {
-      assertFalse(s.body().contains(secret), what + " reached the browser in " + s.method() + " " + s.url());
+      assertFalse(
+          s.body().contains(secret),
+          what + " reached the browser in " + s.method() + " " + s.url());
     }
   }
 
@@ -225,8 +263,10 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     BrowserContext c = newContext("en-US");
     Page page = signInAdmin(c);
     // the Administration submenu, as a user opens it: hover, click, move on
-    page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Administration")).hover();
-    page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("DolphinScheduler")).click();
+    page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("Administration"))
+        .hover();
+    page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("DolphinScheduler"))
+        .click();
     page.mouse().move(0, 600);
     assertThat(page.getByTestId("ds-connections-page")).isVisible();
     addConnectionFromThePage(page, "ds-standin");
@@ -239,7 +279,10 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     assertThat(outcome).containsText("Signed in as etl-bot");
     assertEquals("/dolphinscheduler/users/get-user-info", CALLS.get(0).path());
     assertEquals(DS_TOKEN, CALLS.get(0).token(), "the stored token was used");
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("ds-connections.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("ds-connections.png"))
+            .setFullPage(true));
 
     // a trigger made on the pipeline's DolphinScheduler tab, with a workflow parameter
     pipeline("ds-browser", bounded("ds_browser"));
@@ -253,32 +296,61 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     form.getByLabel("Workflow code").fill("2002");
     form.getByLabel("Workflow parameters").fill("bizdate=2026-11-29");
     saveDialog(page);
-    Locator trigger = page.getByTestId("ds-triggers").locator("tr", new Locator.LocatorOptions().setHasText("1001 / 2002"));
+    Locator trigger =
+        page.getByTestId("ds-triggers")
+            .locator("tr", new Locator.LocatorOptions().setHasText("1001 / 2002"));
     assertThat(trigger).containsText("bizdate=2026-11-29");
     assertThat(trigger).containsText("Finished");
 
     CALLS.clear();
-    String location = http.post("/api/v1/pipelines/ds-browser/runs", operator, new JsonObject()).header("Location");
+    String location =
+        http.post("/api/v1/pipelines/ds-browser/runs", operator, new JsonObject())
+            .header("Location");
     waitForState(location, "FINISHED");
     Locator status = page.getByTestId("ds-deliveries").getByTestId("ds-delivery-status").first();
-    assertThat(status).hasAttribute("data-status", "DELIVERED", new LocatorAssertions.HasAttributeOptions().setTimeout(STATE_TIMEOUT_MS));
+    assertThat(status)
+        .hasAttribute(
+            "data-status",
+            "DELIVERED",
+            new LocatorAssertions.HasAttributeOptions().setTimeout(STATE_TIMEOUT_MS));
     assertThat(status).hasText("delivered");
-    Call start = CALLS.stream().filter(call -> call.path().endsWith("/start-workflow-instance")).findFirst().orElseThrow();
+    Call start =
+        CALLS.stream()
+            .filter(call -> call.path().endsWith("/start-workflow-instance"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("/dolphinscheduler/projects/1001/executors/start-workflow-instance", start.path());
-    assertEquals(new JsonObject().put("bizdate", "2026-11-29"), new JsonObject(start.form().get("startParams")));
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("ds-pipeline-tab.png")).setFullPage(true));
+    assertEquals(
+        new JsonObject().put("bizdate", "2026-11-29"),
+        new JsonObject(start.form().get("startParams")));
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("ds-pipeline-tab.png"))
+            .setFullPage(true));
 
     // a cluster's secrets are write-only: the page shows the mask, an edit keeps them
-    Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "secured")
-        .put("restUrl", "http://127.0.0.1:9").put("auth", new JsonObject().put("type", "bearer").put("token", CLUSTER_SECRET))
-        .put("headers", new JsonObject().put("X-Api-Key", HEADER_SECRET).put("X-Team", "core"))
-        .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
+    Http.Response cluster =
+        http.post(
+            "/api/v1/clusters",
+            admin,
+            new JsonObject()
+                .put("name", "secured")
+                .put("restUrl", "http://127.0.0.1:9")
+                .put("auth", new JsonObject().put("type", "bearer").put("token", CLUSTER_SECRET))
+                .put(
+                    "headers",
+                    new JsonObject().put("X-Api-Key", HEADER_SECRET).put("X-Team", "core"))
+                .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
     assertEquals(201, cluster.status(), cluster.body());
     page.navigate(base() + "/clusters/" + cluster.json().getLong("id"));
     assertThat(page.getByTestId("cluster-auth")).containsText("******");
-    page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit")).click();
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.BUTTON,
+            new Page.GetByRoleOptions().setName("Edit"))
+        .click();
     Locator clusterForm = page.getByTestId("cluster-form");
-    assertThat(clusterForm.getByLabel("Extra headers")).hasValue(java.util.regex.Pattern.compile("X-Api-Key: \\*{6}"));
+    assertThat(clusterForm.getByLabel("Extra headers"))
+        .hasValue(java.util.regex.Pattern.compile("X-Api-Key: \\*{6}"));
     clusterForm.getByLabel("Description").fill("behind the gateway");
     saveDialog(page);
     assertThat(clusterForm).isHidden();
@@ -301,16 +373,22 @@ class DsConsoleBrowserTest extends SandboxRunTest {
 
     // an existing token's secret cannot be shown again: a placeholder names it
     page.getByText("Use one of my tokens").click();
-    Http.Response existing = http.post("/api/v1/tokens", admin, new JsonObject().put("name", "ds-older").put("role", "operator"));
+    Http.Response existing =
+        http.post(
+            "/api/v1/tokens",
+            admin,
+            new JsonObject().put("name", "ds-older").put("role", "operator"));
     assertEquals(201, existing.status());
     page.reload();
     page.getByText("Use one of my tokens").click();
     page.getByTestId("ds-token-choose").click();
-    page.locator(".ant-select-item-option", new Page.LocatorOptions().setHasText("ds-older")).click();
+    page.locator(".ant-select-item-option", new Page.LocatorOptions().setHasText("ds-older"))
+        .click();
     assertThat(start).containsText("PASTE_SECRET_OF_TOKEN_ds-older");
     assertFalse(start.textContent().contains(existing.json().getString("token")));
 
-    // a new token scoped to the pipeline, created on the spot: its one-time secret is in the definitions
+    // a new token scoped to the pipeline, created on the spot: its one-time secret is in the
+    // definitions
     page.getByText("Create a token for this pipeline").click();
     page.getByTestId("ds-token-create").click();
     assertThat(page.getByTestId("ds-token-created")).isVisible();
@@ -318,59 +396,107 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     String copied = (String) page.evaluate("() => navigator.clipboard.readText()");
     assertEquals(start.textContent(), copied, "the copy is what the page shows");
     JsonObject definition = new JsonObject(copied);
-    String secret = definition.getJsonObject("taskParams").getJsonArray("httpParams").stream()
-        .map(JsonObject.class::cast).filter(p -> "token".equals(p.getString("prop"))).findFirst().orElseThrow()
-        .getString("value");
+    String secret =
+        definition.getJsonObject("taskParams").getJsonArray("httpParams").stream()
+            .map(JsonObject.class::cast)
+            .filter(p -> "token".equals(p.getString("prop")))
+            .findFirst()
+            .orElseThrow()
+            .getString("value");
     assertTrue(secret.startsWith("cdc_"), secret);
-    JsonObject token = http.get("/api/v1/tokens", admin).json().getJsonArray("items").stream().map(JsonObject.class::cast)
-        .filter(t -> "ds-ds-snippet".equals(t.getString("name"))).findFirst().orElseThrow();
-    assertEquals(new JsonArray().add("ds-snippet"), token.getJsonObject("scope").getJsonArray("pipelines"));
+    JsonObject token =
+        http.get("/api/v1/tokens", admin).json().getJsonArray("items").stream()
+            .map(JsonObject.class::cast)
+            .filter(t -> "ds-ds-snippet".equals(t.getString("name")))
+            .findFirst()
+            .orElseThrow();
+    assertEquals(
+        new JsonArray().add("ds-snippet"), token.getJsonObject("scope").getJsonArray("pipelines"));
     assertEquals("operator", token.getString("role"));
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("ds-snippets.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("ds-snippets.png")).setFullPage(true));
 
     // sent as DS 3.3 sends that task: the pipeline runs
-    Map<String, String> builtIns = Map.of("system.task.instance.id", "9001", "system.workflow.instance.id", "77",
-        "system.task.definition.code", "123456789");
+    Map<String, String> builtIns =
+        Map.of(
+            "system.task.instance.id",
+            "9001",
+            "system.workflow.instance.id",
+            "77",
+            "system.task.definition.code",
+            "123456789");
     DsHttpTask.Result started = DsHttpTask.fromDefinition(Version.V3_3, definition, builtIns).run();
     assertTrue(started.success(), started.checkedBody());
-    JsonObject current = http.get("/api/v1/pipelines/ds-snippet", operator).json().getJsonObject("currentRun");
+    JsonObject current =
+        http.get("/api/v1/pipelines/ds-snippet", operator).json().getJsonObject("currentRun");
     assertEquals("RUNNING", current.getString("state"));
-    assertEquals("9001", http.get("/api/v1/runs/" + current.getLong("id"), operator).json().getString("dsTaskInstanceId"));
+    assertEquals(
+        "9001",
+        http.get("/api/v1/runs/" + current.getLong("id"), operator)
+            .json()
+            .getString("dsTaskInstanceId"));
 
     page.getByTestId("ds-snippet-copy-status").click();
-    JsonObject status = new JsonObject((String) page.evaluate("() => navigator.clipboard.readText()"));
+    JsonObject status =
+        new JsonObject((String) page.evaluate("() => navigator.clipboard.readText()"));
     DsHttpTask.Result checked = DsHttpTask.fromDefinition(Version.V3_3, status, builtIns).run();
     assertTrue(checked.success(), checked.checkedBody());
 
     // the one-time secret reached the browser once: in the answer that created it
     for (Seen s : seen()) {
       boolean creation = s.method().equals("POST") && s.url().endsWith("/api/v1/tokens");
-      assertTrue(creation || !s.body().contains(secret), "the token's secret came again in " + s.method() + " " + s.url());
+      assertTrue(
+          creation || !s.body().contains(secret),
+          "the token's secret came again in " + s.method() + " " + s.url());
     }
-    Http.Response cancel = http.post("/api/v1/pipelines/ds-snippet/cancel", operator, new JsonObject());
-    assertTrue(cancel.status() / 100 == 2, "cancelled, to leave the sandbox free: " + cancel.body());
+    Http.Response cancel =
+        http.post("/api/v1/pipelines/ds-snippet/cancel", operator, new JsonObject());
+    assertTrue(
+        cancel.status() / 100 == 2, "cancelled, to leave the sandbox free: " + cancel.body());
   }
 
   @Test
   void theDolphinSchedulerPagesInChinese() throws Exception {
-    Http.Response created = http.post("/api/v1/ds-connections", admin, new JsonObject().put("name", "ds-zh")
-        .put("url", "http://127.0.0.1:" + dsPort).put("version", "3.2").put("token", DS_TOKEN));
+    Http.Response created =
+        http.post(
+            "/api/v1/ds-connections",
+            admin,
+            new JsonObject()
+                .put("name", "ds-zh")
+                .put("url", "http://127.0.0.1:" + dsPort)
+                .put("version", "3.2")
+                .put("token", DS_TOKEN));
     assertEquals(201, created.status(), created.body());
     pipeline("ds-zh", bounded("ds_zh"));
     long id = pipelineId("ds-zh");
-    assertEquals(201, http.post("/api/v1/pipelines/ds-zh/triggers", operator, new JsonObject().put("connection", "ds-zh")
-        .put("onState", "RUNNING").put("projectCode", "31").put("workflowCode", "32")).status());
+    assertEquals(
+        201,
+        http.post(
+                "/api/v1/pipelines/ds-zh/triggers",
+                operator,
+                new JsonObject()
+                    .put("connection", "ds-zh")
+                    .put("onState", "RUNNING")
+                    .put("projectCode", "31")
+                    .put("workflowCode", "32"))
+            .status());
 
     BrowserContext c = newContext("zh-CN");
     Page page = signInAdmin(c);
     assertThat(page.locator("html")).hasAttribute("lang", "zh-CN");
     page.navigate(base() + "/ds-connections");
-    assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.HEADING, new Page.GetByRoleOptions()
-        .setName("DolphinScheduler 连接"))).isVisible();
+    assertThat(
+            page.getByRole(
+                com.microsoft.playwright.options.AriaRole.HEADING,
+                new Page.GetByRoleOptions().setName("DolphinScheduler 连接")))
+        .isVisible();
     Locator connection = row(page, "ds-zh");
     connection.getByText("测试连接").click();
     assertThat(connection.getByTestId("ds-test-outcome")).containsText("已登录为 etl-bot");
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("ds-connections-zh.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("ds-connections-zh.png"))
+            .setFullPage(true));
 
     page.navigate(base() + "/pipelines/" + id + "/ds");
     assertThat(page.getByTestId("ds-triggers")).containsText("触发器");
@@ -381,7 +507,10 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     page.getByTestId("ds-snippet-version").getByText("DS 3.2").click();
     assertThat(page.getByTestId("ds-snippet-json-start")).containsText("socketTimeout");
     assertThat(page.getByTestId("ds-snippet-start")).containsText("请求地址");
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("ds-pipeline-tab-zh.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("ds-pipeline-tab-zh.png"))
+            .setFullPage(true));
 
     assertNeverSent(DS_TOKEN, "the DS token");
   }

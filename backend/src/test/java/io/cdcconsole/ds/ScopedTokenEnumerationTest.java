@@ -11,32 +11,54 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Security review L5: to a token scoped to some pipelines, every other pipeline looks exactly like one that does not
- * exist (same status, same text but for the identifier asked for), by name and by id, so the token cannot enumerate
- * pipelines or learn the name behind an id.
+ * Security review L5: to a token scoped to some pipelines, every other pipeline looks exactly like
+ * one that does not exist (same status, same text but for the identifier asked for), by name and by
+ * id, so the token cannot enumerate pipelines or learn the name behind an id.
  */
 class ScopedTokenEnumerationTest extends ConsoleTest {
 
   private static long pipeline(long cluster, String name) {
-    Http.Response created = http.post("/api/v1/pipelines", admin, new JsonObject().put("name", name)
-        .put("clusterId", cluster).put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
+    Http.Response created =
+        http.post(
+            "/api/v1/pipelines",
+            admin,
+            new JsonObject()
+                .put("name", name)
+                .put("clusterId", cluster)
+                .put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
     assertEquals(201, created.status(), created.body());
     return created.json().getLong("id");
   }
 
   private static Http.Response status(String token, String pipeline) {
-    return http.send("GET", "/api/v1/ds/status?pipeline=" + pipeline, null, null, null, Map.of("token", token));
+    return http.send(
+        "GET", "/api/v1/ds/status?pipeline=" + pipeline, null, null, null, Map.of("token", token));
   }
 
   @Test
   void aPipelineOutsideTheScopeLooksAbsent() {
-    long cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "c-scope")
-        .put("restUrl", "http://127.0.0.1:1").put("cdc", new JsonObject().put("mode", "provided")
-            .put("version", "3.2.0"))).json().getLong("id");
+    long cluster =
+        http.post(
+                "/api/v1/clusters",
+                admin,
+                new JsonObject()
+                    .put("name", "c-scope")
+                    .put("restUrl", "http://127.0.0.1:1")
+                    .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")))
+            .json()
+            .getLong("id");
     pipeline(cluster, "p-in");
     long secretId = pipeline(cluster, "p-hidden-name");
-    String scoped = http.post("/api/v1/tokens", admin, new JsonObject().put("name", "dolphin").put("role", "operator")
-        .put("scope", new JsonObject().put("pipelines", new JsonArray().add("p-in")))).json().getString("token");
+    String scoped =
+        http.post(
+                "/api/v1/tokens",
+                admin,
+                new JsonObject()
+                    .put("name", "dolphin")
+                    .put("role", "operator")
+                    .put("scope", new JsonObject().put("pipelines", new JsonArray().add("p-in"))))
+            .json()
+            .getString("token");
 
     assertEquals(200, status(scoped, "p-in").status());
     Http.Response outByName = status(scoped, "p-hidden-name");

@@ -14,12 +14,31 @@ import org.junit.jupiter.api.Test;
 /** The verdict rules on made-up series with a made-up clock: 30 s periods starting at T0. */
 class VerdictsTest {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-  static final HealthThresholds T = new HealthThresholds(Duration.ofSeconds(60), 3, 3, 2, 3, Duration.ofMinutes(10));
+  static final HealthThresholds T =
+      new HealthThresholds(Duration.ofSeconds(60), 3, 3, 2, 3, Duration.ofMinutes(10));
 
   /** A healthy, busy job: records flow, a checkpoint completes every period, lag 1 s. */
   static HealthSample busy(int i) {
-    return new HealthSample(T0.plusSeconds(30L * i), 1000L, 1200L, 0L, 10.0, 10.0, 300L * i, null, 0L,
-        (long) i, T0.plusSeconds(30L * i - 5), 120L, 4096L, (long) i, 0L, 0L, null, 0, List.of());
+    return new HealthSample(
+        T0.plusSeconds(30L * i),
+        1000L,
+        1200L,
+        0L,
+        10.0,
+        10.0,
+        300L * i,
+        null,
+        0L,
+        (long) i,
+        T0.plusSeconds(30L * i - 5),
+        120L,
+        4096L,
+        (long) i,
+        0L,
+        0L,
+        null,
+        0,
+        List.of());
   }
 
   static List<HealthSample> series(int n, UnaryOperator<HealthSample> from, int changeAt) {
@@ -53,12 +72,14 @@ class VerdictsTest {
   @Test
   void lagOverTheThresholdForNPeriodsIsLaggingButFewerPeriodsAreNot() {
     UnaryOperator<HealthSample> late = s -> with(s, new JsonObject().put("emitLagMs", 90_000));
-    assertEquals(HealthStatus.HEALTHY, decide(series(10, late, 9)).status(), "two periods are not enough");
+    assertEquals(
+        HealthStatus.HEALTHY, decide(series(10, late, 9)).status(), "two periods are not enough");
     HealthVerdict v = decide(series(10, late, 8));
     assertEquals(HealthStatus.LAGGING, v.status());
     assertTrue(v.reason().contains("90 s"), v.reason());
     // the fetch lag counts when the emit lag is not reported
-    UnaryOperator<HealthSample> fetchOnly = s -> with(s, new JsonObject().putNull("emitLagMs").put("fetchLagMs", 90_000));
+    UnaryOperator<HealthSample> fetchOnly =
+        s -> with(s, new JsonObject().putNull("emitLagMs").put("fetchLagMs", 90_000));
     assertEquals(HealthStatus.LAGGING, decide(series(10, fetchOnly, 1)).status());
   }
 
@@ -68,8 +89,13 @@ class VerdictsTest {
     List<HealthSample> s = new ArrayList<>(series(3, x -> x, 99));
     HealthSample frozen = s.get(2);
     for (int i = 4; i <= 12; i++) {
-      s.add(with(frozen, new JsonObject().put("at", T0.plusSeconds(30L * i)).put("recordsOutPerSecond", 0.0)
-          .put("sourceIdleMs", 30_000L * (i - 3))));
+      s.add(
+          with(
+              frozen,
+              new JsonObject()
+                  .put("at", T0.plusSeconds(30L * i))
+                  .put("recordsOutPerSecond", 0.0)
+                  .put("sourceIdleMs", 30_000L * (i - 3))));
     }
     HealthVerdict v = decide(s);
     assertEquals(HealthStatus.HEALTHY, v.status(), v.reason());
@@ -84,8 +110,15 @@ class VerdictsTest {
     List<HealthSample> s = new ArrayList<>(series(3, x -> x, 99));
     HealthSample frozen = s.get(2);
     for (int i = 4; i <= 7; i++) {
-      s.add(with(frozen, new JsonObject().put("at", T0.plusSeconds(30L * i)).put("recordsOutPerSecond", 0.0)
-          .put("checkpointsTriggered", i).put("checkpointsInProgress", 1).put("sourceIdleMs", 30_000L * (i - 3))));
+      s.add(
+          with(
+              frozen,
+              new JsonObject()
+                  .put("at", T0.plusSeconds(30L * i))
+                  .put("recordsOutPerSecond", 0.0)
+                  .put("checkpointsTriggered", i)
+                  .put("checkpointsInProgress", 1)
+                  .put("sourceIdleMs", 30_000L * (i - 3))));
     }
     HealthVerdict v = decide(s);
     assertEquals(HealthStatus.STALLED, v.status(), v.reason());
@@ -97,7 +130,10 @@ class VerdictsTest {
     List<HealthSample> s = new ArrayList<>(series(3, x -> x, 99));
     HealthSample frozen = s.get(2);
     for (int i = 4; i <= 7; i++) {
-      s.add(with(frozen, new JsonObject().put("at", T0.plusSeconds(30L * i)).put("sourceIdleMs", 100L)));
+      s.add(
+          with(
+              frozen,
+              new JsonObject().put("at", T0.plusSeconds(30L * i)).put("sourceIdleMs", 100L)));
     }
     assertEquals(HealthStatus.STALLED, decide(s).status());
     // one record moved in the span: not stalled
@@ -111,38 +147,69 @@ class VerdictsTest {
     List<HealthSample> s = new ArrayList<>(series(5, x -> x, 99));
     HealthSample last = s.get(4);
     for (int i = 6; i <= 8; i++) {
-      s.add(with(last, new JsonObject().put("at", T0.plusSeconds(30L * i)).put("recordsOut", 300L * i)
-          .put("checkpointsFailed", i - 5).put("checkpointFailedAt", T0.plusSeconds(30L * i - 1))));
+      s.add(
+          with(
+              last,
+              new JsonObject()
+                  .put("at", T0.plusSeconds(30L * i))
+                  .put("recordsOut", 300L * i)
+                  .put("checkpointsFailed", i - 5)
+                  .put("checkpointFailedAt", T0.plusSeconds(30L * i - 1))));
     }
     HealthVerdict v = decide(s);
     assertEquals(HealthStatus.CHECKPOINT_FAILING, v.status(), v.reason());
     assertTrue(v.reason().startsWith("3 checkpoints failed"), v.reason());
     // a checkpoint completed after the latest failure: recovered
-    s.add(with(s.get(7), new JsonObject().put("at", T0.plusSeconds(270)).put("checkpointId", 99)
-        .put("checkpointAt", T0.plusSeconds(269)).put("recordsOut", 3000)));
+    s.add(
+        with(
+            s.get(7),
+            new JsonObject()
+                .put("at", T0.plusSeconds(270))
+                .put("checkpointId", 99)
+                .put("checkpointAt", T0.plusSeconds(269))
+                .put("recordsOut", 3000)));
     assertEquals(HealthStatus.HEALTHY, decide(s).status());
   }
 
   @Test
   void failuresWithoutAFailureTimeCountWhenNoCheckpointCompletedSince() {
-    // a checkpoint that fails before it is pending (its directory cannot be made) has no stats entry in Flink
+    // a checkpoint that fails before it is pending (its directory cannot be made) has no stats
+    // entry in Flink
     List<HealthSample> s = new ArrayList<>(series(5, x -> x, 99));
     HealthSample last = s.get(4);
     for (int i = 6; i <= 8; i++) {
-      s.add(with(last, new JsonObject().put("at", T0.plusSeconds(30L * i)).put("recordsOut", 300L * i)
-          .put("checkpointsFailed", 2 * (i - 5))));
+      s.add(
+          with(
+              last,
+              new JsonObject()
+                  .put("at", T0.plusSeconds(30L * i))
+                  .put("recordsOut", 300L * i)
+                  .put("checkpointsFailed", 2 * (i - 5))));
     }
     assertEquals(HealthStatus.CHECKPOINT_FAILING, decide(s).status());
     // checkpoints completing between the failures: not failing
-    s.replaceAll(x -> x.at().isAfter(T0.plusSeconds(150)) ? with(x, new JsonObject()
-        .put("checkpointId", x.at().getEpochSecond())) : x);
+    s.replaceAll(
+        x ->
+            x.at().isAfter(T0.plusSeconds(150))
+                ? with(x, new JsonObject().put("checkpointId", x.at().getEpochSecond()))
+                : x);
     assertEquals(HealthStatus.HEALTHY, decide(s).status());
   }
 
   @Test
   void failuresOutsideTheWindowDoNotCount() {
-    List<HealthSample> s = new ArrayList<>(series(40, x -> with(x, new JsonObject().put("checkpointsFailed", 5)
-        .put("checkpointFailedAt", T0.plusSeconds(31)).put("checkpointAt", T0)), 1));
+    List<HealthSample> s =
+        new ArrayList<>(
+            series(
+                40,
+                x ->
+                    with(
+                        x,
+                        new JsonObject()
+                            .put("checkpointsFailed", 5)
+                            .put("checkpointFailedAt", T0.plusSeconds(31))
+                            .put("checkpointAt", T0)),
+                1));
     // 5 failures long ago, none in the last 10 minutes; still no completed checkpoint after them
     assertEquals(HealthStatus.HEALTHY, decide(s).status());
   }
@@ -160,25 +227,48 @@ class VerdictsTest {
     // the same restarts spread over hours: not flapping
     List<HealthSample> slow = new ArrayList<>();
     for (int i = 0; i < s.size(); i++) {
-      slow.add(with(s.get(i), new JsonObject().put("at", T0.plus(Duration.ofHours(i))).put("restarts", i / 2)));
+      slow.add(
+          with(
+              s.get(i),
+              new JsonObject().put("at", T0.plus(Duration.ofHours(i))).put("restarts", i / 2)));
     }
     assertEquals(HealthStatus.HEALTHY, decide(slow).status());
   }
 
   @Test
   void snapshotProgressWhereReported() {
-    HealthVerdict v = decide(series(4, x -> with(x, new JsonObject().put("snapshot",
-        new JsonObject().put("finished", false).put("splitsFinished", 3).put("splitsTotal", 10))), 1));
+    HealthVerdict v =
+        decide(
+            series(
+                4,
+                x ->
+                    with(
+                        x,
+                        new JsonObject()
+                            .put(
+                                "snapshot",
+                                new JsonObject()
+                                    .put("finished", false)
+                                    .put("splitsFinished", 3)
+                                    .put("splitsTotal", 10))),
+                1));
     assertEquals(HealthStatus.SNAPSHOTTING, v.status());
     assertTrue(v.reason().contains("3 of 10"), v.reason());
   }
 
   @Test
   void aSampleSurvivesItsStoredForm() {
-    HealthSample s = with(busy(3), new JsonObject().putNull("emitLagMs")
-        .put("notReported", new io.vertx.core.json.JsonArray().add("currentEmitEventTimeLag")));
+    HealthSample s =
+        with(
+            busy(3),
+            new JsonObject()
+                .putNull("emitLagMs")
+                .put(
+                    "notReported",
+                    new io.vertx.core.json.JsonArray().add("currentEmitEventTimeLag")));
     JsonObject stored = s.toCompactJson();
-    assertTrue(!stored.containsKey("emitLagMs") && !stored.containsKey("snapshot"), stored.encode());
+    assertTrue(
+        !stored.containsKey("emitLagMs") && !stored.containsKey("snapshot"), stored.encode());
     assertEquals(s, HealthSample.fromJson(stored));
   }
 }

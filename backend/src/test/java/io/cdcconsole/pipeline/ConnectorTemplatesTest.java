@@ -25,13 +25,16 @@ class ConnectorTemplatesTest extends ConsoleTest {
     Http.Response r = http.get("/api/v1/connectors", viewer);
     assertEquals(200, r.status(), r.body());
     JsonObject mysql = find(r.items(), "type", "mysql", "kind", "source");
-    assertEquals(new JsonArray(List.of("hostname", "username", "password", "tables")), mysql.getJsonArray("required"));
+    assertEquals(
+        new JsonArray(List.of("hostname", "username", "password", "tables")),
+        mysql.getJsonArray("required"));
     assertTrue(mysql.getJsonArray("secret").contains("password"));
     assertEquals("3.0.0", mysql.getString("since"));
     JsonObject kafka = find(r.items(), "type", "kafka", "kind", "sink");
     assertTrue(kafka.getJsonArray("secret").contains("properties.sasl.jaas.config"));
     assertTrue(r.json().getJsonArray("secretKeyPatterns").contains("*password"));
-    assertEquals(r.items().size(), r.json().getLong("total"), "the whole catalogue on the first page");
+    assertEquals(
+        r.items().size(), r.json().getLong("total"), "the whole catalogue on the first page");
     Http.Response second = http.get("/api/v1/connectors?limit=2&offset=2", viewer);
     assertEquals(r.items().getJsonObject(2), second.items().getJsonObject(0));
     assertEquals(2, second.items().size());
@@ -49,10 +52,19 @@ class ConnectorTemplatesTest extends ConsoleTest {
     assertEquals(200, r.status(), r.body());
     List<String> ids = new ArrayList<>();
     r.items().forEach(t -> ids.add(((JsonObject) t).getString("id")));
-    assertTrue(ids.containsAll(List.of("mysql-doris", "mysql-starrocks", "mysql-kafka", "mysql-paimon", "values-values")),
+    assertTrue(
+        ids.containsAll(
+            List.of(
+                "mysql-doris", "mysql-starrocks", "mysql-kafka", "mysql-paimon", "values-values")),
         ids.toString());
-    Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "templates")
-        .put("restUrl", "http://127.0.0.1:9").put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
+    Http.Response cluster =
+        http.post(
+            "/api/v1/clusters",
+            admin,
+            new JsonObject()
+                .put("name", "templates")
+                .put("restUrl", "http://127.0.0.1:9")
+                .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
     assertEquals(201, cluster.status(), cluster.body());
 
     for (Object o : r.items()) {
@@ -60,29 +72,45 @@ class ConnectorTemplatesTest extends ConsoleTest {
       String yaml = template.getString("yaml");
       assertTrue(yaml.contains("type: " + template.getString("source")), yaml);
       assertFalse(yaml.contains("password: <"), "a secret is never a plain placeholder: " + yaml);
-      Http.Response checked = http.post("/api/v1/pipelines/validate", operator,
-          new JsonObject().put("yaml", yaml).put("cluster", "templates"));
+      Http.Response checked =
+          http.post(
+              "/api/v1/pipelines/validate",
+              operator,
+              new JsonObject().put("yaml", yaml).put("cluster", "templates"));
       assertEquals(200, checked.status(), checked.body());
-      assertEquals(new JsonArray(), checked.json().getJsonArray("errors"), template.getString("id") + ": " + checked.body());
+      assertEquals(
+          new JsonArray(),
+          checked.json().getJsonArray("errors"),
+          template.getString("id") + ": " + checked.body());
       if (template.getString("id").equals("values-values")) {
         assertEquals(new JsonArray(), checked.json().getJsonArray("warnings"), checked.body());
         assertFalse(PLACEHOLDER.matcher(yaml).find(), yaml);
       }
 
       // filled in, with its named secrets created, it is saved as a pipeline
-      String filled = PLACEHOLDER.matcher(yaml).replaceAll(m -> "x" + m.group().replaceAll("[<>]", ""));
+      String filled =
+          PLACEHOLDER.matcher(yaml).replaceAll(m -> "x" + m.group().replaceAll("[<>]", ""));
       Matcher refs = Pattern.compile("\\$\\{secret:([A-Za-z0-9_.-]+)}").matcher(yaml);
       while (refs.find()) {
         String path = "/api/v1/secrets/" + refs.group(1);
         JsonObject value = new JsonObject().put("value", "S3cret-" + refs.group(1));
         // created by an earlier template: replaced with the version read
-        Http.Response secret = http.get(path, admin).status() == 404 ? http.put(path, admin, value)
-            : http.put(path, admin, value, http.etag(path, admin));
+        Http.Response secret =
+            http.get(path, admin).status() == 404
+                ? http.put(path, admin, value)
+                : http.put(path, admin, value, http.etag(path, admin));
         assertTrue(secret.status() == 201 || secret.status() == 200, secret.body());
       }
-      Http.Response saved = http.post("/api/v1/pipelines", operator, new JsonObject().put("name", "from-" + template.getString("id"))
-          .put("clusterId", cluster.json().getLong("id")).put("yaml", filled));
-      assertEquals(201, saved.status(), template.getString("id") + ": " + saved.body() + "\n" + filled);
+      Http.Response saved =
+          http.post(
+              "/api/v1/pipelines",
+              operator,
+              new JsonObject()
+                  .put("name", "from-" + template.getString("id"))
+                  .put("clusterId", cluster.json().getLong("id"))
+                  .put("yaml", filled));
+      assertEquals(
+          201, saved.status(), template.getString("id") + ": " + saved.body() + "\n" + filled);
     }
   }
 

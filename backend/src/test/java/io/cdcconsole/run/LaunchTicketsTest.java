@@ -29,17 +29,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
- * Launch tickets (security review L8): every fetch of an issued ticket leaves an audit row naming the run, the
- * launcher's address and the ticket's fingerprint (never the ticket, never the YAML); expired tickets leave the heap on
- * a timer, without waiting for the next issue; a revoked ticket cannot be fetched. The tickets are served by their own
- * router here, with the real audit writing into the console's database, which the console's API then reads.
+ * Launch tickets (security review L8): every fetch of an issued ticket leaves an audit row naming
+ * the run, the launcher's address and the ticket's fingerprint (never the ticket, never the YAML);
+ * expired tickets leave the heap on a timer, without waiting for the next issue; a revoked ticket
+ * cannot be fetched. The tickets are served by their own router here, with the real audit writing
+ * into the console's database, which the console's API then reads.
  */
 class LaunchTicketsTest extends ConsoleTest {
   private static final String YAML = "source:\n  type: mysql\n  password: Ticket-Secret-4242\n";
 
   /** A clock the test moves. */
   private static final class MovableClock extends Clock {
-    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+    private final AtomicReference<Instant> now =
+        new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
 
     @Override
     public ZoneOffset getZone() {
@@ -87,10 +89,12 @@ class LaunchTicketsTest extends ConsoleTest {
     AuditStore auditStore = new AuditStore(console.app().database().pool());
     tickets.addRoutes(router, new Audit(auditStore, new DeniedAudit(vertx, auditStore)));
     router.route().failureHandler(new FailureHandler(1024 * 1024));
-    HttpServer server = TestConsole.await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+    HttpServer server =
+        TestConsole.await(vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
     try {
       String base = "http://127.0.0.1:" + server.actualPort() + LaunchTickets.PATH;
-      String ticket = tickets.issue(4711, YAML, java.util.List.of("Ticket-Secret-4242", "Named-Ü-1"));
+      String ticket =
+          tickets.issue(4711, YAML, java.util.List.of("Ticket-Secret-4242", "Named-Ü-1"));
       String revoked = tickets.issue(4712, YAML, java.util.Set.of());
       tickets.revoke(revoked);
 
@@ -98,34 +102,50 @@ class LaunchTicketsTest extends ConsoleTest {
       assertEquals(200, fetched.statusCode());
       assertEquals(YAML, fetched.body());
       // every secret value, for the launcher's redactor (L9)
-      java.util.List<String> named = java.util.Arrays.stream(fetched.headers()
-              .firstValue(LaunchTickets.REDACT_HEADER).orElseThrow().split(","))
-          .map(b -> new String(java.util.Base64.getDecoder().decode(b), java.nio.charset.StandardCharsets.UTF_8))
-          .toList();
+      java.util.List<String> named =
+          java.util.Arrays.stream(
+                  fetched
+                      .headers()
+                      .firstValue(LaunchTickets.REDACT_HEADER)
+                      .orElseThrow()
+                      .split(","))
+              .map(
+                  b ->
+                      new String(
+                          java.util.Base64.getDecoder().decode(b),
+                          java.nio.charset.StandardCharsets.UTF_8))
+              .toList();
       assertEquals(java.util.List.of("Ticket-Secret-4242", "Named-Ü-1"), named);
       assertEquals(404, get(base + ticket).statusCode(), "single use");
       assertEquals(404, get(base + revoked).statusCode(), "revoked");
 
-      JsonArray rows = eventually(() -> http.get("/api/v1/audit?action=run.launch-ticket", admin).items(),
-          items -> !items.isEmpty());
-      assertEquals(1, rows.size(), "one row for the one fetch of an issued ticket: " + rows.encode());
+      JsonArray rows =
+          eventually(
+              () -> http.get("/api/v1/audit?action=run.launch-ticket", admin).items(),
+              items -> !items.isEmpty());
+      assertEquals(
+          1, rows.size(), "one row for the one fetch of an issued ticket: " + rows.encode());
       JsonObject row = rows.getJsonObject(0);
       assertEquals("4711", row.getString("resourceId"));
       assertEquals("success", row.getString("outcome"));
       assertEquals("launcher", row.getString("actor"));
       assertEquals("127.0.0.1", row.getString("clientAddress"));
-      assertEquals(LaunchTickets.fingerprint(ticket), row.getJsonObject("detail").getString("ticket"));
+      assertEquals(
+          LaunchTickets.fingerprint(ticket), row.getJsonObject("detail").getString("ticket"));
       String all = http.get("/api/v1/audit", admin).body();
-      assertFalse(all.contains(ticket) || all.contains(revoked) || all.contains("Ticket-Secret-4242"), all);
+      assertFalse(
+          all.contains(ticket) || all.contains(revoked) || all.contains("Ticket-Secret-4242"), all);
       Http.Response csv = http.get("/api/v1/audit/export", admin);
-      assertTrue(csv.body().contains("run.launch-ticket") && !csv.body().contains(ticket), csv.body());
+      assertTrue(
+          csv.body().contains("run.launch-ticket") && !csv.body().contains(ticket), csv.body());
     } finally {
       TestConsole.await(server.close());
     }
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

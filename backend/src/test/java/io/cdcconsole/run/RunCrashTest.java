@@ -36,17 +36,23 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The console process is killed (SIGKILL) at the two moments that matter — after the run row is written but before
- * Flink got the job, and right after Flink accepted it — and started again: each time exactly one job exists on Flink
- * for the run, and it is tracked. A proxy between the console and the real sandbox holds the console's calls at those
- * moments, so no hook in the console is needed.
+ * The console process is killed (SIGKILL) at the two moments that matter — after the run row is
+ * written but before Flink got the job, and right after Flink accepted it — and started again: each
+ * time exactly one job exists on Flink for the run, and it is tracked. A proxy between the console
+ * and the real sandbox holds the console's calls at those moments, so no hook in the console is
+ * needed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunCrashTest {
-  @RegisterExtension
-  static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
+  @RegisterExtension static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
 
-  enum Mode { FORWARD, HOLD_JARS, HOLD_RUN_ANSWER, HOLD_SAVEPOINT, HOLD_SAVEPOINT_ANSWER }
+  enum Mode {
+    FORWARD,
+    HOLD_JARS,
+    HOLD_RUN_ANSWER,
+    HOLD_SAVEPOINT,
+    HOLD_SAVEPOINT_ANSWER
+  }
 
   private static final AtomicReference<Mode> MODE = new AtomicReference<>(Mode.FORWARD);
   private static final List<String> HELD = new ArrayList<>();
@@ -61,41 +67,71 @@ class RunCrashTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     WebClient toFlink = WebClient.create(vertx);
-    proxyPort = TestConsole.await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      boolean jars = req.path().startsWith("/jars");
-      boolean run = req.path().matches("/jars/[^/]+/run");
-      boolean savepoint = req.method() == HttpMethod.POST && req.path().matches("/jobs/[^/]+/savepoints");
-      if (MODE.get() == Mode.HOLD_JARS && jars || MODE.get() == Mode.HOLD_SAVEPOINT && savepoint) {
-        synchronized (HELD) {
-          HELD.add(req.path());
-        }
-        return; // never answered, never forwarded: Flink is not called
-      }
-      var forward = toFlink.requestAbs(req.method(), FLINK.restUrl() + req.uri());
-      req.headers().forEach((k, v) -> {
-        if (!k.equalsIgnoreCase("host") && !k.equalsIgnoreCase("content-length")) {
-          forward.putHeader(k, v);
-        }
-      });
-      forward.sendBuffer(body).onComplete(ar -> {
-        if (MODE.get() == Mode.HOLD_RUN_ANSWER && run || MODE.get() == Mode.HOLD_SAVEPOINT_ANSWER && savepoint) {
-          synchronized (HELD) {
-            HELD.add(req.path());
-          }
-          return; // Flink accepted the job; the console never hears of it
-        }
-        if (ar.failed()) {
-          req.response().setStatusCode(502).end();
-          return;
-        }
-        req.response().setStatusCode(ar.result().statusCode());
-        String type = ar.result().getHeader("Content-Type");
-        if (type != null) {
-          req.response().putHeader("Content-Type", type);
-        }
-        req.response().end(ar.result().bodyAsBuffer() == null ? Buffer.buffer() : ar.result().bodyAsBuffer());
-      });
-    })).listen(0, "127.0.0.1")).actualPort();
+    proxyPort =
+        TestConsole.await(
+                vertx
+                    .createHttpServer()
+                    .requestHandler(
+                        req ->
+                            req.body()
+                                .onSuccess(
+                                    body -> {
+                                      boolean jars = req.path().startsWith("/jars");
+                                      boolean run = req.path().matches("/jars/[^/]+/run");
+                                      boolean savepoint =
+                                          req.method() == HttpMethod.POST
+                                              && req.path().matches("/jobs/[^/]+/savepoints");
+                                      if (MODE.get() == Mode.HOLD_JARS && jars
+                                          || MODE.get() == Mode.HOLD_SAVEPOINT && savepoint) {
+                                        synchronized (HELD) {
+                                          HELD.add(req.path());
+                                        }
+                                        return; // never answered, never forwarded: Flink is not
+                                        // called
+                                      }
+                                      var forward =
+                                          toFlink.requestAbs(
+                                              req.method(), FLINK.restUrl() + req.uri());
+                                      req.headers()
+                                          .forEach(
+                                              (k, v) -> {
+                                                if (!k.equalsIgnoreCase("host")
+                                                    && !k.equalsIgnoreCase("content-length")) {
+                                                  forward.putHeader(k, v);
+                                                }
+                                              });
+                                      forward
+                                          .sendBuffer(body)
+                                          .onComplete(
+                                              ar -> {
+                                                if (MODE.get() == Mode.HOLD_RUN_ANSWER && run
+                                                    || MODE.get() == Mode.HOLD_SAVEPOINT_ANSWER
+                                                        && savepoint) {
+                                                  synchronized (HELD) {
+                                                    HELD.add(req.path());
+                                                  }
+                                                  return; // Flink accepted the job; the console
+                                                  // never hears of it
+                                                }
+                                                if (ar.failed()) {
+                                                  req.response().setStatusCode(502).end();
+                                                  return;
+                                                }
+                                                req.response()
+                                                    .setStatusCode(ar.result().statusCode());
+                                                String type = ar.result().getHeader("Content-Type");
+                                                if (type != null) {
+                                                  req.response().putHeader("Content-Type", type);
+                                                }
+                                                req.response()
+                                                    .end(
+                                                        ar.result().bodyAsBuffer() == null
+                                                            ? Buffer.buffer()
+                                                            : ar.result().bodyAsBuffer());
+                                              });
+                                    }))
+                    .listen(0, "127.0.0.1"))
+            .actualPort();
 
     TestDatabase.Db db = TestDatabase.create();
     env = new HashMap<>(TestConsole.embeddedEnv(TestConsole.newHome()));
@@ -107,12 +143,25 @@ class RunCrashTest {
     env.put("CDC_CONSOLE_RUN_FAST_POLL_INTERVAL", "300ms");
     startConsole();
     admin = http.login("admin", TestConsole.ADMIN_PASSWORD);
-    Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "behind-proxy")
-        .put("restUrl", "http://127.0.0.1:" + proxyPort).put("cdc", new JsonObject().put("version", "3.2.0")));
+    Http.Response cluster =
+        http.post(
+            "/api/v1/clusters",
+            admin,
+            new JsonObject()
+                .put("name", "behind-proxy")
+                .put("restUrl", "http://127.0.0.1:" + proxyPort)
+                .put("cdc", new JsonObject().put("version", "3.2.0")));
     assertEquals(201, cluster.status(), cluster.body());
-    for (String name : new String[] {"crash-before-flink", "crash-after-flink", "crash-savepoint"}) {
-      Http.Response p = http.post("/api/v1/pipelines", admin, new JsonObject().put("name", name)
-          .put("clusterId", cluster.json().getLong("id")).put("yaml", SandboxRunTest.keepsRunning(name)));
+    for (String name :
+        new String[] {"crash-before-flink", "crash-after-flink", "crash-savepoint"}) {
+      Http.Response p =
+          http.post(
+              "/api/v1/pipelines",
+              admin,
+              new JsonObject()
+                  .put("name", name)
+                  .put("clusterId", cluster.json().getLong("id"))
+                  .put("yaml", SandboxRunTest.keepsRunning(name)));
       assertEquals(201, p.status(), p.body());
     }
   }
@@ -131,7 +180,8 @@ class RunCrashTest {
   @Order(1)
   void killedAfterTheRowIsWrittenButBeforeFlinkIsCalled() throws Exception {
     MODE.set(Mode.HOLD_JARS);
-    JsonObject run = http.post("/api/v1/pipelines/crash-before-flink/runs", admin, new JsonObject()).json();
+    JsonObject run =
+        http.post("/api/v1/pipelines/crash-before-flink/runs", admin, new JsonObject()).json();
     waitUntilHeld();
     kill();
     assertTrue(jobsNamed("crash-before-flink").isEmpty(), "Flink never got the job");
@@ -149,37 +199,47 @@ class RunCrashTest {
   @Order(2)
   void killedRightAfterFlinkAcceptedTheJob() throws Exception {
     MODE.set(Mode.HOLD_RUN_ANSWER);
-    JsonObject run = http.post("/api/v1/pipelines/crash-after-flink/runs", admin, new JsonObject()).json();
+    JsonObject run =
+        http.post("/api/v1/pipelines/crash-after-flink/runs", admin, new JsonObject()).json();
     eventually(() -> jobsNamed("crash-after-flink"), jobs -> !jobs.isEmpty());
     waitUntilHeld();
     kill();
-    assertEquals(1, jobsNamed("crash-after-flink").size(), "Flink accepted the job before the kill");
+    assertEquals(
+        1, jobsNamed("crash-after-flink").size(), "Flink accepted the job before the kill");
 
     MODE.set(Mode.FORWARD);
     startConsole();
     JsonObject tracked = waitForState(run.getLong("id"), "RUNNING");
     assertEquals(run.getString("jobId"), tracked.getString("jobId"));
-    assertTrue(tracked.getJsonArray("transitions").stream()
-        .anyMatch(t -> "reconcile".equals(((JsonObject) t).getString("source"))), tracked.encodePrettily());
+    assertTrue(
+        tracked.getJsonArray("transitions").stream()
+            .anyMatch(t -> "reconcile".equals(((JsonObject) t).getString("source"))),
+        tracked.encodePrettily());
     assertEquals(1, jobsNamed("crash-after-flink").size(), "still exactly one job on Flink");
     http.post("/api/v1/pipelines/crash-after-flink/cancel", admin, null);
     waitForState(run.getLong("id"), "CANCELED");
   }
 
   /**
-   * Savepoint triggers carry a trigger id of the console's own, recorded before Flink is asked: a savepoint whose
-   * answer a crash swallowed still reaches the ledger, and a trigger that never reached Flink is sent again after the
-   * restart, as the same operation. Last: a completed savepoint changes the values source for later jobs.
+   * Savepoint triggers carry a trigger id of the console's own, recorded before Flink is asked: a
+   * savepoint whose answer a crash swallowed still reaches the ledger, and a trigger that never
+   * reached Flink is sent again after the restart, as the same operation. Last: a completed
+   * savepoint changes the values source for later jobs.
    */
   @Test
   @Order(3)
   void killedAroundASavepointTriggerNeitherLosesNorDoublesTheSavepoint() throws Exception {
     MODE.set(Mode.FORWARD);
-    JsonObject run = http.post("/api/v1/pipelines/crash-savepoint/runs", admin, new JsonObject()).json();
+    JsonObject run =
+        http.post("/api/v1/pipelines/crash-savepoint/runs", admin, new JsonObject()).json();
     waitForState(run.getLong("id"), "RUNNING");
     String jobId = run.getString("jobId");
-    eventually(() -> flinkJson("/jobs/" + jobId).getJsonArray("vertices", new JsonArray()), vertices -> !vertices.isEmpty()
-        && vertices.stream().allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status"))));
+    eventually(
+        () -> flinkJson("/jobs/" + jobId).getJsonArray("vertices", new JsonArray()),
+        vertices ->
+            !vertices.isEmpty()
+                && vertices.stream()
+                    .allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status"))));
 
     // Flink takes the savepoint, the console never hears the answer
     MODE.set(Mode.HOLD_SAVEPOINT_ANSWER);
@@ -189,10 +249,14 @@ class RunCrashTest {
     kill();
     MODE.set(Mode.FORWARD);
     startConsole();
-    JsonObject ledger = eventually(() -> http.get("/api/v1/pipelines/crash-savepoint/savepoints", admin).json(),
-        l -> !l.getJsonArray("items").isEmpty());
+    JsonObject ledger =
+        eventually(
+            () -> http.get("/api/v1/pipelines/crash-savepoint/savepoints", admin).json(),
+            l -> !l.getJsonArray("items").isEmpty());
     assertEquals(1, ledger.getJsonArray("items").size(), ledger.encodePrettily());
-    assertEquals(flinkSavepoints(jobId), List.of(ledger.getJsonArray("items").getJsonObject(0).getString("path")));
+    assertEquals(
+        flinkSavepoints(jobId),
+        List.of(ledger.getJsonArray("items").getJsonObject(0).getString("path")));
 
     // the trigger never reaches Flink: after the restart the console sends it, once
     MODE.set(Mode.HOLD_SAVEPOINT);
@@ -202,24 +266,34 @@ class RunCrashTest {
     assertEquals(1, flinkSavepoints(jobId).size(), "Flink never got the second trigger");
     MODE.set(Mode.FORWARD);
     startConsole();
-    ledger = eventually(() -> http.get("/api/v1/pipelines/crash-savepoint/savepoints", admin).json(),
-        l -> l.getJsonArray("items").size() >= 2);
+    ledger =
+        eventually(
+            () -> http.get("/api/v1/pipelines/crash-savepoint/savepoints", admin).json(),
+            l -> l.getJsonArray("items").size() >= 2);
     assertEquals(2, ledger.getJsonArray("items").size(), ledger.encodePrettily());
     assertEquals(2, flinkSavepoints(jobId).size(), "one savepoint per trigger");
     JsonObject details = http.get("/api/v1/runs/" + run.getLong("id"), admin).json();
-    assertEquals("COMPLETED", details.getJsonObject("operation").getString("status"), details.encodePrettily());
+    assertEquals(
+        "COMPLETED",
+        details.getJsonObject("operation").getString("status"),
+        details.encodePrettily());
   }
 
-  /** The API call waits for Flink's answer, which the proxy holds: its caller is left waiting, as the console dies. */
+  /**
+   * The API call waits for Flink's answer, which the proxy holds: its caller is left waiting, as
+   * the console dies.
+   */
   private static void triggerInTheBackground() {
     Http client = http;
-    Thread caller = new Thread(() -> {
-      try {
-        client.post("/api/v1/pipelines/crash-savepoint/savepoints", admin, null);
-      } catch (IllegalStateException killed) {
-        // the console was killed while it waited
-      }
-    });
+    Thread caller =
+        new Thread(
+            () -> {
+              try {
+                client.post("/api/v1/pipelines/crash-savepoint/savepoints", admin, null);
+              } catch (IllegalStateException killed) {
+                // the console was killed while it waited
+              }
+            });
     caller.setDaemon(true);
     caller.start();
   }
@@ -227,9 +301,11 @@ class RunCrashTest {
   /** Paths of the savepoints Flink completed for the job (its checkpoint history), oldest first. */
   private static List<String> flinkSavepoints(String jobId) throws Exception {
     List<String> paths = new ArrayList<>();
-    for (Object c : flinkJson("/jobs/" + jobId + "/checkpoints").getJsonArray("history", new JsonArray())) {
+    for (Object c :
+        flinkJson("/jobs/" + jobId + "/checkpoints").getJsonArray("history", new JsonArray())) {
       JsonObject checkpoint = (JsonObject) c;
-      if (checkpoint.getBoolean("is_savepoint", false) && "COMPLETED".equals(checkpoint.getString("status"))) {
+      if (checkpoint.getBoolean("is_savepoint", false)
+          && "COMPLETED".equals(checkpoint.getString("status"))) {
         paths.add(0, checkpoint.getString("external_path"));
       }
     }
@@ -237,19 +313,25 @@ class RunCrashTest {
   }
 
   private static JsonObject flinkJson(String path) throws Exception {
-    return new JsonObject(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + path))
-        .build(), HttpResponse.BodyHandlers.ofString()).body());
+    return new JsonObject(
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(FLINK.restUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
   }
 
   /** Until the console reached the held call. */
   private static void waitUntilHeld() throws Exception {
-    eventually(() -> {
-      synchronized (HELD) {
-        boolean held = !HELD.isEmpty();
-        HELD.clear();
-        return held;
-      }
-    }, held -> held);
+    eventually(
+        () -> {
+          synchronized (HELD) {
+            boolean held = !HELD.isEmpty();
+            HELD.clear();
+            return held;
+          }
+        },
+        held -> held);
   }
 
   /** SIGKILL: no shutdown hook, no clean close — as a crash or an OOM kill. */
@@ -260,8 +342,13 @@ class RunCrashTest {
   }
 
   private static void startConsole() throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.cdcconsole.Main"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "io.cdcconsole.Main"));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("CDC_CONSOLE_"));
     pb.environment().putAll(env);
@@ -270,25 +357,33 @@ class RunCrashTest {
     console = pb.start();
     http = new Http(Integer.parseInt(env.get("CDC_CONSOLE_HTTP_PORT")));
     try {
-      eventually(() -> {
-        try {
-          return http.get("/ready", null).status();
-        } catch (IllegalStateException notYet) {
-          return 0; // not listening yet
-        }
-      }, status -> status == 200);
+      eventually(
+          () -> {
+            try {
+              return http.get("/ready", null).status();
+            } catch (IllegalStateException notYet) {
+              return 0; // not listening yet
+            }
+          },
+          status -> status == 200);
     } catch (AssertionError e) {
       throw new AssertionError("the console did not become ready: " + Files.readString(log), e);
     }
   }
 
   private static JsonObject waitForState(long runId, String state) throws Exception {
-    return eventually(() -> http.get("/api/v1/runs/" + runId, admin).json(), run -> state.equals(run.getString("state")));
+    return eventually(
+        () -> http.get("/api/v1/runs/" + runId, admin).json(),
+        run -> state.equals(run.getString("state")));
   }
 
   private static List<JsonObject> jobsNamed(String name) throws Exception {
-    String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(FLINK.restUrl() + "/jobs/overview"))
-        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    String body =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(FLINK.restUrl() + "/jobs/overview")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
     List<JsonObject> out = new ArrayList<>();
     for (Object j : new JsonObject(body).getJsonArray("jobs", new JsonArray())) {
       if (name.equals(((JsonObject) j).getString("name"))) {

@@ -26,20 +26,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * What watching costs: the real sandbox behind a proxy that logs every request the console sends it, and the real
- * database. With runs RUNNING and nothing changing, polls write no run rows, transitions or ledger entries (only the
- * cluster's last-seen row), while the API's lastSeenAt still moves; a job's checkpoints are read on their own cadence
- * (default once a minute), not every few polls; a cancel reads the job's checkpoints before it is sent.
+ * What watching costs: the real sandbox behind a proxy that logs every request the console sends
+ * it, and the real database. With runs RUNNING and nothing changing, polls write no run rows,
+ * transitions or ledger entries (only the cluster's last-seen row), while the API's lastSeenAt
+ * still moves; a job's checkpoints are read on their own cadence (default once a minute), not every
+ * few polls; a cancel reads the job's checkpoints before it is sent.
  */
-// the health sampler reads /checkpoints too, on a cadence of its own (docs/health.md): kept out of this count
-@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
-    "CDC_CONSOLE_RUN_LOST_GRACE=5s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=2s", "CDC_CONSOLE_RUN_METRICS_INTERVAL=1h"})
+// the health sampler reads /checkpoints too, on a cadence of its own (docs/health.md): kept out of
+// this count
+@ConsoleTest.Env({
+  "CDC_CONSOLE_RUN_POLL_INTERVAL=1s",
+  "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
+  "CDC_CONSOLE_RUN_LOST_GRACE=5s",
+  "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=2s",
+  "CDC_CONSOLE_RUN_METRICS_INTERVAL=1h"
+})
 class RunWatchCostTest extends SandboxRunTest {
-  @RegisterExtension
-  static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
+  @RegisterExtension static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
   private static final Vertx PROXY_VERTX = Vertx.vertx();
+
   /** Every request the console sent the cluster, in order: "GET /jobs/overview". */
   private static final List<String> SENT = Collections.synchronizedList(new ArrayList<>());
+
   private static long proxied;
 
   @Override
@@ -50,27 +58,52 @@ class RunWatchCostTest extends SandboxRunTest {
   @BeforeAll
   static void startProxy() throws Exception {
     WebClient toFlink = WebClient.create(PROXY_VERTX);
-    HttpServer proxy = PROXY_VERTX.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      SENT.add(req.method().name() + " " + req.path());
-      var forward = toFlink.requestAbs(req.method(), FLINK.restUrl() + req.uri());
-      req.headers().forEach((k, v) -> {
-        if (!k.equalsIgnoreCase("host")) {
-          forward.putHeader(k, v);
-        }
-      });
-      forward.sendBuffer(body).onComplete(ar -> {
-        if (ar.failed()) {
-          req.response().setStatusCode(502).end();
-          return;
-        }
-        req.response().setStatusCode(ar.result().statusCode()).putHeader("Content-Type", "application/json")
-            .end(ar.result().bodyAsBuffer() == null ? Buffer.buffer() : ar.result().bodyAsBuffer());
-      });
-    }));
+    HttpServer proxy =
+        PROXY_VERTX
+            .createHttpServer()
+            .requestHandler(
+                req ->
+                    req.body()
+                        .onSuccess(
+                            body -> {
+                              SENT.add(req.method().name() + " " + req.path());
+                              var forward =
+                                  toFlink.requestAbs(req.method(), FLINK.restUrl() + req.uri());
+                              req.headers()
+                                  .forEach(
+                                      (k, v) -> {
+                                        if (!k.equalsIgnoreCase("host")) {
+                                          forward.putHeader(k, v);
+                                        }
+                                      });
+                              forward
+                                  .sendBuffer(body)
+                                  .onComplete(
+                                      ar -> {
+                                        if (ar.failed()) {
+                                          req.response().setStatusCode(502).end();
+                                          return;
+                                        }
+                                        req.response()
+                                            .setStatusCode(ar.result().statusCode())
+                                            .putHeader("Content-Type", "application/json")
+                                            .end(
+                                                ar.result().bodyAsBuffer() == null
+                                                    ? Buffer.buffer()
+                                                    : ar.result().bodyAsBuffer());
+                                      });
+                            }));
     int port = TestConsole.await(proxy.listen(0, "127.0.0.1")).actualPort();
-    proxied = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "watched").put("restUrl",
-        "http://127.0.0.1:" + port).put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")))
-        .json().getLong("id");
+    proxied =
+        http.post(
+                "/api/v1/clusters",
+                admin,
+                new JsonObject()
+                    .put("name", "watched")
+                    .put("restUrl", "http://127.0.0.1:" + port)
+                    .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")))
+            .json()
+            .getLong("id");
   }
 
   @AfterAll
@@ -79,10 +112,17 @@ class RunWatchCostTest extends SandboxRunTest {
   }
 
   private String startOnProxy(String name) {
-    Http.Response created = http.post("/api/v1/pipelines", operator, new JsonObject().put("name", name)
-        .put("clusterId", proxied).put("yaml", keepsRunning(name)));
+    Http.Response created =
+        http.post(
+            "/api/v1/pipelines",
+            operator,
+            new JsonObject()
+                .put("name", name)
+                .put("clusterId", proxied)
+                .put("yaml", keepsRunning(name)));
     assertEquals(201, created.status(), created.body());
-    Http.Response started = http.post("/api/v1/pipelines/" + name + "/runs", operator, new JsonObject());
+    Http.Response started =
+        http.post("/api/v1/pipelines/" + name + "/runs", operator, new JsonObject());
     assertEquals(202, started.status(), started.body());
     return started.header("Location");
   }
@@ -99,19 +139,39 @@ class RunWatchCostTest extends SandboxRunTest {
     eventually(() -> count("GET /jobs/overview"), n -> n >= until);
   }
 
-  /** Every version of the runs' rows (xmin changes with each update) and the number of transitions and ledger rows. */
+  /**
+   * Every version of the runs' rows (xmin changes with each update) and the number of transitions
+   * and ledger rows.
+   */
   private static List<String> rowVersions(List<Long> runIds) throws Exception {
     var pool = console.app().database().pool();
     Long[] ids = runIds.toArray(Long[]::new);
     List<String> out = new ArrayList<>();
-    for (Row r : TestConsole.await(pool.preparedQuery("select id, xmin::text as v from pipeline_run "
-        + "where id = any($1) order by id").execute(Tuple.of(ids)))) {
+    for (Row r :
+        TestConsole.await(
+            pool.preparedQuery(
+                    "select id, xmin::text as v from pipeline_run "
+                        + "where id = any($1) order by id")
+                .execute(Tuple.of(ids)))) {
       out.add("run " + r.getLong("id") + " " + r.getString("v"));
     }
-    out.add("transitions " + TestConsole.await(pool.preparedQuery("select count(*) from run_transition "
-        + "where run_id = any($1)").execute(Tuple.of(ids))).iterator().next().getLong(0));
-    out.add("ledger " + TestConsole.await(pool.preparedQuery("select count(*) from savepoint where run_id = any($1)")
-        .execute(Tuple.of(ids))).iterator().next().getLong(0));
+    out.add(
+        "transitions "
+            + TestConsole.await(
+                    pool.preparedQuery(
+                            "select count(*) from run_transition " + "where run_id = any($1)")
+                        .execute(Tuple.of(ids)))
+                .iterator()
+                .next()
+                .getLong(0));
+    out.add(
+        "ledger "
+            + TestConsole.await(
+                    pool.preparedQuery("select count(*) from savepoint where run_id = any($1)")
+                        .execute(Tuple.of(ids)))
+                .iterator()
+                .next()
+                .getLong(0));
     return out;
   }
 
@@ -126,22 +186,33 @@ class RunWatchCostTest extends SandboxRunTest {
       jobIds.add(run.getString("jobId"));
     }
     polls(2); // the look that saw RUNNING and its transition are written
-    Instant seenBefore = Instant.parse(http.get(locations.get(0), operator).json().getString("lastSeenAt"));
+    Instant seenBefore =
+        Instant.parse(http.get(locations.get(0), operator).json().getString("lastSeenAt"));
     List<String> before = rowVersions(ids);
-    long checkpointReads = jobIds.stream().mapToLong(j -> count("GET /jobs/" + j + "/checkpoints")).sum();
+    long checkpointReads =
+        jobIds.stream().mapToLong(j -> count("GET /jobs/" + j + "/checkpoints")).sum();
 
     polls(12);
 
-    assertEquals(before, rowVersions(ids), "a poll in which nothing changed wrote to a run, a transition or the ledger");
+    assertEquals(
+        before,
+        rowVersions(ids),
+        "a poll in which nothing changed wrote to a run, a transition or the ledger");
     JsonObject run = http.get(locations.get(0), operator).json();
     assertEquals("RUNNING", run.getString("state"));
     assertFalse(run.getBoolean("stale"));
-    assertTrue(Instant.parse(run.getString("lastSeenAt")).isAfter(seenBefore),
+    assertTrue(
+        Instant.parse(run.getString("lastSeenAt")).isAfter(seenBefore),
         "lastSeenAt follows the cluster's last look: " + run.encode());
-    // 12 polls of 1 s against a checkpoint cadence of a minute: each job's checkpoints read at most once (before:
+    // 12 polls of 1 s against a checkpoint cadence of a minute: each job's checkpoints read at most
+    // once (before:
     // every 6th poll, twice per job)
-    long read = jobIds.stream().mapToLong(j -> count("GET /jobs/" + j + "/checkpoints")).sum() - checkpointReads;
-    assertTrue(read <= jobIds.size(), read + " checkpoint reads of " + jobIds.size() + " jobs over 12 polls");
+    long read =
+        jobIds.stream().mapToLong(j -> count("GET /jobs/" + j + "/checkpoints")).sum()
+            - checkpointReads;
+    assertTrue(
+        read <= jobIds.size(),
+        read + " checkpoint reads of " + jobIds.size() + " jobs over 12 polls");
   }
 
   @Test
@@ -160,6 +231,7 @@ class RunWatchCostTest extends SandboxRunTest {
     int read = after.indexOf("GET /jobs/" + jobId + "/checkpoints");
     int cancel = after.indexOf("PATCH /jobs/" + jobId);
     assertTrue(cancel >= 0, "no cancel sent: " + after);
-    assertTrue(read >= 0 && read < cancel, "the checkpoints were not read before the cancel: " + after);
+    assertTrue(
+        read >= 0 && read < cancel, "the checkpoints were not read before the cancel: " + after);
   }
 }

@@ -1,7 +1,6 @@
 package io.cdcconsole.run;
 
 import static io.cdcconsole.test.Eventually.eventually;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
@@ -18,12 +17,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * Base of the tests that run pipelines on a real sandbox: each test class brings its own sandbox (the values
- * connector keeps state in static memory of the TaskManager JVM, so some scenarios need a fresh one), registered once
- * per class as cluster "sandbox", with an operator to act.
+ * Base of the tests that run pipelines on a real sandbox: each test class brings its own sandbox
+ * (the values connector keeps state in static memory of the TaskManager JVM, so some scenarios need
+ * a fresh one), registered once per class as cluster "sandbox", with an operator to act.
  */
-@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=1s", "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
-    "CDC_CONSOLE_RUN_LOST_GRACE=5s", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=2s"})
+@ConsoleTest.Env({
+  "CDC_CONSOLE_RUN_POLL_INTERVAL=1s",
+  "CDC_CONSOLE_RUN_FAST_POLL_INTERVAL=300ms",
+  "CDC_CONSOLE_RUN_LOST_GRACE=5s",
+  "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL=2s"
+})
 public abstract class SandboxRunTest extends ConsoleTest {
   private record Setup(long clusterId, String operator) {}
 
@@ -37,19 +40,32 @@ public abstract class SandboxRunTest extends ConsoleTest {
 
   @BeforeEach
   protected void registerSandbox() {
-    Setup setup = SETUPS.computeIfAbsent(getClass(), c -> {
-      Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "sandbox")
-          .put("restUrl", flink().restUrl()).put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
-      assertEquals(201, cluster.status(), cluster.body());
-      return new Setup(cluster.json().getLong("id"), console.userToken("runner", "operator"));
-    });
+    Setup setup =
+        SETUPS.computeIfAbsent(
+            getClass(),
+            c -> {
+              Http.Response cluster =
+                  http.post(
+                      "/api/v1/clusters",
+                      admin,
+                      new JsonObject()
+                          .put("name", "sandbox")
+                          .put("restUrl", flink().restUrl())
+                          .put(
+                              "cdc",
+                              new JsonObject().put("mode", "provided").put("version", "3.2.0")));
+              assertEquals(201, cluster.status(), cluster.body());
+              return new Setup(
+                  cluster.json().getLong("id"), console.userToken("runner", "operator"));
+            });
     clusterId = setup.clusterId();
     operator = setup.operator();
   }
 
   /**
-   * A values pipeline writing to a table of its own: the values sink keeps its tables in static memory of the
-   * TaskManager JVM, so two pipelines (or two runs) writing one table collide ("col3 is already existed").
+   * A values pipeline writing to a table of its own: the values sink keeps its tables in static
+   * memory of the TaskManager JVM, so two pipelines (or two runs) writing one table collide ("col3
+   * is already existed").
    */
   protected static String bounded(String table) {
     return """
@@ -63,52 +79,71 @@ public abstract class SandboxRunTest extends ConsoleTest {
             sink-table: default_namespace.default_schema.%s
         pipeline:
           parallelism: 1
-        """.formatted(table.replace('-', '_'));
+        """
+        .formatted(table.replace('-', '_'));
   }
 
   /**
-   * The values source stops at the injected failure until a checkpoint completes: without checkpoints it runs on.
-   * (Its "a checkpoint completed" flag is static in the TaskManager JVM: a sandbox that has completed a checkpoint
-   * or savepoint fails such jobs at once, hence the separate test classes for those.)
+   * The values source stops at the injected failure until a checkpoint completes: without
+   * checkpoints it runs on. (Its "a checkpoint completed" flag is static in the TaskManager JVM: a
+   * sandbox that has completed a checkpoint or savepoint fails such jobs at once, hence the
+   * separate test classes for those.)
    */
   protected static String keepsRunning(String table) {
-    return bounded(table).replace("event-set.id: SINGLE_SPLIT_SINGLE_TABLE",
-        "event-set.id: SINGLE_SPLIT_SINGLE_TABLE\n  failure.injection.index: 3");
+    return bounded(table)
+        .replace(
+            "event-set.id: SINGLE_SPLIT_SINGLE_TABLE",
+            "event-set.id: SINGLE_SPLIT_SINGLE_TABLE\n  failure.injection.index: 3");
   }
+
   protected void pipeline(String name, String yaml) {
-    Http.Response created = http.post("/api/v1/pipelines", operator,
-        new JsonObject().put("name", name).put("clusterId", clusterId).put("yaml", yaml));
+    Http.Response created =
+        http.post(
+            "/api/v1/pipelines",
+            operator,
+            new JsonObject().put("name", name).put("clusterId", clusterId).put("yaml", yaml));
     assertEquals(201, created.status(), created.body());
   }
 
   /** The run once it is in {@code state}; fails at once when it ended in another state instead. */
   protected JsonObject waitForState(String location, String state) throws Exception {
-    return eventually(() -> {
-      JsonObject run = http.get(location, operator).json();
-      if (!state.equals(run.getString("state")) && isTerminal(run.getString("state")) && !isTerminal(state)) {
-        throw new AssertionError("run never reached " + state + ": " + run.encodePrettily());
-      }
-      return run;
-    }, run -> state.equals(run.getString("state")));
+    return eventually(
+        () -> {
+          JsonObject run = http.get(location, operator).json();
+          if (!state.equals(run.getString("state"))
+              && isTerminal(run.getString("state"))
+              && !isTerminal(state)) {
+            throw new AssertionError("run never reached " + state + ": " + run.encodePrettily());
+          }
+          return run;
+        },
+        run -> state.equals(run.getString("state")));
   }
 
   private static boolean isTerminal(String state) {
     return RunState.valueOf(state).terminal();
   }
 
-  /** Flink's own view of the job; its job details are cached for a few seconds, so wait for them to catch up. */
+  /**
+   * Flink's own view of the job; its job details are cached for a few seconds, so wait for them to
+   * catch up.
+   */
   protected String flinkState(String jobId, String expected) throws Exception {
     return eventually(() -> flink("/jobs/" + jobId).getString("state"), expected::equals);
   }
 
   /**
-   * Until every task of the job runs: Flink calls a job RUNNING while its tasks still deploy, and refuses a savepoint
-   * until they all run ("Not all required tasks are currently running"), a gap that grows on a busy machine.
+   * Until every task of the job runs: Flink calls a job RUNNING while its tasks still deploy, and
+   * refuses a savepoint until they all run ("Not all required tasks are currently running"), a gap
+   * that grows on a busy machine.
    */
   protected void waitForAllTasksRunning(String jobId) throws Exception {
-    eventually(() -> flink("/jobs/" + jobId).getJsonArray("vertices", new JsonArray()),
-        vertices -> !vertices.isEmpty()
-            && vertices.stream().allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status"))));
+    eventually(
+        () -> flink("/jobs/" + jobId).getJsonArray("vertices", new JsonArray()),
+        vertices ->
+            !vertices.isEmpty()
+                && vertices.stream()
+                    .allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status"))));
   }
 
   protected JsonObject flink(String path) throws Exception {
@@ -116,14 +151,20 @@ public abstract class SandboxRunTest extends ConsoleTest {
   }
 
   protected JsonObject flinkOrNull(String path) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(flink().restUrl() + path))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(flink().restUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     return r.statusCode() == 200 ? new JsonObject(r.body()) : null;
   }
 
   protected String flinkText(String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(flink().restUrl() + path)).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(flink().restUrl() + path)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   /** Uploads the launcher as someone would by hand (Flink's REST API); answers the jar id. */
@@ -134,13 +175,22 @@ public abstract class SandboxRunTest extends ConsoleTest {
     }
     String boundary = "----cdc" + System.nanoTime();
     var body = new java.io.ByteArrayOutputStream();
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"by-hand.jar\"\r\n"
-        + "Content-Type: application/x-java-archive\r\n\r\n").getBytes());
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"by-hand.jar\"\r\n"
+                + "Content-Type: application/x-java-archive\r\n\r\n")
+            .getBytes());
     body.write(jar);
     body.write(("\r\n--" + boundary + "--\r\n").getBytes());
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(flink().restUrl() + "/jars/upload"))
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(flink().restUrl() + "/jars/upload"))
+                    .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     String path = new JsonObject(r.body()).getString("filename");
     return path.substring(path.lastIndexOf('/') + 1);

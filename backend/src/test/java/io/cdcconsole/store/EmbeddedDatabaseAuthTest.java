@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Security review L12: the embedded PostgreSQL requires the console's generated password from the moment initdb makes
- * it: its pg_hba.conf never says {@code trust}, so there is no window in which another local user could connect
- * without the password, and the password in {@code conf/db.password} is what it takes.
+ * Security review L12: the embedded PostgreSQL requires the console's generated password from the
+ * moment initdb makes it: its pg_hba.conf never says {@code trust}, so there is no window in which
+ * another local user could connect without the password, and the password in {@code
+ * conf/db.password} is what it takes.
  */
 @ExtendWith(VertxExtension.class)
 class EmbeddedDatabaseAuthTest {
@@ -30,9 +31,10 @@ class EmbeddedDatabaseAuthTest {
   void aNewEmbeddedDatabaseNeverTrustsLocalConnections(Vertx vertx) throws Exception {
     Path home = TestConsole.newHome();
     try (LogCapture log = LogCapture.attach();
-         TestConsole console = TestConsole.start(vertx, TestConsole.embeddedEnv(home))) {
+        TestConsole console = TestConsole.start(vertx, TestConsole.embeddedEnv(home))) {
       assertEquals(200, console.http().get("/ready", null).status());
-      // the conversion of a trusting pg_hba.conf (for data directories of earlier versions) had nothing to do
+      // the conversion of a trusting pg_hba.conf (for data directories of earlier versions) had
+      // nothing to do
       assertFalse(log.text().contains("now requires the password"), log.text());
       Path hba = home.resolve("postgres").resolve("pg_hba.conf");
       List<String> rules;
@@ -40,12 +42,20 @@ class EmbeddedDatabaseAuthTest {
         rules = lines.filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
       }
       assertFalse(rules.isEmpty(), "no rules in " + hba);
-      assertTrue(rules.stream().noneMatch(l -> l.matches(".*\\btrust\\b.*")), String.join("\n", rules));
+      assertTrue(
+          rules.stream().noneMatch(l -> l.matches(".*\\btrust\\b.*")), String.join("\n", rules));
 
-      String port = Files.readString(home.resolve("postgres").resolve("postmaster.pid")).lines().skip(3).findFirst()
-          .orElseThrow().trim();
+      String port =
+          Files.readString(home.resolve("postgres").resolve("postmaster.pid"))
+              .lines()
+              .skip(3)
+              .findFirst()
+              .orElseThrow()
+              .trim();
       String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-      assertThrows(SQLException.class, () -> DriverManager.getConnection(url, "postgres", "not-the-password").close());
+      assertThrows(
+          SQLException.class,
+          () -> DriverManager.getConnection(url, "postgres", "not-the-password").close());
       String password = Files.readString(home.resolve("conf").resolve("db.password")).trim();
       DriverManager.getConnection(url, "postgres", password).close();
     }

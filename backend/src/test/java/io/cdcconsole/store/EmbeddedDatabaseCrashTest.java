@@ -20,8 +20,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A console process with its embedded PostgreSQL killed by SIGKILL (no shutdown hook runs): the very next start
- * succeeds with the data intact, whether the watchdog already ended the orphaned postmaster or the start has to.
+ * A console process with its embedded PostgreSQL killed by SIGKILL (no shutdown hook runs): the
+ * very next start succeeds with the data intact, whether the watchdog already ended the orphaned
+ * postmaster or the start has to.
  */
 class EmbeddedDatabaseCrashTest {
   private final List<Process> started = new ArrayList<>();
@@ -76,7 +77,9 @@ class EmbeddedDatabaseCrashTest {
     Process second = start(false);
     assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the second console on the same home stops");
     assertEquals(1, second.exitValue());
-    assertTrue(Files.readString(home.resolve("console.log")).contains("another console is using the embedded database"));
+    assertTrue(
+        Files.readString(home.resolve("console.log"))
+            .contains("another console is using the embedded database"));
     assertTrue(postmaster.isAlive(), "the first console's PostgreSQL still runs");
     env = first;
     assertEquals(200, http().get("/ready", null).status(), "and the first console still works");
@@ -88,28 +91,45 @@ class EmbeddedDatabaseCrashTest {
     env.put("CDC_CONSOLE_HTTP_PORT", Integer.toString(freePort()));
     Process console = start();
     Http http = http();
-    JsonObject user = new JsonObject().put("username", "survivor").put("password", "survivor-Pass-123")
-        .put("role", "operator");
-    assertEquals(201, http.post("/api/v1/users", http.login("admin", TestConsole.ADMIN_PASSWORD), user).status());
+    JsonObject user =
+        new JsonObject()
+            .put("username", "survivor")
+            .put("password", "survivor-Pass-123")
+            .put("role", "operator");
+    assertEquals(
+        201,
+        http.post("/api/v1/users", http.login("admin", TestConsole.ADMIN_PASSWORD), user).status());
     return console;
   }
 
-  /** The next start must succeed at once: a console that exits instead ends the wait with its log. */
+  /**
+   * The next start must succeed at once: a console that exits instead ends the wait with its log.
+   */
   private void startAndCheckTheData() throws Exception {
     start();
     Http http = http();
-    assertEquals("survivor", http.get("/api/v1/me", http.login("survivor", "survivor-Pass-123")).json()
-        .getString("username"));
+    assertEquals(
+        "survivor",
+        http.get("/api/v1/me", http.login("survivor", "survivor-Pass-123"))
+            .json()
+            .getString("username"));
   }
 
   private Process start() throws Exception {
     return start(true);
   }
 
-  /** A console process; with {@code ready}, once it answers /ready (a console that exits instead fails the wait). */
+  /**
+   * A console process; with {@code ready}, once it answers /ready (a console that exits instead
+   * fails the wait).
+   */
   private Process start(boolean ready) throws Exception {
-    List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "io.cdcconsole.Main");
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.cdcconsole.Main");
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().keySet().removeIf(k -> k.startsWith("CDC_CONSOLE_"));
     pb.environment().putAll(env);
@@ -121,16 +141,19 @@ class EmbeddedDatabaseCrashTest {
       return console;
     }
     Http http = http();
-    eventually(() -> {
-      if (!console.isAlive()) {
-        throw new AssertionError("the console exited with " + console.exitValue() + ": " + Files.readString(log));
-      }
-      try {
-        return http.get("/ready", null).status();
-      } catch (IllegalStateException notListeningYet) {
-        return 0;
-      }
-    }, status -> status == 200);
+    eventually(
+        () -> {
+          if (!console.isAlive()) {
+            throw new AssertionError(
+                "the console exited with " + console.exitValue() + ": " + Files.readString(log));
+          }
+          try {
+            return http.get("/ready", null).status();
+          } catch (IllegalStateException notListeningYet) {
+            return 0;
+          }
+        },
+        status -> status == 200);
     return console;
   }
 
@@ -139,13 +162,21 @@ class EmbeddedDatabaseCrashTest {
   }
 
   private ProcessHandle postmaster() throws Exception {
-    long pid = Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).trim());
+    long pid =
+        Long.parseLong(Files.readAllLines(home.resolve("postgres/postmaster.pid")).get(0).trim());
     return ProcessHandle.of(pid).orElseThrow();
   }
 
   private static Optional<ProcessHandle> watchdogOf(Process console) {
-    return console.toHandle().children()
-        .filter(c -> c.info().arguments().map(a -> List.of(a).contains("cdc-console-pg-watchdog")).orElse(false))
+    return console
+        .toHandle()
+        .children()
+        .filter(
+            c ->
+                c.info()
+                    .arguments()
+                    .map(a -> List.of(a).contains("cdc-console-pg-watchdog"))
+                    .orElse(false))
         .findFirst();
   }
 

@@ -19,9 +19,14 @@ class PageTest {
 
   @Test
   void aSliceOfJsonAnswersTheListEnvelope() {
-    JsonArray all = new JsonArray().add(new JsonObject().put("id", 1)).add(new JsonObject().put("id", 2));
-    assertEquals(new JsonObject().put("items", new JsonArray().add(new JsonObject().put("id", 2)))
-            .put("total", 2).put("limit", 1).put("offset", 1),
+    JsonArray all =
+        new JsonArray().add(new JsonObject().put("id", 1)).add(new JsonObject().put("id", 2));
+    assertEquals(
+        new JsonObject()
+            .put("items", new JsonArray().add(new JsonObject().put("id", 2)))
+            .put("total", 2)
+            .put("limit", 1)
+            .put("offset", 1),
         Page.slice(all, new PageRequest(1, 1)).toJson(o -> o));
   }
 }

@@ -13,14 +13,15 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**
- * The console on a stock PostgreSQL image, where a Docker engine exists (there is none on the project's own machines,
- * where the other tests use the embedded server or CDC_TEST_PG_URL).
+ * The console on a stock PostgreSQL image, where a Docker engine exists (there is none on the
+ * project's own machines, where the other tests use the embedded server or CDC_TEST_PG_URL).
  */
 @Testcontainers(disabledWithoutDocker = true)
 @ExtendWith(VertxExtension.class)
 class PostgresContainerTest {
   @Container
-  private static final PostgreSQLContainer<?> POSTGRES = new PostgreSQLContainer<>("postgres:16-alpine");
+  private static final PostgreSQLContainer<?> POSTGRES =
+      new PostgreSQLContainer<>("postgres:16-alpine");
 
   @Test
   void migratesAndServesOnAStockPostgres(Vertx vertx) throws Exception {
@@ -30,7 +31,9 @@ class PostgresContainerTest {
     env.put("CDC_CONSOLE_DB_PASSWORD", POSTGRES.getPassword());
     try (TestConsole console = TestConsole.start(vertx, env)) {
       assertEquals(200, console.http().get("/ready", null).status());
-      assertEquals("admin", console.http().get("/api/v1/me", console.adminToken()).json().getString("username"));
+      assertEquals(
+          "admin",
+          console.http().get("/api/v1/me", console.adminToken()).json().getString("username"));
     }
   }
 }

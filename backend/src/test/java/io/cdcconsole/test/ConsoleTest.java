@@ -11,11 +11,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * Base of the API tests: one real console per test class (fresh home and database), an HTTP client for it and an
- * admin session. {@link Env} on the test class adds environment settings, as an operator would.
+ * Base of the API tests: one real console per test class (fresh home and database), an HTTP client
+ * for it and an admin session. {@link Env} on the test class adds environment settings, as an
+ * operator would.
  */
 public abstract class ConsoleTest {
-  /** Extra {@code NAME=value} environment settings for the console of this test class (inherited; a subclass's own replaces it). */
+  /**
+   * Extra {@code NAME=value} environment settings for the console of this test class (inherited; a
+   * subclass's own replaces it).
+   */
   @java.lang.annotation.Inherited
   @Retention(RetentionPolicy.RUNTIME)
   @Target(ElementType.TYPE)

@@ -11,9 +11,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP forwarder on 127.0.0.1 in front of a server, whose line can be cut: {@link #cut()} resets every open
- * connection and every new one until {@link #restore()}. What a browser meets when the network drops, including
- * streams that are already open (which Chromium's offline emulation leaves alone).
+ * A TCP forwarder on 127.0.0.1 in front of a server, whose line can be cut: {@link #cut()} resets
+ * every open connection and every new one until {@link #restore()}. What a browser meets when the
+ * network drops, including streams that are already open (which Chromium's offline emulation leaves
+ * alone).
  */
 public final class CuttableProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -67,18 +68,22 @@ public final class CuttableProxy implements AutoCloseable {
   }
 
   private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        in.transferTo(out);
-      } catch (IOException e) {
-        // one side ended or was reset
-      } finally {
-        close(from);
-        close(to);
-        open.remove(from);
-        open.remove(to);
-      }
-    }, "cuttable-proxy-pump");
+    Thread t =
+        new Thread(
+            () -> {
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+              } catch (IOException e) {
+                // one side ended or was reset
+              } finally {
+                close(from);
+                close(to);
+                open.remove(from);
+                open.remove(to);
+              }
+            },
+            "cuttable-proxy-pump");
     t.setDaemon(true);
     t.start();
   }

@@ -1,13 +1,13 @@
 package io.cdcconsole.test;
 
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 
 /**
- * Waits for something that becomes true by itself (a state change, an audit row, an expiry): it polls until the
- * condition holds and fails only after a generous bound. Tests wait on the invariant they assert, never on a fixed
- * number of polls or a sampled moment, so a slow, shared machine only makes them slower.
+ * Waits for something that becomes true by itself (a state change, an audit row, an expiry): it
+ * polls until the condition holds and fails only after a generous bound. Tests wait on the
+ * invariant they assert, never on a fixed number of polls or a sampled moment, so a slow, shared
+ * machine only makes them slower.
  */
 public final class Eventually {
   /** Long enough for a loaded 2-core machine; a test that passes never waits for it. */
@@ -28,14 +28,16 @@ public final class Eventually {
   }
 
   /**
-   * The first value of {@code probe} that satisfies {@code done}, within {@link #PATIENCE}. An exception (or an
-   * AssertionError) thrown by the probe ends the wait at once: a probe throws when waiting longer is pointless.
+   * The first value of {@code probe} that satisfies {@code done}, within {@link #PATIENCE}. An
+   * exception (or an AssertionError) thrown by the probe ends the wait at once: a probe throws when
+   * waiting longer is pointless.
    */
   public static <T> T eventually(Probe<T> probe, Predicate<? super T> done) throws Exception {
     return eventually(PATIENCE, probe, done);
   }
 
-  public static <T> T eventually(Duration patience, Probe<T> probe, Predicate<? super T> done) throws Exception {
+  public static <T> T eventually(Duration patience, Probe<T> probe, Predicate<? super T> done)
+      throws Exception {
     long deadline = System.nanoTime() + patience.toNanos();
     long pause = 20;
     while (true) {
@@ -44,13 +46,17 @@ public final class Eventually {
         return value;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not so within " + patience.toSeconds() + " s; last seen: " + value);
+        throw new AssertionError(
+            "not so within " + patience.toSeconds() + " s; last seen: " + value);
       }
       pause = sleep(pause);
     }
   }
 
-  /** Repeats {@code check} until its assertions pass, within {@link #PATIENCE}; then the last failure is thrown. */
+  /**
+   * Repeats {@code check} until its assertions pass, within {@link #PATIENCE}; then the last
+   * failure is thrown.
+   */
   public static void eventually(Check check) throws Exception {
     eventually(PATIENCE, check);
   }
@@ -71,7 +77,10 @@ public final class Eventually {
     }
   }
 
-  /** Polls fast at first (most waits are short), then backs off so that a long wait does not load the machine. */
+  /**
+   * Polls fast at first (most waits are short), then backs off so that a long wait does not load
+   * the machine.
+   */
   private static long sleep(long pause) throws InterruptedException {
     Thread.sleep(pause);
     return Math.min(pause * 2, 500);

@@ -10,11 +10,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * A plain HTTP client for tests, so that the server is exercised exactly as any other client would. Every JSON answer
- * from {@code /api/v1} must match the OpenAPI document ({@link OpenApiContract}), or the calling test fails.
+ * A plain HTTP client for tests, so that the server is exercised exactly as any other client would.
+ * Every JSON answer from {@code /api/v1} must match the OpenAPI document ({@link OpenApiContract}),
+ * or the calling test fails.
  */
 public final class Http {
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   public Http(int port) {
@@ -69,7 +71,10 @@ public final class Http {
     return send("DELETE", path, token, null, null, java.util.Map.of("If-Match", ifMatch));
   }
 
-  /** The ETag a GET of {@code path} answers: what a client sends back as If-Match, as the console does. */
+  /**
+   * The ETag a GET of {@code path} answers: what a client sends back as If-Match, as the console
+   * does.
+   */
   public String etag(String path, String token) {
     Response r = get(path, token);
     if (r.status() != 200 || r.header("ETag") == null) {
@@ -79,14 +84,26 @@ public final class Http {
   }
 
   /** Any request; {@code authorization} is the whole header value when given. */
-  public Response send(String method, String path, String token, String body, String authorization) {
+  public Response send(
+      String method, String path, String token, String body, String authorization) {
     return send(method, path, token, body, authorization, java.util.Map.of());
   }
 
-  public Response send(String method, String path, String token, String body, String authorization,
-                       java.util.Map<String, String> headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  public Response send(
+      String method,
+      String path,
+      String token,
+      String body,
+      String authorization,
+      java.util.Map<String, String> headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (body != null && !headers.containsKey("Content-Type")) {
       b.header("Content-Type", "application/json");
     }
@@ -99,9 +116,17 @@ public final class Http {
     try {
       HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
       Response response = new Response(r.statusCode(), r.headers(), r.body());
-      String requestType = headers.getOrDefault("Content-Type", body == null ? null : "application/json");
-      OpenApiContract.get().check(method, path, requestType, body, response.status(), response.contentType(),
-          response.body());
+      String requestType =
+          headers.getOrDefault("Content-Type", body == null ? null : "application/json");
+      OpenApiContract.get()
+          .check(
+              method,
+              path,
+              requestType,
+              body,
+              response.status(),
+              response.contentType(),
+              response.body());
       return response;
     } catch (IOException e) {
       throw new IllegalStateException(method + " " + path + " failed: " + e.getMessage(), e);
@@ -112,7 +137,11 @@ public final class Http {
   }
 
   public String login(String username, String password) {
-    Response r = post("/api/v1/auth/login", null, new JsonObject().put("username", username).put("password", password));
+    Response r =
+        post(
+            "/api/v1/auth/login",
+            null,
+            new JsonObject().put("username", username).put("password", password));
     if (r.status() != 200) {
       throw new AssertionError("login of " + username + " failed: " + r.status() + " " + r.body());
     }

@@ -13,7 +13,8 @@ public final class Jwts {
   private Jwts() {}
 
   public static String hs256(String key, JsonObject claims) {
-    String unsigned = part(new JsonObject().put("alg", "HS256").put("typ", "JWT")) + "." + part(claims);
+    String unsigned =
+        part(new JsonObject().put("alg", "HS256").put("typ", "JWT")) + "." + part(claims);
     return unsigned + "." + B64.encodeToString(hmac(key, unsigned));
   }
 
@@ -22,7 +23,8 @@ public final class Jwts {
   }
 
   public static JsonObject claims(String token) {
-    return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
+    return new JsonObject(
+        new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
   }
 
   /** The same token with its payload replaced and the original signature kept. */

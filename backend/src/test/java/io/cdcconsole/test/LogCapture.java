@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Collects every log line written while it is attached, formatted with its arguments and stack traces. */
+/**
+ * Collects every log line written while it is attached, formatted with its arguments and stack
+ * traces.
+ */
 public final class LogCapture extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final List<String> lines = new ArrayList<>();
 

@@ -10,9 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A strict parser of the Prometheus text exposition format 0.0.4 (no maintained Java parser of it resolves here: the
- * io.prometheus artifacts only write it). Rejects what Prometheus would: a sample before its {@code # TYPE}, a bad
- * name, label or value, a duplicate series, a histogram without its {@code +Inf} bucket or {@code _count}.
+ * A strict parser of the Prometheus text exposition format 0.0.4 (no maintained Java parser of it
+ * resolves here: the io.prometheus artifacts only write it). Rejects what Prometheus would: a
+ * sample before its {@code # TYPE}, a bad name, label or value, a duplicate series, a histogram
+ * without its {@code +Inf} bucket or {@code _count}.
  */
 public final class PrometheusText {
   public record Sample(String name, Map<String, String> labels, double value) {}
@@ -20,17 +21,23 @@ public final class PrometheusText {
   public record Family(String name, String type, List<Sample> samples) {
     /** The samples named {@code name} whose labels include all of {@code labels}. */
     public List<Sample> find(String name, Map<String, String> labels) {
-      return samples.stream().filter(s -> s.name().equals(name)
-          && s.labels().entrySet().containsAll(labels.entrySet())).toList();
+      return samples.stream()
+          .filter(
+              s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
+          .toList();
     }
   }
 
   private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
-  private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
+  private static final Pattern TYPE =
+      Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
   private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") .*");
-  private static final Pattern SAMPLE = Pattern.compile("(" + NAME + ")(\\{(.*)})? (\\S+)( -?[0-9]+)?");
-  private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"(,|$)");
-  private static final Pattern VALUE = Pattern.compile("[+-]?(Inf|NaN|[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?|[0-9]+\\.)");
+  private static final Pattern SAMPLE =
+      Pattern.compile("(" + NAME + ")(\\{(.*)})? (\\S+)( -?[0-9]+)?");
+  private static final Pattern LABEL =
+      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\\\n]|\\\\[\\\\\"n])*)\"(,|$)");
+  private static final Pattern VALUE =
+      Pattern.compile("[+-]?(Inf|NaN|[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?|[0-9]+\\.)");
 
   private PrometheusText() {}
 
@@ -55,12 +62,14 @@ public final class PrometheusText {
         }
         current = new Family(m.group(1), m.group(2), new ArrayList<>());
         families.put(current.name(), current);
-      } else if (HELP.matcher(line).matches() || line.startsWith("# ") && !line.startsWith("# TYPE")) {
+      } else if (HELP.matcher(line).matches()
+          || line.startsWith("# ") && !line.startsWith("# TYPE")) {
         // HELP, or a comment
       } else if ((m = SAMPLE.matcher(line)).matches()) {
         String name = m.group(1);
         if (current == null || !belongs(name, current)) {
-          throw new IllegalArgumentException(where + ": a sample outside the family declared before it");
+          throw new IllegalArgumentException(
+              where + ": a sample outside the family declared before it");
         }
         Map<String, String> labels = labels(m.group(3), where);
         if (!VALUE.matcher(m.group(4)).matches()) {
@@ -75,7 +84,9 @@ public final class PrometheusText {
         throw new IllegalArgumentException(where + ": neither a comment nor a sample");
       }
     }
-    families.values().stream().filter(f -> f.type().equals("histogram")).forEach(PrometheusText::checkHistogram);
+    families.values().stream()
+        .filter(f -> f.type().equals("histogram"))
+        .forEach(PrometheusText::checkHistogram);
     return families;
   }
 
@@ -84,10 +95,12 @@ public final class PrometheusText {
       return !family.type().equals("histogram");
     }
     return switch (family.type()) {
-      case "histogram" -> List.of("_bucket", "_count", "_sum", "_created").stream()
-          .anyMatch(suffix -> sample.equals(family.name() + suffix));
-      case "summary" -> List.of("_count", "_sum", "_created").stream()
-          .anyMatch(suffix -> sample.equals(family.name() + suffix));
+      case "histogram" ->
+          List.of("_bucket", "_count", "_sum", "_created").stream()
+              .anyMatch(suffix -> sample.equals(family.name() + suffix));
+      case "summary" ->
+          List.of("_count", "_sum", "_created").stream()
+              .anyMatch(suffix -> sample.equals(family.name() + suffix));
       default -> false;
     };
   }
@@ -114,12 +127,14 @@ public final class PrometheusText {
 
   /** Every series of a histogram has an {@code le="+Inf"} bucket equal to its {@code _count}. */
   private static void checkHistogram(Family family) {
-    for (Sample count : family.samples().stream().filter(s -> s.name().endsWith("_count")).toList()) {
+    for (Sample count :
+        family.samples().stream().filter(s -> s.name().endsWith("_count")).toList()) {
       Map<String, String> withInf = new LinkedHashMap<>(count.labels());
       withInf.put("le", "+Inf");
       List<Sample> inf = family.find(family.name() + "_bucket", withInf);
       if (inf.size() != 1 || inf.get(0).value() != count.value()) {
-        throw new IllegalArgumentException(family.name() + count.labels() + ": no +Inf bucket equal to _count");
+        throw new IllegalArgumentException(
+            family.name() + count.labels() + ": no +Inf bucket equal to _count");
       }
     }
   }

@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * A client of {@code GET /events} that reads the stream frame by frame, as an EventSource would, and checks each
- * event against the OpenAPI document.
+ * A client of {@code GET /events} that reads the stream frame by frame, as an EventSource would,
+ * and checks each event against the OpenAPI document.
  */
 public final class Sse implements AutoCloseable {
   /** One event: {@code id} is null when the server sent none. */
@@ -28,14 +28,18 @@ public final class Sse implements AutoCloseable {
 
   /** Opens a stream; {@code lastEventId} null for none. */
   public static Sse open(int port, String token, Long lastEventId) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/events"))
-        .header("Authorization", "Bearer " + token);
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/events"))
+            .header("Authorization", "Bearer " + token);
     if (lastEventId != null) {
       request.header("Last-Event-ID", Long.toString(lastEventId));
     }
     try {
-      return new Sse(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-          .send(request.build(), HttpResponse.BodyHandlers.ofLines()));
+      return new Sse(
+          HttpClient.newBuilder()
+              .version(HttpClient.Version.HTTP_1_1)
+              .build()
+              .send(request.build(), HttpResponse.BodyHandlers.ofLines()));
     } catch (IOException e) {
       throw new IllegalStateException("GET /events failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {

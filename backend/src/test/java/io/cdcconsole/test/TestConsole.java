@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real console for a test class: its own home directory, a fresh database on the test PostgreSQL (or the console's
- * own embedded one), listening on a random port of 127.0.0.1. Started through the same {@link ConfigLoader} and
- * {@link ConsoleApp} as {@code java -jar}.
+ * A real console for a test class: its own home directory, a fresh database on the test PostgreSQL
+ * (or the console's own embedded one), listening on a random port of 127.0.0.1. Started through the
+ * same {@link ConfigLoader} and {@link ConsoleApp} as {@code java -jar}.
  */
 public final class TestConsole implements AutoCloseable {
   public static final String ADMIN_PASSWORD = "admin-Secret-4711";
@@ -77,9 +77,14 @@ public final class TestConsole implements AutoCloseable {
     return start(vertx, env, null);
   }
 
-  /** {@code registry}: the one {@code vertx} reports into (built by {@code ConsoleMetrics.vertxBuilder}), or null. */
-  public static TestConsole start(Vertx vertx, Map<String, String> env,
-                                  io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
+  /**
+   * {@code registry}: the one {@code vertx} reports into (built by {@code
+   * ConsoleMetrics.vertxBuilder}), or null.
+   */
+  public static TestConsole start(
+      Vertx vertx,
+      Map<String, String> env,
+      io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry) {
     try {
       ConfigLoader.Loaded loaded = ConfigLoader.load(Optional.empty(), env);
       ConsoleApp app = await(ConsoleApp.start(vertx, loaded.config(), loaded.cipher(), registry));
@@ -120,8 +125,14 @@ public final class TestConsole implements AutoCloseable {
   /** Creates a user through the API and answers a session token for it. */
   public String userToken(String username, String role) {
     String admin = adminToken();
-    Http.Response r = http.post("/api/v1/users", admin, new JsonObject()
-        .put("username", username).put("password", username + "-Pass-123").put("role", role));
+    Http.Response r =
+        http.post(
+            "/api/v1/users",
+            admin,
+            new JsonObject()
+                .put("username", username)
+                .put("password", username + "-Pass-123")
+                .put("role", role));
     if (r.status() != 201) {
       throw new AssertionError("creating " + username + " failed: " + r.status() + " " + r.body());
     }

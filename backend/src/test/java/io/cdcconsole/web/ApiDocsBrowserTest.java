@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** /api/docs in a real Chromium (Debian's): Swagger UI renders every operation of the document, and loads nothing from elsewhere. */
+/**
+ * /api/docs in a real Chromium (Debian's): Swagger UI renders every operation of the document, and
+ * loads nothing from elsewhere.
+ */
 @ExtendWith(VertxExtension.class)
 class ApiDocsBrowserTest {
   private static TestConsole console;
@@ -53,19 +56,22 @@ class ApiDocsBrowserTest {
     List<String> elsewhere = new ArrayList<>();
     try (var context = browser.newContext()) {
       // nothing may leave the machine: any request to another origin is recorded and refused
-      context.route("**/*", route -> {
-        if (route.request().url().startsWith(base + "/")) {
-          route.resume();
-        } else {
-          elsewhere.add(route.request().url());
-          route.abort();
-        }
-      });
+      context.route(
+          "**/*",
+          route -> {
+            if (route.request().url().startsWith(base + "/")) {
+              route.resume();
+            } else {
+              elsewhere.add(route.request().url());
+              route.abort();
+            }
+          });
       Page page = context.newPage();
       page.navigate(base + "/api/docs");
       assertThat(page.locator(".info .title")).containsText("CDC Console API");
       assertThat(page.locator(".opblock")).hasCount(OpenApiContract.get().operations().size());
-      assertThat(page.locator(".opblock-summary-path[data-path='/pipelines/{id}/runs']")).hasCount(2);
+      assertThat(page.locator(".opblock-summary-path[data-path='/pipelines/{id}/runs']"))
+          .hasCount(2);
       Path shots = Path.of("target", "screenshots");
       Files.createDirectories(shots);
       page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("api-docs.png")));

@@ -27,7 +27,8 @@ class ConsoleBrowserTest {
 
   @BeforeAll
   static void start(Vertx vertx) {
-    assertTrue(ConsoleBrowserTest.class.getClassLoader().getResource("webroot/index.html") != null,
+    assertTrue(
+        ConsoleBrowserTest.class.getClassLoader().getResource("webroot/index.html") != null,
         "the SPA is not on the classpath: build without -Dskip.frontend");
     console = TestConsole.start(vertx);
     playwright = Chromium.playwright();
@@ -65,13 +66,15 @@ class ConsoleBrowserTest {
       page.getByTestId("login-submit").click();
       assertThat(page.getByTestId("me-username")).hasText("admin");
       assertThat(page.getByTestId("me-role")).hasText("admin");
-      assertEquals(base + "/pipelines/orders/versions", page.url(), "back where the user was headed");
+      assertEquals(
+          base + "/pipelines/orders/versions", page.url(), "back where the user was headed");
 
       page.reload();
       assertThat(page.getByTestId("me-username")).hasText("admin");
       Path shots = Path.of("target", "screenshots");
       Files.createDirectories(shots);
-      page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("signed-in.png")).setFullPage(true));
+      page.screenshot(
+          new Page.ScreenshotOptions().setPath(shots.resolve("signed-in.png")).setFullPage(true));
 
       page.getByTestId("sign-out").click();
       assertThat(page.getByTestId("login-submit")).isVisible();

@@ -36,20 +36,25 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The console's main flows in a real Chromium (Debian's), against a real console and a real Flink sandbox: one
- * console, one sandbox and one browser for the class, a fresh browser context per test. Every test fails on an
- * uncaught page error or a console error, apart from the failed loads it provokes on purpose (a 400, 403 or 412 the
- * server answers, or the network it cuts), which it declares with {@link #expectFailedLoads}.
+ * The console's main flows in a real Chromium (Debian's), against a real console and a real Flink
+ * sandbox: one console, one sandbox and one browser for the class, a fresh browser context per
+ * test. Every test fails on an uncaught page error or a console error, apart from the failed loads
+ * it provokes on purpose (a 400, 403 or 412 the server answers, or the network it cuts), which it
+ * declares with {@link #expectFailedLoads}.
  *
- * <p>Only one test here takes a savepoint: after one, the values source of this sandbox fails the "keeps running"
- * pipelines at once (see {@link SandboxRunTest#keepsRunning}), so the others use bounded pipelines.
+ * <p>Only one test here takes a savepoint: after one, the values source of this sandbox fails the
+ * "keeps running" pipelines at once (see {@link SandboxRunTest#keepsRunning}), so the others use
+ * bounded pipelines.
  */
 class ConsoleFlowsBrowserTest extends SandboxRunTest {
-  @RegisterExtension
-  static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
+  @RegisterExtension static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
 
   private static final Path SHOTS = Path.of("target", "screenshots");
-  /** Runs change state on a busy machine: generous, and only an upper bound (the assertions wait for a state). */
+
+  /**
+   * Runs change state on a busy machine: generous, and only an upper bound (the assertions wait for
+   * a state).
+   */
   private static final double STATE_TIMEOUT_MS = 90_000;
 
   private static Playwright playwright;
@@ -68,7 +73,8 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
 
   @BeforeAll
   static void startBrowser() throws Exception {
-    assertNotNull(ConsoleFlowsBrowserTest.class.getClassLoader().getResource("webroot/index.html"),
+    assertNotNull(
+        ConsoleFlowsBrowserTest.class.getClassLoader().getResource("webroot/index.html"),
         "the SPA is not on the classpath: build without -Dskip.frontend");
     Files.createDirectories(SHOTS);
     playwright = Chromium.playwright();
@@ -98,24 +104,33 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     assertEquals(List.of(), pageProblems, "uncaught page errors or console errors in " + testName);
   }
 
-  /** A context (its own cookies and storage: another browser, as far as the console can tell) that is watched. */
+  /**
+   * A context (its own cookies and storage: another browser, as far as the console can tell) that
+   * is watched.
+   */
   private BrowserContext newContext() {
     BrowserContext c = browser.newContext(new Browser.NewContextOptions().setLocale("en-US"));
     c.setDefaultTimeout(30_000);
     c.onWebError(e -> pageProblems.add("page error: " + e.error()));
-    c.onConsoleMessage(m -> {
-      if ("error".equals(m.type()) && expectedFailedLoads.stream().noneMatch(p -> p.matcher(m.text()).find())) {
-        pageProblems.add("console error: " + m.text() + " at " + m.location());
-      }
-    });
+    c.onConsoleMessage(
+        m -> {
+          if ("error".equals(m.type())
+              && expectedFailedLoads.stream().noneMatch(p -> p.matcher(m.text()).find())) {
+            pageProblems.add("console error: " + m.text() + " at " + m.location());
+          }
+        });
     contexts.add(c);
     return c;
   }
 
-  /** Chromium logs every failed fetch as a console error; a test names the failures it causes on purpose. */
+  /**
+   * Chromium logs every failed fetch as a console error; a test names the failures it causes on
+   * purpose.
+   */
   private void expectFailedLoads(String... reasons) {
     for (String reason : reasons) {
-      expectedFailedLoads.add(Pattern.compile("^Failed to load resource: .*" + Pattern.quote(reason)));
+      expectedFailedLoads.add(
+          Pattern.compile("^Failed to load resource: .*" + Pattern.quote(reason)));
     }
   }
 
@@ -142,10 +157,16 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
   }
 
   private void shot(Page page, String name) {
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("flows-" + name + ".png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("flows-" + name + ".png"))
+            .setFullPage(true));
   }
 
-  /** Replaces the whole text of the CodeMirror editor as a user would: select all, then type (insert) the new text. */
+  /**
+   * Replaces the whole text of the CodeMirror editor as a user would: select all, then type
+   * (insert) the new text.
+   */
   private static void replaceEditorText(Page page, Locator editor, String text) {
     editor.click();
     page.keyboard().press("ControlOrMeta+A");
@@ -158,7 +179,10 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
   }
 
   private static void assertSameDocument(Page page) {
-    assertEquals(Boolean.TRUE, page.evaluate("() => window.__sameDocument === true"), "the page was reloaded");
+    assertEquals(
+        Boolean.TRUE,
+        page.evaluate("() => window.__sameDocument === true"),
+        "the page was reloaded");
   }
 
   private long pipelineId(String name) {
@@ -168,17 +192,23 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
   }
 
   /**
-   * Flink calls a job RUNNING while its tasks may still be deploying, and refuses a savepoint until every task runs
-   * ("Not all required tasks are currently running"; the console then keeps the run RUNNING). The console does not
-   * show task states, so the test asks Flink before it stops with a savepoint.
+   * Flink calls a job RUNNING while its tasks may still be deploying, and refuses a savepoint until
+   * every task runs ("Not all required tasks are currently running"; the console then keeps the run
+   * RUNNING). The console does not show task states, so the test asks Flink before it stops with a
+   * savepoint.
    */
   private void awaitEveryTaskRunning(String pipeline) throws Exception {
-    String jobId = http.get("/api/v1/pipelines/" + pipeline, operator).json().getJsonObject("currentRun").getString("jobId");
+    String jobId =
+        http.get("/api/v1/pipelines/" + pipeline, operator)
+            .json()
+            .getJsonObject("currentRun")
+            .getString("jobId");
     JsonObject job = null;
     for (int i = 0; i < 600; i++) {
       job = flinkOrNull("/jobs/" + jobId);
-      if (job != null && job.getJsonArray("vertices").stream()
-          .allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status")))) {
+      if (job != null
+          && job.getJsonArray("vertices").stream()
+              .allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status")))) {
         return;
       }
       Thread.sleep(200);
@@ -194,13 +224,17 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     return page.getByTestId("pipeline-page").getByTestId("state-badge").first();
   }
 
-  // 1. sign in; a new pipeline from a template, with a YAML error: the marker sits at its line; fixed, it is saved
+  // 1. sign in; a new pipeline from a template, with a YAML error: the marker sits at its line;
+  // fixed, it is saved
   @Test
   void aPipelineFromATemplateShowsItsYamlErrorAtTheLineAndSavesOnceFixed() {
     expectFailedLoads("status of 400");
     Page page = signInAdmin();
     // the template as the page gets it (GET /templates, with this page's session)
-    String good = (String) page.evaluate("""
+    String good =
+        (String)
+            page.evaluate(
+                """
         async () => {
           const r = await fetch('/api/v1/templates',
               { headers: { Authorization: 'Bearer ' + sessionStorage.getItem('cdc-console.token') } });
@@ -208,17 +242,24 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
         }""");
     String broken = good.replaceFirst("type: values", "type: valuez");
     List<String> lines = List.of(broken.split("\n", -1));
-    int errorLine = lines.indexOf(lines.stream().filter(l -> l.contains("valuez")).findFirst().orElseThrow()) + 1;
+    int errorLine =
+        lines.indexOf(lines.stream().filter(l -> l.contains("valuez")).findFirst().orElseThrow())
+            + 1;
     assertTrue(errorLine > 1, broken);
 
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Pipelines").setExact(true)).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Pipelines").setExact(true))
+        .click();
     page.getByTestId("new-pipeline").click();
     assertThat(page.getByTestId("new-pipeline-page")).isVisible();
     page.getByTestId("new-name").fill("from-template");
     page.getByLabel("Cluster", new Page.GetByLabelOptions().setExact(true)).click();
-    page.locator(".ant-select-item-option").filter(new Locator.FilterOptions().setHasText("sandbox")).click();
+    page.locator(".ant-select-item-option")
+        .filter(new Locator.FilterOptions().setHasText("sandbox"))
+        .click();
     page.getByLabel("Start from a template", new Page.GetByLabelOptions().setExact(true)).click();
-    page.locator(".ant-select-item-option").filter(new Locator.FilterOptions().setHasText("values → values")).click();
+    page.locator(".ant-select-item-option")
+        .filter(new Locator.FilterOptions().setHasText("values → values"))
+        .click();
     Locator editor = page.getByTestId("yaml-editor");
     assertThat(editor).containsText("type: values");
 
@@ -226,10 +267,14 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     page.getByTestId("create-pipeline").click();
     assertThat(page.getByTestId("problem")).containsText("valuez");
     // the marker underlines the wrong line, and that line only; the gutter has one error marker
-    Locator marked = page.locator(".cm-content .cm-line:has(.cm-lintRange-error, .cm-lintPoint-error)");
+    Locator marked =
+        page.locator(".cm-content .cm-line:has(.cm-lintRange-error, .cm-lintPoint-error)");
     assertThat(marked).hasCount(1);
     assertThat(marked).containsText("type: valuez");
-    assertThat(page.locator(".cm-content .cm-line").nth(errorLine - 1).locator(".cm-lintRange-error, .cm-lintPoint-error"))
+    assertThat(
+            page.locator(".cm-content .cm-line")
+                .nth(errorLine - 1)
+                .locator(".cm-lintRange-error, .cm-lintPoint-error"))
         .hasCount(1);
     assertThat(page.locator(".cm-lint-marker-error")).hasCount(1);
     shot(page, "1-yaml-error");
@@ -243,7 +288,8 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     assertEquals(good, saved.json().getString("yaml"));
     assertEquals(1, saved.json().getInteger("version"));
 
-    // the YAML tab checks while one types: the same error is marked and listed before any save, and goes once fixed
+    // the YAML tab checks while one types: the same error is marked and listed before any save, and
+    // goes once fixed
     page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("YAML")).click();
     Locator tabEditor = page.getByTestId("yaml-editor");
     assertThat(tabEditor).containsText("type: values");
@@ -254,7 +300,10 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     assertThat(problem).hasCount(1);
     assertThat(problem).containsText("valuez");
     assertThat(problem).containsText("line " + errorLine);
-    assertThat(page.locator(".cm-content .cm-line").nth(errorLine - 1).locator(".cm-lintRange-error, .cm-lintPoint-error"))
+    assertThat(
+            page.locator(".cm-content .cm-line")
+                .nth(errorLine - 1)
+                .locator(".cm-lintRange-error, .cm-lintPoint-error"))
         .hasCount(1);
     shot(page, "1-yaml-tab-error");
     replaceEditorText(page, tabEditor, changed);
@@ -268,7 +317,8 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     assertEquals(changed, v2.getString("yaml"));
   }
 
-  // 2. start with `none`, RUNNING appears without a reload; 3. stop with savepoint, the savepoint is in the ledger;
+  // 2. start with `none`, RUNNING appears without a reload; 3. stop with savepoint, the savepoint
+  // is in the ledger;
   // 4. the Start dialog offers the restore point by default, and the run starts from it
   @Test
   void startStopWithSavepointAndStartAgainFromTheRestorePoint() throws Exception {
@@ -303,7 +353,10 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     assertNotNull(path, ledger.encodePrettily());
 
     page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Savepoints")).click();
-    Locator row = page.getByTestId("savepoints-tab").locator("tr").filter(new Locator.FilterOptions().setHasText(path));
+    Locator row =
+        page.getByTestId("savepoints-tab")
+            .locator("tr")
+            .filter(new Locator.FilterOptions().setHasText(path));
     assertThat(row).hasCount(1);
     assertThat(row).containsText("restore point");
     shot(page, "3-ledger");
@@ -317,16 +370,25 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     page.getByTestId("start-confirm").click();
     assertThat(page.getByTestId("start-dialog")).isHidden();
 
-    // The values connector cannot restore from a savepoint at run time (a known limit of it, not of the console):
-    // the new run may fail in Flink afterwards, so what is asserted is what the console did: the run it started
+    // The values connector cannot restore from a savepoint at run time (a known limit of it, not of
+    // the console):
+    // the new run may fail in Flink afterwards, so what is asserted is what the console did: the
+    // run it started
     // restores from the restore point, and the console's pages say so.
     JsonObject runs = http.get("/api/v1/pipelines/browser-runs/runs", operator).json();
-    JsonObject newest = runs.getJsonArray("items").stream().map(JsonObject.class::cast)
-        .max((a, b) -> Long.compare(a.getLong("id"), b.getLong("id"))).orElseThrow();
+    JsonObject newest =
+        runs.getJsonArray("items").stream()
+            .map(JsonObject.class::cast)
+            .max((a, b) -> Long.compare(a.getLong("id"), b.getLong("id")))
+            .orElseThrow();
     assertEquals(2, runs.getJsonArray("items").size(), runs.encodePrettily());
     assertEquals(path, newest.getString("fromSavepoint"), newest.encodePrettily());
     page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Runs")).click();
-    assertThat(page.getByTestId("runs-tab").locator("tr").filter(new Locator.FilterOptions().setHasText(path))).hasCount(1);
+    assertThat(
+            page.getByTestId("runs-tab")
+                .locator("tr")
+                .filter(new Locator.FilterOptions().setHasText(path)))
+        .hasCount(1);
     page.navigate(base() + "/runs/" + newest.getLong("id"));
     assertThat(page.getByTestId("run-page")).containsText(path);
   }
@@ -338,7 +400,8 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     String v2 = v1.replace("parallelism: 1", "parallelism: 2");
     pipeline("browser-versions", v1);
     long id = pipelineId("browser-versions");
-    Http.Response updated = http.put("/api/v1/pipelines/" + id, operator, new JsonObject().put("yaml", v2), "\"1\"");
+    Http.Response updated =
+        http.put("/api/v1/pipelines/" + id, operator, new JsonObject().put("yaml", v2), "\"1\"");
     assertEquals(200, updated.status(), updated.body());
 
     Page page = signInAdmin();
@@ -351,7 +414,10 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     page.getByTestId("rollback-1").click();
     Locator confirm = page.locator(".ant-popconfirm");
     assertThat(confirm).containsText("Roll back to version 1?");
-    assertEquals(2, http.get("/api/v1/pipelines/" + id, operator).json().getInteger("version"), "nothing before the confirmation");
+    assertEquals(
+        2,
+        http.get("/api/v1/pipelines/" + id, operator).json().getInteger("version"),
+        "nothing before the confirmation");
     confirm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Rollback")).click();
     assertThat(page.getByTestId("versions-tab")).containsText("v3 (current)");
     JsonObject now = http.get("/api/v1/pipelines/" + id, operator).json();
@@ -373,7 +439,8 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     assertThat(mine.getByTestId("yaml-editor")).containsText("parallelism: 1");
     assertThat(theirs.getByTestId("yaml-editor")).containsText("parallelism: 1");
 
-    replaceEditorText(theirs, theirs.getByTestId("yaml-editor"), v1.replace("parallelism: 1", "parallelism: 2"));
+    replaceEditorText(
+        theirs, theirs.getByTestId("yaml-editor"), v1.replace("parallelism: 1", "parallelism: 2"));
     theirs.getByTestId("save-yaml").click();
     assertThat(theirs.getByText("Saved as version 2.")).isVisible();
     assertEquals(2, http.get("/api/v1/pipelines/" + id, operator).json().getInteger("version"));
@@ -385,10 +452,18 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     assertThat(conflict).containsText("version 2");
     assertThat(conflict.locator(".cm-merge-a .cm-changedLine")).containsText("parallelism: 2");
     assertThat(conflict.locator(".cm-merge-b .cm-changedLine")).containsText("parallelism: 3");
-    assertThat(conflict.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Reload their version"))).isEnabled();
-    Locator overwrite = conflict.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Overwrite with mine"));
+    assertThat(
+            conflict.getByRole(
+                AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Reload their version")))
+        .isEnabled();
+    Locator overwrite =
+        conflict.getByRole(
+            AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Overwrite with mine"));
     assertThat(overwrite).isEnabled();
-    assertEquals(2, http.get("/api/v1/pipelines/" + id, operator).json().getInteger("version"), "the 412 saved nothing");
+    assertEquals(
+        2,
+        http.get("/api/v1/pipelines/" + id, operator).json().getInteger("version"),
+        "the 412 saved nothing");
     shot(mine, "6-conflict");
 
     overwrite.click();
@@ -409,39 +484,63 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     page.navigate(base() + "/pipelines/" + id + "/overview");
     assertThat(page.getByTestId("pipeline-name")).hasText("browser-viewer");
     assertThat(page.getByTestId("me-role")).hasAttribute("data-role", "viewer");
-    assertThat(page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start").setExact(true))).hasCount(0);
+    assertThat(
+            page.getByRole(
+                AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start").setExact(true)))
+        .hasCount(0);
     assertThat(page.getByTestId("action-start")).hasCount(0);
 
     // the call the missing button would have made, with this page's own session
     @SuppressWarnings("unchecked")
-    Map<String, Object> forced = (Map<String, Object>) page.evaluate("""
+    Map<String, Object> forced =
+        (Map<String, Object>)
+            page.evaluate(
+                """
         async (path) => {
           const token = sessionStorage.getItem('cdc-console.token');
           const r = await fetch(path, { method: 'POST', body: '{}',
               headers: { Authorization: 'Bearer ' + token, 'Content-Type': 'application/json' } });
           return { status: r.status, type: r.headers.get('content-type'), body: await r.text() };
-        }""", "/api/v1/pipelines/" + id + "/runs");
+        }""",
+                "/api/v1/pipelines/" + id + "/runs");
     assertEquals(403, ((Number) forced.get("status")).intValue(), forced.toString());
-    assertTrue(String.valueOf(forced.get("type")).startsWith("application/problem+json"), forced.toString());
+    assertTrue(
+        String.valueOf(forced.get("type")).startsWith("application/problem+json"),
+        forced.toString());
     assertTrue(String.valueOf(forced.get("body")).contains("you have viewer"), forced.toString());
 
-    // an operator whose role is taken away while the Start dialog is open sees the refusal in the dialog
-    Http.Response demoted = http.post("/api/v1/users", admin, new JsonObject()
-        .put("username", "browser-demoted").put("password", "browser-demoted-Pass-123").put("role", "operator"));
+    // an operator whose role is taken away while the Start dialog is open sees the refusal in the
+    // dialog
+    Http.Response demoted =
+        http.post(
+            "/api/v1/users",
+            admin,
+            new JsonObject()
+                .put("username", "browser-demoted")
+                .put("password", "browser-demoted-Pass-123")
+                .put("role", "operator"));
     assertEquals(201, demoted.status(), demoted.body());
     Page other = signIn(newContext(), "browser-demoted", "browser-demoted-Pass-123");
     other.navigate(base() + "/pipelines/" + id + "/overview");
     other.getByTestId("action-start").click();
     assertThat(other.getByTestId("start-dialog")).isVisible();
-    Http.Response patched = http.patch("/api/v1/users/" + demoted.json().getLong("id"), admin,
-        new JsonObject().put("role", "viewer"));
+    Http.Response patched =
+        http.patch(
+            "/api/v1/users/" + demoted.json().getLong("id"),
+            admin,
+            new JsonObject().put("role", "viewer"));
     assertEquals(200, patched.status(), patched.body());
     other.getByTestId("start-confirm").click();
     Locator problem = other.getByTestId("start-dialog").getByTestId("problem");
     assertThat(problem).containsText("Forbidden");
     assertThat(problem).containsText("This needs the operator role; you have viewer.");
     shot(other, "7-forbidden");
-    assertEquals(0, http.get("/api/v1/pipelines/" + id + "/runs", operator).json().getJsonArray("items").size());
+    assertEquals(
+        0,
+        http.get("/api/v1/pipelines/" + id + "/runs", operator)
+            .json()
+            .getJsonArray("items")
+            .size());
   }
 
   // 8. 中文: the same page in Chinese, remembered after a reload
@@ -452,7 +551,8 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     Page page = signInAdmin();
     page.navigate(base() + "/pipelines/" + id + "/overview");
     assertThat(page.getByTestId("action-start")).hasText("Start");
-    assertThat(page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Savepoints"))).isVisible();
+    assertThat(page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("Savepoints")))
+        .isVisible();
 
     page.getByTestId("language").click();
     page.getByRole(AriaRole.MENUITEM, new Page.GetByRoleOptions().setName("简体中文")).click();
@@ -466,15 +566,19 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
   private static void assertChinese(Page page) {
     assertThat(page.locator("html")).hasAttribute("lang", "zh-CN");
     assertThat(page.getByTestId("pipeline-name")).hasText("browser-zh");
-    assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("管道").setExact(true))).isVisible();
+    assertThat(
+            page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("管道").setExact(true)))
+        .isVisible();
     // antd spaces out a two-character Chinese label
     assertThat(page.getByTestId("action-start")).hasText(Pattern.compile("^启\\s?动$"));
     assertThat(page.getByTestId("sign-out")).hasText("退出登录");
-    assertThat(page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("保存点"))).isVisible();
+    assertThat(page.getByRole(AriaRole.TAB, new Page.GetByRoleOptions().setName("保存点")))
+        .isVisible();
     assertThat(page.getByTestId("language")).hasText("简体中文");
   }
 
-  // 9. the event stream is cut, a run changes meanwhile, and the page shows it once the stream is back
+  // 9. the event stream is cut, a run changes meanwhile, and the page shows it once the stream is
+  // back
   @Test
   void aChangeMadeWhileTheEventStreamWasDownShowsOnceItReconnects() throws Exception {
     expectFailedLoads("net::ERR_");
@@ -485,11 +589,12 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     try (CuttableProxy line = new CuttableProxy(console.app().port())) {
       String base = "http://127.0.0.1:" + line.port();
       Page page = signIn(context, base, "admin", TestConsole.ADMIN_PASSWORD);
-      page.onRequest(r -> {
-        if (r.url().endsWith("/api/v1/events")) {
-          lastEventIds.add(String.valueOf(r.headers().get("last-event-id")));
-        }
-      });
+      page.onRequest(
+          r -> {
+            if (r.url().endsWith("/api/v1/events")) {
+              lastEventIds.add(String.valueOf(r.headers().get("last-event-id")));
+            }
+          });
       page.navigate(base + "/pipelines");
       Locator live = page.getByTestId("live-status");
       assertThat(live).hasAttribute("data-status", "live");
@@ -499,29 +604,41 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
       markDocument(page);
 
       // a change while connected arrives as an event (its id is what the stream resumes from)
-      String run1 = http.post("/api/v1/pipelines/browser-live-1/runs", operator, new JsonObject()).header("Location");
+      String run1 =
+          http.post("/api/v1/pipelines/browser-live-1/runs", operator, new JsonObject())
+              .header("Location");
       waitForState(run1, "FINISHED");
       assertThat(first).hasAttribute("data-state", "FINISHED", stateTimeout());
 
       line.cut();
       assertThat(live).not().hasAttribute("data-status", "live");
-      String run2 = http.post("/api/v1/pipelines/browser-live-2/runs", operator, new JsonObject()).header("Location");
+      String run2 =
+          http.post("/api/v1/pipelines/browser-live-2/runs", operator, new JsonObject())
+              .header("Location");
       waitForState(run2, "FINISHED");
       assertThat(second).hasAttribute("data-state", "NONE");
       shot(page, "9-offline");
 
       line.restore();
-      assertThat(live).hasAttribute("data-status", "live", new LocatorAssertions.HasAttributeOptions().setTimeout(STATE_TIMEOUT_MS));
+      assertThat(live)
+          .hasAttribute(
+              "data-status",
+              "live",
+              new LocatorAssertions.HasAttributeOptions().setTimeout(STATE_TIMEOUT_MS));
       assertThat(second).hasAttribute("data-state", "FINISHED", stateTimeout());
       assertSameDocument(page);
       String resumedFrom = lastEventIds.get(lastEventIds.size() - 1);
-      assertTrue(resumedFrom.matches("\\d+"), "the stream resumed with Last-Event-ID: " + lastEventIds);
-      assertFalse(lastEventIds.get(0).matches("\\d+"), "the first connection has no Last-Event-ID: " + lastEventIds);
+      assertTrue(
+          resumedFrom.matches("\\d+"), "the stream resumed with Last-Event-ID: " + lastEventIds);
+      assertFalse(
+          lastEventIds.get(0).matches("\\d+"),
+          "the first connection has no Last-Event-ID: " + lastEventIds);
       shot(page, "9-back");
     }
   }
 
-  // 10. the dialogs work with the keyboard: opened from a focused action, focus kept inside, Escape gives it back
+  // 10. the dialogs work with the keyboard: opened from a focused action, focus kept inside, Escape
+  // gives it back
   @Test
   void theStartDialogWorksWithTheKeyboardAlone() {
     pipeline("browser-keys", bounded("browser-keys"));
@@ -534,25 +651,32 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
     Locator dialog = page.getByRole(AriaRole.DIALOG);
     assertThat(dialog).isVisible();
     assertTrue(focusInside(page, ".ant-modal"), "opening the dialog moves the focus into it");
-    // Tab cycles through the dialog and never reaches the page behind it (antd's trap passes through the document
+    // Tab cycles through the dialog and never reaches the page behind it (antd's trap passes
+    // through the document
     // body for one step on its way back to the first control)
     int inside = 0;
     for (int i = 0; i < 14; i++) {
       page.keyboard().press("Tab");
-      assertFalse(focusBehindTheDialog(page), "Tab " + (i + 1) + " reached the page behind the dialog");
+      assertFalse(
+          focusBehindTheDialog(page), "Tab " + (i + 1) + " reached the page behind the dialog");
       inside += focusInside(page, ".ant-modal") ? 1 : 0;
     }
     assertTrue(inside >= 12, "the focus stayed in the dialog " + inside + " of 14 Tabs");
     page.keyboard().press("Escape");
     assertThat(dialog).isHidden();
-    assertTrue((Boolean) page.evaluate("() => document.activeElement?.dataset.testid === 'action-start'"),
+    assertTrue(
+        (Boolean) page.evaluate("() => document.activeElement?.dataset.testid === 'action-start'"),
         "Escape returns the focus to the action that opened the dialog");
 
-    // open it again with the space bar and start with the keyboard: Tab to the dialog's Start, then Enter
+    // open it again with the space bar and start with the keyboard: Tab to the dialog's Start, then
+    // Enter
     page.keyboard().press(" ");
     assertThat(dialog).isVisible();
-    for (int i = 0; i < 12 && !(Boolean) page.evaluate(
-        "() => document.activeElement?.dataset.testid === 'start-confirm'"); i++) {
+    for (int i = 0;
+        i < 12
+            && !(Boolean)
+                page.evaluate("() => document.activeElement?.dataset.testid === 'start-confirm'");
+        i++) {
       page.keyboard().press("Tab");
     }
     assertThat(page.getByTestId("start-confirm")).isFocused();
@@ -563,8 +687,10 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
   }
 
   private static boolean focusBehindTheDialog(Page page) {
-    return (Boolean) page.evaluate("() => { const e = document.activeElement;"
-        + " return !!e && e !== document.body && !e.closest('.ant-modal'); }");
+    return (Boolean)
+        page.evaluate(
+            "() => { const e = document.activeElement;"
+                + " return !!e && e !== document.body && !e.closest('.ant-modal'); }");
   }
 
   private static boolean focusInside(Page page, String selector) {
@@ -572,7 +698,9 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
   }
 
   private static Locator row(Page page, String pipeline) {
-    return page.getByTestId("pipelines-table").locator("tr").filter(new Locator.FilterOptions().setHasText(pipeline))
+    return page.getByTestId("pipelines-table")
+        .locator("tr")
+        .filter(new Locator.FilterOptions().setHasText(pipeline))
         .getByTestId("state-badge");
   }
 }

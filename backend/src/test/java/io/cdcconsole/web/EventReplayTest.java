@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The bound of the replay after {@code Last-Event-ID}: a client that missed more than 1000 transitions gets the newest
- * 1000, after a {@code replay.truncated} event. The transitions are written straight into the real database (a
- * finished run with 1205 of them), so the watcher leaves them alone.
+ * The bound of the replay after {@code Last-Event-ID}: a client that missed more than 1000
+ * transitions gets the newest 1000, after a {@code replay.truncated} event. The transitions are
+ * written straight into the real database (a finished run with 1205 of them), so the watcher leaves
+ * them alone.
  */
 @Timeout(120)
 class EventReplayTest extends ConsoleTest {
@@ -35,22 +36,43 @@ class EventReplayTest extends ConsoleTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    Http.Response cluster = http.post("/api/v1/clusters", admin, new JsonObject().put("name", "quiet")
-        .put("restUrl", "http://127.0.0.1:" + port)
-        .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
+    Http.Response cluster =
+        http.post(
+            "/api/v1/clusters",
+            admin,
+            new JsonObject()
+                .put("name", "quiet")
+                .put("restUrl", "http://127.0.0.1:" + port)
+                .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
     assertEquals(201, cluster.status(), cluster.body());
-    Http.Response pipeline = http.post("/api/v1/pipelines", admin, new JsonObject().put("name", "chatty")
-        .put("clusterId", cluster.json().getLong("id")).put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
+    Http.Response pipeline =
+        http.post(
+            "/api/v1/pipelines",
+            admin,
+            new JsonObject()
+                .put("name", "chatty")
+                .put("clusterId", cluster.json().getLong("id"))
+                .put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
     assertEquals(201, pipeline.status(), pipeline.body());
     var db = console.config().database();
-    try (Connection c = DriverManager.getConnection(db.url().orElseThrow(), db.user(),
-        db.password().map(s -> s.value()).orElse("")); Statement st = c.createStatement()) {
-      st.execute("insert into pipeline_run (pipeline_id, pipeline_version, cluster_id, job_id, state) values ("
-          + pipeline.json().getLong("id") + ", 1, " + cluster.json().getLong("id") + ", '" + "ab".repeat(16)
-          + "', 'FINISHED')");
-      st.execute("insert into run_transition (run_id, from_state, to_state, source, detail) "
-          + "select (select max(id) from pipeline_run), 'RUNNING', 'RESTARTING', 'flink', 'restart ' || n "
-          + "from generate_series(1, " + STORED + ") n");
+    try (Connection c =
+            DriverManager.getConnection(
+                db.url().orElseThrow(), db.user(), db.password().map(s -> s.value()).orElse(""));
+        Statement st = c.createStatement()) {
+      st.execute(
+          "insert into pipeline_run (pipeline_id, pipeline_version, cluster_id, job_id, state) values ("
+              + pipeline.json().getLong("id")
+              + ", 1, "
+              + cluster.json().getLong("id")
+              + ", '"
+              + "ab".repeat(16)
+              + "', 'FINISHED')");
+      st.execute(
+          "insert into run_transition (run_id, from_state, to_state, source, detail) "
+              + "select (select max(id) from pipeline_run), 'RUNNING', 'RESTARTING', 'flink', 'restart ' || n "
+              + "from generate_series(1, "
+              + STORED
+              + ") n");
       try (ResultSet rs = st.executeQuery("select min(id), max(id) from run_transition")) {
         rs.next();
         firstId = rs.getLong(1);

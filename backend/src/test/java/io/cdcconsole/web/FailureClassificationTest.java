@@ -13,25 +13,38 @@ import java.net.ConnectException;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
-/** How {@link FailureHandler} names a failure, by its type alone: a Flink outage is never a database outage. */
+/**
+ * How {@link FailureHandler} names a failure, by its type alone: a Flink outage is never a database
+ * outage.
+ */
 class FailureClassificationTest {
 
   @Test
   void aRefusedConnectionOfUnknownOriginIsAnOutageButNotTheDatabases() {
-    // what the Flink REST client's web client fails with when the JobManager is down (RunService.adopt let it through)
-    Problem p = FailureHandler.classify(new ConnectException("Connection refused: /127.0.0.1:8081")).orElseThrow();
+    // what the Flink REST client's web client fails with when the JobManager is down
+    // (RunService.adopt let it through)
+    Problem p =
+        FailureHandler.classify(new ConnectException("Connection refused: /127.0.0.1:8081"))
+            .orElseThrow();
     assertEquals(503, p.status());
     assertFalse(p.detail().toLowerCase().contains("database"), p.detail());
-    Problem wrapped = FailureHandler.classify(new CompletionException(new ConnectException("refused"))).orElseThrow();
+    Problem wrapped =
+        FailureHandler.classify(new CompletionException(new ConnectException("refused")))
+            .orElseThrow();
     assertEquals(503, wrapped.status());
     assertFalse(wrapped.detail().toLowerCase().contains("database"), wrapped.detail());
   }
 
   @Test
   void aClusterThatDoesNotAnswerIsNamedAndNeverCalledTheDatabase() {
-    for (Throwable cause : new Throwable[] {new ConnectException("Connection refused: /127.0.0.1:8081"),
-        ClosedConnectionException.INSTANCE}) {
-      Problem p = FailureHandler.classify(new io.cdcconsole.error.ClusterUnavailable("prod-flink", cause)).orElseThrow();
+    for (Throwable cause :
+        new Throwable[] {
+          new ConnectException("Connection refused: /127.0.0.1:8081"),
+          ClosedConnectionException.INSTANCE
+        }) {
+      Problem p =
+          FailureHandler.classify(new io.cdcconsole.error.ClusterUnavailable("prod-flink", cause))
+              .orElseThrow();
       assertEquals(503, p.status());
       assertTrue(p.detail().contains("Flink cluster 'prod-flink' did not answer"), p.detail());
       assertFalse(p.detail().toLowerCase().contains("database"), p.detail());
@@ -40,11 +53,13 @@ class FailureClassificationTest {
 
   @Test
   void onlyTheDatabasesOwnFailuresAreCalledADatabaseOutage() {
-    for (Throwable t : new Throwable[] {
-        new PgException("the database system is shutting down", "FATAL", "57P01", null),
-        new PgException("connection failure", "FATAL", "08006", null),
-        ClosedConnectionException.INSTANCE,
-        Sql.translate(new ConnectException("Connection refused: /127.0.0.1:5432"))}) {
+    for (Throwable t :
+        new Throwable[] {
+          new PgException("the database system is shutting down", "FATAL", "57P01", null),
+          new PgException("connection failure", "FATAL", "08006", null),
+          ClosedConnectionException.INSTANCE,
+          Sql.translate(new ConnectException("Connection refused: /127.0.0.1:5432"))
+        }) {
       Problem p = FailureHandler.classify(t).orElseThrow();
       assertEquals(503, p.status(), t.toString());
       assertTrue(p.detail().contains("database is not reachable"), p.detail());
@@ -60,7 +75,8 @@ class FailureClassificationTest {
     Throwable other = new PgException("syntax error", "ERROR", "42601", null);
     assertEquals(other, Sql.translate(other), "anything else stays what it is");
     assertEquals(409, FailureHandler.classify(duplicate).orElseThrow().status());
-    assertTrue(FailureHandler.classify(other).isEmpty(), "a bug is left to the 500 with an error id");
+    assertTrue(
+        FailureHandler.classify(other).isEmpty(), "a bug is left to the 500 with an error id");
   }
 
   @Test

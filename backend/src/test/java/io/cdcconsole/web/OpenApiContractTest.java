@@ -24,8 +24,9 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The OpenAPI document and the server agree: the same routes, served as JSON without signing in, browsable at
- * /api/docs. (That every answer matches its operation's schema is checked on every call of the test client.)
+ * The OpenAPI document and the server agree: the same routes, served as JSON without signing in,
+ * browsable at /api/docs. (That every answer matches its operation's schema is checked on every
+ * call of the test client.)
  */
 class OpenApiContractTest extends ConsoleTest {
   private final OpenApiContract contract = OpenApiContract.get();
@@ -38,14 +39,19 @@ class OpenApiContractTest extends ConsoleTest {
     undocumented.removeAll(documented);
     Set<String> notServed = new TreeSet<>(documented);
     notServed.removeAll(served);
-    assertTrue(undocumented.isEmpty() && notServed.isEmpty(),
-        "served but not in openapi.yaml: " + undocumented + "; in openapi.yaml but not served: " + notServed);
+    assertTrue(
+        undocumented.isEmpty() && notServed.isEmpty(),
+        "served but not in openapi.yaml: "
+            + undocumented
+            + "; in openapi.yaml but not served: "
+            + notServed);
     assertTrue(served.contains("GET /pipelines/{id}"), served.toString());
   }
 
   @Test
   void theDocumentIsValidOpenApi31() throws Exception {
-    // validated against the OpenAPI 3.1 schema that Vert.x's OpenAPI module ships, then every $ref resolved (its
+    // validated against the OpenAPI 3.1 schema that Vert.x's OpenAPI module ships, then every $ref
+    // resolved (its
     // router, which serves only some media types, is not used)
     JsonObject document = new JsonObject(contract.document().toString());
     Vertx vertx = console.app().vertx();
@@ -56,7 +62,9 @@ class OpenApiContractTest extends ConsoleTest {
     assertTrue(result.getValid(), () -> "not valid OpenAPI 3.1: " + result.getErrors());
     JsonObject broken = document.copy();
     broken.getJsonObject("info").remove("title");
-    assertFalse(TestConsole.await(version.validateContract(vertx, repository, broken)).getValid(), "info.title is required");
+    assertFalse(
+        TestConsole.await(version.validateContract(vertx, repository, broken)).getValid(),
+        "info.title is required");
     JsonObject resolved = TestConsole.await(version.resolve(vertx, repository, document));
     assertEquals(contract.operations().size(), countOperations(resolved));
   }
@@ -73,12 +81,22 @@ class OpenApiContractTest extends ConsoleTest {
   @Test
   void operationsHaveUniqueCamelCaseIds() {
     List<String> ids = new ArrayList<>();
-    contract.document().get("paths").forEach(path -> path.fields().forEachRemaining(op -> {
-      if (op.getValue().has("responses")) {
-        ids.add(op.getValue().path("operationId").asText(""));
-      }
-    }));
-    ids.forEach(id -> assertTrue(id.matches("[a-z][a-zA-Z0-9]*"), "operationId '" + id + "' is not camelCase"));
+    contract
+        .document()
+        .get("paths")
+        .forEach(
+            path ->
+                path.fields()
+                    .forEachRemaining(
+                        op -> {
+                          if (op.getValue().has("responses")) {
+                            ids.add(op.getValue().path("operationId").asText(""));
+                          }
+                        }));
+    ids.forEach(
+        id ->
+            assertTrue(
+                id.matches("[a-z][a-zA-Z0-9]*"), "operationId '" + id + "' is not camelCase"));
     assertEquals(ids.size(), new HashSet<>(ids).size(), "operationIds repeat: " + ids);
   }
 
@@ -86,8 +104,14 @@ class OpenApiContractTest extends ConsoleTest {
   void everyComponentSchemaCompilesAndEveryReferenceResolves() {
     JsonNode schemas = contract.document().path("components").path("schemas");
     schemas.fieldNames().forEachRemaining(name -> contract.validateComponent(name, "{}"));
-    contract.document().findValues("$ref").forEach(ref -> assertFalse(
-        contract.document().at(ref.asText().substring(1)).isMissingNode(), "dangling $ref " + ref.asText()));
+    contract
+        .document()
+        .findValues("$ref")
+        .forEach(
+            ref ->
+                assertFalse(
+                    contract.document().at(ref.asText().substring(1)).isMissingNode(),
+                    "dangling $ref " + ref.asText()));
   }
 
   @Test
@@ -102,20 +126,42 @@ class OpenApiContractTest extends ConsoleTest {
 
   @Test
   void theCheckerRejectsAnswersThatDoNotMatch() {
-    // a pipeline without its name, and a problem without its status: the test client would fail a test on either
-    assertFalse(contract.validateComponent("Pipeline", new JsonObject().put("id", 1).encode()).isEmpty());
-    assertFalse(contract.validateComponent("Problem", new JsonObject().put("title", "Bad").encode()).isEmpty());
+    // a pipeline without its name, and a problem without its status: the test client would fail a
+    // test on either
+    assertFalse(
+        contract.validateComponent("Pipeline", new JsonObject().put("id", 1).encode()).isEmpty());
+    assertFalse(
+        contract
+            .validateComponent("Problem", new JsonObject().put("title", "Bad").encode())
+            .isEmpty());
     // composed schemas (allOf) still refuse members they do not describe
-    JsonObject page = new JsonObject().put("items", new JsonArray()).put("total", 0)
-        .put("limit", 50).put("offset", 0);
+    JsonObject page =
+        new JsonObject()
+            .put("items", new JsonArray())
+            .put("total", 0)
+            .put("limit", 50)
+            .put("offset", 0);
     assertTrue(contract.validateComponent("PipelinePage", page.encode()).isEmpty());
-    assertFalse(contract.validateComponent("PipelinePage", page.copy().put("extra", 1).encode()).isEmpty());
-    AssertionError error = assertThrows(AssertionError.class, () -> contract.check("GET", "/api/v1/clusters", 200,
-        "application/json", new JsonObject().put("items", "none").encode()));
-    assertTrue(error.getMessage().contains("GET /api/v1/clusters answered 200"), error.getMessage());
-    assertThrows(AssertionError.class, () -> contract.check("GET", "/api/v1/not-documented", 200,
-        "application/json", "{}"));
-    assertThrows(AssertionError.class, () -> contract.checkEvent("run.state", new JsonObject().put("runId", "x").encode()));
+    assertFalse(
+        contract.validateComponent("PipelinePage", page.copy().put("extra", 1).encode()).isEmpty());
+    AssertionError error =
+        assertThrows(
+            AssertionError.class,
+            () ->
+                contract.check(
+                    "GET",
+                    "/api/v1/clusters",
+                    200,
+                    "application/json",
+                    new JsonObject().put("items", "none").encode()));
+    assertTrue(
+        error.getMessage().contains("GET /api/v1/clusters answered 200"), error.getMessage());
+    assertThrows(
+        AssertionError.class,
+        () -> contract.check("GET", "/api/v1/not-documented", 200, "application/json", "{}"));
+    assertThrows(
+        AssertionError.class,
+        () -> contract.checkEvent("run.state", new JsonObject().put("runId", "x").encode()));
     assertThrows(AssertionError.class, () -> contract.checkEvent("no.such.event", "{}"));
   }
 

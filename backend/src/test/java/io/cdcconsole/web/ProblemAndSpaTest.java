@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.cdcconsole.test.Http;
 import io.cdcconsole.test.ConsoleTest;
-import io.cdcconsole.test.TestConsole;
+import io.cdcconsole.test.Http;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -22,12 +21,14 @@ class ProblemAndSpaTest extends ConsoleTest {
       assertProblem(r, 400);
       assertFalse(r.body().contains("Exception"), r.body());
     }
-    assertProblem(http.send("POST", "/api/v1/auth/login", null, "{\"username\": \"admin\", ", null), 400);
+    assertProblem(
+        http.send("POST", "/api/v1/auth/login", null, "{\"username\": \"admin\", ", null), 400);
   }
 
   @Test
   void validationErrorsNameTheirFields() {
-    Http.Response r = http.post("/api/v1/auth/login", null, new JsonObject().put("username", "admin"));
+    Http.Response r =
+        http.post("/api/v1/auth/login", null, new JsonObject().put("username", "admin"));
     assertProblem(r, 400);
     JsonObject error = r.json().getJsonArray("errors").getJsonObject(0);
     assertEquals("password", error.getString("path"));
@@ -56,7 +57,8 @@ class ProblemAndSpaTest extends ConsoleTest {
 
   @Test
   void oversizedBodiesAre413AndTheServerStaysUp() {
-    String big = new JsonObject().put("username", "big").put("password", "x".repeat(10_000)).encode();
+    String big =
+        new JsonObject().put("username", "big").put("password", "x".repeat(10_000)).encode();
     Http.Response r = http.send("POST", "/api/v1/users", admin, big, null);
     assertProblem(r, 413);
     assertTrue(r.json().getString("detail").contains("4096"));
@@ -67,19 +69,29 @@ class ProblemAndSpaTest extends ConsoleTest {
   @Test
   void requestLinesAndHeadersBeyondTheDecoderLimitsAreProblemsToo() throws Exception {
     // refused by the HTTP decoder before any route runs; Vert.x's own answer has no body
-    assertRawProblem("GET /api/v1/users/" + "x".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414);
-    assertRawProblem("GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "x".repeat(70_000) + "\r\n\r\n", 431);
+    assertRawProblem(
+        "GET /api/v1/users/" + "x".repeat(10_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 414);
+    assertRawProblem(
+        "GET /api/v1/me HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "x".repeat(70_000) + "\r\n\r\n",
+        431);
     assertRawProblem("NOT HTTP AT ALL\u0000\r\n\r\n", 400);
     assertEquals(200, http.get("/api/v1/me", admin).status());
   }
 
-  /** One request written as is on a socket of its own (an HTTP client would not send these); the answer is read to its end. */
+  /**
+   * One request written as is on a socket of its own (an HTTP client would not send these); the
+   * answer is read to its end.
+   */
   private void assertRawProblem(String request, int status) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", console.app().port())) {
       socket.setSoTimeout(30_000);
-      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      socket
+          .getOutputStream()
+          .write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
       socket.getOutputStream().flush();
-      String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String answer =
+          new String(
+              socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       // the decoder gave up before it read the version, so the answer may be HTTP/1.0
       assertTrue(answer.matches("(?s)HTTP/1\\.[01] " + status + " .*"), answer);
       assertTrue(answer.toLowerCase().contains("content-type: application/problem+json"), answer);
@@ -101,7 +113,8 @@ class ProblemAndSpaTest extends ConsoleTest {
 
   @Test
   void theSpaIsServedAtTheRootAndAtDeepClientRoutes() {
-    assumeTrue(getClass().getClassLoader().getResource("webroot/index.html") != null,
+    assumeTrue(
+        getClass().getClassLoader().getResource("webroot/index.html") != null,
         "the frontend was not built (-Dskip.frontend)");
     Http.Response root = http.get("/", null);
     assertEquals(200, root.status());

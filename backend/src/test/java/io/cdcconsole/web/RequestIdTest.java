@@ -22,7 +22,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Every answer has a request id; problem answers and their log lines name it; /metrics is off without its settings. */
+/**
+ * Every answer has a request id; problem answers and their log lines name it; /metrics is off
+ * without its settings.
+ */
 class RequestIdTest extends ConsoleTest {
 
   @Test
@@ -32,17 +35,32 @@ class RequestIdTest extends ConsoleTest {
     String id = r.header("X-Request-Id");
     UUID.fromString(id);
     assertEquals(id, r.json().getString("requestId"));
-    assertNotEquals(id, http.get("/api/v1/pipelines/424242", admin).header("X-Request-Id"), "one id per request");
+    assertNotEquals(
+        id,
+        http.get("/api/v1/pipelines/424242", admin).header("X-Request-Id"),
+        "one id per request");
   }
 
   @Test
   void aSaneIncomingRequestIdIsKeptAnAbsurdOneReplaced() {
-    Http.Response kept = http.send("GET", "/api/v1/pipelines", admin, null, null,
-        Map.of("X-Request-Id", "lb-7f3a.42:edge"));
+    Http.Response kept =
+        http.send(
+            "GET",
+            "/api/v1/pipelines",
+            admin,
+            null,
+            null,
+            Map.of("X-Request-Id", "lb-7f3a.42:edge"));
     assertEquals(200, kept.status());
     assertEquals("lb-7f3a.42:edge", kept.header("X-Request-Id"));
-    Http.Response replaced = http.send("GET", "/api/v1/nothing-here", admin, null, null,
-        Map.of("X-Request-Id", "x".repeat(300)));
+    Http.Response replaced =
+        http.send(
+            "GET",
+            "/api/v1/nothing-here",
+            admin,
+            null,
+            null,
+            Map.of("X-Request-Id", "x".repeat(300)));
     assertEquals(404, replaced.status());
     UUID.fromString(replaced.header("X-Request-Id"));
     assertEquals(replaced.header("X-Request-Id"), replaced.json().getString("requestId"));
@@ -78,14 +96,22 @@ class RequestIdTest extends ConsoleTest {
     }
     assertEquals(404, r.status());
     String requestId = r.header("X-Request-Id");
-    List<String> lines = Arrays.stream(out.toString(StandardCharsets.UTF_8).split("\n")).filter(l -> !l.isBlank())
-        .toList();
+    List<String> lines =
+        Arrays.stream(out.toString(StandardCharsets.UTF_8).split("\n"))
+            .filter(l -> !l.isBlank())
+            .toList();
     assertTrue(!lines.isEmpty(), "the 404 was logged");
-    JsonObject line = lines.stream().map(JsonObject::new)
-        .filter(json -> json.getString("formattedMessage", "").contains("/api/v1/clusters/31337"))
-        .findFirst().orElseThrow(() -> new AssertionError(lines.toString()));
+    JsonObject line =
+        lines.stream()
+            .map(JsonObject::new)
+            .filter(
+                json -> json.getString("formattedMessage", "").contains("/api/v1/clusters/31337"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(lines.toString()));
     assertEquals("DEBUG", line.getString("level"));
-    assertTrue(line.getJsonArray("kvpList").stream().anyMatch(kv -> requestId.equals(((JsonObject) kv)
-        .getString("requestId"))), line.encode());
+    assertTrue(
+        line.getJsonArray("kvpList").stream()
+            .anyMatch(kv -> requestId.equals(((JsonObject) kv).getString("requestId"))),
+        line.encode());
   }
 }

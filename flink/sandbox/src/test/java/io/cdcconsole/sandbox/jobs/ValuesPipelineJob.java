@@ -1,13 +1,12 @@
 package io.cdcconsole.sandbox.jobs;
 
+import java.lang.reflect.Constructor;
 import org.apache.flink.cdc.cli.parser.YamlPipelineDefinitionParser;
 import org.apache.flink.cdc.common.configuration.Configuration;
 import org.apache.flink.cdc.composer.PipelineExecution;
 import org.apache.flink.cdc.composer.definition.PipelineDef;
 import org.apache.flink.cdc.composer.flink.FlinkPipelineComposer;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import java.lang.reflect.Constructor;
 
 /**
  * A Flink CDC YAML pipeline (given as {@code args[0]}) parsed and composed inside the cluster, the
@@ -26,20 +25,21 @@ import java.lang.reflect.Constructor;
  */
 public final class ValuesPipelineJob {
 
-    private ValuesPipelineJob() {}
+  private ValuesPipelineJob() {}
 
-    public static void main(String[] args) throws Exception {
-        if (args.length != 1) {
-            throw new IllegalArgumentException("expected one argument: the pipeline YAML");
-        }
-        PipelineDef pipeline = new YamlPipelineDefinitionParser().parse(args[0], new Configuration());
-
-        Constructor<FlinkPipelineComposer> constructor = FlinkPipelineComposer.class
-                .getDeclaredConstructor(StreamExecutionEnvironment.class, boolean.class);
-        constructor.setAccessible(true);
-        FlinkPipelineComposer composer =
-                constructor.newInstance(StreamExecutionEnvironment.getExecutionEnvironment(), false);
-        PipelineExecution.ExecutionInfo info = composer.compose(pipeline).execute();
-        System.out.println("Pipeline submitted: " + info.getId() + " " + info.getDescription());
+  public static void main(String[] args) throws Exception {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("expected one argument: the pipeline YAML");
     }
+    PipelineDef pipeline = new YamlPipelineDefinitionParser().parse(args[0], new Configuration());
+
+    Constructor<FlinkPipelineComposer> constructor =
+        FlinkPipelineComposer.class.getDeclaredConstructor(
+            StreamExecutionEnvironment.class, boolean.class);
+    constructor.setAccessible(true);
+    FlinkPipelineComposer composer =
+        constructor.newInstance(StreamExecutionEnvironment.getExecutionEnvironment(), false);
+    PipelineExecution.ExecutionInfo info = composer.compose(pipeline).execute();
+    System.out.println("Pipeline submitted: " + info.getId() + " " + info.getDescription());
+  }
 }
