@@ -45,13 +45,9 @@ class EmbeddedDatabaseAuthTest {
       assertTrue(
           rules.stream().noneMatch(l -> l.matches(".*\\btrust\\b.*")), String.join("\n", rules));
 
+      // postmaster.pid: pid, data directory, start time, port, ... one per line
       String port =
-          Files.readString(home.resolve("postgres").resolve("postmaster.pid"))
-              .lines()
-              .skip(3)
-              .findFirst()
-              .orElseThrow()
-              .trim();
+          Files.readAllLines(home.resolve("postgres").resolve("postmaster.pid")).get(3).trim();
       String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
       assertThrows(
           SQLException.class,
