@@ -2114,6 +2114,10 @@ export interface components {
             prefixes: string[];
             /** @description Every option the connector knows, when the catalogue lists them. */
             options?: string[];
+            /** @description Options added after the connector itself, with the first Flink CDC release that has each; a pipeline using one on a cluster with an older Flink CDC fails validation naming that release. */
+            optionsSince?: {
+                [key: string]: string;
+            };
         };
         ConnectorList: components["schemas"]["PageInfo"] & {
             items: components["schemas"]["Connector"][];

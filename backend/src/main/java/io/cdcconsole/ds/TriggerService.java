@@ -14,6 +14,7 @@ import io.cdcconsole.store.StorageException;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -52,6 +53,7 @@ public final class TriggerService {
   private final Duration backoff;
   private final AtomicBoolean working = new AtomicBoolean();
   private long timerId = -1;
+  private MessageConsumer<JsonObject> transitions;
 
   public TriggerService(
       Vertx vertx,
@@ -70,13 +72,22 @@ public final class TriggerService {
   }
 
   public void start() {
-    vertx.eventBus().<JsonObject>consumer(RunEvents.ADDRESS, m -> work());
+    transitions = vertx.eventBus().<JsonObject>consumer(RunEvents.ADDRESS, m -> work());
     timerId = vertx.setPeriodic(Math.max(200, Math.min(backoff.toMillis(), 2000)), id -> work());
   }
 
+  /**
+   * Cancels the timer and stops listening (a console restarted on the same Vert.x must not listen
+   * twice).
+   */
   public void stop() {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
+      timerId = -1;
+    }
+    if (transitions != null) {
+      transitions.unregister();
+      transitions = null;
     }
   }
 

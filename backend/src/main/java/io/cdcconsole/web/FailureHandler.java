@@ -55,7 +55,18 @@ public final class FailureHandler implements Handler<RoutingContext> {
     if (shape != null) {
       problem = shape.apply(problem);
     }
-    if (problem.status() < 500) {
+    if (problem.status() == 503) {
+      // an outage (database, Flink, another service): logged with the request it failed
+      Throwable failure = ctx.failure();
+      LOG.atWarn()
+          .addKeyValue("requestId", requestId)
+          .log(
+              "{} {} answered 503: {} ({})",
+              ctx.request().method(),
+              ctx.request().path(),
+              problem.detail(),
+              failure == null ? "no cause" : failure.getMessage());
+    } else if (problem.status() < 500) {
       LOG.atDebug()
           .addKeyValue("requestId", requestId)
           .log(
@@ -82,7 +93,6 @@ public final class FailureHandler implements Handler<RoutingContext> {
     // before the database check: whatever closed under a Flink call, the cluster is what did not
     // answer
     if (failure instanceof ClusterUnavailable cluster) {
-      LOG.warn("Flink cluster '{}' did not answer: {}", cluster.cluster(), cluster.getMessage());
       return Optional.of(
           Problem.of(
               503,
@@ -96,7 +106,6 @@ public final class FailureHandler implements Handler<RoutingContext> {
       return Optional.of(Problem.of(400, "The request body is not valid JSON."));
     }
     if (isDatabaseUnreachable(failure)) {
-      LOG.warn("The database is not reachable: {}", failure.getMessage());
       return Optional.of(Problem.of(503, "The database is not reachable; try again shortly."));
     }
     if (failure instanceof StorageException.DuplicateKey
@@ -107,7 +116,6 @@ public final class FailureHandler implements Handler<RoutingContext> {
     }
     Throwable transport = transportFailure(failure);
     if (transport != null) {
-      LOG.warn("A service the console calls did not answer: {}", transport.getMessage());
       return Optional.of(
           Problem.of(
               503,

@@ -44,6 +44,11 @@ class AuditApiTest extends ConsoleTest {
           http.post("/api/v1/tokens", session, new JsonObject().put("name", "deploy"))
               .json()
               .getString("token");
+      // before the reset below, which revokes the user's tokens
+      http.post(
+          "/api/v1/users",
+          tokenSecret,
+          new JsonObject().put("username", "x").put("password", "x-Pass-12345")); // 403
       http.patch("/api/v1/users/" + id, admin, new JsonObject().put("password", resetPassword));
       String session2 = http.login("audrey", resetPassword);
       http.put(
@@ -52,10 +57,6 @@ class AuditApiTest extends ConsoleTest {
           new JsonObject()
               .put("currentPassword", resetPassword)
               .put("newPassword", newOwnPassword));
-      http.post(
-          "/api/v1/users",
-          tokenSecret,
-          new JsonObject().put("username", "x").put("password", "x-Pass-12345")); // 403
 
       JsonArray rows = waitForAudit("actor=audrey", 6);
       assertHas(

@@ -65,12 +65,21 @@ class ScopedTokenEnumerationTest extends ConsoleTest {
     Http.Response absentByName = status(scoped, "p-absent-name");
     assertEquals(404, outByName.status(), outByName.body());
     assertEquals(absentByName.status(), outByName.status());
-    assertEquals(absentByName.body().replace("p-absent-name", "p-hidden-name"), outByName.body());
+    assertEquals(
+        sameAnswer(absentByName).replace("p-absent-name", "p-hidden-name"), sameAnswer(outByName));
 
     Http.Response outById = status(scoped, Long.toString(secretId));
     Http.Response absentById = status(scoped, "987654");
     assertEquals(404, outById.status(), outById.body());
-    assertEquals(absentById.body().replace("987654", Long.toString(secretId)), outById.body());
+    assertEquals(
+        sameAnswer(absentById).replace("987654", Long.toString(secretId)), sameAnswer(outById));
     assertFalse(outById.body().contains("p-hidden-name"), outById.body());
+  }
+
+  /** The answer without its request id, which differs from request to request by design. */
+  private static String sameAnswer(Http.Response response) {
+    JsonObject body = response.json().copy();
+    body.remove("requestId");
+    return body.encode();
   }
 }

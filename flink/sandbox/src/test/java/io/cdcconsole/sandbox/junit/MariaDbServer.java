@@ -52,7 +52,7 @@ public final class MariaDbServer implements AutoCloseable {
             "--no-defaults",
             "--datadir=" + data,
             "--user=" + user(),
-            "--auth-root-authentication-method=socket",
+            "--auth-root-authentication-method=normal",
             "--skip-test-db"),
         120);
     int port;
