@@ -19,6 +19,8 @@ import java.util.List;
  *     {@code splitsTotal})
  * @param checkpointAt when the latest completed checkpoint was acknowledged
  * @param checkpointFailedAt when the latest failed checkpoint failed
+ * @param caughtUp the source is idle: it had nothing to read now and sent no record since the
+ *     previous sample (see {@link #caughtUpSince})
  */
 public record HealthSample(
     Instant at,
@@ -39,13 +41,58 @@ public record HealthSample(
     Long checkpointsFailed,
     Instant checkpointFailedAt,
     int restarts,
-    List<String> notReported) {
+    List<String> notReported,
+    boolean caughtUp) {
 
   /**
    * The lag that says how far behind the sink is: the emit lag where reported, else the fetch lag.
    */
   public Long lagMs() {
+    if (caughtUp) {
+      return 0L;
+    }
     return emitLagMs != null ? emitLagMs : fetchLagMs;
+  }
+
+  /**
+   * This sample, marked caught up when the source is idle since {@code previous}: nothing to read
+   * now ({@code sourceIdleTime} above zero) and no record out in between. The MySQL source sets its
+   * lags only when it reads a change, so on an idle database they keep the last change's value
+   * forever; without this, a lag over a threshold (LAGGING, a LAG alert, the freshness gate) could
+   * never clear once the changes stop. One idle instant is not enough: a reader whose binlog client
+   * is slower than itself is briefly idle while the binlog still has a backlog, but then records
+   * keep flowing between samples.
+   */
+  public HealthSample caughtUpSince(HealthSample previous) {
+    boolean idle =
+        previous != null
+            && sourceIdleMs != null
+            && sourceIdleMs > 0
+            && recordsOut != null
+            && recordsOut.equals(previous.recordsOut());
+    return idle == caughtUp
+        ? this
+        : new HealthSample(
+            at,
+            fetchLagMs,
+            emitLagMs,
+            sourceIdleMs,
+            recordsInPerSecond,
+            recordsOutPerSecond,
+            recordsOut,
+            snapshot,
+            schemaChanges,
+            checkpointId,
+            checkpointAt,
+            checkpointDurationMs,
+            checkpointSizeBytes,
+            checkpointsTriggered,
+            checkpointsInProgress,
+            checkpointsFailed,
+            checkpointFailedAt,
+            restarts,
+            notReported,
+            idle);
   }
 
   public JsonObject toJson() {
@@ -68,7 +115,8 @@ public record HealthSample(
         .put("checkpointsFailed", checkpointsFailed)
         .put("checkpointFailedAt", checkpointFailedAt)
         .put("restarts", restarts)
-        .put("notReported", new JsonArray(List.copyOf(notReported)));
+        .put("notReported", new JsonArray(List.copyOf(notReported)))
+        .put("caughtUp", caughtUp);
   }
 
   /** The stored form: without nulls (a history point is a few dozen bytes). */
@@ -77,6 +125,9 @@ public record HealthSample(
     json.fieldNames().removeIf(name -> json.getValue(name) == null);
     if (notReported.isEmpty()) {
       json.remove("notReported");
+    }
+    if (!caughtUp) {
+      json.remove("caughtUp");
     }
     return json;
   }
@@ -101,6 +152,7 @@ public record HealthSample(
         json.getLong("checkpointsFailed"),
         json.getInstant("checkpointFailedAt"),
         json.getInteger("restarts", 0),
-        json.getJsonArray("notReported", new JsonArray()).stream().map(String::valueOf).toList());
+        json.getJsonArray("notReported", new JsonArray()).stream().map(String::valueOf).toList(),
+        json.getBoolean("caughtUp", false));
   }
 }
