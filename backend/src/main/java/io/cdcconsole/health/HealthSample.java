@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One measurement of a RUNNING job, at the metrics cadence. A value the connector does not report
@@ -62,14 +63,27 @@ public record HealthSample(
    * never clear once the changes stop. One idle instant is not enough: a reader whose binlog client
    * is slower than itself is briefly idle while the binlog still has a backlog, but then records
    * keep flowing between samples.
+   *
+   * <p>The JobManager answers task metrics from a cache it refreshes every {@code
+   * metrics.fetcher.update-interval} (10 s by default): sampled more often, a sample can repeat the
+   * previous reading exactly (an idle source's idle time would have grown, a busy one's records
+   * moved). Such a copy says nothing new and keeps the previous sample's state.
    */
   public HealthSample caughtUpSince(HealthSample previous) {
-    boolean idle =
+    boolean sameReading =
         previous != null
-            && sourceIdleMs != null
-            && sourceIdleMs > 0
-            && recordsOut != null
-            && recordsOut.equals(previous.recordsOut());
+            && Objects.equals(recordsOut, previous.recordsOut())
+            && Objects.equals(sourceIdleMs, previous.sourceIdleMs())
+            && Objects.equals(fetchLagMs, previous.fetchLagMs())
+            && Objects.equals(emitLagMs, previous.emitLagMs());
+    boolean idle =
+        sameReading
+            ? previous.caughtUp()
+            : previous != null
+                && sourceIdleMs != null
+                && sourceIdleMs > 0
+                && recordsOut != null
+                && recordsOut.equals(previous.recordsOut());
     return idle == caughtUp
         ? this
         : new HealthSample(

@@ -110,6 +110,18 @@ class VerdictsTest {
         with(busy(9), new JsonObject().put("emitLagMs", 90_000).put("sourceIdleMs", 5L))
             .caughtUpSince(busy(8));
     assertEquals(90_000L, flowing.lagMs());
+    // sampled faster than the JobManager refreshes its metrics: an exact copy of the previous
+    // reading keeps its state (records flowed before it, so it has not caught up)
+    HealthSample copy =
+        with(flowing, new JsonObject().put("at", T0.plusSeconds(30L * 9 + 1)))
+            .caughtUpSince(flowing);
+    assertEquals(90_000L, copy.lagMs());
+    HealthSample caughtUp = s.get(s.size() - 1);
+    assertEquals(
+        0L,
+        with(caughtUp, new JsonObject().put("at", T0.plusSeconds(30L * 9)))
+            .caughtUpSince(caughtUp)
+            .lagMs());
   }
 
   @Test
