@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One measurement of a RUNNING job, at the metrics cadence. A value the connector does not report
@@ -19,6 +20,8 @@ import java.util.List;
  *     {@code splitsTotal})
  * @param checkpointAt when the latest completed checkpoint was acknowledged
  * @param checkpointFailedAt when the latest failed checkpoint failed
+ * @param caughtUp the source is idle: it had nothing to read now and sent no record since the
+ *     previous sample (see {@link #caughtUpSince})
  */
 public record HealthSample(
     Instant at,
@@ -39,13 +42,71 @@ public record HealthSample(
     Long checkpointsFailed,
     Instant checkpointFailedAt,
     int restarts,
-    List<String> notReported) {
+    List<String> notReported,
+    boolean caughtUp) {
 
   /**
    * The lag that says how far behind the sink is: the emit lag where reported, else the fetch lag.
    */
   public Long lagMs() {
+    if (caughtUp) {
+      return 0L;
+    }
     return emitLagMs != null ? emitLagMs : fetchLagMs;
+  }
+
+  /**
+   * This sample, marked caught up when the source is idle since {@code previous}: nothing to read
+   * now ({@code sourceIdleTime} above zero) and no record out in between. The MySQL source sets its
+   * lags only when it reads a change, so on an idle database they keep the last change's value
+   * forever; without this, a lag over a threshold (LAGGING, a LAG alert, the freshness gate) could
+   * never clear once the changes stop. One idle instant is not enough: a reader whose binlog client
+   * is slower than itself is briefly idle while the binlog still has a backlog, but then records
+   * keep flowing between samples.
+   *
+   * <p>The JobManager answers task metrics from a cache it refreshes every {@code
+   * metrics.fetcher.update-interval} (10 s by default): sampled more often, a sample can repeat the
+   * previous reading exactly (an idle source's idle time would have grown, a busy one's records
+   * moved). Such a copy says nothing new and keeps the previous sample's state.
+   */
+  public HealthSample caughtUpSince(HealthSample previous) {
+    boolean sameReading =
+        previous != null
+            && Objects.equals(recordsOut, previous.recordsOut())
+            && Objects.equals(sourceIdleMs, previous.sourceIdleMs())
+            && Objects.equals(fetchLagMs, previous.fetchLagMs())
+            && Objects.equals(emitLagMs, previous.emitLagMs());
+    boolean idle =
+        sameReading
+            ? previous.caughtUp()
+            : previous != null
+                && sourceIdleMs != null
+                && sourceIdleMs > 0
+                && recordsOut != null
+                && recordsOut.equals(previous.recordsOut());
+    return idle == caughtUp
+        ? this
+        : new HealthSample(
+            at,
+            fetchLagMs,
+            emitLagMs,
+            sourceIdleMs,
+            recordsInPerSecond,
+            recordsOutPerSecond,
+            recordsOut,
+            snapshot,
+            schemaChanges,
+            checkpointId,
+            checkpointAt,
+            checkpointDurationMs,
+            checkpointSizeBytes,
+            checkpointsTriggered,
+            checkpointsInProgress,
+            checkpointsFailed,
+            checkpointFailedAt,
+            restarts,
+            notReported,
+            idle);
   }
 
   public JsonObject toJson() {
@@ -68,7 +129,8 @@ public record HealthSample(
         .put("checkpointsFailed", checkpointsFailed)
         .put("checkpointFailedAt", checkpointFailedAt)
         .put("restarts", restarts)
-        .put("notReported", new JsonArray(List.copyOf(notReported)));
+        .put("notReported", new JsonArray(List.copyOf(notReported)))
+        .put("caughtUp", caughtUp);
   }
 
   /** The stored form: without nulls (a history point is a few dozen bytes). */
@@ -77,6 +139,9 @@ public record HealthSample(
     json.fieldNames().removeIf(name -> json.getValue(name) == null);
     if (notReported.isEmpty()) {
       json.remove("notReported");
+    }
+    if (!caughtUp) {
+      json.remove("caughtUp");
     }
     return json;
   }
@@ -101,6 +166,7 @@ public record HealthSample(
         json.getLong("checkpointsFailed"),
         json.getInstant("checkpointFailedAt"),
         json.getInteger("restarts", 0),
-        json.getJsonArray("notReported", new JsonArray()).stream().map(String::valueOf).toList());
+        json.getJsonArray("notReported", new JsonArray()).stream().map(String::valueOf).toList(),
+        json.getBoolean("caughtUp", false));
   }
 }

@@ -185,7 +185,8 @@ public final class HealthWatcher {
         .compose(clients::of)
         .compose(client -> plan(client, job).compose(plan -> sample(client, job, plan)))
         .compose(
-            sample -> {
+            measured -> {
+              HealthSample sample = measured.caughtUpSince(job.recent.peekLast());
               job.recent.addLast(sample);
               Instant from = sample.at().minus(thresholds.window());
               while (job.recent.size() > SPAN_SAMPLES

@@ -163,7 +163,8 @@ final class SourceMetrics {
             ? null
             : Instant.ofEpochMilli(failed.getLong("failure_timestamp")),
         restarts,
-        notReported);
+        notReported,
+        false);
   }
 
   private static Double get(Map<String, JsonObject> byName, Plan plan, Wanted w, String agg) {

@@ -45,7 +45,8 @@ class HealthHistoryTest extends ConsoleTest {
         0L,
         null,
         0,
-        List.of("snapshotProgress"));
+        List.of("snapshotProgress"),
+        false);
   }
 
   @Test

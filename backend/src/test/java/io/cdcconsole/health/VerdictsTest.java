@@ -38,7 +38,8 @@ class VerdictsTest {
         0L,
         null,
         0,
-        List.of());
+        List.of(),
+        false);
   }
 
   static List<HealthSample> series(int n, UnaryOperator<HealthSample> from, int changeAt) {
@@ -81,6 +82,46 @@ class VerdictsTest {
     UnaryOperator<HealthSample> fetchOnly =
         s -> with(s, new JsonObject().putNull("emitLagMs").put("fetchLagMs", 90_000));
     assertEquals(HealthStatus.LAGGING, decide(series(10, fetchOnly, 1)).status());
+  }
+
+  @Test
+  void anIdleSourceHasCaughtUpThoughItsLagMetricKeepsTheLastChangesValue() {
+    // lagging, then the changes stop: the MySQL source keeps reporting the last change's lag
+    UnaryOperator<HealthSample> late = s -> with(s, new JsonObject().put("emitLagMs", 90_000));
+    List<HealthSample> s = new ArrayList<>(series(5, late, 1));
+    assertEquals(HealthStatus.LAGGING, decide(s).status());
+    HealthSample last = s.get(4);
+    for (int i = 6; i <= 8; i++) {
+      HealthSample idle =
+          with(
+              last,
+              new JsonObject()
+                  .put("at", T0.plusSeconds(30L * i))
+                  .put("checkpointId", (long) i)
+                  .put("sourceIdleMs", 30_000L * (i - 5)));
+      s.add(idle.caughtUpSince(s.get(s.size() - 1)));
+    }
+    HealthVerdict v = decide(s);
+    assertEquals(HealthStatus.HEALTHY, v.status(), v.reason());
+    assertEquals(0L, s.get(s.size() - 1).lagMs());
+    assertEquals(90_000L, s.get(s.size() - 1).emitLagMs(), "the metric itself is kept as reported");
+    // a source briefly idle while records still flow between samples has not caught up
+    HealthSample flowing =
+        with(busy(9), new JsonObject().put("emitLagMs", 90_000).put("sourceIdleMs", 5L))
+            .caughtUpSince(busy(8));
+    assertEquals(90_000L, flowing.lagMs());
+    // sampled faster than the JobManager refreshes its metrics: an exact copy of the previous
+    // reading keeps its state (records flowed before it, so it has not caught up)
+    HealthSample copy =
+        with(flowing, new JsonObject().put("at", T0.plusSeconds(30L * 9 + 1)))
+            .caughtUpSince(flowing);
+    assertEquals(90_000L, copy.lagMs());
+    HealthSample caughtUp = s.get(s.size() - 1);
+    assertEquals(
+        0L,
+        with(caughtUp, new JsonObject().put("at", T0.plusSeconds(30L * 9)))
+            .caughtUpSince(caughtUp)
+            .lagMs());
   }
 
   @Test
