@@ -1981,6 +1981,8 @@ export interface components {
             checkpointFailedAt?: string | null;
             restarts: number;
             notReported?: string[];
+            /** @description The source is idle (nothing to read, no record since the previous sample): its lag counts as 0, while the lag metrics above keep the last change's value as the connector reports it. Absent when false in stored history points. */
+            caughtUp?: boolean;
         };
         /** @description A run's verdict with its reason, and the measurement it came from. */
         RunHealth: {
@@ -1988,7 +1990,7 @@ export interface components {
             reason: string;
             /** Format: date-time */
             at: string;
-            /** @description The emit lag where reported, else the fetch lag. */
+            /** @description The emit lag where reported, else the fetch lag; 0 when the source is idle (caught up). */
             lagMs: number | null;
             metrics: components["schemas"]["HealthSample"];
         };
