@@ -92,7 +92,7 @@ class AlertLagMariaDbTest extends SandboxRunTest {
             .json()
             .getJsonArray("items", new JsonArray());
     return "samples "
-        + items.stream().skip(Math.max(0, items.size() - 8)).toList()
+        + items.getList().subList(Math.max(0, items.size() - 8), items.size())
         + "\nalerts "
         + http.get("/api/v1/alerts", operator).body()
         + "\ndeliveries "
