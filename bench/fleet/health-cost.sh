@@ -8,12 +8,13 @@
 # Flink CDC 3.2.0 job's plan, metric names and values, and a completed checkpoint every --checkpoint-every seconds;
 # per-endpoint request counters) and one real console (the built jar, a temporary CDC_CONSOLE_HOME with its embedded
 # PostgreSQL, 127.0.0.1), creates and starts JOBS_PER_CLUSTER pipelines on each cluster (bench/fleet/populate.py) and
-# waits until every run is RUNNING. Then two phases on the same home and the same jobs, each a fresh console process:
+# waits until every run is RUNNING; that console is stopped. Then two phases on the same home and the same jobs, each
+# a fresh console process (restarted consoles take their RUNNING runs up again):
 #
 #   on    runs.metricsInterval = --interval (default 30s, the default): wait --settle seconds (the first samples and
 #         the one-time discovery of each job's source vertex and metric names are spread over one interval), then a
 #         window of --duration seconds
-#   off   the console restarted with runs.metricsInterval = 1h (the largest allowed: a job's first sample falls
+#   off   runs.metricsInterval = 1h (the largest allowed: a job's first sample falls
 #         somewhere in the next hour, so a few are taken in the window), the same settle and window
 #
 # and prints a Markdown table: per endpoint, Flink requests per running job per minute in each window and on − off
@@ -25,7 +26,7 @@
 # Options (or the environment variable in brackets):
 #   --jar FILE             the console jar (default backend/target/cdc-console.jar of this tree) [BENCH_JAR]
 #   --duration S           seconds of each window (default 180) [BENCH_DURATION]
-#   --settle S             seconds between a console's start (or the last run RUNNING) and its window (default 45)
+#   --settle S             seconds between a console's start and its window (default 45)
 #   --interval D           runs.metricsInterval of the "on" phase (default 30s)
 #   --checkpoint-every S   seconds between a stand-in job's completed checkpoints (default 60)
 #   BENCH_CACHE            java.io.tmpdir of the console, kept between runs (default /tmp/cdc-fleet-cache)
@@ -116,11 +117,6 @@ phase() {
   local name="$1" j0 j1 p0 p1 t0 t1 w0 w1 c0 c1 pg
   export CDC_CONSOLE_RUN_METRICS_INTERVAL="$2"
   start_console health-cost
-  if [[ ! -s "$TMP/populate.json" ]]; then
-    python3 "$HERE/populate.py" --console "$BASE" --password "$PASSWORD" --ports-file "$TMP/ports.txt" \
-      --pipelines "$PER_CLUSTER" >"$TMP/populate.json"
-  fi
-  TOKEN="$(jq -r .token "$TMP/populate.json")"
   log "$name: runs.metricsInterval=$2, settling for ${SETTLE}s"
   sleep "$SETTLE"
   pg="$(postmaster_pid)"
@@ -151,6 +147,16 @@ phase() {
   terminate "$CONSOLE_PID"
   CONSOLE_PID=""
 }
+
+# the jobs, created by a console of their own, so that both phases start alike: a fresh JVM on the same home
+export CDC_CONSOLE_RUN_METRICS_INTERVAL=1h
+start_console health-cost
+python3 "$HERE/populate.py" --console "$BASE" --password "$PASSWORD" --ports-file "$TMP/ports.txt" \
+  --pipelines "$PER_CLUSTER" >"$TMP/populate.json"
+TOKEN="$(jq -r .token "$TMP/populate.json")"
+cp "$TMP/console.log" "$TMP/console-populate.log"
+terminate "$CONSOLE_PID"
+CONSOLE_PID=""
 
 phase on "$INTERVAL"
 phase off 1h
