@@ -127,6 +127,7 @@ phase() {
   j0=$(cpu_ticks "$CONSOLE_PID"); p0=$(tree_ticks "$pg"); t0=$(date +%s.%N)
   sleep "$DURATION"
   j1=$(cpu_ticks "$CONSOLE_PID"); p1=$(tree_ticks "$pg"); t1=$(date +%s.%N)
+  gone "$CONSOLE_PID" && die "$name: the console stopped during the window, not by this script (see --out)"
   counters >"$TMP/counters-$name-after.json"
   cut -d' ' -f1-3 /proc/loadavg >"$TMP/load-$name.txt"
   sleep 1 # the backends report their table statistics within a second
@@ -134,7 +135,7 @@ phase() {
   echo "$(running)" >"$TMP/running-$name-after.txt"
   # one run's health as the console answers it: shows that the sampler read the stand-in's answers
   curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/pipelines?limit=1" \
-    | jq -c '.items[0].currentRun.health // {}' >"$TMP/health-$name.json"
+    | jq -c '.items[0].currentRun.health // {}' >"$TMP/health-$name.json" || true
   awk -v a="$j0" -v b="$j1" -v c="$p0" -v d="$p1" -v s="$t0" -v e="$t1" -v hz="$TICK" \
     'BEGIN { w = e - s; printf "%.2f %.2f %.1f\n", (b - a) / hz / w * 100, (d - c) / hz / w * 100, w }' \
     >"$TMP/cpu-$name.txt"
