@@ -7,6 +7,34 @@ gone() {
   [[ -z "$st" || "$st" == Z ]]
 }
 
+# Ends a process this script started: SIGTERM, then SIGKILL after 10 s.
+terminate() {
+  [[ -n "$1" ]] && ! gone "$1" || return 0
+  kill -TERM "$1" 2>/dev/null
+  for _ in $(seq 100); do gone "$1" && return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
+
+# User + system CPU of a process so far, in clock ticks (getconf CLK_TCK a second); 0 when it is gone.
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# The same for a process and its children (the embedded PostgreSQL's postmaster: its backends, the WAL writer, ...).
+tree_ticks() {
+  local sum p
+  sum=$(cpu_ticks "$1")
+  for p in $(pgrep -P "$1"); do sum=$((sum + $(cpu_ticks "$p"))); done
+  echo "$sum"
+}
+
+# The postmaster of the console's embedded PostgreSQL under $TMP/home (first line of postmaster.pid).
+postmaster_pid() {
+  local pid
+  pid="$(head -1 "$TMP/home/postgres/postmaster.pid" 2>/dev/null || true)"
+  [[ -n "$pid" ]] || pid="$(pgrep -f -- "-D $TMP/home/postgres" | head -1 || true)"
+  [[ -n "$pid" ]] || die "cannot find the embedded PostgreSQL's postmaster"
+  echo "$pid"
+}
+
 # A free TCP port on loopback.
 free_port() {
   local p tries=200

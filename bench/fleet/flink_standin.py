@@ -7,21 +7,33 @@ lists the job as RUNNING), /jobs/overview, /jobs/{id}, /jobs/{id}/checkpoints, /
 (PATCH /jobs/{id}?mode=cancel), stop and savepoints (POST /jobs/{id}/stop|savepoints, GET .../savepoints/{trigger}).
 No job runs anywhere: it is the REST surface a fleet of real clusters shows to the console, nothing more.
 
-Every request is counted per cluster and per endpoint (the path with ids replaced by {id}); GET /_bench/counters on
-the control port answers {"clusters": {port: {endpoint: count}}} for all of them.
+What the health sampler (io.cdcconsole.health.HealthWatcher) asks is answered as Flink 1.20 with a Flink CDC 3.2.0
+MySQL -> Doris pipeline of parallelism 2 would: the job plan (/jobs/{id}/plan, and in /jobs/{id}) with two vertices,
+the source chained with the schema operator; the metric names of a vertex (/jobs/{id}/vertices/{vid}/subtasks/metrics)
+and their values aggregated over the subtasks (the same with ?get=a,b&agg=min,max,...); no enumerator metrics
+(.../jm-operator-metrics answers [], as Flink CDC 3.2.0's). With --checkpoint-every S every job completes a
+checkpoint every S seconds (/jobs/{id}/checkpoints with counts, latest, summary and the last 10 in history); without
+it (0, the default) a job has none.
 
-  flink_standin.py --clusters N --ports-file FILE --control-port PORT
+Every request is counted per cluster and per endpoint (the path with ids replaced by {id}; a request with a `get`
+parameter is counted apart, as "...?get=…"); GET /_bench/counters on the control port answers
+{"clusters": {port: {endpoint: count}}} for all of them.
+
+  flink_standin.py --clusters N --ports-file FILE --control-port PORT [--checkpoint-every S]
 
 writes the N ports to FILE (one a line) once all listen, and serves until SIGTERM/SIGINT. Listens on 127.0.0.1 only.
 """
 import argparse
+import hashlib
 import json
+import random
 import re
 import signal
 import socket
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -41,7 +53,10 @@ class Cluster:
         self.counters = {}
 
     def count(self, method, path):
-        key = method + " " + ID.sub("/{id}", path.split("?", 1)[0])
+        path, _, query = path.partition("?")
+        key = method + " " + ID.sub("/{id}", path)
+        if any(p.startswith("get=") for p in query.split("&")):
+            key += "?get=…"
         with self.lock:
             self.counters[key] = self.counters.get(key, 0) + 1
 
@@ -57,6 +72,150 @@ def job_overview(jid, job):
             "tasks": {"total": 2, "running": 2 if job["state"] == "RUNNING" else 0, "finished": 0, "canceled": 0,
                       "failed": 0, "created": 0, "scheduled": 0, "deploying": 0, "reconciling": 0,
                       "initializing": 0, "canceling": 0}}
+
+
+CHECKPOINT_EVERY_MS = 0  # --checkpoint-every, in ms; 0: jobs complete no checkpoint
+
+SOURCE_OP = "Source__Flink_CDC_Event_Source__mysql"
+# what Flink 1.20 lists for any task (a vertex's subtasks/metrics without `get`), and per operator of its chain
+TASK_METRICS = [
+    "numRecordsIn", "numRecordsOut", "numRecordsInPerSecond", "numRecordsOutPerSecond", "numBytesIn", "numBytesOut",
+    "numBytesInPerSecond", "numBytesOutPerSecond", "numBuffersOutPerSecond", "isBackPressured",
+    "idleTimeMsPerSecond", "busyTimeMsPerSecond", "backPressuredTimeMsPerSecond", "softBackPressuredTimeMsPerSecond",
+    "hardBackPressuredTimeMsPerSecond", "maxSoftBackPressureTimeMs", "maxHardBackPressureTimeMs",
+    "accumulateIdleTimeMs", "accumulateBusyTimeMs", "accumulateBackPressuredTimeMs", "checkpointStartDelayNanos",
+    "checkpointAlignmentTime", "mailboxMailsPerSecond", "mailboxLatencyMs", "mailboxQueueSize", "initializationTime",
+    "Shuffle.Netty.Output.Buffers.outputQueueLength", "Shuffle.Netty.Output.Buffers.outPoolUsage",
+    "Shuffle.Netty.Output.Buffers.outputQueueSize", "Shuffle.Netty.Input.Buffers.inPoolUsage"]
+OPERATOR_METRICS = ["numRecordsIn", "numRecordsOut", "numRecordsInPerSecond", "numRecordsOutPerSecond",
+                    "numRecordsInErrors", "currentInputWatermark", "currentOutputWatermark"]
+SOURCE_METRICS = ["currentFetchEventTimeLag", "currentEmitEventTimeLag", "sourceIdleTime", "numBytesIn",
+                  "numBytesInPerSecond", "pendingRecords"]
+SCHEMA_METRICS = ["numSchemaChangeEvents", "numFinishedSchemaChangeEvents", "numFailedSchemaChangeEvents",
+                  "numIgnoredSchemaChangeEvents"]
+SOURCE_NAMES = (TASK_METRICS + ["%s.%s" % (SOURCE_OP, m) for m in OPERATOR_METRICS + SOURCE_METRICS]
+                + ["SchemaOperator.%s" % m for m in OPERATOR_METRICS + SCHEMA_METRICS]
+                + ["PrePartition.%s" % m for m in OPERATOR_METRICS])
+SINK_OP = "Sink_Writer__Flink_CDC_Event_Sink__doris"
+SINK_NAMES = (TASK_METRICS + ["PostPartition.%s" % m for m in OPERATOR_METRICS]
+              + ["%s.%s" % (SINK_OP, m) for m in OPERATOR_METRICS + ["numRecordsSend", "numRecordsOutErrors"]])
+PARALLELISM = 2
+RATE = 40.0  # change events per second per subtask
+
+
+def vertex_ids(jid):
+    """The job's two vertex ids (32 hex digits, as Flink's), the source first."""
+    return [hashlib.md5((jid + suffix).encode()).hexdigest() for suffix in ("source", "sink")]
+
+
+def plan(jid, job):
+    source, sink = vertex_ids(jid)
+    return {"jid": jid, "name": job["name"], "type": "STREAMING", "nodes": [
+        {"id": sink, "parallelism": PARALLELISM, "operator": "", "operator_strategy": "",
+         "description": "PostPartition<br/>+- Sink Writer: Flink CDC Event Sink: doris<br/>",
+         "inputs": [{"num": 0, "id": source, "ship_strategy": "CUSTOM", "exchange": "pipelined_bounded"}],
+         "optimizer_properties": {}},
+        {"id": source, "parallelism": PARALLELISM, "operator": "", "operator_strategy": "",
+         "description": "Source: Flink CDC Event Source: mysql<br/>+- SchemaOperator<br/>   +- PrePartition<br/>",
+         "optimizer_properties": {}}]}
+
+
+def job_details(jid, job):
+    """GET /jobs/{id}, as Flink 1.20 shapes it."""
+    d = job_overview(jid, job)
+    running = job["state"] == "RUNNING"
+    tasks = dict(d["tasks"])
+    del tasks["total"]
+    tasks["running"] = PARALLELISM if running else 0
+    names = ["Source: Flink CDC Event Source: mysql -> SchemaOperator -> PrePartition",
+             "PostPartition -> Sink Writer: Flink CDC Event Sink: doris"]
+    vertices = []
+    for vid, name in zip(vertex_ids(jid), names):
+        vertices.append({"id": vid, "slotSharingGroupId": hashlib.md5(b"default").hexdigest(), "name": name,
+                         "maxParallelism": 128, "parallelism": PARALLELISM,
+                         "status": "RUNNING" if running else job["state"], "start-time": job["start"],
+                         "end-time": -1, "duration": d["duration"], "tasks": tasks,
+                         "metrics": {"read-bytes": 0, "read-bytes-complete": True, "write-bytes": 0,
+                                     "write-bytes-complete": True, "read-records": 0, "read-records-complete": True,
+                                     "write-records": 0, "write-records-complete": True,
+                                     "accumulated-backpressured-time": 0, "accumulated-idle-time": 0,
+                                     "accumulated-busy-time": 0.0}})
+    d.pop("tasks")
+    d.pop("last-modification")
+    d.update({"isStoppable": False, "job-type": "STREAMING", "maxParallelism": -1, "now": now_ms(),
+              "timestamps": {"INITIALIZING": job["start"], "CREATED": job["start"], "RUNNING": job["start"]},
+              "vertices": vertices, "status-counts": {"RUNNING": len(vertices)} if running else {},
+              "plan": plan(jid, job)})
+    return d
+
+
+def metric_value(jid, job, name):
+    """One subtask's value of a metric, moving with time as a busy CDC source's would."""
+    up_s = (now_ms() - job["start"]) / 1000.0
+    short = name.rsplit(".", 1)[-1]
+    if short in ("currentFetchEventTimeLag", "currentEmitEventTimeLag"):
+        return float(random.randint(300, 3000))
+    if short == "sourceIdleTime":
+        return float(random.randint(0, 200))
+    if short.endswith("PerSecond"):
+        return RATE
+    if short in ("numRecordsIn", "numRecordsOut", "numRecordsSend"):
+        return float(int(up_s * RATE))
+    return 0.0
+
+
+def subtask_metrics(jid, job, vid, query):
+    """GET /jobs/{id}/vertices/{vid}/subtasks/metrics[?get=a,b&agg=min,max,...]; None: no such vertex."""
+    source, sink = vertex_ids(jid)
+    if vid not in (source, sink):
+        return None
+    names = SOURCE_NAMES if vid == source else SINK_NAMES
+    params = {k: urllib.parse.unquote(v) for k, v in (p.split("=", 1) for p in query.split("&") if "=" in p)}
+    if "get" not in params:
+        return [{"id": n} for n in names]
+    aggs = params.get("agg", "min,max,avg,sum,skew").split(",")
+    out = []
+    for n in params["get"].split(","):
+        if n not in names:
+            continue  # Flink leaves out what no subtask reports
+        values = [metric_value(jid, job, n) for _ in range(PARALLELISM)]
+        all_aggs = {"min": min(values), "max": max(values), "avg": sum(values) / len(values), "sum": sum(values),
+                    "skew": 0.0}
+        m = {"id": n}
+        m.update({a: all_aggs[a] for a in aggs if a in all_aggs})
+        out.append(m)
+    return out
+
+
+def checkpoint(jid, job, n):
+    """The n-th completed checkpoint of a job (1-based), as in /checkpoints' latest and history."""
+    ack = job["start"] + n * CHECKPOINT_EVERY_MS
+    size = 40000 + 17 * n
+    return {"className": "completed", "id": n, "status": "COMPLETED", "is_savepoint": False,
+            "savepointFormat": None, "trigger_timestamp": ack - 180, "latest_ack_timestamp": ack,
+            "checkpointed_size": size, "state_size": size, "end_to_end_duration": 180, "alignment_buffered": 0,
+            "processed_data": 0, "persisted_data": 0, "num_subtasks": 2 * PARALLELISM,
+            "num_acknowledged_subtasks": 2 * PARALLELISM, "checkpoint_type": "CHECKPOINT",
+            "tasks": {}, "external_path": "file:/tmp/standin-checkpoints/%s/chk-%d" % (jid, n), "discarded": False}
+
+
+def checkpoints(jid, job):
+    """GET /jobs/{id}/checkpoints, as Flink 1.20 shapes it."""
+    n = (now_ms() - job["start"]) // CHECKPOINT_EVERY_MS if CHECKPOINT_EVERY_MS > 0 else 0
+    if n == 0:
+        return {"counts": {"completed": 0, "failed": 0, "in_progress": 0, "restored": 0, "total": 0},
+                "latest": {"completed": None}, "history": []}
+    history = [checkpoint(jid, job, i) for i in range(n, max(0, n - 10), -1)]
+
+    def stats(v):
+        return {"min": v, "max": v, "avg": v, "p50": v, "p90": v, "p95": v, "p99": v, "p999": v}
+
+    return {"counts": {"completed": n, "failed": 0, "in_progress": 0, "restored": 0, "total": n},
+            "summary": {"checkpointed_size": stats(history[0]["checkpointed_size"]),
+                        "state_size": stats(history[0]["state_size"]), "end_to_end_duration": stats(180),
+                        "alignment_buffered": stats(0), "processed_data": stats(0), "persisted_data": stats(0)},
+            "latest": {"completed": history[0], "savepoint": None, "failed": None, "restored": None},
+            "history": history}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -132,13 +291,21 @@ class Handler(BaseHTTPRequestHandler):
         if job is None:
             return self.reply(404, {"errors": ["Job %s not found" % m.group(1)]})
         rest = m.group(2) or ""
+        jid = m.group(1)
         if rest == "":
-            o = job_overview(m.group(1), job)
-            o["vertices"] = []
-            return self.reply(200, o)
+            return self.reply(200, job_details(jid, job))
+        if rest == "/plan":
+            return self.reply(200, {"plan": plan(jid, job)})
         if rest == "/checkpoints":
-            return self.reply(200, {"counts": {"completed": 0, "failed": 0, "in_progress": 0, "restored": 0,
-                                               "total": 0}, "latest": {"completed": None}, "history": []})
+            return self.reply(200, checkpoints(jid, job))
+        v = re.fullmatch(r"/vertices/([0-9a-f]{32})/(subtasks/metrics|jm-operator-metrics)", rest)
+        if v:
+            if v.group(1) not in vertex_ids(jid):
+                return self.reply(404, {"errors": ["Vertex %s not found" % v.group(1)]})
+            if v.group(2) == "jm-operator-metrics":
+                return self.reply(200, [])  # Flink CDC 3.2.0's enumerator reports none
+            query = self.path.split("?", 1)[1] if "?" in self.path else ""
+            return self.reply(200, subtask_metrics(jid, job, v.group(1), query))
         if rest == "/exceptions":
             return self.reply(200, {"root-exception": None, "timestamp": None, "all-exceptions": [],
                                     "truncated": False, "exceptionHistory": {"entries": [], "truncated": False}})
@@ -250,7 +417,11 @@ def main():
     parser.add_argument("--clusters", type=int, required=True)
     parser.add_argument("--ports-file", required=True)
     parser.add_argument("--control-port", type=int, required=True)
+    parser.add_argument("--checkpoint-every", type=float, default=0,
+                        help="seconds between a job's completed checkpoints (0: none complete)")
     args = parser.parse_args()
+    global CHECKPOINT_EVERY_MS
+    CHECKPOINT_EVERY_MS = int(args.checkpoint_every * 1000)
 
     clusters = []
     for _ in range(args.clusters):

@@ -71,16 +71,8 @@ FLEET_PID=""
 CONSOLE_PID=""
 cleanup() {
   set +e
-  if [[ -n "$CONSOLE_PID" ]] && ! gone "$CONSOLE_PID"; then
-    kill -TERM "$CONSOLE_PID"
-    for _ in $(seq 100); do gone "$CONSOLE_PID" && break; sleep 0.1; done
-    gone "$CONSOLE_PID" || kill -KILL "$CONSOLE_PID"
-  fi
-  if [[ -n "$FLEET_PID" ]] && ! gone "$FLEET_PID"; then
-    kill -TERM "$FLEET_PID"
-    for _ in $(seq 50); do gone "$FLEET_PID" && break; sleep 0.1; done
-    gone "$FLEET_PID" || kill -KILL "$FLEET_PID"
-  fi
+  terminate "$CONSOLE_PID"
+  terminate "$FLEET_PID"
   if [[ -n "$OUT" ]]; then
     mkdir -p "$OUT"
     cp "$TMP"/*.log "$TMP"/*.txt "$TMP"/*.json "$OUT"/ 2>/dev/null
@@ -112,18 +104,8 @@ sleep 6
 
 # ---------- measuring ----------
 TICK="$(getconf CLK_TCK)"
-PG_PID="$(head -1 "$TMP/home/postgres/postmaster.pid" 2>/dev/null || true)"
-[[ -n "$PG_PID" ]] || PG_PID="$(pgrep -f -- "-D $TMP/home/postgres" | head -1 || true)"
-[[ -n "$PG_PID" ]] || die "cannot find the embedded PostgreSQL's postmaster"
-
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# the postmaster and its children (the backends, the WAL writer, ...)
-pg_ticks() {
-  local sum p
-  sum=$(cpu_ticks "$PG_PID")
-  for p in $(pgrep -P "$PG_PID"); do sum=$((sum + $(cpu_ticks "$p"))); done
-  echo "$sum"
-}
+PG_PID="$(postmaster_pid)"
+pg_ticks() { tree_ticks "$PG_PID"; }
 counters() { curl -s "http://127.0.0.1:$CONTROL/_bench/counters"; }
 # row writes (inserted + updated + deleted) of the run tables and of cluster_watch, and the commits so far, through
 # psql when it is installed: "RUN_ROWS WATCH_ROWS COMMITS"
@@ -202,7 +184,8 @@ wrk_field() { # FILE FIELD: rps | p50 | p99 | non2xx | errors
     errors) awk '/Socket errors/ { sub(/^.*errors: /, ""); print }' "$1" ;;
   esac
 }
-# Flink requests over a window, per cluster per watcher poll (one GET /jobs/overview is one poll)
+# Flink requests over a window, per cluster per watcher poll (one GET /jobs/overview is one poll); the health sampler
+# (runs.metricsInterval) asks on its own timer: its vertex and plan requests are left out, its /checkpoints are in
 flink_per_poll() {
   python3 - "$TMP/counters-$1-before.json" "$TMP/counters-$1-after.json" "$(cut -d' ' -f4 "$TMP/cpu-$1.txt")" <<'EOF'
 import json, sys
@@ -217,7 +200,9 @@ for port, counts in after.items():
 clusters = len(after)
 polls = total.get("GET /jobs/overview", 0)
 health = total.get("GET /overview", 0) + total.get("GET /config", 0)
-watch = sum(total.values()) - health
+# the health sampler's own endpoints (bench/fleet/health-cost.sh measures them); /checkpoints serves both
+sampler = sum(n for k, n in total.items() if "/vertices/" in k or k.endswith("/plan"))
+watch = sum(total.values()) - health - sampler
 per_poll = watch / polls if polls else 0
 detail = ", ".join("%s %.1f" % (k, v * 60.0 / window / clusters) for k, v in sorted(total.items()) if v)
 print("%.2f|%.1f|%s" % (per_poll, polls * 60.0 / window / clusters, detail))
@@ -245,7 +230,8 @@ echo "| \`GET /me\` (authentication + 1 read) | $(wrk_field "$TMP/wrk-me.txt" rp
 echo "| \`GET /health\` (no authentication) | $(wrk_field "$TMP/wrk-health.txt" rps) | $(wrk_field "$TMP/wrk-health.txt" p50) | $(wrk_field "$TMP/wrk-health.txt" p99) | $(wrk_field "$TMP/wrk-health.txt" non2xx) | ${HEALTH_J} % | ${HEALTH_P} % |"
 echo
 echo "Flink, idle window: $POLLS_PER_MIN watcher polls per cluster per minute, $PER_POLL requests per cluster per poll"
-echo "besides the health probe; per cluster per minute: $DETAIL."
+echo "besides the health probe and the health sampler's plan and vertex metrics (its /checkpoints reads are counted in:"
+echo "CDC_CONSOLE_RUN_METRICS_INTERVAL=1h leaves them out); per cluster per minute: $DETAIL."
 if [[ "$RUNW0" != "-" && -n "$RUNW1" && "$RUNW1" != "-" ]]; then
   IDLE_S="$(cut -d' ' -f3 "$TMP/cpu-idle.txt")"
   echo "PostgreSQL, idle window: $((RUNW1 - RUNW0)) row writes to pipeline_run, run_transition and savepoint,"
