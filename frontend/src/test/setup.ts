@@ -2,8 +2,9 @@ import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
 
-// antd renders slowly under jsdom; give findBy* room on a busy machine.
-configure({ asyncUtilTimeout: 10_000 });
+// antd renders slowly under jsdom; give findBy*/waitFor room on a busy machine (10 s was not
+// enough beside a second build).
+configure({ asyncUtilTimeout: 90_000 });
 
 afterEach(() => {
   cleanup();

@@ -49,17 +49,17 @@ describe('savepoints tab', () => {
         return json(200, schedule);
       },
     });
-    const failed = await screen.findByTestId('savepoint-failed', {}, { timeout: 60_000 });
+    const failed = await screen.findByTestId('savepoint-failed');
     expect(failed).toHaveTextContent('failed');
     expect(failed).toHaveTextContent('its status could not be read');
-    expect(await screen.findByText('every 6h', {}, { timeout: 60_000 })).toBeInTheDocument();
+    expect(await screen.findByText('every 6h')).toBeInTheDocument();
 
     const user = userEvent.setup();
     const form = screen.getByTestId('savepoint-schedule');
     await user.click(within(form).getByLabelText('Every'));
     fireEvent.change(within(form).getByTestId('schedule-interval'), { target: { value: '30m' } });
     await user.click(within(form).getByTestId('schedule-save'));
-    expect(await screen.findByText('every 30m', {}, { timeout: 60_000 })).toBeInTheDocument();
+    expect(await screen.findByText('every 30m')).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ interval: '30m' });
   }, 120_000);
 });
