@@ -6,7 +6,7 @@
 # Starts the console jar on a temporary CDC_CONSOLE_HOME (its embedded PostgreSQL, migrations applied, 127.0.0.1),
 # fills the database directly with SQL — 10 clusters (unreachable addresses), PIPELINES pipelines (the 40-line YAML of
 # bench/fleet/populate.py, two labels each) and two runs per pipeline (an older FINISHED one, and a RUNNING one for
-# 87 % of them, as in the fleet's 8 700-of-10 000 case) — runs ANALYZE, and prints EXPLAIN (ANALYZE, BUFFERS) of the
+# 87 % of them, as in the fleet's 8 700-of-10 000 case; V18's trigger names each pipeline's newest) — runs ANALYZE, and prints EXPLAIN (ANALYZE, BUFFERS) of the
 # statements PipelineStore sends for: the default list page (name order, total included), the list filtered by
 # state, cluster, label and name, sorted by updatedAt and by state, the details of one pipeline, and the runs of one
 # pipeline. The statements are written out here as PipelineStore builds them (keep the two in step).
@@ -67,8 +67,10 @@ EOF
 log "filled; plans follow"
 
 ACTIVE="cr.state not in ('FAILED_TO_SUBMIT', 'FINISHED', 'CANCELED', 'STOPPED', 'FAILED', 'LOST') as run_active"
-CURRENT_RUN="left join lateral (select r.id, r.state, r.stale, r.job_id, r.started_at from pipeline_run r where r.pipeline_id = p.id order by r.id desc limit 1) cr on true"
-RUN_COLUMNS="cr.id as run_id, cr.state as run_state, cr.stale as run_stale, cr.job_id as run_job_id, cr.started_at as run_started_at, $ACTIVE"
+# the current run by primary key (pipeline.current_run_id, V18), and a RUNNING job's health verdict
+CURRENT_RUN="left join pipeline_run cr on cr.id = p.current_run_id left join run_health rh on rh.run_id = cr.id and cr.state = 'RUNNING'"
+COUNT_RUN="left join pipeline_run cr on cr.id = p.current_run_id"
+RUN_COLUMNS="cr.id as run_id, cr.state as run_state, cr.stale as run_stale, cr.job_id as run_job_id, cr.started_at as run_started_at, rh.status as run_health, rh.reason as run_health_reason, rh.at as run_health_at, coalesce(rh.sample->'emitLagMs', rh.sample->'fetchLagMs') as run_lag_ms, $ACTIVE"
 SUMMARY="select p.id, p.name, p.description, p.cluster_id, p.labels, p.version, p.created_at, p.updated_at, u.username as owner_name, $RUN_COLUMNS"
 FROM="from pipeline p left join app_user u on u.id = p.owner_id $CURRENT_RUN"
 CLUSTER_ID="$(sql -At -c 'select min(id) + 3 from flink_cluster')"
@@ -89,7 +91,9 @@ explain() { # TITLE SQL
 }
 
 explain "list, default (name order)" "$(list "" "" "p.name")"
-explain "list, state=RUNNING" "$(list "where (cr.state = any('{RUNNING}'))" "$CURRENT_RUN" "p.name")"
+explain "list, state=RUNNING" "$(list "where (cr.state = any('{RUNNING}'))" "$COUNT_RUN" "p.name")"
+explain "list, state=NONE,FAILED" "$(list "where (cr.state = any('{FAILED}') or cr.state is null)" "$COUNT_RUN" "p.name")"
+explain "list, stale=true" "$(list "where cr.stale" "$COUNT_RUN" "p.name")"
 explain "list, cluster" "$(list "where p.cluster_id = $CLUSTER_ID" "" "p.name")"
 explain "list, label team=team-7" "$(list "where p.labels @> '{\"team\":\"team-7\"}'" "" "p.name")"
 explain "list, name contains 123" "$(list "where p.name like '%123%'" "" "p.name")"

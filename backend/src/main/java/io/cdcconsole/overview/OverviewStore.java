@@ -29,7 +29,7 @@ public final class OverviewStore {
   static final String NO_RUN = "NONE";
   static final int MAX_ATTENTION = 50;
 
-  // the newest run of each pipeline, read through pipeline_run_pipeline_idx; "since" is when it
+  // the newest run of each pipeline, which the pipeline names; "since" is when it
   // entered its state,
   // or, for a stale run in an otherwise fine state, when its cluster last answered
   private static final String CURRENT_RUN =
@@ -39,7 +39,7 @@ public final class OverviewStore {
           + ", r.updated_at) "
           + "else (select max(t.at) from run_transition t where t.run_id = r.id) end as since "
           + "from pipeline_run r left join cluster_watch cw on cw.cluster_id = r.cluster_id "
-          + "where r.pipeline_id = p.id order by r.id desc limit 1) cr on true ";
+          + "where r.id = p.current_run_id) cr on true ";
 
   private final Pool pool;
 

@@ -12,10 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The {@code total} of pipeline lists, reused for a moment: counting 10 000 pipelines (and, with a
  * run filter, each one's current run) costs more than the page itself, and a busy console asks for
- * the same list many times a second. Every change this console makes to pipelines, and every run
- * transition or stale flag published on the event bus, drops all totals at once, so within one
- * console a total is as exact as before. What another replica changes is counted after {@link #TTL}
- * at the latest.
+ * the same list many times a second. Every change this console makes to pipelines drops all totals
+ * at once; every run transition or stale flag published on the event bus drops the totals that
+ * count by current run (a state or stale filter), not the others, which no run change can move (a
+ * fleet whose runs keep changing would otherwise recount 10 000 pipelines for the default list on
+ * every change). So within one console a total is as exact as before. What another replica changes
+ * is counted after {@link #TTL} at the latest.
  */
 final class ListTotals {
   static final Duration TTL = Duration.ofSeconds(1);
@@ -23,23 +25,31 @@ final class ListTotals {
   /** Name filters are free text: past this many distinct lists the cache starts over. */
   private static final int MAX_ENTRIES = 1000;
 
-  /** A count statement and its arguments (arrays compared by content). */
-  record Key(String sql, List<Object> args) {
-    static Key of(String sql, List<Object> args) {
+  /**
+   * A count statement and its arguments (arrays compared by content); {@code byRun}: it counts by
+   * the pipelines' current runs, so run changes move it.
+   */
+  record Key(String sql, List<Object> args, boolean byRun) {
+    static Key of(String sql, List<Object> args, boolean byRun) {
       return new Key(
           sql,
-          args.stream().map(a -> a instanceof Object[] array ? Arrays.asList(array) : a).toList());
+          args.stream().map(a -> a instanceof Object[] array ? Arrays.asList(array) : a).toList(),
+          byRun);
     }
   }
 
   private record Entry(long total, long countedAt) {}
 
   private final Map<Key, Entry> totals = new ConcurrentHashMap<>();
-  private final AtomicLong generation = new AtomicLong();
+  private final AtomicLong pipelineChanges = new AtomicLong();
+  private final AtomicLong runChanges = new AtomicLong();
 
-  /** Listens on the addresses at which run changes are published: each drops every total. */
+  /**
+   * Listens on the addresses at which run changes are published: each drops the totals that count
+   * by run.
+   */
   void listen(Vertx vertx, List<String> runAddresses) {
-    runAddresses.forEach(address -> vertx.eventBus().consumer(address, message -> changed()));
+    runAddresses.forEach(address -> vertx.eventBus().consumer(address, message -> runChanged()));
   }
 
   Optional<Long> get(Key key) {
@@ -49,9 +59,12 @@ final class ListTotals {
         : Optional.empty();
   }
 
-  /** Where a count starts: what it answers is kept only if nothing changed while it ran. */
-  long generation() {
-    return generation.get();
+  /**
+   * Where a count of {@code key} starts: what it answers is kept only if nothing that can move it
+   * changed while it ran (a sum of counters that only grow changes when either does).
+   */
+  long generation(Key key) {
+    return pipelineChanges.get() + (key.byRun() ? runChanges.get() : 0);
   }
 
   void put(Key key, long total, long startedAt, long generationAtStart) {
@@ -59,13 +72,20 @@ final class ListTotals {
       totals.clear();
     }
     totals.put(key, new Entry(total, startedAt));
-    if (generation.get() != generationAtStart) {
+    if (generation(key) != generationAtStart) {
       totals.remove(key);
     }
   }
 
+  /** A pipeline was created, changed or deleted: every total may have moved. */
   void changed() {
-    generation.incrementAndGet();
+    pipelineChanges.incrementAndGet();
     totals.clear();
+  }
+
+  /** A run changed: only the totals that count by current run may have moved. */
+  void runChanged() {
+    runChanges.incrementAndGet();
+    totals.keySet().removeIf(Key::byRun);
   }
 }

@@ -66,9 +66,10 @@ public final class PipelineRoutes {
             states(ctx),
             Query.string(ctx, "stale").map(text -> Query.flag(ctx, "stale")),
             order(ctx));
-    ApiRouter.respond(
+    ApiRouter.reply(
         ctx,
-        pipelines.list(query, Query.page(ctx)).map(page -> page.toJson(PipelineSummary::toJson)));
+        pipelines.list(query, Query.page(ctx)),
+        page -> ApiRouter.json(ctx, 200, PipelineListJson.encode(page)));
   }
 
   /**

@@ -75,10 +75,11 @@ public final class PipelineStore {
     }
   }
 
-  // the newest run of each pipeline, read from pipeline_run_current_idx alone
+  // the newest run of each pipeline, which the pipeline names (V18: a trigger on pipeline_run keeps
+  // it), by primary key
+  private static final String RUN_JOIN = "left join pipeline_run cr on cr.id = p.current_run_id ";
   private static final String CURRENT_RUN =
-      "left join lateral (select r.id, r.state, r.stale, r.job_id, r.started_at "
-          + "from pipeline_run r where r.pipeline_id = p.id order by r.id desc limit 1) cr on true "
+      RUN_JOIN
           // the health verdict of a RUNNING job (health/HealthWatcher writes it)
           + "left join run_health rh on rh.run_id = cr.id and cr.state = 'RUNNING' ";
   private static final String RUN_COLUMNS =
@@ -284,10 +285,10 @@ public final class PipelineStore {
     }
     f.stale().ifPresent(stale -> where.add(stale ? "cr.stale" : "not coalesce(cr.stale, false)"));
     String filter = (where.isEmpty() ? "" : "where " + String.join(" and ", where) + " ");
-    String count = "select count(*) from pipeline p " + (byRun ? CURRENT_RUN : "") + filter;
-    ListTotals.Key key = ListTotals.Key.of(count, args);
+    String count = "select count(*) from pipeline p " + (byRun ? RUN_JOIN : "") + filter;
+    ListTotals.Key key = ListTotals.Key.of(count, args, byRun);
     Optional<Long> known = totals.get(key);
-    long generation = totals.generation();
+    long generation = totals.generation(key);
     long startedAt = System.nanoTime();
     // the total in the same statement, unless a recent count of the same list is known; limit and
     // offset (checked
@@ -400,11 +401,11 @@ public final class PipelineStore {
             Rows.instant(r, "run_started_at"),
             r.getString("run_health") == null
                 ? null
-                : new JsonObject()
-                    .put("status", r.getString("run_health"))
-                    .put("reason", r.getString("run_health_reason"))
-                    .put("at", Rows.instant(r, "run_health_at"))
-                    .put("lagMs", lagMs(r.getValue("run_lag_ms"))));
+                : new PipelineSummary.Health(
+                    r.getString("run_health"),
+                    r.getString("run_health_reason"),
+                    Rows.instant(r, "run_health_at"),
+                    lagMs(r.getValue("run_lag_ms"))));
   }
 
   private static Long lagMs(Object jsonb) {

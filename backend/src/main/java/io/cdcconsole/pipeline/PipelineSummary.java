@@ -6,6 +6,7 @@ import java.util.Map;
 
 /**
  * A pipeline as lists show it: no YAML, with its current (newest) run, read together in one query.
+ * {@link PipelineListJson} writes it: the fields of {@link Pipeline#head} and {@code currentRun}.
  */
 public record PipelineSummary(
     long id,
@@ -27,7 +28,7 @@ public record PipelineSummary(
       boolean active,
       String jobId,
       Instant startedAt,
-      JsonObject health) {
+      Health health) {
     public JsonObject toJson() {
       return new JsonObject()
           .put("id", id)
@@ -36,13 +37,18 @@ public record PipelineSummary(
           .put("jobId", jobId)
           .put("startedAt", startedAt)
           .put("active", active)
-          .put("health", health);
+          .put("health", health == null ? null : health.toJson());
     }
   }
 
-  public JsonObject toJson() {
-    return Pipeline.head(
-            id, name, description, clusterId, labels, owner, version, createdAt, updatedAt)
-        .put("currentRun", currentRun == null ? null : currentRun.toJson());
+  /** The health verdict of a RUNNING run's job (null otherwise), with its lag when known. */
+  public record Health(String status, String reason, Instant at, Long lagMs) {
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("status", status)
+          .put("reason", reason)
+          .put("at", at)
+          .put("lagMs", lagMs);
+    }
   }
 }

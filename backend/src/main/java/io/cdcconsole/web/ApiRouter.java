@@ -7,6 +7,7 @@ import io.cdcconsole.access.Role;
 import io.cdcconsole.error.Forbidden;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -194,6 +195,14 @@ public final class ApiRouter {
   public static void created(RoutingContext ctx, String location, JsonObject json) {
     ctx.response().putHeader(HttpHeaders.LOCATION, PREFIX + location);
     json(ctx, 201, json);
+  }
+
+  /** Answers JSON already encoded (a view that writes its document itself). */
+  public static void json(RoutingContext ctx, int status, Buffer body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body);
   }
 
   public static void json(RoutingContext ctx, int status, JsonObject json) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
 import io.cdcconsole.test.ConsoleTest;
+import io.cdcconsole.test.CurrentRuns;
 import io.cdcconsole.test.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
@@ -60,6 +62,15 @@ public abstract class SandboxRunTest extends ConsoleTest {
             });
     clusterId = setup.clusterId();
     operator = setup.operator();
+  }
+
+  /**
+   * After every run test, whatever it did to runs: each pipeline names its newest run, and the
+   * lists' state filters and sort agree with it (V18, {@link CurrentRuns}).
+   */
+  @AfterEach
+  protected void currentRunsHold() throws Exception {
+    CurrentRuns.check(console, operator);
   }
 
   /**
