@@ -139,7 +139,9 @@ describe('alerts page', () => {
     await waitFor(() => expect(screen.queryByTestId('alert-rule-form')).not.toBeInTheDocument());
 
     answer = json(412, { title: 'Precondition Failed', status: 412, detail: 'changed', currentVersion: 4 });
-    await user.click(within((await screen.findByText('lag-high')).closest('tr')!).getByRole('button', { name: 'Edit' }));
+    await user.click(
+      within((await screen.findByText('lag-high')).closest('tr')!).getByRole('button', { name: 'Edit' }),
+    );
     const form = await screen.findByTestId('alert-rule-form');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     const problem = await within(form.closest('.ant-modal')! as HTMLElement).findByTestId('problem');
