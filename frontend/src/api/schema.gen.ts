@@ -1004,15 +1004,17 @@ export interface paths {
             query?: never;
             header?: never;
             path: {
+                /** @description The channel's id or name. */
                 name: string;
             };
             cookie?: never;
         };
-        get?: never;
+        /** One channel; admins get the settings (secrets masked), others only id, name and type */
+        get: operations["getAlertChannel"];
         /** Change a channel's settings (admin); a secret sent as the mask, or left out, keeps the stored one */
         put: operations["updateAlertChannel"];
         post?: never;
-        /** Delete a channel no rule sends to (admin) */
+        /** Delete a channel no rule sends to (admin); 409 while a rule sends to it */
         delete: operations["deleteAlertChannel"];
         options?: never;
         head?: never;
@@ -1065,7 +1067,8 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** One alert rule */
+        get: operations["getAlertRule"];
         /** Replace an alert rule (operator) */
         put: operations["updateAlertRule"];
         post?: never;
@@ -1103,10 +1106,14 @@ export interface paths {
             };
             cookie?: never;
         };
-        get?: never;
+        /** One silence (also one that has ended) */
+        get: operations["getAlertSilence"];
         put?: never;
         post?: never;
-        /** End a silence (operator) */
+        /**
+         * End a silence (operator)
+         * @description Silences are created and deleted, never edited, so their version stays 1; the delete takes `If-Match` all the same, like every other delete.
+         */
         delete: operations["deleteAlertSilence"];
         options?: never;
         head?: never;
@@ -2241,7 +2248,7 @@ export interface components {
             stop: components["schemas"]["DsTask"];
             status: components["schemas"]["DsTask"];
         };
-        /** @description For admins with config, description and times; for others only id, name and type. */
+        /** @description For admins with config, description, version and times; for others only id, name and type. */
         AlertChannel: {
             /** Format: int64 */
             id: number;
@@ -2249,6 +2256,8 @@ export interface components {
             type: components["schemas"]["AlertChannelType"];
             config?: components["schemas"]["AlertChannelConfig"];
             description?: string;
+            /** @description Goes up with every change; also the ETag. */
+            version?: number;
             /** Format: date-time */
             createdAt?: string;
             /** Format: date-time */
@@ -2350,6 +2359,8 @@ export interface components {
             /** Format: date-time */
             silencedUntil: string | null;
             enabled: boolean;
+            /** @description Goes up with every change; also the ETag. */
+            version: number;
             createdBy: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -2364,6 +2375,8 @@ export interface components {
             /** Format: date-time */
             until: string;
             reason: string;
+            /** @description The ETag; always 1 (silences are not edited). */
+            version: number;
             createdBy: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -4922,6 +4935,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4935,11 +4949,42 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    updateAlertChannel: {
+    getAlertChannel: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The channel's id or name. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The channel. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannel"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateAlertChannel: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
+            path: {
+                /** @description The channel's id or name. */
                 name: string;
             };
             cookie?: never;
@@ -4953,6 +4998,7 @@ export interface operations {
             /** @description The changed channel. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4963,14 +5009,20 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
     deleteAlertChannel: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
+                /** @description The channel's id or name. */
                 name: string;
             };
             cookie?: never;
@@ -4988,6 +5040,8 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
@@ -5063,6 +5117,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5076,10 +5131,39 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    updateAlertRule: {
+    getAlertRule: {
         parameters: {
             query?: never;
             header?: never;
+            path: {
+                ruleId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rule. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRule"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    updateAlertRule: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
                 ruleId: number;
             };
@@ -5094,6 +5178,7 @@ export interface operations {
             /** @description The changed rule. */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5105,13 +5190,18 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
     deleteAlertRule: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
                 ruleId: number;
             };
@@ -5126,9 +5216,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };
@@ -5180,6 +5273,7 @@ export interface operations {
             201: {
                 headers: {
                     Location: components["headers"]["Location"];
+                    ETag: components["headers"]["ETag"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5193,10 +5287,39 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
-    deleteAlertSilence: {
+    getAlertSilence: {
         parameters: {
             query?: never;
             header?: never;
+            path: {
+                silenceId: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The silence. */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSilence"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["Problem"];
+        };
+    };
+    deleteAlertSilence: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The version read, as its ETag (`"3"`); 428 when missing, 412 when stale. */
+                "If-Match": components["parameters"]["IfMatch"];
+            };
             path: {
                 silenceId: number;
             };
@@ -5211,9 +5334,12 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            412: components["responses"]["PreconditionFailed"];
+            428: components["responses"]["PreconditionRequired"];
             default: components["responses"]["Problem"];
         };
     };

@@ -10,18 +10,24 @@ export function useAlertChannels() {
 export function useSaveAlertChannel() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (v: { existing?: string; input: AlertChannelInput }) =>
+    mutationFn: (v: { existing?: { name: string; version: number }; input: AlertChannelInput }) =>
       v.existing === undefined
         ? alertsApi.createChannel(v.input)
-        : alertsApi.updateChannel(v.existing, v.input.config as AlertChannelConfig, v.input.description ?? ''),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.alerts.channels }),
+        : alertsApi.updateChannel(
+            v.existing.name,
+            v.input.config as AlertChannelConfig,
+            v.input.description ?? '',
+            v.existing.version,
+          ),
+    // settled, not only on success: after a 412 the list brings the version to edit
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.alerts.channels }),
   });
 }
 
 export function useDeleteAlertChannel() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => alertsApi.removeChannel(name),
+    mutationFn: (v: { name: string; version: number }) => alertsApi.removeChannel(v.name, v.version),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.alerts.channels }),
   });
 }
@@ -42,16 +48,19 @@ export function useAlertRules() {
 export function useSaveAlertRule() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (v: { id?: number; input: AlertRuleInput }) =>
-      v.id === undefined ? alertsApi.createRule(v.input) : alertsApi.updateRule(v.id, v.input),
-    onSuccess: () => qc.invalidateQueries({ queryKey: keys.alerts.rules }),
+    mutationFn: (v: { existing?: { id: number; version: number }; input: AlertRuleInput }) =>
+      v.existing === undefined
+        ? alertsApi.createRule(v.input)
+        : alertsApi.updateRule(v.existing.id, v.input, v.existing.version),
+    // settled, not only on success: after a 412 the list brings the version to edit
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.alerts.rules }),
   });
 }
 
 export function useDeleteAlertRule() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => alertsApi.removeRule(id),
+    mutationFn: (v: { id: number; version: number }) => alertsApi.removeRule(v.id, v.version),
     onSettled: () => {
       qc.invalidateQueries({ queryKey: keys.alerts.rules });
       qc.invalidateQueries({ queryKey: keys.alerts.firing });
@@ -74,7 +83,7 @@ export function useCreateAlertSilence() {
 export function useDeleteAlertSilence() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => alertsApi.removeSilence(id),
+    mutationFn: (v: { id: number; version: number }) => alertsApi.removeSilence(v.id, v.version),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.alerts.silences }),
   });
 }

@@ -74,7 +74,8 @@ export function AlertChannelForm({ channel, onClose }: { channel?: AlertChannel;
         onFinish={(v) =>
           save.mutate(
             {
-              existing: channel?.name,
+              // the version read goes back as If-Match: a 412 says someone changed the channel meanwhile
+              existing: channel ? { name: channel.name, version: channel.version ?? 0 } : undefined,
               input: { name: v.name, type: v.type, config: channelConfig(v), description: v.description ?? '' },
             },
             { onSuccess: onClose },

@@ -85,7 +85,13 @@ export function AlertRuleForm({ rule, onClose }: { rule?: AlertRule; onClose: ()
         form={form}
         layout="vertical"
         data-testid="alert-rule-form"
-        onFinish={(v) => save.mutate({ id: rule?.id, input: ruleBody(v) }, { onSuccess: onClose })}
+        onFinish={(v) =>
+          save.mutate(
+            // the version read goes back as If-Match: a 412 says someone changed the rule meanwhile
+            { existing: rule ? { id: rule.id, version: rule.version } : undefined, input: ruleBody(v) },
+            { onSuccess: onClose },
+          )
+        }
         initialValues={{
           name: rule?.name,
           pipeline: rule?.pipeline ?? undefined,

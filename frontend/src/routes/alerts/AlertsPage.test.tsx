@@ -14,6 +14,7 @@ const hook: AlertChannel = {
   type: 'dingtalk',
   config: { url: '******', secret: '******' },
   description: 'ops robot',
+  version: 2,
   createdAt: '2026-01-02T10:00:00Z',
   updatedAt: '2026-01-02T10:00:00Z',
 };
@@ -35,6 +36,7 @@ const rule: AlertRule = {
   channels: ['ops-hook'],
   silencedUntil: null,
   enabled: true,
+  version: 3,
   createdBy: 'olga',
   createdAt: '2026-01-02T10:00:00Z',
 };
@@ -122,6 +124,80 @@ describe('alerts page', () => {
       repeatMs: 0,
     });
   }, 120_000); // many antd inputs and two dropdowns: slow on a loaded machine
+
+  it('edits a rule with the version it read, and says when someone else changed it meanwhile', async () => {
+    let answer = json(200, { ...rule, severity: 'WARNING', version: 4 });
+    const { calls } = renderApp('/alerts', { ...base, 'PUT /api/v1/alert-rules/7': () => answer });
+    await openTab('Rules');
+    const user = userEvent.setup();
+    const row = (await screen.findByText('lag-high')).closest('tr')!;
+    await user.click(within(row).getByRole('button', { name: 'Edit' }));
+    await screen.findByTestId('alert-rule-form');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
+    expect(calls.find((c) => c.method === 'PUT')!.headers['if-match']).toBe('"3"');
+    await waitFor(() => expect(screen.queryByTestId('alert-rule-form')).not.toBeInTheDocument());
+
+    answer = json(412, { title: 'Precondition Failed', status: 412, detail: 'changed', currentVersion: 4 });
+    await user.click(
+      within((await screen.findByText('lag-high')).closest('tr')!).getByRole('button', { name: 'Edit' }),
+    );
+    const form = await screen.findByTestId('alert-rule-form');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    const problem = await within(form.closest('.ant-modal')! as HTMLElement).findByTestId('problem');
+    expect(within(problem).getByText('Changed by someone else')).toBeInTheDocument();
+    expect(within(problem).getByText(/Reload it and apply your change again/)).toBeInTheDocument();
+  }, 180_000); // the rule form twice: slow on a loaded machine
+
+  it('deletes rules, channels and silences with the version read', async () => {
+    const silence = {
+      id: 5,
+      pipeline: 'orders-to-lake',
+      until: '2099-01-01T00:00:00Z',
+      reason: 'migration',
+      version: 1,
+      createdBy: 'olga',
+      createdAt: '2026-01-02T10:00:00Z',
+    };
+    const { calls } = renderApp(
+      '/alerts',
+      {
+        ...base,
+        'GET /api/v1/alert-silences?limit=500': () => page([silence]),
+        'DELETE /api/v1/alert-rules/7': () => new Response(null, { status: 204 }),
+        'DELETE /api/v1/alert-channels/ops-hook': () =>
+          json(412, { title: 'Precondition Failed', status: 412, detail: 'changed', currentVersion: 3 }),
+        'DELETE /api/v1/alert-silences/5': () => new Response(null, { status: 204 }),
+      },
+      'admin',
+    );
+    const user = userEvent.setup();
+    const confirm = async (rowText: string, button: string, ok: string) => {
+      const row = (await screen.findByText(rowText)).closest('tr')!;
+      await user.click(within(row).getByRole('button', { name: button }));
+      const pop = await waitFor(() => {
+        const open = [...document.querySelectorAll('.ant-popconfirm')].find(
+          (p) => !p.closest('.ant-popover-hidden'),
+        ) as HTMLElement | undefined;
+        expect(open).toBeDefined();
+        return open!;
+      });
+      await user.click(within(pop).getByRole('button', { name: ok }));
+    };
+    await openTab('Rules');
+    await confirm('lag-high', 'Delete', 'Delete');
+    await openTab('Channels');
+    await confirm('ops-hook', 'Delete', 'Delete');
+    expect(within(await screen.findByTestId('problem')).getByText('Changed by someone else')).toBeInTheDocument();
+    await openTab('Silences');
+    await confirm('migration', 'End', 'End');
+    await waitFor(() => expect(calls.filter((c) => c.method === 'DELETE')).toHaveLength(3));
+    expect(calls.filter((c) => c.method === 'DELETE').map((c) => [c.url, c.headers['if-match']])).toEqual([
+      ['/api/v1/alert-rules/7', '"3"'],
+      ['/api/v1/alert-channels/ops-hook', '"2"'],
+      ['/api/v1/alert-silences/5', '"1"'],
+    ]);
+  }, 300_000); // three tabs and three confirmations: slow on a loaded machine
 
   it('lets an admin send a test to a channel and shows the answer; secrets stay masked', async () => {
     const { calls } = renderApp(

@@ -158,7 +158,7 @@ function RulesTab() {
                         title={t('alerts.rules.deleteConfirm', { name: r.name })}
                         okText={t('common.delete')}
                         cancelText={t('common.cancel')}
-                        onConfirm={() => del.mutate(r.id)}
+                        onConfirm={() => del.mutate({ id: r.id, version: r.version })}
                       >
                         <Button size="small" danger>
                           {t('common.delete')}
@@ -265,7 +265,7 @@ function ChannelsTab() {
                             title={t('alerts.channels.deleteConfirm', { name: c.name })}
                             okText={t('common.delete')}
                             cancelText={t('common.cancel')}
-                            onConfirm={() => del.mutate(c.name)}
+                            onConfirm={() => del.mutate({ name: c.name, version: c.version ?? 0 })}
                           >
                             <Button size="small" danger>
                               {t('common.delete')}
@@ -342,7 +342,7 @@ function SilencesTab() {
                       title={t('alerts.silences.deleteConfirm', { pipeline: s.pipeline })}
                       okText={t('alerts.silences.end')}
                       cancelText={t('common.cancel')}
-                      onConfirm={() => del.mutate(s.id)}
+                      onConfirm={() => del.mutate({ id: s.id, version: s.version })}
                     >
                       <Button size="small" danger>
                         {t('alerts.silences.end')}

@@ -4,13 +4,17 @@ import io.cdcconsole.config.Secret;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** A channel as stored: {@code config} holds its secret settings encrypted ({@code ENC(...)}). */
+/**
+ * A channel as stored: {@code config} holds its secret settings encrypted ({@code ENC(...)});
+ * {@code version} is its ETag.
+ */
 public record AlertChannel(
     long id,
     String name,
     ChannelType type,
     JsonObject config,
     String description,
+    int version,
     Instant createdAt,
     Instant updatedAt) {
 
@@ -26,6 +30,7 @@ public record AlertChannel(
     return brief()
         .put("config", shown)
         .put("description", description)
+        .put("version", version)
         .put("createdAt", createdAt)
         .put("updatedAt", updatedAt);
   }

@@ -9,6 +9,7 @@ import io.cdcconsole.validation.Labels;
 import io.cdcconsole.web.ApiRouter;
 import io.cdcconsole.web.JsonBody;
 import io.cdcconsole.web.Query;
+import io.cdcconsole.web.Versions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Set;
 /**
  * {@code /alert-channels} (admins; viewers see names only), {@code /alert-rules} and {@code
  * /alert-silences} (operators), {@code /alerts} (what fires now) and {@code /alert-deliveries}.
+ * Channels, rules and silences are versioned like every other resource (see {@link Versions}).
  */
 public final class AlertRoutes {
   private static final Set<String> STATUSES = Set.of("PENDING", "DELIVERED", "FAILED");
@@ -53,23 +55,43 @@ public final class AlertRoutes {
               .onSuccess(
                   c -> {
                     Audit.resourceId(ctx, c.id());
+                    Versions.etag(ctx, c.version());
                     ApiRouter.created(ctx, "/alert-channels/" + c.name(), c.toJson());
                   })
               .onFailure(ctx::fail);
+        });
+    api.get(
+        "/alert-channels/:name",
+        Role.VIEWER,
+        ctx -> {
+          boolean admin = ApiRouter.principal(ctx).role().atLeast(Role.ADMIN);
+          ApiRouter.reply(
+              ctx,
+              alerts.channel(ctx.pathParam("name")),
+              c -> {
+                Versions.etag(ctx, c.version());
+                ApiRouter.json(ctx, 200, admin ? c.toJson() : c.brief());
+              });
         });
     api.put(
         "/alert-channels/:name",
         Role.ADMIN,
         "alert-channel.update",
         ctx -> {
+          int ifMatch = Versions.requireIfMatch(ctx, "alert channel");
           JsonBody body = JsonBody.of(ctx);
           Audit.detail(ctx, new JsonObject().put("name", ctx.pathParam("name")));
-          ApiRouter.respond(
+          ApiRouter.reply(
               ctx,
-              alerts
-                  .updateChannel(
-                      ctx.pathParam("name"), config(body), body.string("description").orElse(null))
-                  .map(AlertChannel::toJson));
+              alerts.updateChannel(
+                  ctx.pathParam("name"),
+                  ifMatch,
+                  config(body),
+                  body.string("description").orElse(null)),
+              c -> {
+                Versions.etag(ctx, c.version());
+                ApiRouter.json(ctx, 200, c.toJson());
+              });
         });
     api.post(
         "/alert-channels/:name/test",
@@ -83,11 +105,14 @@ public final class AlertRoutes {
         "/alert-channels/:name",
         Role.ADMIN,
         "alert-channel.delete",
-        ctx ->
-            alerts
-                .deleteChannel(ctx.pathParam("name"))
-                .onSuccess(v -> ctx.response().setStatusCode(204).end())
-                .onFailure(ctx::fail));
+        ctx -> {
+          int ifMatch = Versions.requireIfMatch(ctx, "alert channel");
+          Audit.resourceId(ctx, ctx.pathParam("name"));
+          ApiRouter.reply(
+              ctx,
+              alerts.deleteChannel(ctx.pathParam("name"), ifMatch),
+              v -> ctx.response().setStatusCode(204).end());
+        });
 
     api.get(
         "/alert-rules",
@@ -107,28 +132,48 @@ public final class AlertRoutes {
                 .onSuccess(
                     r -> {
                       Audit.resourceId(ctx, r.id());
+                      Versions.etag(ctx, r.version());
                       ApiRouter.created(ctx, "/alert-rules/" + r.id(), r.toJson());
                     })
                 .onFailure(ctx::fail));
+    api.get(
+        "/alert-rules/:ruleId",
+        Role.VIEWER,
+        ctx ->
+            ApiRouter.reply(
+                ctx,
+                alerts.rule(Query.id(ctx, "ruleId", "alert rule")),
+                r -> {
+                  Versions.etag(ctx, r.version());
+                  ApiRouter.json(ctx, 200, r.toJson());
+                }));
     api.put(
         "/alert-rules/:ruleId",
         Role.OPERATOR,
         "alert-rule.update",
         ctx -> {
           long id = Query.id(ctx, "ruleId", "alert rule");
+          int ifMatch = Versions.requireIfMatch(ctx, "alert rule");
           Audit.resourceId(ctx, id);
-          ApiRouter.respond(
-              ctx, alerts.updateRule(id, spec(JsonBody.of(ctx))).map(AlertRule::toJson));
+          ApiRouter.reply(
+              ctx,
+              alerts.updateRule(id, ifMatch, spec(JsonBody.of(ctx))),
+              r -> {
+                Versions.etag(ctx, r.version());
+                ApiRouter.json(ctx, 200, r.toJson());
+              });
         });
     api.delete(
         "/alert-rules/:ruleId",
         Role.OPERATOR,
         "alert-rule.delete",
-        ctx ->
-            alerts
-                .deleteRule(Query.id(ctx, "ruleId", "alert rule"))
-                .onSuccess(v -> ctx.response().setStatusCode(204).end())
-                .onFailure(ctx::fail));
+        ctx -> {
+          long id = Query.id(ctx, "ruleId", "alert rule");
+          int ifMatch = Versions.requireIfMatch(ctx, "alert rule");
+          Audit.resourceId(ctx, id);
+          ApiRouter.reply(
+              ctx, alerts.deleteRule(id, ifMatch), v -> ctx.response().setStatusCode(204).end());
+        });
 
     api.get(
         "/alert-silences",
@@ -155,19 +200,34 @@ public final class AlertRoutes {
               .onSuccess(
                   s -> {
                     Audit.resourceId(ctx, s.id());
+                    Versions.etag(ctx, s.version());
                     ApiRouter.created(ctx, "/alert-silences/" + s.id(), s.toJson());
                   })
               .onFailure(ctx::fail);
         });
+    api.get(
+        "/alert-silences/:silenceId",
+        Role.VIEWER,
+        ctx ->
+            ApiRouter.reply(
+                ctx,
+                alerts.silence(Query.id(ctx, "silenceId", "silence")),
+                s -> {
+                  Versions.etag(ctx, s.version());
+                  ApiRouter.json(ctx, 200, s.toJson());
+                }));
+    // silences are not edited: the delete takes If-Match all the same, like every other delete
     api.delete(
         "/alert-silences/:silenceId",
         Role.OPERATOR,
         "alert-silence.delete",
-        ctx ->
-            alerts
-                .deleteSilence(Query.id(ctx, "silenceId", "silence"))
-                .onSuccess(v -> ctx.response().setStatusCode(204).end())
-                .onFailure(ctx::fail));
+        ctx -> {
+          long id = Query.id(ctx, "silenceId", "silence");
+          int ifMatch = Versions.requireIfMatch(ctx, "silence");
+          Audit.resourceId(ctx, id);
+          ApiRouter.reply(
+              ctx, alerts.deleteSilence(id, ifMatch), v -> ctx.response().setStatusCode(204).end());
+        });
 
     api.get(
         "/alerts",

@@ -29,6 +29,7 @@ public record AlertRule(
     List<String> channels,
     Instant silencedUntil,
     boolean enabled,
+    int version,
     String createdBy,
     Instant createdAt) {
 
@@ -51,6 +52,7 @@ public record AlertRule(
         .put("channels", new JsonArray(List.copyOf(channels)))
         .put("silencedUntil", silencedUntil)
         .put("enabled", enabled)
+        .put("version", version)
         .put("createdBy", createdBy)
         .put("createdAt", createdAt);
   }

@@ -4,6 +4,7 @@ import io.cdcconsole.config.Secret;
 import io.cdcconsole.config.SecretCipher;
 import io.cdcconsole.error.Conflict;
 import io.cdcconsole.error.NotFound;
+import io.cdcconsole.error.PreconditionFailed;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.health.HealthEvents;
 import io.cdcconsole.health.HealthStatus;
@@ -23,9 +24,12 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,43 +149,58 @@ public final class AlertService {
         .compose(enc -> store.insertChannel(name, t, enc, description == null ? "" : description));
   }
 
-  /** Changes a channel's settings; a secret sent as the mask (or left out) keeps the stored one. */
-  Future<AlertChannel> updateChannel(String idOrName, JsonObject config, String description) {
-    return channel(idOrName)
-        .compose(
-            stored -> {
-              JsonObject merged = config.copy();
-              stored
-                  .type()
-                  .secrets
-                  .forEach(
-                      key -> {
-                        if (!merged.containsKey(key) && stored.config().containsKey(key)) {
-                          merged.put(key, Secret.MASK);
-                        }
-                      });
-              try {
-                check(stored.type().json, merged);
-              } catch (RuntimeException e) {
-                return Future.failedFuture(e);
-              }
-              return vertx
-                  .executeBlocking(() -> encrypt(stored.type(), merged, stored.config()), false)
-                  .compose(
-                      enc ->
-                          store.updateChannel(
-                              stored.id(),
-                              enc,
-                              description == null ? stored.description() : description));
-            });
+  /**
+   * Changes a channel's settings if {@code ifMatch} is still its version; a secret sent as the mask
+   * (or left out) keeps the stored one.
+   */
+  Future<AlertChannel> updateChannel(
+      String idOrName, int ifMatch, JsonObject config, String description) {
+    return ifCurrent(
+        "alert channel",
+        ifMatch,
+        () -> channel(idOrName),
+        AlertChannel::version,
+        stored -> {
+          JsonObject merged = config.copy();
+          stored
+              .type()
+              .secrets
+              .forEach(
+                  key -> {
+                    if (!merged.containsKey(key) && stored.config().containsKey(key)) {
+                      merged.put(key, Secret.MASK);
+                    }
+                  });
+          try {
+            check(stored.type().json, merged);
+          } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+          }
+          return vertx
+              .executeBlocking(() -> encrypt(stored.type(), merged, stored.config()), false)
+              .compose(
+                  enc ->
+                      store.updateChannel(
+                          stored.id(),
+                          ifMatch,
+                          enc,
+                          description == null ? stored.description() : description));
+        });
   }
 
   Future<List<AlertChannel>> channels() {
     return store.channels();
   }
 
-  Future<Void> deleteChannel(String idOrName) {
-    return channel(idOrName).compose(c -> store.deleteChannel(c.id())).mapEmpty();
+  /** Deletes the channel if {@code ifMatch} is still its version and no rule sends to it. */
+  Future<Void> deleteChannel(String idOrName, int ifMatch) {
+    return ifCurrent(
+            "alert channel",
+            ifMatch,
+            () -> channel(idOrName),
+            AlertChannel::version,
+            c -> store.deleteChannel(c.id(), ifMatch).map(AlertService::done))
+        .mapEmpty();
   }
 
   /**
@@ -220,7 +239,7 @@ public final class AlertService {
                                                         : ar.cause().getMessage())))));
   }
 
-  private Future<AlertChannel> channel(String idOrName) {
+  Future<AlertChannel> channel(String idOrName) {
     return store
         .channel(idOrName)
         .compose(
@@ -348,9 +367,21 @@ public final class AlertService {
     return resolve(spec).compose(r -> store.insertRule(spec, r.pipelineId, r.channelIds, by));
   }
 
-  Future<AlertRule> updateRule(long id, RuleSpec spec) {
-    return resolve(spec)
-        .compose(r -> store.updateRule(id, spec, r.pipelineId, r.channelIds))
+  /** Replaces the rule if {@code ifMatch} is still its version. */
+  Future<AlertRule> updateRule(long id, int ifMatch, RuleSpec spec) {
+    return ifCurrent(
+        "alert rule",
+        ifMatch,
+        () -> rule(id),
+        AlertRule::version,
+        stored ->
+            resolve(spec)
+                .compose(r -> store.updateRule(id, ifMatch, spec, r.pipelineId, r.channelIds)));
+  }
+
+  Future<AlertRule> rule(long id) {
+    return store
+        .rule(id)
         .compose(
             found ->
                 found
@@ -438,14 +469,15 @@ public final class AlertService {
     return store.rules();
   }
 
-  Future<Void> deleteRule(long id) {
-    return store
-        .deleteRule(id)
-        .compose(
-            deleted ->
-                deleted
-                    ? Future.succeededFuture()
-                    : Future.failedFuture(new NotFound("No alert rule " + id + ".")));
+  /** Deletes the rule if {@code ifMatch} is still its version. */
+  Future<Void> deleteRule(long id, int ifMatch) {
+    return ifCurrent(
+            "alert rule",
+            ifMatch,
+            () -> rule(id),
+            AlertRule::version,
+            r -> store.deleteRule(id, ifMatch).map(AlertService::done))
+        .mapEmpty();
   }
 
   Future<AlertSilence> addSilence(String pipeline, Instant until, String reason, String by) {
@@ -461,14 +493,74 @@ public final class AlertService {
     return store.silences();
   }
 
-  Future<Void> deleteSilence(long id) {
+  Future<AlertSilence> silence(long id) {
     return store
-        .deleteSilence(id)
+        .silence(id)
         .compose(
-            deleted ->
-                deleted
-                    ? Future.succeededFuture()
-                    : Future.failedFuture(new NotFound("No silence " + id + ".")));
+            found ->
+                found
+                    .map(Future::succeededFuture)
+                    .orElseGet(() -> Future.failedFuture(new NotFound("No silence " + id + "."))));
+  }
+
+  /**
+   * Ends the silence if {@code ifMatch} is still its version (always 1: silences are not edited,
+   * but their delete takes If-Match like every other).
+   */
+  Future<Void> deleteSilence(long id, int ifMatch) {
+    return ifCurrent(
+            "silence",
+            ifMatch,
+            () -> silence(id),
+            AlertSilence::version,
+            s -> store.deleteSilence(id, ifMatch).map(AlertService::done))
+        .mapEmpty();
+  }
+
+  /**
+   * Optimistic concurrency, as for every versioned resource: {@code write} runs only when {@code
+   * ifMatch} is the version just read (else 412 with the current one). A conditional write that
+   * then matched no row lost a race: the resource read again answers 412 with its new version, or
+   * 404 when it went.
+   */
+  private static <R, T> Future<T> ifCurrent(
+      String what,
+      int ifMatch,
+      Supplier<Future<R>> read,
+      ToIntFunction<R> version,
+      Function<R, Future<Optional<T>>> write) {
+    return read.get()
+        .compose(
+            stored ->
+                version.applyAsInt(stored) == ifMatch
+                    ? write.apply(stored)
+                    : Future.failedFuture(stale(what, version.applyAsInt(stored))))
+        .compose(
+            written ->
+                written
+                    .map(Future::succeededFuture)
+                    .orElseGet(
+                        () ->
+                            read.get()
+                                .compose(
+                                    now ->
+                                        Future.failedFuture(
+                                            stale(what, version.applyAsInt(now))))));
+  }
+
+  /** A conditional delete's outcome as {@link #ifCurrent} takes it: empty when nothing matched. */
+  private static Optional<Boolean> done(boolean deleted) {
+    return deleted ? Optional.of(true) : Optional.empty();
+  }
+
+  private static PreconditionFailed stale(String what, int current) {
+    return new PreconditionFailed(
+        "The "
+            + what
+            + " was changed meanwhile; its current version is "
+            + current
+            + ". Reload it and apply your change again.",
+        current);
   }
 
   Future<List<FiringAlert>> firing() {

@@ -58,12 +58,14 @@ final class AlertStore {
                     unique(err, "An alert channel named '" + name + "' exists already.")));
   }
 
-  Future<AlertChannel> updateChannel(long id, JsonObject config, String description) {
+  /** Changes the channel if it is still at {@code version}; empty when it moved on (or went). */
+  Future<Optional<AlertChannel>> updateChannel(
+      long id, int version, JsonObject config, String description) {
     return pool.preparedQuery(
-            "update alert_channel set config = $2, description = $3, updated_at = now() "
-                + "where id = $1 returning *")
-        .execute(Tuple.of(id, config, description))
-        .map(rows -> channel(rows.iterator().next()));
+            "update alert_channel set config = $3, description = $4, updated_at = now(), "
+                + "version = version + 1 where id = $1 and version = $2 returning *")
+        .execute(Tuple.of(id, version, config, description))
+        .map(rows -> Rows.first(rows, AlertStore::channel));
   }
 
   Future<List<AlertChannel>> channels() {
@@ -79,7 +81,8 @@ final class AlertStore {
         .map(rows -> Rows.first(rows, AlertStore::channel));
   }
 
-  Future<Boolean> deleteChannel(long id) {
+  /** Deletes the channel if it is still at {@code version}; false otherwise. */
+  Future<Boolean> deleteChannel(long id, int version) {
     return pool.preparedQuery("select count(*) as n from alert_rule where $1 = any(channel_ids)")
         .execute(Tuple.of(id))
         .compose(
@@ -88,8 +91,8 @@ final class AlertStore {
                     ? Future.failedFuture(
                         new Conflict(
                             "Alert rules send to this channel; change or delete them first."))
-                    : pool.preparedQuery("delete from alert_channel where id = $1")
-                        .execute(Tuple.of(id))
+                    : pool.preparedQuery("delete from alert_channel where id = $1 and version = $2")
+                        .execute(Tuple.of(id, version))
                         .map(deleted -> deleted.rowCount() == 1));
   }
 
@@ -134,14 +137,15 @@ final class AlertStore {
                     unique(err, "An alert rule named '" + spec.name() + "' exists already.")));
   }
 
+  /** Replaces the rule if it is still at {@code version}; empty when it moved on (or went). */
   Future<Optional<AlertRule>> updateRule(
-      long id, AlertService.RuleSpec spec, Long pipelineId, List<Long> channelIds) {
+      long id, int version, AlertService.RuleSpec spec, Long pipelineId, List<Long> channelIds) {
     return pool.preparedQuery(
             "update alert_rule set name = $1, pipeline_id = $2, selector = $3, kind = $4, "
                 + "match_values = $5, threshold_ms = $6, periods = $7, severity = $8, for_ms = $9, repeat_ms = $10, "
-                + "send_resolved = $11, channel_ids = $12, silenced_until = $13, enabled = $14, restarts = $15, window_ms = $16 "
-                + "where id = $17")
-        .execute(ruleTuple(spec, pipelineId, channelIds).addLong(id))
+                + "send_resolved = $11, channel_ids = $12, silenced_until = $13, enabled = $14, restarts = $15, window_ms = $16, "
+                + "version = version + 1 where id = $17 and version = $18")
+        .execute(ruleTuple(spec, pipelineId, channelIds).addLong(id).addInteger(version))
         .compose(
             rows ->
                 rows.rowCount() == 1
@@ -188,9 +192,10 @@ final class AlertStore {
         .map(rows -> Rows.all(rows, AlertStore::rule));
   }
 
-  Future<Boolean> deleteRule(long id) {
-    return pool.preparedQuery("delete from alert_rule where id = $1")
-        .execute(Tuple.of(id))
+  /** Deletes the rule if it is still at {@code version}; false otherwise. */
+  Future<Boolean> deleteRule(long id, int version) {
+    return pool.preparedQuery("delete from alert_rule where id = $1 and version = $2")
+        .execute(Tuple.of(id, version))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -234,9 +239,10 @@ final class AlertStore {
         .map(rows -> Rows.all(rows, AlertStore::silence));
   }
 
-  Future<Boolean> deleteSilence(long id) {
-    return pool.preparedQuery("delete from alert_silence where id = $1")
-        .execute(Tuple.of(id))
+  /** Deletes the silence if it is still at {@code version}; false otherwise. */
+  Future<Boolean> deleteSilence(long id, int version) {
+    return pool.preparedQuery("delete from alert_silence where id = $1 and version = $2")
+        .execute(Tuple.of(id, version))
         .map(rows -> rows.rowCount() == 1);
   }
 
@@ -533,6 +539,7 @@ final class AlertStore {
         r.getString("name"),
         Rows.instant(r, "until"),
         r.getString("reason"),
+        r.getInteger("version"),
         r.getString("created_by"),
         Rows.instant(r, "created_at"));
   }
@@ -544,6 +551,7 @@ final class AlertStore {
         ChannelType.of(r.getString("type")),
         r.getJsonObject("config"),
         r.getString("description"),
+        r.getInteger("version"),
         Rows.instant(r, "created_at"),
         Rows.instant(r, "updated_at"));
   }
@@ -569,6 +577,7 @@ final class AlertStore {
         channels == null ? List.of() : List.of(channels),
         Rows.instant(r, "silenced_until"),
         r.getBoolean("enabled"),
+        r.getInteger("version"),
         r.getString("created_by"),
         Rows.instant(r, "created_at"));
   }

@@ -40,7 +40,8 @@ public final class Versions {
         .orElseThrow(
             () ->
                 new PreconditionRequired(
-                    "Changing or deleting a "
+                    "Changing or deleting "
+                        + ("aeiou".indexOf(what.charAt(0)) >= 0 ? "an " : "a ")
                         + what
                         + " needs If-Match with the version you read (its ETag), e.g. If-Match: \"3\"."));
   }

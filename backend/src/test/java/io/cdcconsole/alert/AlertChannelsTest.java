@@ -201,7 +201,8 @@ class AlertChannelsTest extends ConsoleTest {
               new JsonObject()
                   .put(
                       "config",
-                      new JsonObject().put("url", receiver.url("/kept2")).put("secret", "******")));
+                      new JsonObject().put("url", receiver.url("/kept2")).put("secret", "******")),
+              http.etag("/api/v1/alert-channels/secret-hook", admin));
       assertEquals(200, kept.status(), kept.body());
       test("secret-hook");
       Receiver.Request req = receiver.to("/kept2").get(0);
@@ -246,6 +247,57 @@ class AlertChannelsTest extends ConsoleTest {
         assertFalse(logs.text().contains(secret), secret + " in the log");
       }
     }
+  }
+
+  @Test
+  void changesAndDeletesTakeTheVersionRead() {
+    create("versioned-hook", "webhook", new JsonObject().put("url", receiver.url("/v")));
+    String path = "/api/v1/alert-channels/versioned-hook";
+    Http.Response read = http.get(path, admin);
+    assertEquals("\"1\"", read.header("ETag"));
+    assertEquals(1, read.json().getInteger("version"));
+    String viewer = console.userToken("v-watcher", "viewer");
+    Http.Response seen = http.get(path, viewer);
+    assertEquals(200, seen.status(), seen.body());
+    assertNull(seen.json().getValue("config"), "a viewer reads one channel as in the list");
+    assertEquals(404, http.get("/api/v1/alert-channels/no-such-hook", admin).status());
+
+    JsonObject change =
+        new JsonObject()
+            .put("config", new JsonObject().put("url", receiver.url("/v2")))
+            .put("description", "moved");
+    Http.Response missing = http.put(path, admin, change);
+    assertEquals(428, missing.status(), missing.body());
+    assertEquals("application/problem+json", missing.contentType());
+    assertTrue(missing.json().getString("detail").contains("an alert channel"), missing.body());
+    assertEquals(400, http.put(path, admin, change, "\"one\"").status());
+    Http.Response changed = http.put(path, admin, change, "\"1\"");
+    assertEquals(200, changed.status(), changed.body());
+    assertEquals("\"2\"", changed.header("ETag"), "every change moves the version on");
+    assertEquals(2, changed.json().getInteger("version"));
+    Http.Response stale = http.put(path, admin, change.copy().put("description", "lost"), "\"1\"");
+    assertEquals(412, stale.status(), stale.body());
+    assertEquals(2, stale.json().getInteger("currentVersion"));
+    assertEquals("moved", http.get(path, admin).json().getString("description"));
+
+    // in use: the version is checked first, then the rules that send to it
+    Http.Response rule =
+        http.post(
+            "/api/v1/alert-rules",
+            admin,
+            new JsonObject()
+                .put("name", "uses-versioned-hook")
+                .put("kind", "RUN_STATE")
+                .put("values", new JsonArray().add("FAILED"))
+                .put("channels", new JsonArray().add("versioned-hook")));
+    assertEquals(201, rule.status(), rule.body());
+    assertEquals(428, http.delete(path, admin).status());
+    assertEquals(412, http.delete(path, admin, "\"1\"").status());
+    assertEquals(409, http.delete(path, admin, "\"2\"").status());
+    String rulePath = "/api/v1/alert-rules/" + rule.json().getLong("id");
+    assertEquals(204, http.delete(rulePath, admin, http.etag(rulePath, admin)).status());
+    assertEquals(204, http.delete(path, admin, "\"2\"").status());
+    assertEquals(404, http.delete(path, admin, "\"2\"").status());
   }
 
   @Test

@@ -10,7 +10,12 @@ import io.cdcconsole.test.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -253,6 +258,83 @@ class AlertRulesTest extends ConsoleTest {
     List<JsonObject> repeated =
         eventually(() -> deliveries("restarter", "FIRING"), list -> list.size() >= 2);
     assertTrue(repeated.get(0).getJsonObject("message").getString("summary").contains("3 times"));
+  }
+
+  @Test
+  void rulesAndSilencesTakeTheVersionRead() throws Exception {
+    pipeline("versioned", new JsonObject());
+    channel("versions-hook", "/versions");
+    JsonObject body =
+        new JsonObject()
+            .put("name", "versioned-failed")
+            .put("pipeline", "versioned")
+            .put("kind", "RUN_STATE")
+            .put("values", new JsonArray().add("FAILED"))
+            .put("channels", new JsonArray().add("versions-hook"));
+    Http.Response created = http.post("/api/v1/alert-rules", admin, body);
+    assertEquals(201, created.status(), created.body());
+    assertEquals("\"1\"", created.header("ETag"));
+    String path = "/api/v1/alert-rules/" + created.json().getLong("id");
+    assertEquals("\"1\"", http.etag(path, admin));
+    assertEquals(400, http.put(path, admin, body, "\"v1\"").status());
+    assertEquals(404, http.get("/api/v1/alert-rules/999999", admin).status());
+
+    JsonObject change = body.copy().put("severity", "CRITICAL");
+    Http.Response missing = http.put(path, admin, change);
+    assertEquals(428, missing.status(), missing.body());
+    assertEquals("application/problem+json", missing.contentType());
+    Http.Response changed = http.put(path, admin, change, "\"1\"");
+    assertEquals(200, changed.status(), changed.body());
+    assertEquals("\"2\"", changed.header("ETag"), "every change moves the version on");
+    assertEquals("\"2\"", http.etag(path, admin));
+    Http.Response stale = http.put(path, admin, body, "\"1\"");
+    assertEquals(412, stale.status(), stale.body());
+    assertEquals(2, stale.json().getInteger("currentVersion"));
+    assertEquals("CRITICAL", http.get(path, admin).json().getString("severity"));
+
+    // two editors who read the same version at once: the write itself is conditional, one wins
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Integer>> racing = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        JsonObject mine = body.copy().put("severity", i % 2 == 0 ? "INFO" : "WARNING");
+        racing.add(pool.submit(() -> http.put(path, admin, mine, "\"2\"").status()));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Integer> f : racing) {
+        statuses.add(f.get(120, TimeUnit.SECONDS));
+      }
+      assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
+      assertEquals(3, statuses.stream().filter(s -> s == 412).count(), statuses.toString());
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals("\"3\"", http.etag(path, admin));
+
+    assertEquals(428, http.delete(path, admin).status());
+    assertEquals(412, http.delete(path, admin, "\"2\"").status());
+    assertEquals(204, http.delete(path, admin, "\"3\"").status());
+    assertEquals(404, http.get(path, admin).status());
+
+    // silences are not edited (version 1 for good), but their delete takes If-Match like the others
+    Http.Response silence =
+        http.post(
+            "/api/v1/alert-silences",
+            admin,
+            new JsonObject()
+                .put("pipeline", "versioned")
+                .put("until", Instant.now().plusSeconds(600).toString()));
+    assertEquals(201, silence.status(), silence.body());
+    assertEquals("\"1\"", silence.header("ETag"));
+    assertEquals(1, silence.json().getInteger("version"));
+    String silencePath = "/api/v1/alert-silences/" + silence.json().getLong("id");
+    assertEquals("\"1\"", http.etag(silencePath, admin));
+    Http.Response unsaid = http.delete(silencePath, admin);
+    assertEquals(428, unsaid.status(), unsaid.body());
+    assertTrue(unsaid.json().getString("detail").contains("a silence"), unsaid.body());
+    assertEquals(412, http.delete(silencePath, admin, "\"2\"").status());
+    assertEquals(204, http.delete(silencePath, admin, "\"1\"").status());
+    assertEquals(404, http.delete(silencePath, admin, "\"1\"").status());
   }
 
   @Test
