@@ -3,6 +3,7 @@ package io.cdcconsole.health;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.run.TasksRunning;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -61,6 +62,7 @@ public final class HealthWatcher {
   private final HealthStore store;
   private final ClusterService clusters;
   private final ClusterClients clients;
+  private final TasksRunning tasksRunning;
   private final Clock clock;
   private final Timing timing;
   private final HealthThresholds thresholds;
@@ -74,6 +76,7 @@ public final class HealthWatcher {
       HealthStore store,
       ClusterService clusters,
       ClusterClients clients,
+      TasksRunning tasksRunning,
       Clock clock,
       Timing timing,
       HealthThresholds thresholds) {
@@ -81,6 +84,7 @@ public final class HealthWatcher {
     this.store = store;
     this.clusters = clusters;
     this.clients = clients;
+    this.tasksRunning = tasksRunning;
     this.clock = clock;
     this.timing = timing;
     this.thresholds = thresholds;
@@ -194,7 +198,11 @@ public final class HealthWatcher {
                 job.recent.removeFirst();
               }
               HealthVerdict verdict =
-                  Verdicts.decide(List.copyOf(job.recent), thresholds, sample.at());
+                  Verdicts.decide(
+                      List.copyOf(job.recent),
+                      thresholds,
+                      sample.at(),
+                      tasksRunning.since(job.run.jobId()).orElse(null));
               HealthStore.Current current =
                   new HealthStore.Current(job.run.runId(), sample.at(), verdict, sample);
               return store
