@@ -39,6 +39,13 @@ public final class HealthWatcher {
   private static final Duration PRUNE_EVERY = Duration.ofHours(1);
   private static final double GOLDEN = 0.6180339887498949;
 
+  /**
+   * How stale a {@code /checkpoints} answer can be: Flink serves it from a cache kept for {@code
+   * web.refresh-interval} (3 s by default), and the request itself takes a while. A sample taken
+   * this long after the job's tasks all ran counts every checkpoint refused before.
+   */
+  private static final Duration ANSWER_LAG = Duration.ofSeconds(5);
+
   /** Samples kept in memory per job beyond what the window needs: the lag and stall spans. */
   private static final int SPAN_SAMPLES = 64;
 
@@ -202,7 +209,10 @@ public final class HealthWatcher {
                       List.copyOf(job.recent),
                       thresholds,
                       sample.at(),
-                      tasksRunning.since(job.run.jobId()).orElse(null));
+                      tasksRunning
+                          .since(job.run.jobId())
+                          .map(since -> since.plus(ANSWER_LAG))
+                          .orElse(null));
               HealthStore.Current current =
                   new HealthStore.Current(job.run.runId(), sample.at(), verdict, sample);
               return store
