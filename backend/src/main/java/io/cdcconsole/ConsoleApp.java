@@ -56,6 +56,7 @@ import io.cdcconsole.run.RunTransition;
 import io.cdcconsole.run.RunWatcher;
 import io.cdcconsole.run.Runs;
 import io.cdcconsole.run.SavepointTimer;
+import io.cdcconsole.run.TasksRunning;
 import io.cdcconsole.secret.SecretRoutes;
 import io.cdcconsole.secret.SecretService;
 import io.cdcconsole.secret.SecretStore;
@@ -220,6 +221,9 @@ public final class ConsoleApp {
               PipelineService pipelines =
                   new PipelineService(
                       pipelineStore, clusters, secrets, documents, runStore::current);
+              // the run watcher notes when each job's tasks all run; the health watcher counts
+              // checkpoint failures only from then on
+              TasksRunning tasksRunning = new TasksRunning();
               Runs runs =
                   Runs.create(
                       vertx,
@@ -234,7 +238,8 @@ public final class ConsoleApp {
                       config.runs(),
                       consoleUrl::get,
                       clock,
-                      auditStore);
+                      auditStore,
+                      tasksRunning);
               HealthStore healthStore = new HealthStore(pool);
               HealthService health = new HealthService(vertx, healthStore, runStore);
               HealthWatcher healthWatcher =
@@ -243,6 +248,7 @@ public final class ConsoleApp {
                       healthStore,
                       clusters,
                       clusterClients,
+                      tasksRunning,
                       clock,
                       new HealthWatcher.Timing(
                           config.health().metricsInterval(),

@@ -34,8 +34,23 @@ public final class FlinkGateway {
       Integer slotsAvailable,
       Integer jobsRunning) {}
 
-  /** One row of {@code /jobs/overview}. */
-  public record JobSummary(String id, String name, String state, long startTime) {}
+  /**
+   * One row of {@code /jobs/overview}. {@code allTasksRunning}: every task of the job is RUNNING or
+   * FINISHED, at least one RUNNING — before that Flink refuses the checkpoints it triggers.
+   */
+  public record JobSummary(
+      String id, String name, String state, long startTime, boolean allTasksRunning) {
+    static JobSummary of(JsonObject job) {
+      JsonObject tasks = job.getJsonObject("tasks", new JsonObject());
+      int running = tasks.getInteger("running", 0);
+      return new JobSummary(
+          job.getString("jid"),
+          job.getString("name"),
+          job.getString("state"),
+          job.getLong("start-time", 0L),
+          running > 0 && running + tasks.getInteger("finished", 0) == tasks.getInteger("total", 0));
+    }
+  }
 
   /** A job as {@code /jobs/{id}} describes it (the fields the console reads). */
   public record Job(String id, String name, String state) {}
@@ -158,13 +173,7 @@ public final class FlinkGateway {
             overview -> {
               List<JobSummary> jobs = new ArrayList<>();
               for (Object o : overview.getJsonArray("jobs", new JsonArray())) {
-                JsonObject job = (JsonObject) o;
-                jobs.add(
-                    new JobSummary(
-                        job.getString("jid"),
-                        job.getString("name"),
-                        job.getString("state"),
-                        job.getLong("start-time", 0L)));
+                jobs.add(JobSummary.of((JsonObject) o));
               }
               return jobs;
             });

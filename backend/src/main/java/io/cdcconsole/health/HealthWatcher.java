@@ -3,6 +3,7 @@ package io.cdcconsole.health;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.run.TasksRunning;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +39,13 @@ public final class HealthWatcher {
   private static final Duration PRUNE_EVERY = Duration.ofHours(1);
   private static final double GOLDEN = 0.6180339887498949;
 
+  /**
+   * How stale a {@code /checkpoints} answer can be: Flink serves it from a cache kept for {@code
+   * web.refresh-interval} (3 s by default), and the request itself takes a while. A sample taken
+   * this long after the job's tasks all ran counts every checkpoint refused before.
+   */
+  private static final Duration ANSWER_LAG = Duration.ofSeconds(5);
+
   /** Samples kept in memory per job beyond what the window needs: the lag and stall spans. */
   private static final int SPAN_SAMPLES = 64;
 
@@ -61,6 +69,7 @@ public final class HealthWatcher {
   private final HealthStore store;
   private final ClusterService clusters;
   private final ClusterClients clients;
+  private final TasksRunning tasksRunning;
   private final Clock clock;
   private final Timing timing;
   private final HealthThresholds thresholds;
@@ -74,6 +83,7 @@ public final class HealthWatcher {
       HealthStore store,
       ClusterService clusters,
       ClusterClients clients,
+      TasksRunning tasksRunning,
       Clock clock,
       Timing timing,
       HealthThresholds thresholds) {
@@ -81,6 +91,7 @@ public final class HealthWatcher {
     this.store = store;
     this.clusters = clusters;
     this.clients = clients;
+    this.tasksRunning = tasksRunning;
     this.clock = clock;
     this.timing = timing;
     this.thresholds = thresholds;
@@ -194,7 +205,14 @@ public final class HealthWatcher {
                 job.recent.removeFirst();
               }
               HealthVerdict verdict =
-                  Verdicts.decide(List.copyOf(job.recent), thresholds, sample.at());
+                  Verdicts.decide(
+                      List.copyOf(job.recent),
+                      thresholds,
+                      sample.at(),
+                      tasksRunning
+                          .since(job.run.jobId())
+                          .map(since -> since.plus(ANSWER_LAG))
+                          .orElse(null));
               HealthStore.Current current =
                   new HealthStore.Current(job.run.runId(), sample.at(), verdict, sample);
               return store

@@ -16,15 +16,24 @@ import java.util.Objects;
  * work: the source reports it received something recently ({@code sourceIdleTime} below the stall
  * span), or checkpoints are triggered but none completes. An idle source with checkpointing on
  * keeps completing checkpoints, which is progress.
+ *
+ * <p>A job starting up is not failing its checkpoints: Flink triggers them as soon as the job is
+ * RUNNING and refuses each one until all its tasks run ("Not all required tasks are currently
+ * running"), counting it as failed, without a history entry — the same shape as a real failure
+ * before the checkpoint is pending. So failures count only from the first sample taken at or after
+ * the moment all the job's tasks were seen running; before that moment (or without one) a job is
+ * never CHECKPOINT_FAILING.
  */
 public final class Verdicts {
   private Verdicts() {}
 
   /**
    * {@code samples} oldest first; those older than the window (bar one, the baseline) do not
-   * matter.
+   * matter. {@code tasksRunningSince}: when all the job's tasks were first seen running, null if
+   * they are not (yet).
    */
-  public static HealthVerdict decide(List<HealthSample> samples, HealthThresholds t, Instant now) {
+  public static HealthVerdict decide(
+      List<HealthSample> samples, HealthThresholds t, Instant now, Instant tasksRunningSince) {
     if (samples.isEmpty()) {
       return new HealthVerdict(HealthStatus.UNKNOWN, "not measured yet");
     }
@@ -37,15 +46,20 @@ public final class Verdicts {
       return new HealthVerdict(HealthStatus.FLAPPING, restarts + " restarts in the last " + window);
     }
 
-    long failed = diff(last.checkpointsFailed(), base.checkpointsFailed());
+    HealthSample checkpointBase = atOrAfter(samples, base, tasksRunningSince);
+    long failed =
+        checkpointBase == null
+            ? 0
+            : diff(last.checkpointsFailed(), checkpointBase.checkpointsFailed());
     // Flink has no failure time for a checkpoint that failed before it was pending (e.g. its
-    // directory could not be
-    // made): then "none completed since the failures began" is the test
+    // directory could not be made): then "none completed since the failures began" is the test
     boolean failedLast =
-        (last.checkpointFailedAt() != null
-                && (last.checkpointAt() == null
-                    || last.checkpointFailedAt().isAfter(last.checkpointAt())))
-            || Objects.equals(firstFailure(samples, base).checkpointId(), last.checkpointId());
+        checkpointBase != null
+            && ((last.checkpointFailedAt() != null
+                    && (last.checkpointAt() == null
+                        || last.checkpointFailedAt().isAfter(last.checkpointAt())))
+                || Objects.equals(
+                    firstFailure(samples, checkpointBase).checkpointId(), last.checkpointId()));
     if (failed >= t.checkpointFailures() && failedLast) {
       return new HealthVerdict(
           HealthStatus.CHECKPOINT_FAILING,
@@ -169,6 +183,21 @@ public final class Verdicts {
       base = s;
     }
     return base;
+  }
+
+  /**
+   * The baseline, or the first sample taken at or after {@code moment} if the baseline is older;
+   * null without a moment or such a sample.
+   */
+  private static HealthSample atOrAfter(
+      List<HealthSample> samples, HealthSample base, Instant moment) {
+    if (moment == null) {
+      return null;
+    }
+    if (!base.at().isBefore(moment)) {
+      return base;
+    }
+    return samples.stream().filter(s -> !s.at().isBefore(moment)).findFirst().orElse(null);
   }
 
   private static List<HealthSample> tail(List<HealthSample> samples, int n) {

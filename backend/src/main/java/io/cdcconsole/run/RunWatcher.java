@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * same statement. Checkpoints are read on their own budgeted cadence: once per {@code
  * checkpointInterval} per RUNNING job, spread over the interval, at most {@code
  * checkpointsPerSecond} requests per cluster per second — and at once when a job leaves RUNNING.
+ * From the same overview it notes when each job's tasks are all running ({@link TasksRunning}).
  *
  * <p>All of the watcher's state lives on one Vert.x context (the one {@link #start} runs on).
  */
@@ -100,6 +101,7 @@ public final class RunWatcher {
   private final RunCheckpoints checkpoints;
   private final ClusterService clusters;
   private final ClusterClients clients;
+  private final TasksRunning tasksRunning;
   private final Clock clock;
   private final Timing timing;
   private final Map<Long, Watched> watched = new HashMap<>();
@@ -119,6 +121,7 @@ public final class RunWatcher {
       RunCheckpoints checkpoints,
       ClusterService clusters,
       ClusterClients clients,
+      TasksRunning tasksRunning,
       Clock clock,
       Timing timing) {
     this.vertx = vertx;
@@ -127,6 +130,7 @@ public final class RunWatcher {
     this.checkpoints = checkpoints;
     this.clusters = clusters;
     this.clients = clients;
+    this.tasksRunning = tasksRunning;
     this.clock = clock;
     this.timing = timing;
   }
@@ -340,6 +344,9 @@ public final class RunWatcher {
             list -> {
               Map<Long, Run> active = new LinkedHashMap<>();
               list.forEach(run -> active.put(run.id(), run));
+              w.active.values().stream()
+                  .filter(run -> !active.containsKey(run.id()))
+                  .forEach(run -> tasksRunning.forget(run.jobId()));
               w.active = active;
               w.generation = generation;
               w.loadedAt = now;
@@ -383,6 +390,12 @@ public final class RunWatcher {
       }
       JobSummary job = jobs.get(run.jobId());
       String flinkState = job == null ? null : job.state();
+      tasksRunning.seen(
+          run.jobId(),
+          job != null
+              && RunState.fromFlink(flinkState).orElse(null) == RunState.RUNNING
+              && job.allTasksRunning(),
+          clock.instant());
       boolean missing = job == null && run.state() != RunState.SUBMITTING;
       boolean missingChanged = missing != (run.missingSince() != null);
       if (run.stale()

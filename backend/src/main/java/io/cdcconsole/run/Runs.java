@@ -39,7 +39,8 @@ public record Runs(
       ConsoleConfig.Runs config,
       Supplier<String> consoleUrl,
       Clock clock,
-      AuditStore audit) {
+      AuditStore audit,
+      TasksRunning tasksRunning) {
     LaunchTickets tickets = new LaunchTickets(vertx, clock, java.time.Duration.ofSeconds(30));
     LaunchBundles bundles =
         new LaunchBundles(vertx, launcher, home.resolve("bundles"), config.flinkCdcDir());
@@ -69,6 +70,7 @@ public record Runs(
             checkpoints,
             clusters,
             clients,
+            tasksRunning,
             clock,
             new RunWatcher.Timing(
                 config.pollInterval(),

@@ -114,15 +114,7 @@ class AlertLagMariaDbTest extends SandboxRunTest {
                     .put("type", "webhook")
                     .put("config", new JsonObject().put("url", receiver.url("/lag"))))
             .status());
-    pipeline(
-        "mysql-lag",
-        MARIADB.sourceYaml(MariaDbExtension.DATABASE + ".lagged", 5601)
-            + """
-            sink:
-              type: values
-            pipeline:
-              parallelism: 1
-            """);
+    pipeline("mysql-lag", mariaDbToValues(MARIADB, "lagged", 5601));
     rule(
         new JsonObject()
             .put("name", "lag-over-1ms")

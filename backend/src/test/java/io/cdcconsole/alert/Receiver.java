@@ -4,11 +4,16 @@ import io.cdcconsole.test.TestConsole;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A stand-in for the chat robots and a webhook receiver on 127.0.0.1 (none of them runs here):
@@ -70,6 +75,26 @@ final class Receiver implements AutoCloseable {
 
   List<Request> to(String path) {
     return requests.stream().filter(r -> r.path().equals(path)).toList();
+  }
+
+  /**
+   * Whether a webhook request is signed as docs/alerts.md says: {@code X-CDC-Signature: sha256=<hex
+   * HMAC-SHA256(secret, X-CDC-Timestamp + "." + body)>}, compared in constant time.
+   */
+  static boolean signedWith(Request req, String secret) throws Exception {
+    String ts = req.headers().get("X-CDC-Timestamp");
+    String signature = req.headers().get("X-CDC-Signature");
+    if (ts == null || signature == null) {
+      return false;
+    }
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String expected =
+        "sha256="
+            + HexFormat.of()
+                .formatHex(mac.doFinal((ts + "." + req.body()).getBytes(StandardCharsets.UTF_8)));
+    return MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override

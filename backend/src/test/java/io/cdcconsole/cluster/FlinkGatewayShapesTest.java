@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdcconsole.cluster.FlinkGateway.JobExceptions;
+import io.cdcconsole.cluster.FlinkGateway.JobSummary;
 import io.cdcconsole.cluster.FlinkGateway.OperationStatus;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
@@ -41,6 +42,27 @@ class FlinkGatewayShapesTest {
     assertEquals(
         Optional.empty(),
         JobExceptions.of(new JsonObject("{\"exceptionHistory\": {\"entries\": []}}")).rootCause());
+  }
+
+  @Test
+  void aJobsTasksAllRunOnlyWhenEveryTaskIsRunningOrFinished() {
+    String row =
+        """
+        {"jid": "a1", "name": "p", "state": "RUNNING", "start-time": 7, "end-time": -1,
+         "tasks": {"total": 3, "created": 0, "scheduled": 0, "deploying": %d, "initializing": %d,
+                   "running": %d, "finished": %d, "canceling": 0, "canceled": 0, "failed": 0,
+                   "reconciling": 0}}""";
+    JobSummary starting = JobSummary.of(new JsonObject(row.formatted(1, 1, 1, 0)));
+    assertEquals(new JobSummary("a1", "p", "RUNNING", 7, false), starting);
+    assertFalse(JobSummary.of(new JsonObject(row.formatted(0, 1, 2, 0))).allTasksRunning());
+    assertTrue(JobSummary.of(new JsonObject(row.formatted(0, 0, 3, 0))).allTasksRunning());
+    // a bounded source that finished while the rest runs: Flink checkpoints it still
+    assertTrue(JobSummary.of(new JsonObject(row.formatted(0, 0, 2, 1))).allTasksRunning());
+    assertFalse(JobSummary.of(new JsonObject(row.formatted(0, 0, 0, 3))).allTasksRunning());
+    // a row without task counts (not Flink's shape) says nothing is running
+    assertFalse(
+        JobSummary.of(new JsonObject("{\"jid\": \"a1\", \"state\": \"RUNNING\"}"))
+            .allTasksRunning());
   }
 
   @Test

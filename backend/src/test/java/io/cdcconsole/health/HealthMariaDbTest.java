@@ -20,10 +20,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -67,16 +65,6 @@ class HealthMariaDbTest extends SandboxRunTest {
     }
   }
 
-  private String yaml(String table, int serverId) {
-    return MARIADB.sourceYaml(MariaDbExtension.DATABASE + "." + table, serverId)
-        + """
-        sink:
-          type: values
-        pipeline:
-          parallelism: 1
-        """;
-  }
-
   private JsonObject metrics(long runId) {
     Http.Response r =
         http.get("/api/v1/runs/" + runId + "/metrics?since=2000-01-01T00:00:00Z", operator);
@@ -94,7 +82,7 @@ class HealthMariaDbTest extends SandboxRunTest {
     MARIADB.sql(
         "CREATE TABLE busy (id INT PRIMARY KEY, v VARCHAR(20));"
             + "INSERT INTO busy VALUES (1, 'a'), (2, 'b');");
-    pipeline("mysql-busy", yaml("busy", 5501));
+    pipeline("mysql-busy", mariaDbToValues(MARIADB, "busy", 5501));
     String location =
         http.post("/api/v1/pipelines/mysql-busy/runs", operator, new JsonObject())
             .header("Location");
@@ -199,18 +187,9 @@ class HealthMariaDbTest extends SandboxRunTest {
     MARIADB.sql(
         "CREATE TABLE gated (id INT PRIMARY KEY, v VARCHAR(20)); INSERT INTO gated VALUES (1, 'a');");
     Path checkpoints = Files.createDirectories(tmp.resolve("checkpoints"));
-    pipeline("mysql-gated", yaml("gated", 5502));
+    pipeline("mysql-gated", mariaDbToValues(MARIADB, "gated", 5502));
     Http.Response started =
-        http.post(
-            "/api/v1/pipelines/mysql-gated/runs",
-            operator,
-            new JsonObject()
-                .put(
-                    "flinkConfiguration",
-                    new JsonObject()
-                        .put("execution.checkpointing.interval", "1s")
-                        .put("execution.checkpointing.dir", checkpoints.toUri().toString())
-                        .put("execution.checkpointing.tolerable-failed-checkpoints", "1000000")));
+        http.post("/api/v1/pipelines/mysql-gated/runs", operator, checkpointingInto(checkpoints));
     assertEquals(202, started.status(), started.body());
     String location = started.header("Location");
     JsonObject run = waitForState(location, "RUNNING");
@@ -259,15 +238,7 @@ class HealthMariaDbTest extends SandboxRunTest {
             .status());
 
     // the job's checkpoint directory becomes a file: every checkpoint fails from now on
-    Path jobDir = checkpoints.resolve(jobId);
-    try (Stream<Path> files = Files.walk(jobDir)) {
-      List<Path> all = new ArrayList<>(files.toList());
-      java.util.Collections.reverse(all);
-      for (Path p : all) {
-        Files.deleteIfExists(p);
-      }
-    }
-    Files.writeString(jobDir, "not a directory");
+    breakCheckpoints(checkpoints, jobId);
     JsonObject failing =
         eventually(
             Duration.ofMinutes(3),

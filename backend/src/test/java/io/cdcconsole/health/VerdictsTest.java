@@ -50,8 +50,13 @@ class VerdictsTest {
     return list;
   }
 
+  /** The verdict on a job whose tasks all ran since before the series. */
   static HealthVerdict decide(List<HealthSample> s) {
-    return Verdicts.decide(s, T, s.get(s.size() - 1).at());
+    return decide(s, T0);
+  }
+
+  static HealthVerdict decide(List<HealthSample> s, Instant tasksRunningSince) {
+    return Verdicts.decide(s, T, s.get(s.size() - 1).at(), tasksRunningSince);
   }
 
   static HealthSample with(HealthSample s, JsonObject changes) {
@@ -60,7 +65,7 @@ class VerdictsTest {
 
   @Test
   void nothingMeasuredIsUnknown() {
-    assertEquals(HealthStatus.UNKNOWN, Verdicts.decide(List.of(), T, T0).status());
+    assertEquals(HealthStatus.UNKNOWN, Verdicts.decide(List.of(), T, T0, T0).status());
   }
 
   @Test
@@ -235,6 +240,76 @@ class VerdictsTest {
                 ? with(x, new JsonObject().put("checkpointId", x.at().getEpochSecond()))
                 : x);
     assertEquals(HealthStatus.HEALTHY, decide(s).status());
+  }
+
+  /**
+   * A job starting up: periods 1–4 its tasks are deploying and Flink refuses 3 checkpoints a period
+   * (counted as failed, no failure time, none completed); its tasks all run from T0+130 s.
+   */
+  static List<HealthSample> startingUp(int n) {
+    List<HealthSample> s = new ArrayList<>();
+    for (int i = 1; i <= n; i++) {
+      s.add(
+          with(
+              busy(i),
+              new JsonObject()
+                  .putNull("checkpointId")
+                  .putNull("checkpointAt")
+                  .put("checkpointsFailed", 3 * Math.min(i, 4))));
+    }
+    return s;
+  }
+
+  static final Instant TASKS_RUNNING = T0.plusSeconds(130);
+
+  @Test
+  void checkpointsRefusedWhileTheTasksStartAreNotFailures() {
+    List<HealthSample> s = startingUp(6);
+    HealthVerdict v = decide(s, TASKS_RUNNING);
+    assertEquals(HealthStatus.HEALTHY, v.status(), v.reason());
+    // the same counts on a job whose tasks ran all along: failing (what the moment prevents)
+    assertEquals(HealthStatus.CHECKPOINT_FAILING, decide(s, T0).status());
+    // during the start-up itself, before the tasks all run: not failing either
+    assertEquals(HealthStatus.HEALTHY, decide(s.subList(0, 4), null).status());
+    assertEquals(HealthStatus.HEALTHY, decide(s.subList(0, 4), TASKS_RUNNING).status());
+  }
+
+  @Test
+  void failuresAfterTheTasksAllRunAreCheckpointFailing() {
+    List<HealthSample> s = startingUp(6);
+    // from period 7 the checkpoints fail for good (an unwritable directory: no failure time)
+    for (int i = 7; i <= 9; i++) {
+      s.add(
+          with(
+              s.get(5),
+              new JsonObject()
+                  .put("at", T0.plusSeconds(30L * i))
+                  .put("recordsOut", 300L * i)
+                  .put("checkpointsFailed", 12 + (i - 6))));
+    }
+    HealthVerdict v = decide(s, TASKS_RUNNING);
+    assertEquals(HealthStatus.CHECKPOINT_FAILING, v.status(), v.reason());
+    // counted from period 5, the first sample after the tasks all ran: not the 12 refusals before
+    assertTrue(v.reason().startsWith("3 checkpoints failed"), v.reason());
+    // one failure after the start-up is under the threshold of 2
+    assertEquals(HealthStatus.HEALTHY, decide(s.subList(0, 7), TASKS_RUNNING).status());
+  }
+
+  @Test
+  void aJobWhoseTasksNeverAllRunIsNotCheckpointFailing() {
+    List<HealthSample> s = new ArrayList<>();
+    for (int i = 1; i <= 12; i++) {
+      s.add(
+          with(
+              busy(i),
+              new JsonObject()
+                  .putNull("checkpointId")
+                  .putNull("checkpointAt")
+                  .put("checkpointsFailed", 3 * i)));
+    }
+    HealthVerdict v = decide(s, null);
+    assertEquals(HealthStatus.HEALTHY, v.status(), v.reason());
+    assertEquals(HealthStatus.CHECKPOINT_FAILING, decide(s, T0).status());
   }
 
   @Test

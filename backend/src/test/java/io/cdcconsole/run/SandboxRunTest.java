@@ -4,6 +4,7 @@ import static io.cdcconsole.test.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
+import io.cdcconsole.sandbox.junit.MariaDbExtension;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.CurrentRuns;
 import io.cdcconsole.test.Http;
@@ -13,8 +14,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -105,6 +112,47 @@ public abstract class SandboxRunTest extends ConsoleTest {
         .replace(
             "event-set.id: SINGLE_SPLIT_SINGLE_TABLE",
             "event-set.id: SINGLE_SPLIT_SINGLE_TABLE\n  failure.injection.index: 3");
+  }
+
+  /** A MariaDB table read by Flink CDC's MySQL connector into the values sink. */
+  protected static String mariaDbToValues(MariaDbExtension db, String table, int serverId) {
+    return db.sourceYaml(MariaDbExtension.DATABASE + "." + table, serverId)
+        + """
+        sink:
+          type: values
+        pipeline:
+          parallelism: 1
+        """;
+  }
+
+  /**
+   * A run's options for a checkpoint every second into {@code dir}, failures tolerated: a job whose
+   * checkpoints fail runs on (and is reported CHECKPOINT_FAILING) rather than failing.
+   */
+  protected static JsonObject checkpointingInto(Path dir) {
+    return new JsonObject()
+        .put(
+            "flinkConfiguration",
+            new JsonObject()
+                .put("execution.checkpointing.interval", "1s")
+                .put("execution.checkpointing.dir", dir.toUri().toString())
+                .put("execution.checkpointing.tolerable-failed-checkpoints", "1000000"));
+  }
+
+  /**
+   * Every later checkpoint of the job fails: its directory under {@code dir} becomes a file (the
+   * tests run as root here, so taking the write permission away would not stop Flink).
+   */
+  protected static void breakCheckpoints(Path dir, String jobId) throws Exception {
+    Path jobDir = dir.resolve(jobId);
+    try (Stream<Path> files = Files.walk(jobDir)) {
+      List<Path> all = new ArrayList<>(files.toList());
+      Collections.reverse(all);
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
+    }
+    Files.writeString(jobDir, "not a directory");
   }
 
   protected void pipeline(String name, String yaml) {
