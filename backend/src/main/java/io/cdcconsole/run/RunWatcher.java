@@ -104,6 +104,7 @@ public final class RunWatcher {
   private final TasksRunning tasksRunning;
   private final Clock clock;
   private final Timing timing;
+  private final WatchRules rules;
   private final Map<Long, Watched> watched = new HashMap<>();
   private final Promise<Void> reconciled = Promise.promise();
 
@@ -133,6 +134,7 @@ public final class RunWatcher {
     this.tasksRunning = tasksRunning;
     this.clock = clock;
     this.timing = timing;
+    this.rules = new WatchRules(timing.lostGrace());
   }
 
   /**
@@ -367,7 +369,15 @@ public final class RunWatcher {
                           (id, run) -> run.looked(run.flinkState(), true, run.missingSince())));
               runs.events().stale(changes);
               return null;
-            });
+            })
+        // what the rules ask of a run whose cluster cannot be read: nothing beyond the stale mark
+        .compose(
+            ok ->
+                Future.join(
+                        List.copyOf(w.active.values()).stream()
+                            .map(run -> apply(w, null, run, WatchRules.UNREADABLE))
+                            .toList())
+                    .mapEmpty());
   }
 
   private static Map<String, JobSummary> jobsById(List<JobSummary> overview) {
@@ -385,24 +395,14 @@ public final class RunWatcher {
     List<RunStore.Seen> changes = new ArrayList<>();
     List<Run> looked = new ArrayList<>(w.active.values());
     for (Run run : looked) {
-      if (run.state() == RunState.SUBMITTING && runs.isSubmitting(run.id())) {
-        continue;
-      }
-      JobSummary job = jobs.get(run.jobId());
-      String flinkState = job == null ? null : job.state();
+      JobSummary job = run.jobId() == null ? null : jobs.get(run.jobId());
       tasksRunning.seen(
           run.jobId(),
           job != null
-              && RunState.fromFlink(flinkState).orElse(null) == RunState.RUNNING
+              && RunState.fromFlink(job.state()).orElse(null) == RunState.RUNNING
               && job.allTasksRunning(),
           clock.instant());
-      boolean missing = job == null && run.state() != RunState.SUBMITTING;
-      boolean missingChanged = missing != (run.missingSince() != null);
-      if (run.stale()
-          || missingChanged
-          || (flinkState != null && !flinkState.equals(run.flinkState()))) {
-        changes.add(new RunStore.Seen(run.id(), flinkState, missing));
-      }
+      WatchRules.seen(run, sight(jobs, run), local(run)).ifPresent(changes::add);
     }
     return store
         .looked(w.clusterId, changes)
@@ -435,11 +435,7 @@ public final class RunWatcher {
                           .filter(java.util.Objects::nonNull)
                           .map(
                               run ->
-                                  observe(
-                                          w,
-                                          client,
-                                          run,
-                                          Optional.ofNullable(jobs.get(run.jobId())))
+                                  apply(w, client, run, sight(jobs, run))
                                       .recover(
                                           err -> {
                                             LOG.warn("Run {}: {}", run.id(), err.getMessage());
@@ -450,76 +446,57 @@ public final class RunWatcher {
             });
   }
 
+  private static WatchRules.Sight sight(Map<String, JobSummary> jobs, Run run) {
+    JobSummary job = jobs.get(run.jobId());
+    return job == null ? WatchRules.UNLISTED : new WatchRules.Listed(job.state());
+  }
+
+  /** What this console is doing to the run right now (in memory). */
+  private WatchRules.Local local(Run run) {
+    return new WatchRules.Local(runs.isSubmitting(run.id()), runs.isFollowing(run.id()));
+  }
+
   /**
-   * What one run's job in the overview asks for beyond the look itself: a transition, a
-   * resubmission, nothing.
+   * Does what {@link WatchRules#decide} asks of one run beyond the look itself: a transition, a
+   * resubmission, following an operation, nothing.
    */
-  private Future<Void> observe(Watched w, FlinkGateway client, Run run, Optional<JobSummary> job) {
-    if (RunOperation.of(run, clock.instant()).filter(RunOperation::inProgress).isPresent()
-        && !runs.isFollowing(run.id())) {
+  private Future<Void> apply(Watched w, FlinkGateway client, Run run, WatchRules.Sight sight) {
+    WatchRules.Decision d = rules.decide(run, sight, local(run), clock.instant());
+    if (d.followOperation()) {
       runs.followOperation(run.id()); // under way when the console stopped
     }
-    if (run.state() == RunState.SUBMITTING) {
-      if (runs.isSubmitting(run.id())) {
+    if (d.watchCheckpoints()) {
+      w.checkpointDue.computeIfAbsent(run.id(), id -> firstCheckpointRead(id));
+    }
+    switch (d.act()) {
+      case KEEP:
         return Future.succeededFuture();
-      }
-      if (job.isPresent()) {
-        return runs.moveTo(
-                run,
-                RunState.SUBMITTING,
-                RunState.INITIALIZING,
-                "reconcile",
-                "Flink has the job: tracking it")
-            .mapEmpty();
-      }
-      LOG.info(
-          "Run {} of '{}' is SUBMITTING but Flink does not know job {}: submitting it again with the same JobID",
-          run.id(),
-          run.pipelineName(),
-          run.jobId());
-      runs.submit(run); // minutes at worst: the cluster's next looks do not wait for it
-      return Future.succeededFuture();
-    }
-    if (job.isEmpty()) {
-      Instant since = run.missingSince();
-      if (since == null
-          || Duration.between(since, clock.instant()).compareTo(timing.lostGrace()) < 0) {
+      case RESUBMIT:
+        LOG.info(
+            "Run {} of '{}' is SUBMITTING but Flink does not know job {}: submitting it again with the same JobID",
+            run.id(),
+            run.pipelineName(),
+            run.jobId());
+        runs.submit(run); // minutes at worst: the cluster's next looks do not wait for it
         return Future.succeededFuture();
-      }
-      return leaving(client, run, RunState.LOST)
-          .compose(
-              ok ->
-                  runs.moveTo(
-                      run,
-                      run.state(),
-                      RunState.LOST,
-                      "watcher",
-                      "the cluster answers but has not listed job "
-                          + run.jobId()
-                          + " since "
-                          + since))
-          .mapEmpty();
+      case MOVE:
+      default:
+        break;
     }
-    String flinkState = job.get().state();
-    Optional<RunState> seen = RunState.fromFlink(flinkState).map(s -> settle(run, s));
-    if (seen.isEmpty() || seen.get() == run.state()) {
-      if (run.state() == RunState.RUNNING) {
-        w.checkpointDue.computeIfAbsent(run.id(), id -> firstCheckpointRead(id));
-      }
-      return Future.succeededFuture();
-    }
-    RunState to = seen.get();
-    return leaving(client, run, to)
+    RunState to = d.to();
+    Future<Void> checkpointed =
+        d.checkpointFirst() ? checkpoints.fetch(client, run).mapEmpty() : Future.succeededFuture();
+    return checkpointed
         .compose(
             ok ->
-                to == RunState.FAILED || to == RunState.RESTARTING || to == RunState.FAILING
+                d.rootCause()
                     ? rootCause(client, run)
                     : Future.succeededFuture(Optional.<String>empty()))
         .compose(
             cause -> {
               Future<Void> saved =
                   cause.isPresent() ? store.error(run.id(), cause.get()) : Future.succeededFuture();
-              if (to == RunState.RESTARTING) {
+              if (d.countRestart()) {
                 saved = saved.compose(ok -> store.restarts(run.id(), run.restarts() + 1));
               }
               return saved.compose(
@@ -528,20 +505,10 @@ public final class RunWatcher {
                           run,
                           run.state(),
                           to,
-                          "flink",
-                          "Flink reports " + flinkState + cause.map(c -> ": " + c).orElse("")));
+                          d.source(),
+                          d.detail() + cause.map(c -> ": " + c).orElse("")));
             })
         .mapEmpty();
-  }
-
-  /**
-   * A job that leaves RUNNING gets its latest checkpoint read first: the restore point is as fresh
-   * as it can be.
-   */
-  private Future<Void> leaving(FlinkGateway client, Run run, RunState to) {
-    return run.state() == RunState.RUNNING && to != RunState.RUNNING
-        ? checkpoints.fetch(client, run).mapEmpty()
-        : Future.succeededFuture();
   }
 
   private long firstCheckpointRead(long runId) {
@@ -601,24 +568,6 @@ public final class RunWatcher {
                   .toList())
           .onComplete(ar -> due.forEach(run -> w.checkpointing.remove(run.id())));
     }
-  }
-
-  /**
-   * What the console calls the Flink state, given what it asked for: a job that ends while a stop
-   * with savepoint is under way or done was STOPPED; one that still runs while its cancel or stop
-   * is under way keeps that state.
-   */
-  private static RunState settle(Run run, RunState seen) {
-    Optional<RunOperation> stop =
-        RunOperation.of(run, Instant.EPOCH).filter(op -> op.stop() && !op.failed());
-    if ((seen == RunState.FINISHED || seen == RunState.CANCELED) && stop.isPresent()) {
-      return stop.get().completed() ? RunState.STOPPED : RunState.STOPPING;
-    }
-    if (seen == RunState.RUNNING
-        && (run.state() == RunState.CANCELLING || run.state() == RunState.STOPPING)) {
-      return run.state();
-    }
-    return seen;
   }
 
   /** The root cause Flink recorded for the job's latest failure, first lines only. */

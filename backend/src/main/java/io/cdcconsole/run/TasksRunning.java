@@ -23,6 +23,9 @@ public final class TasksRunning {
   }
 
   void seen(String jobId, boolean allRunning, Instant at) {
+    if (jobId == null) {
+      return; // a run not yet given a JobID has no tasks
+    }
     if (allRunning) {
       since.putIfAbsent(jobId, at);
     } else {
@@ -31,6 +34,8 @@ public final class TasksRunning {
   }
 
   void forget(String jobId) {
-    since.remove(jobId);
+    if (jobId != null) {
+      since.remove(jobId);
+    }
   }
 }

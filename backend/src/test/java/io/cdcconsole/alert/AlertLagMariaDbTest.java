@@ -160,11 +160,13 @@ class AlertLagMariaDbTest extends SandboxRunTest {
             "trickle");
     trickle.start();
     try {
-      for (long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
-          sent("lag-over-1ms", "FIRING").isEmpty() || sent("verdict-lagging", "FIRING").isEmpty();
-          Thread.sleep(500)) {
-        assertTrue(System.nanoTime() < deadline, () -> "no FIRING in 4 min: " + diagnosis(runId));
-      }
+      eventually(
+          Duration.ofMinutes(4),
+          () ->
+              !sent("lag-over-1ms", "FIRING").isEmpty()
+                  && !sent("verdict-lagging", "FIRING").isEmpty(),
+          fired -> fired,
+          () -> "no FIRING: " + diagnosis(runId));
     } finally {
       inserting.set(false);
       trickle.join(60_000);
@@ -180,11 +182,13 @@ class AlertLagMariaDbTest extends SandboxRunTest {
 
     // the inserts stop: the source has nothing more to read, so both clear, though the connector's
     // lag metrics keep the last change's value
-    for (long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        sent("lag-over-1ms", "RESOLVED").isEmpty() || sent("verdict-lagging", "RESOLVED").isEmpty();
-        Thread.sleep(500)) {
-      assertTrue(System.nanoTime() < deadline, () -> "not RESOLVED in 2 min: " + diagnosis(runId));
-    }
+    eventually(
+        Duration.ofMinutes(2),
+        () ->
+            !sent("lag-over-1ms", "RESOLVED").isEmpty()
+                && !sent("verdict-lagging", "RESOLVED").isEmpty(),
+        resolved -> resolved,
+        () -> "not RESOLVED: " + diagnosis(runId));
     JsonObject lagResolved = sent("lag-over-1ms", "RESOLVED").get(0);
     assertEquals("mysql-lag", lagResolved.getString("pipeline"), lagResolved.encode());
     assertEquals(runId, lagResolved.getLong("runId"), lagResolved.encode());

@@ -216,16 +216,15 @@ class HealthMariaDbTest extends SandboxRunTest {
 
     // waiting, it answers SUCCESS once a checkpoint completed after that time
     // (20 s per call: the test's HTTP client gives up after 30)
-    Http.Response caughtUp = null;
-    for (long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        System.nanoTime() < deadline; ) {
-      caughtUp = http.get(gate + "&timeout=20", operator);
-      if (caughtUp.status() == 200) {
-        break;
-      }
-      assertTrue(caughtUp.status() == 504 || caughtUp.status() == 409, caughtUp.body());
-    }
-    assertEquals(200, caughtUp.status(), caughtUp.body());
+    Http.Response caughtUp =
+        eventually(
+            Duration.ofMinutes(3),
+            () -> {
+              Http.Response r = http.get(gate + "&timeout=20", operator);
+              assertTrue(r.status() == 200 || r.status() == 504 || r.status() == 409, r.body());
+              return r;
+            },
+            r -> r.status() == 200);
     JsonObject answer = caughtUp.json();
     assertEquals("SUCCESS", answer.getString("result"), caughtUp.body());
     assertTrue(Instant.parse(answer.getString("checkpointAt")).isAfter(after), caughtUp.body());

@@ -9,6 +9,7 @@ import io.cdcconsole.audit.Audit;
 import io.cdcconsole.audit.AuditStore;
 import io.cdcconsole.audit.DeniedAudit;
 import io.cdcconsole.test.ConsoleTest;
+import io.cdcconsole.test.FakeClock;
 import io.cdcconsole.test.Http;
 import io.cdcconsole.test.TestConsole;
 import io.cdcconsole.web.FailureHandler;
@@ -23,9 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,34 +36,9 @@ import org.junit.jupiter.api.Test;
 class LaunchTicketsTest extends ConsoleTest {
   private static final String YAML = "source:\n  type: mysql\n  password: Ticket-Secret-4242\n";
 
-  /** A clock the test moves. */
-  private static final class MovableClock extends Clock {
-    private final AtomicReference<Instant> now =
-        new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
-
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    void advance(Duration d) {
-      now.updateAndGet(i -> i.plus(d));
-    }
-  }
-
   @Test
   void expiredTicketsAreSweptOnATimer() throws Exception {
-    MovableClock clock = new MovableClock();
+    FakeClock clock = new FakeClock();
     LaunchTickets tickets = new LaunchTickets(console.app().vertx(), clock, Duration.ofMillis(100));
     tickets.start();
     try {

@@ -2,6 +2,7 @@ package io.cdcconsole.test;
 
 import java.time.Duration;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Waits for something that becomes true by itself (a state change, an audit row, an expiry): it
@@ -38,6 +39,16 @@ public final class Eventually {
 
   public static <T> T eventually(Duration patience, Probe<T> probe, Predicate<? super T> done)
       throws Exception {
+    return eventually(patience, probe, done, () -> "not so");
+  }
+
+  /**
+   * As {@link #eventually(Duration, Probe, Predicate)}; when the wait fails, its message starts
+   * with {@code why}, asked once at the end (a diagnosis may cost requests of its own).
+   */
+  public static <T> T eventually(
+      Duration patience, Probe<T> probe, Predicate<? super T> done, Supplier<String> why)
+      throws Exception {
     long deadline = System.nanoTime() + patience.toNanos();
     long pause = 20;
     while (true) {
@@ -47,7 +58,7 @@ public final class Eventually {
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError(
-            "not so within " + patience.toSeconds() + " s; last seen: " + value);
+            why.get() + " within " + patience.toSeconds() + " s; last seen: " + value);
       }
       pause = sleep(pause);
     }

@@ -1,6 +1,7 @@
 package io.cdcconsole.web;
 
 import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static io.cdcconsole.test.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,6 +23,7 @@ import io.cdcconsole.test.TestConsole;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -203,17 +205,14 @@ class ConsoleFlowsBrowserTest extends SandboxRunTest {
             .json()
             .getJsonObject("currentRun")
             .getString("jobId");
-    JsonObject job = null;
-    for (int i = 0; i < 600; i++) {
-      job = flinkOrNull("/jobs/" + jobId);
-      if (job != null
-          && job.getJsonArray("vertices").stream()
-              .allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status")))) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the tasks of " + jobId + " never all ran: " + job);
+    eventually(
+        Duration.ofMinutes(2),
+        () -> flinkOrNull("/jobs/" + jobId),
+        job ->
+            job != null
+                && job.getJsonArray("vertices").stream()
+                    .allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status"))),
+        () -> "the tasks of " + jobId + " never all ran");
   }
 
   private static LocatorAssertions.HasAttributeOptions stateTimeout() {
