@@ -327,6 +327,9 @@ public final class ConsoleApp {
                           runStore
                               .after(after, limit)
                               .map(found -> found.stream().map(RunTransition::toEvent).toList()));
+              if (metrics != null) {
+                events.onDropped(metrics::eventStreamDropped);
+              }
               DeniedAudit denied = new DeniedAudit(vertx, auditStore);
               Audit audit = new Audit(auditStore, denied);
               return running

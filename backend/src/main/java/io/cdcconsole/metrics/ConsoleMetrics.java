@@ -243,6 +243,14 @@ public final class ConsoleMetrics {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** An event stream dropped because its client did not read (its write queue was full). */
+  public void eventStreamDropped() {
+    Counter.builder("cdc.event.streams.dropped")
+        .description("Event streams (GET /events) closed because the client did not read")
+        .register(registry)
+        .increment();
+  }
+
   private void transition(JsonObject event) {
     String to = event.getString("to");
     String from = event.getString("from");
