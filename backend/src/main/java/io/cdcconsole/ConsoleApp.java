@@ -34,6 +34,7 @@ import io.cdcconsole.health.HealthService;
 import io.cdcconsole.health.HealthStore;
 import io.cdcconsole.health.HealthThresholds;
 import io.cdcconsole.health.HealthWatcher;
+import io.cdcconsole.lifecycle.Background;
 import io.cdcconsole.metrics.ConsoleMetrics;
 import io.cdcconsole.metrics.MetricsRoutes;
 import io.cdcconsole.overview.OverviewRoutes;
@@ -47,15 +48,12 @@ import io.cdcconsole.pipeline.PipelineStore;
 import io.cdcconsole.pipeline.PipelineTemplates;
 import io.cdcconsole.pipeline.PipelineYamlValidator;
 import io.cdcconsole.pipeline.SecretFields;
-import io.cdcconsole.run.LaunchTickets;
 import io.cdcconsole.run.LauncherJar;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
 import io.cdcconsole.run.RunStore;
 import io.cdcconsole.run.RunTransition;
-import io.cdcconsole.run.RunWatcher;
 import io.cdcconsole.run.Runs;
-import io.cdcconsole.run.SavepointTimer;
 import io.cdcconsole.run.TasksRunning;
 import io.cdcconsole.secret.SecretRoutes;
 import io.cdcconsole.secret.SecretService;
@@ -73,7 +71,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -90,49 +90,80 @@ public final class ConsoleApp {
   private final Vertx vertx;
   private final Database database;
   private final WebServer.Served server;
-  private final ClusterHealthWatcher clusterHealth;
-  private final RunWatcher runWatcher;
-  private final SavepointTimer savepointTimer;
-  private final DeniedAudit deniedAudit;
-  private final HealthWatcher healthWatcher;
-  private final TriggerService dsTriggers;
-  private final AlertService alerts;
   private final Router router;
+  private final Running running;
 
-  private final PrincipalCache principals;
-  private final LaunchTickets tickets;
-
-  /** Null when metrics are off; so is {@code management} without {@code metrics.port}. */
-  private ConsoleMetrics metrics;
-
-  private HttpServer management;
+  /** Null without {@code metrics.port} (or with metrics off). */
+  private final HttpServer management;
 
   private ConsoleApp(
       Vertx vertx,
       Database database,
       WebServer.Served server,
-      ClusterHealthWatcher clusterHealth,
-      RunWatcher runWatcher,
-      HealthWatcher healthWatcher,
-      TriggerService dsTriggers,
-      AlertService alerts,
-      PrincipalCache principals,
-      SavepointTimer savepointTimer,
-      DeniedAudit deniedAudit,
-      LaunchTickets tickets) {
-    this.tickets = tickets;
-    this.healthWatcher = healthWatcher;
-    this.dsTriggers = dsTriggers;
-    this.alerts = alerts;
-    this.principals = principals;
-    this.router = server.router();
+      Running running,
+      HttpServer management) {
     this.vertx = vertx;
     this.database = database;
     this.server = server;
-    this.clusterHealth = clusterHealth;
-    this.runWatcher = runWatcher;
-    this.savepointTimer = savepointTimer;
-    this.deniedAudit = deniedAudit;
+    this.router = server.router();
+    this.running = running;
+    this.management = management;
+  }
+
+  /**
+   * What runs beside the requests, in the order it was started: each is stopped in reverse, so a
+   * part is stopped before what it uses (the run watcher before the Flink clients, the HTTP server
+   * before the denied-call tally it counts into).
+   */
+  private static final class Running {
+    private final List<Background> started = new ArrayList<>();
+
+    Future<Void> start(Background part) {
+      started.add(part);
+      try {
+        return part.start();
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }
+
+    /** One after the other, each once the one before has started. */
+    Future<Void> startAll(List<Background> parts) {
+      Future<Void> done = Future.succeededFuture();
+      for (Background part : parts) {
+        done = done.compose(v -> start(part));
+      }
+      return done;
+    }
+
+    /** For a part its own composition has started (the HTTP servers, the Flink clients). */
+    void started(Background part) {
+      started.add(part);
+    }
+
+    Future<Void> stopAll() {
+      Future<Void> done = Future.succeededFuture();
+      for (int i = started.size() - 1; i >= 0; i--) {
+        Background part = started.get(i);
+        done = done.transform(ignored -> stop(part));
+      }
+      started.clear();
+      return done;
+    }
+
+    private static Future<Void> stop(Background part) {
+      Future<Void> stopped;
+      try {
+        stopped = part.stop();
+      } catch (RuntimeException e) {
+        stopped = Future.failedFuture(e);
+      }
+      return stopped.recover(
+          err -> {
+            LOG.warn("Stopping {} failed: {}", part.getClass().getSimpleName(), err.toString());
+            return Future.succeededFuture();
+          });
+    }
   }
 
   public static Future<ConsoleApp> start(Vertx vertx, ConsoleConfig config, SecretCipher cipher) {
@@ -153,10 +184,16 @@ public final class ConsoleApp {
             : new ConsoleMetrics(vertx, registry != null ? registry : ConsoleMetrics.newRegistry());
     return Database.open(vertx, config)
         .compose(
-            database ->
-                startServices(vertx, config, cipher, clock, database, metrics)
-                    .recover(
-                        err -> database.close().transform(ignored -> Future.failedFuture(err))));
+            database -> {
+              Running running = new Running();
+              return startServices(vertx, config, cipher, clock, database, metrics, running)
+                  .recover(
+                      err ->
+                          running
+                              .stopAll()
+                              .transform(ignored -> database.close())
+                              .transform(ignored -> Future.failedFuture(err)));
+            });
   }
 
   private static Future<ConsoleApp> startServices(
@@ -165,7 +202,8 @@ public final class ConsoleApp {
       SecretCipher cipher,
       Clock clock,
       Database database,
-      ConsoleMetrics metrics) {
+      ConsoleMetrics metrics,
+      Running running) {
     var pool = database.pool();
     UserStore userStore = new UserStore(pool);
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().passwordHashCost());
@@ -180,6 +218,8 @@ public final class ConsoleApp {
     if (metrics != null) {
       clusterClients.listenToCalls(metrics::flinkCalls);
     }
+    // closed last: every watcher that calls Flink is stopped before
+    running.started(Background.stopping(clusterClients::close));
     ClusterHealthWatcher clusterHealth =
         new ClusterHealthWatcher(
             vertx, clusterStore, clusterClients, clock, config.clusters().healthInterval());
@@ -194,7 +234,7 @@ public final class ConsoleApp {
 
     return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool)::putIfAbsent)
         .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
-        .compose(ok -> principals.start())
+        .compose(ok -> running.start(principals))
         .compose(
             ok ->
                 Future.all(
@@ -217,7 +257,6 @@ public final class ConsoleApp {
                       .map(Enum::name)
                       .toList();
               PipelineStore pipelineStore = new PipelineStore(pool, terminalStates);
-              pipelineStore.listen(vertx, List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS));
               PipelineService pipelines =
                   new PipelineService(
                       pipelineStore, clusters, secrets, documents, runStore::current);
@@ -294,102 +333,135 @@ public final class ConsoleApp {
                           runStore
                               .after(after, limit)
                               .map(found -> found.stream().map(RunTransition::toEvent).toList()));
+              if (metrics != null) {
+                events.onDropped(metrics::eventStreamDropped);
+              }
               DeniedAudit denied = new DeniedAudit(vertx, auditStore);
-              denied.start();
               Audit audit = new Audit(auditStore, denied);
-              return WebServer.start(
-                      vertx,
-                      config.http(),
-                      audit,
-                      router -> {
-                        ApiRouter api = new ApiRouter(router, auth);
-                        new AuthRoutes(auth, users).addRoutes(api);
-                        new UserRoutes(users, sessions).addRoutes(api);
-                        new TokenRoutes(tokens, clock).addRoutes(api);
-                        new AuditRoutes(auditStore, clock).addRoutes(api);
-                        new ClusterRoutes(clusters).addRoutes(api);
-                        new SecretRoutes(secrets).addRoutes(api);
-                        new ConnectorRoutes(catalog, new PipelineTemplates(catalog)).addRoutes(api);
-                        new PipelineRoutes(
-                                pipelines,
-                                java.util.Arrays.stream(RunState.values()).map(Enum::name).toList())
-                            .addRoutes(api);
-                        runs.routes().addRoutes(api);
-                        new OverviewRoutes(new OverviewStore(pool), clusters).addRoutes(api);
-                        new DsRoutes(pipelines, runs.service(), runs.store(), runs.waiter(), health)
-                            .addRoutes(api);
-                        new io.cdcconsole.health.HealthRoutes(health, clock).addRoutes(api);
-                        new TriggerRoutes(dsTriggers, consoleUrl::get).addRoutes(api);
-                        new AlertRoutes(alerts).addRoutes(api);
-                        events.addRoutes(api);
-                        apiDocs.addRoutes(router);
-                        runs.tickets().addRoutes(router, audit);
-                        new HealthRoutes(database, runs.watcher()::reconciled).addRoutes(router);
-                        new MetricsRoutes(metrics, config.observability()).addRoutes(router);
-                      },
-                      spa)
-                  .map(
-                      server -> {
-                        LOG.info(
-                            "CDC Console is listening on {}://{}:{}/ ({} HTTP event loops)",
-                            config.http().scheme(),
-                            config.http().host(),
-                            server.port(),
-                            config.http().instances());
-                        consoleUrl.set(
-                            config
-                                .runs()
-                                .consoleUrl()
-                                .orElse(ownUrl(config.http(), server.port())));
-                        clusterHealth.start();
-                        dsTriggers.start();
-                        runs.tickets().start();
-                        alerts.start();
-                        healthWatcher.start();
-                        ConsoleApp app =
-                            new ConsoleApp(
-                                vertx,
-                                database,
-                                server,
-                                clusterHealth,
-                                runs.watcher(),
-                                healthWatcher,
-                                dsTriggers,
-                                alerts,
-                                principals,
-                                runs.savepointTimer(),
-                                denied,
-                                runs.tickets());
-                        app.metrics = metrics;
-                        return app;
-                        // serving (/health answers) while the start-up reconcile runs; /ready waits
-                        // for it, and so does start()
-                      })
-                  .compose(app -> app.startMetrics(config.observability().metricsPort()))
+              return running
+                  .start(denied)
                   .compose(
-                      app ->
-                          runs.watcher()
-                              .start()
-                              .onComplete(ar -> runs.savepointTimer().start())
-                              .map(app));
+                      ok ->
+                          running.start(
+                              pipelineStore.totalsListener(
+                                  vertx, List.of(RunEvents.ADDRESS, RunEvents.STALE_ADDRESS))))
+                  .compose(
+                      ok ->
+                          WebServer.start(
+                                  vertx,
+                                  config.http(),
+                                  audit,
+                                  router -> {
+                                    ApiRouter api = new ApiRouter(router, auth);
+                                    new AuthRoutes(auth, users).addRoutes(api);
+                                    new UserRoutes(users, sessions).addRoutes(api);
+                                    new TokenRoutes(tokens, clock).addRoutes(api);
+                                    new AuditRoutes(auditStore, clock).addRoutes(api);
+                                    new ClusterRoutes(clusters).addRoutes(api);
+                                    new SecretRoutes(secrets).addRoutes(api);
+                                    new ConnectorRoutes(catalog, new PipelineTemplates(catalog))
+                                        .addRoutes(api);
+                                    new PipelineRoutes(
+                                            pipelines,
+                                            java.util.Arrays.stream(RunState.values())
+                                                .map(Enum::name)
+                                                .toList())
+                                        .addRoutes(api);
+                                    runs.routes().addRoutes(api);
+                                    new OverviewRoutes(new OverviewStore(pool), clusters)
+                                        .addRoutes(api);
+                                    new DsRoutes(
+                                            pipelines,
+                                            runs.service(),
+                                            runs.store(),
+                                            runs.waiter(),
+                                            health)
+                                        .addRoutes(api);
+                                    new io.cdcconsole.health.HealthRoutes(health, clock)
+                                        .addRoutes(api);
+                                    new TriggerRoutes(dsTriggers, consoleUrl::get).addRoutes(api);
+                                    new AlertRoutes(alerts).addRoutes(api);
+                                    events.addRoutes(api);
+                                    apiDocs.addRoutes(router);
+                                    runs.tickets().addRoutes(router, audit);
+                                    new HealthRoutes(database, runs.watcher()::reconciled)
+                                        .addRoutes(router);
+                                    new MetricsRoutes(metrics, config.observability())
+                                        .addRoutes(router);
+                                  },
+                                  spa)
+                              .compose(
+                                  server -> {
+                                    running.started(
+                                        Background.stopping(
+                                            () -> vertx.undeploy(server.deploymentId())));
+                                    LOG.info(
+                                        "CDC Console is listening on {}://{}:{}/ ({} HTTP event loops)",
+                                        config.http().scheme(),
+                                        config.http().host(),
+                                        server.port(),
+                                        config.http().instances());
+                                    consoleUrl.set(
+                                        config
+                                            .runs()
+                                            .consoleUrl()
+                                            .orElse(ownUrl(config.http(), server.port())));
+                                    return startMetrics(
+                                            vertx,
+                                            metrics,
+                                            pool,
+                                            config.observability().metricsPort(),
+                                            running)
+                                        .compose(
+                                            management ->
+                                                running
+                                                    .startAll(
+                                                        List.of(
+                                                            clusterHealth,
+                                                            dsTriggers,
+                                                            runs.tickets(),
+                                                            alerts,
+                                                            healthWatcher,
+                                                            runs.service(),
+                                                            // serving (/health answers) while
+                                                            // its start-up reconcile runs;
+                                                            // /ready waits for it, and so does
+                                                            // start()
+                                                            runs.watcher(),
+                                                            runs.savepointTimer()))
+                                                    .map(
+                                                        v ->
+                                                            new ConsoleApp(
+                                                                vertx,
+                                                                database,
+                                                                server,
+                                                                running,
+                                                                management)));
+                                  }));
             });
   }
 
-  private Future<ConsoleApp> startMetrics(int managementPort) {
+  /** Answers the management server, or null when there is none. */
+  private static Future<HttpServer> startMetrics(
+      Vertx vertx, ConsoleMetrics metrics, Pool pool, int managementPort, Running running) {
     if (metrics == null) {
-      return Future.succeededFuture(this);
+      return Future.succeededFuture();
     }
-    metrics.start(database.pool());
-    if (managementPort == 0) {
-      return Future.succeededFuture(this);
-    }
-    return MetricsRoutes.managementServer(vertx, metrics, managementPort)
-        .map(
-            server -> {
-              management = server;
-              LOG.info("Metrics are served on http://127.0.0.1:{}/metrics", server.actualPort());
-              return this;
-            });
+    return running
+        .start(Background.of(() -> metrics.start(pool), metrics::stop))
+        .compose(
+            ok ->
+                managementPort == 0
+                    ? Future.succeededFuture()
+                    : MetricsRoutes.managementServer(vertx, metrics, managementPort)
+                        .map(
+                            server -> {
+                              running.started(Background.stopping(server::close));
+                              LOG.info(
+                                  "Metrics are served on http://127.0.0.1:{}/metrics",
+                                  server.actualPort());
+                              return server;
+                            }));
   }
 
   /** The management server's port (metrics.port), or 0 when there is none. */
@@ -424,24 +496,11 @@ public final class ConsoleApp {
     return ApiRouter.declaredRoutes(router);
   }
 
-  /** Stops taking requests, then closes the database (and the embedded server, if it runs one). */
+  /**
+   * Stops every background loop and listener in reverse order of start (the HTTP server among
+   * them), then closes the database (and the embedded server, if it runs one).
+   */
   public Future<Void> stop() {
-    clusterHealth.stop();
-    runWatcher.stop();
-    savepointTimer.stop();
-    healthWatcher.stop();
-    dsTriggers.stop();
-    tickets.stop();
-    alerts.stop();
-    if (metrics != null) {
-      metrics.stop();
-    }
-    Future<Void> managementClosed =
-        management == null ? Future.succeededFuture() : management.close();
-    return managementClosed
-        .eventually(() -> vertx.undeploy(server.deploymentId()))
-        .eventually(deniedAudit::stop)
-        .eventually(principals::stop)
-        .eventually(database::close);
+    return running.stopAll().eventually(database::close);
   }
 }

@@ -3,6 +3,7 @@ package io.cdcconsole.alert;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mail.MailClient;
@@ -21,18 +22,24 @@ import java.util.List;
  */
 final class AlertSender {
   private final Vertx vertx;
+  private final HttpClientAgent http;
   private final WebClient web;
   private final Duration timeout;
 
   AlertSender(Vertx vertx, Duration timeout) {
     this.vertx = vertx;
     this.timeout = timeout;
-    this.web =
-        WebClient.create(
-            vertx,
-            new WebClientOptions()
-                .setConnectTimeout((int) timeout.toMillis())
-                .setFollowRedirects(false));
+    WebClientOptions options =
+        new WebClientOptions()
+            .setConnectTimeout((int) timeout.toMillis())
+            .setFollowRedirects(false);
+    this.http = vertx.createHttpClient(options);
+    this.web = WebClient.wrap(http, options);
+  }
+
+  /** Closes the connections and the pool's cleaner timer. */
+  Future<Void> close() {
+    return http.close();
   }
 
   /** Answers what the receiver said (kept with the delivery). */

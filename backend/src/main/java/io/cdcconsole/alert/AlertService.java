@@ -9,6 +9,7 @@ import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.health.HealthEvents;
 import io.cdcconsole.health.HealthStatus;
 import io.cdcconsole.health.HealthStore;
+import io.cdcconsole.lifecycle.Background;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
@@ -21,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * with back-off until the channel takes them: at least once, across restarts — the pattern of the
  * DolphinScheduler triggers).
  */
-public final class AlertService {
+public final class AlertService implements Background {
   private static final Logger LOG = LoggerFactory.getLogger(AlertService.class);
   static final List<String> KINDS =
       List.of("RUN_STATE", "VERDICT", "LAG", "CHECKPOINT_AGE", "RESTARTS");
@@ -117,21 +119,27 @@ public final class AlertService {
     this.backoff = backoff;
   }
 
-  public void start() {
+  @Override
+  public Future<Void> start() {
     consumers.add(
         vertx.eventBus().consumer(RunEvents.ADDRESS, m -> evaluate(() -> onTransition(m.body()))));
     consumers.add(
         vertx.eventBus().consumer(HealthEvents.ADDRESS, m -> evaluate(() -> onHealth(m.body()))));
     timerId = vertx.setPeriodic(Math.max(200, Math.min(backoff.toMillis(), 2000)), id -> work());
+    return Future.all(consumers.stream().map(c -> c.completion()).toList()).mapEmpty();
   }
 
-  public void stop() {
+  @Override
+  public Future<Void> stop() {
     // a console restarted on the same Vert.x must not evaluate every event twice
-    consumers.forEach(io.vertx.core.eventbus.MessageConsumer::unregister);
+    List<Future<Void>> done = new ArrayList<>(consumers.stream().map(c -> c.unregister()).toList());
     consumers.clear();
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
+      timerId = -1;
     }
+    done.add(sender.close());
+    return Future.join(done).mapEmpty();
   }
 
   // channels

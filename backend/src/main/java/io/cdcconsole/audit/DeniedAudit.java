@@ -1,5 +1,6 @@
 package io.cdcconsole.audit;
 
+import io.cdcconsole.lifecycle.Background;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * only, past the bound, from where. A batch that cannot be written is kept and counted into the
  * next.
  */
-public final class DeniedAudit {
+public final class DeniedAudit implements Background {
   private static final Logger LOG = LoggerFactory.getLogger(DeniedAudit.class);
   static final Duration WINDOW = Duration.ofSeconds(2);
   static final int MAX_KEYS = 1000;
@@ -59,13 +60,16 @@ public final class DeniedAudit {
     this.store = store;
   }
 
-  public void start() {
+  @Override
+  public Future<Void> start() {
     if (timer < 0) {
       timer = vertx.setPeriodic(WINDOW.toMillis(), id -> flush());
     }
+    return Future.succeededFuture();
   }
 
   /** Stops the window and writes what was counted. */
+  @Override
   public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);

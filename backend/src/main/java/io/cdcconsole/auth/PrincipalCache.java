@@ -1,5 +1,6 @@
 package io.cdcconsole.auth;
 
+import io.cdcconsole.lifecycle.Background;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -27,7 +28,7 @@ import java.util.function.Supplier;
  * counter keeps such a stale answer out of the cache (it is still used for the one request that was
  * already under way).
  */
-public final class PrincipalCache {
+public final class PrincipalCache implements Background {
   /**
    * Published with {@code userId} (and {@code tokenId} for a single token) whenever credentials
    * change.
@@ -54,13 +55,17 @@ public final class PrincipalCache {
   /**
    * Listens for changes published by other replicas (and by this one: dropping twice is harmless).
    */
+  @Override
   public Future<Void> start() {
     consumer = vertx.eventBus().<JsonObject>consumer(ADDRESS, message -> drop(message.body()));
     return consumer.completion();
   }
 
+  @Override
   public Future<Void> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    MessageConsumer<JsonObject> listening = consumer;
+    consumer = null;
+    return listening == null ? Future.succeededFuture() : listening.unregister();
   }
 
   Future<Optional<User>> user(long id, Supplier<Future<Optional<User>>> load) {

@@ -69,6 +69,14 @@ public final class ClusterClients {
     return of(cluster).map(client -> new FlinkGateway(cluster.name(), client));
   }
 
+  /** Closes every client (their pools hold timers); the console is stopping. */
+  public Future<Void> close() {
+    List<Future<Void>> closed = new ArrayList<>();
+    clients.values().forEach(entry -> closed.add(entry.getValue().compose(FlinkRestClient::close)));
+    clients.clear();
+    return Future.join(closed).<Void>mapEmpty().recover(err -> Future.succeededFuture());
+  }
+
   public void forget(long clusterId) {
     Map.Entry<Key, Future<FlinkRestClient>> removed = clients.remove(clusterId);
     if (removed != null) {

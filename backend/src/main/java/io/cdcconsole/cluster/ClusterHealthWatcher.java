@@ -1,6 +1,7 @@
 package io.cdcconsole.cluster;
 
 import io.cdcconsole.error.ClusterUnavailable;
+import io.cdcconsole.lifecycle.Background;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * by the next tick, so a slow or broken cluster never delays the others. Status changes are
  * published on the event bus at {@link #ADDRESS}.
  */
-public final class ClusterHealthWatcher {
+public final class ClusterHealthWatcher implements Background {
   public static final String ADDRESS = "cluster.health";
   private static final Logger LOG = LoggerFactory.getLogger(ClusterHealthWatcher.class);
 
@@ -51,15 +52,20 @@ public final class ClusterHealthWatcher {
     this.interval = interval;
   }
 
-  public void start() {
+  @Override
+  public Future<Void> start() {
     tick();
     timerId = vertx.setPeriodic(interval.toMillis(), id -> tick());
+    return Future.succeededFuture();
   }
 
-  public void stop() {
+  @Override
+  public Future<Void> stop() {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
+      timerId = -1;
     }
+    return Future.succeededFuture();
   }
 
   public ClusterHealth health(long clusterId) {

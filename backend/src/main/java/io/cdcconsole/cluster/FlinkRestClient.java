@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,6 +47,7 @@ public final class FlinkRestClient {
   static final int PARSE_ON_WORKER_BYTES = 64 * 1024;
 
   private final Vertx vertx;
+  private final HttpClientAgent http;
   private final WebClient client;
   private final URI base;
   private final MultiMap headers;
@@ -127,7 +129,8 @@ public final class FlinkRestClient {
         options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.caPem())));
       }
     }
-    this.client = WebClient.create(vertx, options);
+    this.http = vertx.createHttpClient(options);
+    this.client = WebClient.wrap(http, options);
     this.headers = MultiMap.caseInsensitiveMultiMap().addAll(headers);
   }
 
@@ -195,8 +198,9 @@ public final class FlinkRestClient {
                 .compose(FlinkRestClient::json));
   }
 
-  public void close() {
-    client.close();
+  /** Closes the connections and the pool's cleaner timer. */
+  public Future<Void> close() {
+    return http.close();
   }
 
   /**

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -18,18 +19,24 @@ import java.util.concurrent.TimeUnit;
  * answers {@code {code, msg, data}}; only {@code code} 0 is success.
  */
 final class DsOpenApi {
+  private final HttpClientAgent http;
   private final WebClient client;
   private final Duration timeout;
 
   DsOpenApi(Vertx vertx, Duration timeout) {
-    this.client =
-        WebClient.create(
-            vertx,
-            new WebClientOptions()
-                .setUserAgent("cdc-console")
-                .setConnectTimeout((int) timeout.toMillis())
-                .setFollowRedirects(false));
+    WebClientOptions options =
+        new WebClientOptions()
+            .setUserAgent("cdc-console")
+            .setConnectTimeout((int) timeout.toMillis())
+            .setFollowRedirects(false);
+    this.http = vertx.createHttpClient(options);
+    this.client = WebClient.wrap(http, options);
     this.timeout = timeout;
+  }
+
+  /** Closes the connections and the pool's cleaner timer. */
+  Future<Void> close() {
+    return http.close();
   }
 
   /**

@@ -5,6 +5,7 @@ import io.cdcconsole.error.Conflict;
 import io.cdcconsole.error.NotFound;
 import io.cdcconsole.error.PreconditionFailed;
 import io.cdcconsole.error.ValidationFailed;
+import io.cdcconsole.lifecycle.Background;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * before they are attempted, and retried with back-off until DS says code 0: at least once, across
  * restarts.
  */
-public final class TriggerService {
+public final class TriggerService implements Background {
   private static final Logger LOG = LoggerFactory.getLogger(TriggerService.class);
   private static final String CURSOR = "ds_trigger_cursor";
   private static final Set<String> VERSIONS = Set.of("3.2", "3.3");
@@ -71,24 +72,27 @@ public final class TriggerService {
     this.backoff = backoff;
   }
 
-  public void start() {
+  @Override
+  public Future<Void> start() {
     transitions = vertx.eventBus().<JsonObject>consumer(RunEvents.ADDRESS, m -> work());
     timerId = vertx.setPeriodic(Math.max(200, Math.min(backoff.toMillis(), 2000)), id -> work());
+    return transitions.completion();
   }
 
   /**
    * Cancels the timer and stops listening (a console restarted on the same Vert.x must not listen
    * twice).
    */
-  public void stop() {
+  @Override
+  public Future<Void> stop() {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
       timerId = -1;
     }
-    if (transitions != null) {
-      transitions.unregister();
-      transitions = null;
-    }
+    MessageConsumer<JsonObject> listening = transitions;
+    transitions = null;
+    Future<Void> closed = Future.join(openApi.close(), probe.close()).mapEmpty();
+    return listening == null ? closed : Future.join(listening.unregister(), closed).mapEmpty();
   }
 
   Future<DsConnection> addConnection(

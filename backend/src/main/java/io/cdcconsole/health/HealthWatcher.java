@@ -3,9 +3,11 @@ package io.cdcconsole.health;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.lifecycle.Background;
 import io.cdcconsole.run.TasksRunning;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import java.time.Clock;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All of the watcher's state lives on one Vert.x context (the one {@link #start} runs on).
  */
-public final class HealthWatcher {
+public final class HealthWatcher implements Background {
   private static final Logger LOG = LoggerFactory.getLogger(HealthWatcher.class);
   private static final long TICK_MS = 1000;
   private static final Duration PRUNE_EVERY = Duration.ofHours(1);
@@ -97,7 +99,8 @@ public final class HealthWatcher {
     this.thresholds = thresholds;
   }
 
-  public void start() {
+  @Override
+  public Future<Void> start() {
     context = vertx.getOrCreateContext();
     context.runOnContext(
         v -> {
@@ -108,16 +111,24 @@ public final class HealthWatcher {
           timers.add(vertx.setPeriodic(PRUNE_EVERY.toMillis(), id -> prune()));
           prune();
         });
+    return Future.succeededFuture();
   }
 
-  public void stop() {
-    if (context != null) {
-      context.runOnContext(
-          v -> {
-            stopped = true;
-            timers.forEach(vertx::cancelTimer);
-          });
+  /** On the watcher's context, where its timers are set: none is set after this. */
+  @Override
+  public Future<Void> stop() {
+    if (context == null) {
+      return Future.succeededFuture();
     }
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(
+        v -> {
+          this.stopped = true;
+          timers.forEach(vertx::cancelTimer);
+          timers.clear();
+          done.complete();
+        });
+    return done.future();
   }
 
   /**

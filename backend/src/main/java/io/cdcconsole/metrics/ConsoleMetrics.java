@@ -176,7 +176,7 @@ public final class ConsoleMetrics {
   }
 
   /** Starts listening and the periodic work: the database gauges and the event-loop probes. */
-  public void start(Pool pool) {
+  public Future<Void> start(Pool pool) {
     consumers.add(
         vertx.eventBus().<JsonObject>consumer(RunEvents.ADDRESS, msg -> transition(msg.body())));
     consumers.add(
@@ -197,12 +197,15 @@ public final class ConsoleMetrics {
               .register(registry);
       probe(loops.get(i), delay);
     }
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }
 
-  public void stop() {
+  public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(refreshTimer);
-    consumers.forEach(MessageConsumer::unregister);
+    List<Future<Void>> unregistered = consumers.stream().map(MessageConsumer::unregister).toList();
+    consumers.clear();
+    return Future.join(unregistered).mapEmpty();
   }
 
   /** Times every Flink REST call of {@code cluster}'s client, by outcome. */
@@ -238,6 +241,14 @@ public final class ConsoleMetrics {
         .tag("cluster", clusterNames.getOrDefault(clusterId, Long.toString(clusterId)))
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** An event stream dropped because its client did not read (its write queue was full). */
+  public void eventStreamDropped() {
+    Counter.builder("cdc.event.streams.dropped")
+        .description("Event streams (GET /events) closed because the client did not read")
+        .register(registry)
+        .increment();
   }
 
   private void transition(JsonObject event) {

@@ -1,7 +1,11 @@
 package io.cdcconsole.pipeline;
 
+import io.cdcconsole.lifecycle.Background;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +49,24 @@ final class ListTotals {
   private final AtomicLong runChanges = new AtomicLong();
 
   /**
-   * Listens on the addresses at which run changes are published: each drops the totals that count
-   * by run.
+   * Listens on the addresses at which run changes are published (each drops the totals that count
+   * by run), until the answer is stopped.
    */
-  void listen(Vertx vertx, List<String> runAddresses) {
-    runAddresses.forEach(address -> vertx.eventBus().consumer(address, message -> runChanged()));
+  Background listening(Vertx vertx, List<String> runAddresses) {
+    List<MessageConsumer<Object>> consumers = new ArrayList<>();
+    return Background.of(
+        () -> {
+          runAddresses.forEach(
+              address ->
+                  consumers.add(vertx.eventBus().consumer(address, message -> runChanged())));
+          return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
+              .mapEmpty();
+        },
+        () -> {
+          List<Future<Void>> done = consumers.stream().map(MessageConsumer::unregister).toList();
+          consumers.clear();
+          return Future.join(done).mapEmpty();
+        });
   }
 
   Optional<Long> get(Key key) {

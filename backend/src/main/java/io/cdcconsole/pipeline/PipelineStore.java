@@ -1,5 +1,6 @@
 package io.cdcconsole.pipeline;
 
+import io.cdcconsole.lifecycle.Background;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;
@@ -128,10 +129,11 @@ public final class PipelineStore {
   }
 
   /**
-   * Keeps list totals in step with runs: {@code runAddresses} are where run changes are published.
+   * Keeps list totals in step with runs while it runs: {@code runAddresses} are where run changes
+   * are published.
    */
-  public void listen(Vertx vertx, List<String> runAddresses) {
-    totals.listen(vertx, runAddresses);
+  public Background totalsListener(Vertx vertx, List<String> runAddresses) {
+    return totals.listening(vertx, runAddresses);
   }
 
   public Future<Pipeline> insert(Save s) {

@@ -3,6 +3,8 @@ package io.cdcconsole.run;
 import io.cdcconsole.access.RequestContext;
 import io.cdcconsole.audit.Audit;
 import io.cdcconsole.error.NotFound;
+import io.cdcconsole.lifecycle.Background;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -36,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * audit row (run, client address and the ticket's fingerprint, never the ticket or the YAML);
  * fetches of unknown tickets are logged only, so guessing cannot fill the audit trail.
  */
-public final class LaunchTickets {
+public final class LaunchTickets implements Background {
   public static final String PATH = "/launch/";
   private static final Logger LOG = LoggerFactory.getLogger(LaunchTickets.class);
   private static final Duration LIFETIME = Duration.ofMinutes(2);
@@ -64,13 +66,22 @@ public final class LaunchTickets {
     this.sweepEvery = sweepEvery;
   }
 
-  public void start() {
-    sweeper = vertx.setPeriodic(sweepEvery.toMillis(), id -> sweep());
+  @Override
+  public Future<Void> start() {
+    if (sweeper < 0) {
+      sweeper = vertx.setPeriodic(sweepEvery.toMillis(), id -> sweep());
+    }
+    return Future.succeededFuture();
   }
 
-  public void stop() {
-    vertx.cancelTimer(sweeper);
+  @Override
+  public Future<Void> stop() {
+    if (sweeper >= 0) {
+      vertx.cancelTimer(sweeper);
+      sweeper = -1;
+    }
     tickets.clear();
+    return Future.succeededFuture();
   }
 
   /**

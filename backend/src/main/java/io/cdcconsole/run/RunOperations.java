@@ -54,6 +54,9 @@ final class RunOperations {
   private final RunMoves moves;
   private final Clock clock;
   private final Set<Long> operating = ConcurrentHashMap.newKeySet();
+  // the next look of each followed operation, cancelled when the console stops
+  private final java.util.Map<Long, Long> nextLooks = new ConcurrentHashMap<>();
+  private volatile boolean stopped;
   // the options of stops under way, to send them again (kept in memory: after a restart a refused
   // stop just fails)
   private final java.util.Map<Long, StopAttempt> stops = new ConcurrentHashMap<>();
@@ -401,8 +404,33 @@ final class RunOperations {
                     delay,
                     ar.cause().getMessage());
               }
-              vertx.setTimer(delay, id -> pollOperation(runId, failed));
+              if (stopped) {
+                operating.remove(runId);
+                return;
+              }
+              long timer =
+                  vertx.setTimer(
+                      delay,
+                      id -> {
+                        nextLooks.remove(runId);
+                        pollOperation(runId, failed);
+                      });
+              nextLooks.put(runId, timer);
+              if (stopped) {
+                vertx.cancelTimer(timer);
+              }
             });
+  }
+
+  /**
+   * No further look at any operation: the console is stopping (the next start follows them again
+   * from what is stored).
+   */
+  Future<Void> stop() {
+    stopped = true;
+    nextLooks.values().forEach(vertx::cancelTimer);
+    nextLooks.clear();
+    return Future.succeededFuture();
   }
 
   private enum Poll {

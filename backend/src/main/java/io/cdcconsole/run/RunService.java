@@ -3,6 +3,7 @@ package io.cdcconsole.run;
 import io.cdcconsole.access.Principal;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
+import io.cdcconsole.lifecycle.Background;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
@@ -21,7 +22,7 @@ import java.util.function.Supplier;
  * savepoints), {@link RunAdoption} (orphans), {@link RunQueries} (reads). What Flink then does is
  * observed by {@link RunWatcher}.
  */
-public final class RunService {
+public final class RunService implements Background {
   /** How to start: from which state and with which Flink settings. */
   public record StartOptions(
       Optional<String> fromSavepoint,
@@ -151,6 +152,18 @@ public final class RunService {
 
   boolean isSubmitting(long runId) {
     return submission.isSubmitting(runId);
+  }
+
+  /** Nothing to start: operations are followed as they are asked for or found by the watcher. */
+  @Override
+  public Future<Void> start() {
+    return Future.succeededFuture();
+  }
+
+  /** Cancels the next look of every operation followed (the next start picks them up again). */
+  @Override
+  public Future<Void> stop() {
+    return operations.stop();
   }
 
   void followOperation(long runId) {

@@ -4,6 +4,7 @@ import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.cluster.FlinkGateway;
 import io.cdcconsole.cluster.FlinkGateway.JobSummary;
+import io.cdcconsole.lifecycle.Background;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All of the watcher's state lives on one Vert.x context (the one {@link #start} runs on).
  */
-public final class RunWatcher {
+public final class RunWatcher implements Background {
   private static final Logger LOG = LoggerFactory.getLogger(RunWatcher.class);
 
   /**
@@ -141,6 +142,7 @@ public final class RunWatcher {
    * Starts watching; the answer completes when every cluster with active runs has been looked at
    * once.
    */
+  @Override
   public Future<Void> start() {
     context = vertx.getOrCreateContext();
     context.runOnContext(
@@ -171,16 +173,22 @@ public final class RunWatcher {
     return reconciled.future().isComplete();
   }
 
-  public void stop() {
+  /** On the watcher's context, where its timers are set: none is set after this. */
+  @Override
+  public Future<Void> stop() {
     if (context == null) {
-      return;
+      return Future.succeededFuture();
     }
+    Promise<Void> done = Promise.promise();
     context.runOnContext(
         v -> {
           stopped = true;
           timers.forEach(vertx::cancelTimer);
+          timers.clear();
           watched.values().forEach(w -> vertx.cancelTimer(w.timer));
+          done.complete();
         });
+    return done.future();
   }
 
   /**

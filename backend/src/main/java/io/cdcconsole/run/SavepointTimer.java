@@ -1,5 +1,6 @@
 package io.cdcconsole.run;
 
+import io.cdcconsole.lifecycle.Background;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -12,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * decides on is stored (the runs' turns, their operations, the ledger), so a restart or a second
  * timer takes the same decisions; a tick that is still busy when the next is due is skipped.
  */
-public final class SavepointTimer {
+public final class SavepointTimer implements Background {
   private static final Logger LOG = LoggerFactory.getLogger(SavepointTimer.class);
 
   /** Periodic savepoints triggered per tick at most; more due runs wait for the next tick. */
@@ -39,17 +40,21 @@ public final class SavepointTimer {
     this.tick = tick;
   }
 
-  public void start() {
+  @Override
+  public Future<Void> start() {
     if (timer < 0) {
       timer = vertx.setPeriodic(tick.toMillis(), id -> tick());
     }
+    return Future.succeededFuture();
   }
 
-  public void stop() {
+  @Override
+  public Future<Void> stop() {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
       timer = -1;
     }
+    return Future.succeededFuture();
   }
 
   private void tick() {

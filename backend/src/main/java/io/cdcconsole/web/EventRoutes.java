@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /events}: Server-Sent Events of what changes, straight from the event bus, for the
@@ -34,6 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * buffered for.
  */
 public final class EventRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(EventRoutes.class);
   static final int MAX_REPLAY = 1000;
 
   /**
@@ -52,6 +55,7 @@ public final class EventRoutes {
   private final Replay replay;
   private final List<String> addresses;
   private final AtomicInteger open = new AtomicInteger();
+  private volatile Runnable dropped = () -> {};
   private final Map<Long, AtomicInteger> openPerUser = new ConcurrentHashMap<>();
 
   /**
@@ -71,6 +75,11 @@ public final class EventRoutes {
     this.addresses = List.copyOf(addresses);
     this.replayable = replayable;
     this.replay = replay;
+  }
+
+  /** Told of every stream dropped because its client did not read (a metric). */
+  public void onDropped(Runnable dropped) {
+    this.dropped = dropped;
   }
 
   public void addRoutes(ApiRouter api) {
@@ -278,8 +287,12 @@ public final class EventRoutes {
         return;
       }
       if (response.writeQueueFull()) {
-        // a client that does not read is dropped: it reconnects with Last-Event-ID and is replayed
-        // what it missed
+        // a client that does not read is dropped, not buffered for: it reconnects with
+        // Last-Event-ID and is replayed what it missed
+        LOG.warn(
+            "Event stream of user {} dropped: the client does not read what it is sent",
+            principal.userId());
+        dropped.run();
         close();
         response.reset();
         return;
