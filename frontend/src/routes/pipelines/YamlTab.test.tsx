@@ -10,6 +10,13 @@ import YamlTab from './YamlTab';
 const mine = 'source:\n  type: values\n';
 const theirs = 'source:\n  type: mysql\n';
 
+// The editor shows before /me says the role; until then it is read-only and drops edits (a loaded
+// machine once typed into it that early). Save is offered only to a role that may edit.
+async function editable() {
+  await screen.findByRole('button', { name: 'Save' });
+  expect(screen.getByTestId('yaml-editor')).toBeInTheDocument();
+}
+
 function typeIntoEditor(text: string) {
   const content = screen.getByTestId('yaml-editor');
   const view = EditorView.findFromDOM(content)!;
@@ -48,7 +55,7 @@ describe('YAML tab', () => {
     expect(await screen.findByText('is not set')).toBeInTheDocument();
     expect(screen.getByTestId('problems')).toHaveTextContent('line 2, column 3');
 
-    await waitFor(() => expect(screen.getByTestId('yaml-editor')).toBeInTheDocument());
+    await editable();
     typeIntoEditor(mine);
     const user = userEvent.setup();
     await user.type(screen.getByTestId('save-comment'), 'switch source');
@@ -82,7 +89,7 @@ describe('YAML tab', () => {
         ),
     });
     renderWith(<YamlTab pipeline={pipelineJson({ yaml: mine })} />);
-    await waitFor(() => expect(screen.getByTestId('yaml-editor')).toBeInTheDocument());
+    await editable();
 
     typeIntoEditor('source:\n  type: valuez\n');
     // the edit and its validation arrive in their own time: wait for the hint, then look at Save
