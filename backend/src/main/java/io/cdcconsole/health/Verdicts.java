@@ -58,8 +58,10 @@ public final class Verdicts {
             && ((last.checkpointFailedAt() != null
                     && (last.checkpointAt() == null
                         || last.checkpointFailedAt().isAfter(last.checkpointAt())))
-                || Objects.equals(
-                    firstFailure(samples, checkpointBase).checkpointId(), last.checkpointId()));
+                || diff(
+                        last.checkpointsFailed(),
+                        currentCheckpointSeen(samples, checkpointBase, last).checkpointsFailed())
+                    > 0);
     if (failed >= t.checkpointFailures() && failedLast) {
       return new HealthVerdict(
           HealthStatus.CHECKPOINT_FAILING,
@@ -121,18 +123,19 @@ public final class Verdicts {
   }
 
   /**
-   * The first sample after the baseline that counts more failed checkpoints than the baseline (else
-   * the last).
+   * The first sample from {@code base} on that shows the last sample's completed checkpoint. Only
+   * failures counted after it are failures "since the last completed checkpoint": a sample that
+   * brings a batch of failures together with a newer completed checkpoint (both happened within one
+   * period) shows no failure since.
    */
-  private static HealthSample firstFailure(List<HealthSample> samples, HealthSample base) {
-    long before = base.checkpointsFailed() == null ? 0 : base.checkpointsFailed();
-    for (int i = samples.indexOf(base) + 1; i < samples.size(); i++) {
-      HealthSample s = samples.get(i);
-      if (s.checkpointsFailed() != null && s.checkpointsFailed() > before) {
-        return s;
+  private static HealthSample currentCheckpointSeen(
+      List<HealthSample> samples, HealthSample base, HealthSample last) {
+    for (int i = samples.indexOf(base); i < samples.size(); i++) {
+      if (Objects.equals(samples.get(i).checkpointId(), last.checkpointId())) {
+        return samples.get(i);
       }
     }
-    return samples.get(samples.size() - 1);
+    return last;
   }
 
   /**

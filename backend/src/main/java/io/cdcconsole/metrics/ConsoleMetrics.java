@@ -81,6 +81,9 @@ public final class ConsoleMetrics {
   private final MultiGauge runs;
   private final MultiGauge staleRuns;
   private final MultiGauge dsDeliveries;
+  // registered at start, so the series exists (at 0) before the first drop: an alert on its rate
+  // needs it
+  private final Counter streamsDropped;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final AtomicLong lastRefresh = new AtomicLong();
   private volatile boolean stopped;
@@ -101,6 +104,10 @@ public final class ConsoleMetrics {
         MultiGauge.builder("cdc.ds.deliveries")
             .description(
                 "DolphinScheduler trigger deliveries not delivered, by status (PENDING, FAILED)")
+            .register(registry);
+    this.streamsDropped =
+        Counter.builder("cdc.event.streams.dropped")
+            .description("Event streams (GET /events) closed because the client did not read")
             .register(registry);
     Gauge.builder(
             "cdc.metrics.refresh.age",
@@ -245,10 +252,7 @@ public final class ConsoleMetrics {
 
   /** An event stream dropped because its client did not read (its write queue was full). */
   public void eventStreamDropped() {
-    Counter.builder("cdc.event.streams.dropped")
-        .description("Event streams (GET /events) closed because the client did not read")
-        .register(registry)
-        .increment();
+    streamsDropped.increment();
   }
 
   private void transition(JsonObject event) {

@@ -29,6 +29,7 @@ final class HeaderDeadline {
   private final Vertx vertx;
   private final long timeoutMs;
   private final Map<HttpConnection, State> connections = new HashMap<>();
+  private boolean closed;
 
   HeaderDeadline(Vertx vertx, Duration timeout) {
     this.vertx = vertx;
@@ -38,6 +39,9 @@ final class HeaderDeadline {
   /** For {@code HttpServer.connectionHandler}: the clock starts when the connection opens. */
   Handler<HttpConnection> onConnection() {
     return connection -> {
+      if (closed) {
+        return; // the server is going away and closes it
+      }
       State state = new State();
       connections.put(connection, state);
       connection.closeHandler(
@@ -70,6 +74,16 @@ final class HeaderDeadline {
       }
       ctx.next();
     };
+  }
+
+  /**
+   * When the verticle stops: its server closes the connections afterwards, and their close handlers
+   * may run after the console has stopped, so the timers go now (a stopped console leaves none).
+   */
+  void close() {
+    closed = true;
+    connections.values().forEach(state -> vertx.cancelTimer(state.timer));
+    connections.clear();
   }
 
   private void arm(HttpConnection connection, State state) {

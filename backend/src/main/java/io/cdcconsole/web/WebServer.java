@@ -52,15 +52,22 @@ public final class WebServer {
         .deployVerticle(
             () ->
                 new VerticleBase() {
+                  private HeaderDeadline headerDeadline;
+
                   @Override
                   public Future<?> start() {
-                    HeaderDeadline headerDeadline =
-                        new HeaderDeadline(vertx, config.headerTimeout());
+                    headerDeadline = new HeaderDeadline(vertx, config.headerTimeout());
                     Router router =
                         router(vertx, config, audit, addApiAndHealthRoutes, spa, headerDeadline);
                     first.compareAndSet(null, router);
                     return server(vertx, config, port, router, headerDeadline)
                         .onSuccess(server -> actualPort.set(server.actualPort()));
+                  }
+
+                  @Override
+                  public Future<?> stop() {
+                    headerDeadline.close();
+                    return Future.succeededFuture();
                   }
                 },
             new DeploymentOptions().setInstances(config.instances()))

@@ -242,6 +242,25 @@ class VerdictsTest {
     assertEquals(HealthStatus.HEALTHY, decide(s).status());
   }
 
+  @Test
+  void failuresThatArriveWithANewerCompletedCheckpointAreNotFailing() {
+    // within one period some checkpoints failed (no failure time) and a later one completed: the
+    // sample brings both at once, so nothing failed since the last completed checkpoint
+    List<HealthSample> s = new ArrayList<>(series(5, x -> x, 99));
+    s.add(with(busy(6), new JsonObject().put("checkpointsFailed", 3)));
+    HealthVerdict v = decide(s);
+    assertEquals(HealthStatus.HEALTHY, v.status(), v.reason());
+    // the next sample counts more failures and no newer checkpoint: now failing
+    s.add(
+        with(
+            s.get(5),
+            new JsonObject()
+                .put("at", T0.plusSeconds(30L * 7))
+                .put("recordsOut", 300L * 7)
+                .put("checkpointsFailed", 5)));
+    assertEquals(HealthStatus.CHECKPOINT_FAILING, decide(s).status());
+  }
+
   /**
    * A job starting up: periods 1–4 its tasks are deploying and Flink refuses 3 checkpoints a period
    * (counted as failed, no failure time, none completed); its tasks all run from T0+130 s.

@@ -336,6 +336,8 @@ class MetricsTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
     assertTrue(PrometheusText.parse(r.body()).containsKey("cdc_event_loop_delay_seconds"));
+    // a counter an alert rule reads exists before its first increment
+    assertTrue(r.body().contains("\ncdc_event_streams_dropped_total 0.0"), r.body());
     assertEquals(
         404,
         client
