@@ -35,6 +35,7 @@ import io.cdcconsole.health.HealthStore;
 import io.cdcconsole.health.HealthThresholds;
 import io.cdcconsole.health.HealthWatcher;
 import io.cdcconsole.lifecycle.Background;
+import io.cdcconsole.lifecycle.Replica;
 import io.cdcconsole.metrics.ConsoleMetrics;
 import io.cdcconsole.metrics.MetricsRoutes;
 import io.cdcconsole.overview.OverviewRoutes;
@@ -226,6 +227,9 @@ public final class ConsoleApp {
     ClusterService clusters = new ClusterService(vertx, clusterStore, clusterHealth, cipher);
     SecretService secrets = new SecretService(vertx, new SecretStore(pool), cipher);
     RunStore runStore = new RunStore(pool);
+    // this start of the console, as the claims it takes in the database name it
+    Replica replica = Replica.start();
+    LOG.info("This console's replica id: {}", replica);
     Future<LauncherJar> launcher =
         vertx
             .executeBlocking(LauncherJar::load, false)
@@ -278,7 +282,8 @@ public final class ConsoleApp {
                       consoleUrl::get,
                       clock,
                       auditStore,
-                      tasksRunning);
+                      tasksRunning,
+                      replica);
               HealthStore healthStore = new HealthStore(pool);
               HealthService health = new HealthService(vertx, healthStore, runStore);
               HealthWatcher healthWatcher =
@@ -423,6 +428,9 @@ public final class ConsoleApp {
                                                             alerts,
                                                             healthWatcher,
                                                             runs.service(),
+                                                            // before the watcher, which wakes
+                                                            // it; stopped after it
+                                                            runs.reconciler(),
                                                             // serving (/health answers) while
                                                             // its start-up reconcile runs;
                                                             // /ready waits for it, and so does

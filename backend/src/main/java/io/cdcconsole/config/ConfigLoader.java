@@ -142,7 +142,8 @@ public final class ConfigLoader {
             list(Setting.RUNS_SAVEPOINT_PREFIXES),
             duration(Setting.RUN_OPERATION_GIVE_UP, Duration.ofSeconds(1), Duration.ofDays(1)),
             integer(Setting.RUN_SAVEPOINT_KEEP, 1, 100000),
-            duration(Setting.RUN_SAVEPOINT_MAX_AGE, Duration.ZERO, Duration.ofDays(3650)));
+            duration(Setting.RUN_SAVEPOINT_MAX_AGE, Duration.ZERO, Duration.ofDays(3650)),
+            duration(Setting.RUN_LEASE, Duration.ofSeconds(1), Duration.ofMinutes(10)));
     runs.consoleUrl()
         .filter(ConfigLoader::plainAndRemote)
         .ifPresent(

@@ -85,7 +85,9 @@ public record ConsoleConfig(
    * Running pipelines. {@code flinkCdcDir} holds Flink CDC jars by version ({@code
    * <dir>/3.2.0/*.jar}) for clusters whose Flink CDC is shipped by the console. {@code consoleUrl}
    * is how a JobManager reaches this console to fetch a launch ticket (empty: this console's own
-   * address, right when Flink runs on the same host).
+   * address, right when Flink runs on the same host). {@code lease} is how long a console's claim
+   * on a submission or a savepoint/stop lasts without renewal: a crashed console's work is taken up
+   * by another (or by itself restarted) after it.
    */
   public record Runs(
       Optional<String> consoleUrl,
@@ -100,7 +102,8 @@ public record ConsoleConfig(
       List<String> savepointPrefixes,
       Duration operationGiveUp,
       int savepointKeep,
-      Duration savepointMaxAge) {}
+      Duration savepointMaxAge,
+      Duration lease) {}
 
   /**
    * {@code GET /events} streams: a keep-alive (and a fresh check of the caller's credentials) every

@@ -47,6 +47,7 @@ public enum Setting {
           + "pipeline.auto-watermark-interval,restart-strategy.*,state.*,table.exec.*"),
   RUNS_SAVEPOINT_PREFIXES("runs.savepointPrefixes", "CDC_CONSOLE_RUNS_SAVEPOINT_PREFIXES", null),
   RUN_OPERATION_GIVE_UP("runs.operationGiveUp", "CDC_CONSOLE_RUN_OPERATION_GIVE_UP", "30m"),
+  RUN_LEASE("runs.lease", "CDC_CONSOLE_RUN_LEASE", "15s"),
   RUN_SAVEPOINT_KEEP(
       "runs.savepointRetention.keep", "CDC_CONSOLE_RUN_SAVEPOINT_RETENTION_KEEP", "10"),
   RUN_SAVEPOINT_MAX_AGE(

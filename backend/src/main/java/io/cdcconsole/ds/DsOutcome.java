@@ -43,8 +43,8 @@ record DsOutcome(
             .put("state", state())
             .put("runId", run == null ? null : run.id())
             .put("jobId", run == null ? null : run.jobId());
-    if (run != null && run.operation() != null && run.operation().getString("location") != null) {
-      json.put("savepoint", run.operation().getString("location"));
+    if (run != null && run.savepointLocation() != null) {
+      json.put("savepoint", run.savepointLocation());
     }
     return json.mergeIn(details);
   }

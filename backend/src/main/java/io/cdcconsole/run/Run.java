@@ -3,7 +3,10 @@ package io.cdcconsole.run;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
-/** A run of a pipeline on a cluster, tracked by the JobID the console gave it. */
+/**
+ * A run of a pipeline on a cluster, tracked by the JobID the console gave it; with its latest
+ * savepoint or stop ({@code operation}, null for none) and, while SUBMITTING, who submits it.
+ */
 public record Run(
     long id,
     long pipelineId,
@@ -27,9 +30,10 @@ public record Run(
     String lastError,
     int restarts,
     JsonObject lastCheckpoint,
-    JsonObject operation,
+    RunOperation operation,
     String dsTaskInstanceId,
-    String dsWorkflowInstanceId) {
+    String dsWorkflowInstanceId,
+    Claim submission) {
 
   /** The run as a look at its cluster left it (the watcher's copy between polls). */
   Run looked(String flinkState, boolean stale, Instant missingSince) {
@@ -58,7 +62,8 @@ public record Run(
         lastCheckpoint,
         operation,
         dsTaskInstanceId,
-        dsWorkflowInstanceId);
+        dsWorkflowInstanceId,
+        submission);
   }
 
   /** The run with its latest completed checkpoint (the watcher's copy between polls). */
@@ -88,7 +93,13 @@ public record Run(
         checkpoint,
         operation,
         dsTaskInstanceId,
-        dsWorkflowInstanceId);
+        dsWorkflowInstanceId,
+        submission);
+  }
+
+  /** Where the run's latest savepoint or stop wrote its savepoint; null when none did. */
+  public String savepointLocation() {
+    return operation == null ? null : operation.location();
   }
 
   public JsonObject toJson() {
@@ -113,7 +124,7 @@ public record Run(
         .put("lastError", lastError)
         .put("restarts", restarts)
         .put("lastCheckpoint", lastCheckpoint)
-        .put("operation", operation)
+        .put("operation", operation == null ? null : operation.toJson())
         .put("dsTaskInstanceId", dsTaskInstanceId)
         .put("dsWorkflowInstanceId", dsWorkflowInstanceId);
   }

@@ -31,23 +31,39 @@ final class RunMoves {
 
   /** Moves the run (if it is still in {@code from}) and tells the event bus. */
   Future<Optional<Run>> moveTo(Run run, RunState from, RunState to, String source, String detail) {
-    return store
-        .transition(run.id(), from, to, source, detail, null)
-        .map(
-            moved ->
-                moved.map(
-                    m -> {
-                      RunLog.of(LOG.atInfo(), m.run())
-                          .log(
-                              "Run {} of '{}': {} -> {} ({})",
-                              m.run().id(),
-                              m.run().pipelineName(),
-                              from,
-                              to,
-                              source);
-                      events.changed(m.transition());
-                      return m.run();
-                    }));
+    return told(from, to, source, store.transition(run.id(), from, to, source, detail, null));
+  }
+
+  /**
+   * Ends a SUBMITTING run's submission in {@code to}, with {@code error} (null: kept) — only while
+   * {@code fence} still holds its claim: a console that lost it writes nothing.
+   */
+  Future<Optional<Run>> submitted(
+      Run run, Claim.Fence fence, RunState to, String source, String detail, String error) {
+    return told(
+        RunState.SUBMITTING,
+        to,
+        source,
+        store.transition(run.id(), RunState.SUBMITTING, to, source, detail, null, fence, error));
+  }
+
+  private Future<Optional<Run>> told(
+      RunState from, RunState to, String source, Future<Optional<RunStore.Moved>> transition) {
+    return transition.map(
+        moved ->
+            moved.map(
+                m -> {
+                  RunLog.of(LOG.atInfo(), m.run())
+                      .log(
+                          "Run {} of '{}': {} -> {} ({})",
+                          m.run().id(),
+                          m.run().pipelineName(),
+                          from,
+                          to,
+                          source);
+                  events.changed(m.transition());
+                  return m.run();
+                }));
   }
 
   /**

@@ -5,11 +5,14 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * A run's savepoint or stop, as its {@code operation} column holds it: recorded (IN_PROGRESS, with
- * the console's own trigger id) before Flink is asked, then COMPLETED with the savepoint's location
- * or FAILED with the reason. The one place that knows the column's keys.
+ * A run's savepoint or stop, as its {@code run_operation} row holds it: recorded (IN_PROGRESS, with
+ * the console's own trigger id, claimed by the console that records it) before Flink is asked, then
+ * COMPLETED with the savepoint's location or FAILED with the reason. {@code id} and {@code runId}
+ * are 0 for one not stored yet.
  */
 record RunOperation(
+    long id,
+    long runId,
     String kind,
     String triggerId,
     String status,
@@ -17,16 +20,18 @@ record RunOperation(
     Optional<String> targetDirectory,
     boolean drain,
     boolean periodic,
+    int attempt,
     String location,
     String error,
-    Instant finishedAt) {
+    Instant finishedAt,
+    Claim claim) {
   static final String STOP = "stop";
   static final String SAVEPOINT = "savepoint";
   static final String IN_PROGRESS = "IN_PROGRESS";
   static final String COMPLETED = "COMPLETED";
   static final String FAILED = "FAILED";
 
-  /** A new operation under way, started now. */
+  /** A new operation under way, started now, not stored yet. */
   static RunOperation begin(
       String kind,
       String triggerId,
@@ -35,42 +40,20 @@ record RunOperation(
       boolean drain,
       boolean periodic) {
     return new RunOperation(
-        kind, triggerId, IN_PROGRESS, now, targetDirectory, drain, periodic, null, null, null);
-  }
-
-  /** The stored operation; empty for none. A start time that cannot be read is {@code now}. */
-  static Optional<RunOperation> of(JsonObject json, Instant now) {
-    if (json == null) {
-      return Optional.empty();
-    }
-    Instant started;
-    try {
-      started = json.getInstant("startedAt");
-    } catch (RuntimeException e) {
-      started = null;
-    }
-    Instant finished;
-    try {
-      finished = json.getInstant("finishedAt");
-    } catch (RuntimeException e) {
-      finished = null;
-    }
-    return Optional.of(
-        new RunOperation(
-            json.getString("kind"),
-            json.getString("triggerId"),
-            json.getString("status"),
-            started == null ? now : started,
-            Optional.ofNullable(json.getString("targetDirectory")),
-            json.getBoolean("drain", false),
-            json.getBoolean("periodic", false),
-            json.getString("location"),
-            json.getString("error"),
-            finished));
-  }
-
-  static Optional<RunOperation> of(Run run, Instant now) {
-    return of(run.operation(), now);
+        0,
+        0,
+        kind,
+        triggerId,
+        IN_PROGRESS,
+        now,
+        targetDirectory,
+        drain,
+        periodic,
+        1,
+        null,
+        null,
+        null,
+        Claim.NONE);
   }
 
   boolean stop() {
@@ -89,55 +72,20 @@ record RunOperation(
     return FAILED.equals(status);
   }
 
+  /** In progress, and no console follows it now (never claimed, or its lease ran out). */
+  boolean orphaned(Instant now) {
+    return inProgress() && !claim.live(now);
+  }
+
   /** What wrote a savepoint, as the ledger says it. */
   String source() {
     return stop() ? "stop" : periodic ? "periodic" : "manual";
   }
 
-  RunOperation completedAt(String location, Instant at) {
-    return new RunOperation(
-        kind,
-        triggerId,
-        COMPLETED,
-        startedAt,
-        targetDirectory,
-        drain,
-        periodic,
-        location,
-        null,
-        at);
-  }
-
-  RunOperation failedAt(String why, Instant at) {
-    return new RunOperation(
-        kind,
-        triggerId,
-        FAILED,
-        startedAt,
-        targetDirectory,
-        drain,
-        periodic,
-        location,
-        why,
-        finishedAt == null ? at : finishedAt);
-  }
-
-  /** A note while it goes on (a refused stop about to be sent again). */
-  RunOperation noting(String note) {
-    return new RunOperation(
-        kind,
-        triggerId,
-        status,
-        startedAt,
-        targetDirectory,
-        drain,
-        periodic,
-        location,
-        note,
-        finishedAt);
-  }
-
-  /** The column's shape, as the API shows it (the {@code RunOperation} schema). */
+  /**
+   * The operation as the API shows it (the {@code RunOperation} schema, the shape the JSON column
+   * had): who follows it is the console's business, not the API's.
+   */
   JsonObject toJson() {
     JsonObject json =
         new JsonObject()

@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,29 +23,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Operations on a run's job: cancel, stop with a savepoint, savepoint. Each stop or savepoint is
- * recorded (with the console's own trigger id) before Flink is asked, then followed until Flink
- * says how it ended, or given up.
+ * recorded (a {@code run_operation} row with the console's own trigger id, claimed by this console)
+ * before Flink is asked, then followed until Flink says how it ended, or given up. Following renews
+ * the claim's lease at every look; every result is written only while the claim still stands. An
+ * operation this console stops following (it stops, it dies, its lease runs out) is taken up by a
+ * reconciler ({@link RunReconciler}), here or on another console, from what is stored.
  */
 final class RunOperations {
   private static final Logger LOG = LoggerFactory.getLogger(RunOperations.class);
   private static final Duration OPERATION_POLL = Duration.ofSeconds(1);
 
   /**
-   * A status poll that fails is retried after 1 s, 2 s, 4 s ... at most this long apart, until the
-   * give-up.
+   * A status poll that fails is retried after 1 s, 2 s, 4 s ... at most this long apart (and at
+   * most a third of the lease, which each look renews), until the give-up.
    */
   private static final Duration OPERATION_POLL_MAX_BACKOFF = Duration.ofSeconds(30);
 
   /**
    * A stop Flink refuses because not all tasks run yet is sent again: 1 s, 2 s, 4 s, 8 s later,
-   * then it failed.
+   * then it failed. The attempt is stored, so a console that takes the stop over goes on counting.
    */
-  private static final int STOP_ATTEMPTS = 5;
+  static final int STOP_ATTEMPTS = 5;
 
   private static final Duration STOP_RETRY_BACKOFF = Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final RunStore store;
+  private final RunOperationStore operations;
   private final PipelineService pipelines;
   private final ClusterService clusters;
   private final ClusterClients clients;
@@ -53,19 +58,18 @@ final class RunOperations {
   private final Duration operationGiveUp;
   private final RunMoves moves;
   private final Clock clock;
-  private final Set<Long> operating = ConcurrentHashMap.newKeySet();
-  // the next look of each followed operation, cancelled when the console stops
-  private final java.util.Map<Long, Long> nextLooks = new ConcurrentHashMap<>();
+  private final String replica;
+  private final Duration lease;
+  // the operations this console follows (by operation id), and the next look of each, cancelled
+  // when the console stops
+  private final Set<Long> following = ConcurrentHashMap.newKeySet();
+  private final Map<Long, Long> nextLooks = new ConcurrentHashMap<>();
   private volatile boolean stopped;
-  // the options of stops under way, to send them again (kept in memory: after a restart a refused
-  // stop just fails)
-  private final java.util.Map<Long, StopAttempt> stops = new ConcurrentHashMap<>();
-
-  private record StopAttempt(RunService.StopOptions options, int attempt) {}
 
   RunOperations(
       Vertx vertx,
       RunStore store,
+      RunOperationStore operations,
       PipelineService pipelines,
       ClusterService clusters,
       ClusterClients clients,
@@ -73,9 +77,12 @@ final class RunOperations {
       RunCheckpoints checkpoints,
       Duration operationGiveUp,
       RunMoves moves,
-      Clock clock) {
+      Clock clock,
+      String replica,
+      Duration lease) {
     this.vertx = vertx;
     this.store = store;
+    this.operations = operations;
     this.pipelines = pipelines;
     this.clusters = clusters;
     this.clients = clients;
@@ -84,6 +91,8 @@ final class RunOperations {
     this.operationGiveUp = operationGiveUp;
     this.moves = moves;
     this.clock = clock;
+    this.replica = replica;
+    this.lease = lease;
   }
 
   /**
@@ -142,20 +151,26 @@ final class RunOperations {
                           return checkpoints
                               .fetch(flink, run)
                               .compose(latest -> begin(run, op))
-                              .compose(recorded -> trigger(flink, run, op))
-                              .onSuccess(
-                                  accepted -> stops.put(run.id(), new StopAttempt(options, 1)))
                               .compose(
-                                  accepted ->
-                                      moves.moveTo(
-                                          run,
-                                          run.state(),
-                                          RunState.STOPPING,
-                                          "console",
-                                          "stop with savepoint by " + by.username()))
-                              .onSuccess(moved -> followOperation(run.id()))
-                              .recover(
-                                  err -> refused(run, op, err).compose(ignored -> calm(err, run)))
+                                  stored ->
+                                      trigger(flink, run, stored)
+                                          .compose(
+                                              accepted ->
+                                                  moves.moveTo(
+                                                      run,
+                                                      run.state(),
+                                                      RunState.STOPPING,
+                                                      "console",
+                                                      "stop with savepoint by " + by.username()))
+                                          .onSuccess(moved -> follow(stored))
+                                          .recover(
+                                              err ->
+                                                  refused(run, stored, err)
+                                                      .compose(
+                                                          ignored ->
+                                                              Future.<Optional<Run>>failedFuture(
+                                                                  err))))
+                              .recover(err -> calm(err, run))
                               .map(moved -> run);
                         }));
   }
@@ -179,51 +194,55 @@ final class RunOperations {
                           RunOperation op =
                               newOperation(RunOperation.SAVEPOINT, targetDirectory, false, false);
                           return begin(run, op)
-                              .compose(recorded -> trigger(flink, run, op))
-                              .onSuccess(accepted -> followOperation(run.id()))
-                              .recover(
-                                  err ->
-                                      refused(run, op, err)
-                                          .compose(
-                                              ignored ->
-                                                  Future.failedFuture(
-                                                      err instanceof FlinkRestException f
-                                                              && (f.status() == 404
-                                                                  || f.status() == 409)
-                                                          ? new Conflict(
-                                                              "Flink cannot take a savepoint of job "
-                                                                  + run.jobId()
-                                                                  + " now (HTTP "
-                                                                  + f.status()
-                                                                  + "): it is not running.")
-                                                          : err instanceof FlinkRestException
-                                                                  || err
-                                                                      instanceof
-                                                                      io.cdcconsole.error.ApiError
-                                                              ? err
-                                                              : new io.cdcconsole.error.Unavailable(
-                                                                  "The cluster of run "
-                                                                      + run.id()
-                                                                      + " does not answer ("
-                                                                      + FlinkErrors.describe(err)
-                                                                      + "); the savepoint is followed and sent again while it is not known there."))))
+                              .compose(
+                                  stored ->
+                                      trigger(flink, run, stored)
+                                          .onSuccess(accepted -> follow(stored))
+                                          .recover(
+                                              err ->
+                                                  refused(run, stored, err)
+                                                      .compose(
+                                                          ignored ->
+                                                              Future.<Void>failedFuture(
+                                                                  notTaken(run, err)))))
                               .map(ok -> run);
                         }));
   }
 
+  /** Why a savepoint trigger was not taken, as the caller hears it. */
+  private static Throwable notTaken(Run run, Throwable err) {
+    if (err instanceof FlinkRestException f && (f.status() == 404 || f.status() == 409)) {
+      return new Conflict(
+          "Flink cannot take a savepoint of job "
+              + run.jobId()
+              + " now (HTTP "
+              + f.status()
+              + "): it is not running.");
+    }
+    if (err instanceof FlinkRestException || err instanceof io.cdcconsole.error.ApiError) {
+      return err;
+    }
+    return new io.cdcconsole.error.Unavailable(
+        "The cluster of run "
+            + run.id()
+            + " does not answer ("
+            + FlinkErrors.describe(err)
+            + "); the savepoint is followed and sent again while it is not known there.");
+  }
+
   /**
-   * Records the operation before Flink is asked, unless another one of the run is under way: never
-   * two savepoints or stops in flight for one run (a second would replace the record of the first,
-   * whose savepoint would then be missing from the ledger). The one under way is followed and given
-   * up in time, so this never blocks for long.
+   * Records the operation (claimed by this console) before Flink is asked, unless another one of
+   * the run is under way: never two savepoints or stops in flight for one run (the database holds
+   * at most one in progress per run). The one under way is followed and given up in time, so this
+   * never blocks for long.
    */
-  private Future<Void> begin(Run run, RunOperation op) {
-    return store
-        .beginOperation(run.id(), op.toJson())
+  private Future<RunOperation> begin(Run run, RunOperation op) {
+    return operations
+        .begin(run.id(), op, replica, lease)
         .compose(
             begun ->
-                begun
-                    ? Future.succeededFuture()
+                begun.isPresent()
+                    ? Future.succeededFuture(begun.get())
                     : Future.failedFuture(
                         new Conflict(
                             "A savepoint or stop of run "
@@ -235,33 +254,34 @@ final class RunOperations {
   }
 
   /**
-   * A periodic savepoint of a RUNNING run whose turn has come. The operation is claimed in the
+   * A periodic savepoint of a RUNNING run whose turn has come. The operation is recorded in the
    * database first (only when none is under way), so a run never has two in flight; then sent and
    * followed like a manual one.
    */
   Future<Void> periodicSavepoint(long runId) {
     RunOperation op = newOperation(RunOperation.SAVEPOINT, Optional.empty(), false, true);
-    return store
-        .claimPeriodic(runId, op.toJson())
+    return operations
+        .beginPeriodic(runId, op, replica, lease)
         .compose(
-            claimed ->
-                !claimed
+            begun ->
+                begun.isEmpty()
                     ? Future.<Void>succeededFuture()
                     : store
                         .find(runId)
                         .compose(
                             found -> {
                               Run run = found.orElseThrow();
+                              RunOperation stored = begun.get();
                               LOG.info(
                                   "Run {} of '{}': periodic savepoint, trigger {}",
                                   run.id(),
                                   run.pipelineName(),
-                                  op.triggerId());
+                                  stored.triggerId());
                               return flinkFor(run)
-                                  .compose(flink -> trigger(flink, run, op))
-                                  .onSuccess(accepted -> followOperation(run.id()))
+                                  .compose(flink -> trigger(flink, run, stored))
+                                  .onSuccess(accepted -> follow(stored))
                                   .<Void>mapEmpty()
-                                  .recover(err -> refused(run, op, err));
+                                  .recover(err -> refused(run, stored, err));
                             }));
   }
 
@@ -293,143 +313,137 @@ final class RunOperations {
    * — found under its trigger id, or sent again as the same operation.
    */
   private Future<Void> refused(Run run, RunOperation op, Throwable err) {
-    if (err instanceof io.cdcconsole.error.ApiError) {
-      return Future
-          .succeededFuture(); // not begun (another operation is under way): nothing was recorded or
-      // sent
-    }
     if (!(err instanceof FlinkRestException)) {
-      followOperation(run.id());
+      follow(op);
       return Future.succeededFuture();
     }
     return moves
         .scrub(run, "not started: " + FlinkErrors.describe(err))
-        .compose(
-            why -> {
-              return store
-                  .operation(run.id(), op.failedAt(why, clock.instant()).toJson())
-                  .compose(
-                      ok ->
-                          store.recordFailedSavepoint(
-                              run.pipelineId(), run.id(), op.source(), op.triggerId(), why));
-            })
+        .compose(why -> operations.failed(op, op.claim().fence(), run.pipelineId(), run.id(), why))
+        .<Void>mapEmpty()
         .otherwiseEmpty();
   }
 
   /**
-   * Polls a savepoint or stop trigger until Flink says it completed or failed; also picks up
-   * operations that were under way when the console stopped.
+   * Follows an operation this console holds the claim of (it began it, or its reconciler took it
+   * up): polls Flink for its trigger until Flink says it completed or failed.
    */
-  void followOperation(long runId) {
-    if (!operating.add(runId)) {
+  void follow(RunOperation op) {
+    if (stopped || !following.add(op.id())) {
       return;
     }
-    pollOperation(runId, 0);
-  }
-
-  boolean isFollowing(long runId) {
-    return operating.contains(runId);
+    poll(op.id(), op.claim().fence(), 0);
   }
 
   /**
-   * One look at the operation. It is given up {@code runs.operationGiveUp} after its recorded
-   * start, whether Flink says it is still in progress or its status cannot be read at all; the
-   * give-up is written with its reason. A look that fails (Flink or the database does not answer)
-   * is retried with a back-off, never in a tight loop.
+   * One look at the operation. Each look renews the claim's lease and reads the operation as
+   * stored; a look that finds the claim gone (another console took it) or the operation ended stops
+   * following. It is given up {@code runs.operationGiveUp} after its recorded start, whether Flink
+   * says it is still in progress or its status cannot be read at all; the give-up is written with
+   * its reason. A look that fails (Flink or the database does not answer) is retried with a
+   * back-off, never in a tight loop.
    */
-  private void pollOperation(long runId, int failures) {
-    store
-        .find(runId)
+  private void poll(long opId, Claim.Fence fence, int failures) {
+    operations
+        .renew(opId, fence, lease)
         .compose(
-            found -> {
-              Run run = found.orElse(null);
-              RunOperation op =
-                  run == null ? null : RunOperation.of(run, clock.instant()).orElse(null);
-              if (op == null || !op.inProgress()) {
-                return Future.succeededFuture(Poll.DONE);
-              }
-              Instant deadline = op.startedAt().plus(operationGiveUp);
-              return flinkFor(run)
-                  .compose(
-                      flink ->
-                          flink
-                              .savepointStatus(run.jobId(), op.triggerId())
-                              .recover(err -> unknownTrigger(flink, run, op, err))
-                              .compose(
-                                  status -> {
-                                    if (status.completed()) {
-                                      return operationDone(run, op, status)
-                                          .map(done -> done ? Poll.DONE : Poll.PENDING);
-                                    }
-                                    return clock.instant().isAfter(deadline)
-                                        ? giveUp(
-                                            run,
-                                            op,
-                                            "Flink had not completed it "
-                                                + operationGiveUp.toSeconds()
-                                                + " s after it started")
-                                        : Future.succeededFuture(Poll.PENDING);
-                                  }))
-                  .recover(
-                      err ->
-                          clock.instant().isAfter(deadline)
-                              ? giveUp(
-                                  run,
-                                  op,
-                                  "its status could not be read for "
-                                      + operationGiveUp.toSeconds()
-                                      + " s ("
-                                      + FlinkErrors.describe(err)
-                                      + ")")
-                              : Future.failedFuture(err));
-            })
+            current ->
+                current.isEmpty()
+                    ? Future.succeededFuture(Poll.DONE)
+                    : store
+                        .find(current.get().runId())
+                        .compose(
+                            found ->
+                                found.isEmpty()
+                                    ? Future.succeededFuture(Poll.DONE)
+                                    : look(found.get(), current.get())))
         .onComplete(
             ar -> {
               if (ar.succeeded() && ar.result() == Poll.DONE) {
-                operating.remove(runId);
+                following.remove(opId);
                 return;
               }
               int failed = ar.succeeded() ? 0 : failures + 1;
+              long maxBackoff =
+                  Math.max(
+                      OPERATION_POLL.toMillis(),
+                      Math.min(OPERATION_POLL_MAX_BACKOFF.toMillis(), lease.toMillis() / 3));
               long delay =
                   ar.succeeded()
                       ? OPERATION_POLL.toMillis()
-                      : Math.min(
-                          OPERATION_POLL.toMillis() << Math.min(failed - 1, 16),
-                          OPERATION_POLL_MAX_BACKOFF.toMillis());
+                      : Math.min(OPERATION_POLL.toMillis() << Math.min(failed - 1, 16), maxBackoff);
               if (ar.failed()) {
                 LOG.debug(
-                    "Run {}: operation status not read ({} in a row), next look in {} ms: {}",
-                    runId,
+                    "Operation {}: status not read ({} in a row), next look in {} ms: {}",
+                    opId,
                     failed,
                     delay,
                     ar.cause().getMessage());
               }
               if (stopped) {
-                operating.remove(runId);
+                following.remove(opId);
                 return;
               }
               long timer =
                   vertx.setTimer(
                       delay,
                       id -> {
-                        nextLooks.remove(runId);
-                        pollOperation(runId, failed);
+                        nextLooks.remove(opId);
+                        poll(opId, fence, failed);
                       });
-              nextLooks.put(runId, timer);
+              nextLooks.put(opId, timer);
               if (stopped) {
                 vertx.cancelTimer(timer);
               }
             });
   }
 
+  private Future<Poll> look(Run run, RunOperation op) {
+    Instant deadline = op.startedAt().plus(operationGiveUp);
+    return flinkFor(run)
+        .compose(
+            flink ->
+                flink
+                    .savepointStatus(run.jobId(), op.triggerId())
+                    .recover(err -> unknownTrigger(flink, run, op, err))
+                    .compose(
+                        status -> {
+                          if (status.completed()) {
+                            return operationDone(run, op, status)
+                                .map(done -> done ? Poll.DONE : Poll.PENDING);
+                          }
+                          return clock.instant().isAfter(deadline)
+                              ? giveUp(
+                                  run,
+                                  op,
+                                  "Flink had not completed it "
+                                      + operationGiveUp.toSeconds()
+                                      + " s after it started")
+                              : Future.succeededFuture(Poll.PENDING);
+                        }))
+        .recover(
+            err ->
+                clock.instant().isAfter(deadline)
+                    ? giveUp(
+                        run,
+                        op,
+                        "its status could not be read for "
+                            + operationGiveUp.toSeconds()
+                            + " s ("
+                            + FlinkErrors.describe(err)
+                            + ")")
+                    : Future.failedFuture(err));
+  }
+
   /**
-   * No further look at any operation: the console is stopping (the next start follows them again
-   * from what is stored).
+   * No further look at any operation: the console is stopping (the claims are given back by the
+   * reconciler; the next start, or another console, follows them again from what is stored).
    */
   Future<Void> stop() {
     stopped = true;
     nextLooks.values().forEach(vertx::cancelTimer);
     nextLooks.clear();
+    following.clear();
     return Future.succeededFuture();
   }
 
@@ -475,33 +489,34 @@ final class RunOperations {
                     : Future.failedFuture(again));
   }
 
-  /** Records how the operation ended; answers false when it goes on (a refused stop sent again). */
+  /**
+   * Records how the operation ended (the savepoint in the ledger with it, once: only the claim's
+   * holder writes); answers false when it goes on (a refused stop sent again).
+   */
   private Future<Boolean> operationDone(Run run, RunOperation op, OperationStatus result) {
     String location = result.location().orElse(null);
     if (location != null) {
-      stops.remove(run.id());
-      return store
-          .recordSavepoint(run.pipelineId(), run.id(), "savepoint", op.source(), location)
-          .compose(
-              ok -> store.operation(run.id(), op.completedAt(location, clock.instant()).toJson()))
+      return operations
+          .completed(op, op.claim().fence(), run.pipelineId(), run.id(), location)
           .onSuccess(
-              ok ->
+              written -> {
+                if (written) {
                   LOG.info(
                       "Run {} of '{}': {} wrote savepoint {}",
                       run.id(),
                       run.pipelineName(),
                       op.kind(),
-                      location))
+                      location);
+                }
+              })
           .map(true);
     }
     String cause = result.failure().orElse("unknown cause");
     String flinkWhy = op.kind() + " failed: " + FlinkErrors.firstLine(cause);
-    StopAttempt attempt = stops.get(run.id());
     if (op.stop()
-        && attempt != null
-        && attempt.attempt() < STOP_ATTEMPTS
+        && op.attempt() < STOP_ATTEMPTS
         && cause.contains("Not all required tasks are currently running")) {
-      return stopAgain(run, attempt)
+      return stopAgain(run, op)
           .recover(
               err ->
                   operationFailed(
@@ -509,7 +524,7 @@ final class RunOperations {
                       op,
                       flinkWhy
                           + " (sent "
-                          + attempt.attempt()
+                          + op.attempt()
                           + " times; sending it again failed: "
                           + FlinkErrors.describe(err)
                           + ")"));
@@ -519,59 +534,62 @@ final class RunOperations {
 
   /**
    * Flink takes a savepoint only when every task of the job runs, which a job just called RUNNING
-   * may not do yet: the stop is sent again after a back-off, and the run says so (its operation's
-   * {@code error}) meanwhile.
+   * may not do yet: the stop is sent again after a back-off, under a new trigger id (Flink keeps
+   * the refused operation under the old one and would answer it again), and the run says so (its
+   * operation's {@code error}) meanwhile.
    */
-  private Future<Boolean> stopAgain(Run run, StopAttempt attempt) {
-    long backoff = STOP_RETRY_BACKOFF.toMillis() << (attempt.attempt() - 1);
+  private Future<Boolean> stopAgain(Run run, RunOperation op) {
+    long backoff = STOP_RETRY_BACKOFF.toMillis() << (op.attempt() - 1);
     String note =
         "stop attempt "
-            + attempt.attempt()
+            + op.attempt()
             + " refused by Flink: not all tasks of the job run yet; "
             + "sending it again in "
             + backoff
             + " ms";
     LOG.info("Run {} of '{}': {}", run.id(), run.pipelineName(), note);
-    RunService.StopOptions options = attempt.options();
-    // a new trigger id: Flink keeps the refused operation under the old one and would answer it
-    // again
-    RunOperation again =
-        newOperation(RunOperation.STOP, options.targetDirectory(), options.drain(), false)
-            .noting(note);
-    return store
-        .operation(run.id(), again.toJson())
-        .compose(ok -> vertx.timer(backoff))
-        .compose(ok -> flinkFor(run))
-        .compose(flink -> trigger(flink, run, again))
-        .onSuccess(accepted -> stops.put(run.id(), new StopAttempt(options, attempt.attempt() + 1)))
-        .map(false);
+    return operations
+        .retrigger(op, op.claim().fence(), FlinkGateway.newId(), note)
+        .compose(
+            again ->
+                again.isEmpty()
+                    ? Future.succeededFuture(true) // no longer this console's to follow
+                    : vertx
+                        .timer(backoff)
+                        .compose(ok -> flinkFor(run))
+                        .compose(flink -> trigger(flink, run, again.get()))
+                        .map(false));
   }
 
   private Future<Boolean> operationFailed(Run run, RunOperation op, String flinkWhy) {
-    stops.remove(run.id());
     // Flink's text, like a runtime failure cause, is scrubbed of the run's secrets before it is
     // kept
     return moves
         .scrub(run, flinkWhy)
         .compose(
-            why -> {
-              return store
-                  .operation(run.id(), op.failedAt(why, clock.instant()).toJson())
-                  .compose(
-                      ok ->
-                          store.recordFailedSavepoint(
-                              run.pipelineId(), run.id(), op.source(), op.triggerId(), why))
-                  .compose(ok -> store.error(run.id(), why))
-                  // a failed stop leaves the job running: the watcher moves STOPPING back to what
-                  // Flink reports
-                  .compose(
-                      ok ->
-                          run.state() == RunState.STOPPING
-                              ? moves
-                                  .moveTo(run, RunState.STOPPING, RunState.RUNNING, "console", why)
-                                  .mapEmpty()
-                              : Future.succeededFuture());
-            })
+            why ->
+                operations
+                    .failed(op, op.claim().fence(), run.pipelineId(), run.id(), why)
+                    .compose(
+                        written ->
+                            !written
+                                ? Future.succeededFuture()
+                                : store
+                                    .error(run.id(), why)
+                                    // a failed stop leaves the job running: the watcher moves
+                                    // STOPPING back to what Flink reports
+                                    .compose(
+                                        ok ->
+                                            run.state() == RunState.STOPPING
+                                                ? moves
+                                                    .moveTo(
+                                                        run,
+                                                        RunState.STOPPING,
+                                                        RunState.RUNNING,
+                                                        "console",
+                                                        why)
+                                                    .mapEmpty()
+                                                : Future.succeededFuture())))
         .map(true);
   }
 

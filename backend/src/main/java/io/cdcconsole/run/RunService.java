@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * The run wing's face to routes, DolphinScheduler and the watcher: each call goes to the class that
  * does that job — {@link RunSubmission} (start, submit), {@link RunOperations} (cancel, stop,
  * savepoints), {@link RunAdoption} (orphans), {@link RunQueries} (reads). What Flink then does is
- * observed by {@link RunWatcher}.
+ * observed by {@link RunWatcher}; what nobody works on any more (a console died) is taken up by
+ * {@link RunReconciler}.
  */
 public final class RunService implements Background {
   /** How to start: from which state and with which Flink settings. */
@@ -57,7 +58,10 @@ public final class RunService implements Background {
       RunPolicy policy,
       RunCheckpoints checkpoints,
       Duration operationGiveUp,
-      Clock clock) {
+      Clock clock,
+      RunOperationStore operationStore,
+      String replica,
+      Duration lease) {
     this.policy = policy;
     this.moves = new RunMoves(store, events, pipelines, submitYaml);
     this.submission =
@@ -72,11 +76,15 @@ public final class RunService implements Background {
             submitYaml,
             consoleUrl,
             policy,
-            moves);
+            moves,
+            vertx,
+            replica,
+            lease);
     this.operations =
         new RunOperations(
             vertx,
             store,
+            operationStore,
             pipelines,
             clusters,
             clients,
@@ -84,7 +92,9 @@ public final class RunService implements Background {
             checkpoints,
             operationGiveUp,
             moves,
-            clock);
+            clock,
+            replica,
+            lease);
     this.adoption = new RunAdoption(store, pipelines, clusters, clients, events);
     this.queries = new RunQueries(store, pipelines, clusters, checkpoints);
   }
@@ -144,34 +154,28 @@ public final class RunService implements Background {
     return queries.ledger(pipelineRef);
   }
 
-  // what the watcher and the savepoint timer ask of the run wing
+  // what the reconciler and the savepoint timer ask of the run wing
 
-  Future<Void> submit(Run run) {
-    return submission.submit(run);
+  /** A SUBMITTING run whose submission this console just claimed: tracked or submitted again. */
+  Future<Void> resumeSubmission(Run run) {
+    return submission.resume(run);
   }
 
-  boolean isSubmitting(long runId) {
-    return submission.isSubmitting(runId);
+  /** An operation this console just claimed: followed until it ends (or its claim is lost). */
+  void followOperation(RunOperation op) {
+    operations.follow(op);
   }
 
-  /** Nothing to start: operations are followed as they are asked for or found by the watcher. */
+  /** Nothing to start: operations are followed as they begin or as the reconciler claims them. */
   @Override
   public Future<Void> start() {
     return Future.succeededFuture();
   }
 
-  /** Cancels the next look of every operation followed (the next start picks them up again). */
+  /** Cancels the next look of every operation followed (their claims are given back apart). */
   @Override
   public Future<Void> stop() {
     return operations.stop();
-  }
-
-  void followOperation(long runId) {
-    operations.followOperation(runId);
-  }
-
-  boolean isFollowing(long runId) {
-    return operations.isFollowing(runId);
   }
 
   Future<Void> periodicSavepoint(long runId) {

@@ -33,12 +33,16 @@ public final class RunStore {
           + " and cw.last_seen_at >= r.created_at "
           + "then cw.last_seen_at end, r.last_seen_at)";
 
+  /** A run with its latest savepoint or stop (columns {@code op_*}), read in the same statement. */
   private static final String SELECT =
       "select r.*, "
           + SEEN_AT
-          + " as seen_at, p.name as pipeline_name "
-          + "from pipeline_run r join pipeline p on p.id = r.pipeline_id "
-          + "left join cluster_watch cw on cw.cluster_id = r.cluster_id ";
+          + " as seen_at, p.name as pipeline_name, "
+          + RunOperationStore.columns("o", "op_")
+          + " from pipeline_run r join pipeline p on p.id = r.pipeline_id "
+          + "left join cluster_watch cw on cw.cluster_id = r.cluster_id "
+          + "left join lateral (select * from run_operation x where x.run_id = r.id "
+          + "order by x.id desc limit 1) o on true ";
 
   /**
    * Checkpoint entries of the ledger kept per run: the newest ones (older checkpoints are gone from
@@ -87,7 +91,7 @@ public final class RunStore {
     return generation.get();
   }
 
-  private <T> Future<T> bump(Future<T> write) {
+  <T> Future<T> bump(Future<T> write) {
     return write.andThen(ar -> generation.incrementAndGet());
   }
 
@@ -95,8 +99,9 @@ public final class RunStore {
    * Writes the run as SUBMITTING before anything is sent to Flink; a second active run of the
    * pipeline is refused.
    */
-  public Future<Moved> insertSubmitting(NewRun n) {
-    return insert(n, RunState.SUBMITTING, "console", "started by " + n.createdBy());
+  public Future<Moved> insertSubmitting(NewRun n, String holder, java.time.Duration lease) {
+    return insert(
+        n, RunState.SUBMITTING, "console", "started by " + n.createdBy(), holder, lease.toMillis());
   }
 
   /**
@@ -104,16 +109,24 @@ public final class RunStore {
    * run.
    */
   public Future<Moved> insertAdopted(NewRun n) {
-    return insert(n, RunState.INITIALIZING, "adopt", "adopted by " + n.createdBy());
+    return insert(n, RunState.INITIALIZING, "adopt", "adopted by " + n.createdBy(), null, 0);
   }
 
-  private Future<Moved> insert(NewRun n, RunState state, String source, String detail) {
+  /**
+   * A run inserted SUBMITTING is claimed by {@code holder} from the start (fencing 1): no other
+   * console's reconciler takes its submission while the one that wrote it submits.
+   */
+  private Future<Moved> insert(
+      NewRun n, RunState state, String source, String detail, String holder, long leaseMillis) {
     return bump(pool.withTransaction(
             conn ->
                 conn.preparedQuery(
                         "insert into pipeline_run (pipeline_id, pipeline_version, "
-                            + "cluster_id, job_id, state, from_savepoint, allow_non_restored, flink_config, idempotency_key, created_by) "
-                            + "values ($1, $2, $3, $4, $10, $5, $6, $7, $8, $9) returning id")
+                            + "cluster_id, job_id, state, from_savepoint, allow_non_restored, flink_config, idempotency_key, created_by, "
+                            + "claimed_by, lease_until, fencing) "
+                            + "values ($1, $2, $3, $4, $10, $5, $6, $7, $8, $9, $11, "
+                            + "case when $11::text is null then null else now() + $12 * interval '1 millisecond' end, "
+                            + "case when $11::text is null then 0 else 1 end) returning id")
                     .execute(
                         Tuple.from(
                             new Object[] {
@@ -126,7 +139,9 @@ public final class RunStore {
                               n.flinkConfig(),
                               n.idempotencyKey(),
                               n.createdBy(),
-                              state.name()
+                              state.name(),
+                              holder,
+                              leaseMillis
                             }))
                     .compose(
                         rows -> {
@@ -157,6 +172,23 @@ public final class RunStore {
    */
   public Future<Optional<Moved>> transition(
       long id, RunState from, RunState to, String source, String detail, String flinkState) {
+    return transition(id, from, to, source, detail, flinkState, null, null);
+  }
+
+  /**
+   * As {@link #transition(long, RunState, RunState, String, String, String)}, written only while
+   * {@code fence} still holds the run's submission claim (null: whoever), with {@code lastError}
+   * (null: kept) in the same statement. A run that leaves SUBMITTING leaves its claim.
+   */
+  Future<Optional<Moved>> transition(
+      long id,
+      RunState from,
+      RunState to,
+      String source,
+      String detail,
+      String flinkState,
+      Claim.Fence fence,
+      String lastError) {
     // an ending run keeps, as its own last-seen time, its cluster's last look
     return bump(pool.withTransaction(
             conn ->
@@ -164,10 +196,25 @@ public final class RunStore {
                         "update pipeline_run r set state = $3, flink_state = coalesce($4, flink_state), "
                             + "updated_at = now(), started_at = case when $3 in ('RUNNING') and started_at is null then now() else started_at end, "
                             + "ended_at = case when $5 then now() else ended_at end, missing_since = null, "
+                            + "last_error = coalesce($8, last_error), "
+                            + "claimed_by = case when $3 = 'SUBMITTING' then claimed_by end, "
+                            + "lease_until = case when $3 = 'SUBMITTING' then lease_until end, "
                             + "last_seen_at = case when $5 then greatest(r.last_seen_at, (select cw.last_seen_at from cluster_watch cw "
                             + "where cw.cluster_id = r.cluster_id and cw.last_seen_at >= r.created_at)) else r.last_seen_at end "
-                            + "where id = $1 and state = $2 returning id")
-                    .execute(Tuple.of(id, from.name(), to.name(), flinkState, to.terminal()))
+                            + "where id = $1 and state = $2 "
+                            + "and ($6::text is null or (claimed_by = $6 and fencing = $7)) returning id")
+                    .execute(
+                        Tuple.from(
+                            new Object[] {
+                              id,
+                              from.name(),
+                              to.name(),
+                              flinkState,
+                              to.terminal(),
+                              fence == null ? null : fence.holder(),
+                              fence == null ? 0L : fence.fencing(),
+                              lastError
+                            }))
                     .compose(
                         rows ->
                             rows.rowCount() == 0
@@ -392,20 +439,51 @@ public final class RunStore {
         .mapEmpty();
   }
 
-  public Future<Void> operation(long id, JsonObject operation) {
+  /**
+   * Claims the submissions of SUBMITTING runs nobody holds (never claimed, or the holder's lease
+   * ran out), at most {@code limit}, for {@code holder}; answers the runs claimed. Runs another
+   * console is claiming right now are skipped, not waited for.
+   */
+  Future<List<Long>> claimSubmissions(String holder, java.time.Duration lease, int limit) {
     return bump(pool.preparedQuery(
-                "update pipeline_run set operation = $2, updated_at = now() where id = $1")
-            .execute(Tuple.of(id, operation)))
-        .mapEmpty();
+                "update pipeline_run set claimed_by = $1, lease_until = now() + $2 * interval '1 millisecond', "
+                    + "fencing = fencing + 1 where id in (select id from pipeline_run where state = 'SUBMITTING' "
+                    + "and (claimed_by is null or lease_until < now()) order by id limit $3 "
+                    + "for update skip locked) returning id")
+            .execute(Tuple.of(holder, lease.toMillis(), limit)))
+        .map(rows -> Rows.all(rows, r -> r.getLong("id")));
   }
 
-  /** Writes a new operation only when none of the run is in progress; answers whether it did. */
-  Future<Boolean> beginOperation(long id, JsonObject operation) {
-    return bump(pool.preparedQuery(
-                "update pipeline_run set operation = $2, updated_at = now() where id = $1 "
-                    + "and (operation is null or operation->>'status' is distinct from 'IN_PROGRESS')")
-            .execute(Tuple.of(id, operation)))
+  /** Extends the holder's lease on a submission; false when the claim is no longer its own. */
+  Future<Boolean> renewSubmission(long id, Claim.Fence fence, java.time.Duration lease) {
+    return pool.preparedQuery(
+            "update pipeline_run set lease_until = now() + $4 * interval '1 millisecond' "
+                + "where id = $1 and state = 'SUBMITTING' and claimed_by = $2 and fencing = $3")
+        .execute(Tuple.of(id, fence.holder(), fence.fencing(), lease.toMillis()))
         .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * The holder gives the submission up (the run stays SUBMITTING), with why (null: the error is
+   * kept): any console's reconciler takes it up on its next pass. False when it was not the
+   * holder's.
+   */
+  Future<Boolean> releaseSubmission(long id, Claim.Fence fence, String lastError) {
+    return bump(pool.preparedQuery(
+                "update pipeline_run set claimed_by = null, lease_until = null, "
+                    + "last_error = coalesce($4, last_error), updated_at = now() "
+                    + "where id = $1 and claimed_by = $2 and fencing = $3")
+            .execute(Tuple.of(id, fence.holder(), fence.fencing(), lastError)))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Every submission claim of {@code holder} given up: the console is stopping. */
+  Future<Integer> releaseSubmissions(String holder) {
+    return bump(pool.preparedQuery(
+                "update pipeline_run set claimed_by = null, lease_until = null "
+                    + "where claimed_by = $1 and state = 'SUBMITTING'")
+            .execute(Tuple.of(holder)))
+        .map(rows -> rows.rowCount());
   }
 
   public Future<Optional<Run>> find(long id) {
@@ -526,25 +604,34 @@ public final class RunStore {
   public Future<Void> recordSavepoint(
       long pipelineId, Long runId, String kind, String source, String path) {
     return pool.withTransaction(
-            conn ->
-                conn.preparedQuery(
-                        "insert into savepoint (pipeline_id, run_id, kind, source, path) "
-                            + "values ($1, $2, $3, $4, $5) on conflict (pipeline_id, path) do nothing")
-                    .execute(Tuple.of(pipelineId, runId, kind, source, path))
-                    .compose(
-                        ignored ->
-                            conn.preparedQuery(
-                                    "update pipeline set restore_point = $2 where id = $1")
-                                .execute(Tuple.of(pipelineId, path)))
-                    .compose(
-                        ignored ->
-                            !"checkpoint".equals(kind) || runId == null
-                                ? Future.succeededFuture()
-                                : conn.preparedQuery(
-                                        "delete from savepoint where run_id = $1 and kind = 'checkpoint' and path <> $2 "
-                                            + "and id not in (select id from savepoint where run_id = $1 and kind = 'checkpoint' "
-                                            + "order by id desc limit $3)")
-                                    .execute(Tuple.of(runId, path, CHECKPOINTS_KEPT))))
+        conn -> recordSavepoint(conn, pipelineId, runId, kind, source, path));
+  }
+
+  /** {@link #recordSavepoint} inside the caller's transaction. */
+  static Future<Void> recordSavepoint(
+      io.vertx.sqlclient.SqlClient conn,
+      long pipelineId,
+      Long runId,
+      String kind,
+      String source,
+      String path) {
+    return conn.preparedQuery(
+            "insert into savepoint (pipeline_id, run_id, kind, source, path) "
+                + "values ($1, $2, $3, $4, $5) on conflict (pipeline_id, path) do nothing")
+        .execute(Tuple.of(pipelineId, runId, kind, source, path))
+        .compose(
+            ignored ->
+                conn.preparedQuery("update pipeline set restore_point = $2 where id = $1")
+                    .execute(Tuple.of(pipelineId, path)))
+        .compose(
+            ignored ->
+                !"checkpoint".equals(kind) || runId == null
+                    ? Future.succeededFuture()
+                    : conn.preparedQuery(
+                            "delete from savepoint where run_id = $1 and kind = 'checkpoint' and path <> $2 "
+                                + "and id not in (select id from savepoint where run_id = $1 and kind = 'checkpoint' "
+                                + "order by id desc limit $3)")
+                        .execute(Tuple.of(runId, path, CHECKPOINTS_KEPT)))
         .mapEmpty();
   }
 
@@ -555,32 +642,23 @@ public final class RunStore {
    */
   public Future<Void> recordFailedSavepoint(
       long pipelineId, Long runId, String source, String triggerId, String reason) {
-    return pool.preparedQuery(
+    return recordFailedSavepoint(pool, pipelineId, runId, source, triggerId, reason);
+  }
+
+  /** {@link #recordFailedSavepoint} through the caller's connection (or transaction). */
+  static Future<Void> recordFailedSavepoint(
+      io.vertx.sqlclient.SqlClient conn,
+      long pipelineId,
+      Long runId,
+      String source,
+      String triggerId,
+      String reason) {
+    return conn.preparedQuery(
             "insert into savepoint (pipeline_id, run_id, kind, source, state, reason, trigger_id) "
                 + "values ($1, $2, 'savepoint', $3, 'FAILED', $4, $5) on conflict (pipeline_id, trigger_id) "
                 + "where state = 'FAILED' do nothing")
         .execute(Tuple.of(pipelineId, runId, source, reason, triggerId))
         .mapEmpty();
-  }
-
-  /**
-   * Writes a periodic savepoint's operation only when the run is RUNNING, its turn has come and no
-   * savepoint or stop is under way, and moves its turn on by one interval: never two in flight for
-   * one run, even from two timers.
-   */
-  Future<Boolean> claimPeriodic(long id, JsonObject operation) {
-    return bump(pool.preparedQuery(
-                "update pipeline_run r set operation = $2, updated_at = now(), "
-                    + "next_savepoint_at = now() + "
-                    + SavepointStore.INTERVAL
-                    + " * interval '1 millisecond' "
-                    + "from pipeline p, flink_cluster c where r.id = $1 and p.id = r.pipeline_id and c.id = r.cluster_id "
-                    + "and r.state = 'RUNNING' and r.next_savepoint_at <= now() and "
-                    + SavepointStore.INTERVAL
-                    + " > 0 "
-                    + "and (r.operation is null or r.operation->>'status' is distinct from 'IN_PROGRESS')")
-            .execute(Tuple.of(id, operation)))
-        .map(rows -> rows.rowCount() == 1);
   }
 
   public Future<JsonArray> savepoints(long pipelineId, Long runId) {
@@ -638,8 +716,9 @@ public final class RunStore {
         r.getString("last_error"),
         r.getInteger("restarts"),
         r.getValue("last_checkpoint") instanceof JsonObject j ? j : null,
-        r.getValue("operation") instanceof JsonObject o ? o : null,
+        RunOperationStore.map(r, "op_").orElse(null),
         r.getString("ds_task_instance_id"),
-        r.getString("ds_workflow_instance_id"));
+        r.getString("ds_workflow_instance_id"),
+        new Claim(r.getString("claimed_by"), Rows.instant(r, "lease_until"), r.getLong("fencing")));
   }
 }

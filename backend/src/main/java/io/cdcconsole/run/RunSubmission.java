@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,11 @@ import org.slf4j.LoggerFactory;
  * The submission saga: a start writes the run (SUBMITTING, with its JobID) before Flink is called
  * and answers at once; then the YAML is resolved, the launcher bundle uploaded if the cluster lacks
  * it, and the jar run. Ambiguous failures (no answer) are resolved by asking Flink for the JobID.
- * At most one submission per run at a time.
+ *
+ * <p>At most one submission per run at a time, on any console: the run is written claimed by the
+ * console that starts it, the claim's lease is renewed while the submission goes on, and its end is
+ * written only while the claim still stands. A SUBMITTING run nobody holds (its console died, or
+ * gave it up because Flink did not answer) is taken up by a reconciler ({@link #resume}).
  */
 final class RunSubmission {
   private static final Logger LOG = LoggerFactory.getLogger(RunSubmission.class);
@@ -40,7 +43,9 @@ final class RunSubmission {
   private final Supplier<String> consoleUrl;
   private final RunPolicy policy;
   private final RunMoves moves;
-  private final Set<Long> submitting = ConcurrentHashMap.newKeySet();
+  private final io.vertx.core.Vertx vertx;
+  private final String replica;
+  private final java.time.Duration lease;
 
   RunSubmission(
       RunStore store,
@@ -53,7 +58,10 @@ final class RunSubmission {
       SubmitYaml submitYaml,
       Supplier<String> consoleUrl,
       RunPolicy policy,
-      RunMoves moves) {
+      RunMoves moves,
+      io.vertx.core.Vertx vertx,
+      String replica,
+      java.time.Duration lease) {
     this.store = store;
     this.pipelines = pipelines;
     this.clusters = clusters;
@@ -65,6 +73,9 @@ final class RunSubmission {
     this.consoleUrl = consoleUrl;
     this.policy = policy;
     this.moves = moves;
+    this.vertx = vertx;
+    this.replica = replica;
+    this.lease = lease;
   }
 
   /**
@@ -146,7 +157,9 @@ final class RunSubmission {
                                                                     options.allowNonRestoredState(),
                                                                     options.flinkConfiguration(),
                                                                     idempotencyKey.orElse(null),
-                                                                    by.username())))
+                                                                    by.username()),
+                                                                replica,
+                                                                lease))
                                                     .map(
                                                         moved -> {
                                                           moves
@@ -179,14 +192,69 @@ final class RunSubmission {
   }
 
   /**
-   * Submits a SUBMITTING run with its JobID: resolves the YAML, makes sure the cluster has the
-   * launcher, runs it. Also used after a crash for a run Flink does not know ({@link RunWatcher});
-   * at most one submission per run at a time.
+   * A SUBMITTING run whose submission this console has just claimed from nobody (a reconciler's
+   * pass): Flink is asked for its JobID first — found, the run is tracked; unknown, it is submitted
+   * again with the same JobID; no answer, the claim is given back for a later pass.
+   */
+  Future<Void> resume(Run run) {
+    Claim.Fence fence = run.submission().fence();
+    return clusters
+        .find(run.clusterId())
+        .compose(clients::gateway)
+        .compose(
+            flink ->
+                flink
+                    .job(run.jobId())
+                    .compose(
+                        found ->
+                            moves
+                                .submitted(
+                                    run,
+                                    fence,
+                                    RunState.INITIALIZING,
+                                    "reconcile",
+                                    "Flink has the job: tracking it",
+                                    null)
+                                .<Void>mapEmpty(),
+                        err -> {
+                          if (err instanceof FlinkRestException f && f.status() == 404) {
+                            LOG.info(
+                                "Run {} of '{}' is SUBMITTING and Flink does not know job {}: "
+                                    + "submitting it again with the same JobID",
+                                run.id(),
+                                run.pipelineName(),
+                                run.jobId());
+                            return submit(run);
+                          }
+                          return Future.failedFuture(err);
+                        }))
+        .recover(
+            err ->
+                store
+                    .releaseSubmission(run.id(), fence, null)
+                    .<Void>mapEmpty()
+                    .onComplete(
+                        ar ->
+                            LOG.debug(
+                                "Run {}: its cluster does not answer ({}); the submission waits",
+                                run.id(),
+                                FlinkErrors.describe(err))));
+  }
+
+  /**
+   * Submits a SUBMITTING run whose submission this console holds (the run as claimed: {@link
+   * Run#submission}): resolves the YAML, makes sure the cluster has the launcher, runs it. The
+   * claim's lease is renewed until the submission has ended; its end is written only while the
+   * claim stands.
    */
   Future<Void> submit(Run run) {
-    if (!submitting.add(run.id())) {
-      return Future.succeededFuture();
-    }
+    Claim.Fence fence = run.submission().fence();
+    LeaseKeeper keeper =
+        LeaseKeeper.keep(
+            vertx,
+            lease,
+            "Run " + run.id() + " submission",
+            () -> store.renewSubmission(run.id(), fence, lease));
     // the secrets are known before anything can fail with them in its message; every failure after
     // is scrubbed
     return pipelines
@@ -197,22 +265,24 @@ final class RunSubmission {
                     .secretsOf(version.yaml())
                     .compose(
                         known ->
-                            submitWith(run, version.yaml(), known)
+                            submitWith(run, fence, version.yaml(), known)
                                 .recover(
                                     err ->
                                         fail(
                                             run,
+                                            fence,
                                             Scrubber.scrub(FlinkErrors.describe(err), known)))))
-        .recover(err -> fail(run, FlinkErrors.describe(err)))
+        .recover(err -> fail(run, fence, FlinkErrors.describe(err)))
         .eventually(
             () -> {
-              submitting.remove(run.id());
+              keeper.stop();
               return Future.succeededFuture();
             })
         .mapEmpty();
   }
 
-  private Future<Void> submitWith(Run run, String storedYaml, Set<String> known) {
+  private Future<Void> submitWith(
+      Run run, Claim.Fence fence, String storedYaml, Set<String> known) {
     return clusters
         .find(run.clusterId())
         .compose(
@@ -225,22 +295,23 @@ final class RunSubmission {
                                 .resolve(storedYaml, run.pipelineName(), known)
                                 .compose(
                                     resolved ->
-                                        runJar(run, cluster, flink, resolved)
+                                        runJar(run, fence, cluster, flink, resolved)
                                             .recover(
                                                 err ->
                                                     submitFailed(
                                                         run,
+                                                        fence,
                                                         flink,
                                                         resolved.scrub(FlinkErrors.describe(err)),
                                                         err)))));
   }
 
-  boolean isSubmitting(long runId) {
-    return submitting.contains(runId);
-  }
-
   private Future<Void> runJar(
-      Run run, Cluster cluster, FlinkGateway flink, SubmitYaml.Resolved resolved) {
+      Run run,
+      Claim.Fence fence,
+      Cluster cluster,
+      FlinkGateway flink,
+      SubmitYaml.Resolved resolved) {
     // the YAML goes as the program argument only when it holds no secret; else the launcher fetches
     // it with a ticket
     List<String> issued = new ArrayList<>();
@@ -293,12 +364,8 @@ final class RunSubmission {
             })
         .compose(
             answer ->
-                moves.moveTo(
-                    run,
-                    RunState.SUBMITTING,
-                    RunState.INITIALIZING,
-                    "console",
-                    "accepted by Flink"))
+                moves.submitted(
+                    run, fence, RunState.INITIALIZING, "console", "accepted by Flink", null))
         .mapEmpty();
   }
 
@@ -313,45 +380,45 @@ final class RunSubmission {
   }
 
   /**
-   * A submission that failed. Flink's own refusal (4xx/5xx with a cause) is final. A timeout or a
-   * broken connection leaves it open whether Flink took the job, so Flink is asked for the JobID
-   * before the run is called failed.
+   * A submission that failed. Flink is asked for the JobID before the run is called failed: after a
+   * timeout or a broken connection Flink may have taken the job, and a refusal may be Flink's
+   * answer to a JobID it runs already (submitted by a console that lost its claim). No answer at
+   * all: the claim is given back with the error, and a reconciler resolves the run once the cluster
+   * answers.
    */
-  private Future<Void> submitFailed(Run run, FlinkGateway flink, String cause, Throwable err) {
-    if (err instanceof FlinkRestException || err instanceof ValidationFailed) {
-      return fail(run, cause);
+  private Future<Void> submitFailed(
+      Run run, Claim.Fence fence, FlinkGateway flink, String cause, Throwable err) {
+    if (err instanceof ValidationFailed) {
+      return fail(run, fence, cause);
     }
     return flink
         .job(run.jobId())
         .compose(
             job ->
                 moves
-                    .moveTo(
+                    .submitted(
                         run,
-                        RunState.SUBMITTING,
+                        fence,
                         RunState.INITIALIZING,
                         "console",
-                        "accepted by Flink (found after: " + cause + ")")
+                        "accepted by Flink (found after: " + cause + ")",
+                        null)
                     .mapEmpty(),
             notThere ->
                 notThere instanceof FlinkRestException f && f.status() == 404
-                    ? fail(run, cause)
-                    // the cluster does not answer at all: the watcher resolves the run once it does
-                    : store.error(run.id(), cause));
+                    ? fail(run, fence, cause)
+                    : store.releaseSubmission(run.id(), fence, cause).mapEmpty());
   }
 
-  private Future<Void> fail(Run run, String cause) {
+  private Future<Void> fail(Run run, Claim.Fence fence, String cause) {
     RunLog.of(LOG.atWarn(), run)
         .log(
             "Run {} of pipeline '{}' could not be submitted: {}",
             run.id(),
             run.pipelineName(),
             cause);
-    return store
-        .error(run.id(), cause)
-        .compose(
-            ok ->
-                moves.moveTo(run, RunState.SUBMITTING, RunState.FAILED_TO_SUBMIT, "console", cause))
+    return moves
+        .submitted(run, fence, RunState.FAILED_TO_SUBMIT, "console", cause, cause)
         .mapEmpty();
   }
 }

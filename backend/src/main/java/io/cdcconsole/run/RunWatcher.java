@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * that one skip, so two looks at one cluster never overlap. Each observed change becomes a stored
  * transition and a {@code run.state} event. An unreachable cluster leaves its runs as they were,
  * marked stale; a job a reachable cluster no longer lists becomes LOST after a grace period. The
- * first look at each cluster is the start-up reconcile: a SUBMITTING run whose JobID Flink does not
- * know is submitted again with the same JobID, one it knows is tracked.
+ * watcher records what it sees and acts on nothing it did not see: a SUBMITTING run whose JobID
+ * Flink lists while nobody holds its submission is tracked; one Flink does not list, and a
+ * savepoint or stop nobody follows, are left to {@link RunReconciler}, which the watcher wakes.
  *
  * <p>Between polls the watcher keeps each cluster's active runs in memory (the database stays the
  * truth: the copy is read again after any other write to a run, and at least every {@link
@@ -106,6 +107,7 @@ public final class RunWatcher implements Background {
   private final Clock clock;
   private final Timing timing;
   private final WatchRules rules;
+  private final Runnable reconcile;
   private final Map<Long, Watched> watched = new HashMap<>();
   private final Promise<Void> reconciled = Promise.promise();
 
@@ -125,7 +127,8 @@ public final class RunWatcher implements Background {
       ClusterClients clients,
       TasksRunning tasksRunning,
       Clock clock,
-      Timing timing) {
+      Timing timing,
+      Runnable reconcile) {
     this.vertx = vertx;
     this.store = store;
     this.runs = runs;
@@ -136,6 +139,7 @@ public final class RunWatcher implements Background {
     this.clock = clock;
     this.timing = timing;
     this.rules = new WatchRules(timing.lostGrace());
+    this.reconcile = reconcile;
   }
 
   /**
@@ -410,7 +414,7 @@ public final class RunWatcher implements Background {
               && RunState.fromFlink(job.state()).orElse(null) == RunState.RUNNING
               && job.allTasksRunning(),
           clock.instant());
-      WatchRules.seen(run, sight(jobs, run), local(run)).ifPresent(changes::add);
+      WatchRules.seen(run, sight(jobs, run)).ifPresent(changes::add);
     }
     return store
         .looked(w.clusterId, changes)
@@ -459,33 +463,20 @@ public final class RunWatcher implements Background {
     return job == null ? WatchRules.UNLISTED : new WatchRules.Listed(job.state());
   }
 
-  /** What this console is doing to the run right now (in memory). */
-  private WatchRules.Local local(Run run) {
-    return new WatchRules.Local(runs.isSubmitting(run.id()), runs.isFollowing(run.id()));
-  }
-
   /**
    * Does what {@link WatchRules#decide} asks of one run beyond the look itself: a transition, a
-   * resubmission, following an operation, nothing.
+   * word to the reconciler, nothing.
    */
   private Future<Void> apply(Watched w, FlinkGateway client, Run run, WatchRules.Sight sight) {
-    WatchRules.Decision d = rules.decide(run, sight, local(run), clock.instant());
-    if (d.followOperation()) {
-      runs.followOperation(run.id()); // under way when the console stopped
+    WatchRules.Decision d = rules.decide(run, sight, clock.instant());
+    if (d.reconcile()) {
+      reconcile.run(); // stored work nobody holds: the reconciler claims it, here or elsewhere
     }
     if (d.watchCheckpoints()) {
       w.checkpointDue.computeIfAbsent(run.id(), id -> firstCheckpointRead(id));
     }
     switch (d.act()) {
       case KEEP:
-        return Future.succeededFuture();
-      case RESUBMIT:
-        LOG.info(
-            "Run {} of '{}' is SUBMITTING but Flink does not know job {}: submitting it again with the same JobID",
-            run.id(),
-            run.pipelineName(),
-            run.jobId());
-        runs.submit(run); // minutes at worst: the cluster's next looks do not wait for it
         return Future.succeededFuture();
       case MOVE:
       default:

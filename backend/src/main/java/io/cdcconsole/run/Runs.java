@@ -4,6 +4,7 @@ import io.cdcconsole.audit.AuditStore;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.config.ConsoleConfig;
+import io.cdcconsole.lifecycle.Replica;
 import io.cdcconsole.pipeline.PipelineDocuments;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.secret.SecretService;
@@ -14,8 +15,8 @@ import java.time.Clock;
 import java.util.function.Supplier;
 
 /**
- * The run capability assembled: service, watcher, routes and the launch-ticket endpoint share one
- * store.
+ * The run capability assembled: service, watcher, reconciler, routes and the launch-ticket endpoint
+ * share one store; {@code replica} names this console in the claims it takes.
  */
 public record Runs(
     RunService service,
@@ -24,7 +25,8 @@ public record Runs(
     LaunchTickets tickets,
     RunWaiter waiter,
     RunStore store,
-    SavepointTimer savepointTimer) {
+    SavepointTimer savepointTimer,
+    RunReconciler reconciler) {
 
   public static Runs create(
       Vertx vertx,
@@ -40,11 +42,13 @@ public record Runs(
       Supplier<String> consoleUrl,
       Clock clock,
       AuditStore audit,
-      TasksRunning tasksRunning) {
+      TasksRunning tasksRunning,
+      Replica replica) {
     LaunchTickets tickets = new LaunchTickets(vertx, clock, java.time.Duration.ofSeconds(30));
     LaunchBundles bundles =
         new LaunchBundles(vertx, launcher, home.resolve("bundles"), config.flinkCdcDir());
     RunCheckpoints checkpoints = new RunCheckpoints(store, clusters, clients);
+    RunOperationStore operations = new RunOperationStore(store);
     RunService service =
         new RunService(
             vertx,
@@ -61,7 +65,13 @@ public record Runs(
             new RunPolicy(config.allowedFlinkConfig(), config.savepointPrefixes()),
             checkpoints,
             config.operationGiveUp(),
-            clock);
+            clock,
+            operations,
+            replica.id(),
+            config.lease());
+    RunReconciler reconciler =
+        new RunReconciler(
+            vertx, store, operations, service, replica.id(), config.lease(), config.pollInterval());
     RunWatcher watcher =
         new RunWatcher(
             vertx,
@@ -77,7 +87,8 @@ public record Runs(
                 config.fastPollInterval(),
                 config.lostGrace(),
                 config.checkpointInterval(),
-                config.checkpointsPerSecond()));
+                config.checkpointsPerSecond()),
+            reconciler::hurry);
     SavepointStore savepoints = new SavepointStore(store.pool());
     SavepointTimer timer =
         new SavepointTimer(
@@ -100,6 +111,7 @@ public record Runs(
         tickets,
         new RunWaiter(vertx, store),
         store,
-        timer);
+        timer,
+        reconciler);
   }
 }

@@ -6,9 +6,12 @@ import java.util.Optional;
 
 /**
  * What the run watcher decides from one look at a cluster, without doing any of it: pure functions
- * of a run's stored facts, what the look saw of its job, what this console is doing to the run
- * right now, and the time. {@link RunWatcher} applies the decisions (writes, moves, Flink calls);
- * everything here is testable with a fixed clock.
+ * of a run's stored facts (its state, its latest operation, and who holds its submission or
+ * operation, with their leases), what the look saw of its job, and the time. {@link RunWatcher}
+ * applies the decisions (writes, moves); work that nobody holds is left to {@link RunReconciler},
+ * which the watcher only wakes. Nothing here depends on what this process happens to be doing, so a
+ * restarted console, or another replica, decides the same. Everything here is testable with a fixed
+ * clock.
  *
  * <p>A look decides in two steps, because the second needs what the first wrote: {@link #seen} says
  * what the look writes of the run's stored view (the database sets {@code missingSince}), and
@@ -34,31 +37,21 @@ final class WatchRules {
   static final Sight UNREADABLE = new Unreadable();
   static final Sight UNLISTED = new Unlisted();
 
-  /**
-   * What this console process is doing to the run right now: submitting its job, following its
-   * savepoint or stop. (In memory today: another process, or this one after a restart, does not
-   * know it.)
-   */
-  record Local(boolean submitting, boolean following) {
-    static final Local IDLE = new Local(false, false);
-  }
-
   /** What a run asks for after a look. */
   enum Act {
     /** Nothing changes (yet). */
     KEEP,
     /** A transition to {@link Decision#to}. */
-    MOVE,
-    /** The run is SUBMITTING and Flink does not know its JobID: submit again, same JobID. */
-    RESUBMIT
+    MOVE
   }
 
   /**
    * One run's decision.
    *
    * @param stale the cluster could not be read: the run is marked stale, and nothing else
-   * @param followOperation a savepoint or stop is stored as under way and nobody here follows it
-   *     (it was under way when the console stopped): follow it
+   * @param reconcile work on the run is stored and nobody holds it — a SUBMITTING run whose job
+   *     Flink does not list, a savepoint or stop in progress — whose holder's lease ran out (or
+   *     that was never claimed): the reconciler should take it up now rather than on its next pass
    * @param checkpointFirst the job leaves RUNNING: read its latest checkpoint before moving, so the
    *     restore point is as fresh as it can be
    * @param rootCause ask Flink for the failure's root cause and append it to {@code detail}
@@ -71,20 +64,18 @@ final class WatchRules {
       String source,
       String detail,
       boolean stale,
-      boolean followOperation,
+      boolean reconcile,
       boolean checkpointFirst,
       boolean rootCause,
       boolean countRestart,
       boolean watchCheckpoints) {
 
-    static Decision keep(boolean followOperation) {
-      return new Decision(
-          Act.KEEP, null, null, null, false, followOperation, false, false, false, false);
+    static Decision keep(boolean reconcile) {
+      return new Decision(Act.KEEP, null, null, null, false, reconcile, false, false, false, false);
     }
 
     private Decision checkpoints() {
-      return new Decision(
-          act, to, source, detail, stale, followOperation, false, false, false, true);
+      return new Decision(act, to, source, detail, stale, reconcile, false, false, false, true);
     }
   }
 
@@ -103,12 +94,12 @@ final class WatchRules {
 
   /**
    * What a successful look writes of the run's stored view (its Flink state, whether its job is
-   * missing, stale cleared), or empty when the view stands as it is. A run this console is
-   * submitting is not judged: its job may not be on Flink yet. A look that could not read the
-   * cluster writes nothing per run: the cluster's runs are marked stale together.
+   * missing, stale cleared), or empty when the view stands as it is. A SUBMITTING run's job is
+   * never missing: it may not be on Flink yet. A look that could not read the cluster writes
+   * nothing per run: the cluster's runs are marked stale together.
    */
-  static Optional<RunStore.Seen> seen(Run run, Sight sight, Local local) {
-    if (sight instanceof Unreadable || (run.state() == RunState.SUBMITTING && local.submitting())) {
+  static Optional<RunStore.Seen> seen(Run run, Sight sight) {
+    if (sight instanceof Unreadable) {
       return Optional.empty();
     }
     String flinkState = flinkState(sight).orElse(null);
@@ -128,15 +119,14 @@ final class WatchRules {
    * the network down. A job a cluster that answers no longer lists becomes LOST once it has been
    * missing for the grace period (a job is briefly absent from the overview while Flink moves it).
    */
-  Decision decide(Run run, Sight sight, Local local, Instant now) {
+  Decision decide(Run run, Sight sight, Instant now) {
     if (sight instanceof Unreadable) {
       return new Decision(Act.KEEP, null, null, null, true, false, false, false, false, false);
     }
-    boolean follow =
-        RunOperation.of(run, now).filter(RunOperation::inProgress).isPresent()
-            && !local.following();
+    boolean follow = run.operation() != null && run.operation().orphaned(now);
     if (run.state() == RunState.SUBMITTING) {
-      if (local.submitting()) {
+      if (run.submission() != null && run.submission().live(now)) {
+        // its holder submits it, and moves it itself
         return Decision.keep(follow);
       }
       if (sight instanceof Listed) {
@@ -152,8 +142,9 @@ final class WatchRules {
             false,
             false);
       }
-      return new Decision(
-          Act.RESUBMIT, null, null, null, false, follow, false, false, false, false);
+      // nobody submits it and Flink does not list its JobID: the reconciler claims it, asks Flink
+      // for the JobID and submits it again with it
+      return Decision.keep(true);
     }
     if (sight instanceof Unlisted) {
       Instant since = run.missingSince();
@@ -203,7 +194,7 @@ final class WatchRules {
    */
   static RunState settle(Run run, RunState seen) {
     Optional<RunOperation> stop =
-        RunOperation.of(run, Instant.EPOCH).filter(op -> op.stop() && !op.failed());
+        Optional.ofNullable(run.operation()).filter(op -> op.stop() && !op.failed());
     if ((seen == RunState.FINISHED || seen == RunState.CANCELED) && stop.isPresent()) {
       return stop.get().completed() ? RunState.STOPPED : RunState.STOPPING;
     }

@@ -8,9 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cdcconsole.run.WatchRules.Act;
 import io.cdcconsole.run.WatchRules.Decision;
 import io.cdcconsole.run.WatchRules.Listed;
-import io.cdcconsole.run.WatchRules.Local;
 import io.cdcconsole.test.FakeClock;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -31,7 +29,17 @@ class WatchRulesTest {
   }
 
   private static Run run(
-      RunState state, String flinkState, boolean stale, Instant missingSince, JsonObject op) {
+      RunState state, String flinkState, boolean stale, Instant missingSince, RunOperation op) {
+    return run(state, flinkState, stale, missingSince, op, Claim.NONE);
+  }
+
+  private static Run run(
+      RunState state,
+      String flinkState,
+      boolean stale,
+      Instant missingSince,
+      RunOperation op,
+      Claim submission) {
     return new Run(
         7,
         3,
@@ -57,33 +65,53 @@ class WatchRulesTest {
         null,
         op,
         null,
-        null);
+        null,
+        submission);
   }
 
-  private static JsonObject operation(String kind, String status) {
-    return new JsonObject()
-        .put("kind", kind)
-        .put("triggerId", "t-1")
-        .put("status", status)
-        .put("startedAt", Instant.EPOCH);
+  private static RunOperation operation(String kind, String status) {
+    return operation(kind, status, Claim.NONE);
+  }
+
+  private static RunOperation operation(String kind, String status, Claim claim) {
+    return new RunOperation(
+        11,
+        7,
+        kind,
+        "t-1",
+        status,
+        Instant.EPOCH,
+        Optional.empty(),
+        false,
+        false,
+        1,
+        status.equals(RunOperation.COMPLETED) ? "file:/sp/1" : null,
+        null,
+        null,
+        claim);
+  }
+
+  /** A claim held by another console, its lease running until {@code until}. */
+  private static Claim claim(Instant until) {
+    return new Claim("host/other-console", until, 3);
   }
 
   private Decision decide(Run run, WatchRules.Sight sight) {
-    return rules.decide(run, sight, Local.IDLE, clock.instant());
+    return rules.decide(run, sight, clock.instant());
   }
 
   @Test
   void aJobGoneFromTheOverviewIsLostOnlyAfterTheGrace() {
     Run running = run(RunState.RUNNING, "RUNNING", false, null);
     // the first look that misses the job only writes that it is missing (the database dates it)
-    Optional<RunStore.Seen> first = WatchRules.seen(running, WatchRules.UNLISTED, Local.IDLE);
+    Optional<RunStore.Seen> first = WatchRules.seen(running, WatchRules.UNLISTED);
     assertEquals(Optional.of(new RunStore.Seen(7, null, true)), first);
     assertEquals(Act.KEEP, decide(running, WatchRules.UNLISTED).act(), "not yet dated: kept");
 
     Run missing = run(RunState.RUNNING, "RUNNING", false, clock.instant());
     assertEquals(
         Optional.empty(),
-        WatchRules.seen(missing, WatchRules.UNLISTED, Local.IDLE),
+        WatchRules.seen(missing, WatchRules.UNLISTED),
         "still missing: the look changes nothing of the view");
     clock.advance(GRACE.minusSeconds(1));
     assertEquals(Act.KEEP, decide(missing, WatchRules.UNLISTED).act(), "within the grace: kept");
@@ -123,10 +151,10 @@ class WatchRulesTest {
       Decision d = decide(run, WatchRules.UNREADABLE);
       assertEquals(Act.KEEP, d.act(), state.name());
       assertTrue(d.stale(), state.name());
-      assertFalse(d.followOperation(), "nothing is done on a cluster that cannot be read");
+      assertFalse(d.reconcile(), "nothing is done on a cluster that cannot be read");
       assertEquals(
           Optional.empty(),
-          WatchRules.seen(run, WatchRules.UNREADABLE, Local.IDLE),
+          WatchRules.seen(run, WatchRules.UNREADABLE),
           "the cluster's runs are marked stale together, their view otherwise kept");
     }
   }
@@ -137,7 +165,7 @@ class WatchRulesTest {
     Run run = run(RunState.RUNNING, "RUNNING", true, Instant.EPOCH);
     assertEquals(
         Optional.of(new RunStore.Seen(7, "RUNNING", false)),
-        WatchRules.seen(run, new Listed("RUNNING"), Local.IDLE),
+        WatchRules.seen(run, new Listed("RUNNING")),
         "listed again: no longer missing, no longer stale");
     Run back = run(RunState.RUNNING, "RUNNING", false, null);
     Decision d = decide(back, new Listed("RUNNING"));
@@ -146,7 +174,7 @@ class WatchRulesTest {
     assertFalse(d.stale());
     assertEquals(
         Optional.empty(),
-        WatchRules.seen(back, new Listed("RUNNING"), Local.IDLE),
+        WatchRules.seen(back, new Listed("RUNNING")),
         "nothing changed: the look writes only the cluster's last-seen time");
   }
 
@@ -181,7 +209,7 @@ class WatchRulesTest {
         "a Flink state the console does not know moves nothing");
     assertEquals(
         Optional.of(new RunStore.Seen(7, "SOMETHING_NEW", false)),
-        WatchRules.seen(running, new Listed("SOMETHING_NEW"), Local.IDLE),
+        WatchRules.seen(running, new Listed("SOMETHING_NEW")),
         "but it is shown");
   }
 
@@ -210,11 +238,7 @@ class WatchRulesTest {
         RunState.STOPPING,
         WatchRules.settle(stopping, RunState.RUNNING),
         "still running while the stop is under way: stays STOPPING");
-    assertEquals(
-        Act.KEEP,
-        rules
-            .decide(stopping, new Listed("RUNNING"), new Local(false, true), clock.instant())
-            .act());
+    assertEquals(Act.KEEP, decide(stopping, new Listed("RUNNING")).act());
     assertEquals(
         RunState.STOPPING,
         WatchRules.settle(stopping, RunState.FINISHED),
@@ -263,51 +287,77 @@ class WatchRulesTest {
   }
 
   @Test
-  void aSubmittingRunWithoutAJobIsSubmittedAgainUnlessThisConsoleSubmitsIt() {
-    Run submitting = run(RunState.SUBMITTING, null, false, null);
-    Local here = new Local(true, false);
+  void aSubmittingRunIsLeftToItsLiveHolderAndReconciledWhenTheLeaseRanOutOrNobodyClaimedIt() {
     clock.advance(Duration.ofDays(1));
+    Instant now = clock.instant();
+    Run claimed = run(RunState.SUBMITTING, null, false, null, null, claim(now.plusSeconds(10)));
+    Run expired = run(RunState.SUBMITTING, null, false, null, null, claim(now.minusMillis(1)));
+    Run unclaimed = run(RunState.SUBMITTING, null, false, null);
 
-    assertEquals(
-        Optional.empty(),
-        WatchRules.seen(submitting, WatchRules.UNLISTED, here),
-        "a submission under way here is not judged");
-    assertEquals(
-        Act.KEEP, rules.decide(submitting, WatchRules.UNLISTED, here, clock.instant()).act());
+    for (Run submitting : new Run[] {claimed, expired, unclaimed}) {
+      assertEquals(
+          Optional.empty(),
+          WatchRules.seen(submitting, WatchRules.UNLISTED),
+          "a SUBMITTING run's job is not missing: it may not exist yet");
+    }
 
-    assertEquals(
-        Optional.empty(),
-        WatchRules.seen(submitting, WatchRules.UNLISTED, Local.IDLE),
-        "a SUBMITTING run's job is not missing: it may not exist yet");
-    Decision again = decide(submitting, WatchRules.UNLISTED);
-    assertEquals(Act.RESUBMIT, again.act(), "nobody submits it: again, with the same JobID");
-    assertNotEquals(RunState.LOST, again.to(), "never LOST, however long it waited");
-
-    Decision track = decide(submitting, new Listed("RUNNING"));
-    assertEquals(Act.MOVE, track.act());
-    assertEquals(RunState.INITIALIZING, track.to());
-    assertEquals("reconcile", track.source());
+    Decision held = decide(claimed, WatchRules.UNLISTED);
+    assertEquals(Act.KEEP, held.act());
+    assertFalse(held.reconcile(), "its holder submits it: nothing to take up");
     assertEquals(
         Act.KEEP,
-        rules.decide(submitting, new Listed("RUNNING"), here, clock.instant()).act(),
-        "the submission under way here moves it itself");
+        decide(claimed, new Listed("RUNNING")).act(),
+        "the holder moves it itself once Flink took the job");
+
+    for (Run nobodys : new Run[] {expired, unclaimed}) {
+      Decision again = decide(nobodys, WatchRules.UNLISTED);
+      assertEquals(Act.KEEP, again.act(), "the watcher itself submits nothing");
+      assertTrue(again.reconcile(), "nobody submits it: the reconciler takes it up");
+      assertNotEquals(RunState.LOST, again.to(), "never LOST, however long it waited");
+
+      Decision track = decide(nobodys, new Listed("RUNNING"));
+      assertEquals(Act.MOVE, track.act(), "Flink has the job: it is tracked");
+      assertEquals(RunState.INITIALIZING, track.to());
+      assertEquals("reconcile", track.source());
+      assertFalse(track.reconcile());
+    }
+
+    // the same claim, seen a moment later: the lease ran out without a renewal
+    clock.advance(Duration.ofSeconds(10));
+    assertTrue(decide(claimed, WatchRules.UNLISTED).reconcile(), "its holder stopped renewing");
   }
 
   @Test
-  void anOperationUnderWayThatNobodyFollowsIsFollowed() {
-    Run run =
+  void anOperationInProgressIsLeftToItsLiveFollowerAndReconciledOtherwise() {
+    Instant now = clock.instant();
+    Run followed =
+        run(
+            RunState.RUNNING,
+            "RUNNING",
+            false,
+            null,
+            operation(RunOperation.SAVEPOINT, RunOperation.IN_PROGRESS, claim(now.plusSeconds(5))));
+    Run lapsed =
+        run(
+            RunState.RUNNING,
+            "RUNNING",
+            false,
+            null,
+            operation(
+                RunOperation.SAVEPOINT, RunOperation.IN_PROGRESS, claim(now.minusSeconds(1))));
+    Run unclaimed =
         run(
             RunState.RUNNING,
             "RUNNING",
             false,
             null,
             operation(RunOperation.SAVEPOINT, RunOperation.IN_PROGRESS));
-    assertTrue(decide(run, new Listed("RUNNING")).followOperation(), "left by a stopped console");
-    assertFalse(
-        rules
-            .decide(run, new Listed("RUNNING"), new Local(false, true), clock.instant())
-            .followOperation(),
-        "followed here already");
+    assertFalse(decide(followed, new Listed("RUNNING")).reconcile(), "followed: left to it");
+    assertTrue(decide(lapsed, new Listed("RUNNING")).reconcile(), "its follower's lease ran out");
+    assertTrue(decide(unclaimed, new Listed("RUNNING")).reconcile(), "nobody follows it");
+    clock.advance(Duration.ofSeconds(5));
+    assertTrue(decide(followed, new Listed("RUNNING")).reconcile(), "not renewed in time");
+
     Run done =
         run(
             RunState.RUNNING,
@@ -315,6 +365,9 @@ class WatchRulesTest {
             false,
             null,
             operation(RunOperation.SAVEPOINT, RunOperation.COMPLETED));
-    assertFalse(decide(done, new Listed("RUNNING")).followOperation());
+    assertFalse(decide(done, new Listed("RUNNING")).reconcile(), "an ended one needs nobody");
+    assertFalse(
+        decide(lapsed, WatchRules.UNREADABLE).reconcile(),
+        "nothing is taken up from a look that could not read the cluster");
   }
 }
