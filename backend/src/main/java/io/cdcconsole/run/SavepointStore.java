@@ -126,7 +126,7 @@ final class SavepointStore {
                 + "and r.next_savepoint_at <= now() and "
                 + INTERVAL
                 + " > 0 "
-                + "and (r.operation is null or r.operation->>'status' is distinct from 'IN_PROGRESS') "
+                + "and not exists (select 1 from run_operation o where o.run_id = r.id and o.status = 'IN_PROGRESS') "
                 + "order by r.next_savepoint_at limit $1")
         .execute(Tuple.of(limit))
         .map(rows -> Rows.all(rows, r -> r.getLong(0)));

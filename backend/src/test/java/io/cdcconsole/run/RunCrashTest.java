@@ -5,15 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
+import io.cdcconsole.test.HoldingProxy;
 import io.cdcconsole.test.Http;
 import io.cdcconsole.test.TestConsole;
 import io.cdcconsole.test.TestDatabase;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiPredicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,99 +39,29 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * written but before Flink got the job, and right after Flink accepted it — and started again: each
  * time exactly one job exists on Flink for the run, and it is tracked. A proxy between the console
  * and the real sandbox holds the console's calls at those moments, so no hook in the console is
- * needed.
+ * needed. The killed console's claims are taken up by the restarted one's reconciler once their
+ * lease (shortened here) has run out.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunCrashTest {
   @RegisterExtension static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
 
-  enum Mode {
-    FORWARD,
-    HOLD_JARS,
-    HOLD_RUN_ANSWER,
-    HOLD_SAVEPOINT,
-    HOLD_SAVEPOINT_ANSWER
-  }
-
-  private static final AtomicReference<Mode> MODE = new AtomicReference<>(Mode.FORWARD);
-  private static final List<String> HELD = new ArrayList<>();
   private static Vertx vertx;
-  private static int proxyPort;
+  private static HoldingProxy proxy;
   private static Map<String, String> env;
   private static Process console;
   private static Http http;
   private static String admin;
 
+  private static final BiPredicate<HttpMethod, String> JARS = (m, p) -> p.startsWith("/jars");
+  private static final BiPredicate<HttpMethod, String> RUN = (m, p) -> p.matches("/jars/[^/]+/run");
+  private static final BiPredicate<HttpMethod, String> SAVEPOINT =
+      (m, p) -> m == HttpMethod.POST && p.matches("/jobs/[^/]+/savepoints");
+
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    WebClient toFlink = WebClient.create(vertx);
-    proxyPort =
-        TestConsole.await(
-                vertx
-                    .createHttpServer()
-                    .requestHandler(
-                        req ->
-                            req.body()
-                                .onSuccess(
-                                    body -> {
-                                      boolean jars = req.path().startsWith("/jars");
-                                      boolean run = req.path().matches("/jars/[^/]+/run");
-                                      boolean savepoint =
-                                          req.method() == HttpMethod.POST
-                                              && req.path().matches("/jobs/[^/]+/savepoints");
-                                      if (MODE.get() == Mode.HOLD_JARS && jars
-                                          || MODE.get() == Mode.HOLD_SAVEPOINT && savepoint) {
-                                        synchronized (HELD) {
-                                          HELD.add(req.path());
-                                        }
-                                        return; // never answered, never forwarded: Flink is not
-                                        // called
-                                      }
-                                      var forward =
-                                          toFlink.requestAbs(
-                                              req.method(), FLINK.restUrl() + req.uri());
-                                      req.headers()
-                                          .forEach(
-                                              (k, v) -> {
-                                                if (!k.equalsIgnoreCase("host")
-                                                    && !k.equalsIgnoreCase("content-length")) {
-                                                  forward.putHeader(k, v);
-                                                }
-                                              });
-                                      forward
-                                          .sendBuffer(body)
-                                          .onComplete(
-                                              ar -> {
-                                                if (MODE.get() == Mode.HOLD_RUN_ANSWER && run
-                                                    || MODE.get() == Mode.HOLD_SAVEPOINT_ANSWER
-                                                        && savepoint) {
-                                                  synchronized (HELD) {
-                                                    HELD.add(req.path());
-                                                  }
-                                                  return; // Flink accepted the job; the console
-                                                  // never hears of it
-                                                }
-                                                if (ar.failed()) {
-                                                  req.response().setStatusCode(502).end();
-                                                  return;
-                                                }
-                                                req.response()
-                                                    .setStatusCode(ar.result().statusCode());
-                                                String type = ar.result().getHeader("Content-Type");
-                                                if (type != null) {
-                                                  req.response().putHeader("Content-Type", type);
-                                                }
-                                                req.response()
-                                                    .end(
-                                                        ar.result().bodyAsBuffer() == null
-                                                            ? Buffer.buffer()
-                                                            : ar.result().bodyAsBuffer());
-                                              });
-                                    }))
-                    .listen(0, "127.0.0.1"))
-            .actualPort();
-
+    proxy = new HoldingProxy(vertx, FLINK.restUrl());
     TestDatabase.Db db = TestDatabase.create();
     env = new HashMap<>(TestConsole.embeddedEnv(TestConsole.newHome()));
     env.put("CDC_CONSOLE_DB_URL", db.url());
@@ -141,6 +70,7 @@ class RunCrashTest {
     env.put("CDC_CONSOLE_HTTP_PORT", Integer.toString(freePort()));
     env.put("CDC_CONSOLE_RUN_POLL_INTERVAL", "1s");
     env.put("CDC_CONSOLE_RUN_FAST_POLL_INTERVAL", "300ms");
+    env.put("CDC_CONSOLE_RUN_LEASE", "3s");
     startConsole();
     admin = http.login("admin", TestConsole.ADMIN_PASSWORD);
     Http.Response cluster =
@@ -149,7 +79,7 @@ class RunCrashTest {
             admin,
             new JsonObject()
                 .put("name", "behind-proxy")
-                .put("restUrl", "http://127.0.0.1:" + proxyPort)
+                .put("restUrl", proxy.url())
                 .put("cdc", new JsonObject().put("version", "3.2.0")));
     assertEquals(201, cluster.status(), cluster.body());
     for (String name :
@@ -173,20 +103,21 @@ class RunCrashTest {
       console.waitFor(30, TimeUnit.SECONDS);
       console.destroyForcibly();
     }
+    proxy.close();
     TestConsole.await(vertx.close());
   }
 
   @Test
   @Order(1)
   void killedAfterTheRowIsWrittenButBeforeFlinkIsCalled() throws Exception {
-    MODE.set(Mode.HOLD_JARS);
+    proxy.holdRequests(JARS);
     JsonObject run =
         http.post("/api/v1/pipelines/crash-before-flink/runs", admin, new JsonObject()).json();
-    waitUntilHeld();
+    proxy.awaitHeld();
     kill();
     assertTrue(jobsNamed("crash-before-flink").isEmpty(), "Flink never got the job");
 
-    MODE.set(Mode.FORWARD);
+    proxy.forward();
     startConsole();
     JsonObject running = waitForState(run.getLong("id"), "RUNNING");
     assertEquals(run.getString("jobId"), running.getString("jobId"));
@@ -198,16 +129,16 @@ class RunCrashTest {
   @Test
   @Order(2)
   void killedRightAfterFlinkAcceptedTheJob() throws Exception {
-    MODE.set(Mode.HOLD_RUN_ANSWER);
+    proxy.holdAnswers(RUN);
     JsonObject run =
         http.post("/api/v1/pipelines/crash-after-flink/runs", admin, new JsonObject()).json();
     eventually(() -> jobsNamed("crash-after-flink"), jobs -> !jobs.isEmpty());
-    waitUntilHeld();
+    proxy.awaitHeld();
     kill();
     assertEquals(
         1, jobsNamed("crash-after-flink").size(), "Flink accepted the job before the kill");
 
-    MODE.set(Mode.FORWARD);
+    proxy.forward();
     startConsole();
     JsonObject tracked = waitForState(run.getLong("id"), "RUNNING");
     assertEquals(run.getString("jobId"), tracked.getString("jobId"));
@@ -229,7 +160,7 @@ class RunCrashTest {
   @Test
   @Order(3)
   void killedAroundASavepointTriggerNeitherLosesNorDoublesTheSavepoint() throws Exception {
-    MODE.set(Mode.FORWARD);
+    proxy.forward();
     JsonObject run =
         http.post("/api/v1/pipelines/crash-savepoint/runs", admin, new JsonObject()).json();
     waitForState(run.getLong("id"), "RUNNING");
@@ -242,12 +173,12 @@ class RunCrashTest {
                     .allMatch(v -> "RUNNING".equals(((JsonObject) v).getString("status"))));
 
     // Flink takes the savepoint, the console never hears the answer
-    MODE.set(Mode.HOLD_SAVEPOINT_ANSWER);
+    proxy.holdAnswers(SAVEPOINT);
     triggerInTheBackground();
     eventually(() -> flinkSavepoints(jobId), paths -> paths.size() == 1);
-    waitUntilHeld();
+    proxy.awaitHeld();
     kill();
-    MODE.set(Mode.FORWARD);
+    proxy.forward();
     startConsole();
     JsonObject ledger =
         eventually(
@@ -259,12 +190,12 @@ class RunCrashTest {
         List.of(ledger.getJsonArray("items").getJsonObject(0).getString("path")));
 
     // the trigger never reaches Flink: after the restart the console sends it, once
-    MODE.set(Mode.HOLD_SAVEPOINT);
+    proxy.holdRequests(SAVEPOINT);
     triggerInTheBackground();
-    waitUntilHeld();
+    proxy.awaitHeld();
     kill();
     assertEquals(1, flinkSavepoints(jobId).size(), "Flink never got the second trigger");
-    MODE.set(Mode.FORWARD);
+    proxy.forward();
     startConsole();
     ledger =
         eventually(
@@ -324,19 +255,6 @@ class RunCrashTest {
                 HttpRequest.newBuilder(URI.create(FLINK.restUrl() + path)).build(),
                 HttpResponse.BodyHandlers.ofString())
             .body());
-  }
-
-  /** Until the console reached the held call. */
-  private static void waitUntilHeld() throws Exception {
-    eventually(
-        () -> {
-          synchronized (HELD) {
-            boolean held = !HELD.isEmpty();
-            HELD.clear();
-            return held;
-          }
-        },
-        held -> held);
   }
 
   /** SIGKILL: no shutdown hook, no clean close — as a crash or an OOM kill. */
