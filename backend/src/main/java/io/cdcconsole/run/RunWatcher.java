@@ -475,13 +475,29 @@ public final class RunWatcher implements Background {
     if (d.watchCheckpoints()) {
       w.checkpointDue.computeIfAbsent(run.id(), id -> firstCheckpointRead(id));
     }
-    switch (d.act()) {
-      case KEEP:
-        return Future.succeededFuture();
-      case MOVE:
-      default:
-        break;
+    if (d.act() == WatchRules.Act.KEEP) {
+      return Future.succeededFuture();
     }
+    // a move is decided again on the run as stored now: the copy kept between looks does not see
+    // what another console wrote since (a stop it began makes a FINISHED job STOPPED, not FINISHED)
+    return store
+        .find(run.id())
+        .compose(
+            found -> {
+              Run fresh = found.orElse(null);
+              if (fresh == null || fresh.state().terminal()) {
+                return Future.succeededFuture();
+              }
+              w.active.computeIfPresent(fresh.id(), (id, kept) -> fresh);
+              WatchRules.Decision again = rules.decide(fresh, sight, clock.instant());
+              return again.act() == WatchRules.Act.MOVE
+                  ? move(client, fresh, again)
+                  : Future.succeededFuture();
+            });
+  }
+
+  /** Does a MOVE decision: the checkpoint and root cause first when asked, then the transition. */
+  private Future<Void> move(FlinkGateway client, Run run, WatchRules.Decision d) {
     RunState to = d.to();
     Future<Void> checkpointed =
         d.checkpointFirst() ? checkpoints.fetch(client, run).mapEmpty() : Future.succeededFuture();
