@@ -63,7 +63,9 @@ select r.id,
        coalesce(r.operation->'drain' = 'true'::jsonb, false),
        coalesce(r.operation->'periodic' = 'true'::jsonb, false),
        r.operation->>'location',
-       case when r.operation->>'status' in ('IN_PROGRESS', 'FAILED', 'COMPLETED') then r.operation->>'error'
+       case when r.operation->>'status' in ('IN_PROGRESS', 'FAILED')
+              or (r.operation->>'status' = 'COMPLETED' and r.operation->>'location' is not null)
+            then r.operation->>'error'
             else coalesce(r.operation->>'error', 'not readable after the upgrade') end,
        coalesce(pg_temp.v19_time(r.operation->>'startedAt'), r.updated_at),
        pg_temp.v19_time(r.operation->>'finishedAt')
