@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +59,10 @@ final class RunOperations {
   private final Clock clock;
   private final String replica;
   private final Duration lease;
-  // the operations this console follows (by operation id), and the next look of each, cancelled
-  // when the console stops
-  private final Set<Long> following = ConcurrentHashMap.newKeySet();
-  private final Map<Long, Long> nextLooks = new ConcurrentHashMap<>();
+  // the operations this console follows, each under the claim it holds (by operation id: its
+  // fencing value), and the next look of each follow loop, cancelled when the console stops
+  private final Map<Long, Long> following = new ConcurrentHashMap<>();
+  private final Map<Claim.Fence, Long> nextLooks = new ConcurrentHashMap<>();
   private volatile boolean stopped;
 
   RunOperations(
@@ -329,7 +328,10 @@ final class RunOperations {
    * up): polls Flink for its trigger until Flink says it completed or failed.
    */
   void follow(RunOperation op) {
-    if (stopped || !following.add(op.id())) {
+    // a claim taken again (its lease had run out while a look backed off) starts a loop under the
+    // new fencing value; the old loop's next renewal is refused and it ends
+    long fencing = op.claim().fencing();
+    if (stopped || Long.valueOf(fencing).equals(following.put(op.id(), fencing))) {
       return;
     }
     poll(op.id(), op.claim().fence(), 0);
@@ -360,7 +362,7 @@ final class RunOperations {
         .onComplete(
             ar -> {
               if (ar.succeeded() && ar.result() == Poll.DONE) {
-                following.remove(opId);
+                following.remove(opId, fence.fencing());
                 return;
               }
               int failed = ar.succeeded() ? 0 : failures + 1;
@@ -381,17 +383,17 @@ final class RunOperations {
                     ar.cause().getMessage());
               }
               if (stopped) {
-                following.remove(opId);
+                following.remove(opId, fence.fencing());
                 return;
               }
               long timer =
                   vertx.setTimer(
                       delay,
                       id -> {
-                        nextLooks.remove(opId);
+                        nextLooks.remove(fence);
                         poll(opId, fence, failed);
                       });
-              nextLooks.put(opId, timer);
+              nextLooks.put(fence, timer);
               if (stopped) {
                 vertx.cancelTimer(timer);
               }
