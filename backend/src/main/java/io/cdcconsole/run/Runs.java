@@ -71,7 +71,14 @@ public record Runs(
             config.lease());
     RunReconciler reconciler =
         new RunReconciler(
-            vertx, store, operations, service, replica.id(), config.lease(), config.pollInterval());
+            vertx,
+            store,
+            operations,
+            service,
+            replica.id(),
+            config.lease(),
+            // a dead console's work is taken up within 1.5 leases, however slow the polling
+            min(config.pollInterval(), config.lease().dividedBy(2)));
     RunWatcher watcher =
         new RunWatcher(
             vertx,
@@ -113,5 +120,9 @@ public record Runs(
         store,
         timer,
         reconciler);
+  }
+
+  private static java.time.Duration min(java.time.Duration a, java.time.Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }
