@@ -25,9 +25,10 @@ import org.junit.jupiter.api.Test;
  * Claims on the real database, as several consoles take them: of two claimers racing for one
  * operation or submission exactly one wins, each claim bumps the fencing value, and a holder that
  * lost its claim (its lease ran out and another took it) has every write refused. The console's own
- * reconciler and watcher are kept out of the way (their passes are minutes apart).
+ * reconciler and watcher are kept out of the way (their passes are minutes apart); the claims here
+ * carry leases of their own.
  */
-@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=10m"})
+@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=10m", "CDC_CONSOLE_RUN_LEASE=10m"})
 class RunClaimsTest extends ConsoleTest {
   private static final Duration LEASE = Duration.ofSeconds(15);
 
