@@ -39,16 +39,22 @@ class LaunchTicketsTest extends ConsoleTest {
   @Test
   void expiredTicketsAreSweptOnATimer() throws Exception {
     FakeClock clock = new FakeClock();
-    LaunchTickets tickets = new LaunchTickets(console.app().vertx(), clock, Duration.ofMillis(100));
+    LaunchTickets tickets =
+        new LaunchTickets(
+            console.app().vertx(), console.app().database().pool(), clock, Duration.ofMillis(100));
     tickets.start();
     try {
-      tickets.issue(1, YAML, java.util.Set.of());
-      tickets.issue(2, YAML, java.util.Set.of());
+      java.util.List<String> issued =
+          java.util.List.of(
+              TestConsole.await(tickets.issue(1, YAML, java.util.Set.of())),
+              TestConsole.await(tickets.issue(2, YAML, java.util.Set.of())));
       Thread.sleep(500);
-      assertEquals(2, tickets.held(), "tickets that have not expired are kept");
+      assertEquals(
+          2, TestConsole.await(tickets.held(issued)), "tickets that have not expired are kept");
       clock.advance(Duration.ofMinutes(3));
       // no new ticket is issued: only the timer can take them
-      eventually(Duration.ofSeconds(30), tickets::held, held -> held == 0);
+      eventually(
+          Duration.ofSeconds(30), () -> TestConsole.await(tickets.held(issued)), held -> held == 0);
     } finally {
       tickets.stop();
     }
@@ -57,7 +63,9 @@ class LaunchTicketsTest extends ConsoleTest {
   @Test
   void aFetchIsAuditedWithoutTheTicketAndARevokedTicketIsGone() throws Exception {
     Vertx vertx = console.app().vertx();
-    LaunchTickets tickets = new LaunchTickets(vertx, Clock.systemUTC(), Duration.ofSeconds(30));
+    LaunchTickets tickets =
+        new LaunchTickets(
+            vertx, console.app().database().pool(), Clock.systemUTC(), Duration.ofSeconds(30));
     Router router = Router.router(vertx);
     AuditStore auditStore = new AuditStore(console.app().database().pool());
     tickets.addRoutes(router, new Audit(auditStore, new DeniedAudit(vertx, auditStore)));
@@ -67,9 +75,10 @@ class LaunchTicketsTest extends ConsoleTest {
     try {
       String base = "http://127.0.0.1:" + server.actualPort() + LaunchTickets.PATH;
       String ticket =
-          tickets.issue(4711, YAML, java.util.List.of("Ticket-Secret-4242", "Named-Ü-1"));
-      String revoked = tickets.issue(4712, YAML, java.util.Set.of());
-      tickets.revoke(revoked);
+          TestConsole.await(
+              tickets.issue(4711, YAML, java.util.List.of("Ticket-Secret-4242", "Named-Ü-1")));
+      String revoked = TestConsole.await(tickets.issue(4712, YAML, java.util.Set.of()));
+      TestConsole.await(tickets.revoke(revoked));
 
       HttpResponse<String> fetched = get(base + ticket);
       assertEquals(200, fetched.statusCode());
