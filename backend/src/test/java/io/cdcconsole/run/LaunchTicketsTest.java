@@ -29,9 +29,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Launch tickets (security review L8): every fetch of an issued ticket leaves an audit row naming
  * the run, the launcher's address and the ticket's fingerprint (never the ticket, never the YAML);
- * expired tickets leave the heap on a timer, without waiting for the next issue; a revoked ticket
- * cannot be fetched. The tickets are served by their own router here, with the real audit writing
- * into the console's database, which the console's API then reads.
+ * expired tickets leave the database on a timer, without waiting for the next issue; a revoked
+ * ticket cannot be fetched; of parallel fetches of one ticket exactly one gets it. The tickets are
+ * served by their own router here, with the real audit writing into the console's database, which
+ * the console's API then reads.
  */
 class LaunchTicketsTest extends ConsoleTest {
   private static final String YAML = "source:\n  type: mysql\n  password: Ticket-Secret-4242\n";
@@ -122,6 +123,23 @@ class LaunchTicketsTest extends ConsoleTest {
           csv.body().contains("run.launch-ticket") && !csv.body().contains(ticket), csv.body());
     } finally {
       TestConsole.await(server.close());
+    }
+  }
+
+  @Test
+  void parallelTakesOfOneTicketGiveItToOneOnly() throws Exception {
+    LaunchTicketStore store = new LaunchTicketStore(console.app().database().pool());
+    for (int round = 0; round < 5; round++) {
+      String id = "parallel-take-" + round;
+      TestConsole.await(
+          store.insert(id, 7, new byte[] {1, 2, 3}, java.time.Instant.now().plusSeconds(60)));
+      java.util.List<io.vertx.core.Future<java.util.Optional<LaunchTicketStore.Sealed>>> takes =
+          new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        takes.add(store.take(id));
+      }
+      TestConsole.await(io.vertx.core.Future.all(takes));
+      assertEquals(1, takes.stream().filter(f -> f.result().isPresent()).count(), "round " + round);
     }
   }
 
