@@ -15,8 +15,8 @@ create index launch_ticket_expires_idx on launch_ticket (expires_at);
 
 -- Sign-in throttling: one counter per user name ('user:<lower-case name>') and per client address
 -- ('addr:<address>'). An attempt is reserved (in_flight) before its password is checked; a reservation counts only
--- until in_flight_until, so one held by a replica that died does not lock anyone for good. Rows are changed under
--- a row lock (select ... for update) by whichever replica serves the sign-in, so a lockout holds on every replica.
+-- until in_flight_until, so one held by a replica that died does not lock anyone for good. Whichever replica serves
+-- a sign-in changes the rows under transaction advisory locks on their keys, so a lockout holds on every replica.
 create table login_throttle (
   key              text primary key,
   failures         integer not null,

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * has too many failures. An attempt is reserved before its password is checked and counts against
  * the limit while it is checked, so parallel guesses cannot all pass the check before the first
  * failure is counted (security review H2). The counters live in Postgres ({@link
- * LoginThrottleStore}), changed under row locks: a lockout holds on every replica and survives a
- * restart. A reservation counts for {@link #IN_FLIGHT_HOLD} at most, so attempts of a replica that
- * died mid-check do not lock anyone for good. Idle counters are purged on a timer.
+ * LoginThrottleStore}), changed under a lock per key: a lockout holds on every replica and survives
+ * a restart. A reservation counts for {@link #IN_FLIGHT_HOLD} at most, so attempts of a replica
+ * that died mid-check do not lock anyone for good. Idle counters are purged on a timer.
  */
 public final class LoginThrottle implements Background {
   private static final Logger LOG = LoggerFactory.getLogger(LoginThrottle.class);

@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Sign-in counters in {@code login_throttle}, shared by every replica. A change reads the counters
- * of its keys under row locks and writes what the caller computed from them, in one transaction:
- * concurrent sign-ins on any replica are counted one after the other.
+ * Sign-in counters in {@code login_throttle}, shared by every replica. A change takes a transaction
+ * advisory lock per key (in one order, so two changes cannot deadlock), reads the counters, and
+ * writes what the caller computed from them: concurrent sign-ins on any replica are counted one
+ * after the other. Advisory rather than row locks because a key's first attempt has no row to lock.
  */
 final class LoginThrottleStore {
   /** One key's counter; {@code inFlightUntil}: until when the reservations in flight count. */
@@ -34,6 +35,12 @@ final class LoginThrottleStore {
   /** Rows removed by one purge at most. */
   static final int PURGE_LIMIT = 1000;
 
+  /**
+   * The first key of the two-key advisory locks taken here ("thro"); the second is the counter
+   * key's hash. Two-key locks never meet one-key ({@code bigint}) ones.
+   */
+  private static final int LOCK_CLASS = 0x7468726f;
+
   private final Pool pool;
 
   LoginThrottleStore(Pool pool) {
@@ -41,26 +48,20 @@ final class LoginThrottleStore {
   }
 
   /**
-   * Locks the counters of {@code keys} (absent ones as null), hands them to {@code change} and
-   * writes its answer. Rows are created and locked in key order, so two changes cannot deadlock.
+   * Hands the counters of {@code keys} (absent ones missing) to {@code change} while no other
+   * change of these keys runs, and writes its answer.
    */
   <T> Future<T> change(List<String> keys, Function<Map<String, Counter>, Change<T>> change) {
-    String[] sorted = keys.stream().distinct().sorted().toArray(String[]::new);
+    String[] distinct = keys.stream().distinct().toArray(String[]::new);
+    // two keys of one hash share a lock, which is harmless
+    int[] locks = keys.stream().mapToInt(String::hashCode).distinct().sorted().toArray();
     return pool.withTransaction(
             conn ->
-                // a placeholder row to lock for a key seen first: else two first attempts would
-                // both find nothing
-                conn.preparedQuery(
-                        "insert into login_throttle (key, failures, in_flight, window_start) "
-                            + "select k, 0, 0, now() from unnest($1::text[]) with ordinality as u(k, n) "
-                            + "order by n on conflict (key) do nothing")
-                    .execute(Tuple.of(sorted))
+                lockAll(conn, locks)
                     .compose(
-                        inserted ->
-                            conn.preparedQuery(
-                                    "select * from login_throttle where key = any($1) "
-                                        + "order by key for update")
-                                .execute(Tuple.of(sorted)))
+                        locked ->
+                            conn.preparedQuery("select * from login_throttle where key = any($1)")
+                                .execute(Tuple.of(distinct)))
                     .compose(
                         rows -> {
                           Map<String, Counter> found = new HashMap<>();
@@ -74,12 +75,24 @@ final class LoginThrottleStore {
                                           Rows.instant(r, "in_flight_until"),
                                           Rows.instant(r, "window_start"),
                                           Rows.instant(r, "locked_until"))));
-                          // placeholders read as absent
-                          found.values().removeIf(LoginThrottleStore::empty);
                           Change<T> decided = change.apply(found);
-                          return write(conn, sorted, decided.next()).map(decided.answer());
+                          return write(conn, distinct, decided.next()).map(decided.answer());
                         }))
         .recover(Sql::fail);
+  }
+
+  private static Future<Void> lockAll(SqlConnection conn, int[] locks) {
+    Future<Void> done = Future.succeededFuture();
+    for (int lock : locks) {
+      done =
+          done.compose(
+              v ->
+                  conn.preparedQuery(
+                          "select 1 from (select pg_advisory_xact_lock($1::int4, $2::int4)) l")
+                      .execute(Tuple.of(LOCK_CLASS, lock))
+                      .mapEmpty());
+    }
+    return done;
   }
 
   private static Future<Void> write(SqlConnection conn, String[] keys, Map<String, Counter> next) {
@@ -96,9 +109,13 @@ final class LoginThrottleStore {
                           ? conn.preparedQuery("delete from login_throttle where key = $1")
                               .execute(Tuple.of(key))
                           : conn.preparedQuery(
-                                  "update login_throttle set failures = $2, in_flight = $3, "
-                                      + "in_flight_until = $4, window_start = $5, locked_until = $6 "
-                                      + "where key = $1")
+                                  "insert into login_throttle (key, failures, in_flight, "
+                                      + "in_flight_until, window_start, locked_until) "
+                                      + "values ($1, $2, $3, $4, $5, $6) on conflict (key) do update "
+                                      + "set failures = excluded.failures, in_flight = excluded.in_flight, "
+                                      + "in_flight_until = excluded.in_flight_until, "
+                                      + "window_start = excluded.window_start, "
+                                      + "locked_until = excluded.locked_until")
                               .execute(
                                   Tuple.of(
                                       key,
@@ -121,8 +138,8 @@ final class LoginThrottleStore {
    * lock, no reservation that still counts, failures older than {@code windowStartedBefore}.
    */
   Future<Integer> purge(Instant now, Instant windowStartedBefore) {
-    // the condition again on the deleted row: a row a sign-in changed meanwhile is rechecked as it
-    // is now
+    // rows a sign-in is writing are skipped, so a purge never waits for (nor blocks) one; the
+    // condition again on the deleted row: it is rechecked as it is now
     String idle =
         "(locked_until is null or locked_until <= $1) "
             + "and (in_flight = 0 or in_flight_until is null or in_flight_until <= $1) "
@@ -132,7 +149,7 @@ final class LoginThrottleStore {
                 + idle
                 + " and key in (select key from login_throttle where "
                 + idle
-                + " limit $3)")
+                + " limit $3 for update skip locked)")
         .execute(Tuple.of(Rows.timestamp(now), Rows.timestamp(windowStartedBefore), PURGE_LIMIT))
         .recover(Sql::fail)
         .map(rows -> rows.rowCount());
