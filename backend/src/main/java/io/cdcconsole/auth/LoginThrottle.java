@@ -210,9 +210,10 @@ public final class LoginThrottle implements Background {
         c.lockedUntil());
   }
 
-  private void purge() {
+  /** Removes (a bounded number of) counters that hold nothing any more; answers how many. */
+  Future<Integer> purge() {
     Instant now = clock.instant();
-    store
+    return store
         .purge(now, now.minus(policy.window()))
         .onFailure(err -> LOG.warn("Purging sign-in counters failed: {}", err.toString()));
   }
