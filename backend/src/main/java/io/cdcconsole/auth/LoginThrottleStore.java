@@ -87,8 +87,7 @@ final class LoginThrottleStore {
       done =
           done.compose(
               v ->
-                  conn.preparedQuery(
-                          "select 1 from (select pg_advisory_xact_lock($1::int4, $2::int4)) l")
+                  conn.preparedQuery("select pg_advisory_xact_lock($1::int4, $2::int4)")
                       .execute(Tuple.of(LOCK_CLASS, lock))
                       .mapEmpty());
     }
