@@ -149,7 +149,8 @@ final class LoginThrottleStore {
                 + " and key in (select key from login_throttle where "
                 + idle
                 + " limit $3 for update skip locked)")
-        .execute(Tuple.of(Rows.timestamp(now), Rows.timestamp(windowStartedBefore), PURGE_LIMIT))
+        .execute(
+            Tuple.of(Rows.timestamp(now), Rows.timestamp(windowStartedBefore), (long) PURGE_LIMIT))
         .recover(Sql::fail)
         .map(rows -> rows.rowCount());
   }

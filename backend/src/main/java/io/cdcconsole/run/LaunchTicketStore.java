@@ -64,7 +64,7 @@ final class LaunchTicketStore {
     return pool.preparedQuery(
             "delete from launch_ticket where id in "
                 + "(select id from launch_ticket where expires_at < $1 limit $2)")
-        .execute(Tuple.of(Rows.timestamp(now), SWEEP_LIMIT))
+        .execute(Tuple.of(Rows.timestamp(now), (long) SWEEP_LIMIT))
         .recover(Sql::fail)
         .map(rows -> rows.rowCount());
   }
