@@ -109,72 +109,69 @@ final class RunSubmission {
                               idempotencyKey.isEmpty()
                                   ? Future.succeededFuture(Optional.empty())
                                   : store.findByIdempotencyKey(pipeline.id(), idempotencyKey.get());
-                          return earlier
-                              .compose(
-                                  found ->
-                                      found.isPresent()
-                                          ? Future.succeededFuture(found.get())
-                                          : store
-                                              .active(pipeline.id())
-                                              .compose(
-                                                  active -> {
-                                                    if (active.isPresent()) {
-                                                      return Future.failedFuture(
-                                                          new Conflict(
-                                                              "Pipeline '"
-                                                                  + pipeline.name()
-                                                                  + "' has an active run ("
-                                                                  + active.get().id()
-                                                                  + ", "
-                                                                  + active.get().state()
-                                                                  + "); stop or cancel it first."));
-                                                    }
-                                                    return store
-                                                        .restorePoint(pipeline.id())
-                                                        .compose(
-                                                            restore ->
-                                                                savepointFor(
-                                                                    options.fromSavepoint(),
-                                                                    restore))
-                                                        .compose(
-                                                            savepoint ->
-                                                                store.insertSubmitting(
-                                                                    new RunStore.NewRun(
-                                                                        pipeline.id(),
-                                                                        pipeline.version(),
-                                                                        pipeline.clusterId(),
-                                                                        FlinkGateway.newId(),
-                                                                        savepoint.orElse(null),
-                                                                        options
-                                                                            .allowNonRestoredState(),
-                                                                        options
-                                                                            .flinkConfiguration(),
-                                                                        idempotencyKey.orElse(null),
-                                                                        by.username())))
-                                                        .map(
-                                                            moved -> {
-                                                              moves
-                                                                  .events()
-                                                                  .changed(moved.transition());
-                                                              submit(moved.run());
-                                                              return moved.run();
-                                                            });
-                                                  }))
-                              .recover(err -> replayed(pipeline.id(), idempotencyKey, err));
-                        }));
+                          return earlier.compose(
+                              found ->
+                                  found.isPresent()
+                                      ? Future.succeededFuture(found.get())
+                                      : store
+                                          .active(pipeline.id())
+                                          .compose(
+                                              active -> {
+                                                if (active.isPresent()) {
+                                                  return Future.failedFuture(
+                                                      new Conflict(
+                                                          "Pipeline '"
+                                                              + pipeline.name()
+                                                              + "' has an active run ("
+                                                              + active.get().id()
+                                                              + ", "
+                                                              + active.get().state()
+                                                              + "); stop or cancel it first."));
+                                                }
+                                                return store
+                                                    .restorePoint(pipeline.id())
+                                                    .compose(
+                                                        restore ->
+                                                            savepointFor(
+                                                                options.fromSavepoint(), restore))
+                                                    .compose(
+                                                        savepoint ->
+                                                            store.insertSubmitting(
+                                                                new RunStore.NewRun(
+                                                                    pipeline.id(),
+                                                                    pipeline.version(),
+                                                                    pipeline.clusterId(),
+                                                                    FlinkGateway.newId(),
+                                                                    savepoint.orElse(null),
+                                                                    options.allowNonRestoredState(),
+                                                                    options.flinkConfiguration(),
+                                                                    idempotencyKey.orElse(null),
+                                                                    by.username())))
+                                                    .map(
+                                                        moved -> {
+                                                          moves
+                                                              .events()
+                                                              .changed(moved.transition());
+                                                          submit(moved.run());
+                                                          return moved.run();
+                                                        });
+                                              }));
+                        }))
+        .recover(err -> replayed(pipelineRef, idempotencyKey, err));
   }
 
   /**
-   * A start that failed, perhaps because another with the same key (on this or another replica) was
-   * inserted meanwhile (the unique key on it, or its now active run, refused this one): that run is
-   * the answer. Else the failure stands.
+   * A start refused with a conflict, perhaps because another with the same key (on this or another
+   * replica) was inserted meanwhile (the unique key on it, or its now active run, refused this
+   * one): that run is the answer. Else the failure stands.
    */
-  private Future<Run> replayed(long pipelineId, Optional<String> idempotencyKey, Throwable err) {
-    if (idempotencyKey.isEmpty()) {
+  private Future<Run> replayed(String pipelineRef, Optional<String> idempotencyKey, Throwable err) {
+    if (idempotencyKey.isEmpty() || !(err instanceof Conflict)) {
       return Future.failedFuture(err);
     }
-    return store
-        .findByIdempotencyKey(pipelineId, idempotencyKey.get())
+    return pipelines
+        .get(pipelineRef)
+        .compose(pipeline -> store.findByIdempotencyKey(pipeline.id(), idempotencyKey.get()))
         .transform(
             found ->
                 found.succeeded() && found.result().isPresent()
