@@ -208,7 +208,7 @@ public final class ConsoleApp {
     var pool = database.pool();
     UserStore userStore = new UserStore(pool);
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().passwordHashCost());
-    LoginThrottle loginThrottle = new LoginThrottle(config.auth().lockout(), clock);
+    LoginThrottle loginThrottle = new LoginThrottle(vertx, pool, config.auth().lockout(), clock);
     PrincipalCache principals = new PrincipalCache(vertx, config.auth().cacheTtl());
     UserService users = new UserService(userStore, hasher, loginThrottle, principals);
     TokenService tokens = new TokenService(new TokenStore(pool), principals, clock);
@@ -425,6 +425,7 @@ public final class ConsoleApp {
                                                             clusterHealth,
                                                             dsTriggers,
                                                             runs.tickets(),
+                                                            loginThrottle,
                                                             alerts,
                                                             healthWatcher,
                                                             runs.service(),

@@ -38,18 +38,28 @@ public final class AuthService implements Authenticator {
    * busy or the database failed).
    */
   public Future<JwtSessions.Issued> login(String username, String password, String clientAddress) {
-    var refused = throttle.tryReserve(username, clientAddress);
-    if (refused.isPresent()) {
-      long seconds = Math.max(1, refused.get().remaining().toSeconds());
-      return Future.failedFuture(
-          new TooManyRequests(
-              "Too many failed sign-ins for "
-                  + refused.get().reason()
-                  + "; try again in "
-                  + seconds
-                  + (seconds == 1 ? " second." : " seconds."),
-              seconds));
-    }
+    return throttle
+        .tryReserve(username, clientAddress)
+        .compose(
+            refused -> {
+              if (refused.isPresent()) {
+                long seconds = Math.max(1, refused.get().remaining().toSeconds());
+                return Future.failedFuture(
+                    new TooManyRequests(
+                        "Too many failed sign-ins for "
+                            + refused.get().reason()
+                            + "; try again in "
+                            + seconds
+                            + (seconds == 1 ? " second." : " seconds."),
+                        seconds));
+              }
+              return checked(username, password, clientAddress);
+            });
+  }
+
+  /** The password check of a reserved attempt; the reservation ends before the answer. */
+  private Future<JwtSessions.Issued> checked(
+      String username, String password, String clientAddress) {
     return users
         .findByUsername(username)
         .compose(
@@ -65,15 +75,20 @@ public final class AuthService implements Authenticator {
         .transform(
             checked -> {
               if (checked.failed()) {
-                throttle.released(username, clientAddress);
-                return Future.failedFuture(checked.cause());
+                return throttle
+                    .released(username, clientAddress)
+                    .transform(r -> Future.failedFuture(checked.cause()));
               }
               if (checked.result().isEmpty()) {
-                throttle.failed(username, clientAddress);
-                return Future.failedFuture(new Unauthorized("Invalid username or password."));
+                return throttle
+                    .failed(username, clientAddress)
+                    .transform(
+                        r ->
+                            Future.failedFuture(new Unauthorized("Invalid username or password.")));
               }
-              throttle.succeeded(username, clientAddress);
-              return Future.succeededFuture(sessions.issue(checked.result().get()));
+              return throttle
+                  .succeeded(username, clientAddress)
+                  .map(r -> sessions.issue(checked.result().get()));
             });
   }
 

@@ -181,18 +181,34 @@ public final class UserService {
     } catch (ValidationFailed e) {
       return Future.failedFuture(e);
     }
-    var refused = throttle.tryReserve(caller.username(), clientAddress);
-    if (refused.isPresent()) {
-      long seconds = Math.max(1, refused.get().remaining().toSeconds());
-      return Future.failedFuture(
-          new TooManyRequests(
-              "Too many wrong passwords for "
-                  + refused.get().reason()
-                  + "; try again in "
-                  + seconds
-                  + " seconds.",
-              seconds));
-    }
+    return throttle
+        .tryReserve(caller.username(), clientAddress)
+        .compose(
+            refused -> {
+              if (refused.isPresent()) {
+                long seconds = Math.max(1, refused.get().remaining().toSeconds());
+                return Future.failedFuture(
+                    new TooManyRequests(
+                        "Too many wrong passwords for "
+                            + refused.get().reason()
+                            + "; try again in "
+                            + seconds
+                            + " seconds.",
+                        seconds));
+              }
+              return currentPasswordChecked(caller, clientAddress, currentPassword, newPassword);
+            })
+        .compose(
+            hash ->
+                store.update(
+                    caller.userId(), Optional.empty(), Optional.empty(), Optional.of(hash)))
+        .onSuccess(updated -> cache.userChanged(caller.userId()))
+        .map(Optional::orElseThrow);
+  }
+
+  /** The new password's hash once the current one is checked; the reservation ends before. */
+  private Future<String> currentPasswordChecked(
+      Principal caller, String clientAddress, String currentPassword, String newPassword) {
     return store
         .passwordHash(caller.userId())
         .compose(
@@ -203,23 +219,23 @@ public final class UserService {
         .transform(
             checked -> {
               if (checked.failed()) {
-                throttle.released(caller.username(), clientAddress);
-                return Future.failedFuture(checked.cause());
+                return throttle
+                    .released(caller.username(), clientAddress)
+                    .transform(r -> Future.failedFuture(checked.cause()));
               }
               if (!checked.result()) {
-                throttle.failed(caller.username(), clientAddress);
-                return Future.failedFuture(
-                    ValidationFailed.of("currentPassword", "is not your current password"));
+                return throttle
+                    .failed(caller.username(), clientAddress)
+                    .transform(
+                        r ->
+                            Future.failedFuture(
+                                ValidationFailed.of(
+                                    "currentPassword", "is not your current password")));
               }
-              throttle.succeeded(caller.username(), clientAddress);
-              return hasher.hash(newPassword);
-            })
-        .compose(
-            hash ->
-                store.update(
-                    caller.userId(), Optional.empty(), Optional.empty(), Optional.of(hash)))
-        .onSuccess(updated -> cache.userChanged(caller.userId()))
-        .map(Optional::orElseThrow);
+              return throttle
+                  .succeeded(caller.username(), clientAddress)
+                  .compose(r -> hasher.hash(newPassword));
+            });
   }
 
   /** Signs the user out everywhere: every session JWT of the user stops working at once. */

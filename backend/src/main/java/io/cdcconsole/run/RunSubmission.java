@@ -169,7 +169,27 @@ final class RunSubmission {
                                                           return moved.run();
                                                         });
                                               }));
-                        }));
+                        }))
+        .recover(err -> replayed(pipelineRef, idempotencyKey, err));
+  }
+
+  /**
+   * A start refused with a conflict, perhaps because another with the same key (on this or another
+   * replica) was inserted meanwhile (the unique key on it, or its now active run, refused this
+   * one): that run is the answer. Else the failure stands.
+   */
+  private Future<Run> replayed(String pipelineRef, Optional<String> idempotencyKey, Throwable err) {
+    if (idempotencyKey.isEmpty() || !(err instanceof Conflict)) {
+      return Future.failedFuture(err);
+    }
+    return pipelines
+        .get(pipelineRef)
+        .compose(pipeline -> store.findByIdempotencyKey(pipeline.id(), idempotencyKey.get()))
+        .transform(
+            found ->
+                found.succeeded() && found.result().isPresent()
+                    ? Future.succeededFuture(found.result().get())
+                    : Future.failedFuture(err));
   }
 
   private static Future<Optional<String>> savepointFor(
@@ -313,48 +333,61 @@ final class RunSubmission {
       FlinkGateway flink,
       SubmitYaml.Resolved resolved) {
     // the YAML goes as the program argument only when it holds no secret; else the launcher fetches
-    // it with a ticket
+    // it with a ticket (a new one for each attempt: a ticket serves one fetch)
     List<String> issued = new ArrayList<>();
-    Supplier<String> ticketUrl =
-        () -> {
-          String ticket = tickets.issue(run.id(), resolved.yaml(), resolved.secrets());
-          issued.add(ticket);
-          return consoleUrl.get() + LaunchTickets.PATH + ticket;
-        };
-    String argument = resolved.secrets().isEmpty() ? resolved.yaml() : ticketUrl.get();
-    JarRun jarRun =
-        new JarRun(
-            LauncherJar.ENTRY_CLASS,
-            argument,
-            run.jobId(),
-            run.allowNonRestoredState(),
-            run.flinkConfig(),
-            Optional.ofNullable(run.fromSavepoint()));
-    return bundles
-        .forRun(cluster, resolved.connectorTypes())
+    Supplier<Future<String>> argument =
+        () ->
+            resolved.secrets().isEmpty()
+                ? Future.succeededFuture(resolved.yaml())
+                : tickets
+                    .issue(run.id(), resolved.yaml(), resolved.secrets())
+                    .map(
+                        ticket -> {
+                          issued.add(ticket);
+                          return consoleUrl.get() + LaunchTickets.PATH + ticket;
+                        });
+    return argument
+        .get()
         .compose(
-            bundle ->
-                launcher
-                    .jarId(cluster.id(), flink, bundle)
-                    .compose(jarId -> flink.runJar(jarId, jarRun))
-                    .recover(
-                        err -> {
-                          if (jarMissing(err)) {
-                            // the JobManager lost its uploaded jars (a restart): upload again and
-                            // retry once
-                            launcher.forget(cluster.id());
-                            JarRun retry =
-                                resolved.secrets().isEmpty()
-                                    ? jarRun
-                                    : jarRun.withArgument(ticketUrl.get());
-                            return launcher
-                                .jarId(cluster.id(), flink, bundle)
-                                .compose(jarId -> flink.runJar(jarId, retry));
-                          }
-                          return Future.failedFuture(err);
-                        }))
+            first -> {
+              JarRun jarRun =
+                  new JarRun(
+                      LauncherJar.ENTRY_CLASS,
+                      first,
+                      run.jobId(),
+                      run.allowNonRestoredState(),
+                      run.flinkConfig(),
+                      Optional.ofNullable(run.fromSavepoint()));
+              return bundles
+                  .forRun(cluster, resolved.connectorTypes())
+                  .compose(
+                      bundle ->
+                          launcher
+                              .jarId(cluster.id(), flink, bundle)
+                              .compose(jarId -> flink.runJar(jarId, jarRun))
+                              .recover(
+                                  err -> {
+                                    if (jarMissing(err)) {
+                                      // the JobManager lost its uploaded jars (a restart): upload
+                                      // again and retry once
+                                      launcher.forget(cluster.id());
+                                      return argument
+                                          .get()
+                                          .compose(
+                                              again ->
+                                                  launcher
+                                                      .jarId(cluster.id(), flink, bundle)
+                                                      .compose(
+                                                          jarId ->
+                                                              flink.runJar(
+                                                                  jarId,
+                                                                  jarRun.withArgument(again))));
+                                    }
+                                    return Future.failedFuture(err);
+                                  }));
+            })
         // Flink answered with a refusal: the launcher's main has ended, so its ticket's secrets
-        // leave the heap now.
+        // leave the database now.
         // After a timeout the main may still be about to fetch it; the sweep takes it then.
         .onFailure(
             err -> {

@@ -44,7 +44,8 @@ public record Runs(
       AuditStore audit,
       TasksRunning tasksRunning,
       Replica replica) {
-    LaunchTickets tickets = new LaunchTickets(vertx, clock, java.time.Duration.ofSeconds(30));
+    LaunchTickets tickets =
+        new LaunchTickets(vertx, store.pool(), clock, java.time.Duration.ofSeconds(30));
     LaunchBundles bundles =
         new LaunchBundles(vertx, launcher, home.resolve("bundles"), config.flinkCdcDir());
     RunCheckpoints checkpoints = new RunCheckpoints(store, clusters, clients);

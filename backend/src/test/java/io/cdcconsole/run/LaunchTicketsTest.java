@@ -29,26 +29,35 @@ import org.junit.jupiter.api.Test;
 /**
  * Launch tickets (security review L8): every fetch of an issued ticket leaves an audit row naming
  * the run, the launcher's address and the ticket's fingerprint (never the ticket, never the YAML);
- * expired tickets leave the heap on a timer, without waiting for the next issue; a revoked ticket
- * cannot be fetched. The tickets are served by their own router here, with the real audit writing
- * into the console's database, which the console's API then reads.
+ * expired tickets leave the database on a timer, without waiting for the next issue; a revoked
+ * ticket cannot be fetched; of parallel fetches of one ticket exactly one gets it. The tickets are
+ * served by their own router here, with the real audit writing into the console's database, which
+ * the console's API then reads.
  */
 class LaunchTicketsTest extends ConsoleTest {
   private static final String YAML = "source:\n  type: mysql\n  password: Ticket-Secret-4242\n";
 
   @Test
   void expiredTicketsAreSweptOnATimer() throws Exception {
-    FakeClock clock = new FakeClock();
-    LaunchTickets tickets = new LaunchTickets(console.app().vertx(), clock, Duration.ofMillis(100));
+    // from now: the console's own sweeper, on the real clock, shares the table and must not take
+    // them
+    FakeClock clock = new FakeClock(java.time.Instant.now());
+    LaunchTickets tickets =
+        new LaunchTickets(
+            console.app().vertx(), console.app().database().pool(), clock, Duration.ofMillis(100));
     tickets.start();
     try {
-      tickets.issue(1, YAML, java.util.Set.of());
-      tickets.issue(2, YAML, java.util.Set.of());
+      java.util.List<String> issued =
+          java.util.List.of(
+              TestConsole.await(tickets.issue(1, YAML, java.util.Set.of())),
+              TestConsole.await(tickets.issue(2, YAML, java.util.Set.of())));
       Thread.sleep(500);
-      assertEquals(2, tickets.held(), "tickets that have not expired are kept");
+      assertEquals(
+          2, TestConsole.await(tickets.held(issued)), "tickets that have not expired are kept");
       clock.advance(Duration.ofMinutes(3));
       // no new ticket is issued: only the timer can take them
-      eventually(Duration.ofSeconds(30), tickets::held, held -> held == 0);
+      eventually(
+          Duration.ofSeconds(30), () -> TestConsole.await(tickets.held(issued)), held -> held == 0);
     } finally {
       tickets.stop();
     }
@@ -57,7 +66,9 @@ class LaunchTicketsTest extends ConsoleTest {
   @Test
   void aFetchIsAuditedWithoutTheTicketAndARevokedTicketIsGone() throws Exception {
     Vertx vertx = console.app().vertx();
-    LaunchTickets tickets = new LaunchTickets(vertx, Clock.systemUTC(), Duration.ofSeconds(30));
+    LaunchTickets tickets =
+        new LaunchTickets(
+            vertx, console.app().database().pool(), Clock.systemUTC(), Duration.ofSeconds(30));
     Router router = Router.router(vertx);
     AuditStore auditStore = new AuditStore(console.app().database().pool());
     tickets.addRoutes(router, new Audit(auditStore, new DeniedAudit(vertx, auditStore)));
@@ -67,9 +78,10 @@ class LaunchTicketsTest extends ConsoleTest {
     try {
       String base = "http://127.0.0.1:" + server.actualPort() + LaunchTickets.PATH;
       String ticket =
-          tickets.issue(4711, YAML, java.util.List.of("Ticket-Secret-4242", "Named-Ü-1"));
-      String revoked = tickets.issue(4712, YAML, java.util.Set.of());
-      tickets.revoke(revoked);
+          TestConsole.await(
+              tickets.issue(4711, YAML, java.util.List.of("Ticket-Secret-4242", "Named-Ü-1")));
+      String revoked = TestConsole.await(tickets.issue(4712, YAML, java.util.Set.of()));
+      TestConsole.await(tickets.revoke(revoked));
 
       HttpResponse<String> fetched = get(base + ticket);
       assertEquals(200, fetched.statusCode());
@@ -113,6 +125,23 @@ class LaunchTicketsTest extends ConsoleTest {
           csv.body().contains("run.launch-ticket") && !csv.body().contains(ticket), csv.body());
     } finally {
       TestConsole.await(server.close());
+    }
+  }
+
+  @Test
+  void parallelTakesOfOneTicketGiveItToOneOnly() throws Exception {
+    LaunchTicketStore store = new LaunchTicketStore(console.app().database().pool());
+    for (int round = 0; round < 5; round++) {
+      String id = "parallel-take-" + round;
+      TestConsole.await(
+          store.insert(id, 7, new byte[] {1, 2, 3}, java.time.Instant.now().plusSeconds(60)));
+      java.util.List<io.vertx.core.Future<java.util.Optional<LaunchTicketStore.Sealed>>> takes =
+          new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        takes.add(store.take(id));
+      }
+      TestConsole.await(io.vertx.core.Future.all(takes));
+      assertEquals(1, takes.stream().filter(f -> f.result().isPresent()).count(), "round " + round);
     }
   }
 
