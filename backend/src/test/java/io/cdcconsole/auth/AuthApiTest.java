@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cdcconsole.config.Setting;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
 import io.cdcconsole.test.Jwts;
 import io.cdcconsole.test.TestConsole;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -98,7 +98,7 @@ class AuthApiTest extends ConsoleTest {
 
   @Test
   void forgedUnsignedExpiredAndForeignJwtsAreRefused() throws Exception {
-    String key = Files.readString(console.config().confDir().resolve("jwt.key")).trim();
+    String key = console.env().get(Setting.JWT_SECRET.env());
     String real = http.login("admin", TestConsole.ADMIN_PASSWORD);
     JsonObject claims = Jwts.claims(real);
     long now = Instant.now().getEpochSecond();

@@ -3,12 +3,16 @@ package io.cdcconsole.test;
 import io.cdcconsole.ConsoleApp;
 import io.cdcconsole.config.ConfigLoader;
 import io.cdcconsole.config.ConsoleConfig;
+import io.cdcconsole.config.MasterKey;
+import io.cdcconsole.config.Setting;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -36,14 +40,54 @@ public final class TestConsole implements AutoCloseable {
     this.http = new Http(app.port());
   }
 
-  /** Environment for a console with a fresh home and a fresh database on the shared test server. */
+  /**
+   * Environment for a console with a fresh home and a fresh database on the shared test server. The
+   * master key and the JWT signing secret are given explicitly (random per call), not left to files
+   * in the home, so that {@link #replicaEnv} can share them.
+   */
   public static Map<String, String> defaultEnv() {
     Map<String, String> env = embeddedEnv(newHome());
     TestDatabase.Db db = TestDatabase.create();
     env.put("CDC_CONSOLE_DB_URL", db.url());
     env.put("CDC_CONSOLE_DB_USER", db.user());
     env.put("CDC_CONSOLE_DB_PASSWORD", db.password());
+    env.put(MasterKey.ENV, randomKey(32));
+    env.put(Setting.JWT_SECRET.env(), randomKey(64));
     return env;
+  }
+
+  /**
+   * The environment of another replica on the same database as {@code env}: a copy with its own
+   * fresh home, the same database, master key and JWT signing secret (a session from one replica is
+   * valid on the other, and both decrypt the same {@code ENC(...)} values). Where {@code env}
+   * leaves the keys to files in its home, they are read from there (its console must have started).
+   */
+  public static Map<String, String> replicaEnv(Map<String, String> env) {
+    if (!env.containsKey("CDC_CONSOLE_DB_URL")) {
+      throw new IllegalArgumentException(
+          "replicas share an external database: no CDC_CONSOLE_DB_URL");
+    }
+    Map<String, String> replica = new HashMap<>(env);
+    Path conf = Path.of(env.get("CDC_CONSOLE_HOME")).resolve("conf");
+    replica.computeIfAbsent(MasterKey.ENV, k -> keyFile(conf.resolve("master.key")));
+    replica.computeIfAbsent(Setting.JWT_SECRET.env(), k -> keyFile(conf.resolve("jwt.key")));
+    replica.put("CDC_CONSOLE_HOME", newHome().toString());
+    return replica;
+  }
+
+  private static String randomKey(int bytes) {
+    byte[] key = new byte[bytes];
+    new SecureRandom().nextBytes(key);
+    return Base64.getEncoder().encodeToString(key);
+  }
+
+  private static String keyFile(Path file) {
+    try {
+      return Files.readString(file).trim();
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "no key to share in " + file + " (start the first console)", e);
+    }
   }
 
   /** Environment for a console that runs its own embedded PostgreSQL in {@code home}. */
