@@ -328,7 +328,7 @@ public final class EventFanout implements Background {
             });
   }
 
-  private void received(String payload) {
+  private synchronized void received(String payload) {
     JsonObject envelope;
     try {
       envelope = new JsonObject(payload);
