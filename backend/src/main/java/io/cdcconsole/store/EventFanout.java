@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,15 @@ public final class EventFanout implements Background {
   private static final long FIRST_RETRY_MS = 500;
   private static final long MAX_RETRY_MS = 30_000;
 
+  /**
+   * How often the listening connection is asked a trivial query, and how long it may take: a
+   * connection cut without a word (a network partition, an idle timeout of something in between)
+   * would otherwise listen to nothing for ever. Vert.x 5's connect options have no TCP keep-alive.
+   */
+  private static final long PING_MS = 30_000;
+
+  private static final long PING_TIMEOUT_MS = 10_000;
+
   private final Vertx vertx;
   private final Pool pool;
   private final PgConnectOptions options;
@@ -91,6 +101,7 @@ public final class EventFanout implements Background {
   private boolean stopped = true;
   private PgConnection listener;
   private long retryTimer = -1;
+  private long pingTimer = -1;
   private int failures;
 
   /** Only touched on the listener connection's context: republishes in the order received. */
@@ -129,6 +140,9 @@ public final class EventFanout implements Background {
         registered.add(consumer.completion());
       }
     }
+    synchronized (this) {
+      pingTimer = vertx.setPeriodic(PING_MS, id -> ping());
+    }
     return Future.all(registered)
         .compose(
             ok ->
@@ -151,6 +165,10 @@ public final class EventFanout implements Background {
       if (retryTimer >= 0) {
         vertx.cancelTimer(retryTimer);
         retryTimer = -1;
+      }
+      if (pingTimer >= 0) {
+        vertx.cancelTimer(pingTimer);
+        pingTimer = -1;
       }
       consumers.forEach(consumer -> done.add(consumer.unregister()));
       consumers.clear();
@@ -208,7 +226,7 @@ public final class EventFanout implements Background {
     send(batch)
         .onComplete(
             sent -> {
-              if (sent.failed()) {
+              if (sent.failed() && !stopping()) {
                 LOG.warn(
                     "{} event(s) could not be sent to other replicas: {}",
                     batch.size(),
@@ -216,6 +234,10 @@ public final class EventFanout implements Background {
               }
               sendQueued();
             });
+  }
+
+  private synchronized boolean stopping() {
+    return stopped;
   }
 
   private Future<Void> send(List<JsonObject> batch) {
@@ -287,6 +309,28 @@ public final class EventFanout implements Background {
                         }
                         return Future.succeededFuture();
                       });
+            });
+  }
+
+  /** A listening connection that does not answer in time is closed, and so opened again. */
+  private void ping() {
+    PgConnection conn;
+    synchronized (this) {
+      conn = listener;
+    }
+    if (conn == null) {
+      return;
+    }
+    conn.query("select 1")
+        .execute()
+        .timeout(PING_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onFailure(
+            err -> {
+              LOG.warn(
+                  "The connection listening for other replicas' events does not answer ({}): "
+                      + "closing it",
+                  err.getMessage());
+              conn.close();
             });
   }
 
