@@ -65,6 +65,9 @@ public final class EventFanout implements Background {
    */
   public static final String RESYNC_ADDRESS = "events.resync";
 
+  /** The listening connection's {@code application_name} (in {@code pg_stat_activity}). */
+  static final String APPLICATION_NAME = "cdc-console-events";
+
   /** The header of an event republished from another replica: that replica's id. */
   static final String ORIGIN = "fanout-origin";
 
@@ -110,7 +113,7 @@ public final class EventFanout implements Background {
   public EventFanout(Vertx vertx, Database database, List<String> addresses) {
     this.vertx = vertx;
     this.pool = database.pool();
-    this.options = database.connectOptions();
+    this.options = database.connectOptions().addProperty("application_name", APPLICATION_NAME);
     this.addresses = Set.copyOf(addresses);
   }
 

@@ -292,8 +292,8 @@ class ReplicaEventsTest extends SandboxRunTest {
                       .pool()
                       .query(
                           "select count(pg_terminate_backend(pid)) from pg_stat_activity "
-                              + "where datname = current_database() and query = 'LISTEN "
-                              + EventFanout.CHANNEL
+                              + "where datname = current_database() and application_name = '"
+                              + EventFanout.APPLICATION_NAME
                               + "'")
                       .execute())
               .iterator()
