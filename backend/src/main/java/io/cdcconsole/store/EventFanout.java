@@ -101,6 +101,7 @@ public final class EventFanout implements Background {
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private final ArrayDeque<JsonObject> queued = new ArrayDeque<>();
   private boolean sending;
+  private boolean dropping;
   private boolean stopped = true;
   private PgConnection listener;
   private long retryTimer = -1;
@@ -202,7 +203,11 @@ public final class EventFanout implements Background {
       }
       if (queued.size() >= MAX_QUEUED) {
         queued.pollFirst();
-        LOG.warn("Events for other replicas pile up (database slow or down): dropping the oldest");
+        if (!dropping) {
+          dropping = true;
+          LOG.warn(
+              "Events for other replicas pile up (database slow or down): dropping the oldest");
+        }
       }
       queued.add(envelope);
       if (sending) {
@@ -223,20 +228,27 @@ public final class EventFanout implements Background {
       if (batch.isEmpty() || stopped) {
         queued.clear();
         sending = false;
+        dropping = false;
         return;
       }
     }
-    send(batch)
-        .onComplete(
-            sent -> {
-              if (sent.failed() && !stopping()) {
-                LOG.warn(
-                    "{} event(s) could not be sent to other replicas: {}",
-                    batch.size(),
-                    sent.cause().getMessage());
-              }
-              sendQueued();
-            });
+    Future<Void> sent;
+    try {
+      sent = send(batch);
+    } catch (RuntimeException e) {
+      // never leaves `sending` set: later events would wait for ever
+      sent = Future.failedFuture(e);
+    }
+    sent.onComplete(
+        done -> {
+          if (done.failed() && !stopping()) {
+            LOG.warn(
+                "{} event(s) could not be sent to other replicas: {}",
+                batch.size(),
+                done.cause().getMessage());
+          }
+          sendQueued();
+        });
   }
 
   private synchronized boolean stopping() {
