@@ -143,8 +143,6 @@ public final class EventFanout implements Background {
         consumers.add(consumer);
         registered.add(consumer.completion());
       }
-    }
-    synchronized (this) {
       pingTimer = vertx.setPeriodic(PING_MS, id -> ping());
     }
     return Future.all(registered)
@@ -346,6 +344,8 @@ public final class EventFanout implements Background {
                       + "closing it",
                   err.getMessage());
               conn.close();
+              // also when its close went unheard (it closed before it became the listener)
+              lost(conn);
             });
   }
 
