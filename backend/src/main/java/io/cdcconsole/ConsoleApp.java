@@ -60,6 +60,7 @@ import io.cdcconsole.secret.SecretRoutes;
 import io.cdcconsole.secret.SecretService;
 import io.cdcconsole.secret.SecretStore;
 import io.cdcconsole.store.Database;
+import io.cdcconsole.store.EventFanout;
 import io.cdcconsole.store.SettingStore;
 import io.cdcconsole.web.ApiDocsRoutes;
 import io.cdcconsole.web.ApiRouter;
@@ -235,10 +236,23 @@ public final class ConsoleApp {
             .executeBlocking(LauncherJar::load, false)
             .onFailure(err -> LOG.warn("Pipelines cannot be started: {}", err.getMessage()));
     AtomicReference<String> consoleUrl = new AtomicReference<>();
+    // what other replicas on this database must hear: SSE streams, DS waits and caches there
+    EventFanout fanout =
+        new EventFanout(
+            vertx,
+            database,
+            List.of(
+                RunEvents.ADDRESS,
+                RunEvents.STALE_ADDRESS,
+                HealthEvents.ADDRESS,
+                ClusterHealthWatcher.ADDRESS,
+                PrincipalCache.ADDRESS,
+                PipelineStore.CHANGED_ADDRESS));
 
     return MasterKeyCheck.verify(vertx, cipher, new SettingStore(pool)::putIfAbsent)
         .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
         .compose(ok -> running.start(principals))
+        .compose(ok -> running.start(fanout))
         .compose(
             ok ->
                 Future.all(

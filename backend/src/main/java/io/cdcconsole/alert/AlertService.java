@@ -13,6 +13,7 @@ import io.cdcconsole.lifecycle.Background;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
+import io.cdcconsole.store.EventFanout;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.validation.Names;
@@ -121,10 +122,28 @@ public final class AlertService implements Background {
 
   @Override
   public Future<Void> start() {
+    // rules are evaluated on the replica that observed the change, once: not again for what
+    // another replica sent over
     consumers.add(
-        vertx.eventBus().consumer(RunEvents.ADDRESS, m -> evaluate(() -> onTransition(m.body()))));
+        vertx
+            .eventBus()
+            .consumer(
+                RunEvents.ADDRESS,
+                m -> {
+                  if (!EventFanout.fromOtherReplica(m)) {
+                    evaluate(() -> onTransition(m.body()));
+                  }
+                }));
     consumers.add(
-        vertx.eventBus().consumer(HealthEvents.ADDRESS, m -> evaluate(() -> onHealth(m.body()))));
+        vertx
+            .eventBus()
+            .consumer(
+                HealthEvents.ADDRESS,
+                m -> {
+                  if (!EventFanout.fromOtherReplica(m)) {
+                    evaluate(() -> onHealth(m.body()));
+                  }
+                }));
     timerId = vertx.setPeriodic(Math.max(200, Math.min(backoff.toMillis(), 2000)), id -> work());
     return Future.all(consumers.stream().map(c -> c.completion()).toList()).mapEmpty();
   }

@@ -1,11 +1,14 @@
 package io.cdcconsole.auth;
 
 import io.cdcconsole.lifecycle.Background;
+import io.cdcconsole.store.EventFanout;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,9 +23,9 @@ import java.util.function.Supplier;
  * <p>A change made through this console (disable, role, password, sign-out, token revoke) drops the
  * affected entries here at once, before the change is answered, and is published on {@link
  * #ADDRESS} so that every other listener — open event streams, and the caches of other replicas
- * once the event bus is clustered — drops or rechecks too. A change made behind the console's back
- * (SQL by hand, or another replica while the event bus is not shared) is seen after the TTL at the
- * latest.
+ * (the address is fanned out, {@link EventFanout}) — drops or rechecks too. When this replica may
+ * have missed another's changes (its listener was away) the whole cache starts over. A change made
+ * behind the console's back (SQL by hand) is seen after the TTL at the latest.
  *
  * <p>A look-up that started before a change may answer after it with the old row; a generation
  * counter keeps such a stale answer out of the cache (it is still used for the one request that was
@@ -46,6 +49,7 @@ public final class PrincipalCache implements Background {
   private final Map<String, Entry<TokenStore.Owned>> tokens = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
   private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<JsonObject> resync;
 
   public PrincipalCache(Vertx vertx, Duration ttl) {
     this.vertx = vertx;
@@ -58,14 +62,27 @@ public final class PrincipalCache implements Background {
   @Override
   public Future<Void> start() {
     consumer = vertx.eventBus().<JsonObject>consumer(ADDRESS, message -> drop(message.body()));
-    return consumer.completion();
+    resync = vertx.eventBus().<JsonObject>consumer(EventFanout.RESYNC_ADDRESS, message -> clear());
+    return Future.all(consumer.completion(), resync.completion()).mapEmpty();
   }
 
   @Override
   public Future<Void> stop() {
-    MessageConsumer<JsonObject> listening = consumer;
+    List<Future<Void>> done = new ArrayList<>();
+    if (consumer != null) {
+      done.add(consumer.unregister());
+      done.add(resync.unregister());
+    }
     consumer = null;
-    return listening == null ? Future.succeededFuture() : listening.unregister();
+    resync = null;
+    return Future.join(done).mapEmpty();
+  }
+
+  /** Forgets everything: changes may have been missed. */
+  private void clear() {
+    generation.incrementAndGet();
+    users.clear();
+    tokens.clear();
   }
 
   Future<Optional<User>> user(long id, Supplier<Future<Optional<User>>> load) {

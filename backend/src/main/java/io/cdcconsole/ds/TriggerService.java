@@ -9,6 +9,7 @@ import io.cdcconsole.lifecycle.Background;
 import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
+import io.cdcconsole.store.EventFanout;
 import io.cdcconsole.store.IdOrName;
 import io.cdcconsole.store.SettingStore;
 import io.cdcconsole.store.StorageException;
@@ -74,7 +75,18 @@ public final class TriggerService implements Background {
 
   @Override
   public Future<Void> start() {
-    transitions = vertx.eventBus().<JsonObject>consumer(RunEvents.ADDRESS, m -> work());
+    // woken by the transitions this replica stored; the others' come up on the timer (waking every
+    // replica for each would only make them contend for the same deliveries)
+    transitions =
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                RunEvents.ADDRESS,
+                m -> {
+                  if (!EventFanout.fromOtherReplica(m)) {
+                    work();
+                  }
+                });
     timerId = vertx.setPeriodic(Math.max(200, Math.min(backoff.toMillis(), 2000)), id -> work());
     return transitions.completion();
   }

@@ -6,6 +6,7 @@ import io.cdcconsole.cluster.FlinkCallListener;
 import io.cdcconsole.cluster.FlinkRestClient;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
+import io.cdcconsole.store.EventFanout;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -184,12 +185,28 @@ public final class ConsoleMetrics {
 
   /** Starts listening and the periodic work: the database gauges and the event-loop probes. */
   public Future<Void> start(Pool pool) {
-    consumers.add(
-        vertx.eventBus().<JsonObject>consumer(RunEvents.ADDRESS, msg -> transition(msg.body())));
+    // what this replica observed: another replica counts its own (a sum over replicas counts each
+    // transition once)
     consumers.add(
         vertx
             .eventBus()
-            .<JsonObject>consumer(ClusterHealthWatcher.ADDRESS, msg -> health(msg.body())));
+            .<JsonObject>consumer(
+                RunEvents.ADDRESS,
+                msg -> {
+                  if (!EventFanout.fromOtherReplica(msg)) {
+                    transition(msg.body());
+                  }
+                }));
+    consumers.add(
+        vertx
+            .eventBus()
+            .<JsonObject>consumer(
+                ClusterHealthWatcher.ADDRESS,
+                msg -> {
+                  if (!EventFanout.fromOtherReplica(msg)) {
+                    health(msg.body());
+                  }
+                }));
     MetricsStore store = new MetricsStore(pool);
     refresh(store);
     refreshTimer = vertx.setPeriodic(REFRESH.toMillis(), id -> refresh(store));

@@ -1,9 +1,11 @@
 package io.cdcconsole.pipeline;
 
 import io.cdcconsole.lifecycle.Background;
+import io.cdcconsole.store.EventFanout;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * at once; every run transition or stale flag published on the event bus drops the totals that
  * count by current run (a state or stale filter), not the others, which no run change can move (a
  * fleet whose runs keep changing would otherwise recount 10 000 pipelines for the default list on
- * every change). So within one console a total is as exact as before. What another replica changes
- * is counted after {@link #TTL} at the latest.
+ * every change). So within one console a total is as exact as before. Pipeline changes are
+ * published at {@link PipelineStore#CHANGED_ADDRESS} for the other replicas (fanned out, as the run
+ * addresses are), so their totals drop too when the event arrives; a replica that may have missed
+ * some (its listener was away: {@link EventFanout#RESYNC_ADDRESS}) drops every total. {@link #TTL}
+ * bounds the rest.
  */
 final class ListTotals {
   static final Duration TTL = Duration.ofSeconds(1);
@@ -48,6 +53,9 @@ final class ListTotals {
   private final AtomicLong pipelineChanges = new AtomicLong();
   private final AtomicLong runChanges = new AtomicLong();
 
+  /** Where pipeline changes are told to the other replicas; null while not listening. */
+  private volatile Vertx publishing;
+
   /**
    * Listens on the addresses at which run changes are published (each drops the totals that count
    * by run), until the answer is stopped.
@@ -59,10 +67,25 @@ final class ListTotals {
           runAddresses.forEach(
               address ->
                   consumers.add(vertx.eventBus().consumer(address, message -> runChanged())));
+          consumers.add(
+              vertx
+                  .eventBus()
+                  .consumer(
+                      PipelineStore.CHANGED_ADDRESS,
+                      message -> {
+                        // this replica's own changes dropped the totals already
+                        if (EventFanout.fromOtherReplica(message)) {
+                          dropAll();
+                        }
+                      }));
+          consumers.add(
+              vertx.eventBus().consumer(EventFanout.RESYNC_ADDRESS, message -> dropAll()));
+          publishing = vertx;
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList())
               .mapEmpty();
         },
         () -> {
+          publishing = null;
           List<Future<Void>> done = consumers.stream().map(MessageConsumer::unregister).toList();
           consumers.clear();
           return Future.join(done).mapEmpty();
@@ -94,8 +117,19 @@ final class ListTotals {
     }
   }
 
-  /** A pipeline was created, changed or deleted: every total may have moved. */
+  /**
+   * A pipeline was created, changed or deleted here: every total may have moved, here and on the
+   * other replicas.
+   */
   void changed() {
+    dropAll();
+    Vertx vertx = publishing;
+    if (vertx != null) {
+      vertx.eventBus().publish(PipelineStore.CHANGED_ADDRESS, new JsonObject());
+    }
+  }
+
+  private void dropAll() {
     pipelineChanges.incrementAndGet();
     totals.clear();
   }

@@ -129,6 +129,12 @@ public final class PipelineStore {
   }
 
   /**
+   * Published (body {@code {}}) when this replica created, changed or deleted a pipeline: the other
+   * replicas' list totals drop (fanned out).
+   */
+  public static final String CHANGED_ADDRESS = "pipeline.changed";
+
+  /**
    * Keeps list totals in step with runs while it runs: {@code runAddresses} are where run changes
    * are published.
    */

@@ -1,5 +1,6 @@
 package io.cdcconsole.run;
 
+import io.cdcconsole.store.EventFanout;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -11,7 +12,8 @@ import java.util.function.Predicate;
 /**
  * Waits for a run to reach a state without holding a thread: a {@code run.state} listener on the
  * event bus and a timer, whichever comes first. Answers the run as it is then; the caller tells
- * success from a timeout.
+ * success from a timeout. Transitions another replica stores arrive on the same address (fanned
+ * out); when some may have been missed ({@link EventFanout#RESYNC_ADDRESS}) the run is read again.
  */
 public final class RunWaiter {
   private final Vertx vertx;
@@ -41,6 +43,15 @@ public final class RunWaiter {
                         .onSuccess(run -> run.filter(over).ifPresent(result::tryComplete));
                   }
                 });
+    MessageConsumer<JsonObject> resync =
+        vertx
+            .eventBus()
+            .consumer(
+                EventFanout.RESYNC_ADDRESS,
+                message ->
+                    store
+                        .find(runId)
+                        .onSuccess(run -> run.filter(over).ifPresent(result::tryComplete)));
     long timer =
         vertx.setTimer(
             Math.max(1, timeout.toMillis()),
@@ -50,8 +61,7 @@ public final class RunWaiter {
                     .onSuccess(run -> run.ifPresent(result::tryComplete))
                     .onFailure(result::tryFail));
     // the listener is in place before the first look, so no change can slip between them
-    consumer
-        .completion()
+    Future.join(consumer.completion(), resync.completion())
         .onComplete(
             registered ->
                 store
@@ -63,6 +73,7 @@ public final class RunWaiter {
         .onComplete(
             done -> {
               consumer.unregister();
+              resync.unregister();
               vertx.cancelTimer(timer);
             });
   }

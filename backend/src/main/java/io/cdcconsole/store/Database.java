@@ -43,13 +43,15 @@ public final class Database {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final PgConnectOptions options;
   private volatile Embedded embedded;
   private volatile boolean restarting;
   private long supervisor = -1;
 
-  private Database(Vertx vertx, Pool pool, Embedded embedded) {
+  private Database(Vertx vertx, Pool pool, PgConnectOptions options, Embedded embedded) {
     this.vertx = vertx;
     this.pool = pool;
+    this.options = options;
     this.embedded = embedded;
   }
 
@@ -117,7 +119,7 @@ public final class Database {
                       .connectingTo(target.options().setCachePreparedStatements(true))
                       .using(vertx)
                       .build();
-              Database db = new Database(vertx, pool, target.embedded());
+              Database db = new Database(vertx, pool, target.options(), target.embedded());
               if (target.embedded() != null) {
                 db.supervisor =
                     vertx.setPeriodic(EMBEDDED_CHECK_MS, id -> db.restartEmbeddedIfDead());
@@ -174,6 +176,14 @@ public final class Database {
 
   public Pool pool() {
     return pool;
+  }
+
+  /**
+   * Where the pool connects, for a connection of its own outside the pool (the event fan-out's
+   * {@code LISTEN}); the embedded server comes back on the same port after a restart.
+   */
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions(options);
   }
 
   public boolean embedded() {

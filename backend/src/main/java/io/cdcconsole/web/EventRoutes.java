@@ -6,6 +6,7 @@ import io.cdcconsole.access.Role;
 import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.error.TooManyRequests;
 import io.cdcconsole.error.ValidationFailed;
+import io.cdcconsole.store.EventFanout;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -34,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * and ends the stream when they no longer hold; streams are capped per user and in all (one count
  * for every HTTP instance: this object is shared); a client that does not read is dropped, not
  * buffered for.
+ *
+ * <p>Events recorded by other replicas arrive on the same addresses ({@link EventFanout}), run
+ * transitions with their stored ids, so a client can reconnect to any replica with its {@code
+ * Last-Event-ID}. When this replica may have missed some of theirs ({@link
+ * EventFanout#RESYNC_ADDRESS}), every stream ends (without {@code stream.closed}): clients
+ * reconnect with {@code Last-Event-ID} and are replayed what they missed from the database.
  */
 public final class EventRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(EventRoutes.class);
@@ -152,6 +159,7 @@ public final class EventRoutes {
     private List<JsonObject> heldBack = new ArrayList<>();
     private List<MessageConsumer<JsonObject>> consumers = List.of();
     private MessageConsumer<JsonObject> changes;
+    private MessageConsumer<JsonObject> resync;
     private long keepAlive = -1;
     private boolean closed;
 
@@ -191,6 +199,17 @@ public final class EventRoutes {
                       auth.forget(message.body());
                       recheck();
                     }
+                  });
+      resync =
+          vertx
+              .eventBus()
+              .consumer(
+                  EventFanout.RESYNC_ADDRESS,
+                  message -> {
+                    if (!closed) {
+                      response.end();
+                    }
+                    close();
                   });
       keepAlive = vertx.setPeriodic(limits.keepAlive().toMillis(), id -> recheck());
       if (lastEventId < 0) {
@@ -309,6 +328,9 @@ public final class EventRoutes {
       consumers.forEach(MessageConsumer::unregister);
       if (changes != null) {
         changes.unregister();
+      }
+      if (resync != null) {
+        resync.unregister();
       }
       release(principal.userId());
     }
