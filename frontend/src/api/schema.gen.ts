@@ -745,6 +745,11 @@ export interface paths {
          *     that does not read fast enough is disconnected (it reconnects with `Last-Event-ID`). At most
          *     `events.maxStreamsPerUser` (8) streams per user and `events.maxStreams` (256) in all are open at once;
          *     more answer 429.
+         *
+         *     With several console replicas on one database every replica streams every change, whichever replica
+         *     observed it, and transition ids are the same on all of them: a client may reconnect to any replica with
+         *     its `Last-Event-ID`. When a replica may have missed other replicas' changes (its connection listening for
+         *     them was lost and is back) it ends its streams without `stream.closed`; reconnect with `Last-Event-ID`.
          */
         get: operations["streamEvents"];
         put?: never;
