@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -84,7 +85,7 @@ public final class LoginThrottle implements Background {
     return store.change(
         List.of(user, addr),
         found -> {
-          Instant now = clock.instant();
+          Instant now = now();
           Counter u = current(found.get(user), now);
           Counter a = current(found.get(addr), now);
           Optional<Lock> refused = refusal(u, policy.maxFailures(), now, "this account");
@@ -146,7 +147,7 @@ public final class LoginThrottle implements Background {
     return store.change(
         List.of(user, addr),
         found -> {
-          Instant now = clock.instant();
+          Instant now = now();
           Counter u = orNew(current(found.get(user), now), now);
           Counter a = orNew(current(found.get(addr), now), now);
           Map<String, Counter> next = new HashMap<>();
@@ -212,7 +213,7 @@ public final class LoginThrottle implements Background {
 
   /** Removes (a bounded number of) counters that hold nothing any more; answers how many. */
   Future<Integer> purge() {
-    Instant now = clock.instant();
+    Instant now = now();
     return store
         .purge(now, now.minus(policy.window()))
         .onFailure(err -> LOG.warn("Purging sign-in counters failed: {}", err.toString()));
@@ -224,5 +225,10 @@ public final class LoginThrottle implements Background {
 
   private static String addressKey(String address) {
     return "addr:" + address;
+  }
+
+  /** Now at the database's precision, so a time written and read back equals the one computed. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 }

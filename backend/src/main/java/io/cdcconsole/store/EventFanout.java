@@ -266,7 +266,10 @@ public final class EventFanout implements Background {
         .compose(
             all ->
                 pool.preparedQuery("select pg_notify($1, p) from unnest($2::text[]) as p")
-                    .execute(Tuple.of(CHANNEL, all.<String>list().toArray(new String[0]))))
+                    .execute(
+                        Tuple.tuple()
+                            .addString(CHANNEL)
+                            .addArrayOfString(all.<String>list().toArray(new String[0]))))
         .mapEmpty();
   }
 

@@ -6,24 +6,71 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Iterator;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * A client of {@code GET /events} that reads the stream frame by frame, as an EventSource would,
- * and checks each event against the OpenAPI document.
+ * and checks each event against the OpenAPI document. Lines are read by a thread of its own, so a
+ * test waiting for an event that never comes fails after {@link #PATIENCE} instead of hanging (a
+ * blocked HTTP body read does not heed JUnit's timeout interrupt).
  */
 public final class Sse implements AutoCloseable {
   /** One event: {@code id} is null when the server sent none. */
   public record Event(Long id, String name, JsonObject data) {}
 
+  /** How long {@link #next()} waits for the next line of the stream. */
+  public static final Duration PATIENCE = Duration.ofMinutes(3);
+
+  /** Put after the last line (the stream ended, or reading it failed). */
+  private static final String END = new String("end of stream");
+
   private final HttpResponse<Stream<String>> response;
-  private final Iterator<String> lines;
+  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+  private boolean ended;
 
   private Sse(HttpResponse<Stream<String>> response) {
     this.response = response;
-    this.lines = response.body().iterator();
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                response.body().forEach(lines::add);
+              } catch (RuntimeException e) {
+                // closed by close(), or cut by the server: the stream ended either way
+              } finally {
+                lines.add(END);
+              }
+            },
+            "sse-reader");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /** The next line; null when the stream ended. */
+  private String nextLine() {
+    if (ended) {
+      return null;
+    }
+    String line;
+    try {
+      line = lines.poll(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    if (line == null) {
+      throw new AssertionError("nothing on the event stream for " + PATIENCE);
+    }
+    if (line == END) {
+      ended = true;
+      return null;
+    }
+    return line;
   }
 
   /** Opens a stream; {@code lastEventId} null for none. */
@@ -59,7 +106,9 @@ public final class Sse implements AutoCloseable {
   /** The whole body of a refused stream (a problem document). */
   public String body() {
     StringBuilder out = new StringBuilder();
-    lines.forEachRemaining(out::append);
+    for (String line = nextLine(); line != null; line = nextLine()) {
+      out.append(line);
+    }
     return out.toString();
   }
 
@@ -68,8 +117,7 @@ public final class Sse implements AutoCloseable {
     Long id = null;
     String name = "message";
     String data = null;
-    while (lines.hasNext()) {
-      String line = lines.next();
+    for (String line = nextLine(); line != null; line = nextLine()) {
       if (line.isEmpty()) {
         if (data != null) {
           // every event's data must match the schema of its type in the OpenAPI document
