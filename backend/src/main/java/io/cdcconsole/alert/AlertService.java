@@ -14,6 +14,7 @@ import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
 import io.cdcconsole.store.EventFanout;
+import io.cdcconsole.store.Outbox;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.validation.Names;
@@ -867,21 +868,16 @@ public final class AlertService implements Background {
         .executeBlocking(() -> decrypt(due.channel()), false)
         .compose(config -> sender.send(due.channel().type(), config, due.message()))
         .compose(
-            answer -> store.delivered(due.id(), answer),
+            answer -> store.delivered(due, answer),
             err -> {
               int attempt = due.attempts() + 1;
-              Long retryIn =
-                  attempt >= MAX_ATTEMPTS
-                      ? null
-                      : Math.min(
-                          MAX_BACKOFF.toMillis(),
-                          backoff.toMillis() * (1L << Math.min(20, attempt - 1)));
+              Long retryIn = Outbox.retryInMillis(attempt, MAX_ATTEMPTS, backoff, MAX_BACKOFF);
               LOG.warn(
                   "Alert to channel {} failed (attempt {}): {}",
                   due.channel().name(),
                   attempt,
                   err.getMessage());
-              return store.failed(due.id(), err.getMessage(), retryIn);
+              return store.failed(due, err.getMessage(), retryIn);
             });
   }
 }

@@ -1,6 +1,7 @@
 package io.cdcconsole.alert;
 
 import io.cdcconsole.error.Conflict;
+import io.cdcconsole.store.Outbox;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;
@@ -424,11 +425,12 @@ final class AlertStore {
 
   // deliveries: the same outbox pattern as the DolphinScheduler triggers (ds/TriggerStore)
 
+  /** Claims up to {@code limit} due deliveries for this console ({@link Outbox}). */
   Future<List<Due>> due(int limit) {
     return pool.preparedQuery(
-            "select d.id as delivery_id, d.attempts, d.message, c.* from alert_delivery d "
-                + "join alert_channel c on c.id = d.channel_id "
-                + "where d.status = 'PENDING' and d.next_attempt_at <= now() order by d.id limit $1")
+            Outbox.claimDue("alert_delivery")
+                + "select d.id as delivery_id, d.attempts, d.message, c.* from claimed d "
+                + "join alert_channel c on c.id = d.channel_id order by d.id")
         .execute(Tuple.of(limit))
         .map(
             rows ->
@@ -442,21 +444,24 @@ final class AlertStore {
                             AlertMessage.fromJson(r.getJsonObject("message")))));
   }
 
-  Future<Void> delivered(long id, String response) {
+  /** Records the delivery made, unless it is no longer as claimed ({@link Outbox}). */
+  Future<Void> delivered(Due due, String response) {
     return pool.preparedQuery(
             "update alert_delivery set status = 'DELIVERED', attempts = attempts + 1, "
-                + "delivered_at = now(), response = $2, last_error = null where id = $1")
-        .execute(Tuple.of(id, response))
+                + "delivered_at = now(), response = $2, last_error = null"
+                + Outbox.asClaimed(3))
+        .execute(Tuple.of(due.id(), response, due.attempts()))
         .mapEmpty();
   }
 
   /** Records a failed attempt; retried in {@code retryInMillis}, or given up when that is null. */
-  Future<Void> failed(long id, String error, Long retryInMillis) {
+  Future<Void> failed(Due due, String error, Long retryInMillis) {
     return pool.preparedQuery(
             "update alert_delivery set attempts = attempts + 1, last_error = $2, "
                 + "status = case when $3::bigint is null then 'FAILED' else 'PENDING' end, "
-                + "next_attempt_at = now() + coalesce($3::bigint, 0) * interval '1 millisecond' where id = $1")
-        .execute(Tuple.of(id, error, retryInMillis))
+                + "next_attempt_at = now() + coalesce($3::bigint, 0) * interval '1 millisecond'"
+                + Outbox.asClaimed(4))
+        .execute(Tuple.of(due.id(), error, retryInMillis, due.attempts()))
         .mapEmpty();
   }
 

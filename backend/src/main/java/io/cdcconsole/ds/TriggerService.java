@@ -11,6 +11,7 @@ import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
 import io.cdcconsole.store.EventFanout;
 import io.cdcconsole.store.IdOrName;
+import io.cdcconsole.store.Outbox;
 import io.cdcconsole.store.SettingStore;
 import io.cdcconsole.store.StorageException;
 import io.cdcconsole.validation.Names;
@@ -562,7 +563,7 @@ public final class TriggerService implements Background {
                   due.runId(),
                   due.state());
               return store.delivered(
-                  due.id(),
+                  due,
                   new JsonObject()
                       .put("code", answer.getValue("code"))
                       .put("msg", answer.getValue("msg"))
@@ -570,18 +571,13 @@ public final class TriggerService implements Background {
             },
             err -> {
               int attempt = due.attempts() + 1;
-              Long retryIn =
-                  attempt >= MAX_ATTEMPTS
-                      ? null
-                      : Math.min(
-                          MAX_BACKOFF.toMillis(),
-                          backoff.toMillis() * (1L << Math.min(20, attempt - 1)));
+              Long retryIn = Outbox.retryInMillis(attempt, MAX_ATTEMPTS, backoff, MAX_BACKOFF);
               LOG.warn(
                   "Starting DolphinScheduler workflow {} failed (attempt {}): {}",
                   due.trigger().workflowCode(),
                   attempt,
                   err.getMessage());
-              return store.failed(due.id(), err.getMessage(), retryIn);
+              return store.failed(due, err.getMessage(), retryIn);
             });
   }
 }

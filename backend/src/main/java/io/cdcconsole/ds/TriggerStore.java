@@ -1,5 +1,6 @@
 package io.cdcconsole.ds;
 
+import io.cdcconsole.store.Outbox;
 import io.cdcconsole.store.Rows;
 import io.cdcconsole.store.Sql;
 import io.vertx.core.Future;
@@ -198,15 +199,16 @@ final class TriggerStore {
                     }));
   }
 
+  /** Claims up to {@code limit} due deliveries for this console ({@link Outbox}). */
   Future<List<Due>> due(int limit) {
     return pool.preparedQuery(
-            "select d.id as delivery_id, d.attempts, d.run_id, t2.to_state, "
+            Outbox.claimDue("ds_delivery")
+                + "select d.id as delivery_id, d.attempts, d.run_id, t2.to_state, "
                 + "t.*, c.name as connection_name, "
                 + "c.id as c_id, c.name as c_name, c.url as c_url, c.version as c_version, c.token as c_token, "
                 + "c.description as c_description, c.revision as c_revision, c.created_at as c_created_at, c.updated_at as c_updated_at "
-                + "from ds_delivery d join ds_trigger t on t.id = d.trigger_id join ds_connection c on c.id = t.connection_id "
-                + "join run_transition t2 on t2.id = d.transition_id "
-                + "where d.status = 'PENDING' and d.next_attempt_at <= now() order by d.id limit $1")
+                + "from claimed d join ds_trigger t on t.id = d.trigger_id join ds_connection c on c.id = t.connection_id "
+                + "join run_transition t2 on t2.id = d.transition_id order by d.id")
         .execute(Tuple.of(limit))
         .map(
             rows ->
@@ -231,11 +233,13 @@ final class TriggerStore {
                             r.getString("to_state"))));
   }
 
-  Future<Void> delivered(long id, JsonObject response) {
+  /** Records the delivery made, unless it is no longer as claimed ({@link Outbox}). */
+  Future<Void> delivered(Due due, JsonObject response) {
     return pool.preparedQuery(
             "update ds_delivery set status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(), "
-                + "response = $2, last_error = null where id = $1")
-        .execute(Tuple.of(id, response))
+                + "response = $2, last_error = null"
+                + Outbox.asClaimed(3))
+        .execute(Tuple.of(due.id(), response, due.attempts()))
         .mapEmpty();
   }
 
@@ -243,12 +247,13 @@ final class TriggerStore {
    * Records a failed attempt; the delivery is retried at {@code retryInMillis}, or given up when
    * that is null.
    */
-  Future<Void> failed(long id, String error, Long retryInMillis) {
+  Future<Void> failed(Due due, String error, Long retryInMillis) {
     return pool.preparedQuery(
             "update ds_delivery set attempts = attempts + 1, last_error = $2, "
                 + "status = case when $3::bigint is null then 'FAILED' else 'PENDING' end, "
-                + "next_attempt_at = now() + coalesce($3::bigint, 0) * interval '1 millisecond' where id = $1")
-        .execute(Tuple.of(id, error, retryInMillis))
+                + "next_attempt_at = now() + coalesce($3::bigint, 0) * interval '1 millisecond'"
+                + Outbox.asClaimed(4))
+        .execute(Tuple.of(due.id(), error, retryInMillis, due.attempts()))
         .mapEmpty();
   }
 

@@ -4,6 +4,7 @@ import io.cdcconsole.test.TestConsole;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
@@ -19,13 +20,14 @@ import javax.crypto.spec.SecretKeySpec;
  * A stand-in for the chat robots and a webhook receiver on 127.0.0.1 (none of them runs here):
  * records every request and answers as the vendor does — DingTalk and WeCom {@code errcode 0},
  * Feishu {@code code 0}, a webhook 204 — or HTTP 500 for as many requests to a path as {@link
- * #failNext} says.
+ * #failNext} says, after the delay {@link #delay} sets for a path.
  */
 final class Receiver implements AutoCloseable {
   record Request(String path, MultiMap params, MultiMap headers, String body) {}
 
   final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+  private final Map<String, Long> delays = new ConcurrentHashMap<>();
   private final Vertx vertx = Vertx.vertx();
   final int port;
 
@@ -38,35 +40,43 @@ final class Receiver implements AutoCloseable {
                     req.body()
                         .onSuccess(
                             body -> {
+                              // recorded on arrival: a request sent twice counts twice at once
                               requests.add(
                                   new Request(
                                       req.path(),
                                       MultiMap.caseInsensitiveMultiMap().addAll(req.params()),
                                       MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
                                       body.toString()));
-                              if (failures
-                                      .getOrDefault(req.path(), new AtomicInteger())
-                                      .getAndDecrement()
-                                  > 0) {
-                                req.response().setStatusCode(500).end("busy");
-                              } else if (req.path().startsWith("/dingtalk")
-                                  || req.path().startsWith("/wecom")) {
-                                req.response()
-                                    .putHeader("Content-Type", "application/json")
-                                    .end("{\"errcode\":0,\"errmsg\":\"ok\"}");
-                              } else if (req.path().startsWith("/feishu")) {
-                                req.response()
-                                    .putHeader("Content-Type", "application/json")
-                                    .end("{\"code\":0,\"msg\":\"success\",\"data\":{}}");
-                              } else {
-                                req.response().setStatusCode(204).end();
-                              }
+                              vertx.setTimer(
+                                  Math.max(1, delays.getOrDefault(req.path(), 0L)),
+                                  t -> answer(req));
                             }));
     port = TestConsole.await(server.listen(0, "127.0.0.1")).actualPort();
   }
 
+  private void answer(HttpServerRequest req) {
+    if (failures.getOrDefault(req.path(), new AtomicInteger()).getAndDecrement() > 0) {
+      req.response().setStatusCode(500).end("busy");
+    } else if (req.path().startsWith("/dingtalk") || req.path().startsWith("/wecom")) {
+      req.response()
+          .putHeader("Content-Type", "application/json")
+          .end("{\"errcode\":0,\"errmsg\":\"ok\"}");
+    } else if (req.path().startsWith("/feishu")) {
+      req.response()
+          .putHeader("Content-Type", "application/json")
+          .end("{\"code\":0,\"msg\":\"success\",\"data\":{}}");
+    } else {
+      req.response().setStatusCode(204).end();
+    }
+  }
+
   String url(String path) {
     return "http://127.0.0.1:" + port + path;
+  }
+
+  /** Answers requests to {@code path} only after {@code millis}. */
+  void delay(String path, long millis) {
+    delays.put(path, millis);
   }
 
   void failNext(String path, int times) {
