@@ -64,6 +64,11 @@ public final class RunWatcher implements Background {
 
   private static final long CHECKPOINT_TICK_MS = 1000;
 
+  /** A root cause Flink did not list yet is asked for again this often, this many times. */
+  private static final long CAUSE_RETRY_MS = 2000;
+
+  private static final int CAUSE_TRIES = 5;
+
   /**
    * Spreads the first checkpoint reads of a cluster's runs evenly over the interval (consecutive
    * ids fall far apart).
@@ -128,6 +133,7 @@ public final class RunWatcher implements Background {
 
   private Context context;
   private final List<Long> timers = new ArrayList<>();
+  private final Set<Long> causeTimers = new HashSet<>();
   private boolean stopped;
 
   RunWatcher(
@@ -208,6 +214,8 @@ public final class RunWatcher implements Background {
           stopped = true;
           timers.forEach(vertx::cancelTimer);
           timers.clear();
+          causeTimers.forEach(vertx::cancelTimer);
+          causeTimers.clear();
           watched.values().forEach(w -> vertx.cancelTimer(w.timer));
           done.complete();
         });
@@ -566,16 +574,59 @@ public final class RunWatcher implements Background {
               if (d.countRestart()) {
                 saved = saved.compose(ok -> store.restarts(run.id(), w.lease, run.restarts() + 1));
               }
-              return saved.compose(
-                  ok ->
-                      runs.observed(
-                          run,
-                          w.lease,
-                          to,
-                          d.source(),
-                          d.detail() + cause.map(c -> ": " + c).orElse("")));
+              return saved
+                  .compose(
+                      ok ->
+                          runs.observed(
+                              run,
+                              w.lease,
+                              to,
+                              d.source(),
+                              d.detail() + cause.map(c -> ": " + c).orElse("")))
+                  .onSuccess(
+                      moved -> {
+                        if (d.rootCause() && cause.isEmpty() && moved.isPresent()) {
+                          causeLater(w.clusterId, client, run, CAUSE_TRIES);
+                        }
+                      });
             })
         .mapEmpty();
+  }
+
+  /**
+   * Flink's exception history can lag the job's end (its REST answers are cached for {@code
+   * web.refresh-interval}, 3 s by default; a loaded JobManager is later still): a move without a
+   * root cause reads it again, every {@link #CAUSE_RETRY_MS} up to {@code tries} times, and keeps
+   * the first one found as the run's last error.
+   */
+  private void causeLater(long clusterId, FlinkGateway client, Run run, int tries) {
+    if (tries == 0 || stopped) {
+      return;
+    }
+    long[] id = new long[1];
+    id[0] =
+        vertx.setTimer(
+            CAUSE_RETRY_MS,
+            fired -> {
+              causeTimers.remove(id[0]);
+              Optional<ClusterLease> lease = leases.lease(clusterId);
+              if (stopped || lease.isEmpty()) {
+                return;
+              }
+              rootCause(client, run)
+                  .compose(
+                      cause -> {
+                        if (cause.isEmpty()) {
+                          causeLater(clusterId, client, run, tries - 1);
+                          return Future.succeededFuture();
+                        }
+                        return store.error(run.id(), lease.get(), cause.get());
+                      })
+                  .onFailure(
+                      err ->
+                          LOG.debug("Run {}: root cause not kept: {}", run.id(), err.getMessage()));
+            });
+    causeTimers.add(id[0]);
   }
 
   private long firstCheckpointRead(long runId) {
