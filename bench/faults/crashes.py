@@ -3,6 +3,7 @@
 savepointed on the real Flink sandbox; after each restart the console is compared with Flink's own /jobs/overview.
 
   bench/faults/crashes.py [--kills 50] [--settle 120] [--out DIR] [--seed S]
+  bench/faults/crashes.py --replicas 2 [--lease 15s] [--kills 20] ...
 
 Starts the Flink sandbox (flink/sandbox) and the console (a temporary home with its embedded PostgreSQL, run poll
 1 s, fast poll 300 ms, LOST grace 20 s), both on 127.0.0.1. Each cycle fires a random mix of operations without
@@ -16,10 +17,16 @@ STOPPING any more (at most --settle seconds), counts:
   missing savepoints  a savepoint Flink completed (its checkpoint history, jobs of the console) that is not in the
                       pipeline's savepoint ledger
 
+With --replicas 2 (issue 13) two consoles share a private PostgreSQL 15 (as in db_outage.py), operations go to
+either, and each cycle SIGKILLs the console that holds the sandbox cluster's lease (clusters.lease, --lease): the
+report adds how long the other took to hold the lease (p50, max; the bound is 2 x the lease) and the same counts,
+so a transition the dead console would have recorded and nobody did shows as a dangling run.
+
 Every pipeline starts fresh (a values sink table of its own; the values sink keeps tables in static memory). Prints a
 Markdown summary; exit 1 when any count is not 0. Bounded: --kills cycles, each start or settle at most 5 minutes.
 """
 import argparse
+import base64
 import collections
 import json
 import os
@@ -30,7 +37,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-from harness import Api, Console, Sandbox, log  # noqa: E402
+from harness import Api, Console, PrivatePostgres, Sandbox, log  # noqa: E402
 
 TAG = "crashes"
 TERMINAL = {"FAILED_TO_SUBMIT", "FINISHED", "CANCELED", "STOPPED", "FAILED", "LOST"}
@@ -72,10 +79,55 @@ class Run:
         self.ops = collections.Counter()
         self.op_status = collections.Counter()
         self.seq = 0
+        self.consoles = []
+        self.pg = None
+        self.takeovers = []
 
     # ---- console side ----
     def api(self):
-        return Api(self.console.base, self.token, timeout=60)
+        return Api(self.rng.choice(self.consoles).base, self.token, timeout=60)
+
+    def sql(self, query):
+        out = self.pg.tool("psql", "-h", "127.0.0.1", "-p", str(self.pg.port), "-U", "cdc", "-d", "cdc_console",
+                           "-Atc", query).stdout.decode().strip()
+        return out or None
+
+    def lease_holder(self):
+        return self.sql("select claimed_by from cluster_lease where cluster_id = %d and lease_until > now()"
+                        % self.cluster_id)
+
+    @staticmethod
+    def replica_id(console):
+        """The id the console's latest start logged (its claims and leases name it)."""
+        marker = "This console's replica id: "
+        lines = [line for line in console.log_text().splitlines() if marker in line]
+        return lines[-1].split(marker, 1)[1].strip() if lines else None
+
+    def victim(self):
+        """The console to kill: alone, itself; with replicas, the one watching the sandbox's cluster."""
+        if len(self.consoles) == 1:
+            return self.consoles[0], None
+        holder = self.lease_holder()
+        for c in self.consoles:
+            if holder and self.replica_id(c) == holder:
+                return c, holder
+        return self.rng.choice(self.consoles), holder
+
+    def kill(self, console, holder):
+        console.kill()
+        if holder is None:
+            return
+        # the other console holds the lease: how long after the kill
+        killed = time.time()
+        deadline = killed + 10 * self.a.lease_seconds
+        while time.time() < deadline:
+            now = self.lease_holder()
+            if now and now != holder:
+                self.takeovers.append(time.time() - killed)
+                return
+            time.sleep(0.1)
+        self.findings.append(("takeover", "nobody took the lease within 10 leases", holder))
+        self.counts["no takeover"] += 1
 
     def runs(self, api):
         out = []
@@ -126,11 +178,12 @@ class Run:
         for t in threads:
             t.start()
         time.sleep(self.rng.uniform(0, 3))
-        self.console.kill()
+        victim, holder = self.victim()
+        self.kill(victim, holder)
         for t in threads:
             t.join(70)
-        self.console.start(timeout=300)
-        self.token = self.console.login()
+        victim.start(timeout=300)
+        self.token = victim.login()
         return self.settle_and_check(i)
 
     def settle_and_check(self, i):
@@ -211,8 +264,25 @@ class Run:
         try:
             self.sandbox = Sandbox(self.work).start()
             log(TAG, "sandbox ready on %s" % self.sandbox.url)
-            self.console = Console(self.work, "crash-%d" % self.rng.randrange(10**9), ENV).start()
-            self.token = self.console.login()
+            password = "crash-%d" % self.rng.randrange(10**9)
+            if a.replicas == 1:
+                self.consoles = [Console(self.work, password, ENV).start()]
+            else:
+                self.pg = PrivatePostgres()
+                self.pg.start()
+                self.pg.create_db()
+                env = dict(ENV)
+                env.update({"CDC_CONSOLE_DB_URL": "jdbc:postgresql://127.0.0.1:%d/cdc_console" % self.pg.port,
+                            "CDC_CONSOLE_DB_USER": "cdc", "CDC_CONSOLE_DB_PASSWORD": "trust",
+                            "CDC_CONSOLE_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+                            "CDC_CONSOLE_JWT_SECRET": base64.b64encode(os.urandom(48)).decode(),
+                            "CDC_CONSOLE_CLUSTER_LEASE": "%ds" % a.lease_seconds})
+                self.consoles = []
+                for k in range(a.replicas):
+                    home = os.path.join(self.work, "replica-%d" % k)
+                    os.makedirs(home, exist_ok=True)
+                    self.consoles.append(Console(home, password, env, tag="console").start())
+            self.token = self.consoles[0].login()
             cluster = self.api().call("POST", "/clusters", {"name": "sandbox", "restUrl": self.sandbox.url,
                                                             "cdc": {"mode": "provided", "version": "3.2.0"}})
             self.cluster_id = cluster["id"]
@@ -231,7 +301,11 @@ class Run:
                 n_findings = len(self.findings)
             elapsed = time.time() - started
             states = collections.Counter(r["state"] for r in self.runs(self.api()))
-            print("### Crashes: %d SIGKILLs of the console" % a.kills)
+            if a.replicas == 1:
+                print("### Crashes: %d SIGKILLs of the console" % a.kills)
+            else:
+                print("### Crashes: %d SIGKILLs of the console watching the cluster, %d replicas (lease %d s)"
+                      % (a.kills, a.replicas, a.lease_seconds))
             print()
             print("Load average at the start %s, at the end %s; %.0f s in all (seed %d)." %
                   (load_start, harness.loadavg(), elapsed, a.seed))
@@ -241,6 +315,14 @@ class Run:
             for k in ("duplicate jobs", "untracked jobs", "dangling runs", "missing savepoints"):
                 print("| %s | **%d** |" % (k, totals[k]))
             print()
+            if a.replicas > 1:
+                t = sorted(self.takeovers)
+                if t:
+                    print("Lease taken over by the other console after each kill: p50 %.1f s, max %.1f s "
+                          "(%d of %d kills; bound 2 x %d s)." % (t[len(t) // 2], t[-1], len(t), a.kills,
+                                                                 a.lease_seconds))
+                print("Kills after which nobody held the lease within 10 leases: %d." % self.counts["no takeover"])
+                print()
             print("Savepoints Flink completed and found in the ledger (counted once per check): %d." %
                   totals["savepoints checked"])
             print("Runs not terminal whose job had ended or was not on Flink at the first look after a restart, "
@@ -257,9 +339,11 @@ class Run:
                 for f in self.findings[:60]:
                     print("- " + " | ".join(str(x) for x in f))
             return 1 if any(totals[k] for k in ("duplicate jobs", "untracked jobs", "dangling runs",
-                                                "missing savepoints")) else 0
+                                                "missing savepoints")) or self.counts["no takeover"] else 0
         finally:
             harness.stop_all()
+            if self.pg:
+                self.pg.stop()
             if a.out:
                 os.makedirs(a.out, exist_ok=True)
                 with open(os.path.join(a.out, "findings.json"), "w") as f:
@@ -272,8 +356,12 @@ def main():
     ap.add_argument("--kills", type=int, default=50)
     ap.add_argument("--settle", type=int, default=120, help="seconds to wait for in-flight runs after a restart")
     ap.add_argument("--seed", type=int, default=50)
+    ap.add_argument("--replicas", type=int, default=1, choices=[1, 2], help="consoles on one database")
+    ap.add_argument("--lease", default="15s", help="clusters.lease with --replicas 2 (seconds, e.g. 15s)")
     ap.add_argument("--out")
-    return Run(ap.parse_args()).main()
+    a = ap.parse_args()
+    a.lease_seconds = int(a.lease.rstrip("s"))
+    return Run(a).main()
 
 
 if __name__ == "__main__":

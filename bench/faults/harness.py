@@ -4,9 +4,11 @@ a small API client, memory figures. Python 3 standard library only.
 Every process a run starts is registered here and stopped by stop_all() (SIGTERM, then SIGKILL), which the runs call
 in a finally block; only those processes are ever signalled.
 """
+import glob
 import http.client
 import json
 import os
+import pwd
 import shutil
 import signal
 import socket
@@ -289,3 +291,48 @@ def require_jars(*jars):
     for jar in jars:
         if not os.path.isfile(jar):
             sys.exit("no jar at %s (./mvnw -B -Dskip.frontend -DskipTests package -pl backend,flink/sandbox -am)" % jar)
+
+
+def pg_bin():
+    if os.environ.get("PG_BIN"):
+        return os.environ["PG_BIN"]
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if not found:
+        sys.exit("no PostgreSQL server binaries (apt-get install postgresql-15, or PG_BIN=...)")
+    return os.path.dirname(found[-1])
+
+
+class PrivatePostgres:
+    """A PostgreSQL server of this run's own: its own data directory, port and socket directory. PostgreSQL refuses
+    to run as root, so as root its tools run as the 'postgres' user (runuser) in a directory that user owns."""
+
+    def __init__(self):
+        self.bin = pg_bin()
+        self.dir = tempfile.mkdtemp(prefix="cdc-pg.")
+        self.as_user = []
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam(os.environ.get("PG_USER", "postgres"))
+            os.chown(self.dir, pw.pw_uid, pw.pw_gid)
+            self.as_user = ["runuser", "-u", pw.pw_name, "--"]
+        self.data = os.path.join(self.dir, "data")
+        self.port = free_port()
+        self.logfile = os.path.join(self.dir, "postgres.log")
+        self.tool("initdb", "-D", self.data, "-U", "cdc", "--auth=trust", "-E", "UTF8")
+
+    def tool(self, name, *args, check=True):
+        return subprocess.run(self.as_user + [os.path.join(self.bin, name), *args], check=check, capture_output=True)
+
+    def start(self):
+        self.tool("pg_ctl", "-D", self.data, "-l", self.logfile, "-w", "-t", "120", "-o",
+                  "-p %d -k %s -c listen_addresses=127.0.0.1" % (self.port, self.dir), "start")
+
+    def create_db(self):
+        self.tool("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "cdc", "cdc_console")
+
+    def crash(self):
+        # immediate: every server process ends at once, nothing is flushed (recovery runs at the next start)
+        self.tool("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+
+    def stop(self):
+        self.tool("pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop", check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)

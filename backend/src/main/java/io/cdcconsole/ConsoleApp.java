@@ -20,6 +20,7 @@ import io.cdcconsole.auth.UserService;
 import io.cdcconsole.auth.UserStore;
 import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterHealthWatcher;
+import io.cdcconsole.cluster.ClusterLeases;
 import io.cdcconsole.cluster.ClusterRoutes;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.cluster.ClusterStore;
@@ -90,6 +91,7 @@ public final class ConsoleApp {
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleApp.class);
 
   private final Vertx vertx;
+  private final String replica;
   private final Database database;
   private final WebServer.Served server;
   private final Router router;
@@ -103,8 +105,10 @@ public final class ConsoleApp {
       Database database,
       WebServer.Served server,
       Running running,
-      HttpServer management) {
+      HttpServer management,
+      String replica) {
     this.vertx = vertx;
+    this.replica = replica;
     this.database = database;
     this.server = server;
     this.router = server.router();
@@ -231,6 +235,9 @@ public final class ConsoleApp {
     // this start of the console, as the claims it takes in the database name it
     Replica replica = Replica.start();
     LOG.info("This console's replica id: {}", replica);
+    // which clusters this console watches, when several share the database
+    ClusterLeases clusterLeases =
+        new ClusterLeases(vertx, pool, replica.id(), config.clusters().lease());
     Future<LauncherJar> launcher =
         vertx
             .executeBlocking(LauncherJar::load, false)
@@ -297,7 +304,8 @@ public final class ConsoleApp {
                       clock,
                       auditStore,
                       tasksRunning,
-                      replica);
+                      replica,
+                      clusterLeases);
               HealthStore healthStore = new HealthStore(pool);
               HealthService health = new HealthService(vertx, healthStore, runStore);
               HealthWatcher healthWatcher =
@@ -307,6 +315,7 @@ public final class ConsoleApp {
                       clusters,
                       clusterClients,
                       tasksRunning,
+                      clusterLeases,
                       clock,
                       new HealthWatcher.Timing(
                           config.health().metricsInterval(),
@@ -322,6 +331,7 @@ public final class ConsoleApp {
               runs.routes().extendDetails(health::decorate);
               if (metrics != null) {
                 runs.watcher().listenToTicks(metrics::watcherTick);
+                metrics.clusterLeases(clusterLeases::count);
               }
               TriggerService dsTriggers =
                   new TriggerService(
@@ -437,6 +447,9 @@ public final class ConsoleApp {
                                                     .startAll(
                                                         List.of(
                                                             clusterHealth,
+                                                            // before the run and health watchers,
+                                                            // which watch the clusters it holds
+                                                            clusterLeases,
                                                             dsTriggers,
                                                             runs.tickets(),
                                                             loginThrottle,
@@ -459,7 +472,8 @@ public final class ConsoleApp {
                                                                 database,
                                                                 server,
                                                                 running,
-                                                                management)));
+                                                                management,
+                                                                replica.id())));
                                   }));
             });
   }
@@ -501,6 +515,11 @@ public final class ConsoleApp {
 
   public int port() {
     return server.port();
+  }
+
+  /** This console process's id among the replicas (its claims and leases name it). */
+  public String replica() {
+    return replica;
   }
 
   public Database database() {

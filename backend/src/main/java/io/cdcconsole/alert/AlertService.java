@@ -17,6 +17,7 @@ import io.cdcconsole.store.EventFanout;
 import io.cdcconsole.store.Outbox;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
+import io.cdcconsole.store.StorageException;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -174,7 +175,8 @@ public final class AlertService implements Background {
     }
     return vertx
         .executeBlocking(() -> encrypt(t, config, new JsonObject()), false)
-        .compose(enc -> store.insertChannel(name, t, enc, description == null ? "" : description));
+        .compose(enc -> store.insertChannel(name, t, enc, description == null ? "" : description))
+        .recover(err -> taken(err, "An alert channel named '" + name + "' exists already."));
   }
 
   /**
@@ -392,7 +394,9 @@ public final class AlertService implements Background {
   // rules and silences
 
   Future<AlertRule> addRule(RuleSpec spec, String by) {
-    return resolve(spec).compose(r -> store.insertRule(spec, r.pipelineId, r.channelIds, by));
+    return resolve(spec)
+        .compose(r -> store.insertRule(spec, r.pipelineId, r.channelIds, by))
+        .recover(err -> taken(err, "An alert rule named '" + spec.name() + "' exists already."));
   }
 
   /** Replaces the rule if {@code ifMatch} is still its version. */
@@ -404,7 +408,10 @@ public final class AlertService implements Background {
         AlertRule::version,
         stored ->
             resolve(spec)
-                .compose(r -> store.updateRule(id, ifMatch, spec, r.pipelineId, r.channelIds)));
+                .compose(r -> store.updateRule(id, ifMatch, spec, r.pipelineId, r.channelIds))
+                .recover(
+                    err ->
+                        taken(err, "An alert rule named '" + spec.name() + "' exists already.")));
   }
 
   Future<AlertRule> rule(long id) {
@@ -879,5 +886,14 @@ public final class AlertService implements Background {
                   err.getMessage());
               return store.failed(due, err.getMessage(), retryIn);
             });
+  }
+
+  /**
+   * A name another channel or rule has (the store's unique violation) is a 409 with {@code
+   * message}.
+   */
+  private static <T> Future<T> taken(Throwable err, String message) {
+    return Future.failedFuture(
+        err instanceof StorageException.DuplicateKey ? new Conflict(message) : err);
   }
 }

@@ -5,10 +5,10 @@ import io.cdcconsole.store.Outbox;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;
+import io.cdcconsole.store.Sql;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -53,10 +53,7 @@ final class AlertStore {
                 + "returning *")
         .execute(Tuple.of(name, type.json, config, description))
         .map(rows -> channel(rows.iterator().next()))
-        .recover(
-            err ->
-                Future.failedFuture(
-                    unique(err, "An alert channel named '" + name + "' exists already.")));
+        .recover(Sql::fail);
   }
 
   /** Changes the channel if it is still at {@code version}; empty when it moved on (or went). */
@@ -132,10 +129,7 @@ final class AlertStore {
                 + "created_by) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) returning id")
         .execute(ruleTuple(spec, pipelineId, channelIds).addString(by))
         .compose(rows -> rule(rows.iterator().next().getLong("id")).map(Optional::orElseThrow))
-        .recover(
-            err ->
-                Future.failedFuture(
-                    unique(err, "An alert rule named '" + spec.name() + "' exists already.")));
+        .recover(Sql::fail);
   }
 
   /** Replaces the rule if it is still at {@code version}; empty when it moved on (or went). */
@@ -152,10 +146,7 @@ final class AlertStore {
                 rows.rowCount() == 1
                     ? rule(id)
                     : Future.succeededFuture(Optional.<AlertRule>empty()))
-        .recover(
-            err ->
-                Future.failedFuture(
-                    unique(err, "An alert rule named '" + spec.name() + "' exists already.")));
+        .recover(Sql::fail);
   }
 
   private static Tuple ruleTuple(
@@ -585,11 +576,5 @@ final class AlertStore {
         r.getInteger("version"),
         r.getString("created_by"),
         Rows.instant(r, "created_at"));
-  }
-
-  private static Throwable unique(Throwable err, String message) {
-    return err instanceof PgException pg && "23505".equals(pg.getSqlState())
-        ? new Conflict(message)
-        : err;
   }
 }

@@ -123,7 +123,8 @@ public final class ConfigLoader {
     ConsoleConfig.Clusters clusters =
         new ConsoleConfig.Clusters(
             duration(Setting.CLUSTER_HEALTH_INTERVAL, Duration.ofMillis(200), Duration.ofHours(1)),
-            duration(Setting.CLUSTER_PROBE_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)));
+            duration(Setting.CLUSTER_PROBE_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
+            duration(Setting.CLUSTER_LEASE, Duration.ofSeconds(1), Duration.ofMinutes(10)));
     ConsoleConfig.Runs runs =
         new ConsoleConfig.Runs(
             string(Setting.CONSOLE_URL)

@@ -77,9 +77,10 @@ public record ConsoleConfig(
 
   /**
    * How often every cluster is probed, and how long one probe may take before the cluster counts as
-   * unreachable.
+   * unreachable. {@code lease} is how long a console's hold on watching a cluster lasts without
+   * renewal: a cluster whose watching console died is watched by another after at most twice this.
    */
-  public record Clusters(Duration healthInterval, Duration probeTimeout) {}
+  public record Clusters(Duration healthInterval, Duration probeTimeout, Duration lease) {}
 
   /**
    * Running pipelines. {@code flinkCdcDir} holds Flink CDC jars by version ({@code

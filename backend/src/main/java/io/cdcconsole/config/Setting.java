@@ -30,6 +30,7 @@ public enum Setting {
   LOCKOUT_DURATION("auth.lockout.duration", "CDC_CONSOLE_LOCKOUT_DURATION", "15m"),
   CLUSTER_HEALTH_INTERVAL("clusters.healthInterval", "CDC_CONSOLE_CLUSTER_HEALTH_INTERVAL", "10s"),
   CLUSTER_PROBE_TIMEOUT("clusters.probeTimeout", "CDC_CONSOLE_CLUSTER_PROBE_TIMEOUT", "5s"),
+  CLUSTER_LEASE("clusters.lease", "CDC_CONSOLE_CLUSTER_LEASE", "15s"),
   CONSOLE_URL("console.url", "CDC_CONSOLE_URL", null),
   FLINK_CDC_DIR("flinkCdc.dir", "CDC_CONSOLE_FLINK_CDC_DIR", null),
   DS_RETRY_BACKOFF("ds.retryBackoff", "CDC_CONSOLE_DS_RETRY_BACKOFF", "5s"),

@@ -1,5 +1,6 @@
 package io.cdcconsole.health;
 
+import io.cdcconsole.cluster.ClusterLease;
 import io.cdcconsole.store.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -66,11 +67,20 @@ public final class HealthStore {
             });
   }
 
-  /** Adds a point to the run's history and makes it the run's current one, in one statement. */
-  Future<Void> record(long runId, HealthSample sample, HealthVerdict verdict) {
+  /**
+   * Adds a point to the run's history and makes it the run's current one, in one statement, while
+   * {@code lease} is still its cluster's (a sampler that lost it writes nothing).
+   */
+  Future<Void> record(long runId, ClusterLease lease, HealthSample sample, HealthVerdict verdict) {
+    String leased =
+        ClusterLease.guard("(select r.cluster_id from pipeline_run r where r.id = $1)", 6);
     return pool.preparedQuery(
-            "with point as (insert into run_metric (run_id, at, sample) values ($1, $2, $3)) "
-                + "insert into run_health (run_id, at, status, reason, sample) values ($1, $2, $4, $5, $3) "
+            "with point as (insert into run_metric (run_id, at, sample) select $1::bigint, $2::timestamptz, $3::jsonb where "
+                + leased
+                + ") insert into run_health (run_id, at, status, reason, sample) "
+                + "select $1::bigint, $2::timestamptz, $4::text, $5::text, $3::jsonb where "
+                + leased
+                + " "
                 + "on conflict (run_id) do update set at = excluded.at, status = excluded.status, "
                 + "reason = excluded.reason, sample = excluded.sample")
         .execute(
@@ -79,7 +89,9 @@ public final class HealthStore {
                 Rows.timestamp(sample.at()),
                 sample.toCompactJson(),
                 verdict.status().name(),
-                verdict.reason()))
+                verdict.reason(),
+                lease.holder(),
+                lease.fencing()))
         .mapEmpty();
   }
 

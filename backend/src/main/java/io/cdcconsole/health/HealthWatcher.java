@@ -1,6 +1,8 @@
 package io.cdcconsole.health;
 
 import io.cdcconsole.cluster.ClusterClients;
+import io.cdcconsole.cluster.ClusterLease;
+import io.cdcconsole.cluster.ClusterLeases;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.cluster.FlinkRestClient;
 import io.cdcconsole.lifecycle.Background;
@@ -20,6 +22,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -72,6 +75,7 @@ public final class HealthWatcher implements Background {
   private final ClusterService clusters;
   private final ClusterClients clients;
   private final TasksRunning tasksRunning;
+  private final ClusterLeases leases;
   private final Clock clock;
   private final Timing timing;
   private final HealthThresholds thresholds;
@@ -86,6 +90,7 @@ public final class HealthWatcher implements Background {
       ClusterService clusters,
       ClusterClients clients,
       TasksRunning tasksRunning,
+      ClusterLeases leases,
       Clock clock,
       Timing timing,
       HealthThresholds thresholds) {
@@ -94,6 +99,7 @@ public final class HealthWatcher implements Background {
     this.clusters = clusters;
     this.clients = clients;
     this.tasksRunning = tasksRunning;
+    this.leases = leases;
     this.clock = clock;
     this.timing = timing;
     this.thresholds = thresholds;
@@ -173,7 +179,7 @@ public final class HealthWatcher implements Background {
     long now = clock.millis();
     Map<Long, List<Job>> due =
         jobs.values().stream()
-            .filter(job -> !job.busy && job.due <= now)
+            .filter(job -> !job.busy && job.due <= now && leases.holds(job.run.clusterId()))
             .collect(Collectors.groupingBy(job -> job.run.clusterId()));
     long interval = timing.interval().toMillis();
     due.values()
@@ -202,6 +208,10 @@ public final class HealthWatcher implements Background {
   }
 
   private Future<Void> measure(Job job) {
+    Optional<ClusterLease> lease = leases.lease(job.run.clusterId());
+    if (lease.isEmpty()) {
+      return Future.succeededFuture();
+    }
     return clusters
         .find(job.run.clusterId())
         .compose(clients::of)
@@ -227,7 +237,7 @@ public final class HealthWatcher implements Background {
               HealthStore.Current current =
                   new HealthStore.Current(job.run.runId(), sample.at(), verdict, sample);
               return store
-                  .record(job.run.runId(), sample, verdict)
+                  .record(job.run.runId(), lease.get(), sample, verdict)
                   .onSuccess(
                       ok ->
                           vertx

@@ -267,6 +267,15 @@ public final class ConsoleMetrics {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /** How many clusters this console watches under their leases (one gauge per console). */
+  public void clusterLeases(java.util.function.IntSupplier held) {
+    // strong: the supplier is a method reference nobody else keeps (a weak one reads NaN after GC)
+    Gauge.builder("cdc.cluster.leases.held", held, h -> h.getAsInt())
+        .strongReference(true)
+        .description("Clusters this console watches under their leases")
+        .register(registry);
+  }
+
   /** An event stream dropped because its client did not read (its write queue was full). */
   public void eventStreamDropped() {
     streamsDropped.increment();

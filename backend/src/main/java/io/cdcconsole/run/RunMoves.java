@@ -1,5 +1,6 @@
 package io.cdcconsole.run;
 
+import io.cdcconsole.cluster.ClusterLease;
 import io.cdcconsole.pipeline.PipelineService;
 import io.vertx.core.Future;
 import java.util.Optional;
@@ -35,6 +36,19 @@ final class RunMoves {
   }
 
   /**
+   * Moves the run as its cluster's watcher saw it, only while {@code lease} is still the cluster's:
+   * a console that lost the lease records nothing.
+   */
+  Future<Optional<Run>> observed(
+      Run run, ClusterLease lease, RunState to, String source, String detail) {
+    return told(
+        run.state(),
+        to,
+        source,
+        store.transition(run.id(), run.state(), to, source, detail, null, null, lease, null));
+  }
+
+  /**
    * Ends a SUBMITTING run's submission in {@code to}, with {@code error} (null: kept) — only while
    * {@code fence} still holds its claim: a console that lost it writes nothing.
    */
@@ -44,7 +58,8 @@ final class RunMoves {
         RunState.SUBMITTING,
         to,
         source,
-        store.transition(run.id(), RunState.SUBMITTING, to, source, detail, null, fence, error));
+        store.transition(
+            run.id(), RunState.SUBMITTING, to, source, detail, null, fence, null, error));
   }
 
   private Future<Optional<Run>> told(

@@ -193,4 +193,14 @@ public final class RunService implements Background {
   Future<Optional<Run>> moveTo(Run run, RunState from, RunState to, String source, String detail) {
     return moves.moveTo(run, from, to, source, detail);
   }
+
+  /** A move the watcher of the run's cluster saw, recorded only under its {@code lease}. */
+  Future<Optional<Run>> observed(
+      Run run,
+      io.cdcconsole.cluster.ClusterLease lease,
+      RunState to,
+      String source,
+      String detail) {
+    return moves.observed(run, lease, to, source, detail);
+  }
 }

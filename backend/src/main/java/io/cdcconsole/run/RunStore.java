@@ -1,5 +1,6 @@
 package io.cdcconsole.run;
 
+import io.cdcconsole.cluster.ClusterLease;
 import io.cdcconsole.error.Conflict;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
@@ -172,13 +173,14 @@ public final class RunStore {
    */
   public Future<Optional<Moved>> transition(
       long id, RunState from, RunState to, String source, String detail, String flinkState) {
-    return transition(id, from, to, source, detail, flinkState, null, null);
+    return transition(id, from, to, source, detail, flinkState, null, null, null);
   }
 
   /**
    * As {@link #transition(long, RunState, RunState, String, String, String)}, written only while
-   * {@code fence} still holds the run's submission claim (null: whoever), with {@code lastError}
-   * (null: kept) in the same statement. A run that leaves SUBMITTING leaves its claim.
+   * {@code fence} still holds the run's submission claim and {@code watch} the lease of its cluster
+   * (null: whoever), with {@code lastError} (null: kept) in the same statement. A run that leaves
+   * SUBMITTING leaves its claim.
    */
   Future<Optional<Moved>> transition(
       long id,
@@ -188,6 +190,7 @@ public final class RunStore {
       String detail,
       String flinkState,
       Claim.Fence fence,
+      ClusterLease watch,
       String lastError) {
     // an ending run keeps, as its own last-seen time, its cluster's last look
     return bump(pool.withTransaction(
@@ -202,7 +205,10 @@ public final class RunStore {
                             + "last_seen_at = case when $5 then greatest(r.last_seen_at, (select cw.last_seen_at from cluster_watch cw "
                             + "where cw.cluster_id = r.cluster_id and cw.last_seen_at >= r.created_at)) else r.last_seen_at end "
                             + "where id = $1 and state = $2 "
-                            + "and ($6::text is null or (claimed_by = $6 and fencing = $7)) returning id")
+                            + "and ($6::text is null or (claimed_by = $6 and fencing = $7)) "
+                            + "and ($9::text is null or "
+                            + ClusterLease.guard("r.cluster_id", 9)
+                            + ") returning id")
                     .execute(
                         Tuple.from(
                             new Object[] {
@@ -213,7 +219,9 @@ public final class RunStore {
                               to.terminal(),
                               fence == null ? null : fence.holder(),
                               fence == null ? 0L : fence.fencing(),
-                              lastError
+                              lastError,
+                              watch == null ? null : watch.holder(),
+                              watch == null ? 0L : watch.fencing()
                             }))
                     .compose(
                         rows ->
@@ -282,25 +290,27 @@ public final class RunStore {
    * Records a successful look at a cluster in one statement: the cluster's last-seen time (from
    * which its active runs' lastSeenAt derives) and, only for the runs in {@code changes}, their
    * Flink state, stale flag (cleared) and since when their job is missing. A look in which nothing
-   * changed writes the cluster's row only.
+   * changed writes the cluster's row only. Written only under the cluster's current {@code lease}:
+   * a look whose lease is gone writes nothing and answers a time of null.
    */
-  public Future<Look> looked(long clusterId, List<Seen> changes) {
+  public Future<Look> looked(long clusterId, ClusterLease lease, List<Seen> changes) {
     Long[] ids = changes.stream().map(Seen::runId).toArray(Long[]::new);
     String[] states = changes.stream().map(Seen::flinkState).toArray(String[]::new);
     Boolean[] missing = changes.stream().map(Seen::missing).toArray(Boolean[]::new);
     // the old stale flag comes from a locked read in the same statement: RETURNING only sees the
     // new row
     return pool.preparedQuery(
-            "with look as (insert into cluster_watch (cluster_id, last_seen_at) values ($1, now()) "
-                + "on conflict (cluster_id) do update set last_seen_at = excluded.last_seen_at returning last_seen_at), "
+            "with look as (insert into cluster_watch (cluster_id, last_seen_at) select $1::bigint, now() where "
+                + ClusterLease.guard("$1", 5)
+                + " on conflict (cluster_id) do update set last_seen_at = excluded.last_seen_at returning last_seen_at), "
                 + "old as (select id, stale as was_stale from pipeline_run where id = any($2) for update), "
                 + "changed as (update pipeline_run r set flink_state = coalesce(c.flink_state, r.flink_state), stale = false, "
                 + "missing_since = case when c.missing then coalesce(r.missing_since, now()) end "
-                + "from unnest($2::bigint[], $3::text[], $4::boolean[]) as c(id, flink_state, missing), old o, pipeline p "
+                + "from unnest($2::bigint[], $3::text[], $4::boolean[]) as c(id, flink_state, missing), old o, pipeline p, look "
                 + "where r.id = c.id and o.id = r.id and p.id = r.pipeline_id "
                 + "returning r.id, r.pipeline_id, p.name, o.was_stale, r.missing_since) "
                 + "select l.last_seen_at, c.* from look l left join changed c on true")
-        .execute(Tuple.of(clusterId, ids, states, missing))
+        .execute(Tuple.of(clusterId, ids, states, missing, lease.holder(), lease.fencing()))
         .map(
             rows -> {
               java.time.Instant at = null;
@@ -322,17 +332,18 @@ public final class RunStore {
   }
 
   /**
-   * Marks the active runs of a cluster stale (it does not answer) or fresh again; answers the runs
-   * that changed.
+   * Marks the active runs of a cluster stale (it does not answer) or fresh again, under the
+   * cluster's current {@code lease}; answers the runs that changed.
    */
-  public Future<List<RunStale>> markStale(long clusterId, boolean stale) {
+  public Future<List<RunStale>> markStale(long clusterId, ClusterLease lease, boolean stale) {
     return pool.preparedQuery(
             "update pipeline_run r set stale = $2 from pipeline p where p.id = r.pipeline_id "
                 + "and r.cluster_id = $1 and "
                 + ACTIVE
-                + " and r.stale <> $2 "
-                + "returning r.id, r.pipeline_id, p.name, r.stale, now() as at")
-        .execute(Tuple.of(clusterId, stale))
+                + " and r.stale <> $2 and "
+                + ClusterLease.guard("$1", 3)
+                + " returning r.id, r.pipeline_id, p.name, r.stale, now() as at")
+        .execute(Tuple.of(clusterId, stale, lease.holder(), lease.fencing()))
         .map(rows -> Rows.all(rows, RunStore::mapStale));
   }
 
@@ -423,9 +434,21 @@ public final class RunStore {
         .mapEmpty();
   }
 
-  public Future<Void> restarts(long id, int restarts) {
-    return bump(pool.preparedQuery("update pipeline_run set restarts = $2 where id = $1")
-            .execute(Tuple.of(id, restarts)))
+  /** The run's last error, as the watcher of its cluster found it under {@code lease}. */
+  public Future<Void> error(long id, ClusterLease lease, String lastError) {
+    return bump(pool.preparedQuery(
+                "update pipeline_run r set last_error = $2, updated_at = now() where id = $1 and "
+                    + ClusterLease.guard("r.cluster_id", 3))
+            .execute(Tuple.of(id, lastError, lease.holder(), lease.fencing())))
+        .mapEmpty();
+  }
+
+  /** The run's restart count, as the watcher of its cluster found it under {@code lease}. */
+  public Future<Void> restarts(long id, ClusterLease lease, int restarts) {
+    return bump(pool.preparedQuery(
+                "update pipeline_run r set restarts = $2 where id = $1 and "
+                    + ClusterLease.guard("r.cluster_id", 3))
+            .execute(Tuple.of(id, restarts, lease.holder(), lease.fencing())))
         .mapEmpty();
   }
 

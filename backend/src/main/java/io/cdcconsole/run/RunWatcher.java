@@ -1,6 +1,8 @@
 package io.cdcconsole.run;
 
 import io.cdcconsole.cluster.ClusterClients;
+import io.cdcconsole.cluster.ClusterLease;
+import io.cdcconsole.cluster.ClusterLeases;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.cluster.FlinkGateway;
 import io.cdcconsole.cluster.FlinkGateway.JobSummary;
@@ -44,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * checkpointsPerSecond} requests per cluster per second — and at once when a job leaves RUNNING.
  * From the same overview it notes when each job's tasks are all running ({@link TasksRunning}).
  *
+ * <p>With several consoles on one database each cluster is watched by the console holding its lease
+ * ({@link ClusterLeases}); every write of a look is made under that lease, so a console that lost
+ * it (paused, cut off) records nothing over its successor's looks. A cluster whose lease this
+ * console does not hold is let go; one it gains is watched from the next moment.
+ *
  * <p>All of the watcher's state lives on one Vert.x context (the one {@link #start} runs on).
  */
 public final class RunWatcher implements Background {
@@ -56,6 +63,11 @@ public final class RunWatcher implements Background {
   static final Duration RELOAD_AT_LEAST = Duration.ofMinutes(1);
 
   private static final long CHECKPOINT_TICK_MS = 1000;
+
+  /** A root cause Flink did not list yet is asked for again this often, this many times. */
+  private static final long CAUSE_RETRY_MS = 2000;
+
+  private static final int CAUSE_TRIES = 5;
 
   /**
    * Spreads the first checkpoint reads of a cluster's runs evenly over the interval (consecutive
@@ -80,6 +92,10 @@ public final class RunWatcher implements Background {
     long due;
     long timer = -1;
     boolean polling;
+    // let go (its lease is another console's): no timer is set for it any more
+    boolean gone;
+    // the lease the current look writes under
+    ClusterLease lease;
     boolean again;
     // the client of the last successful look: the checkpoint turns use it instead of looking the
     // cluster up each second
@@ -108,6 +124,7 @@ public final class RunWatcher implements Background {
   private final Timing timing;
   private final WatchRules rules;
   private final Runnable reconcile;
+  private final ClusterLeases leases;
   private final Map<Long, Watched> watched = new HashMap<>();
   private final Promise<Void> reconciled = Promise.promise();
 
@@ -116,6 +133,7 @@ public final class RunWatcher implements Background {
 
   private Context context;
   private final List<Long> timers = new ArrayList<>();
+  private final Set<Long> causeTimers = new HashSet<>();
   private boolean stopped;
 
   RunWatcher(
@@ -128,7 +146,8 @@ public final class RunWatcher implements Background {
       TasksRunning tasksRunning,
       Clock clock,
       Timing timing,
-      Runnable reconcile) {
+      Runnable reconcile,
+      ClusterLeases leases) {
     this.vertx = vertx;
     this.store = store;
     this.runs = runs;
@@ -140,6 +159,7 @@ public final class RunWatcher implements Background {
     this.timing = timing;
     this.rules = new WatchRules(timing.lostGrace());
     this.reconcile = reconcile;
+    this.leases = leases;
   }
 
   /**
@@ -153,7 +173,10 @@ public final class RunWatcher implements Background {
         v ->
             store
                 .clustersWithActiveRuns()
-                .compose(ids -> Future.join(ids.stream().map(id -> poll(watch(id))).toList()))
+                .compose(
+                    ids ->
+                        Future.join(
+                            ids.stream().filter(leases::holds).map(id -> poll(watch(id))).toList()))
                 .onComplete(
                     ar -> {
                       if (ar.failed()) {
@@ -169,6 +192,8 @@ public final class RunWatcher implements Background {
                       timers.add(
                           vertx.setPeriodic(timing.pollInterval().toMillis(), id -> discover()));
                       timers.add(vertx.setPeriodic(CHECKPOINT_TICK_MS, id -> checkpointTick()));
+                      leases.onGained(
+                          gained -> context.runOnContext(x -> gained.forEach(this::hurry)));
                     }));
     return reconciled.future();
   }
@@ -189,6 +214,8 @@ public final class RunWatcher implements Background {
           stopped = true;
           timers.forEach(vertx::cancelTimer);
           timers.clear();
+          causeTimers.forEach(vertx::cancelTimer);
+          causeTimers.clear();
           watched.values().forEach(w -> vertx.cancelTimer(w.timer));
           done.complete();
         });
@@ -201,6 +228,18 @@ public final class RunWatcher implements Background {
    */
   public void hurry(long clusterId) {
     if (context == null) {
+      return;
+    }
+    if (!leases.holds(clusterId)) {
+      // perhaps nobody holds it yet (a new cluster): a lease pass now, then hurry if it is ours
+      leases
+          .passNow()
+          .onComplete(
+              ar -> {
+                if (leases.holds(clusterId)) {
+                  hurry(clusterId);
+                }
+              });
       return;
     }
     context.runOnContext(
@@ -232,7 +271,7 @@ public final class RunWatcher implements Background {
             ids ->
                 ids.forEach(
                     id -> {
-                      if (!watched.containsKey(id) && !stopped) {
+                      if (!watched.containsKey(id) && !stopped && leases.holds(id)) {
                         schedule(watch(id));
                       }
                     }));
@@ -241,7 +280,7 @@ public final class RunWatcher implements Background {
   /** Sets the cluster's timer for its next slot, {@code due}. */
   private void schedule(Watched w) {
     vertx.cancelTimer(w.timer);
-    if (stopped) {
+    if (stopped || w.gone) {
       return;
     }
     w.timer = vertx.setTimer(Math.max(1, w.due - clock.millis()), id -> slot(w));
@@ -311,6 +350,12 @@ public final class RunWatcher implements Background {
     if (w.polling) {
       return Future.succeededFuture();
     }
+    Optional<ClusterLease> lease = leases.lease(w.clusterId);
+    if (lease.isEmpty()) {
+      letGo(w);
+      return Future.succeededFuture();
+    }
+    w.lease = lease.get();
     w.polling = true;
     return load(w)
         .compose(
@@ -342,6 +387,14 @@ public final class RunWatcher implements Background {
         .mapEmpty();
   }
 
+  /** Another console watches the cluster now: its timer, copy and task marks are dropped. */
+  private void letGo(Watched w) {
+    w.gone = true;
+    vertx.cancelTimer(w.timer);
+    watched.remove(w.clusterId, w);
+    w.active.values().forEach(run -> tasksRunning.forget(run.jobId()));
+  }
+
   /**
    * The cluster's active runs: the copy kept since the last poll, or read again when a run was
    * written since.
@@ -371,7 +424,7 @@ public final class RunWatcher implements Background {
 
   private Future<Void> unreachable(Watched w) {
     return store
-        .markStale(w.clusterId, true)
+        .markStale(w.clusterId, w.lease, true)
         .map(
             changes -> {
               changes.forEach(
@@ -417,9 +470,14 @@ public final class RunWatcher implements Background {
       WatchRules.seen(run, sight(jobs, run)).ifPresent(changes::add);
     }
     return store
-        .looked(w.clusterId, changes)
+        .looked(w.clusterId, w.lease, changes)
         .compose(
             look -> {
+              if (look.at() == null) {
+                LOG.info("Cluster {}: the lease was lost during a look", w.clusterId);
+                letGo(w);
+                return Future.succeededFuture();
+              }
               List<RunStale> fresh = new ArrayList<>();
               Map<Long, RunStore.Looked> changed = new HashMap<>();
               look.changed().forEach(c -> changed.put(c.runId(), c));
@@ -491,13 +549,13 @@ public final class RunWatcher implements Background {
               w.active.computeIfPresent(fresh.id(), (id, kept) -> fresh);
               WatchRules.Decision again = rules.decide(fresh, sight, clock.instant());
               return again.act() == WatchRules.Act.MOVE
-                  ? move(client, fresh, again)
+                  ? move(w, client, fresh, again)
                   : Future.succeededFuture();
             });
   }
 
   /** Does a MOVE decision: the checkpoint and root cause first when asked, then the transition. */
-  private Future<Void> move(FlinkGateway client, Run run, WatchRules.Decision d) {
+  private Future<Void> move(Watched w, FlinkGateway client, Run run, WatchRules.Decision d) {
     RunState to = d.to();
     Future<Void> checkpointed =
         d.checkpointFirst() ? checkpoints.fetch(client, run).mapEmpty() : Future.succeededFuture();
@@ -510,20 +568,65 @@ public final class RunWatcher implements Background {
         .compose(
             cause -> {
               Future<Void> saved =
-                  cause.isPresent() ? store.error(run.id(), cause.get()) : Future.succeededFuture();
+                  cause.isPresent()
+                      ? store.error(run.id(), w.lease, cause.get())
+                      : Future.succeededFuture();
               if (d.countRestart()) {
-                saved = saved.compose(ok -> store.restarts(run.id(), run.restarts() + 1));
+                saved = saved.compose(ok -> store.restarts(run.id(), w.lease, run.restarts() + 1));
               }
-              return saved.compose(
-                  ok ->
-                      runs.moveTo(
-                          run,
-                          run.state(),
-                          to,
-                          d.source(),
-                          d.detail() + cause.map(c -> ": " + c).orElse("")));
+              return saved
+                  .compose(
+                      ok ->
+                          runs.observed(
+                              run,
+                              w.lease,
+                              to,
+                              d.source(),
+                              d.detail() + cause.map(c -> ": " + c).orElse("")))
+                  .onSuccess(
+                      moved -> {
+                        if (d.rootCause() && cause.isEmpty() && moved.isPresent()) {
+                          causeLater(w.clusterId, client, run, CAUSE_TRIES);
+                        }
+                      });
             })
         .mapEmpty();
+  }
+
+  /**
+   * Flink's exception history can lag the job's end (its REST answers are cached for {@code
+   * web.refresh-interval}, 3 s by default; a loaded JobManager is later still): a move without a
+   * root cause reads it again, every {@link #CAUSE_RETRY_MS} up to {@code tries} times, and keeps
+   * the first one found as the run's last error.
+   */
+  private void causeLater(long clusterId, FlinkGateway client, Run run, int tries) {
+    if (tries == 0 || stopped) {
+      return;
+    }
+    long[] id = new long[1];
+    id[0] =
+        vertx.setTimer(
+            CAUSE_RETRY_MS,
+            fired -> {
+              causeTimers.remove(id[0]);
+              Optional<ClusterLease> lease = leases.lease(clusterId);
+              if (stopped || lease.isEmpty()) {
+                return;
+              }
+              rootCause(client, run)
+                  .compose(
+                      cause -> {
+                        if (cause.isEmpty()) {
+                          causeLater(clusterId, client, run, tries - 1);
+                          return Future.succeededFuture();
+                        }
+                        return store.error(run.id(), lease.get(), cause.get());
+                      })
+                  .onFailure(
+                      err ->
+                          LOG.debug("Run {}: root cause not kept: {}", run.id(), err.getMessage()));
+            });
+    causeTimers.add(id[0]);
   }
 
   private long firstCheckpointRead(long runId) {
@@ -543,7 +646,7 @@ public final class RunWatcher implements Background {
     long now = clock.millis();
     for (Watched w : watched.values()) {
       FlinkGateway client = w.client;
-      if (client == null) {
+      if (client == null || !leases.holds(w.clusterId)) {
         continue;
       }
       List<Run> due =

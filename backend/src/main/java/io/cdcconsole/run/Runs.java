@@ -2,6 +2,7 @@ package io.cdcconsole.run;
 
 import io.cdcconsole.audit.AuditStore;
 import io.cdcconsole.cluster.ClusterClients;
+import io.cdcconsole.cluster.ClusterLeases;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.config.ConsoleConfig;
 import io.cdcconsole.lifecycle.Replica;
@@ -43,7 +44,8 @@ public record Runs(
       Clock clock,
       AuditStore audit,
       TasksRunning tasksRunning,
-      Replica replica) {
+      Replica replica,
+      ClusterLeases leases) {
     LaunchTickets tickets =
         new LaunchTickets(vertx, store.pool(), clock, java.time.Duration.ofSeconds(30));
     LaunchBundles bundles =
@@ -96,7 +98,8 @@ public record Runs(
                 config.lostGrace(),
                 config.checkpointInterval(),
                 config.checkpointsPerSecond()),
-            reconciler::hurry);
+            reconciler::hurry,
+            leases);
     SavepointStore savepoints = new SavepointStore(store.pool());
     SavepointTimer timer =
         new SavepointTimer(

@@ -334,4 +334,18 @@ class AlertChannelsTest extends ConsoleTest {
       assertEquals("application/problem+json", r.contentType());
     }
   }
+
+  @Test
+  void aSecondChannelOfTheSameNameIsAConflict() throws Exception {
+    JsonObject config = new JsonObject().put("url", receiver.url("/dup"));
+    create("dup-name", "webhook", config);
+    Http.Response again =
+        http.post(
+            "/api/v1/alert-channels",
+            admin,
+            new JsonObject().put("name", "dup-name").put("type", "webhook").put("config", config));
+    assertEquals(409, again.status(), again.body());
+    assertTrue(again.contentType().startsWith("application/problem+json"), again.contentType());
+    assertTrue(again.body().contains("exists already"), again.body());
+  }
 }

@@ -3,6 +3,7 @@ package io.cdcconsole.health;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cdcconsole.cluster.ClusterLease;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
 import io.vertx.core.Future;
@@ -88,17 +89,32 @@ class HealthHistoryTest extends ConsoleTest {
             .next()
             .getLong("id");
 
+    // the samples are written under the cluster's lease: the test holds it for the hour
+    long clusterId = cluster.json().getLong("id");
+    long fencing =
+        await(
+                pool.preparedQuery(
+                        "insert into cluster_lease (cluster_id, claimed_by, lease_until) "
+                            + "values ($1, 'health-history-test', now() + interval '1 hour') "
+                            + "on conflict (cluster_id) do update set claimed_by = excluded.claimed_by, "
+                            + "lease_until = excluded.lease_until, fencing = cluster_lease.fencing + 1 "
+                            + "returning fencing")
+                    .execute(Tuple.of(clusterId)))
+            .iterator()
+            .next()
+            .getLong("fencing");
+    ClusterLease lease = new ClusterLease(clusterId, "health-history-test", fencing);
     HealthStore store = new HealthStore(pool);
     Instant now = Instant.now().truncatedTo(ChronoUnit.HOURS);
     HealthVerdict verdict = new HealthVerdict(HealthStatus.HEALTHY, "lag 120 ms");
-    await(store.record(runId, point(now.minus(Duration.ofDays(8)), 1), verdict));
+    await(store.record(runId, lease, point(now.minus(Duration.ofDays(8)), 1), verdict));
     // two days ago: 40 points 30 s apart, 20 minutes, so two 10-minute buckets
     Instant old = now.minus(Duration.ofDays(2));
     for (int i = 0; i < 40; i++) {
-      await(store.record(runId, point(old.plusSeconds(30L * i), 100 + i), verdict));
+      await(store.record(runId, lease, point(old.plusSeconds(30L * i), 100 + i), verdict));
     }
     for (int i = 0; i < 5; i++) {
-      await(store.record(runId, point(now.minusSeconds(30L * (5 - i)), 1000 + i), verdict));
+      await(store.record(runId, lease, point(now.minusSeconds(30L * (5 - i)), 1000 + i), verdict));
     }
 
     int gone = await(store.prune(now, Duration.ofDays(7)));

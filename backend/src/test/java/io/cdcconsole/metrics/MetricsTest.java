@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -137,6 +138,28 @@ class MetricsTest {
         0.0, value(families, "cdc_ds_deliveries", "cdc_ds_deliveries", Map.of("status", "FAILED")));
     assertTrue(
         families.containsKey("cdc_metrics_refresh_age_seconds"), families.keySet().toString());
+
+    // lease ownership: the clusters this console holds in the database
+    assertTrue(families.containsKey("cdc_cluster_leases_held"), families.keySet().toString());
+    eventually(
+        () -> {
+          long held =
+              TestConsole.await(
+                      console
+                          .app()
+                          .database()
+                          .pool()
+                          .preparedQuery(
+                              "select count(*) as n from cluster_lease "
+                                  + "where claimed_by = $1 and lease_until > now()")
+                          .execute(Tuple.of(console.app().replica())))
+                  .iterator()
+                  .next()
+                  .getLong("n");
+          assertEquals(
+              (double) held,
+              value(scrape(), "cdc_cluster_leases_held", "cdc_cluster_leases_held", Map.of()));
+        });
   }
 
   @Test

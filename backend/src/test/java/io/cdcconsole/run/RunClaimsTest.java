@@ -208,6 +208,7 @@ class RunClaimsTest extends ConsoleTest {
                 "A failed it",
                 null,
                 old,
+                null,
                 "A failed it")),
         "the former holder's end is refused");
     RunStore.Moved moved =
@@ -220,6 +221,7 @@ class RunClaimsTest extends ConsoleTest {
                     "accepted by Flink",
                     null,
                     claimed.submission().fence(),
+                    null,
                     null))
             .orElseThrow();
     assertEquals(RunState.INITIALIZING, moved.run().state());

@@ -71,6 +71,7 @@ class RunCrashTest {
     env.put("CDC_CONSOLE_RUN_POLL_INTERVAL", "1s");
     env.put("CDC_CONSOLE_RUN_FAST_POLL_INTERVAL", "300ms");
     env.put("CDC_CONSOLE_RUN_LEASE", "3s");
+    env.put("CDC_CONSOLE_CLUSTER_LEASE", "3s");
     startConsole();
     admin = http.login("admin", TestConsole.ADMIN_PASSWORD);
     Http.Response cluster =

@@ -58,6 +58,7 @@ class RunTakeoverTest {
     envA.put("CDC_CONSOLE_RUN_POLL_INTERVAL", "1s");
     envA.put("CDC_CONSOLE_RUN_FAST_POLL_INTERVAL", "300ms");
     envA.put("CDC_CONSOLE_RUN_LEASE", "3s");
+    envA.put("CDC_CONSOLE_CLUSTER_LEASE", "3s");
     vertxB = Vertx.vertx();
     b = TestConsole.start(vertxB, TestConsole.replicaEnv(envA));
     admin = b.adminToken();

@@ -1,0 +1,180 @@
+package io.cdcconsole.cluster;
+
+import io.cdcconsole.lifecycle.Background;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which clusters this console watches: those whose lease it holds in the database ({@link
+ * ClusterLeaseStore}). Every third of the lease a pass renews them, gives back what is above this
+ * console's fair share and takes free or run-out leases up to it, so every cluster is watched by
+ * exactly one live console, and a dead console's clusters are watched again within two leases (its
+ * leases run out after one; the next pass of another console, a third of a lease later, takes
+ * them). A stopped console gives its leases back at once.
+ *
+ * <p>The holder's own view is conservative: a lease counts as held only until one lease after the
+ * start of the pass that last confirmed it (a pass that does not answer — the database away, the
+ * process paused — lets it lapse here before it lapses in the database). Writes are fenced in the
+ * database in any case ({@link ClusterLease#guard}).
+ */
+public final class ClusterLeases implements Background {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterLeases.class);
+
+  private final Vertx vertx;
+  private final ClusterLeaseStore store;
+  private final String holder;
+  private final Duration lease;
+  private final Map<Long, Long> held = new ConcurrentHashMap<>();
+  private final List<Consumer<Set<Long>>> gainListeners = new ArrayList<>();
+  private volatile long validUntilNanos;
+  private Context context;
+  private long timer = -1;
+  private boolean busy;
+  private boolean stopped;
+
+  public ClusterLeases(Vertx vertx, Pool pool, String holder, Duration lease) {
+    this.vertx = vertx;
+    this.store = new ClusterLeaseStore(pool);
+    this.holder = holder;
+    this.lease = lease;
+  }
+
+  /** Told the clusters this console has just taken (on the keeper's context). */
+  public void onGained(Consumer<Set<Long>> listener) {
+    gainListeners.add(listener);
+  }
+
+  /** Completes after the first pass, so that the watchers started next know their clusters. */
+  @Override
+  public Future<Void> start() {
+    context = vertx.getOrCreateContext();
+    Promise<Void> first = Promise.promise();
+    context.runOnContext(
+        v ->
+            pass()
+                .onComplete(
+                    ar -> {
+                      if (!stopped) {
+                        timer =
+                            vertx.setPeriodic(Math.max(100, lease.toMillis() / 3), id -> pass());
+                      }
+                      first.complete();
+                    }));
+    return first.future();
+  }
+
+  /** Stops passing and gives every lease back (another console takes them on its next pass). */
+  @Override
+  public Future<Void> stop() {
+    if (context == null) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(
+        v -> {
+          stopped = true;
+          vertx.cancelTimer(timer);
+          held.clear();
+          done.complete();
+        });
+    return done.future()
+        .compose(
+            ok ->
+                store
+                    .release(holder)
+                    .otherwise(
+                        err -> {
+                          LOG.warn("Cluster leases not given back on stop: {}", err.getMessage());
+                          return null;
+                        }));
+  }
+
+  /** The lease on the cluster, while this console holds it; empty when another one watches it. */
+  public Optional<ClusterLease> lease(long clusterId) {
+    Long fencing = held.get(clusterId);
+    if (fencing == null || System.nanoTime() - validUntilNanos > 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new ClusterLease(clusterId, holder, fencing));
+  }
+
+  public boolean holds(long clusterId) {
+    return lease(clusterId).isPresent();
+  }
+
+  /** How many clusters this console watches now (metrics). */
+  public int count() {
+    return System.nanoTime() - validUntilNanos > 0 ? 0 : held.size();
+  }
+
+  /** A pass now (a cluster was just added, or a run asked for there): answers when it is done. */
+  public Future<Void> passNow() {
+    if (context == null) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> pass().onComplete(ar -> done.complete()));
+    return done.future();
+  }
+
+  private Future<Void> pass() {
+    if (stopped || busy) {
+      return Future.succeededFuture();
+    }
+    busy = true;
+    long started = System.nanoTime();
+    return store
+        .pass(holder, lease)
+        .onComplete(ar -> busy = false)
+        .map(
+            now -> {
+              if (stopped) {
+                return null;
+              }
+              Set<Long> gained = new HashSet<>(now.leases().keySet());
+              gained.removeAll(held.keySet());
+              Set<Long> lost = new HashSet<>(held.keySet());
+              lost.removeAll(now.leases().keySet());
+              held.keySet().retainAll(now.leases().keySet());
+              held.putAll(now.leases());
+              validUntilNanos = started + lease.toNanos();
+              if (!gained.isEmpty() || !lost.isEmpty()) {
+                LOG.info(
+                    "Watching clusters {} now (took {}, gave up {})", held.keySet(), gained, lost);
+              }
+              if (!gained.isEmpty()) {
+                gainListeners.forEach(l -> l.accept(gained));
+              }
+              return null;
+            })
+        .recover(
+            err -> {
+              LOG.warn("Cluster leases not renewed: {}", err.getMessage());
+              return Future.succeededFuture();
+            })
+        .mapEmpty();
+  }
+
+  /** Who holds each cluster now (cluster id → console), for tests. */
+  public Future<Map<Long, String>> holders() {
+    return store.holders();
+  }
+
+  public String holder() {
+    return holder;
+  }
+}
