@@ -31,18 +31,20 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Two consoles on one database (issue 13) share the watching of four clusters under leases: each
- * cluster is watched by exactly one of them, two each. The console watching the sandbox's cluster
- * dies (its Vert.x closed: no stop, its leases left to run out); the other takes its clusters over
- * within two leases, and a change Flink makes to a job after the death (a cancel sent to Flink
- * directly) is recorded, once. What the dead console would still write under its old lease is
- * refused.
+ * Three consoles on one database (issue 13) share the watching of four clusters under leases: each
+ * cluster is watched by exactly one of them, none more than its share (two). The console watching
+ * the sandbox's cluster dies (its Vert.x closed: no stop, its leases left to run out); the others
+ * take its clusters over within two leases, and a change Flink makes to a job after the death (a
+ * cancel sent to Flink directly) is recorded, once. What the dead console would still write under
+ * its old lease is refused.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WatchTakeoverTest {
   @RegisterExtension static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
 
   private static final Duration LEASE = Duration.ofSeconds(2);
+
+  private static final List<String> NAMES = List.of("a", "b", "c");
 
   private static final Map<String, Vertx> vertxes = new HashMap<>();
   private static final Map<String, TestConsole> consoles = new HashMap<>();
@@ -56,7 +58,7 @@ class WatchTakeoverTest {
     env.put("CDC_CONSOLE_RUN_FAST_POLL_INTERVAL", "300ms");
     env.put("CDC_CONSOLE_CLUSTER_LEASE", LEASE.toSeconds() + "s");
     env.put("CDC_CONSOLE_RUN_LEASE", "3s");
-    for (String name : List.of("a", "b")) {
+    for (String name : NAMES) {
       Vertx vertx = Vertx.vertx();
       vertxes.put(name, vertx);
       consoles.put(
@@ -98,7 +100,7 @@ class WatchTakeoverTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (String name : List.of("a", "b")) {
+    for (String name : NAMES) {
       TestConsole c = consoles.get(name);
       try {
         if (c != null && vertxes.get(name) != null) {
@@ -114,23 +116,29 @@ class WatchTakeoverTest {
 
   @Test
   @Order(1)
-  void everyClusterIsWatchedByExactlyOneConsoleTwoEach() throws Exception {
+  void everyClusterIsWatchedByExactlyOneConsoleNoneAboveItsShare() throws Exception {
+    // four clusters, three consoles: a share is two (rounded up); the map holds one holder per
+    // cluster
     Map<Long, Row> leases =
         eventually(
             WatchTakeoverTest::leases,
-            l ->
-                l.size() == 4
-                    && l.values().stream().map(r -> r.getString("claimed_by")).distinct().count()
-                        == 2);
-    Map<String, Long> perConsole = new HashMap<>();
-    leases.values().forEach(r -> perConsole.merge(r.getString("claimed_by"), 1L, Long::sum));
-    assertEquals(
-        List.of(2L, 2L), List.copyOf(perConsole.values()), "a fair share each: " + perConsole);
+            l -> l.size() == 4 && perConsole(l).values().stream().allMatch(n -> n <= 2));
+    java.util.Set<String> replicas = new java.util.HashSet<>();
+    NAMES.forEach(name -> replicas.add(consoles.get(name).app().replica()));
+    assertTrue(
+        replicas.containsAll(perConsole(leases).keySet()), "held by the consoles: " + leases);
+    assertTrue(perConsole(leases).size() >= 2, "shared: " + perConsole(leases));
+  }
+
+  private static Map<String, Long> perConsole(Map<Long, Row> leases) {
+    Map<String, Long> out = new HashMap<>();
+    leases.values().forEach(r -> out.merge(r.getString("claimed_by"), 1L, Long::sum));
+    return out;
   }
 
   @Test
   @Order(2)
-  void theClustersOfAConsoleThatDiedAreWatchedByTheOtherAndNoChangeIsMissed() throws Exception {
+  void theClustersOfAConsoleThatDiedAreWatchedByTheOthersAndNoChangeIsMissed() throws Exception {
     TestConsole any = consoles.get("a");
     Http.Response started =
         any.http().post("/api/v1/pipelines/watched/runs", admin, new JsonObject());
@@ -143,7 +151,7 @@ class WatchTakeoverTest {
     String holder = before.getString("claimed_by");
     long fencing = before.getLong("fencing");
     String deadName = holderName(holder);
-    String survivorName = deadName.equals("a") ? "b" : "a";
+    String survivorName = NAMES.stream().filter(n -> !n.equals(deadName)).findFirst().orElseThrow();
     TestConsole survivor = consoles.get(survivorName);
     TestConsole.await(vertxes.get(deadName).close());
     consoles.remove(deadName);
@@ -203,7 +211,7 @@ class WatchTakeoverTest {
   }
 
   private static String holderName(String holder) {
-    for (String name : List.of("a", "b")) {
+    for (String name : NAMES) {
       if (consoles.get(name).app().replica().equals(holder)) {
         return name;
       }
