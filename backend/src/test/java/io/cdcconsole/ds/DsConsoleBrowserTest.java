@@ -18,6 +18,7 @@ import com.microsoft.playwright.options.AriaRole;
 import io.cdcconsole.ds.DsHttpTask.Version;
 import io.cdcconsole.run.SandboxRunTest;
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
+import io.cdcconsole.test.AntSelect;
 import io.cdcconsole.test.Chromium;
 import io.cdcconsole.test.Http;
 import io.cdcconsole.test.TestConsole;
@@ -290,8 +291,7 @@ class DsConsoleBrowserTest extends SandboxRunTest {
     page.navigate(base() + "/pipelines/" + id + "/ds");
     page.getByTestId("ds-trigger-add").click();
     Locator form = page.getByTestId("ds-trigger-form");
-    form.locator(".ant-select").nth(1).click();
-    page.locator(".ant-select-item-option[title='Finished (FINISHED)']").click();
+    AntSelect.choose(page, form.locator(".ant-select").nth(1), "Finished (FINISHED)", "Finished");
     form.getByLabel("Project code").fill("1001");
     form.getByLabel("Workflow code").fill("2002");
     form.getByLabel("Workflow parameters").fill("bizdate=2026-11-29");
