@@ -229,7 +229,16 @@ public final class AlertService implements Background {
             ifMatch,
             () -> channel(idOrName),
             AlertChannel::version,
-            c -> store.deleteChannel(c.id(), ifMatch).map(AlertService::done))
+            c ->
+                store
+                    .channelInUse(c.id())
+                    .compose(
+                        used ->
+                            used
+                                ? Future.failedFuture(
+                                    new Conflict(
+                                        "Alert rules send to this channel; change or delete them first."))
+                                : store.deleteChannel(c.id(), ifMatch).map(AlertService::done)))
         .mapEmpty();
   }
 

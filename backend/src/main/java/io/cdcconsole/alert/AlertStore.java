@@ -1,6 +1,5 @@
 package io.cdcconsole.alert;
 
-import io.cdcconsole.error.Conflict;
 import io.cdcconsole.store.Outbox;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
@@ -79,19 +78,24 @@ final class AlertStore {
         .map(rows -> Rows.first(rows, AlertStore::channel));
   }
 
-  /** Deletes the channel if it is still at {@code version}; false otherwise. */
-  Future<Boolean> deleteChannel(long id, int version) {
-    return pool.preparedQuery("select count(*) as n from alert_rule where $1 = any(channel_ids)")
+  /** Whether any rule sends to the channel. */
+  Future<Boolean> channelInUse(long id) {
+    return pool.preparedQuery(
+            "select exists(select 1 from alert_rule where $1 = any(channel_ids)) as used")
         .execute(Tuple.of(id))
-        .compose(
-            rows ->
-                rows.iterator().next().getLong("n") > 0
-                    ? Future.failedFuture(
-                        new Conflict(
-                            "Alert rules send to this channel; change or delete them first."))
-                    : pool.preparedQuery("delete from alert_channel where id = $1 and version = $2")
-                        .execute(Tuple.of(id, version))
-                        .map(deleted -> deleted.rowCount() == 1));
+        .map(rows -> rows.iterator().next().getBoolean("used"));
+  }
+
+  /**
+   * Deletes the channel if it is still at {@code version} and no rule sends to it (checked again in
+   * the statement); false otherwise.
+   */
+  Future<Boolean> deleteChannel(long id, int version) {
+    return pool.preparedQuery(
+            "delete from alert_channel c where id = $1 and version = $2 "
+                + "and not exists(select 1 from alert_rule r where c.id = any(r.channel_ids))")
+        .execute(Tuple.of(id, version))
+        .map(deleted -> deleted.rowCount() == 1);
   }
 
   /** The ids of the named channels; fails with the first name that is no channel. */
