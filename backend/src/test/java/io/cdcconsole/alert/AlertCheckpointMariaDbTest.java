@@ -20,9 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,21 +62,11 @@ class AlertCheckpointMariaDbTest extends SandboxRunTest {
   private static final Set<String> BODY =
       Set.of("event", "severity", "rule", "pipeline", "runId", "summary", "at");
 
-  private static Receiver receiver;
+  @RegisterExtension static final Receiver receiver = new Receiver();
 
   @Override
   protected FlinkSandboxExtension flink() {
     return FLINK;
-  }
-
-  @BeforeAll
-  static void startReceiver() throws Exception {
-    receiver = new Receiver();
-  }
-
-  @AfterAll
-  static void stopReceiver() throws Exception {
-    receiver.close();
   }
 
   /** A test that failed halfway leaves no job running. */

@@ -14,9 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,21 +44,11 @@ class AlertLagMariaDbTest extends SandboxRunTest {
   @Order(2)
   static FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
 
-  private static Receiver receiver;
+  @RegisterExtension static final Receiver receiver = new Receiver();
 
   @Override
   protected FlinkSandboxExtension flink() {
     return FLINK;
-  }
-
-  @BeforeAll
-  static void startReceiver() throws Exception {
-    receiver = new Receiver();
-  }
-
-  @AfterAll
-  static void stopReceiver() throws Exception {
-    receiver.close();
   }
 
   /** A test that failed halfway leaves no job running. */

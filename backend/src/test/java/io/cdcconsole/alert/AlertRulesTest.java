@@ -16,9 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rules on health, driven by {@code run.health} events published on the console's event bus as the
@@ -27,12 +27,11 @@ import org.junit.jupiter.api.Test;
  */
 @ConsoleTest.Env({"CDC_CONSOLE_ALERT_RETRY_BACKOFF=200ms"})
 class AlertRulesTest extends ConsoleTest {
-  private static Receiver receiver;
+  @RegisterExtension static final Receiver receiver = new Receiver();
   private static long clusterId;
 
   @BeforeAll
   static void setUp() throws Exception {
-    receiver = new Receiver();
     Http.Response cluster =
         http.post(
             "/api/v1/clusters",
@@ -43,11 +42,6 @@ class AlertRulesTest extends ConsoleTest {
                 .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
     assertEquals(201, cluster.status(), cluster.body());
     clusterId = cluster.json().getLong("id");
-  }
-
-  @AfterAll
-  static void stopReceiver() throws Exception {
-    receiver.close();
   }
 
   private static long pipeline(String name, JsonObject labels) {

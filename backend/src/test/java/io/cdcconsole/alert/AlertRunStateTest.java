@@ -11,8 +11,6 @@ import io.cdcconsole.test.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,21 +26,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 })
 class AlertRunStateTest extends SandboxRunTest {
   @RegisterExtension static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
-  private static Receiver receiver;
+  @RegisterExtension static final Receiver receiver = new Receiver();
 
   @Override
   protected FlinkSandboxExtension flink() {
     return FLINK;
-  }
-
-  @BeforeAll
-  static void startReceiver() throws Exception {
-    receiver = new Receiver();
-  }
-
-  @AfterAll
-  static void stopReceiver() throws Exception {
-    receiver.close();
   }
 
   private static List<JsonObject> sent(String event) {

@@ -22,6 +22,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two console replicas on one database deliver from one outbox ({@link Outbox}, issue 13): every
@@ -37,7 +38,7 @@ class OutboxReplicasTest {
   private static Vertx vertxB;
   private static TestConsole a;
   private static TestConsole b;
-  private static Receiver receiver;
+  @RegisterExtension static final Receiver receiver = new Receiver();
   private static Pool pool;
   private static long channelId;
 
@@ -49,7 +50,6 @@ class OutboxReplicasTest {
     vertxB = Vertx.vertx();
     a = TestConsole.start(vertxA, env);
     b = TestConsole.start(vertxB, TestConsole.replicaEnv(env));
-    receiver = new Receiver();
     pool = a.app().database().pool();
     Http.Response channel =
         a.http()
@@ -66,7 +66,7 @@ class OutboxReplicasTest {
 
   @AfterAll
   static void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {a, b, receiver}) {
+    for (AutoCloseable c : new AutoCloseable[] {a, b}) {
       if (c != null) {
         c.close();
       }

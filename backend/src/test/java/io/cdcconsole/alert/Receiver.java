@@ -15,23 +15,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A stand-in for the chat robots and a webhook receiver on 127.0.0.1 (none of them runs here):
  * records every request and answers as the vendor does — DingTalk and WeCom {@code errcode 0},
  * Feishu {@code code 0}, a webhook 204 — or HTTP 500 for as many requests to a path as {@link
- * #failNext} says, after the delay {@link #delay} sets for a path.
+ * #failNext} says, after the delay {@link #delay} sets for a path. A test class registers it as a
+ * static extension: it listens from before the class's own {@code @BeforeAll} to after its last
+ * {@code @AfterAll}.
  */
-final class Receiver implements AutoCloseable {
+final class Receiver implements BeforeAllCallback, AfterAllCallback {
   record Request(String path, MultiMap params, MultiMap headers, String body) {}
 
   final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
   private final Map<String, Long> delays = new ConcurrentHashMap<>();
-  private final Vertx vertx = Vertx.vertx();
-  final int port;
+  private Vertx vertx;
+  private volatile int port;
 
-  Receiver() throws Exception {
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    vertx = Vertx.vertx();
     HttpServer server =
         vertx
             .createHttpServer()
@@ -97,18 +104,23 @@ final class Receiver implements AutoCloseable {
     if (ts == null || signature == null) {
       return false;
     }
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
     String expected =
         "sha256="
             + HexFormat.of()
-                .formatHex(mac.doFinal((ts + "." + req.body()).getBytes(StandardCharsets.UTF_8)));
+                .formatHex(hmac(secret.getBytes(StandardCharsets.UTF_8), ts + "." + req.body()));
     return MessageDigest.isEqual(
         expected.getBytes(StandardCharsets.UTF_8), signature.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** HMAC-SHA256 of {@code message} under {@code key}. */
+  static byte[] hmac(byte[] key, String message) throws Exception {
+    Mac mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+  }
+
   @Override
-  public void close() throws Exception {
+  public void afterAll(ExtensionContext context) throws Exception {
     TestConsole.await(vertx.close());
   }
 }
