@@ -1,9 +1,8 @@
 package io.cdcconsole.cluster;
 
 import io.cdcconsole.lifecycle.Background;
-import io.vertx.core.Context;
+import io.cdcconsole.lifecycle.Passes;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
@@ -34,23 +33,20 @@ import org.slf4j.LoggerFactory;
 public final class ClusterLeases implements Background {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterLeases.class);
 
-  private final Vertx vertx;
   private final ClusterLeaseStore store;
   private final String holder;
   private final Duration lease;
   private final Map<Long, Long> held = new ConcurrentHashMap<>();
   private final List<Consumer<Set<Long>>> gainListeners = new ArrayList<>();
   private volatile long validUntilNanos;
-  private Context context;
-  private long timer = -1;
-  private boolean busy;
-  private boolean stopped;
+  private final Passes passes;
 
   public ClusterLeases(Vertx vertx, Pool pool, String holder, Duration lease) {
-    this.vertx = vertx;
     this.store = new ClusterLeaseStore(pool);
     this.holder = holder;
     this.lease = lease;
+    this.passes =
+        new Passes(vertx, Duration.ofMillis(Math.max(100, lease.toMillis() / 3)), this::pass);
   }
 
   /** Told the clusters this console has just taken (on the keeper's context). */
@@ -61,46 +57,25 @@ public final class ClusterLeases implements Background {
   /** Completes after the first pass, so that the watchers started next know their clusters. */
   @Override
   public Future<Void> start() {
-    context = vertx.getOrCreateContext();
-    Promise<Void> first = Promise.promise();
-    context.runOnContext(
-        v ->
-            pass()
-                .onComplete(
-                    ar -> {
-                      if (!stopped) {
-                        timer =
-                            vertx.setPeriodic(Math.max(100, lease.toMillis() / 3), id -> pass());
-                      }
-                      first.complete();
-                    }));
-    return first.future();
+    return passes.start();
   }
 
   /** Stops passing and gives every lease back (another console takes them on its next pass). */
   @Override
   public Future<Void> stop() {
-    if (context == null) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> done = Promise.promise();
-    context.runOnContext(
-        v -> {
-          stopped = true;
-          vertx.cancelTimer(timer);
-          held.clear();
-          done.complete();
-        });
-    return done.future()
+    return passes
+        .stop()
         .compose(
-            ok ->
-                store
-                    .release(holder)
-                    .otherwise(
-                        err -> {
-                          LOG.warn("Cluster leases not given back on stop: {}", err.getMessage());
-                          return null;
-                        }));
+            ok -> {
+              held.clear();
+              return store
+                  .release(holder)
+                  .otherwise(
+                      err -> {
+                        LOG.warn("Cluster leases not given back on stop: {}", err.getMessage());
+                        return null;
+                      });
+            });
   }
 
   /** The lease on the cluster, while this console holds it; empty when another one watches it. */
@@ -123,27 +98,17 @@ public final class ClusterLeases implements Background {
 
   /** A pass now (a cluster was just added, or a run asked for there): answers when it is done. */
   public Future<Void> passNow() {
-    if (context == null) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> pass().onComplete(ar -> done.complete()));
-    return done.future();
+    return passes.now();
   }
 
-  private Future<Void> pass() {
-    if (stopped || busy) {
-      return Future.succeededFuture();
-    }
-    busy = true;
+  private Future<Boolean> pass() {
     long started = System.nanoTime();
     return store
         .pass(holder, lease)
-        .onComplete(ar -> busy = false)
         .map(
             now -> {
-              if (stopped) {
-                return null;
+              if (passes.stopped()) {
+                return false;
               }
               Set<Long> gained = new HashSet<>(now.leases().keySet());
               gained.removeAll(held.keySet());
@@ -159,14 +124,13 @@ public final class ClusterLeases implements Background {
               if (!gained.isEmpty()) {
                 gainListeners.forEach(l -> l.accept(gained));
               }
-              return null;
+              return false;
             })
         .recover(
             err -> {
               LOG.warn("Cluster leases not renewed: {}", err.getMessage());
-              return Future.succeededFuture();
-            })
-        .mapEmpty();
+              return Future.succeededFuture(false);
+            });
   }
 
   /** Who holds each cluster now (cluster id → console), for tests. */

@@ -1,9 +1,8 @@
 package io.cdcconsole.run;
 
 import io.cdcconsole.lifecycle.Background;
-import io.vertx.core.Context;
+import io.cdcconsole.lifecycle.Passes;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -28,18 +27,12 @@ public final class RunReconciler implements Background {
   /** Claims per kind per pass at most; a pass that took as many runs again at once. */
   static final int PER_PASS = 20;
 
-  private final Vertx vertx;
   private final RunStore store;
   private final RunOperationStore operations;
   private final RunService runs;
   private final String replica;
   private final Duration lease;
-  private final Duration interval;
-  private Context context;
-  private long timer = -1;
-  private boolean busy;
-  private boolean again;
-  private boolean stopped;
+  private final Passes passes;
 
   RunReconciler(
       Vertx vertx,
@@ -49,31 +42,18 @@ public final class RunReconciler implements Background {
       String replica,
       Duration lease,
       Duration interval) {
-    this.vertx = vertx;
     this.store = store;
     this.operations = operations;
     this.runs = runs;
     this.replica = replica;
     this.lease = lease;
-    this.interval = interval;
+    this.passes = new Passes(vertx, interval, this::pass);
   }
 
   /** Completes after the first pass has claimed (not finished) what was free at start. */
   @Override
   public Future<Void> start() {
-    context = vertx.getOrCreateContext();
-    Promise<Void> first = Promise.promise();
-    context.runOnContext(
-        v ->
-            pass()
-                .onComplete(
-                    ar -> {
-                      if (!stopped) {
-                        timer = vertx.setPeriodic(interval.toMillis(), id -> hurry());
-                      }
-                      first.complete();
-                    }));
-    return first.future();
+    return passes.start();
   }
 
   /**
@@ -82,17 +62,8 @@ public final class RunReconciler implements Background {
    */
   @Override
   public Future<Void> stop() {
-    if (context == null) {
-      return Future.succeededFuture();
-    }
-    Promise<Void> done = Promise.promise();
-    context.runOnContext(
-        v -> {
-          stopped = true;
-          vertx.cancelTimer(timer);
-          done.complete();
-        });
-    return done.future()
+    return passes
+        .stop()
         .compose(ok -> runs.stop())
         .compose(
             ok ->
@@ -107,35 +78,14 @@ public final class RunReconciler implements Background {
 
   /** A pass now (or right after the one under way): the watcher saw work nobody holds. */
   public void hurry() {
-    if (context == null) {
-      return;
-    }
-    context.runOnContext(
-        v -> {
-          if (stopped) {
-            return;
-          }
-          if (busy) {
-            again = true;
-            return;
-          }
-          pass()
-              .onComplete(
-                  ar -> {
-                    if (again) {
-                      again = false;
-                      hurry();
-                    }
-                  });
-        });
+    passes.now();
   }
 
   /**
    * Claims what is free and sets it going; a submission may take minutes (a bundle upload), so the
    * pass does not wait for them to end.
    */
-  private Future<Void> pass() {
-    busy = true;
+  private Future<Boolean> pass() {
     Future<Integer> submissions =
         store
             .claimSubmissions(replica, lease, PER_PASS)
@@ -148,17 +98,9 @@ public final class RunReconciler implements Background {
                   claimed.forEach(this::follow);
                   return claimed.size();
                 });
+    // as many as a pass may take: there may be more, go again at once
     return Future.join(submissions, followed)
-        .onComplete(
-            ar -> {
-              busy = false;
-              if (ar.failed()) {
-                LOG.debug("Reconcile pass did not finish: {}", ar.cause().getMessage());
-              } else if (submissions.result() == PER_PASS || followed.result() == PER_PASS) {
-                again = true;
-              }
-            })
-        .mapEmpty();
+        .map(all -> submissions.result() == PER_PASS || followed.result() == PER_PASS);
   }
 
   private Future<Void> resume(long runId) {
