@@ -29,10 +29,10 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     restoreMocks: true,
     unstubGlobals: true,
-    // antd's CSS-in-JS under jsdom is slow, and a build beside this one (load 13–20 on 2 cores) made
-    // single tests take over 2 minutes: a slow machine must make tests slower, not red. A hung test
-    // still fails, after 5 minutes.
-    testTimeout: 300_000,
-    hookTimeout: 300_000,
+    // antd's CSS-in-JS under jsdom is slow, and a build beside this one (load 9–20 on 2 cores) made
+    // single tests take over 4 minutes: a slow machine must make tests slower, not red. A hung test
+    // still fails, after 10 minutes. No test sets a shorter limit of its own.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
   },
 });

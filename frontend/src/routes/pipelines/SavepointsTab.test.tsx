@@ -61,5 +61,5 @@ describe('savepoints tab', () => {
     await user.click(within(form).getByTestId('schedule-save'));
     expect(await screen.findByText('every 30m')).toBeInTheDocument();
     expect(calls.find((c) => c.method === 'PUT')?.body).toEqual({ interval: '30m' });
-  }, 120_000);
+  });
 });
