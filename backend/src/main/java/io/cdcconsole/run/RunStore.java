@@ -454,7 +454,7 @@ public final class RunStore {
 
   /**
    * The run's latest completed checkpoint (the watcher keeps its own copy up to date: no reload for
-   * this).
+   * this), kept in its jsonb column in the shape the API shows.
    */
   public Future<Void> checkpoint(long id, Run.Checkpoint checkpoint) {
     return pool.preparedQuery("update pipeline_run set last_checkpoint = $2 where id = $1")
