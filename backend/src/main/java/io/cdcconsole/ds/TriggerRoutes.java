@@ -134,7 +134,7 @@ public final class TriggerRoutes {
               ctx,
               triggers
                   .deliveries(ctx.pathParam("id"))
-                  .map(all -> Page.slice(all, page).toJson(d -> d)));
+                  .map(all -> Page.slice(all, page).toJson(DsDelivery::toJson)));
         });
     api.post(
         "/pipelines/:id/deliveries/:deliveryId/retry",
@@ -143,7 +143,8 @@ public final class TriggerRoutes {
         ctx -> {
           long id = Query.id(ctx, "deliveryId", "delivery");
           Audit.resourceId(ctx, id);
-          ApiRouter.respond(ctx, triggers.retryDelivery(ctx.pathParam("id"), id));
+          ApiRouter.respond(
+              ctx, triggers.retryDelivery(ctx.pathParam("id"), id).map(DsDelivery::toJson));
         });
   }
 

@@ -18,7 +18,6 @@ import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Duration;
@@ -407,7 +406,7 @@ public final class TriggerService implements Background {
    * "Retry now": the delivery is attempted at once (see {@link TriggerStore#retry}); answers it as
    * it is then.
    */
-  Future<JsonObject> retryDelivery(String pipelineRef, long id) {
+  Future<DsDelivery> retryDelivery(String pipelineRef, long id) {
     return pipelines
         .get(pipelineRef)
         .compose(
@@ -420,7 +419,7 @@ public final class TriggerService implements Background {
                             return Future.failedFuture(
                                 new NotFound("No delivery " + id + " on that pipeline."));
                           }
-                          if ("DELIVERED".equals(before.get().getString("status"))) {
+                          if (before.get().delivered()) {
                             return Future.failedFuture(
                                 new Conflict(
                                     "Delivery "
@@ -507,7 +506,7 @@ public final class TriggerService implements Background {
     return pipelines.get(pipelineRef).map(p -> p.name());
   }
 
-  Future<JsonArray> deliveries(String pipelineRef) {
+  Future<List<DsDelivery>> deliveries(String pipelineRef) {
     return pipelines.get(pipelineRef).compose(p -> store.deliveries(p.id()));
   }
 
@@ -562,12 +561,7 @@ public final class TriggerService implements Background {
                   due.trigger().workflowCode(),
                   due.runId(),
                   due.state());
-              return store.delivered(
-                  due,
-                  new JsonObject()
-                      .put("code", answer.getValue("code"))
-                      .put("msg", answer.getValue("msg"))
-                      .put("data", answer.getValue("data")));
+              return store.delivered(due, DsDelivery.Answer.of(answer));
             },
             err -> {
               int attempt = due.attempts() + 1;

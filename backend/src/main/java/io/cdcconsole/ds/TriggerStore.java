@@ -4,7 +4,6 @@ import io.cdcconsole.store.Outbox;
 import io.cdcconsole.store.Rows;
 import io.cdcconsole.store.Sql;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -234,12 +233,12 @@ final class TriggerStore {
   }
 
   /** Records the delivery made, unless it is no longer as claimed ({@link Outbox}). */
-  Future<Void> delivered(Due due, JsonObject response) {
+  Future<Void> delivered(Due due, DsDelivery.Answer response) {
     return pool.preparedQuery(
             "update ds_delivery set status = 'DELIVERED', attempts = attempts + 1, delivered_at = now(), "
                 + "response = $2, last_error = null"
                 + Outbox.asClaimed(3))
-        .execute(Tuple.of(due.id(), response, due.attempts()))
+        .execute(Tuple.of(due.id(), response.toJson(), due.attempts()))
         .mapEmpty();
   }
 
@@ -257,15 +256,11 @@ final class TriggerStore {
         .mapEmpty();
   }
 
-  Future<JsonArray> deliveries(long pipelineId) {
+  /** The pipeline's newest deliveries (200 at most), newest first. */
+  Future<List<DsDelivery>> deliveries(long pipelineId) {
     return pool.preparedQuery(DELIVERIES + "where t.pipeline_id = $1 order by d.id desc limit 200")
         .execute(Tuple.of(pipelineId))
-        .map(
-            rows -> {
-              JsonArray out = new JsonArray();
-              rows.forEach(r -> out.add(delivery(r)));
-              return out;
-            });
+        .map(rows -> Rows.all(rows, TriggerStore::delivery));
   }
 
   /**
@@ -274,7 +269,7 @@ final class TriggerStore {
    * delivery as it was before, empty when the pipeline has no such delivery; a delivered one is
    * left alone.
    */
-  Future<Optional<JsonObject>> retry(long pipelineId, long id) {
+  Future<Optional<DsDelivery>> retry(long pipelineId, long id) {
     return pool.withTransaction(
         conn ->
             conn.preparedQuery(
@@ -282,8 +277,8 @@ final class TriggerStore {
                 .execute(Tuple.of(pipelineId, id))
                 .compose(
                     rows -> {
-                      Optional<JsonObject> found = Rows.first(rows, TriggerStore::delivery);
-                      if (found.isEmpty() || "DELIVERED".equals(found.get().getString("status"))) {
+                      Optional<DsDelivery> found = Rows.first(rows, TriggerStore::delivery);
+                      if (found.isEmpty() || found.get().delivered()) {
                         return Future.succeededFuture(found);
                       }
                       return conn.preparedQuery(
@@ -293,28 +288,27 @@ final class TriggerStore {
                     }));
   }
 
-  Future<Optional<JsonObject>> delivery(long pipelineId, long id) {
+  Future<Optional<DsDelivery>> delivery(long pipelineId, long id) {
     return pool.preparedQuery(DELIVERIES + "where t.pipeline_id = $1 and d.id = $2")
         .execute(Tuple.of(pipelineId, id))
         .map(rows -> Rows.first(rows, TriggerStore::delivery));
   }
 
-  private static JsonObject delivery(Row r) {
-    return new JsonObject()
-        .put("id", r.getLong("id"))
-        .put("triggerId", r.getLong("trigger_id"))
-        .put("runId", r.getLong("run_id"))
-        .put("onState", r.getString("on_state"))
-        .put("workflowCode", r.getString("workflow_code"))
-        .put("status", r.getString("status"))
-        .put("attempts", r.getInteger("attempts"))
-        .put("lastError", r.getString("last_error"))
-        .put("response", r.getValue("response"))
-        .put("createdAt", Rows.instant(r, "created_at"))
-        .put("deliveredAt", Rows.instant(r, "delivered_at"))
-        .put(
-            "nextAttemptAt",
-            "PENDING".equals(r.getString("status")) ? Rows.instant(r, "next_attempt_at") : null);
+  private static DsDelivery delivery(Row r) {
+    String status = r.getString("status");
+    return new DsDelivery(
+        r.getLong("id"),
+        r.getLong("trigger_id"),
+        r.getLong("run_id"),
+        r.getString("on_state"),
+        r.getString("workflow_code"),
+        status,
+        r.getInteger("attempts"),
+        r.getString("last_error"),
+        r.getValue("response") instanceof JsonObject answer ? DsDelivery.Answer.of(answer) : null,
+        Rows.instant(r, "created_at"),
+        Rows.instant(r, "delivered_at"),
+        "PENDING".equals(status) ? Rows.instant(r, "next_attempt_at") : null);
   }
 
   private static DsConnection connection(Row r) {

@@ -1,7 +1,6 @@
 package io.cdcconsole.pipeline;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +9,6 @@ import java.util.Map;
  * run.
  */
 public interface PipelineRuns {
-  /** The newest run of each pipeline that has one: {@code {id, state, stale, active}}. */
-  Future<Map<Long, JsonObject>> current(List<Long> pipelineIds);
+  /** The newest run of each pipeline that has one (without health). */
+  Future<Map<Long, PipelineSummary.CurrentRun>> current(List<Long> pipelineIds);
 }

@@ -18,7 +18,6 @@ import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.StorageException;
 import io.cdcconsole.validation.Names;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -166,16 +165,16 @@ public final class PipelineService {
                     : runs.current(List.of(p.id()))
                         .compose(
                             current -> {
-                              JsonObject run = current.get(p.id());
-                              if (run != null && run.getBoolean("active")) {
+                              PipelineSummary.CurrentRun run = current.get(p.id());
+                              if (run != null && run.active()) {
                                 return Future.failedFuture(
                                     new Conflict(
                                         "Pipeline '"
                                             + p.name()
                                             + "' has an active run ("
-                                            + run.getLong("id")
+                                            + run.id()
                                             + ", "
-                                            + run.getString("state")
+                                            + run.state()
                                             + "); stop or cancel it first."));
                               }
                               return store
@@ -190,11 +189,6 @@ public final class PipelineService {
                                                           Future.failedFuture(
                                                               stale(now.version()))));
                             }));
-  }
-
-  /** The newest run of each pipeline, for lists and details. */
-  public Future<Map<Long, JsonObject>> currentRuns(List<Long> pipelineIds) {
-    return runs.current(pipelineIds);
   }
 
   public Future<List<PipelineVersion>> versions(String idOrName) {

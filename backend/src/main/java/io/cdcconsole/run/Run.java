@@ -29,7 +29,7 @@ public record Run(
     Instant missingSince,
     String lastError,
     int restarts,
-    JsonObject lastCheckpoint,
+    Checkpoint lastCheckpoint,
     RunOperation operation,
     String dsTaskInstanceId,
     String dsWorkflowInstanceId,
@@ -67,7 +67,7 @@ public record Run(
   }
 
   /** The run with its latest completed checkpoint (the watcher's copy between polls). */
-  Run withCheckpoint(JsonObject checkpoint) {
+  Run withCheckpoint(Checkpoint checkpoint) {
     return new Run(
         id,
         pipelineId,
@@ -97,6 +97,16 @@ public record Run(
         submission);
   }
 
+  /**
+   * The latest completed checkpoint Flink reported for the run's job; {@code path} is Flink's
+   * external path (not always addressable).
+   */
+  public record Checkpoint(Long id, Instant at, String path) {
+    public JsonObject toJson() {
+      return new JsonObject().put("id", id).put("at", at).put("path", path);
+    }
+  }
+
   /** Where the run's latest savepoint or stop wrote its savepoint; null when none did. */
   public String savepointLocation() {
     return operation == null ? null : operation.location();
@@ -123,7 +133,7 @@ public record Run(
         .put("lastSeenAt", lastSeenAt)
         .put("lastError", lastError)
         .put("restarts", restarts)
-        .put("lastCheckpoint", lastCheckpoint)
+        .put("lastCheckpoint", lastCheckpoint == null ? null : lastCheckpoint.toJson())
         .put("operation", operation == null ? null : operation.toJson())
         .put("dsTaskInstanceId", dsTaskInstanceId)
         .put("dsWorkflowInstanceId", dsWorkflowInstanceId);

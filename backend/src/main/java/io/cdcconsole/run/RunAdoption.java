@@ -11,7 +11,6 @@ import io.cdcconsole.error.NotFound;
 import io.cdcconsole.error.ValidationFailed;
 import io.cdcconsole.pipeline.PipelineService;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +44,7 @@ final class RunAdoption {
    * (e.g. started by hand or by an older tool): one {@code /jobs/overview} per reachable cluster,
    * asked now.
    */
-  Future<JsonArray> orphans() {
+  Future<List<Orphan>> orphans() {
     return clusters
         .list()
         .compose(
@@ -58,17 +57,13 @@ final class RunAdoption {
                                         .gateway(o.cluster())
                                         .compose(FlinkGateway::jobs)
                                         .compose(jobs -> orphansOn(o.cluster(), jobs))
-                                        .otherwise(new JsonArray()))
+                                        .otherwise(List.of()))
                             .toList())
                     .map(
-                        done -> {
-                          JsonArray items = new JsonArray();
-                          done.<JsonArray>list().forEach(items::addAll);
-                          return items;
-                        }));
+                        done -> done.<List<Orphan>>list().stream().flatMap(List::stream).toList()));
   }
 
-  private Future<JsonArray> orphansOn(Cluster cluster, List<FlinkGateway.JobSummary> jobs) {
+  private Future<List<Orphan>> orphansOn(Cluster cluster, List<FlinkGateway.JobSummary> jobs) {
     List<FlinkGateway.JobSummary> live =
         jobs.stream()
             .filter(job -> RunState.fromFlink(job.state()).map(s -> !s.terminal()).orElse(false))
@@ -87,27 +82,22 @@ final class RunAdoption {
                                         .map(
                                             p ->
                                                 p.clusterId() == cluster.id()
-                                                    ? new JsonObject()
-                                                        .put("clusterId", cluster.id())
-                                                        .put("cluster", cluster.name())
-                                                        .put("jobId", job.id())
-                                                        .put("name", job.name())
-                                                        .put("state", job.state())
-                                                        .put("pipelineId", p.id())
-                                                        .put(
-                                                            "startTime",
-                                                            Instant.ofEpochMilli(job.startTime()))
+                                                    ? new Orphan(
+                                                        cluster.id(),
+                                                        cluster.name(),
+                                                        job.id(),
+                                                        job.name(),
+                                                        job.state(),
+                                                        p.id(),
+                                                        Instant.ofEpochMilli(job.startTime()))
                                                     : null)
-                                        .otherwise((JsonObject) null))
+                                        .otherwise((Orphan) null))
                             .toList())
                     .map(
-                        found -> {
-                          JsonArray out = new JsonArray();
-                          found.<JsonObject>list().stream()
-                              .filter(java.util.Objects::nonNull)
-                              .forEach(out::add);
-                          return out;
-                        }));
+                        found ->
+                            found.<Orphan>list().stream()
+                                .filter(java.util.Objects::nonNull)
+                                .toList()));
   }
 
   /** Tracks a job the console did not start as a run of the pipeline whose name it carries. */

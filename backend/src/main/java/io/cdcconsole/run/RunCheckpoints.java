@@ -4,7 +4,6 @@ import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.cluster.FlinkGateway;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -35,7 +34,7 @@ final class RunCheckpoints {
    * Asks the run's cluster now; answers the run's latest checkpoint as known afterwards (null:
    * none).
    */
-  Future<JsonObject> fetch(Run run) {
+  Future<Run.Checkpoint> fetch(Run run) {
     return clusters
         .find(run.clusterId())
         .compose(clients::gateway)
@@ -43,7 +42,7 @@ final class RunCheckpoints {
         .otherwise(run.lastCheckpoint());
   }
 
-  Future<JsonObject> fetch(FlinkGateway flink, Run run) {
+  Future<Run.Checkpoint> fetch(FlinkGateway flink, Run run) {
     return flink
         .latestCheckpoint(run.jobId())
         .compose(
@@ -53,17 +52,14 @@ final class RunCheckpoints {
               }
               FlinkGateway.Checkpoint completed = latest.get();
               Long id = completed.id();
-              if (run.lastCheckpoint() != null
-                  && Objects.equals(id, run.lastCheckpoint().getLong("id"))) {
+              if (run.lastCheckpoint() != null && Objects.equals(id, run.lastCheckpoint().id())) {
                 return Future.succeededFuture(run.lastCheckpoint());
               }
               Long ackedAt = completed.ackedAt();
               String path = completed.externalPath();
-              JsonObject last =
-                  new JsonObject()
-                      .put("id", id)
-                      .put("at", ackedAt == null ? null : Instant.ofEpochMilli(ackedAt))
-                      .put("path", path);
+              Run.Checkpoint last =
+                  new Run.Checkpoint(
+                      id, ackedAt == null ? null : Instant.ofEpochMilli(ackedAt), path);
               Future<Void> saved = store.checkpoint(run.id(), last);
               if (path != null && !path.isBlank() && !NOT_ADDRESSABLE.equals(path)) {
                 saved =

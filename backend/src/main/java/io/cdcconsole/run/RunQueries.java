@@ -7,8 +7,6 @@ import io.cdcconsole.pipeline.PipelineService;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 
 /** What is known of runs: lists, one run's whole story, transitions, the savepoint ledger. */
@@ -58,7 +56,7 @@ final class RunQueries {
    * The whole story of a run: state, transitions, its savepoints, last checkpoint, and where to see
    * it in Flink.
    */
-  Future<JsonObject> details(long runId) {
+  Future<RunDetails> details(long runId) {
     return get(runId)
         .compose(
             run ->
@@ -68,17 +66,16 @@ final class RunQueries {
                         clusters.find(run.clusterId()))
                     .map(
                         all ->
-                            run.toJson()
-                                .put("transitions", all.<JsonArray>resultAt(0))
-                                .put("savepoints", all.<JsonArray>resultAt(1))
-                                .put(
-                                    "flinkUiUrl",
-                                    all.<Cluster>resultAt(2).restUrl()
-                                        + "/#/job/"
-                                        + (run.state().terminal() ? "completed" : "running")
-                                        + "/"
-                                        + run.jobId()
-                                        + "/overview")));
+                            new RunDetails(
+                                run,
+                                all.resultAt(0),
+                                all.resultAt(1),
+                                all.<Cluster>resultAt(2).restUrl()
+                                    + "/#/job/"
+                                    + (run.state().terminal() ? "completed" : "running")
+                                    + "/"
+                                    + run.jobId()
+                                    + "/overview")));
   }
 
   /**
@@ -86,7 +83,7 @@ final class RunQueries {
    * read first: between the watcher's reads (once a minute by default) the ledger would be up to
    * that much behind.
    */
-  Future<JsonObject> ledger(String pipelineRef) {
+  Future<SavepointLedger> ledger(String pipelineRef) {
     return pipelines
         .get(pipelineRef)
         .compose(
@@ -104,8 +101,7 @@ final class RunQueries {
                             Future.all(store.savepoints(p.id(), null), store.restorePoint(p.id())))
                     .map(
                         all ->
-                            new JsonObject()
-                                .put("restorePoint", all.<Optional<String>>resultAt(1).orElse(null))
-                                .put("items", all.<JsonArray>resultAt(0))));
+                            new SavepointLedger(
+                                all.<Optional<String>>resultAt(1).orElse(null), all.resultAt(0))));
   }
 }

@@ -46,7 +46,9 @@ public final class RunRoutes {
     api.get(
         "/runs/:runId",
         Role.VIEWER,
-        ctx -> ApiRouter.respond(ctx, runs.details(runId(ctx)).compose(extras)));
+        ctx ->
+            ApiRouter.respond(
+                ctx, runs.details(runId(ctx)).map(RunDetails::toJson).compose(extras)));
     api.post(
         "/pipelines/:id/cancel",
         Role.OPERATOR,
@@ -69,7 +71,8 @@ public final class RunRoutes {
     api.get(
         "/pipelines/:id/savepoints",
         Role.VIEWER,
-        ctx -> ApiRouter.respond(ctx, runs.ledger(ctx.pathParam("id"))));
+        ctx ->
+            ApiRouter.respond(ctx, runs.ledger(ctx.pathParam("id")).map(SavepointLedger::toJson)));
     api.get(
         "/pipelines/:id/savepoint-schedule",
         Role.VIEWER,
@@ -115,7 +118,8 @@ public final class RunRoutes {
         Role.VIEWER,
         ctx -> {
           PageRequest page = Query.page(ctx);
-          ApiRouter.respond(ctx, runs.orphans().map(all -> Page.slice(all, page).toJson(o -> o)));
+          ApiRouter.respond(
+              ctx, runs.orphans().map(all -> Page.slice(all, page).toJson(Orphan::toJson)));
         });
     api.post(
         "/pipelines/:id/adopt",

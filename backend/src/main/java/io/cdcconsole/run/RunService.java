@@ -9,7 +9,6 @@ import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,7 +125,7 @@ public final class RunService implements Background {
     return operations.savepoint(by, pipelineRef, targetDirectory);
   }
 
-  public Future<JsonArray> orphans() {
+  public Future<java.util.List<Orphan>> orphans() {
     return adoption.orphans();
   }
 
@@ -146,11 +145,11 @@ public final class RunService implements Background {
     return queries.get(runId);
   }
 
-  public Future<JsonObject> details(long runId) {
+  public Future<RunDetails> details(long runId) {
     return queries.details(runId);
   }
 
-  public Future<JsonObject> ledger(String pipelineRef) {
+  public Future<SavepointLedger> ledger(String pipelineRef) {
     return queries.ledger(pipelineRef);
   }
 

@@ -2,11 +2,11 @@ package io.cdcconsole.run;
 
 import io.cdcconsole.cluster.ClusterLease;
 import io.cdcconsole.error.Conflict;
+import io.cdcconsole.pipeline.PipelineSummary;
 import io.cdcconsole.store.Page;
 import io.cdcconsole.store.PageRequest;
 import io.cdcconsole.store.Rows;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -454,11 +454,11 @@ public final class RunStore {
 
   /**
    * The run's latest completed checkpoint (the watcher keeps its own copy up to date: no reload for
-   * this).
+   * this), kept in its jsonb column in the shape the API shows.
    */
-  public Future<Void> checkpoint(long id, JsonObject checkpoint) {
+  public Future<Void> checkpoint(long id, Run.Checkpoint checkpoint) {
     return pool.preparedQuery("update pipeline_run set last_checkpoint = $2 where id = $1")
-        .execute(Tuple.of(id, checkpoint))
+        .execute(Tuple.of(id, checkpoint.toJson()))
         .mapEmpty();
   }
 
@@ -573,8 +573,11 @@ public final class RunStore {
         .map(done -> new Page<>(items.result(), total.result(), page.limit(), page.offset()));
   }
 
-  /** The newest run of each of the pipelines, in one query (for pipeline lists). */
-  public Future<java.util.Map<Long, JsonObject>> current(List<Long> pipelineIds) {
+  /**
+   * The newest run of each of the pipelines that has one, in one query (without its health: that is
+   * not the run wing's).
+   */
+  public Future<java.util.Map<Long, PipelineSummary.CurrentRun>> current(List<Long> pipelineIds) {
     if (pipelineIds.isEmpty()) {
       return Future.succeededFuture(java.util.Map.of());
     }
@@ -584,39 +587,28 @@ public final class RunStore {
         .execute(Tuple.of(pipelineIds.toArray(Long[]::new)))
         .map(
             rows -> {
-              java.util.Map<Long, JsonObject> out = new java.util.HashMap<>();
+              java.util.Map<Long, PipelineSummary.CurrentRun> out = new java.util.HashMap<>();
               rows.forEach(
                   r ->
                       out.put(
                           r.getLong("pipeline_id"),
-                          new JsonObject()
-                              .put("id", r.getLong("id"))
-                              .put("state", r.getString("state"))
-                              .put("stale", r.getBoolean("stale"))
-                              .put("jobId", r.getString("job_id"))
-                              .put("startedAt", Rows.instant(r, "started_at"))
-                              .put("active", !RunState.valueOf(r.getString("state")).terminal())));
+                          new PipelineSummary.CurrentRun(
+                              r.getLong("id"),
+                              r.getString("state"),
+                              r.getBoolean("stale"),
+                              !RunState.valueOf(r.getString("state")).terminal(),
+                              r.getString("job_id"),
+                              Rows.instant(r, "started_at"),
+                              null)));
               return out;
             });
   }
 
-  public Future<JsonArray> transitions(long runId) {
-    return pool.preparedQuery("select * from run_transition where run_id = $1 order by id")
+  /** The run's transitions, oldest first. */
+  public Future<List<RunTransition>> transitions(long runId) {
+    return pool.preparedQuery(TRANSITIONS + "where t.run_id = $1 order by t.id")
         .execute(Tuple.of(runId))
-        .map(
-            rows -> {
-              JsonArray out = new JsonArray();
-              rows.forEach(
-                  r ->
-                      out.add(
-                          new JsonObject()
-                              .put("from", r.getString("from_state"))
-                              .put("to", r.getString("to_state"))
-                              .put("at", Rows.instant(r, "at"))
-                              .put("source", r.getString("source"))
-                              .put("detail", r.getString("detail"))));
-              return out;
-            });
+        .map(rows -> Rows.all(rows, RunStore::mapTransition));
   }
 
   /**
@@ -684,35 +676,40 @@ public final class RunStore {
         .mapEmpty();
   }
 
-  public Future<JsonArray> savepoints(long pipelineId, Long runId) {
+  /** The pipeline's ledger (or the part of it one run wrote), newest first. */
+  public Future<List<SavepointEntry>> savepoints(long pipelineId, Long runId) {
     String where =
         runId == null ? "where pipeline_id = $1" : "where pipeline_id = $1 and run_id = $2";
     Tuple args = runId == null ? Tuple.of(pipelineId) : Tuple.of(pipelineId, runId);
     return pool.preparedQuery("select * from savepoint " + where + " order by id desc")
         .execute(args)
         .map(
-            rows -> {
-              JsonArray out = new JsonArray();
-              rows.forEach(
-                  r ->
-                      out.add(
-                          new JsonObject()
-                              .put("id", r.getLong("id"))
-                              .put("runId", r.getLong("run_id"))
-                              .put("kind", r.getString("kind"))
-                              .put("source", r.getString("source"))
-                              .put("path", r.getString("path"))
-                              .put("state", r.getString("state"))
-                              .put("reason", r.getString("reason"))
-                              .put("createdAt", Rows.instant(r, "created_at"))));
-              return out;
-            });
+            rows ->
+                Rows.all(
+                    rows,
+                    r ->
+                        new SavepointEntry(
+                            r.getLong("id"),
+                            r.getLong("run_id"),
+                            r.getString("kind"),
+                            r.getString("source"),
+                            r.getString("path"),
+                            r.getString("state"),
+                            r.getString("reason"),
+                            Rows.instant(r, "created_at"))));
   }
 
   public Future<Optional<String>> restorePoint(long pipelineId) {
     return pool.preparedQuery("select restore_point from pipeline where id = $1")
         .execute(Tuple.of(pipelineId))
         .map(rows -> Rows.first(rows, r -> r.getString("restore_point")));
+  }
+
+  /** The run's latest checkpoint as stored (a jsonb of {@link Run.Checkpoint#toJson()}). */
+  private static Run.Checkpoint checkpoint(Object stored) {
+    return stored instanceof JsonObject j
+        ? new Run.Checkpoint(j.getLong("id"), j.getInstant("at"), j.getString("path"))
+        : null;
   }
 
   private static Run map(Row r) {
@@ -738,7 +735,7 @@ public final class RunStore {
         Rows.instant(r, "missing_since"),
         r.getString("last_error"),
         r.getInteger("restarts"),
-        r.getValue("last_checkpoint") instanceof JsonObject j ? j : null,
+        checkpoint(r.getValue("last_checkpoint")),
         RunOperationStore.map(r, "op_").orElse(null),
         r.getString("ds_task_instance_id"),
         r.getString("ds_workflow_instance_id"),

@@ -36,6 +36,16 @@ public record RunTransition(
         .put("stale", stale);
   }
 
+  /** An entry of a run's history in its details ({@code GET /runs/{runId}}). */
+  public JsonObject toHistoryJson() {
+    return new JsonObject()
+        .put("from", from)
+        .put("to", to)
+        .put("at", at)
+        .put("source", source)
+        .put("detail", detail);
+  }
+
   /** An item of {@code GET /transitions}. */
   public JsonObject toJson() {
     return toEvent().put("detail", detail);

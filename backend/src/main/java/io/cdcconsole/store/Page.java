@@ -20,7 +20,7 @@ public record Page<T>(List<T> items, long total, int limit, int offset) {
         List.copyOf(all.subList(from, to)), all.size(), request.limit(), request.offset());
   }
 
-  /** Of JSON objects as they come from a store or a service. */
+  /** Of JSON documents served as they are (the connector catalogue and its templates). */
   public static Page<JsonObject> slice(JsonArray all, PageRequest request) {
     return slice(all.stream().map(JsonObject.class::cast).toList(), request);
   }

@@ -37,17 +37,6 @@ class PackageRulesTest {
     "..secret.."
   };
 
-  /**
-   * Frozen: the run wing still builds JSON in these (issue 8 §2 — run wing, split by its own
-   * helper); the rule holds for every other store. Remove a name once its class answers records.
-   */
-  private static final Set<String> JSON_STORES_FROZEN =
-      Set.of(
-          "io.cdcconsole.run.RunStore", // issue 8 §2 — run wing
-          "io.cdcconsole.ds.TriggerStore", // issue 8 §2 — run wing (deliveries as JSON)
-          "io.cdcconsole.pipeline.PipelineRuns" // issue 8 §2 — run wing (the current run as JSON)
-          );
-
   private static JavaClasses classes;
 
   @BeforeAll
@@ -146,8 +135,7 @@ class PackageRulesTest {
         "not answer io.vertx.core.json types (also not inside Future, List, Map, Optional)") {
       @Override
       public void check(JavaMethod method, ConditionEvents events) {
-        if (JSON_STORES_FROZEN.contains(method.getOwner().getName())
-            || !mentionsJson(method.getReturnType())) {
+        if (!mentionsJson(method.getReturnType())) {
           return;
         }
         events.add(

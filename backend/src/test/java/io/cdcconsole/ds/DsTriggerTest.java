@@ -146,7 +146,13 @@ class DsTriggerTest extends SandboxRunTest {
     JsonObject delivery = waitForDelivery("feeds-ds");
     assertEquals("DELIVERED", delivery.getString("status"), delivery.encodePrettily());
     assertEquals(2, delivery.getInteger("attempts"), "a 500 first, then delivered");
-    assertEquals(0, delivery.getJsonObject("response").getInteger("code"));
+    assertEquals(
+        new JsonObject()
+            .put("code", 0)
+            .put("msg", "success")
+            .put("data", new JsonArray().add(4242)),
+        delivery.getJsonObject("response"),
+        "DS's answer as it came");
 
     assertEquals(2, CALLS.size(), CALLS.toString());
     Call call = CALLS.get(1);

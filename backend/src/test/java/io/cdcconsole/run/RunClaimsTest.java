@@ -10,7 +10,6 @@ import io.cdcconsole.cluster.FlinkGateway;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -161,10 +160,10 @@ class RunClaimsTest extends ConsoleTest {
             operations.completed(
                 successor, successor.claim().fence(), pipelineId, runId, "file:/sp/1")),
         "completed once");
-    JsonArray ledger = await(runs.savepoints(pipelineId, runId));
-    assertEquals(1, ledger.size(), ledger.encodePrettily());
-    assertEquals("file:/sp/1", ledger.getJsonObject(0).getString("path"));
-    assertEquals("COMPLETED", ledger.getJsonObject(0).getString("state"));
+    List<SavepointEntry> ledger = await(runs.savepoints(pipelineId, runId));
+    assertEquals(1, ledger.size(), ledger.toString());
+    assertEquals("file:/sp/1", ledger.get(0).path());
+    assertEquals("COMPLETED", ledger.get(0).state());
     RunOperation done = await(runs.find(runId)).orElseThrow().operation();
     assertEquals(RunOperation.COMPLETED, done.status());
     assertEquals("file:/sp/1", done.location());

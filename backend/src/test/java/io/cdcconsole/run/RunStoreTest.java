@@ -1,0 +1,128 @@
+package io.cdcconsole.run;
+
+import static io.cdcconsole.test.TestConsole.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cdcconsole.cluster.FlinkGateway;
+import io.cdcconsole.pipeline.PipelineSummary;
+import io.cdcconsole.test.ConsoleTest;
+import io.cdcconsole.test.Http;
+import io.vertx.core.json.JsonObject;
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the run store answers, read back from the real database as records: the latest checkpoint
+ * through its jsonb column, a run's transitions and the newest run of each pipeline. The console's
+ * watcher and reconciler are kept out of the way (their passes are minutes apart).
+ */
+@ConsoleTest.Env({"CDC_CONSOLE_RUN_POLL_INTERVAL=10m", "CDC_CONSOLE_RUN_LEASE=10m"})
+class RunStoreTest extends ConsoleTest {
+  private static long clusterId;
+  private static RunStore runs;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Http.Response cluster =
+        http.post(
+            "/api/v1/clusters",
+            admin,
+            new JsonObject()
+                .put("name", "nowhere")
+                .put("restUrl", "http://127.0.0.1:" + port)
+                .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
+    assertEquals(201, cluster.status(), cluster.body());
+    clusterId = cluster.json().getLong("id");
+    runs = new RunStore(console.app().database().pool());
+  }
+
+  private static long pipeline(String name) {
+    Http.Response created =
+        http.post(
+            "/api/v1/pipelines",
+            admin,
+            new JsonObject()
+                .put("name", name)
+                .put("clusterId", clusterId)
+                .put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
+    assertEquals(201, created.status(), created.body());
+    return created.json().getLong("id");
+  }
+
+  private static Run adopted(long pipelineId) throws Exception {
+    return await(
+            runs.insertAdopted(
+                new RunStore.NewRun(
+                    pipelineId,
+                    1,
+                    clusterId,
+                    FlinkGateway.newId(),
+                    null,
+                    false,
+                    new JsonObject(),
+                    null,
+                    "t")))
+        .run();
+  }
+
+  @Test
+  void theLatestCheckpointIsReadBackAsItWasWritten() throws Exception {
+    Run run = adopted(pipeline("checkpointed"));
+    assertNull(run.lastCheckpoint(), "none before the first");
+    Run.Checkpoint first =
+        new Run.Checkpoint(7L, Instant.now().truncatedTo(ChronoUnit.MILLIS), "file:/cp/chk-7");
+    await(runs.checkpoint(run.id(), first));
+    assertEquals(first, await(runs.find(run.id())).orElseThrow().lastCheckpoint());
+
+    // Flink does not always know the time or an addressable path
+    Run.Checkpoint second = new Run.Checkpoint(8L, null, null);
+    await(runs.checkpoint(run.id(), second));
+    Run read = await(runs.find(run.id())).orElseThrow();
+    assertEquals(second, read.lastCheckpoint());
+    assertEquals(
+        new JsonObject().put("id", 8L).putNull("at").putNull("path"),
+        read.toJson().getJsonObject("lastCheckpoint"));
+  }
+
+  @Test
+  void aRunsTransitionsAndEachPipelinesNewestRunAreRecords() throws Exception {
+    long ended = pipeline("ended");
+    Run first = adopted(ended);
+    await(runs.transition(first.id(), RunState.INITIALIZING, RunState.CANCELED, "t", "gone", null));
+    long active = pipeline("active");
+    Run running = adopted(active);
+    long never = pipeline("never-ran");
+
+    List<RunTransition> history = await(runs.transitions(first.id()));
+    assertEquals(
+        List.of("INITIALIZING", "CANCELED"),
+        history.stream().map(RunTransition::to).toList(),
+        "oldest first");
+    assertNull(history.get(0).from());
+    assertEquals("gone", history.get(1).detail());
+    assertTrue(history.stream().allMatch(t -> t.runId() == first.id()));
+
+    Map<Long, PipelineSummary.CurrentRun> current =
+        await(runs.current(List.of(ended, active, never)));
+    assertEquals(2, current.size(), current.toString());
+    assertFalse(current.containsKey(never));
+    assertEquals(first.id(), current.get(ended).id());
+    assertEquals("CANCELED", current.get(ended).state());
+    assertFalse(current.get(ended).active());
+    assertEquals(running.id(), current.get(active).id());
+    assertTrue(current.get(active).active());
+    assertEquals(running.jobId(), current.get(active).jobId());
+  }
+}
