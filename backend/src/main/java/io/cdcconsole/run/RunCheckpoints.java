@@ -60,14 +60,18 @@ final class RunCheckpoints {
               Run.Checkpoint last =
                   new Run.Checkpoint(
                       id, ackedAt == null ? null : Instant.ofEpochMilli(ackedAt), path);
-              Future<Void> saved = store.checkpoint(run.id(), last);
-              if (path != null && !path.isBlank() && !NOT_ADDRESSABLE.equals(path)) {
-                saved =
-                    saved.compose(
-                        ok ->
-                            store.recordSavepoint(
-                                run.pipelineId(), run.id(), "checkpoint", "checkpoint", path));
-              }
+              boolean addressable =
+                  path != null && !path.isBlank() && !NOT_ADDRESSABLE.equals(path);
+              // the ledger and the restore point follow only a checkpoint newer than the stored one
+              Future<Void> saved =
+                  store
+                      .checkpoint(run.id(), last)
+                      .compose(
+                          newer ->
+                              newer && addressable
+                                  ? store.recordSavepoint(
+                                      run.pipelineId(), run.id(), "checkpoint", "checkpoint", path)
+                                  : Future.succeededFuture());
               return saved.map(last);
             })
         .recover(

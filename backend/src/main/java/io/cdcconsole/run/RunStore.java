@@ -454,12 +454,16 @@ public final class RunStore {
 
   /**
    * The run's latest completed checkpoint (the watcher keeps its own copy up to date: no reload for
-   * this), kept in its jsonb column in the shape the API shows.
+   * this), kept in its jsonb column in the shape the API shows. Written only over an older one (a
+   * lower checkpoint id): a console that read Flink earlier and writes later — paused, or no longer
+   * the cluster's watcher — cannot move it back. Answers whether it was written.
    */
-  public Future<Void> checkpoint(long id, Run.Checkpoint checkpoint) {
-    return pool.preparedQuery("update pipeline_run set last_checkpoint = $2 where id = $1")
-        .execute(Tuple.of(id, checkpoint.toJson()))
-        .mapEmpty();
+  public Future<Boolean> checkpoint(long id, Run.Checkpoint checkpoint) {
+    return pool.preparedQuery(
+            "update pipeline_run set last_checkpoint = $2 where id = $1 and (last_checkpoint is null "
+                + "or ($3::bigint is not null and coalesce((last_checkpoint->>'id')::bigint, -1) < $3))")
+        .execute(Tuple.of(id, checkpoint.toJson(), checkpoint.id()))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   /**

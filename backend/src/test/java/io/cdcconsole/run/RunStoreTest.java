@@ -83,17 +83,31 @@ class RunStoreTest extends ConsoleTest {
     assertNull(run.lastCheckpoint(), "none before the first");
     Run.Checkpoint first =
         new Run.Checkpoint(7L, Instant.now().truncatedTo(ChronoUnit.MILLIS), "file:/cp/chk-7");
-    await(runs.checkpoint(run.id(), first));
+    assertTrue(await(runs.checkpoint(run.id(), first)));
     assertEquals(first, await(runs.find(run.id())).orElseThrow().lastCheckpoint());
 
     // Flink does not always know the time or an addressable path
     Run.Checkpoint second = new Run.Checkpoint(8L, null, null);
-    await(runs.checkpoint(run.id(), second));
+    assertTrue(await(runs.checkpoint(run.id(), second)));
     Run read = await(runs.find(run.id())).orElseThrow();
     assertEquals(second, read.lastCheckpoint());
     assertEquals(
         new JsonObject().put("id", 8L).putNull("at").putNull("path"),
         read.toJson().getJsonObject("lastCheckpoint"));
+  }
+
+  @Test
+  void aCheckpointIsNeverWrittenOverANewerOne() throws Exception {
+    Run run = adopted(pipeline("late-writer"));
+    Run.Checkpoint newer = new Run.Checkpoint(12L, Instant.now(), "file:/cp/chk-12");
+    assertTrue(await(runs.checkpoint(run.id(), newer)));
+    // what a console read before #12 completed and writes only now (paused, lease lost)
+    assertFalse(await(runs.checkpoint(run.id(), new Run.Checkpoint(11L, null, "file:/cp/chk-11"))));
+    assertFalse(await(runs.checkpoint(run.id(), new Run.Checkpoint(12L, null, null))), "same id");
+    assertFalse(await(runs.checkpoint(run.id(), new Run.Checkpoint(null, null, "file:/x"))));
+    assertEquals(12L, await(runs.find(run.id())).orElseThrow().lastCheckpoint().id());
+    assertTrue(await(runs.checkpoint(run.id(), new Run.Checkpoint(13L, null, null))));
+    assertEquals(13L, await(runs.find(run.id())).orElseThrow().lastCheckpoint().id());
   }
 
   @Test
