@@ -100,7 +100,9 @@ public final class AlertRoutes {
         ctx ->
             ApiRouter.respond(
                 ctx,
-                alerts.testChannel(ctx.pathParam("name"), ApiRouter.principal(ctx).username())));
+                alerts
+                    .testChannel(ctx.pathParam("name"), ApiRouter.principal(ctx).username())
+                    .map(AlertChannelCheck::toJson)));
     api.delete(
         "/alert-channels/:name",
         Role.ADMIN,

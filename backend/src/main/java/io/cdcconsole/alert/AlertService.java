@@ -246,7 +246,7 @@ public final class AlertService implements Background {
    * Sends a test message to the channel now and answers whether it was taken (errors scrubbed of
    * its secrets).
    */
-  Future<JsonObject> testChannel(String idOrName, String by) {
+  Future<AlertChannelCheck> testChannel(String idOrName, String by) {
     AlertMessage message =
         new AlertMessage(
             "TEST",
@@ -268,14 +268,12 @@ public final class AlertService implements Background {
                                 .transform(
                                     ar ->
                                         Future.succeededFuture(
-                                            new JsonObject()
-                                                .put("channel", c.name())
-                                                .put("delivered", ar.succeeded())
-                                                .put(
-                                                    "message",
-                                                    ar.succeeded()
-                                                        ? "The channel took the test message."
-                                                        : ar.cause().getMessage())))));
+                                            new AlertChannelCheck(
+                                                c.name(),
+                                                ar.succeeded(),
+                                                ar.succeeded()
+                                                    ? "The channel took the test message."
+                                                    : ar.cause().getMessage())))));
   }
 
   Future<AlertChannel> channel(String idOrName) {

@@ -59,7 +59,10 @@ public final class TriggerRoutes {
         "/ds-connections/:name/test",
         Role.ADMIN,
         "ds-connection.test",
-        ctx -> ApiRouter.respond(ctx, triggers.testConnection(ctx.pathParam("name"))));
+        ctx ->
+            ApiRouter.respond(
+                ctx,
+                triggers.testConnection(ctx.pathParam("name")).map(DsConnectionCheck::toJson)));
     api.delete(
         "/ds-connections/:name",
         Role.ADMIN,

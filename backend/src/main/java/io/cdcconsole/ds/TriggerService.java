@@ -437,7 +437,7 @@ public final class TriggerService implements Background {
    * token signs in) and as whom. Any text DS or the network gives back is scrubbed of the token
    * before it is answered.
    */
-  Future<JsonObject> testConnection(String idOrName) {
+  Future<DsConnectionCheck> testConnection(String idOrName) {
     return found(idOrName)
         .compose(
             c ->
@@ -447,53 +447,27 @@ public final class TriggerService implements Background {
                         token ->
                             probe
                                 .whoAmI(c, token)
-                                .transform(
-                                    ar -> {
-                                      JsonObject out =
-                                          new JsonObject()
-                                              .put("connection", c.name())
-                                              .put("url", c.url())
-                                              .put("version", c.version());
-                                      if (ar.succeeded()) {
-                                        JsonObject data =
-                                            ar.result().getValue("data") instanceof JsonObject d
-                                                ? d
-                                                : new JsonObject();
-                                        return Future.succeededFuture(
-                                            out.put("reachable", true)
-                                                .put("authenticated", true)
-                                                .put("user", data.getString("userName"))
-                                                .put(
-                                                    "message",
-                                                    "Signed in to DolphinScheduler as "
-                                                        + data.getString("userName", "?")
-                                                        + "."));
-                                      }
-                                      Throwable err = ar.cause();
-                                      String text =
-                                          scrub(
-                                              err.getMessage() == null
-                                                  ? err.getClass().getSimpleName()
-                                                  : err.getMessage(),
-                                              token);
-                                      if (err instanceof DsOpenApi.Refused refused) {
-                                        return Future.succeededFuture(
-                                            out.put("reachable", true)
-                                                .put("authenticated", false)
-                                                .put("httpStatus", refused.httpStatus)
-                                                .put(
-                                                    "message",
-                                                    refused.httpStatus == 401
-                                                        ? "DolphinScheduler does not accept the token (HTTP 401): it is wrong, expired, or its user is disabled."
-                                                        : text));
-                                      }
-                                      return Future.succeededFuture(
-                                          out.put("reachable", false)
-                                              .put("authenticated", false)
-                                              .put(
-                                                  "message",
-                                                  "DolphinScheduler cannot be reached: " + text));
-                                    })));
+                                .transform(ar -> Future.succeededFuture(check(c, token, ar)))));
+  }
+
+  private static DsConnectionCheck check(
+      DsConnection c, String token, io.vertx.core.AsyncResult<JsonObject> ar) {
+    if (ar.succeeded()) {
+      JsonObject data = ar.result().getValue("data") instanceof JsonObject d ? d : new JsonObject();
+      return DsConnectionCheck.signedIn(c, data.getString("userName"));
+    }
+    Throwable err = ar.cause();
+    String text =
+        scrub(err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage(), token);
+    if (err instanceof DsOpenApi.Refused refused) {
+      return DsConnectionCheck.refused(
+          c,
+          refused.httpStatus,
+          refused.httpStatus == 401
+              ? "DolphinScheduler does not accept the token (HTTP 401): it is wrong, expired, or its user is disabled."
+              : text);
+    }
+    return DsConnectionCheck.unreachable(c, "DolphinScheduler cannot be reached: " + text);
   }
 
   private static String scrub(String text, String token) {
