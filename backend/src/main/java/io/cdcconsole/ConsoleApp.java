@@ -328,7 +328,9 @@ public final class ConsoleApp {
                           config.health().checkpointFailures(),
                           config.health().restarts(),
                           config.health().window()));
-              runs.routes().extendDetails(health::decorate);
+              io.cdcconsole.health.HealthRoutes healthRoutes =
+                  new io.cdcconsole.health.HealthRoutes(health, clock);
+              runs.routes().extendDetails(healthRoutes::decorate);
               if (metrics != null) {
                 runs.watcher().listenToTicks(metrics::watcherTick);
                 metrics.clusterLeases(clusterLeases::count);
@@ -406,8 +408,7 @@ public final class ConsoleApp {
                                             runs.waiter(),
                                             health)
                                         .addRoutes(api);
-                                    new io.cdcconsole.health.HealthRoutes(health, clock)
-                                        .addRoutes(api);
+                                    healthRoutes.addRoutes(api);
                                     new TriggerRoutes(dsTriggers, consoleUrl::get).addRoutes(api);
                                     new AlertRoutes(alerts).addRoutes(api);
                                     events.addRoutes(api);

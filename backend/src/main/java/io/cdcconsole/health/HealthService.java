@@ -8,11 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -35,7 +33,7 @@ public final class HealthService {
   }
 
   /** The run's points since a time (the newest {@code limit} of them), with its current verdict. */
-  public Future<JsonObject> metrics(long runId, Instant since, int limit) {
+  public Future<RunMetrics> metrics(long runId, Instant since, int limit) {
     return runs.find(runId)
         .compose(
             run ->
@@ -44,20 +42,11 @@ public final class HealthService {
                     : Future.all(store.history(runId, since, limit), current(run.get()))
                         .map(
                             all ->
-                                new JsonObject()
-                                    .put("runId", runId)
-                                    .put("since", since)
-                                    .put(
-                                        "health",
-                                        all.<Optional<HealthStore.Current>>resultAt(1)
-                                            .map(HealthStore.Current::toJson)
-                                            .orElse(null))
-                                    .put(
-                                        "items",
-                                        new JsonArray(
-                                            all.<List<HealthSample>>resultAt(0).stream()
-                                                .map(HealthSample::toJson)
-                                                .toList()))));
+                                new RunMetrics(
+                                    runId,
+                                    since,
+                                    all.<Optional<HealthStore.Current>>resultAt(1).orElse(null),
+                                    all.resultAt(0))));
   }
 
   /**
@@ -65,22 +54,13 @@ public final class HealthService {
    * that is gone).
    */
   public Future<Optional<HealthStore.Current>> current(Run run) {
-    return run.state() == RunState.RUNNING
-        ? store.current(run.id())
-        : Future.succeededFuture(Optional.empty());
+    return current(run.id(), run.state());
   }
 
-  /** A run answer with its {@code health} (null when not RUNNING or not measured yet). */
-  public Future<JsonObject> decorate(JsonObject runAnswer) {
-    RunState state = RunState.valueOf(runAnswer.getString("state"));
-    if (state != RunState.RUNNING) {
-      return Future.succeededFuture(runAnswer.put("health", null));
-    }
-    return store
-        .current(runAnswer.getLong("id"))
-        .map(
-            current ->
-                runAnswer.put("health", current.map(HealthStore.Current::toJson).orElse(null)));
+  Future<Optional<HealthStore.Current>> current(long runId, RunState state) {
+    return state == RunState.RUNNING
+        ? store.current(runId)
+        : Future.succeededFuture(Optional.empty());
   }
 
   /**

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The package rules of the backend (issue 8 §5), checked on the compiled classes: features depend
  * one way ({@code ds → run → pipeline → cluster, secret}), the HTTP toolkit knows no feature, SQL
- * is written only in stores, and stores answer records, not JSON.
+ * is written only in stores, and stores and services answer records, not JSON.
  */
 class PackageRulesTest {
   private static final String ROOT = "io.cdcconsole";
@@ -124,6 +124,19 @@ class PackageRulesTest {
         .or()
         .areDeclaredInClassesThat()
         .haveSimpleName("PipelineRuns")
+        .and()
+        .areNotPrivate()
+        .should(notAnswerJson())
+        .check(classes);
+  }
+
+  /** Services answer domain records too: the JSON of an answer is written by the routes. */
+  @Test
+  void servicesAnswerRecordsNotJson() {
+    methods()
+        .that()
+        .areDeclaredInClassesThat()
+        .haveSimpleNameEndingWith("Service")
         .and()
         .areNotPrivate()
         .should(notAnswerJson())
