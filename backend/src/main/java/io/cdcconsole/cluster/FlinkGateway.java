@@ -11,7 +11,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -59,10 +61,98 @@ public final class FlinkGateway {
   public record JarFile(String id, String name) {}
 
   /**
-   * A job's latest completed checkpoint; {@code externalPath} may be Flink's not-addressable
-   * marker.
+   * A completed checkpoint; {@code externalPath} may be Flink's not-addressable marker, {@code
+   * sizeBytes} is what it wrote (the incremental size where Flink reports one, else the full
+   * state).
    */
-  public record Checkpoint(Long id, Long ackedAt, String externalPath) {}
+  public record Checkpoint(
+      Long id, Long ackedAt, String externalPath, Long durationMs, Long sizeBytes) {
+    static Checkpoint of(JsonObject completed) {
+      return new Checkpoint(
+          completed.getLong("id"),
+          completed.getLong("latest_ack_timestamp"),
+          completed.getString("external_path"),
+          completed.getLong("end_to_end_duration"),
+          completed.getLong("checkpointed_size", completed.getLong("state_size")));
+    }
+  }
+
+  /**
+   * A job's checkpoint statistics ({@code GET /jobs/{id}/checkpoints}): counts since the job
+   * started ({@code triggered} is Flink's {@code total}), its latest completed checkpoint and when
+   * its latest failed one failed; a count Flink did not send is null.
+   */
+  public record Checkpoints(
+      Long triggered,
+      Long inProgress,
+      Long failed,
+      Optional<Checkpoint> latest,
+      Optional<Long> latestFailedAt) {
+    static Checkpoints of(JsonObject answer) {
+      JsonObject counts = answer.getJsonObject("counts", new JsonObject());
+      JsonObject latest = answer.getJsonObject("latest", new JsonObject());
+      JsonObject completed = latest.getJsonObject("completed");
+      JsonObject failed = latest.getJsonObject("failed");
+      return new Checkpoints(
+          counts.getLong("total"),
+          counts.getLong("in_progress"),
+          counts.getLong("failed"),
+          Optional.ofNullable(completed).map(Checkpoint::of),
+          Optional.ofNullable(failed).map(f -> f.getLong("failure_timestamp")));
+    }
+  }
+
+  /** A vertex of a job's plan ({@code GET /jobs/{id}/plan}) and the vertices it reads from. */
+  public record PlanVertex(String id, List<String> inputs) {
+    /** Flink 2.x leaves {@code inputs} out of a vertex without any, Flink 1.x may send it empty. */
+    static List<PlanVertex> of(JsonObject answer) {
+      List<PlanVertex> vertices = new ArrayList<>();
+      JsonArray nodes =
+          answer.getJsonObject("plan", new JsonObject()).getJsonArray("nodes", new JsonArray());
+      for (Object o : nodes) {
+        JsonObject node = (JsonObject) o;
+        List<String> inputs = new ArrayList<>();
+        for (Object i : node.getJsonArray("inputs", new JsonArray())) {
+          inputs.add(((JsonObject) i).getString("id"));
+        }
+        vertices.add(new PlanVertex(node.getString("id"), List.copyOf(inputs)));
+      }
+      return vertices;
+    }
+  }
+
+  /**
+   * One metric over a vertex's subtasks ({@code subtasks/metrics?get=…&agg=min,max,sum}); an
+   * aggregate Flink did not send, or not as a number, is null.
+   */
+  public record AggregatedMetric(Double min, Double max, Double sum) {
+    /** The metrics of the answer by name (Flink sends numbers; a string is read if it is one). */
+    static Map<String, AggregatedMetric> byName(JsonArray answer) {
+      Map<String, AggregatedMetric> byName = new LinkedHashMap<>();
+      for (Object o : answer) {
+        JsonObject m = (JsonObject) o;
+        byName.put(
+            m.getString("id"),
+            new AggregatedMetric(
+                number(m.getValue("min")), number(m.getValue("max")), number(m.getValue("sum"))));
+      }
+      return byName;
+    }
+
+    private static Double number(Object v) {
+      if (v instanceof Number n) {
+        return n.doubleValue();
+      }
+      if (v instanceof String s) {
+        try {
+          return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+          return null;
+        }
+      }
+      return null;
+    }
+  }
 
   /**
    * The status of an asynchronous operation (a savepoint, a stop, a disposal) under its trigger or
@@ -321,24 +411,63 @@ public final class FlinkGateway {
         .map(JobExceptions::of);
   }
 
-  /**
-   * The latest completed checkpoint of {@code GET /jobs/{id}/checkpoints}; empty when the job has
-   * none yet.
-   */
+  /** {@code GET /jobs/{id}/checkpoints}. */
+  public Future<Checkpoints> checkpoints(String jobId) {
+    return call(client.getJson("/jobs/" + jobId + "/checkpoints")).map(Checkpoints::of);
+  }
+
+  /** The latest completed checkpoint of {@link #checkpoints}; empty when the job has none yet. */
   public Future<Optional<Checkpoint>> latestCheckpoint(String jobId) {
-    return call(client.getJson("/jobs/" + jobId + "/checkpoints"))
-        .map(
-            cp -> {
-              JsonObject completed =
-                  cp.getJsonObject("latest", new JsonObject()).getJsonObject("completed");
-              return completed == null
-                  ? Optional.<Checkpoint>empty()
-                  : Optional.of(
-                      new Checkpoint(
-                          completed.getLong("id"),
-                          completed.getLong("latest_ack_timestamp"),
-                          completed.getString("external_path")));
-            });
+    return checkpoints(jobId).map(Checkpoints::latest);
+  }
+
+  /** {@code GET /jobs/{id}/plan}: the job graph's vertices, in Flink's order. */
+  public Future<List<PlanVertex>> plan(String jobId) {
+    return call(client.getJson("/jobs/" + jobId + "/plan")).map(PlanVertex::of);
+  }
+
+  /** {@code GET /jobs/{id}/vertices/{v}/subtasks/metrics}: the names its subtasks report. */
+  public Future<List<String>> subtaskMetricNames(String jobId, String vertexId) {
+    return call(client.getJsonArray(vertexPath(jobId, vertexId) + "/subtasks/metrics"))
+        .map(FlinkGateway::metricNames);
+  }
+
+  /**
+   * {@code GET /jobs/{id}/vertices/{v}/jm-operator-metrics}: the names the vertex's operator
+   * coordinators (a source's split enumerator) report on the JobManager.
+   */
+  public Future<List<String>> coordinatorMetricNames(String jobId, String vertexId) {
+    return call(client.getJsonArray(vertexPath(jobId, vertexId) + "/jm-operator-metrics"))
+        .map(FlinkGateway::metricNames);
+  }
+
+  /**
+   * {@code GET /jobs/{id}/vertices/{v}/subtasks/metrics?get=…&agg=min,max,sum}: the named metrics
+   * over the vertex's subtasks, by name; a name no subtask reports is missing.
+   */
+  public Future<Map<String, AggregatedMetric>> subtaskMetrics(
+      String jobId, String vertexId, List<String> names) {
+    return call(client.getJsonArray(
+            vertexPath(jobId, vertexId)
+                + "/subtasks/metrics?get="
+                + String.join(",", names)
+                + "&agg=min,max,sum"))
+        .map(AggregatedMetric::byName);
+  }
+
+  /** The names of a metric list ({@code [{"id": name}, …]}); entries without a name are skipped. */
+  static List<String> metricNames(JsonArray answer) {
+    List<String> names = new ArrayList<>();
+    for (Object o : answer) {
+      if (o instanceof JsonObject m && m.getString("id") != null) {
+        names.add(m.getString("id"));
+      }
+    }
+    return names;
+  }
+
+  private static String vertexPath(String jobId, String vertexId) {
+    return "/jobs/" + jobId + "/vertices/" + vertexId;
   }
 
   /** The one place where a transport failure becomes {@link ClusterUnavailable}. */

@@ -4,14 +4,13 @@ import io.cdcconsole.cluster.ClusterClients;
 import io.cdcconsole.cluster.ClusterLease;
 import io.cdcconsole.cluster.ClusterLeases;
 import io.cdcconsole.cluster.ClusterService;
-import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.cluster.FlinkGateway;
 import io.cdcconsole.lifecycle.Background;
 import io.cdcconsole.run.TasksRunning;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -214,8 +213,8 @@ public final class HealthWatcher implements Background {
     }
     return clusters
         .find(job.run.clusterId())
-        .compose(clients::of)
-        .compose(client -> plan(client, job).compose(plan -> sample(client, job, plan)))
+        .compose(clients::gateway)
+        .compose(flink -> plan(flink, job).compose(plan -> sample(flink, job, plan)))
         .compose(
             measured -> {
               HealthSample sample = measured.caughtUpSince(job.recent.peekLast());
@@ -250,25 +249,25 @@ public final class HealthWatcher implements Background {
    * The job's source vertex and metric names, found once (and its recent history, after a console
    * restart).
    */
-  private Future<SourceMetrics.Plan> plan(FlinkRestClient client, Job job) {
+  private Future<SourceMetrics.Plan> plan(FlinkGateway flink, Job job) {
     if (job.plan != null) {
       return Future.succeededFuture(job.plan);
     }
-    String jobPath = "/jobs/" + job.run.jobId();
-    return client
-        .getJson(jobPath + "/plan")
+    String jobId = job.run.jobId();
+    return flink
+        .plan(jobId)
         .compose(
-            plan -> {
-              String vertex = SourceMetrics.sourceVertex(plan);
-              if (vertex == null) {
+            vertices -> {
+              Optional<String> source = SourceMetrics.sourceVertex(vertices);
+              if (source.isEmpty()) {
                 return Future.failedFuture("the job plan has no source vertex yet");
               }
-              String vertexPath = jobPath + "/vertices/" + vertex;
+              String vertex = source.get();
               return Future.all(
-                      client.getJsonArray(vertexPath + "/subtasks/metrics"),
-                      client
-                          .getJsonArray(vertexPath + "/jm-operator-metrics")
-                          .otherwise(new JsonArray()),
+                      flink.subtaskMetricNames(jobId, vertex),
+                      // the enumerator's names are optional: without them the subtasks are
+                      // still measured
+                      flink.coordinatorMetricNames(jobId, vertex).otherwise(List.of()),
                       store.history(
                           job.run.runId(),
                           clock.instant().minus(thresholds.window()),
@@ -291,17 +290,10 @@ public final class HealthWatcher implements Background {
             });
   }
 
-  private Future<HealthSample> sample(FlinkRestClient client, Job job, SourceMetrics.Plan plan) {
-    String jobPath = "/jobs/" + job.run.jobId();
+  private Future<HealthSample> sample(FlinkGateway flink, Job job, SourceMetrics.Plan plan) {
+    String jobId = job.run.jobId();
     return Future.all(
-            client.getJsonArray(
-                jobPath
-                    + "/vertices/"
-                    + plan.vertexId()
-                    + "/subtasks/metrics?get="
-                    + plan.query()
-                    + "&agg=min,max,sum"),
-            client.getJson(jobPath + "/checkpoints"))
+            flink.subtaskMetrics(jobId, plan.vertexId(), plan.toRead()), flink.checkpoints(jobId))
         .map(
             all ->
                 SourceMetrics.sample(

@@ -1,6 +1,9 @@
 package io.cdcconsole.health;
 
-import io.vertx.core.json.JsonArray;
+import io.cdcconsole.cluster.FlinkGateway.AggregatedMetric;
+import io.cdcconsole.cluster.FlinkGateway.Checkpoint;
+import io.cdcconsole.cluster.FlinkGateway.Checkpoints;
+import io.cdcconsole.cluster.FlinkGateway.PlanVertex;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,11 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * Reads Flink's REST answers about a job into a {@link HealthSample}: which vertex is the source
- * (the one without inputs in the job plan), which of the wanted metrics its subtasks report and
- * under which names (operator metrics are prefixed by the operator, e.g. {@code
+ * Reads what Flink reports about a job (the gateway's records) into a {@link HealthSample}: which
+ * vertex is the source (the one without inputs in the job plan), which of the wanted metrics its
+ * subtasks report and under which names (operator metrics are prefixed by the operator, e.g. {@code
  * Source__Flink_CDC_Event_Source__mysql.currentFetchEventTimeLag}), and the values. What Flink CDC
  * 3.2.0's MySQL source reports was checked on a live job (docs/health.md).
  */
@@ -49,38 +53,25 @@ final class SourceMetrics {
    * What was found once per job: the source vertex and the name of each wanted metric it reports.
    */
   record Plan(String vertexId, Map<Wanted, String> names, List<String> snapshotNames) {
-    /** The {@code get} parameter: the names to read, comma-separated. */
-    String query() {
+    /** The names to read in each sample. */
+    List<String> toRead() {
       List<String> all = new ArrayList<>(names.values());
       all.addAll(snapshotNames);
-      return String.join(",", all);
+      return all;
     }
   }
 
   private SourceMetrics() {}
 
-  /**
-   * The id of the vertex without inputs in {@code GET /jobs/{id}/plan}; null when the plan has none
-   * yet.
-   */
-  static String sourceVertex(JsonObject planAnswer) {
-    JsonArray nodes =
-        planAnswer.getJsonObject("plan", new JsonObject()).getJsonArray("nodes", new JsonArray());
-    for (Object o : nodes) {
-      JsonObject node = (JsonObject) o;
-      JsonArray inputs = node.getJsonArray("inputs");
-      if (inputs == null || inputs.isEmpty()) {
-        return node.getString("id");
-      }
-    }
-    return null;
+  /** The vertex without inputs in the job's plan; empty when the plan has none yet. */
+  static Optional<String> sourceVertex(List<PlanVertex> plan) {
+    return plan.stream().filter(v -> v.inputs().isEmpty()).map(PlanVertex::id).findFirst();
   }
 
   /**
    * Matches the wanted metrics against the names the vertex's subtasks (and its enumerator) offer.
    */
-  static Plan plan(String vertexId, JsonArray subtaskNames, JsonArray enumeratorNames) {
-    List<String> offered = ids(subtaskNames);
+  static Plan plan(String vertexId, List<String> offered, List<String> enumeratorNames) {
     Map<Wanted, String> names = new LinkedHashMap<>();
     for (Wanted w : Wanted.values()) {
       find(offered, w).ifPresent(name -> names.put(w, name));
@@ -106,17 +97,16 @@ final class SourceMetrics {
   }
 
   /**
-   * A sample from {@code subtasks/metrics?get=…&agg=min,max,sum} and {@code /checkpoints}. Lags
+   * A sample from the vertex's aggregated subtask metrics and the job's checkpoint statistics. Lags
    * take the slowest subtask, idle time the least idle one (the source is idle only when all are),
    * records the sum.
    */
   static HealthSample sample(
-      Instant at, Plan plan, JsonArray metrics, JsonObject checkpoints, int restarts) {
-    Map<String, JsonObject> byName = new LinkedHashMap<>();
-    for (Object o : metrics) {
-      JsonObject m = (JsonObject) o;
-      byName.put(m.getString("id"), m);
-    }
+      Instant at,
+      Plan plan,
+      Map<String, AggregatedMetric> metrics,
+      Checkpoints checkpoints,
+      int restarts) {
     List<String> notReported = new ArrayList<>();
     for (Wanted w : Wanted.values()) {
       if (!plan.names().containsKey(w)) {
@@ -130,65 +120,47 @@ final class SourceMetrics {
     if (!plan.snapshotNames().isEmpty()) {
       snapshot = new JsonObject();
       for (String name : plan.snapshotNames()) {
-        Double v = value(byName, name, "sum");
+        Double v = value(metrics, name, AggregatedMetric::sum);
         snapshot.put(name.substring(name.lastIndexOf('.') + 1), v);
       }
     }
-    JsonObject counts = checkpoints.getJsonObject("counts", new JsonObject());
-    JsonObject latest = checkpoints.getJsonObject("latest", new JsonObject());
-    JsonObject completed = latest.getJsonObject("completed");
-    JsonObject failed = latest.getJsonObject("failed");
+    Optional<Checkpoint> completed = checkpoints.latest();
     return new HealthSample(
         at,
-        nonNegative(get(byName, plan, Wanted.FETCH_LAG, "max")),
-        nonNegative(get(byName, plan, Wanted.EMIT_LAG, "max")),
-        nonNegative(get(byName, plan, Wanted.SOURCE_IDLE, "min")),
-        get(byName, plan, Wanted.RECORDS_IN_RATE, "sum"),
-        get(byName, plan, Wanted.RECORDS_OUT_RATE, "sum"),
-        asLong(get(byName, plan, Wanted.RECORDS_OUT, "sum")),
+        nonNegative(get(metrics, plan, Wanted.FETCH_LAG, AggregatedMetric::max)),
+        nonNegative(get(metrics, plan, Wanted.EMIT_LAG, AggregatedMetric::max)),
+        nonNegative(get(metrics, plan, Wanted.SOURCE_IDLE, AggregatedMetric::min)),
+        get(metrics, plan, Wanted.RECORDS_IN_RATE, AggregatedMetric::sum),
+        get(metrics, plan, Wanted.RECORDS_OUT_RATE, AggregatedMetric::sum),
+        asLong(get(metrics, plan, Wanted.RECORDS_OUT, AggregatedMetric::sum)),
         snapshot,
-        asLong(get(byName, plan, Wanted.SCHEMA_CHANGES, "sum")),
-        completed == null ? null : completed.getLong("id"),
-        completed == null || completed.getLong("latest_ack_timestamp") == null
-            ? null
-            : Instant.ofEpochMilli(completed.getLong("latest_ack_timestamp")),
-        completed == null ? null : completed.getLong("end_to_end_duration"),
-        completed == null
-            ? null
-            : completed.getLong("checkpointed_size", completed.getLong("state_size")),
-        counts.getLong("total"),
-        counts.getLong("in_progress"),
-        counts.getLong("failed"),
-        failed == null || failed.getLong("failure_timestamp") == null
-            ? null
-            : Instant.ofEpochMilli(failed.getLong("failure_timestamp")),
+        asLong(get(metrics, plan, Wanted.SCHEMA_CHANGES, AggregatedMetric::sum)),
+        completed.map(Checkpoint::id).orElse(null),
+        completed.map(Checkpoint::ackedAt).map(Instant::ofEpochMilli).orElse(null),
+        completed.map(Checkpoint::durationMs).orElse(null),
+        completed.map(Checkpoint::sizeBytes).orElse(null),
+        checkpoints.triggered(),
+        checkpoints.inProgress(),
+        checkpoints.failed(),
+        checkpoints.latestFailedAt().map(Instant::ofEpochMilli).orElse(null),
         restarts,
         notReported,
         false);
   }
 
-  private static Double get(Map<String, JsonObject> byName, Plan plan, Wanted w, String agg) {
+  private static Double get(
+      Map<String, AggregatedMetric> metrics,
+      Plan plan,
+      Wanted w,
+      Function<AggregatedMetric, Double> agg) {
     String name = plan.names().get(w);
-    return name == null ? null : value(byName, name, agg);
+    return name == null ? null : value(metrics, name, agg);
   }
 
-  private static Double value(Map<String, JsonObject> byName, String name, String agg) {
-    JsonObject m = byName.get(name);
-    if (m == null) {
-      return null;
-    }
-    Object v = m.getValue(agg);
-    if (v instanceof Number n) {
-      return n.doubleValue();
-    }
-    if (v instanceof String s) {
-      try {
-        return Double.parseDouble(s);
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }
-    return null;
+  private static Double value(
+      Map<String, AggregatedMetric> metrics, String name, Function<AggregatedMetric, Double> agg) {
+    AggregatedMetric m = metrics.get(name);
+    return m == null ? null : agg.apply(m);
   }
 
   /**
@@ -200,15 +172,5 @@ final class SourceMetrics {
 
   private static Long asLong(Double v) {
     return v == null || v.isNaN() ? null : Math.round(v);
-  }
-
-  private static List<String> ids(JsonArray array) {
-    List<String> ids = new ArrayList<>();
-    for (Object o : array) {
-      if (o instanceof JsonObject m && m.getString("id") != null) {
-        ids.add(m.getString("id"));
-      }
-    }
-    return ids;
   }
 }

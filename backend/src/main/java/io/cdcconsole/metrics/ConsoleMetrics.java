@@ -3,7 +3,7 @@ package io.cdcconsole.metrics;
 import io.cdcconsole.cluster.Cluster;
 import io.cdcconsole.cluster.ClusterHealthWatcher;
 import io.cdcconsole.cluster.FlinkCallListener;
-import io.cdcconsole.cluster.FlinkRestClient;
+import io.cdcconsole.cluster.FlinkRestClient.FlinkRestException;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
 import io.cdcconsole.store.EventFanout;
@@ -242,7 +242,7 @@ public final class ConsoleMetrics {
     return (nanos, failure) ->
         (failure == null
                 ? ok
-                : failure instanceof FlinkRestClient.FlinkRestException e && e.status() > 0
+                : failure instanceof FlinkRestException e && e.status() > 0
                     ? httpError
                     : unreachable)
             .record(nanos, TimeUnit.NANOSECONDS);

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package rules of the backend (issue 8 §5), checked on the compiled classes: features depend
- * one way ({@code ds → run → pipeline → cluster, secret}), the HTTP toolkit knows no feature, SQL
- * is written only in stores, and stores and services answer records, not JSON.
+ * one way ({@code ds → run → pipeline → cluster, secret}), the HTTP toolkit knows no feature, only
+ * the gateway's package uses the Flink REST client, SQL is written only in stores, and stores and
+ * services answer records, not JSON.
  */
 class PackageRulesTest {
   private static final String ROOT = "io.cdcconsole";
@@ -86,6 +87,22 @@ class PackageRulesTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(FEATURES)
+        .check(classes);
+  }
+
+  /**
+   * Flink's paths and field names live in the gateway: outside {@code cluster}, Flink is reached
+   * through {@code FlinkGateway}'s records. Its error types ({@code FlinkRestException}, {@code
+   * AnswerTooLargeException}, nested in the client) are the gateway's answers and stay usable.
+   */
+  @Test
+  void onlyTheGatewaysPackageUsesTheFlinkRestClient() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage(ROOT + ".cluster..")
+        .should()
+        .dependOnClassesThat()
+        .haveFullyQualifiedName(ROOT + ".cluster.FlinkRestClient")
         .check(classes);
   }
 

@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The console end to end against a session cluster of one Flink version (a sandbox module built for
- * it, with a Flink CDC release for it on the class path): health and the detected versions,
- * adopting a job started directly on Flink, cancel, a pipeline watched to RUNNING and stopped with
- * a savepoint, and a failure whose root cause the console reads from that version's {@code
- * /jobs/{id}/exceptions}. One sandbox JVM for all of it: the steps run in one test, in the order
- * the values connector's per-JVM flags need. Subclasses name the sandbox and what to expect of it.
+ * it, with a Flink CDC release for it on the class path): health and the detected versions, a
+ * running job's health sample, adopting a job started directly on Flink, cancel, a pipeline watched
+ * to RUNNING and stopped with a savepoint, and a failure whose root cause the console reads from
+ * that version's {@code /jobs/{id}/exceptions}. One sandbox JVM for all of it: the steps run in one
+ * test, in the order the values connector's per-JVM flags need. Subclasses name the sandbox and
+ * what to expect of it.
  */
 abstract class FlinkVersionRunTest extends SandboxRunTest {
 
@@ -95,7 +96,26 @@ abstract class FlinkVersionRunTest extends SandboxRunTest {
     pipeline("kept", keepsRunning("kept"));
     String location =
         http.post("/api/v1/pipelines/kept/runs", operator, new JsonObject()).header("Location");
-    waitForAllTasksRunning(waitForState(location, "RUNNING").getString("jobId"));
+    JsonObject kept = waitForState(location, "RUNNING");
+    waitForAllTasksRunning(kept.getString("jobId"));
+    // measured by the health watcher: this version's job plan, metric lists and checkpoint
+    // statistics read (a sample exists only when all of them were)
+    JsonObject sample =
+        eventually(
+            () -> {
+              JsonArray items =
+                  http.get(
+                          "/api/v1/runs/"
+                              + kept.getLong("id")
+                              + "/metrics?since=2000-01-01T00:00:00Z",
+                          operator)
+                      .json()
+                      .getJsonArray("items");
+              return items.isEmpty() ? null : items.getJsonObject(items.size() - 1);
+            },
+            p -> p != null);
+    assertNotNull(sample.getLong("recordsOut"), sample.encodePrettily());
+    assertNotNull(sample.getLong("checkpointsTriggered"), sample.encodePrettily());
     Http.Response stop =
         http.post("/api/v1/pipelines/kept/stop", operator, new JsonObject().put("savepoint", true));
     assertEquals(202, stop.status(), stop.body());
