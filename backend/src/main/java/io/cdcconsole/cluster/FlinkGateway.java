@@ -433,15 +433,6 @@ public final class FlinkGateway {
   }
 
   /**
-   * {@code GET /jobs/{id}/vertices/{v}/jm-operator-metrics}: the names the vertex's operator
-   * coordinators (a source's split enumerator) report on the JobManager.
-   */
-  public Future<List<String>> coordinatorMetricNames(String jobId, String vertexId) {
-    return call(client.getJsonArray(vertexPath(jobId, vertexId) + "/jm-operator-metrics"))
-        .map(FlinkGateway::metricNames);
-  }
-
-  /**
    * {@code GET /jobs/{id}/vertices/{v}/subtasks/metrics?get=…&agg=min,max,sum}: the named metrics
    * over the vertex's subtasks, by name; a name no subtask reports is missing.
    */

@@ -265,17 +265,13 @@ public final class HealthWatcher implements Background {
               String vertex = source.get();
               return Future.all(
                       flink.subtaskMetricNames(jobId, vertex),
-                      // the enumerator's names are optional: without them the subtasks are
-                      // still measured
-                      flink.coordinatorMetricNames(jobId, vertex).otherwise(List.of()),
                       store.history(
                           job.run.runId(),
                           clock.instant().minus(thresholds.window()),
                           SPAN_SAMPLES))
                   .compose(
                       all -> {
-                        SourceMetrics.Plan found =
-                            SourceMetrics.plan(vertex, all.resultAt(0), all.resultAt(1));
+                        SourceMetrics.Plan found = SourceMetrics.plan(vertex, all.resultAt(0));
                         if (found.names().isEmpty()) {
                           // the JobManager fetches task metrics lazily: none yet means ask again
                           // next turn
@@ -283,7 +279,7 @@ public final class HealthWatcher implements Background {
                         }
                         job.plan = found;
                         if (job.recent.isEmpty()) {
-                          job.recent.addAll(all.<List<HealthSample>>resultAt(2));
+                          job.recent.addAll(all.<List<HealthSample>>resultAt(1));
                         }
                         return Future.succeededFuture(found);
                       });

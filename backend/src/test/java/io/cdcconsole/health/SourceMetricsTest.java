@@ -48,7 +48,7 @@ class SourceMetricsTest {
             "SchemaOperator.currentEmitEventTimeLag",
             "SchemaOperator.numSchemaChangeEvents",
             SOURCE + ".snapshotSplitsFinished");
-    SourceMetrics.Plan plan = SourceMetrics.plan("v1", offered, List.of());
+    SourceMetrics.Plan plan = SourceMetrics.plan("v1", offered);
     assertEquals("v1", plan.vertexId());
     assertEquals(SOURCE + ".currentEmitEventTimeLag", plan.names().get(Wanted.EMIT_LAG));
     assertEquals("numRecordsOut", plan.names().get(Wanted.RECORDS_OUT));
@@ -77,8 +77,7 @@ class SourceMetricsTest {
                 SOURCE + ".currentFetchEventTimeLag",
                 SOURCE + ".currentEmitEventTimeLag",
                 SOURCE + ".sourceIdleTime",
-                "numRecordsOut"),
-            List.of());
+                "numRecordsOut"));
     Map<String, AggregatedMetric> metrics =
         Map.of(
             SOURCE + ".currentFetchEventTimeLag",
@@ -126,8 +125,7 @@ class SourceMetricsTest {
   @Test
   void aJobWithoutCheckpointsNorAnswersForItsNamesHasNullsNotZeros() {
     SourceMetrics.Plan plan =
-        SourceMetrics.plan(
-            "v1", List.of("numRecordsOut", SOURCE + ".snapshotSplitsTotal"), List.of());
+        SourceMetrics.plan("v1", List.of("numRecordsOut", SOURCE + ".snapshotSplitsTotal"));
     HealthSample sample =
         SourceMetrics.sample(
             AT,
