@@ -8,7 +8,6 @@ import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.Http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -39,20 +38,7 @@ class OverviewApiTest extends ConsoleTest {
   @BeforeAll
   static void setUp() throws Exception {
     viewer = console.userToken("looker", "viewer");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Http.Response cluster =
-        http.post(
-            "/api/v1/clusters",
-            admin,
-            new JsonObject()
-                .put("name", "gone")
-                .put("restUrl", "http://127.0.0.1:" + port)
-                .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
-    assertEquals(201, cluster.status(), cluster.body());
-    long clusterId = cluster.json().getLong("id");
+    long clusterId = unreachableCluster("gone");
     String yaml = "source:\n  type: values\nsink:\n  type: values\n";
     for (String name : List.of("alpha", "bravo", "charlie", "delta", "echo", "foxtrot")) {
       Http.Response created =

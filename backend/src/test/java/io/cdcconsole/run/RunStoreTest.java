@@ -9,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cdcconsole.cluster.FlinkGateway;
 import io.cdcconsole.pipeline.PipelineSummary;
 import io.cdcconsole.test.ConsoleTest;
-import io.cdcconsole.test.Http;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -31,34 +29,12 @@ class RunStoreTest extends ConsoleTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Http.Response cluster =
-        http.post(
-            "/api/v1/clusters",
-            admin,
-            new JsonObject()
-                .put("name", "nowhere")
-                .put("restUrl", "http://127.0.0.1:" + port)
-                .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
-    assertEquals(201, cluster.status(), cluster.body());
-    clusterId = cluster.json().getLong("id");
+    clusterId = unreachableCluster("nowhere");
     runs = new RunStore(console.app().database().pool());
   }
 
   private static long pipeline(String name) {
-    Http.Response created =
-        http.post(
-            "/api/v1/pipelines",
-            admin,
-            new JsonObject()
-                .put("name", name)
-                .put("clusterId", clusterId)
-                .put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
-    assertEquals(201, created.status(), created.body());
-    return created.json().getLong("id");
+    return valuesPipeline(name, clusterId);
   }
 
   private static Run adopted(long pipelineId) throws Exception {

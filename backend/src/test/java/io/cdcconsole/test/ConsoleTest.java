@@ -1,10 +1,15 @@
 package io.cdcconsole.test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +56,41 @@ public abstract class ConsoleTest {
   /** The Vert.x the console runs on: a test may publish on its event bus as a watcher would. */
   protected static Vertx consoleVertx() {
     return vertx;
+  }
+
+  /**
+   * A cluster at a free loopback port nobody listens on, for tests that need a cluster row and no
+   * Flink; answers its id.
+   */
+  protected static long unreachableCluster(String name) throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Http.Response created =
+        http.post(
+            "/api/v1/clusters",
+            admin,
+            new JsonObject()
+                .put("name", name)
+                .put("restUrl", "http://127.0.0.1:" + port)
+                .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
+    assertEquals(201, created.status(), created.body());
+    return created.json().getLong("id");
+  }
+
+  /** A pipeline of the smallest valid YAML (values source, values sink) on the cluster; its id. */
+  protected static long valuesPipeline(String name, long clusterId) {
+    Http.Response created =
+        http.post(
+            "/api/v1/pipelines",
+            admin,
+            new JsonObject()
+                .put("name", name)
+                .put("clusterId", clusterId)
+                .put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
+    assertEquals(201, created.status(), created.body());
+    return created.json().getLong("id");
   }
 
   @AfterAll

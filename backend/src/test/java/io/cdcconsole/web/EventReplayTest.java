@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdcconsole.test.ConsoleTest;
-import io.cdcconsole.test.Http;
 import io.cdcconsole.test.Sse;
-import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -32,28 +29,8 @@ class EventReplayTest extends ConsoleTest {
 
   @BeforeAll
   static void storeManyTransitions() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Http.Response cluster =
-        http.post(
-            "/api/v1/clusters",
-            admin,
-            new JsonObject()
-                .put("name", "quiet")
-                .put("restUrl", "http://127.0.0.1:" + port)
-                .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
-    assertEquals(201, cluster.status(), cluster.body());
-    Http.Response pipeline =
-        http.post(
-            "/api/v1/pipelines",
-            admin,
-            new JsonObject()
-                .put("name", "chatty")
-                .put("clusterId", cluster.json().getLong("id"))
-                .put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
-    assertEquals(201, pipeline.status(), pipeline.body());
+    long clusterId = unreachableCluster("quiet");
+    long pipelineId = valuesPipeline("chatty", clusterId);
     var db = console.config().database();
     try (Connection c =
             DriverManager.getConnection(
@@ -61,9 +38,9 @@ class EventReplayTest extends ConsoleTest {
         Statement st = c.createStatement()) {
       st.execute(
           "insert into pipeline_run (pipeline_id, pipeline_version, cluster_id, job_id, state) values ("
-              + pipeline.json().getLong("id")
+              + pipelineId
               + ", 1, "
-              + cluster.json().getLong("id")
+              + clusterId
               + ", '"
               + "ab".repeat(16)
               + "', 'FINISHED')");
