@@ -9,12 +9,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import sun.misc.Signal;
 
 /**
  * The command line: {@code java -jar cdc-console.jar [--config FILE]} starts the console; {@code
@@ -23,6 +26,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final AtomicBoolean STOPPING = new AtomicBoolean();
   private static final String USAGE =
       """
       usage: java -jar cdc-console.jar [--config FILE]     start the console
@@ -75,6 +79,7 @@ public final class Main {
     ConsoleApp.start(vertx, loaded.config(), loaded.cipher(), registry)
         .onSuccess(
             app -> {
+              stopOnSignals(app, vertx);
               Runtime.getRuntime()
                   .addShutdownHook(new Thread(() -> stop(app, vertx), "cdc-console-shutdown"));
               started.countDown();
@@ -92,10 +97,39 @@ public final class Main {
   }
 
   /**
+   * SIGTERM (a service manager) and SIGINT (Ctrl-C) stop the console in order first and exit after:
+   * the JVM runs its shutdown hooks all at once, and the embedded PostgreSQL's library stops its
+   * server from a hook of its own, so a stop run from our hook lost the database midway (run claims
+   * and cluster leases not given back: after a restart nothing was watched until they ran out). The
+   * hook stays for other exits; where the platform has no such signal, it does the stop.
+   */
+  private static void stopOnSignals(ConsoleApp app, Vertx vertx) {
+    for (String name : List.of("TERM", "INT")) {
+      try {
+        Signal.handle(
+            new Signal(name),
+            signal ->
+                new Thread(
+                        () -> {
+                          stop(app, vertx);
+                          System.exit(128 + signal.getNumber());
+                        },
+                        "cdc-console-signal")
+                    .start());
+      } catch (IllegalArgumentException | UnsupportedOperationException e) {
+        LOG.debug("No handler for SIG{}: the shutdown hook stops the console", name);
+      }
+    }
+  }
+
+  /**
    * Stops the console (HTTP, database, embedded server), then Vert.x; each step waited for, one
-   * after the other.
+   * after the other; once (a signal's stop and the shutdown hook after it).
    */
   private static void stop(ConsoleApp app, Vertx vertx) {
+    if (!STOPPING.compareAndSet(false, true)) {
+      return;
+    }
     LOG.info("Stopping CDC Console");
     try {
       app.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -152,11 +152,26 @@ class MainProcessTest {
       assertTrue(Files.isDirectory(home.resolve("postgres-bin")));
       assertTrue(Files.exists(home.resolve("postgres/postmaster.pid")));
 
-      p.destroy(); // SIGTERM, as a service manager stops it
+      // SIGTERM, as a service manager stops it (through the handle: Process.destroy would also
+      // close the log we read after)
+      p.toHandle().destroy();
       assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the console did not stop");
+      assertEquals(143, p.exitValue(), "128 + SIGTERM");
       assertTrue(
           Files.notExists(home.resolve("postgres/postmaster.pid")),
           "the embedded PostgreSQL stopped with it");
+      // in order: the database goes last, so claims and leases were given back (the embedded
+      // server's library stops it from a shutdown hook of its own, which raced the console's)
+      String rest = log.lines().collect(java.util.stream.Collectors.joining("\n"));
+      assertTrue(rest.contains("CDC Console stopped"), rest);
+      for (String symptom :
+          List.of(
+              "not given back",
+              "did not finish cleanly",
+              "terminating connection",
+              "database system is shutting down")) {
+        assertFalse(rest.contains(symptom), symptom + " in:\n" + rest);
+      }
     } finally {
       p.destroyForcibly();
     }
