@@ -109,9 +109,18 @@ def main():
             "name": "orders-%03d-%04d" % (n, k), "clusterId": cid, "description": "bench pipeline %d" % i,
             "labels": {"team": "t%d" % (i % 7), "env": "bench"}, "yaml": YAML.format(i=i, c=n)}, token)
         call(base, "POST", "/pipelines/%d/runs" % created["id"], {}, token)
+        with progress_lock:
+            progress["done"] += 1
+            if progress["done"] % 1000 == 0:
+                # the start rate as the active runs grow: each thousand's own rate
+                now = time.time()
+                log("%d started; the last 1000 at %.1f/s" % (progress["done"], 1000 / (now - progress["at"])))
+                progress["at"] = now
         return created["id"]
 
     started = time.time()
+    progress_lock = threading.Lock()
+    progress = {"done": 0, "at": started}
     with ThreadPoolExecutor(a.workers) as pool:
         ids = list(pool.map(create_and_start, jobs))
     log("%d pipelines created and started in %.0f s" % (len(ids), time.time() - started))

@@ -17,6 +17,8 @@
 #   me     the same for GET /api/v1/me: authentication (from the principal cache) and one read by primary key, the
 #          floor under every authenticated request
 #   health the same for GET /health: no authentication, no database; the HTTP floor (every HTTP instance)
+#   changes CHANGES RUNNING jobs cancelled at their stand-in JobManagers over 60 s (bench/fleet/state_latency.py):
+#          the time from each cancel to its run.state event on GET /api/v1/events, p50/p90/p99/max
 #
 # and prints a Markdown table. CPU is in % of one core over the window (200 % = both cores of a 2-core machine).
 # Everything listens on 127.0.0.1; only processes this script started are stopped; its temp dir is removed.
@@ -26,6 +28,7 @@
 #   --duration S        seconds of each window (default 20) [BENCH_DURATION]
 #   --connections N     wrk connections (default 32) [BENCH_CONNECTIONS]
 #   --threads N         wrk threads (default 2) [BENCH_THREADS]
+#   BENCH_CHANGES       jobs cancelled at the stand-ins in the last step, "changes" (default 100)
 #   BENCH_CACHE         java.io.tmpdir of the console, kept between runs (default /tmp/cdc-fleet-cache)
 #   --out DIR           keep the console log, the wrk outputs and the counters in DIR
 # Needs: bash, python3, curl, jq, wrk (apt-get install -y wrk), java 17.
@@ -43,6 +46,7 @@ JAR="${BENCH_JAR:-$HERE/../../backend/target/cdc-console.jar}"
 DURATION="${BENCH_DURATION:-20}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
+CHANGES="${BENCH_CHANGES:-100}"
 OUT=""
 # java.io.tmpdir of the console, kept between runs: the embedded PostgreSQL's binaries are unpacked there once
 CACHE="${BENCH_CACHE:-/tmp/cdc-fleet-cache}"
@@ -173,6 +177,9 @@ window me wrk_run me "/api/v1/me"
 log "health: wrk -c$CONNECTIONS -d${DURATION}s GET /health (the HTTP floor)"
 window health wrk_run health "/health"
 RUNNING="$(curl -s -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/pipelines?state=RUNNING&limit=1" | jq .total)"
+log "changes: $CHANGES jobs cancelled at their JobManagers over 60 s, each timed to its event on GET /api/v1/events"
+python3 "$HERE/state_latency.py" --console "$BASE" --token "$TOKEN" --changes "$CHANGES" --over 60 \
+  >"$TMP/changes.json" || echo '{"failed": true}' >"$TMP/changes.json"
 
 # ---------- report ----------
 wrk_field() { # FILE FIELD: rps | p50 | p99 | non2xx | errors
@@ -237,6 +244,7 @@ if [[ "$RUNW0" != "-" && -n "$RUNW1" && "$RUNW1" != "-" ]]; then
   echo "PostgreSQL, idle window: $((RUNW1 - RUNW0)) row writes to pipeline_run, run_transition and savepoint,"
   echo "$((WATCHW1 - WATCHW0)) to cluster_watch, $(awk -v a="$COMMITS0" -v b="$COMMITS1" -v w="$IDLE_S" 'BEGIN { printf "%.0f", (b - a) / w }') commits/s."
 fi
+echo "A Flink state change reaching a client: $(jq -r 'if .failed then "the step failed (see the log above)" else "\(.seen) of \(.changes) cancels seen on the event stream; from the cancel at the JobManager to the event, p50 \(.p50) ms, p90 \(.p90) ms, p99 \(.p99) ms, max \(.max) ms (run poll interval 5 s)" end' "$TMP/changes.json")."
 echo "1-minute load average at the end of each window: idle $(cat "$TMP/load-idle.txt"), list $(cat "$TMP/load-list.txt"), get $(cat "$TMP/load-get.txt"), me $(cat "$TMP/load-me.txt"), health $(cat "$TMP/load-health.txt")."
 for name in list get me health; do
   errs="$(wrk_field "$TMP/wrk-$name.txt" errors)"
