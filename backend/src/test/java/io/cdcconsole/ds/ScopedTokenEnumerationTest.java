@@ -18,16 +18,7 @@ import org.junit.jupiter.api.Test;
 class ScopedTokenEnumerationTest extends ConsoleTest {
 
   private static long pipeline(long cluster, String name) {
-    Http.Response created =
-        http.post(
-            "/api/v1/pipelines",
-            admin,
-            new JsonObject()
-                .put("name", name)
-                .put("clusterId", cluster)
-                .put("yaml", "source:\n  type: values\nsink:\n  type: values\n"));
-    assertEquals(201, created.status(), created.body());
-    return created.json().getLong("id");
+    return valuesPipeline(name, cluster);
   }
 
   private static Http.Response status(String token, String pipeline) {
