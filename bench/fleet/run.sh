@@ -123,6 +123,14 @@ pg_writes() {
      from pg_stat_user_tables" 2>/dev/null | tail -1 || echo "- - -"
 }
 
+# which tables the statements read: "table seq_scan idx_scan" per line, through psql when it is installed
+pg_scans() {
+  command -v psql >/dev/null && [[ -n "$PG_PORT" ]] || return 0
+  PGPASSWORD="$(cat "$TMP/home/conf/db.password")" psql -qAt -F' ' -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -c \
+    "select pg_stat_force_next_flush(); select relname, seq_scan, coalesce(idx_scan, 0) from pg_stat_user_tables" \
+    2>/dev/null | awk 'NF == 3' || true
+}
+
 # window NAME COMMAND...: runs the command and records the CPU of the console and PostgreSQL over it
 window() {
   local name="$1"; shift
@@ -163,9 +171,11 @@ wrk_run() { # NAME PATH [SCRIPT]
 log "idle window: watching $((CLUSTERS * PER_CLUSTER)) runs for ${DURATION}s"
 sleep 1
 read -r RUNW0 WATCHW0 COMMITS0 < <(pg_writes)
+pg_scans >"$TMP/scans-idle-before.txt"
 window idle sleep "$DURATION"
 sleep 1 # the backends report their table statistics within a second
 read -r RUNW1 WATCHW1 COMMITS1 < <(pg_writes)
+pg_scans >"$TMP/scans-idle-after.txt"
 log "list: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/pipelines?limit=50"
 curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/pipelines?limit=50" >"$TMP/list-sample.json" \
   || die "the list does not answer"
@@ -243,6 +253,12 @@ if [[ "$RUNW0" != "-" && -n "$RUNW1" && "$RUNW1" != "-" ]]; then
   IDLE_S="$(cut -d' ' -f3 "$TMP/cpu-idle.txt")"
   echo "PostgreSQL, idle window: $((RUNW1 - RUNW0)) row writes to pipeline_run, run_transition and savepoint,"
   echo "$((WATCHW1 - WATCHW0)) to cluster_watch, $(awk -v a="$COMMITS0" -v b="$COMMITS1" -v w="$IDLE_S" 'BEGIN { printf "%.0f", (b - a) / w }') commits/s."
+fi
+if [[ -s "$TMP/scans-idle-after.txt" ]]; then
+  echo "PostgreSQL, idle window, table scans per second (sequential + index) by table: $(awk -v w="$(cut -d' ' -f3 "$TMP/cpu-idle.txt")" '
+    NR == FNR { seq[$1] = $2; idx[$1] = $3; next }
+    { n = ($2 - seq[$1]) + ($3 - idx[$1]); if (n > 0) printf "%s %.1f (%d seq)\n", $1, n / w, $2 - seq[$1] }' \
+    "$TMP/scans-idle-before.txt" "$TMP/scans-idle-after.txt" | sort -k2 -nr | paste -sd ';' - | sed 's/;/, /g')."
 fi
 echo "A Flink state change reaching a client: $(jq -r 'if .failed then "the step failed (see the log above)" else "\(.seen) of \(.changes) cancels seen on the event stream; from the cancel at the JobManager to the event, p50 \(.p50) ms, p90 \(.p90) ms, p99 \(.p99) ms, max \(.max) ms (run poll interval 5 s)" end' "$TMP/changes.json")."
 echo "1-minute load average at the end of each window: idle $(cat "$TMP/load-idle.txt"), list $(cat "$TMP/load-list.txt"), get $(cat "$TMP/load-get.txt"), me $(cat "$TMP/load-me.txt"), health $(cat "$TMP/load-health.txt")."

@@ -188,11 +188,14 @@ public final class ConsoleApp {
         !config.observability().metricsEnabled()
             ? null
             : new ConsoleMetrics(vertx, registry != null ? registry : ConsoleMetrics.newRegistry());
+    // read while the database starts (mostly another process's work, and Flyway's)
+    Future<Resources> resources = Resources.load(vertx, config, clock);
     return Database.open(vertx, config)
         .compose(
             database -> {
               Running running = new Running();
-              return startServices(vertx, config, cipher, clock, database, metrics, running)
+              return startServices(
+                      vertx, config, cipher, clock, database, metrics, running, resources)
                   .recover(
                       err ->
                           running
@@ -209,7 +212,8 @@ public final class ConsoleApp {
       Clock clock,
       Database database,
       ConsoleMetrics metrics,
-      Running running) {
+      Running running,
+      Future<Resources> resources) {
     var pool = database.pool();
     UserStore userStore = new UserStore(pool);
     PasswordHasher hasher = new PasswordHasher(vertx, config.auth().passwordHashCost());
@@ -260,19 +264,13 @@ public final class ConsoleApp {
         .compose(ok -> users.createFirstAdmin(config.auth().adminPassword()))
         .compose(ok -> running.start(principals))
         .compose(ok -> running.start(fanout))
-        .compose(
-            ok ->
-                Future.all(
-                    JwtSessions.create(vertx, config, clock),
-                    SpaRoutes.load(vertx),
-                    vertx.executeBlocking(ConnectorCatalog::builtIn, false),
-                    ApiDocsRoutes.load(vertx)))
+        .compose(ok -> resources)
         .compose(
             loaded -> {
-              JwtSessions sessions = loaded.resultAt(0);
-              SpaRoutes spa = loaded.resultAt(1);
-              ConnectorCatalog catalog = loaded.resultAt(2);
-              ApiDocsRoutes apiDocs = loaded.resultAt(3);
+              JwtSessions sessions = loaded.sessions();
+              SpaRoutes spa = loaded.spa();
+              ConnectorCatalog catalog = loaded.catalog();
+              ApiDocsRoutes apiDocs = loaded.apiDocs();
               PipelineDocuments documents =
                   new PipelineDocuments(
                       vertx, new SecretFields(catalog), new PipelineYamlValidator(catalog), cipher);
@@ -477,6 +475,22 @@ public final class ConsoleApp {
                                                                 replica.id())));
                                   }));
             });
+  }
+
+  /** What the routes need that is read from files, not from the database. */
+  private record Resources(
+      JwtSessions sessions, SpaRoutes spa, ConnectorCatalog catalog, ApiDocsRoutes apiDocs) {
+    static Future<Resources> load(Vertx vertx, ConsoleConfig config, Clock clock) {
+      Future<JwtSessions> sessions = JwtSessions.create(vertx, config, clock);
+      Future<SpaRoutes> spa = SpaRoutes.load(vertx);
+      Future<ConnectorCatalog> catalog = vertx.executeBlocking(ConnectorCatalog::builtIn, false);
+      Future<ApiDocsRoutes> apiDocs = ApiDocsRoutes.load(vertx);
+      return Future.all(sessions, spa, catalog, apiDocs)
+          .map(
+              all ->
+                  new Resources(
+                      sessions.result(), spa.result(), catalog.result(), apiDocs.result()));
+    }
   }
 
   /** Answers the management server, or null when there is none. */

@@ -10,6 +10,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlConnection;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,37 +95,51 @@ public final class Database {
   public static Future<Database> open(Vertx vertx, ConsoleConfig config) {
     return vertx
         .executeBlocking(
-            () -> {
-              Target target =
-                  config.database().embedded()
-                      ? startEmbedded(config.home())
-                      : external(config.database());
-              try {
-                migrate(target, config.database());
-              } catch (RuntimeException e) {
-                closeQuietly(target.embedded());
-                throw e;
-              }
-              return target;
-            },
+            () ->
+                config.database().embedded()
+                    ? startEmbedded(config.home())
+                    : external(config.database()),
             false)
-        .map(
+        .compose(
             target -> {
               Pool pool =
                   PgBuilder.pool()
                       .with(new PoolOptions().setMaxSize(config.database().poolSize()))
                       // statements are parsed and planned once per connection, not on every
-                      // execution: the pipeline list's
-                      // plan costs PostgreSQL more than running it
+                      // execution: the pipeline list's plan costs PostgreSQL more than running it
                       .connectingTo(target.options().setCachePreparedStatements(true))
                       .using(vertx)
                       .build();
-              Database db = new Database(vertx, pool, target.options(), target.embedded());
-              if (target.embedded() != null) {
-                db.supervisor =
-                    vertx.setPeriodic(EMBEDDED_CHECK_MS, id -> db.restartEmbeddedIfDead());
-              }
-              return db;
+              // the pool's first connection (loading the client, the SCRAM exchange) is made while
+              // Flyway works: made after it, it held up every start by 0.4 s (docs/benchmarks.md);
+              // the pool keeps it, and a failure here is Flyway's to report
+              pool.getConnection()
+                  .compose(SqlConnection::close)
+                  .onFailure(err -> LOG.debug("Pool warm-up: {}", err.toString()));
+              return vertx
+                  .executeBlocking(
+                      () -> {
+                        try {
+                          migrate(target, config.database());
+                        } catch (RuntimeException e) {
+                          closeQuietly(target.embedded());
+                          throw e;
+                        }
+                        return target;
+                      },
+                      false)
+                  .onFailure(err -> pool.close())
+                  .map(
+                      migrated -> {
+                        Database db =
+                            new Database(vertx, pool, target.options(), target.embedded());
+                        if (target.embedded() != null) {
+                          db.supervisor =
+                              vertx.setPeriodic(
+                                  EMBEDDED_CHECK_MS, id -> db.restartEmbeddedIfDead());
+                        }
+                        return db;
+                      });
             });
   }
 

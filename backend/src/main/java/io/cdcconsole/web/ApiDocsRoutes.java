@@ -1,6 +1,7 @@
 package io.cdcconsole.web;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -10,32 +11,52 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code GET /api/v1/openapi.json} (public: the contract is no secret) and {@code /api/docs}, the
- * API reference rendered by Swagger UI from its webjar. The document is converted once at start-up,
- * off the event loop.
+ * API reference rendered by Swagger UI from its webjar. The document is converted once, off the
+ * event loop, when it is first asked for: converting its 170 KB of YAML at start-up cost a quarter
+ * of a second of every start (docs/benchmarks.md), for a document few consoles are ever asked for.
  */
 public final class ApiDocsRoutes {
   public static final String DOCUMENT_PATH = ApiRouter.PREFIX + "/openapi.json";
   private static final String DOCS = "/api/docs";
   private static final String WEBJAR_POM = "META-INF/maven/org.webjars/swagger-ui/pom.properties";
 
-  private final Buffer document;
+  private final Vertx vertx;
   private final String swaggerUiRoot;
 
-  private ApiDocsRoutes(Buffer document, String swaggerUiRoot) {
-    this.document = document;
+  /** The converted document, once asked for: one conversion however many requests wait for it. */
+  private final AtomicReference<Future<Buffer>> document = new AtomicReference<>();
+
+  private ApiDocsRoutes(Vertx vertx, String swaggerUiRoot) {
+    this.vertx = vertx;
     this.swaggerUiRoot = swaggerUiRoot;
   }
 
   public static Future<ApiDocsRoutes> load(Vertx vertx) {
     return vertx.executeBlocking(
         () ->
-            new ApiDocsRoutes(
-                OpenApiDocument.read().toBuffer(),
-                "META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion()),
+            new ApiDocsRoutes(vertx, "META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion()),
         false);
+  }
+
+  private Future<Buffer> document() {
+    Future<Buffer> known = document.get();
+    if (known != null) {
+      return known;
+    }
+    Promise<Buffer> converting = Promise.promise();
+    if (!document.compareAndSet(null, converting.future())) {
+      return document.get();
+    }
+    vertx
+        .executeBlocking(() -> OpenApiDocument.read().toBuffer(), false)
+        .onComplete(converting)
+        // a failed conversion (a broken build) is tried again by the next request
+        .onFailure(err -> document.compareAndSet(converting.future(), null));
+    return converting.future();
   }
 
   /**
@@ -60,10 +81,14 @@ public final class ApiDocsRoutes {
         .get(DOCUMENT_PATH)
         .handler(
             ctx ->
-                ctx.response()
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-                    .end(document));
+                document()
+                    .onSuccess(
+                        json ->
+                            ctx.response()
+                                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                                .end(json))
+                    .onFailure(ctx::fail));
     // Swagger UI's page loads its files relative to itself, so it must be seen as /api/docs/ (this
     // route also matches that)
     router

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -122,6 +123,19 @@ class OpenApiContractTest extends ConsoleTest {
     JsonObject served = r.json();
     assertEquals("3.1.0", served.getString("openapi"));
     assertEquals(new JsonObject(contract.document().toString()), served);
+  }
+
+  @Test
+  void requestsThatArriveTogetherGetTheSameDocument() {
+    // the document is converted on the first request, not at start-up: requests that arrive while
+    // it is being converted wait for that one conversion
+    List<Http.Response> answers =
+        IntStream.range(0, 8)
+            .parallel()
+            .mapToObj(i -> http.get("/api/v1/openapi.json", null))
+            .toList();
+    answers.forEach(r -> assertEquals(200, r.status(), r.body()));
+    assertEquals(1, answers.stream().map(Http.Response::body).distinct().count());
   }
 
   @Test
