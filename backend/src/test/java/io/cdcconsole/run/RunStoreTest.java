@@ -10,6 +10,7 @@ import io.cdcconsole.cluster.FlinkGateway;
 import io.cdcconsole.pipeline.PipelineSummary;
 import io.cdcconsole.test.ConsoleTest;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -84,6 +85,21 @@ class RunStoreTest extends ConsoleTest {
     assertEquals(12L, await(runs.find(run.id())).orElseThrow().lastCheckpoint().id());
     assertTrue(await(runs.checkpoint(run.id(), new Run.Checkpoint(13L, null, null))));
     assertEquals(13L, await(runs.find(run.id())).orElseThrow().lastCheckpoint().id());
+  }
+
+  @Test
+  void onlyAWriteThatChangedARunMakesTheWatcherReadTheRunsAgain() throws Exception {
+    long before = runs.generation();
+    // the reconciler's pass with no SUBMITTING run to take, a stopping console that held none
+    assertEquals(List.of(), await(runs.claimSubmissions("nobody", Duration.ofMinutes(1), 10)));
+    assertEquals(0, await(runs.releaseSubmissions("nobody")));
+    assertEquals(before, runs.generation(), "nothing changed");
+
+    Run run = adopted(pipeline("generation"));
+    long inserted = runs.generation();
+    assertTrue(inserted > before, "a new run");
+    await(runs.error(run.id(), "it failed"));
+    assertTrue(runs.generation() > inserted, "a run's error");
   }
 
   @Test
