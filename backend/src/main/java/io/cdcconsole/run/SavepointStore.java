@@ -98,19 +98,21 @@ final class SavepointStore {
   }
 
   /**
-   * Gives each RUNNING run with an interval and no turn yet its first turn, spread over the
-   * interval by its id (the golden ratio puts consecutive ids far apart), so that many runs with
-   * one interval do not all fire at once.
+   * Gives each RUNNING run without a turn yet its first one: with an interval, spread over it by
+   * its id (the golden ratio puts consecutive ids far apart), so that many runs with one interval
+   * do not all fire at once; without, 'infinity', so that this statement reads it only once
+   * (setting an interval clears the turn of the runs it concerns).
    */
   Future<Void> scheduleNew() {
     return pool.query(
-            "update pipeline_run r set next_savepoint_at = now() + "
+            "update pipeline_run r set next_savepoint_at = case when "
+                + INTERVAL
+                + " > 0 then now() + "
                 + INTERVAL
                 + " * ((r.id * 0.6180339887) - floor(r.id * 0.6180339887)) * interval '1 millisecond' "
+                + "else 'infinity' end "
                 + "from pipeline p, flink_cluster c where p.id = r.pipeline_id and c.id = r.cluster_id "
-                + "and r.state = 'RUNNING' and r.next_savepoint_at is null and "
-                + INTERVAL
-                + " > 0")
+                + "and r.state = 'RUNNING' and r.next_savepoint_at is null")
         .execute()
         .mapEmpty();
   }
