@@ -70,3 +70,17 @@ start_console() {
   [[ -n "$ready" ]] || die "the console was not ready after 5 minutes"
   log "console ready on $BASE (pid $CONSOLE_PID)"
 }
+
+# Starts CLUSTERS stand-in Flink JobManagers (fleet/flink_standin.py; further arguments go to it) with their
+# counters on a free port, and waits for their ports. Sets CONTROL and FLEET_PID; the ports are in $TMP/ports.txt.
+start_fleet() {
+  local clusters="$1"; shift
+  CONTROL="$(free_port)"
+  python3 "$(dirname "${BASH_SOURCE[0]}")/fleet/flink_standin.py" --clusters "$clusters" \
+    --ports-file "$TMP/ports.txt.tmp" --control-port "$CONTROL" "$@" >"$TMP/standin.log" 2>&1 &
+  FLEET_PID=$!
+  for _ in $(seq 300); do [[ -s "$TMP/ports.txt.tmp" ]] && break; gone "$FLEET_PID" && die "the stand-in fleet died"; sleep 0.1; done
+  [[ -s "$TMP/ports.txt.tmp" ]] || die "the stand-in fleet did not start"
+  mv "$TMP/ports.txt.tmp" "$TMP/ports.txt"
+  log "$clusters stand-in JobManagers listening (counters on :$CONTROL)"
+}

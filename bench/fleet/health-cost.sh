@@ -87,14 +87,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-CONTROL="$(free_port)"
-python3 "$HERE/flink_standin.py" --clusters "$CLUSTERS" --ports-file "$TMP/ports.txt.tmp" --control-port "$CONTROL" \
-  --checkpoint-every "$CHECKPOINT_EVERY" >"$TMP/standin.log" 2>&1 &
-FLEET_PID=$!
-for _ in $(seq 300); do [[ -s "$TMP/ports.txt.tmp" ]] && break; gone "$FLEET_PID" && die "the stand-in fleet died"; sleep 0.1; done
-[[ -s "$TMP/ports.txt.tmp" ]] || die "the stand-in fleet did not start"
-mv "$TMP/ports.txt.tmp" "$TMP/ports.txt"
-log "$CLUSTERS stand-in JobManagers listening (counters on :$CONTROL)"
+start_fleet "$CLUSTERS" --checkpoint-every "$CHECKPOINT_EVERY"
 
 TICK="$(getconf CLK_TCK)"
 counters() { curl -s "http://127.0.0.1:$CONTROL/_bench/counters"; }

@@ -29,6 +29,7 @@
 #   --connections N     wrk connections (default 32) [BENCH_CONNECTIONS]
 #   --threads N         wrk threads (default 2) [BENCH_THREADS]
 #   BENCH_CHANGES       jobs cancelled at the stand-ins in the last step, "changes" (default 100)
+#   BENCH_SETTLE        seconds between the last run RUNNING and the idle window (default 6)
 #   BENCH_CACHE         java.io.tmpdir of the console, kept between runs (default /tmp/cdc-fleet-cache)
 #   --out DIR           keep the console log, the wrk outputs and the counters in DIR
 # Needs: bash, python3, curl, jq, wrk (apt-get install -y wrk), java 17.
@@ -47,6 +48,7 @@ DURATION="${BENCH_DURATION:-20}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
 CHANGES="${BENCH_CHANGES:-100}"
+SETTLE="${BENCH_SETTLE:-6}"
 OUT=""
 # java.io.tmpdir of the console, kept between runs: the embedded PostgreSQL's binaries are unpacked there once
 CACHE="${BENCH_CACHE:-/tmp/cdc-fleet-cache}"
@@ -87,14 +89,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------- the fleet and the console ----------
-CONTROL="$(free_port)"
-python3 "$HERE/flink_standin.py" --clusters "$CLUSTERS" --ports-file "$TMP/ports.txt.tmp" --control-port "$CONTROL" \
-  >"$TMP/standin.log" 2>&1 &
-FLEET_PID=$!
-for _ in $(seq 300); do [[ -s "$TMP/ports.txt.tmp" ]] && break; gone "$FLEET_PID" && die "the stand-in fleet died"; sleep 0.1; done
-[[ -s "$TMP/ports.txt.tmp" ]] || die "the stand-in fleet did not start"
-mv "$TMP/ports.txt.tmp" "$TMP/ports.txt"
-log "$CLUSTERS stand-in JobManagers listening (counters on :$CONTROL)"
+start_fleet "$CLUSTERS"
 
 start_console fleet-bench
 
@@ -103,8 +98,9 @@ python3 "$HERE/populate.py" --console "$BASE" --password "$PASSWORD" --ports-fil
 TOKEN="$(jq -r .token "$TMP/populate.json")"
 FIRST_ID="$(jq -r .firstId "$TMP/populate.json")"
 LAST_ID="$(jq -r .lastId "$TMP/populate.json")"
-# let the submissions' fast polls settle into the steady cadence
-sleep 6
+# let the submissions' fast polls settle into the steady cadence (and, with BENCH_SETTLE, PostgreSQL's autovacuum
+# of the rows just written)
+sleep "$SETTLE"
 
 # ---------- measuring ----------
 TICK="$(getconf CLK_TCK)"

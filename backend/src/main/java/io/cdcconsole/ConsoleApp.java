@@ -50,6 +50,7 @@ import io.cdcconsole.pipeline.PipelineStore;
 import io.cdcconsole.pipeline.PipelineTemplates;
 import io.cdcconsole.pipeline.PipelineYamlValidator;
 import io.cdcconsole.pipeline.SecretFields;
+import io.cdcconsole.run.CheckpointsSeen;
 import io.cdcconsole.run.LauncherJar;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.RunState;
@@ -286,6 +287,8 @@ public final class ConsoleApp {
               // the run watcher notes when each job's tasks all run; the health watcher counts
               // checkpoint failures only from then on
               TasksRunning tasksRunning = new TasksRunning();
+              // the health sampler's checkpoint answers spare the run watcher its own requests
+              CheckpointsSeen checkpointsSeen = new CheckpointsSeen();
               Runs runs =
                   Runs.create(
                       vertx,
@@ -302,6 +305,7 @@ public final class ConsoleApp {
                       clock,
                       auditStore,
                       tasksRunning,
+                      checkpointsSeen,
                       replica,
                       clusterLeases);
               HealthStore healthStore = new HealthStore(pool);
@@ -313,6 +317,7 @@ public final class ConsoleApp {
                       clusters,
                       clusterClients,
                       tasksRunning,
+                      checkpointsSeen,
                       clusterLeases,
                       clock,
                       new HealthWatcher.Timing(

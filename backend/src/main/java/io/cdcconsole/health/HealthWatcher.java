@@ -6,6 +6,7 @@ import io.cdcconsole.cluster.ClusterLeases;
 import io.cdcconsole.cluster.ClusterService;
 import io.cdcconsole.cluster.FlinkGateway;
 import io.cdcconsole.lifecycle.Background;
+import io.cdcconsole.run.CheckpointsSeen;
 import io.cdcconsole.run.RunEvents;
 import io.cdcconsole.run.TasksRunning;
 import io.vertx.core.Context;
@@ -77,6 +78,7 @@ public final class HealthWatcher implements Background {
   private final ClusterService clusters;
   private final ClusterClients clients;
   private final TasksRunning tasksRunning;
+  private final CheckpointsSeen checkpointsSeen;
   private final ClusterLeases leases;
   private final Clock clock;
   private final Timing timing;
@@ -98,6 +100,7 @@ public final class HealthWatcher implements Background {
       ClusterService clusters,
       ClusterClients clients,
       TasksRunning tasksRunning,
+      CheckpointsSeen checkpointsSeen,
       ClusterLeases leases,
       Clock clock,
       Timing timing,
@@ -107,6 +110,7 @@ public final class HealthWatcher implements Background {
     this.clusters = clusters;
     this.clients = clients;
     this.tasksRunning = tasksRunning;
+    this.checkpointsSeen = checkpointsSeen;
     this.leases = leases;
     this.clock = clock;
     this.timing = timing;
@@ -318,8 +322,11 @@ public final class HealthWatcher implements Background {
 
   private Future<HealthSample> sample(FlinkGateway flink, Job job, SourceMetrics.Plan plan) {
     String jobId = job.run.jobId();
-    return Future.all(
-            flink.subtaskMetrics(jobId, plan.vertexId(), plan.toRead()), flink.checkpoints(jobId))
+    Future<FlinkGateway.Checkpoints> checkpoints =
+        flink
+            .checkpoints(jobId)
+            .onSuccess(answer -> checkpointsSeen.seen(jobId, answer.latest(), clock.millis()));
+    return Future.all(flink.subtaskMetrics(jobId, plan.vertexId(), plan.toRead()), checkpoints)
         .map(
             all ->
                 SourceMetrics.sample(

@@ -6,6 +6,7 @@ import io.cdcconsole.cluster.FlinkGateway;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,38 +46,45 @@ final class RunCheckpoints {
   Future<Run.Checkpoint> fetch(FlinkGateway flink, Run run) {
     return flink
         .latestCheckpoint(run.jobId())
-        .compose(
-            latest -> {
-              if (latest.isEmpty()) {
-                return Future.succeededFuture(run.lastCheckpoint());
-              }
-              FlinkGateway.Checkpoint completed = latest.get();
-              Long id = completed.id();
-              if (run.lastCheckpoint() != null && Objects.equals(id, run.lastCheckpoint().id())) {
-                return Future.succeededFuture(run.lastCheckpoint());
-              }
-              Long ackedAt = completed.ackedAt();
-              String path = completed.externalPath();
-              Run.Checkpoint last =
-                  new Run.Checkpoint(
-                      id, ackedAt == null ? null : Instant.ofEpochMilli(ackedAt), path);
-              boolean addressable =
-                  path != null && !path.isBlank() && !NOT_ADDRESSABLE.equals(path);
-              // the ledger and the restore point follow only a checkpoint newer than the stored one
-              Future<Void> saved =
-                  store
-                      .checkpoint(run.id(), last)
-                      .compose(
-                          newer ->
-                              newer && addressable
-                                  ? store.recordSavepoint(
-                                      run.pipelineId(), run.id(), "checkpoint", "checkpoint", path)
-                                  : Future.succeededFuture());
-              return saved.map(last);
-            })
+        .compose(latest -> record(run, latest))
         .recover(
             err -> {
               LOG.debug("Run {}: checkpoints not read: {}", run.id(), err.getMessage());
+              return Future.succeededFuture(run.lastCheckpoint());
+            });
+  }
+
+  /**
+   * Records what Flink answered as the job's latest completed checkpoint (read here or by the
+   * health sampler); answers the run's latest checkpoint as known afterwards.
+   */
+  Future<Run.Checkpoint> record(Run run, Optional<FlinkGateway.Checkpoint> latest) {
+    if (latest.isEmpty()) {
+      return Future.succeededFuture(run.lastCheckpoint());
+    }
+    FlinkGateway.Checkpoint completed = latest.get();
+    Long id = completed.id();
+    if (run.lastCheckpoint() != null && Objects.equals(id, run.lastCheckpoint().id())) {
+      return Future.succeededFuture(run.lastCheckpoint());
+    }
+    Long ackedAt = completed.ackedAt();
+    String path = completed.externalPath();
+    Run.Checkpoint last =
+        new Run.Checkpoint(id, ackedAt == null ? null : Instant.ofEpochMilli(ackedAt), path);
+    boolean addressable = path != null && !path.isBlank() && !NOT_ADDRESSABLE.equals(path);
+    // the ledger and the restore point follow only a checkpoint newer than the stored one
+    return store
+        .checkpoint(run.id(), last)
+        .compose(
+            newer ->
+                newer && addressable
+                    ? store.recordSavepoint(
+                        run.pipelineId(), run.id(), "checkpoint", "checkpoint", path)
+                    : Future.succeededFuture())
+        .map(last)
+        .recover(
+            err -> {
+              LOG.debug("Run {}: checkpoint not recorded: {}", run.id(), err.getMessage());
               return Future.succeededFuture(run.lastCheckpoint());
             });
   }

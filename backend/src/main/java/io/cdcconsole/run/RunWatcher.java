@@ -120,6 +120,7 @@ public final class RunWatcher implements Background {
   private final ClusterService clusters;
   private final ClusterClients clients;
   private final TasksRunning tasksRunning;
+  private final CheckpointsSeen checkpointsSeen;
   private final Clock clock;
   private final Timing timing;
   private final WatchRules rules;
@@ -144,6 +145,7 @@ public final class RunWatcher implements Background {
       ClusterService clusters,
       ClusterClients clients,
       TasksRunning tasksRunning,
+      CheckpointsSeen checkpointsSeen,
       Clock clock,
       Timing timing,
       Runnable reconcile,
@@ -155,6 +157,7 @@ public final class RunWatcher implements Background {
     this.clusters = clusters;
     this.clients = clients;
     this.tasksRunning = tasksRunning;
+    this.checkpointsSeen = checkpointsSeen;
     this.clock = clock;
     this.timing = timing;
     this.rules = new WatchRules(timing.lostGrace());
@@ -392,7 +395,13 @@ public final class RunWatcher implements Background {
     w.gone = true;
     vertx.cancelTimer(w.timer);
     watched.remove(w.clusterId, w);
-    w.active.values().forEach(run -> tasksRunning.forget(run.jobId()));
+    w.active
+        .values()
+        .forEach(
+            run -> {
+              tasksRunning.forget(run.jobId());
+              checkpointsSeen.forget(run.jobId());
+            });
   }
 
   /**
@@ -413,7 +422,11 @@ public final class RunWatcher implements Background {
               list.forEach(run -> active.put(run.id(), run));
               w.active.values().stream()
                   .filter(run -> !active.containsKey(run.id()))
-                  .forEach(run -> tasksRunning.forget(run.jobId()));
+                  .forEach(
+                      run -> {
+                        tasksRunning.forget(run.jobId());
+                        checkpointsSeen.forget(run.jobId());
+                      });
               w.active = active;
               w.generation = generation;
               w.loadedAt = now;
@@ -674,8 +687,11 @@ public final class RunWatcher implements Background {
               due.stream()
                   .map(
                       run ->
-                          checkpoints
-                              .fetch(client, run)
+                          // what the health sampler read since the last turn, else Flink now
+                          checkpointsSeen
+                              .takeSince(run.jobId(), now - interval)
+                              .map(latest -> checkpoints.record(run, latest))
+                              .orElseGet(() -> checkpoints.fetch(client, run))
                               .onSuccess(
                                   cp -> {
                                     if (cp != null) {

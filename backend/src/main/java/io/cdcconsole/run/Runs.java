@@ -44,6 +44,7 @@ public record Runs(
       Clock clock,
       AuditStore audit,
       TasksRunning tasksRunning,
+      CheckpointsSeen checkpointsSeen,
       Replica replica,
       ClusterLeases leases) {
     LaunchTickets tickets =
@@ -91,6 +92,7 @@ public record Runs(
             clusters,
             clients,
             tasksRunning,
+            checkpointsSeen,
             clock,
             new RunWatcher.Timing(
                 config.pollInterval(),

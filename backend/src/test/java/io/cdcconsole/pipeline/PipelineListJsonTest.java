@@ -112,4 +112,36 @@ class PipelineListJsonTest {
         "{\"items\":[],\"total\":0,\"limit\":20,\"offset\":0}",
         PipelineListJson.encode(new Page<>(List.of(), 0, 20, 0)).toString());
   }
+
+  @Test
+  void writesTimesAsTheIsoFormatterDoes() {
+    List<Instant> times =
+        new java.util.ArrayList<>(
+            List.of(
+                Instant.parse("2026-12-07T02:03:00Z"), // no seconds: still written
+                Instant.parse("2026-12-07T00:00:00.100Z"),
+                Instant.parse("2026-12-07T02:03:04.000001Z"),
+                Instant.parse("2026-12-07T02:03:04.000000001Z"),
+                Instant.parse("1970-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("0999-01-01T00:00:00Z"),
+                Instant.parse("+12026-01-01T00:00:00Z"),
+                Instant.parse("-0001-01-01T00:00:00Z")));
+    java.util.Random random = new java.util.Random(20261207);
+    for (int i = 0; i < 10_000; i++) {
+      long second = random.nextLong(-62_000_000_000L, 300_000_000_000L);
+      int nano =
+          switch (i % 4) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            case 2 -> random.nextInt(1_000_000) * 1000;
+            default -> random.nextInt(1_000_000_000);
+          };
+      times.add(Instant.ofEpochSecond(second, nano));
+    }
+    for (Instant at : times) {
+      assertEquals(
+          java.time.format.DateTimeFormatter.ISO_INSTANT.format(at), PipelineListJson.iso(at));
+    }
+  }
 }

@@ -7,18 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
 import io.cdcconsole.test.ConsoleTest;
+import io.cdcconsole.test.HoldingProxy;
 import io.cdcconsole.test.Http;
 import io.cdcconsole.test.TestConsole;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +42,8 @@ class RunWatchCostTest extends SandboxRunTest {
   @RegisterExtension static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
   private static final Vertx PROXY_VERTX = Vertx.vertx();
 
-  /** Every request the console sent the cluster, in order: "GET /jobs/overview". */
-  private static final List<String> SENT = Collections.synchronizedList(new ArrayList<>());
+  /** Notes every request the console sends the cluster. */
+  private static HoldingProxy proxy;
 
   private static long proxied;
 
@@ -57,50 +54,14 @@ class RunWatchCostTest extends SandboxRunTest {
 
   @BeforeAll
   static void startProxy() throws Exception {
-    WebClient toFlink = WebClient.create(PROXY_VERTX);
-    HttpServer proxy =
-        PROXY_VERTX
-            .createHttpServer()
-            .requestHandler(
-                req ->
-                    req.body()
-                        .onSuccess(
-                            body -> {
-                              SENT.add(req.method().name() + " " + req.path());
-                              var forward =
-                                  toFlink.requestAbs(req.method(), FLINK.restUrl() + req.uri());
-                              req.headers()
-                                  .forEach(
-                                      (k, v) -> {
-                                        if (!k.equalsIgnoreCase("host")) {
-                                          forward.putHeader(k, v);
-                                        }
-                                      });
-                              forward
-                                  .sendBuffer(body)
-                                  .onComplete(
-                                      ar -> {
-                                        if (ar.failed()) {
-                                          req.response().setStatusCode(502).end();
-                                          return;
-                                        }
-                                        req.response()
-                                            .setStatusCode(ar.result().statusCode())
-                                            .putHeader("Content-Type", "application/json")
-                                            .end(
-                                                ar.result().bodyAsBuffer() == null
-                                                    ? Buffer.buffer()
-                                                    : ar.result().bodyAsBuffer());
-                                      });
-                            }));
-    int port = TestConsole.await(proxy.listen(0, "127.0.0.1")).actualPort();
+    proxy = new HoldingProxy(PROXY_VERTX, FLINK.restUrl());
     proxied =
         http.post(
                 "/api/v1/clusters",
                 admin,
                 new JsonObject()
                     .put("name", "watched")
-                    .put("restUrl", "http://127.0.0.1:" + port)
+                    .put("restUrl", proxy.url())
                     .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")))
             .json()
             .getLong("id");
@@ -108,6 +69,7 @@ class RunWatchCostTest extends SandboxRunTest {
 
   @AfterAll
   static void closeProxy() throws Exception {
+    proxy.close();
     TestConsole.await(PROXY_VERTX.close());
   }
 
@@ -128,9 +90,7 @@ class RunWatchCostTest extends SandboxRunTest {
   }
 
   private static long count(String request) {
-    synchronized (SENT) {
-      return SENT.stream().filter(request::equals).count();
-    }
+    return proxy.count(request);
   }
 
   /** Waits until the console has looked at the cluster {@code polls} more times. */
@@ -186,6 +146,19 @@ class RunWatchCostTest extends SandboxRunTest {
       jobIds.add(run.getString("jobId"));
     }
     polls(2); // the look that saw RUNNING and its transition are written
+    // and the savepoint timer has given each RUNNING run its turn ('infinity': no schedule), once
+    var pool = console.app().database().pool();
+    eventually(
+        () ->
+            TestConsole.await(
+                    pool.preparedQuery(
+                            "select count(*) from pipeline_run where id = any($1) "
+                                + "and next_savepoint_at is null")
+                        .execute(Tuple.of((Object) ids.toArray(Long[]::new))))
+                .iterator()
+                .next()
+                .getLong(0),
+        n -> n == 0);
     Instant seenBefore =
         Instant.parse(http.get(locations.get(0), operator).json().getString("lastSeenAt"));
     List<String> before = rowVersions(ids);
@@ -219,15 +192,12 @@ class RunWatchCostTest extends SandboxRunTest {
   void aCancelReadsTheCheckpointsBeforeItIsSent() throws Exception {
     String location = startOnProxy("cancelled-one");
     String jobId = waitForState(location, "RUNNING").getString("jobId");
-    int from = SENT.size();
+    int from = proxy.sent().size();
 
     assertEquals(202, http.post("/api/v1/pipelines/cancelled-one/cancel", operator, null).status());
     waitForState(location, "CANCELED");
 
-    List<String> after;
-    synchronized (SENT) {
-      after = new ArrayList<>(SENT.subList(from, SENT.size()));
-    }
+    List<String> after = proxy.sent().stream().skip(from).map(HoldingProxy.Sent::toString).toList();
     int read = after.indexOf("GET /jobs/" + jobId + "/checkpoints");
     int cancel = after.indexOf("PATCH /jobs/" + jobId);
     assertTrue(cancel >= 0, "no cancel sent: " + after);

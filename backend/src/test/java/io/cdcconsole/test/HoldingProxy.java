@@ -12,15 +12,17 @@ import java.util.List;
 import java.util.function.BiPredicate;
 
 /**
- * An HTTP proxy on 127.0.0.1 in front of a real server (a Flink sandbox's REST API) that can hold
- * chosen calls: a held request is never forwarded nor answered (the server never hears of it); a
- * held answer is forwarded and never answered (the server acted, the caller never hears it). So a
- * test can stop or kill a console at the moment that matters without a hook in the console.
+ * An HTTP proxy on 127.0.0.1 in front of a real server (a Flink sandbox's REST API) that notes
+ * every call it gets ({@link #sent()}) and can hold chosen calls: a held request is never forwarded
+ * nor answered (the server never hears of it); a held answer is forwarded and never answered (the
+ * server acted, the caller never hears it). So a test can stop or kill a console at the moment that
+ * matters without a hook in the console.
  */
 public final class HoldingProxy implements AutoCloseable {
   private final HttpServer server;
   private final WebClient client;
   private final List<String> held = new ArrayList<>();
+  private final List<Sent> sent = new ArrayList<>();
   private volatile BiPredicate<HttpMethod, String> holdRequests = (m, p) -> false;
   private volatile BiPredicate<HttpMethod, String> holdAnswers = (m, p) -> false;
 
@@ -35,6 +37,10 @@ public final class HoldingProxy implements AutoCloseable {
                         req.body()
                             .onSuccess(
                                 body -> {
+                                  synchronized (sent) {
+                                    sent.add(
+                                        new Sent(req.method().name(), req.path(), req.query()));
+                                  }
                                   if (holdRequests.test(req.method(), req.path())) {
                                     note(req.path());
                                     return; // never answered, never forwarded
@@ -73,6 +79,27 @@ public final class HoldingProxy implements AutoCloseable {
                                           });
                                 }))
                 .listen(0, "127.0.0.1"));
+  }
+
+  /** A call as the proxy got it: "GET", "/jobs/overview", the query string or null. */
+  public record Sent(String method, String path, String query) {
+    /** "GET /jobs/overview". */
+    @Override
+    public String toString() {
+      return method + " " + path;
+    }
+  }
+
+  /** Every call the proxy got so far, in order (held ones too). */
+  public List<Sent> sent() {
+    synchronized (sent) {
+      return List.copyOf(sent);
+    }
+  }
+
+  /** How many calls so far were {@code call} ("GET /jobs/overview"). */
+  public long count(String call) {
+    return sent().stream().filter(s -> s.toString().equals(call)).count();
   }
 
   public int port() {
