@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.cdcconsole.sandbox.junit.FlinkSandboxExtension;
 import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.HoldingProxy;
-import io.cdcconsole.test.TestConsole;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 })
 class CheckpointReuseTest extends SandboxRunTest {
   @RegisterExtension static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
-  private static final Vertx PROXY_VERTX = Vertx.vertx();
+
+  /** Notes every request the console sends the cluster. */
   private static HoldingProxy proxy;
+
   private static long clusterId;
 
   @Override
@@ -38,23 +38,13 @@ class CheckpointReuseTest extends SandboxRunTest {
 
   @BeforeAll
   static void startProxy() throws Exception {
-    proxy = new HoldingProxy(PROXY_VERTX, FLINK.restUrl());
-    clusterId =
-        http.post(
-                "/api/v1/clusters",
-                admin,
-                new JsonObject()
-                    .put("name", "sampled")
-                    .put("restUrl", proxy.url())
-                    .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")))
-            .json()
-            .getLong("id");
+    proxy = new HoldingProxy(FLINK.restUrl());
+    clusterId = registeredCluster("sampled", proxy.url());
   }
 
   @AfterAll
   static void closeProxy() throws Exception {
     proxy.close();
-    TestConsole.await(PROXY_VERTX.close());
   }
 
   /** The samples of the job so far: their source metrics request names the metrics it reads. */

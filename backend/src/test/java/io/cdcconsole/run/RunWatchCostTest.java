@@ -10,7 +10,6 @@ import io.cdcconsole.test.ConsoleTest;
 import io.cdcconsole.test.HoldingProxy;
 import io.cdcconsole.test.Http;
 import io.cdcconsole.test.TestConsole;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -40,7 +39,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 })
 class RunWatchCostTest extends SandboxRunTest {
   @RegisterExtension static final FlinkSandboxExtension FLINK = new FlinkSandboxExtension();
-  private static final Vertx PROXY_VERTX = Vertx.vertx();
 
   /** Notes every request the console sends the cluster. */
   private static HoldingProxy proxy;
@@ -54,23 +52,13 @@ class RunWatchCostTest extends SandboxRunTest {
 
   @BeforeAll
   static void startProxy() throws Exception {
-    proxy = new HoldingProxy(PROXY_VERTX, FLINK.restUrl());
-    proxied =
-        http.post(
-                "/api/v1/clusters",
-                admin,
-                new JsonObject()
-                    .put("name", "watched")
-                    .put("restUrl", proxy.url())
-                    .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")))
-            .json()
-            .getLong("id");
+    proxy = new HoldingProxy(FLINK.restUrl());
+    proxied = registeredCluster("watched", proxy.url());
   }
 
   @AfterAll
   static void closeProxy() throws Exception {
     proxy.close();
-    TestConsole.await(PROXY_VERTX.close());
   }
 
   private String startOnProxy(String name) {

@@ -67,13 +67,18 @@ public abstract class ConsoleTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
+    return registeredCluster(name, "http://127.0.0.1:" + port);
+  }
+
+  /** A cluster registered at {@code restUrl} with Flink CDC 3.2.0 provided; answers its id. */
+  protected static long registeredCluster(String name, String restUrl) {
     Http.Response created =
         http.post(
             "/api/v1/clusters",
             admin,
             new JsonObject()
                 .put("name", name)
-                .put("restUrl", "http://127.0.0.1:" + port)
+                .put("restUrl", restUrl)
                 .put("cdc", new JsonObject().put("mode", "provided").put("version", "3.2.0")));
     assertEquals(201, created.status(), created.body());
     return created.json().getLong("id");

@@ -20,13 +20,27 @@ import java.util.function.BiPredicate;
  */
 public final class HoldingProxy implements AutoCloseable {
   private final HttpServer server;
+
+  /** Null when the caller's. */
+  private final Vertx vertx;
+
   private final WebClient client;
   private final List<String> held = new ArrayList<>();
   private final List<Sent> sent = new ArrayList<>();
   private volatile BiPredicate<HttpMethod, String> holdRequests = (m, p) -> false;
   private volatile BiPredicate<HttpMethod, String> holdAnswers = (m, p) -> false;
 
+  /** A proxy on a Vert.x of its own, closed with it. */
+  public HoldingProxy(String targetUrl) throws Exception {
+    this(Vertx.vertx(), targetUrl, true);
+  }
+
   public HoldingProxy(Vertx vertx, String targetUrl) throws Exception {
+    this(vertx, targetUrl, false);
+  }
+
+  private HoldingProxy(Vertx vertx, String targetUrl, boolean ownVertx) throws Exception {
+    this.vertx = ownVertx ? vertx : null;
     client = WebClient.create(vertx);
     server =
         TestConsole.await(
@@ -151,5 +165,8 @@ public final class HoldingProxy implements AutoCloseable {
   public void close() throws Exception {
     TestConsole.await(server.close());
     client.close();
+    if (vertx != null) {
+      TestConsole.await(vertx.close());
+    }
   }
 }
