@@ -395,13 +395,13 @@ public final class RunWatcher implements Background {
     w.gone = true;
     vertx.cancelTimer(w.timer);
     watched.remove(w.clusterId, w);
-    w.active
-        .values()
-        .forEach(
-            run -> {
-              tasksRunning.forget(run.jobId());
-              checkpointsSeen.forget(run.jobId());
-            });
+    w.active.values().forEach(this::forget);
+  }
+
+  /** What is kept in memory of a job no longer watched here. */
+  private void forget(Run run) {
+    tasksRunning.forget(run.jobId());
+    checkpointsSeen.forget(run.jobId());
   }
 
   /**
@@ -422,11 +422,7 @@ public final class RunWatcher implements Background {
               list.forEach(run -> active.put(run.id(), run));
               w.active.values().stream()
                   .filter(run -> !active.containsKey(run.id()))
-                  .forEach(
-                      run -> {
-                        tasksRunning.forget(run.jobId());
-                        checkpointsSeen.forget(run.jobId());
-                      });
+                  .forEach(this::forget);
               w.active = active;
               w.generation = generation;
               w.loadedAt = now;
