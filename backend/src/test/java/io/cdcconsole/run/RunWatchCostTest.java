@@ -185,7 +185,9 @@ class RunWatchCostTest extends SandboxRunTest {
     assertEquals(202, http.post("/api/v1/pipelines/cancelled-one/cancel", operator, null).status());
     waitForState(location, "CANCELED");
 
-    List<String> after = proxy.sent().stream().skip(from).map(HoldingProxy.Sent::toString).toList();
+    List<HoldingProxy.Sent> sent = proxy.sent();
+    List<String> after =
+        sent.subList(from, sent.size()).stream().map(HoldingProxy.Sent::toString).toList();
     int read = after.indexOf("GET /jobs/" + jobId + "/checkpoints");
     int cancel = after.indexOf("PATCH /jobs/" + jobId);
     assertTrue(cancel >= 0, "no cancel sent: " + after);
