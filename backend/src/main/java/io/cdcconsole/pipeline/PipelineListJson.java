@@ -110,8 +110,7 @@ final class PipelineListJson {
   /**
    * The text of {@link DateTimeFormatter#ISO_INSTANT}, built by {@link LocalDateTime#toString}
    * (seconds always, the fraction in groups of three digits): the formatter's general machinery was
-   * an eighth of the list's CPU at 10 000 pipelines (docs/benchmarks.md, "Fleet: the last
-   * profile").
+   * an eighth of the list's CPU at 10 000 pipelines (docs/benchmarks.md, "the list, profiled").
    */
   static String iso(Instant at) {
     LocalDateTime utc =
