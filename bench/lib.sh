@@ -26,6 +26,15 @@ tree_ticks() {
   echo "$sum"
 }
 
+# CPU ticks and title of the postmaster and each of its children, one "PID TICKS TITLE" line each (the title is what
+# PostgreSQL shows in ps: "postgres: walwriter", "postgres: postgres cdc 127.0.0.1(5432) idle", ...).
+process_ticks() {
+  local p
+  for p in "$1" $(pgrep -P "$1"); do
+    echo "$p $(cpu_ticks "$p") $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-60)"
+  done
+}
+
 # The postmaster of the console's embedded PostgreSQL under $TMP/home (first line of postmaster.pid).
 postmaster_pid() {
   local pid

@@ -7,7 +7,9 @@
 # on pg_stat_statements in the console's embedded PostgreSQL (shared_preload_libraries: the console is stopped and
 # started again on the same home, so the server restarts with it; the runs stay RUNNING at the stand-ins and are
 # watched again), waits SETTLE seconds, resets the statistics and, after WINDOW seconds with no request, prints the
-# statements by total execution time: calls a second, milliseconds of execution a second, rows a call.
+# statements by total execution time: calls a second, milliseconds of execution a second, rows a call; and then the
+# CPU of each PostgreSQL process over the same window (backends by their connection, the WAL writer, the checkpointer,
+# ...), to tell the statements' share from the rest.
 #
 # Options (or the environment variable in brackets):
 #   --jar FILE      the console jar (default backend/target/cdc-console.jar of this tree) [BENCH_JAR]
@@ -80,17 +82,35 @@ for _ in $(seq 600); do
   sleep 0.5
 done
 sql "create extension if not exists pg_stat_statements"
+# known once the library is loaded; planning time is what a statement costs beside its execution
+sql "alter system set pg_stat_statements.track_planning = on"
+sql "select pg_reload_conf()" >/dev/null
 log "settling for ${SETTLE}s, then ${WINDOW}s of watching only"
 sleep "$SETTLE"
 sql "select pg_stat_statements_reset()" >/dev/null
+PM="$(postmaster_pid)"
+process_ticks "$PM" >"$TMP/ticks-before.txt"
 sleep "$WINDOW"
-echo "| calls/s | ms/s | rows/call | statement |"
-echo "|---:|---:|---:|---|"
+process_ticks "$PM" >"$TMP/ticks-after.txt"
+echo "| calls/s | ms/s | plans/s | planning ms/s | rows/call | statement |"
+echo "|---:|---:|---:|---:|---:|---|"
 sql "select '| ' || round(calls / $WINDOW.0, 2) || ' | ' || round((total_exec_time / $WINDOW)::numeric, 2) || ' | '
+       || round(plans / $WINDOW.0, 2) || ' | ' || round((total_plan_time / $WINDOW)::numeric, 2) || ' | '
        || round(rows::numeric / greatest(calls, 1), 1) || ' | \`' || left(regexp_replace(query, '\s+', ' ', 'g'), 160)
        || '…\` |'
      from pg_stat_statements where query not like '%pg_stat_statements%' and query not like 'alter system%'
-     order by total_exec_time desc limit 25"
+     order by total_exec_time + total_plan_time desc limit 25"
 echo
-echo "$(sql "select round(sum(total_exec_time)::numeric / $WINDOW, 1) || ' ms of execution a second in all, '
+echo "$(sql "select round(sum(total_exec_time)::numeric / $WINDOW, 1) || ' ms of execution and '
+  || round(sum(total_plan_time)::numeric / $WINDOW, 1) || ' ms of planning a second in all, '
   || round(sum(calls)::numeric / $WINDOW, 1) || ' statements a second' from pg_stat_statements")."
+echo
+echo "| PostgreSQL process | CPU, % of a core |"
+echo "|---|---:|"
+# a process that started within the window counts from 0; one that ended is left out
+awk -v hz="$(getconf CLK_TCK)" -v window="$WINDOW" '
+  NR == FNR { before[$1] = $2; next }
+  { title = $0; sub(/^[0-9]+ [0-9]+ /, "", title); used = $2 - ($1 in before ? before[$1] : 0)
+    total += used; printf "| %s | %.2f |\n", title, 100 * used / hz / window }
+  END { printf "| **all** | **%.2f** |\n", 100 * total / hz / window }' "$TMP/ticks-before.txt" "$TMP/ticks-after.txt"
+
