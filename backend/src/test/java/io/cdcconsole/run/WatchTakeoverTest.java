@@ -193,6 +193,13 @@ class WatchTakeoverTest {
     assertNull(
         TestConsole.await(store.looked(sandboxId, old, List.of())).at(),
         "a look under a lost lease");
+    JsonObject untouched = runRow(pool(survivor), runId);
+    RunStore.Look late =
+        TestConsole.await(
+            store.looked(sandboxId, old, List.of(new RunStore.Seen(runId, "RESTARTING", true))));
+    assertNull(late.at(), "a look with a change under a lost lease");
+    assertEquals(List.of(), late.changed());
+    assertEquals(untouched, runRow(pool(survivor), runId), "the late look changed no run");
     assertEquals(List.of(), TestConsole.await(store.markStale(sandboxId, old, true)));
     assertTrue(
         TestConsole.await(
@@ -208,6 +215,16 @@ class WatchTakeoverTest {
                     null))
             .isEmpty(),
         "a move under a lost lease");
+  }
+
+  private static JsonObject runRow(Pool pool, long runId) throws Exception {
+    return TestConsole.await(
+            pool.preparedQuery(
+                    "select flink_state, missing_since, stale from pipeline_run where id = $1")
+                .execute(io.vertx.sqlclient.Tuple.of(runId)))
+        .iterator()
+        .next()
+        .toJson();
   }
 
   private static String holderName(String holder) {
