@@ -69,6 +69,16 @@ public final class ClusterClients {
     return of(cluster).map(client -> new FlinkGateway(cluster.name(), client));
   }
 
+  /**
+   * The newest version of the cluster a client was asked for here, -1 when none: edits (at once on
+   * the console that made them) and the health watcher's probes of every cluster (each interval, on
+   * every console) raise it, so a holder of a client can tell that its client was replaced.
+   */
+  public int version(long clusterId) {
+    Map.Entry<Key, Future<FlinkRestClient>> current = clients.get(clusterId);
+    return current == null ? -1 : current.getKey().version();
+  }
+
   /** Closes every client (their pools hold timers); the console is stopping. */
   public Future<Void> close() {
     List<Future<Void>> closed = new ArrayList<>();

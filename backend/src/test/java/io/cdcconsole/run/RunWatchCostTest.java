@@ -13,6 +13,7 @@ import io.cdcconsole.test.TestConsole;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * it, and the real database. With runs RUNNING and nothing changing, polls write no run rows,
  * transitions or ledger entries (only the cluster's last-seen row), while the API's lastSeenAt
  * still moves; a job's checkpoints are read on their own cadence (default once a minute), not every
- * few polls; a cancel reads the job's checkpoints before it is sent.
+ * few polls; a cancel reads the job's checkpoints before it is sent; the cluster's definition is
+ * not read at every poll, yet an edit of it moves the watching at once.
  */
 // the health sampler reads /checkpoints too, on a cadence of its own (docs/health.md): kept out of
 // this count
@@ -62,13 +64,17 @@ class RunWatchCostTest extends SandboxRunTest {
   }
 
   private String startOnProxy(String name) {
+    return startOn(proxied, name);
+  }
+
+  private String startOn(long clusterId, String name) {
     Http.Response created =
         http.post(
             "/api/v1/pipelines",
             operator,
             new JsonObject()
                 .put("name", name)
-                .put("clusterId", proxied)
+                .put("clusterId", clusterId)
                 .put("yaml", keepsRunning(name)));
     assertEquals(201, created.status(), created.body());
     Http.Response started =
@@ -193,5 +199,55 @@ class RunWatchCostTest extends SandboxRunTest {
     assertTrue(cancel >= 0, "no cancel sent: " + after);
     assertTrue(
         read >= 0 && read < cancel, "the checkpoints were not read before the cancel: " + after);
+  }
+
+  @Test
+  void anEditedClusterIsWatchedAtItsNewAddressAtOnceAndNeverMarkedStale() throws Exception {
+    try (HoldingProxy from = new HoldingProxy(FLINK.restUrl());
+        HoldingProxy to = new HoldingProxy(FLINK.restUrl())) {
+      long moving = registeredCluster("moving", from.url());
+      String location = startOn(moving, "moves-along");
+      long runId = waitForState(location, "RUNNING").getLong("id");
+      List<JsonObject> staleMarks = new java.util.concurrent.CopyOnWriteArrayList<>();
+      var marks =
+          console
+              .app()
+              .vertx()
+              .eventBus()
+              .<JsonObject>consumer(
+                  RunEvents.STALE_ADDRESS,
+                  m -> {
+                    if (m.body().getLong("runId") == runId) {
+                      staleMarks.add(m.body());
+                    }
+                  });
+      TestConsole.await(marks.completion());
+      try {
+        Http.Response read = http.get("/api/v1/clusters/" + moving, admin);
+        Http.Response put =
+            http.put(
+                "/api/v1/clusters/" + moving,
+                admin,
+                read.json().put("restUrl", to.url()),
+                read.header("ETag"));
+        assertEquals(200, put.status(), put.body());
+        // the next looks go to the new address (polls of 1 s: not after the minute in which the
+        // cluster is read again anyway), the old one hears no more of them
+        eventually(Duration.ofSeconds(20), () -> to.count("GET /jobs/overview"), n -> n >= 3);
+        long atOld = from.count("GET /jobs/overview");
+        long atNew = to.count("GET /jobs/overview");
+        eventually(() -> to.count("GET /jobs/overview"), n -> n >= atNew + 3);
+        assertEquals(
+            atOld, from.count("GET /jobs/overview"), "looks still sent to the old address");
+        JsonObject run = http.get(location, operator).json();
+        assertEquals("RUNNING", run.getString("state"));
+        assertEquals(List.of(), staleMarks, "the move marked the run stale: " + run.encode());
+      } finally {
+        TestConsole.await(marks.unregister());
+        assertEquals(
+            202, http.post("/api/v1/pipelines/moves-along/cancel", operator, null).status());
+        waitForState(location, "CANCELED");
+      }
+    }
   }
 }
