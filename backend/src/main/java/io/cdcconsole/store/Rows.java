@@ -18,7 +18,10 @@ public final class Rows {
   private Rows() {}
 
   public static Instant instant(Row row, String column) {
-    OffsetDateTime t = row.getOffsetDateTime(column);
+    return instant(row.getOffsetDateTime(column));
+  }
+
+  public static Instant instant(OffsetDateTime t) {
     return t == null ? null : t.toInstant();
   }
 
@@ -34,8 +37,15 @@ public final class Rows {
 
   /** A jsonb column of string values (labels, headers) as a sorted map. */
   public static Map<String, String> stringMap(Row row, String column) {
+    return stringMap(row.getValue(column));
+  }
+
+  /** A jsonb value as {@link #stringMap(Row, String)} reads it. */
+  public static Map<String, String> stringMap(Object jsonb) {
     Map<String, String> map = new TreeMap<>();
-    json(row, column).forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
+    if (jsonb instanceof JsonObject j) {
+      j.forEach(e -> map.put(e.getKey(), String.valueOf(e.getValue())));
+    }
     return map;
   }
 
