@@ -13,7 +13,11 @@
 #   idle   DURATION seconds of watching only: Flink requests per cluster (from the stand-in's counters), console
 #          and PostgreSQL CPU (from /proc: the java process; the postmaster and its children)
 #   list   wrk, CONNECTIONS connections, DURATION seconds: GET /api/v1/pipelines?limit=50
-#   get    the same for GET /api/v1/pipelines/{id}, each request a random pipeline of the fleet
+#   paced  GET /api/v1/pipelines?limit=50 at about PACED requests a second (4 connections, each waiting 4/PACED s
+#          between an answer and its next request): the latency of a list when the cores are not all taken. With
+#          CONNECTIONS requests always under way, as in "list", the mean latency is CONNECTIONS / rate (Little's law),
+#          so a p99 there is bound to the throughput
+#   get    the same as "list" for GET /api/v1/pipelines/{id}, each request a random pipeline of the fleet
 #   me     the same for GET /api/v1/me: authentication (from the principal cache) and one read by primary key, the
 #          floor under every authenticated request
 #   health the same for GET /health: no authentication, no database; the HTTP floor (every HTTP instance)
@@ -28,6 +32,7 @@
 #   --duration S        seconds of each window (default 20) [BENCH_DURATION]
 #   --connections N     wrk connections (default 32) [BENCH_CONNECTIONS]
 #   --threads N         wrk threads (default 2) [BENCH_THREADS]
+#   --paced N           requests a second of the "paced" window (default 500) [BENCH_PACED]
 #   BENCH_CHANGES       jobs cancelled at the stand-ins in the last step, "changes" (default 100)
 #   BENCH_SETTLE        seconds between the last run RUNNING and the idle window (default 6)
 #   BENCH_CACHE         java.io.tmpdir of the console, kept between runs (default /tmp/cdc-fleet-cache)
@@ -47,6 +52,7 @@ JAR="${BENCH_JAR:-$HERE/../../backend/target/cdc-console.jar}"
 DURATION="${BENCH_DURATION:-20}"
 CONNECTIONS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
+PACED="${BENCH_PACED:-500}"
 CHANGES="${BENCH_CHANGES:-100}"
 SETTLE="${BENCH_SETTLE:-6}"
 OUT=""
@@ -58,6 +64,7 @@ while [[ $# -gt 0 ]]; do
     -h|--help) usage; exit 0 ;;
     --jar) JAR="$2"; shift ;;
     --duration) DURATION="$2"; shift ;;
+    --paced) PACED="$2"; shift ;;
     --connections) CONNECTIONS="$2"; shift ;;
     --threads) THREADS="$2"; shift ;;
     --out) OUT="$2"; shift ;;
@@ -157,6 +164,18 @@ request = function()
 end
 EOF
 
+# wrk measures each request from its sending: the wait before it is not in the latency
+cat >"$TMP/paced.lua" <<EOF
+delay = function()
+  return $(awk -v r="$PACED" 'BEGIN { printf "%d", 4000 / r }')
+end
+EOF
+
+wrk_paced() { # NAME PATH
+  wrk -t1 -c4 -d"${DURATION}s" --latency --timeout 10s -s "$TMP/paced.lua" \
+    -H "Authorization: Bearer $TOKEN" "$BASE$2" >"$TMP/wrk-$1.txt" 2>&1
+}
+
 wrk_run() { # NAME PATH [SCRIPT]
   local script=()
   [[ $# -ge 3 ]] && script=(-s "$3")
@@ -176,6 +195,8 @@ log "list: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/pipelines?limit=50"
 curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/pipelines?limit=50" >"$TMP/list-sample.json" \
   || die "the list does not answer"
 window list wrk_run list "/api/v1/pipelines?limit=50"
+log "paced: wrk -c4, about $PACED req/s, GET /api/v1/pipelines?limit=50"
+window paced wrk_paced paced "/api/v1/pipelines?limit=50"
 log "get: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/pipelines/{random id}"
 window get wrk_run get "/api/v1/pipelines/$FIRST_ID" "$TMP/get.lua"
 log "me: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/me (authentication and one read by primary key)"
@@ -225,6 +246,7 @@ EOF
 IFS='|' read -r PER_POLL POLLS_PER_MIN DETAIL < <(flink_per_poll idle)
 read -r IDLE_J IDLE_P _ _ <"$TMP/cpu-idle.txt"
 read -r LIST_J LIST_P _ _ <"$TMP/cpu-list.txt"
+read -r PACED_J PACED_P _ _ <"$TMP/cpu-paced.txt"
 read -r GET_J GET_P _ _ <"$TMP/cpu-get.txt"
 read -r ME_J ME_P _ _ <"$TMP/cpu-me.txt"
 read -r HEALTH_J HEALTH_P _ _ <"$TMP/cpu-health.txt"
@@ -238,6 +260,7 @@ echo "| window | req/s | p50 | p99 | non-2xx | console CPU | PostgreSQL CPU |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 echo "| idle (watching only) | | | | | ${IDLE_J} % | ${IDLE_P} % |"
 echo "| \`GET /pipelines?limit=50\` | $(wrk_field "$TMP/wrk-list.txt" rps) | $(wrk_field "$TMP/wrk-list.txt" p50) | $(wrk_field "$TMP/wrk-list.txt" p99) | $(wrk_field "$TMP/wrk-list.txt" non2xx) | ${LIST_J} % | ${LIST_P} % |"
+echo "| \`GET /pipelines?limit=50\`, paced (4 connections, about $PACED req/s asked) | $(wrk_field "$TMP/wrk-paced.txt" rps) | $(wrk_field "$TMP/wrk-paced.txt" p50) | $(wrk_field "$TMP/wrk-paced.txt" p99) | $(wrk_field "$TMP/wrk-paced.txt" non2xx) | ${PACED_J} % | ${PACED_P} % |"
 echo "| \`GET /pipelines/{id}\` | $(wrk_field "$TMP/wrk-get.txt" rps) | $(wrk_field "$TMP/wrk-get.txt" p50) | $(wrk_field "$TMP/wrk-get.txt" p99) | $(wrk_field "$TMP/wrk-get.txt" non2xx) | ${GET_J} % | ${GET_P} % |"
 echo "| \`GET /me\` (authentication + 1 read) | $(wrk_field "$TMP/wrk-me.txt" rps) | $(wrk_field "$TMP/wrk-me.txt" p50) | $(wrk_field "$TMP/wrk-me.txt" p99) | $(wrk_field "$TMP/wrk-me.txt" non2xx) | ${ME_J} % | ${ME_P} % |"
 echo "| \`GET /health\` (no authentication) | $(wrk_field "$TMP/wrk-health.txt" rps) | $(wrk_field "$TMP/wrk-health.txt" p50) | $(wrk_field "$TMP/wrk-health.txt" p99) | $(wrk_field "$TMP/wrk-health.txt" non2xx) | ${HEALTH_J} % | ${HEALTH_P} % |"
@@ -257,7 +280,7 @@ if [[ -s "$TMP/scans-idle-after.txt" ]]; then
     "$TMP/scans-idle-before.txt" "$TMP/scans-idle-after.txt" | sort -k2 -nr | paste -sd ';' - | sed 's/;/, /g')."
 fi
 echo "A Flink state change reaching a client: $(jq -r 'if .failed then "the step failed (see the log above)" else "\(.seen) of \(.changes) cancels seen on the event stream; from the cancel at the JobManager to the event, p50 \(.p50) ms, p90 \(.p90) ms, p99 \(.p99) ms, max \(.max) ms (run poll interval 5 s)" end' "$TMP/changes.json")."
-echo "1-minute load average at the end of each window: idle $(cat "$TMP/load-idle.txt"), list $(cat "$TMP/load-list.txt"), get $(cat "$TMP/load-get.txt"), me $(cat "$TMP/load-me.txt"), health $(cat "$TMP/load-health.txt")."
+echo "1-minute load average at the end of each window: idle $(cat "$TMP/load-idle.txt"), list $(cat "$TMP/load-list.txt"), paced $(cat "$TMP/load-paced.txt"), get $(cat "$TMP/load-get.txt"), me $(cat "$TMP/load-me.txt"), health $(cat "$TMP/load-health.txt")."
 for name in list get me health; do
   errs="$(wrk_field "$TMP/wrk-$name.txt" errors)"
   [[ -z "$errs" ]] || echo "wrk $name socket errors: $errs"
