@@ -18,6 +18,7 @@
 #          CONNECTIONS requests always under way, as in "list", the mean latency is CONNECTIONS / rate (Little's law),
 #          so a p99 there is bound to the throughput
 #   get    the same as "list" for GET /api/v1/pipelines/{id}, each request a random pipeline of the fleet
+#   paced get  the same as "paced" for GET /api/v1/pipelines/{id}
 #   me     the same for GET /api/v1/me: authentication (from the principal cache) and one read by primary key, the
 #          floor under every authenticated request
 #   health the same for GET /health: no authentication, no database; the HTTP floor (every HTTP instance)
@@ -171,15 +172,13 @@ delay = function()
 end
 EOF
 
-wrk_paced() { # NAME PATH
-  wrk -t1 -c4 -d"${DURATION}s" --latency --timeout 10s -s "$TMP/paced.lua" \
-    -H "Authorization: Bearer $TOKEN" "$BASE$2" >"$TMP/wrk-$1.txt" 2>&1
-}
+cat "$TMP/get.lua" "$TMP/paced.lua" >"$TMP/get-paced.lua"
 
-wrk_run() { # NAME PATH [SCRIPT]
-  local script=()
+wrk_run() { # NAME PATH [SCRIPT]: CONNECTIONS connections on THREADS threads; a paced window (paced*) 4 on 1
+  local script=() threads="$THREADS" connections="$CONNECTIONS"
   [[ $# -ge 3 ]] && script=(-s "$3")
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency --timeout 10s "${script[@]}" \
+  [[ "$1" == paced* ]] && { threads=1; connections=4; }
+  wrk -t"$threads" -c"$connections" -d"${DURATION}s" --latency --timeout 10s "${script[@]}" \
     -H "Authorization: Bearer $TOKEN" "$BASE$2" >"$TMP/wrk-$1.txt" 2>&1
 }
 
@@ -196,9 +195,11 @@ curl -sf -H "Authorization: Bearer $TOKEN" "$BASE/api/v1/pipelines?limit=50" >"$
   || die "the list does not answer"
 window list wrk_run list "/api/v1/pipelines?limit=50"
 log "paced: wrk -c4, about $PACED req/s, GET /api/v1/pipelines?limit=50"
-window paced wrk_paced paced "/api/v1/pipelines?limit=50"
+window paced wrk_run paced "/api/v1/pipelines?limit=50" "$TMP/paced.lua"
 log "get: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/pipelines/{random id}"
 window get wrk_run get "/api/v1/pipelines/$FIRST_ID" "$TMP/get.lua"
+log "paced get: wrk -c4, about $PACED req/s, GET /api/v1/pipelines/{random id}"
+window paced-get wrk_run paced-get "/api/v1/pipelines/$FIRST_ID" "$TMP/get-paced.lua"
 log "me: wrk -c$CONNECTIONS -d${DURATION}s GET /api/v1/me (authentication and one read by primary key)"
 window me wrk_run me "/api/v1/me"
 log "health: wrk -c$CONNECTIONS -d${DURATION}s GET /health (the HTTP floor)"
@@ -248,6 +249,7 @@ read -r IDLE_J IDLE_P _ _ <"$TMP/cpu-idle.txt"
 read -r LIST_J LIST_P _ _ <"$TMP/cpu-list.txt"
 read -r PACED_J PACED_P _ _ <"$TMP/cpu-paced.txt"
 read -r GET_J GET_P _ _ <"$TMP/cpu-get.txt"
+read -r PGET_J PGET_P _ _ <"$TMP/cpu-paced-get.txt"
 read -r ME_J ME_P _ _ <"$TMP/cpu-me.txt"
 read -r HEALTH_J HEALTH_P _ _ <"$TMP/cpu-health.txt"
 LIST_TOTAL="$(jq .total "$TMP/list-sample.json")"
@@ -262,6 +264,7 @@ echo "| idle (watching only) | | | | | ${IDLE_J} % | ${IDLE_P} % |"
 echo "| \`GET /pipelines?limit=50\` | $(wrk_field "$TMP/wrk-list.txt" rps) | $(wrk_field "$TMP/wrk-list.txt" p50) | $(wrk_field "$TMP/wrk-list.txt" p99) | $(wrk_field "$TMP/wrk-list.txt" non2xx) | ${LIST_J} % | ${LIST_P} % |"
 echo "| \`GET /pipelines?limit=50\`, paced (4 connections, about $PACED req/s asked) | $(wrk_field "$TMP/wrk-paced.txt" rps) | $(wrk_field "$TMP/wrk-paced.txt" p50) | $(wrk_field "$TMP/wrk-paced.txt" p99) | $(wrk_field "$TMP/wrk-paced.txt" non2xx) | ${PACED_J} % | ${PACED_P} % |"
 echo "| \`GET /pipelines/{id}\` | $(wrk_field "$TMP/wrk-get.txt" rps) | $(wrk_field "$TMP/wrk-get.txt" p50) | $(wrk_field "$TMP/wrk-get.txt" p99) | $(wrk_field "$TMP/wrk-get.txt" non2xx) | ${GET_J} % | ${GET_P} % |"
+echo "| \`GET /pipelines/{id}\`, paced (4 connections, about $PACED req/s asked) | $(wrk_field "$TMP/wrk-paced-get.txt" rps) | $(wrk_field "$TMP/wrk-paced-get.txt" p50) | $(wrk_field "$TMP/wrk-paced-get.txt" p99) | $(wrk_field "$TMP/wrk-paced-get.txt" non2xx) | ${PGET_J} % | ${PGET_P} % |"
 echo "| \`GET /me\` (authentication + 1 read) | $(wrk_field "$TMP/wrk-me.txt" rps) | $(wrk_field "$TMP/wrk-me.txt" p50) | $(wrk_field "$TMP/wrk-me.txt" p99) | $(wrk_field "$TMP/wrk-me.txt" non2xx) | ${ME_J} % | ${ME_P} % |"
 echo "| \`GET /health\` (no authentication) | $(wrk_field "$TMP/wrk-health.txt" rps) | $(wrk_field "$TMP/wrk-health.txt" p50) | $(wrk_field "$TMP/wrk-health.txt" p99) | $(wrk_field "$TMP/wrk-health.txt" non2xx) | ${HEALTH_J} % | ${HEALTH_P} % |"
 echo
@@ -280,7 +283,7 @@ if [[ -s "$TMP/scans-idle-after.txt" ]]; then
     "$TMP/scans-idle-before.txt" "$TMP/scans-idle-after.txt" | sort -k2 -nr | paste -sd ';' - | sed 's/;/, /g')."
 fi
 echo "A Flink state change reaching a client: $(jq -r 'if .failed then "the step failed (see the log above)" else "\(.seen) of \(.changes) cancels seen on the event stream; from the cancel at the JobManager to the event, p50 \(.p50) ms, p90 \(.p90) ms, p99 \(.p99) ms, max \(.max) ms (run poll interval 5 s)" end' "$TMP/changes.json")."
-echo "1-minute load average at the end of each window: idle $(cat "$TMP/load-idle.txt"), list $(cat "$TMP/load-list.txt"), paced $(cat "$TMP/load-paced.txt"), get $(cat "$TMP/load-get.txt"), me $(cat "$TMP/load-me.txt"), health $(cat "$TMP/load-health.txt")."
+echo "1-minute load average at the end of each window: idle $(cat "$TMP/load-idle.txt"), list $(cat "$TMP/load-list.txt"), paced $(cat "$TMP/load-paced.txt"), get $(cat "$TMP/load-get.txt"), paced get $(cat "$TMP/load-paced-get.txt"), me $(cat "$TMP/load-me.txt"), health $(cat "$TMP/load-health.txt")."
 for name in list get me health; do
   errs="$(wrk_field "$TMP/wrk-$name.txt" errors)"
   [[ -z "$errs" ]] || echo "wrk $name socket errors: $errs"
