@@ -6,6 +6,8 @@ import io.cdcconsole.error.ClusterUnavailable;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -15,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The Flink REST API of one cluster in the console's terms: Flink's paths and field names live here
@@ -224,28 +228,24 @@ public final class FlinkGateway {
    * {@code GET /overview}; an answer without Flink's fields' types is Flink's error, not an outage.
    */
   public Future<ClusterOverview> overview() {
-    return call(client.getJson("/overview"))
-        .compose(
-            o -> {
-              try {
-                return Future.succeededFuture(
-                    new ClusterOverview(
-                        o.getString("flink-version"),
-                        o.getInteger("taskmanagers"),
-                        o.getInteger("slots-total"),
-                        o.getInteger("slots-available"),
-                        o.getInteger("jobs-running")));
-              } catch (ClassCastException e) {
-                return Future.failedFuture(
-                    new FlinkRestException(200, "the answer is not a Flink /overview"));
-              }
-            });
+    return read(
+        client.getJson("/overview"),
+        "/overview",
+        o ->
+            new ClusterOverview(
+                o.getString("flink-version"),
+                o.getInteger("taskmanagers"),
+                o.getInteger("slots-total"),
+                o.getInteger("slots-available"),
+                o.getInteger("jobs-running")));
   }
 
   /** The Flink version {@code GET /config} states (the web UI's configuration). */
   public Future<Optional<String>> flinkVersion() {
-    return call(client.getJson("/config"))
-        .map(config -> Optional.ofNullable(config.getString("flink-version")));
+    return read(
+        client.getJson("/config"),
+        "/config",
+        config -> Optional.ofNullable(config.getString("flink-version")));
   }
 
   /**
@@ -258,63 +258,66 @@ public final class FlinkGateway {
 
   /** {@code GET /jobs/overview}: every job the cluster knows. */
   public Future<List<JobSummary>> jobs() {
-    return call(client.getJson("/jobs/overview"))
-        .map(
-            overview -> {
-              List<JobSummary> jobs = new ArrayList<>();
-              for (Object o : overview.getJsonArray("jobs", new JsonArray())) {
-                jobs.add(JobSummary.of((JsonObject) o));
-              }
-              return jobs;
-            });
+    return read(
+        client.getJson("/jobs/overview"),
+        "/jobs/overview",
+        overview -> {
+          List<JobSummary> jobs = new ArrayList<>();
+          for (Object o : overview.getJsonArray("jobs", new JsonArray())) {
+            jobs.add(JobSummary.of((JsonObject) o));
+          }
+          return jobs;
+        });
   }
 
   /** {@code GET /jobs/{id}}; a job the cluster does not know fails with HTTP 404. */
   public Future<Job> job(String jobId) {
-    return call(client.getJson("/jobs/" + jobId))
-        .map(
-            job ->
-                new Job(
-                    job.getString("jid", jobId), job.getString("name"), job.getString("state")));
+    return read(
+        client.getJson("/jobs/" + jobId),
+        "/jobs/{id}",
+        job -> new Job(job.getString("jid", jobId), job.getString("name"), job.getString("state")));
   }
 
   /** {@code GET /jars}. */
   public Future<List<JarFile>> jars() {
-    return call(client.getJson("/jars"))
-        .map(
-            list -> {
-              List<JarFile> jars = new ArrayList<>();
-              for (Object f : list.getJsonArray("files", new JsonArray())) {
-                JsonObject file = (JsonObject) f;
-                jars.add(new JarFile(file.getString("id"), file.getString("name")));
-              }
-              return jars;
-            });
+    return read(
+        client.getJson("/jars"),
+        "/jars",
+        list -> {
+          List<JarFile> jars = new ArrayList<>();
+          for (Object f : list.getJsonArray("files", new JsonArray())) {
+            JsonObject file = (JsonObject) f;
+            jars.add(new JarFile(file.getString("id"), file.getString("name")));
+          }
+          return jars;
+        });
   }
 
   /** {@code POST /jars/upload}; answers the jar id Flink gave the upload. */
   public Future<String> uploadJar(String fileName, Path jar) {
-    return call(client.uploadJar(fileName, jar, FlinkRestClient.LONGEST_CALL))
-        .map(
-            uploaded -> {
-              String path = uploaded.getString("filename");
-              return path.substring(path.lastIndexOf('/') + 1);
-            });
+    return read(
+        client.uploadJar(fileName, jar, FlinkRestClient.LONGEST_CALL),
+        "/jars/upload",
+        uploaded -> {
+          String path = uploaded.getString("filename");
+          return path.substring(path.lastIndexOf('/') + 1);
+        });
   }
 
   /** One entry of {@code GET /jobmanager/config}, if the JobManager has it set. */
   public Future<Optional<String>> jobManagerConfig(String key) {
-    return call(client.getJsonArray("/jobmanager/config"))
-        .map(
-            entries -> {
-              for (Object e : entries) {
-                JsonObject entry = (JsonObject) e;
-                if (key.equals(entry.getString("key"))) {
-                  return Optional.ofNullable(entry.getString("value"));
-                }
-              }
-              return Optional.<String>empty();
-            });
+    return read(
+        client.getJsonArray("/jobmanager/config"),
+        "/jobmanager/config",
+        entries -> {
+          for (Object e : entries) {
+            JsonObject entry = (JsonObject) e;
+            if (key.equals(entry.getString("key"))) {
+              return Optional.ofNullable(entry.getString("value"));
+            }
+          }
+          return Optional.<String>empty();
+        });
   }
 
   /**
@@ -387,33 +390,45 @@ public final class FlinkGateway {
    * does not know it.
    */
   public Future<OperationStatus> savepointStatus(String jobId, String triggerId) {
-    return call(client.getJson("/jobs/" + jobId + "/savepoints/" + triggerId))
-        .map(OperationStatus::of);
+    return read(
+        client.getJson("/jobs/" + jobId + "/savepoints/" + triggerId),
+        "/jobs/{id}/savepoints/{triggerId}",
+        OperationStatus::of);
   }
 
   /** {@code POST /savepoint-disposal}; answers the request id to follow. */
   public Future<String> triggerDisposal(String savepointPath) {
-    return call(client.postJson(
+    return read(
+        client.postJson(
             "/savepoint-disposal",
             new JsonObject().put("savepoint-path", savepointPath),
-            TRIGGER_TIMEOUT))
-        .map(answer -> answer.getString("request-id"));
+            TRIGGER_TIMEOUT),
+        "/savepoint-disposal",
+        answer -> answer.getString("request-id"));
   }
 
   /** {@code GET /savepoint-disposal/{requestId}}. */
   public Future<OperationStatus> disposalStatus(String requestId) {
-    return call(client.getJson("/savepoint-disposal/" + requestId)).map(OperationStatus::of);
+    return read(
+        client.getJson("/savepoint-disposal/" + requestId),
+        "/savepoint-disposal/{id}",
+        OperationStatus::of);
   }
 
   /** {@code GET /jobs/{id}/exceptions?maxExceptions=1}, in Flink's pre-2.0 or 2.0 shape. */
   public Future<JobExceptions> exceptions(String jobId) {
-    return call(client.getJson("/jobs/" + jobId + "/exceptions?maxExceptions=1"))
-        .map(JobExceptions::of);
+    return read(
+        client.getJson("/jobs/" + jobId + "/exceptions?maxExceptions=1"),
+        "/jobs/{id}/exceptions",
+        JobExceptions::of);
   }
 
   /** {@code GET /jobs/{id}/checkpoints}. */
   public Future<Checkpoints> checkpoints(String jobId) {
-    return call(client.getJson("/jobs/" + jobId + "/checkpoints")).map(Checkpoints::of);
+    return read(
+        client.getJson("/jobs/" + jobId + "/checkpoints"),
+        "/jobs/{id}/checkpoints",
+        Checkpoints::of);
   }
 
   /** The latest completed checkpoint of {@link #checkpoints}; empty when the job has none yet. */
@@ -423,13 +438,15 @@ public final class FlinkGateway {
 
   /** {@code GET /jobs/{id}/plan}: the job graph's vertices, in Flink's order. */
   public Future<List<PlanVertex>> plan(String jobId) {
-    return call(client.getJson("/jobs/" + jobId + "/plan")).map(PlanVertex::of);
+    return read(client.getJson("/jobs/" + jobId + "/plan"), "/jobs/{id}/plan", PlanVertex::of);
   }
 
   /** {@code GET /jobs/{id}/vertices/{v}/subtasks/metrics}: the names its subtasks report. */
   public Future<List<String>> subtaskMetricNames(String jobId, String vertexId) {
-    return call(client.getJsonArray(vertexPath(jobId, vertexId) + "/subtasks/metrics"))
-        .map(FlinkGateway::metricNames);
+    return read(
+        client.getJsonArray(vertexPath(jobId, vertexId) + "/subtasks/metrics"),
+        "/jobs/{id}/vertices/{id}/subtasks/metrics",
+        FlinkGateway::metricNames);
   }
 
   /**
@@ -438,12 +455,16 @@ public final class FlinkGateway {
    */
   public Future<Map<String, AggregatedMetric>> subtaskMetrics(
       String jobId, String vertexId, List<String> names) {
-    return call(client.getJsonArray(
-            vertexPath(jobId, vertexId)
-                + "/subtasks/metrics?get="
-                + String.join(",", names)
-                + "&agg=min,max,sum"))
-        .map(AggregatedMetric::byName);
+    // metric names carry operator names, which may hold spaces, '&', '#', ...
+    String get =
+        names.stream()
+            .map(name -> URLEncoder.encode(name, StandardCharsets.UTF_8))
+            .collect(Collectors.joining(","));
+    return read(
+        client.getJsonArray(
+            vertexPath(jobId, vertexId) + "/subtasks/metrics?get=" + get + "&agg=min,max,sum"),
+        "/jobs/{id}/vertices/{id}/subtasks/metrics?get=",
+        AggregatedMetric::byName);
   }
 
   /** The names of a metric list ({@code [{"id": name}, …]}); entries without a name are skipped. */
@@ -459,6 +480,30 @@ public final class FlinkGateway {
 
   private static String vertexPath(String jobId, String vertexId) {
     return "/jobs/" + jobId + "/vertices/" + vertexId;
+  }
+
+  /**
+   * An answer read by {@code parse}. An answer not in Flink's shape (a field of another type, a
+   * missing one) is the cluster's error, as an error status is, rather than an outage or a bare
+   * ClassCastException in the log and the API.
+   */
+  private <A, T> Future<T> read(Future<A> answer, String endpoint, Function<A, T> parse) {
+    return call(answer)
+        .compose(
+            a -> {
+              try {
+                return Future.succeededFuture(parse.apply(a));
+              } catch (RuntimeException e) {
+                return Future.failedFuture(
+                    new FlinkRestException(
+                        200,
+                        "the answer to "
+                            + endpoint
+                            + " is not in Flink's shape ("
+                            + e.getClass().getSimpleName()
+                            + ")"));
+              }
+            });
   }
 
   /** The one place where a transport failure becomes {@link ClusterUnavailable}. */
